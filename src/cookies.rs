@@ -1,0 +1,459 @@
+//! Netscape `cookies.txt` files, as written by browser extensions, curl and
+//! yt-dlp, and the `Cookie` request header built from them.
+//!
+//! Cookie values are session credentials: they live in [`Secret`] and never
+//! appear in errors.
+
+use crate::redacted::Secret;
+
+/// One line of a cookies.txt file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cookie {
+    /// As written, `#HttpOnly_` removed (a leading '.' is kept).
+    pub domain: String,
+    pub include_subdomains: bool,
+    pub path: String,
+    pub secure: bool,
+    /// Unix seconds; `None` for a session cookie (written as 0 or empty).
+    pub expires: Option<u64>,
+    pub name: String,
+    pub value: Secret,
+    pub http_only: bool,
+}
+
+/// A malformed line. Never carries the cookie value.
+#[derive(Debug, thiserror::Error)]
+#[error("cookies file, line {line}: {problem}")]
+pub struct CookieFileError {
+    /// 1-based.
+    pub line: usize,
+    pub problem: CookieLineProblem,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CookieLineProblem {
+    #[error(
+        "expected 7 TAB-separated fields (domain, subdomains flag, path, secure, expiration, \
+         name, value), found {found}{hint}",
+        hint = if *found == 1 { "; are the fields separated by spaces instead of TABs?" } else { "" }
+    )]
+    FieldCount { found: usize },
+    #[error("the domain (field 1) is empty")]
+    EmptyDomain,
+    #[error("the {field} flag (field {index}) must be TRUE or FALSE")]
+    BadFlag { field: &'static str, index: u8 },
+    #[error("the expiration (field 5) must be a unix timestamp in seconds")]
+    BadExpiration,
+    #[error(
+        "this looks like a JSON cookie export; export cookies in Netscape cookies.txt format \
+         (the format yt-dlp and curl use)"
+    )]
+    LooksLikeJson,
+}
+
+const HTTP_ONLY_PREFIX: &str = "#HttpOnly_";
+
+/// Parses the text of a Netscape cookies.txt file.
+pub fn parse_netscape(text: &str) -> Result<Vec<Cookie>, CookieFileError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut cookies = Vec::new();
+    for (index, raw) in text.split('\n').enumerate() {
+        let line_no = index + 1;
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        let err = |problem| CookieFileError {
+            line: line_no,
+            problem,
+        };
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() {
+            continue;
+        }
+        // A common mistake: the browser extension was set to JSON output.
+        if cookies.is_empty() && (trimmed.starts_with('[') || trimmed.starts_with('{')) {
+            return Err(err(CookieLineProblem::LooksLikeJson));
+        }
+        let (line, http_only) = match strip_prefix_ignore_case(trimmed, HTTP_ONLY_PREFIX) {
+            Some(rest) => (rest, true),
+            None if trimmed.starts_with('#') => continue,
+            None => (line, false),
+        };
+        cookies.push(parse_line(line, http_only).map_err(err)?);
+    }
+    Ok(cookies)
+}
+
+fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
+}
+
+fn parse_line(line: &str, http_only: bool) -> Result<Cookie, CookieLineProblem> {
+    let fields: Vec<&str> = line.split('\t').collect();
+    // yt-dlp and Python's cookiejar read 6 fields as a cookie with an empty value.
+    let (domain, flag, path, secure, expires, name, value) = match fields.as_slice() {
+        [d, f, p, s, e, n, v] => (*d, *f, *p, *s, *e, *n, *v),
+        [d, f, p, s, e, n] => (*d, *f, *p, *s, *e, *n, ""),
+        _ => {
+            return Err(CookieLineProblem::FieldCount {
+                found: fields.len(),
+            });
+        }
+    };
+    let domain = domain.trim();
+    if domain.is_empty() {
+        return Err(CookieLineProblem::EmptyDomain);
+    }
+    let include_subdomains = parse_bool(flag).ok_or(CookieLineProblem::BadFlag {
+        field: "include-subdomains",
+        index: 2,
+    })?;
+    let secure = parse_bool(secure).ok_or(CookieLineProblem::BadFlag {
+        field: "secure",
+        index: 4,
+    })?;
+    let path = match path.trim() {
+        "" => "/",
+        p => p,
+    };
+    Ok(Cookie {
+        domain: domain.to_owned(),
+        include_subdomains,
+        path: path.to_owned(),
+        secure,
+        expires: parse_expiration(expires.trim()).ok_or(CookieLineProblem::BadExpiration)?,
+        name: name.to_owned(),
+        value: Secret::from(value.to_owned()),
+        http_only,
+    })
+}
+
+fn parse_bool(s: &str) -> Option<bool> {
+    let s = s.trim();
+    if s.eq_ignore_ascii_case("TRUE") {
+        Some(true)
+    } else if s.eq_ignore_ascii_case("FALSE") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Integer or decimal seconds (some exporters write `1700000000.5`); the
+/// fraction is dropped. 0 or empty means a session cookie. Outer `None` is an error.
+fn parse_expiration(s: &str) -> Option<Option<u64>> {
+    if s.is_empty() {
+        return Some(None);
+    }
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    if int.is_empty() || !digits(int) || !digits(frac) {
+        return None;
+    }
+    // Absurdly far-future dates saturate rather than fail: they mean "never expires".
+    let secs = int.parse::<u64>().unwrap_or(u64::MAX);
+    Some((secs != 0).then_some(secs))
+}
+
+/// The value of the `Cookie` header for a request to `host` + `path`, or
+/// `None` when no cookie applies.
+pub fn header_value_for(
+    cookies: &[Cookie],
+    host: &str,
+    path: &str,
+    https: bool,
+    now_unix: u64,
+) -> Option<Secret> {
+    let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
+    let path = if path.is_empty() { "/" } else { path };
+    let mut chosen: Vec<&Cookie> = Vec::new();
+    for c in cookies {
+        let applies = (https || !c.secure)
+            && c.expires.is_none_or(|t| t > now_unix)
+            && domain_matches(c, &host)
+            && path_matches(&c.path, path);
+        if !applies {
+            continue;
+        }
+        // A later line for the same cookie replaces the earlier one, as a jar would.
+        chosen.retain(|old| {
+            !(old.name == c.name
+                && old.path == c.path
+                && old.domain.eq_ignore_ascii_case(&c.domain))
+        });
+        chosen.push(c);
+    }
+    if chosen.is_empty() {
+        return None;
+    }
+    // RFC 6265: more specific paths first. The sort is stable, so file order
+    // decides among equals.
+    chosen.sort_by_key(|c| std::cmp::Reverse(c.path.len()));
+    let mut header = String::new();
+    for c in chosen {
+        if !header.is_empty() {
+            header.push_str("; ");
+        }
+        if !c.name.is_empty() {
+            header.push_str(&c.name);
+            header.push('=');
+        }
+        header.push_str(c.value.expose());
+    }
+    Some(Secret::from(header))
+}
+
+/// A leading dot or the subdomains flag makes a domain cookie (matches the
+/// domain and its subdomains); otherwise the host must match exactly. The
+/// subdomain test requires a '.' boundary so `evil-tiktok.com` never matches
+/// `tiktok.com`.
+fn domain_matches(c: &Cookie, host: &str) -> bool {
+    let raw = c.domain.strip_suffix('.').unwrap_or(&c.domain);
+    let (domain, dotted) = match raw.strip_prefix('.') {
+        Some(d) => (d, true),
+        None => (raw, false),
+    };
+    if domain.is_empty() {
+        return false;
+    }
+    let domain = domain.to_ascii_lowercase();
+    if host == domain {
+        return true;
+    }
+    (dotted || c.include_subdomains)
+        && host
+            .strip_suffix(domain.as_str())
+            .is_some_and(|rest| rest.ends_with('.'))
+}
+
+/// RFC 6265 path-match: equal, or a prefix ending at a '/' boundary.
+fn path_matches(cookie_path: &str, req_path: &str) -> bool {
+    match req_path.strip_prefix(cookie_path) {
+        None => false,
+        Some(rest) => rest.is_empty() || cookie_path.ends_with('/') || rest.starts_with('/'),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: u64 = 1_750_000_000;
+    const FUTURE: u64 = 1_900_000_000;
+
+    fn header(cookies: &[Cookie], host: &str, path: &str, https: bool) -> Option<String> {
+        header_value_for(cookies, host, path, https, NOW).map(|s| s.expose().to_owned())
+    }
+
+    fn one(domain: &str, flag: &str) -> Vec<Cookie> {
+        parse_netscape(&format!("{domain}\t{flag}\t/\tFALSE\t0\tk\tv\n")).unwrap()
+    }
+
+    #[test]
+    fn yt_dlp_written_file() {
+        let text = "# Netscape HTTP Cookie File\n\
+# This file is generated by yt-dlp.  Do not edit.\n\
+\n\
+.tiktok.com\tTRUE\t/\tTRUE\t1900000000\ttt_chain_token\tAbCdEf123==\n\
+#HttpOnly_.tiktok.com\tTRUE\t/\tTRUE\t1900000000\tsessionid\t0123456789abcdef\n\
+#HttpOnly_.tiktok.com\tTRUE\t/\tTRUE\t1900000000\tsid_guard\t0123%7C1700%7C5184000\n\
+www.tiktok.com\tFALSE\t/\tFALSE\t0\ttt_csrf_token\tx-Yz_1\n\
+.tiktok.com\tTRUE\t/\tTRUE\t1900000000\tttwid\t1%7Cabc%7C1700000000%7Cdef\n\
+.youtube.com\tTRUE\t/\tTRUE\t1900000000\tPREF\tf6=40000000\n";
+        let cookies = parse_netscape(text).unwrap();
+        assert_eq!(cookies.len(), 6);
+        let session = &cookies[1];
+        assert_eq!(session.domain, ".tiktok.com");
+        assert!(session.http_only && session.include_subdomains && session.secure);
+        assert_eq!(session.expires, Some(FUTURE));
+        assert_eq!(session.name, "sessionid");
+        assert_eq!(session.value.expose(), "0123456789abcdef");
+        assert!(!cookies[0].http_only);
+        assert_eq!(cookies[3].expires, None);
+        assert!(!cookies[3].include_subdomains);
+
+        assert_eq!(
+            header(&cookies, "www.tiktok.com", "/@a/video/1", true).as_deref(),
+            Some(
+                "tt_chain_token=AbCdEf123==; sessionid=0123456789abcdef; \
+                 sid_guard=0123%7C1700%7C5184000; tt_csrf_token=x-Yz_1; \
+                 ttwid=1%7Cabc%7C1700000000%7Cdef"
+            )
+        );
+        // Over plain http only the non-secure cookie goes out.
+        assert_eq!(
+            header(&cookies, "www.tiktok.com", "/", false).as_deref(),
+            Some("tt_csrf_token=x-Yz_1")
+        );
+        assert_eq!(header(&cookies, "example.com", "/", true), None);
+    }
+
+    #[test]
+    fn format_variants() {
+        let text = "\u{feff}# HTTP Cookie File\r\n\
+\r\n\
+   \r\n\
+tiktok.com\ttrue\t/\tFalse\t1700000000.5\ta\t1\r\n\
+tiktok.com\tTRUE\t/\tFALSE\t1800000000.\tempty7\t\r\n\
+tiktok.com\tTRUE\t/\tFALSE\t0\tempty6\r\n\
+#HTTPONLY_tiktok.com\tTRUE\t/api\tFALSE\t\tb\tx\ty\r\n";
+        // The last line has 8 fields: an error (checked below); parse the rest.
+        let good: String = text.lines().take(6).map(|l| format!("{l}\n")).collect();
+        let c = parse_netscape(&good).unwrap();
+        assert_eq!(c.len(), 3);
+        assert!(c[0].include_subdomains && !c[0].secure);
+        assert_eq!(c[0].expires, Some(1_700_000_000));
+        assert_eq!(c[1].expires, Some(1_800_000_000));
+        assert_eq!(c[1].value.expose(), "");
+        assert_eq!(c[2].name, "empty6");
+        assert_eq!(c[2].value.expose(), "");
+
+        let e = parse_netscape(text).unwrap_err();
+        assert_eq!(e.line, 7);
+        assert_eq!(e.problem, CookieLineProblem::FieldCount { found: 8 });
+
+        let hidden = parse_netscape("#HttpOnly_.tiktok.com\tTRUE\t/api\tFALSE\t\tb\tx\n").unwrap();
+        assert!(hidden[0].http_only);
+        assert_eq!(hidden[0].domain, ".tiktok.com");
+        assert_eq!(hidden[0].path, "/api");
+        assert_eq!(hidden[0].expires, None);
+
+        assert!(parse_netscape("").unwrap().is_empty());
+        assert!(
+            parse_netscape("# Netscape HTTP Cookie File\n")
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn errors_name_the_line_and_hide_the_value() {
+        let secret = "s3cr3t-SESSION-value";
+        let cases = [
+            (
+                format!("# c\n\n.tiktok.com TRUE / TRUE 0 sessionid {secret}\n"),
+                3,
+                "spaces instead of TABs",
+            ),
+            (
+                format!(".tiktok.com\tYES\t/\tTRUE\t0\tsessionid\t{secret}\n"),
+                1,
+                "include-subdomains flag",
+            ),
+            (
+                format!("x\n.tiktok.com\tTRUE\t/\t1\t0\tsessionid\t{secret}\n"),
+                1,
+                "found 1",
+            ),
+            (
+                format!("\n.tiktok.com\tTRUE\t/\tTRUE\tsoon\tsessionid\t{secret}\n"),
+                2,
+                "expiration",
+            ),
+            (
+                format!(".tiktok.com\tTRUE\t/\tTRUE\t-5\tsessionid\t{secret}\n"),
+                1,
+                "expiration",
+            ),
+            (
+                format!("\t\tTRUE\t/\tTRUE\t0\tsessionid\t{secret}\n"),
+                1,
+                "found 8",
+            ),
+            (
+                format!("\tTRUE\t/\tTRUE\t0\tsessionid\t{secret}\n"),
+                1,
+                "domain",
+            ),
+            (
+                format!("[{{\"name\":\"sessionid\",\"value\":\"{secret}\"}}]"),
+                1,
+                "JSON",
+            ),
+        ];
+        for (text, line, what) in cases {
+            let e = parse_netscape(&text).unwrap_err();
+            let msg = e.to_string();
+            assert_eq!(e.line, line, "{msg}");
+            assert!(msg.contains(&format!("line {line}:")), "{msg}");
+            assert!(msg.contains(what), "{msg} lacks {what}");
+            assert!(!msg.contains(secret), "{msg} leaks the value");
+            assert!(!format!("{e:?}").contains(secret), "{e:?} leaks the value");
+        }
+    }
+
+    #[test]
+    fn expired_cookies_are_skipped() {
+        let text = format!(
+            ".tiktok.com\tTRUE\t/\tFALSE\t{}\told\t1\n\
+             .tiktok.com\tTRUE\t/\tFALSE\t{NOW}\tedge\t2\n\
+             .tiktok.com\tTRUE\t/\tFALSE\t{FUTURE}\tfresh\t3\n\
+             .tiktok.com\tTRUE\t/\tFALSE\t0\tsession\t4\n",
+            NOW - 1
+        );
+        let c = parse_netscape(&text).unwrap();
+        assert_eq!(
+            header(&c, "tiktok.com", "/", true).as_deref(),
+            Some("fresh=3; session=4")
+        );
+    }
+
+    #[test]
+    fn domain_matching() {
+        let dotted = one(".tiktok.com", "TRUE");
+        assert!(header(&dotted, "www.tiktok.com", "/", true).is_some());
+        assert!(header(&dotted, "tiktok.com", "/", true).is_some());
+        assert!(header(&dotted, "WWW.TikTok.com.", "/", true).is_some());
+        assert!(header(&dotted, "a.b.tiktok.com", "/", true).is_some());
+        assert!(header(&dotted, "evil-tiktok.com", "/", true).is_none());
+        assert!(header(&dotted, "tiktok.com.evil.example", "/", true).is_none());
+        assert!(header(&dotted, "com", "/", true).is_none());
+
+        let host_only = one("tiktok.com", "FALSE");
+        assert!(header(&host_only, "tiktok.com", "/", true).is_some());
+        assert!(header(&host_only, "www.tiktok.com", "/", true).is_none());
+
+        let flagged = one("tiktok.com", "TRUE");
+        assert!(header(&flagged, "www.tiktok.com", "/", true).is_some());
+        assert!(header(&flagged, "evil-tiktok.com", "/", true).is_none());
+
+        // A leading dot means a domain cookie even if the flag disagrees.
+        let dotted_false = one(".tiktok.com", "FALSE");
+        assert!(header(&dotted_false, "www.tiktok.com", "/", true).is_some());
+    }
+
+    #[test]
+    fn path_and_order() {
+        let text = ".tiktok.com\tTRUE\t/\tFALSE\t0\troot\t1\n\
+                    .tiktok.com\tTRUE\t/api\tFALSE\t0\tapi\t2\n\
+                    .tiktok.com\tTRUE\t/api/\tFALSE\t0\tapislash\t3\n\
+                    .tiktok.com\tTRUE\t/\tFALSE\t0\troot\t4\n";
+        let c = parse_netscape(text).unwrap();
+        assert_eq!(
+            header(&c, "www.tiktok.com", "/api/post/item_list/", true).as_deref(),
+            Some("apislash=3; api=2; root=4")
+        );
+        assert_eq!(
+            header(&c, "www.tiktok.com", "/api", true).as_deref(),
+            Some("api=2; root=4")
+        );
+        assert_eq!(
+            header(&c, "www.tiktok.com", "/apix", true).as_deref(),
+            Some("root=4")
+        );
+        assert_eq!(
+            header(&c, "www.tiktok.com", "", true).as_deref(),
+            Some("root=4")
+        );
+    }
+
+    #[test]
+    fn debug_output_hides_values() {
+        let c = parse_netscape(".tiktok.com\tTRUE\t/\tTRUE\t0\tsessionid\ttopsecret\n").unwrap();
+        let dbg = format!("{c:?}");
+        assert!(dbg.contains("sessionid") && dbg.contains("(redacted)"));
+        assert!(!dbg.contains("topsecret"));
+        let h = header_value_for(&c, "www.tiktok.com", "/", true, NOW).unwrap();
+        assert_eq!(format!("{h:?}"), "(redacted)");
+    }
+}

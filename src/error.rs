@@ -1,0 +1,370 @@
+//! The library's error type: the seed's three kinds (content, connection, platform), each with
+//! the operation, the URL, and what the user can try next.
+
+use std::fmt;
+
+/// What tikdl was doing when it failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    ParseUrl,
+    ResolveShortLink,
+    FetchPage,
+    Extract,
+    FetchApi,
+    Download,
+    Setup,
+}
+
+impl fmt::Display for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::ParseUrl => "parsing URL",
+            Self::ResolveShortLink => "resolving short link",
+            Self::FetchPage => "fetching page",
+            Self::Extract => "extracting metadata from",
+            Self::FetchApi => "calling API",
+            Self::Download => "downloading",
+            Self::Setup => "setting up",
+        })
+    }
+}
+
+/// Why a post's content cannot be had, although TikTok answered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ContentReason {
+    #[error("not a TikTok post URL: {0}")]
+    NotTikTok(String),
+    #[error("the post was removed or never existed{}", detail(.0))]
+    Removed(Option<String>),
+    #[error("the post is private")]
+    PrivatePost,
+    #[error("the account is private")]
+    PrivateAccount,
+    #[error("the account does not exist")]
+    AccountNotFound,
+    #[error("the account is banned")]
+    AccountBanned,
+    #[error("TikTok requires a logged-in session to see this post{}", detail(.0))]
+    LoginRequired(Option<String>),
+    #[error("TikTok answered status {code}{}", detail(.message))]
+    OtherStatus { code: u64, message: Option<String> },
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+fn detail(s: &Option<String>) -> String {
+    match s {
+        Some(s) if !s.is_empty() => format!(" ({s})"),
+        _ => String::new(),
+    }
+}
+
+/// Why the network exchange failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConnectionReason {
+    #[error("could not resolve the host name")]
+    Dns,
+    #[error("TLS handshake failed (certificate not trusted or invalid)")]
+    Tls,
+    #[error("timed out")]
+    Timeout,
+    #[error("connection refused")]
+    Refused,
+    #[error("connection failed: {0}")]
+    Other(String),
+    #[error("HTTP status {0}")]
+    Status(u16),
+    #[error("rate-limited by TikTok (HTTP 429)")]
+    RateLimited,
+    #[error("blocked by TikTok's bot protection")]
+    Blocked,
+    #[error("redirect refused: {0}")]
+    Redirect(String),
+    #[error("response too large: more than {0} bytes")]
+    TooLarge(u64),
+}
+
+/// TikTok answered with something tikdl does not understand: the page shape changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlatformReason {
+    #[error(
+        "no post data in the page (looked for {markers}; page was {size} bytes, title {title:?})"
+    )]
+    NoData {
+        markers: String,
+        size: usize,
+        title: String,
+    },
+    #[error("post data is not valid JSON ({0})")]
+    BadJson(String),
+    #[error("the page's data has no item for this post")]
+    NoItem,
+    #[error("could not pass TikTok's bot challenge: {0}")]
+    Challenge(String),
+}
+
+/// The three kinds, as a machine-readable word (`"content"`, `"connection"`, `"platform"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    Content,
+    Connection,
+    Platform,
+}
+
+impl ErrorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Content => "content",
+            Self::Connection => "connection",
+            Self::Platform => "platform",
+        }
+    }
+}
+
+type Source = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{operation} {url}: {reason}")]
+    Content {
+        reason: ContentReason,
+        operation: Operation,
+        url: String,
+        suggestions: Vec<String>,
+    },
+    #[error("{operation} {url}: {reason}")]
+    Connection {
+        reason: ConnectionReason,
+        operation: Operation,
+        url: String,
+        suggestions: Vec<String>,
+        #[source]
+        source: Option<Source>,
+    },
+    #[error("{operation} {url}: {reason}")]
+    Platform {
+        reason: PlatformReason,
+        operation: Operation,
+        url: String,
+        suggestions: Vec<String>,
+    },
+    /// Bad local input: a configuration value, a certificate file, a cookies file.
+    #[error("{0}")]
+    Config(String),
+}
+
+impl Error {
+    pub fn content(reason: ContentReason, operation: Operation, url: &str) -> Self {
+        let suggestions = content_suggestions(&reason);
+        Self::Content {
+            reason,
+            operation,
+            url: url.to_owned(),
+            suggestions,
+        }
+    }
+
+    pub fn connection(reason: ConnectionReason, operation: Operation, url: &str) -> Self {
+        let suggestions = connection_suggestions(&reason);
+        Self::Connection {
+            reason,
+            operation,
+            url: url.to_owned(),
+            suggestions,
+            source: None,
+        }
+    }
+
+    pub fn platform(reason: PlatformReason, operation: Operation, url: &str) -> Self {
+        let suggestions = vec![
+            "TikTok may have changed its page layout: update tikdl".to_owned(),
+            "retry later; if it persists, report it with the output of -vv".to_owned(),
+        ];
+        Self::Platform {
+            reason,
+            operation,
+            url: url.to_owned(),
+            suggestions,
+        }
+    }
+
+    pub(crate) fn with_source(
+        mut self,
+        err: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        if let Self::Connection { source, .. } = &mut self {
+            *source = Some(Box::new(err));
+        }
+        self
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Content { .. } | Self::Config(_) => ErrorKind::Content,
+            Self::Connection { .. } => ErrorKind::Connection,
+            Self::Platform { .. } => ErrorKind::Platform,
+        }
+    }
+
+    /// A short stable word for scripts (`removed`, `private_post`, `timeout`, ...).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Content { reason, .. } => match reason {
+                ContentReason::NotTikTok(_) => "not_tiktok",
+                ContentReason::Removed(_) => "removed",
+                ContentReason::PrivatePost => "private_post",
+                ContentReason::PrivateAccount => "private_account",
+                ContentReason::AccountNotFound => "account_not_found",
+                ContentReason::AccountBanned => "account_banned",
+                ContentReason::LoginRequired(_) => "login_required",
+                ContentReason::OtherStatus { .. } => "status",
+                ContentReason::Unsupported(_) => "unsupported",
+            },
+            Self::Connection { reason, .. } => match reason {
+                ConnectionReason::Dns => "dns",
+                ConnectionReason::Tls => "tls",
+                ConnectionReason::Timeout => "timeout",
+                ConnectionReason::Refused => "refused",
+                ConnectionReason::Other(_) => "connection",
+                ConnectionReason::Status(_) => "http_status",
+                ConnectionReason::RateLimited => "rate_limited",
+                ConnectionReason::Blocked => "blocked",
+                ConnectionReason::Redirect(_) => "redirect",
+                ConnectionReason::TooLarge(_) => "too_large",
+            },
+            Self::Platform { reason, .. } => match reason {
+                PlatformReason::NoData { .. } => "no_data",
+                PlatformReason::BadJson(_) => "bad_json",
+                PlatformReason::NoItem => "no_item",
+                PlatformReason::Challenge(_) => "challenge",
+            },
+            Self::Config(_) => "config",
+        }
+    }
+
+    pub fn url(&self) -> Option<&str> {
+        match self {
+            Self::Content { url, .. }
+            | Self::Connection { url, .. }
+            | Self::Platform { url, .. } => Some(url),
+            Self::Config(_) => None,
+        }
+    }
+
+    pub fn suggestions(&self) -> &[String] {
+        match self {
+            Self::Content { suggestions, .. }
+            | Self::Connection { suggestions, .. }
+            | Self::Platform { suggestions, .. } => suggestions,
+            Self::Config(_) => &[],
+        }
+    }
+
+    /// Whether trying the same request again may help (used by the retry policy).
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            Self::Connection {
+                reason: ConnectionReason::Timeout
+                    | ConnectionReason::Refused
+                    | ConnectionReason::Other(_)
+                    | ConnectionReason::RateLimited,
+                ..
+            }
+        ) || matches!(self, Self::Connection { reason: ConnectionReason::Status(s), .. } if *s == 408 || *s >= 500)
+    }
+}
+
+fn content_suggestions(reason: &ContentReason) -> Vec<String> {
+    let s: &[&str] = match reason {
+        ContentReason::NotTikTok(_) => {
+            &["pass a post URL such as https://www.tiktok.com/@user/video/1234567890123456789"]
+        }
+        ContentReason::Removed(_) => &[
+            "check the URL in a browser; the post may have been deleted",
+            "if it plays in your browser, TikTok may be blocking this IP: retry later or use --proxy",
+        ],
+        ContentReason::PrivatePost | ContentReason::PrivateAccount => {
+            &["pass --cookies from an account that follows the author (Netscape cookies.txt)"]
+        }
+        ContentReason::AccountNotFound | ContentReason::AccountBanned => {
+            &["check the user name in the URL"]
+        }
+        ContentReason::LoginRequired(_) => {
+            &["pass --cookies exported from a browser where you are logged in to TikTok"]
+        }
+        ContentReason::OtherStatus { .. } => &["retry later; run with -vv to see TikTok's answer"],
+        ContentReason::Unsupported(_) => {
+            &["tikdl supports post, short-link, profile and collection URLs"]
+        }
+    };
+    s.iter().map(|s| (*s).to_owned()).collect()
+}
+
+fn connection_suggestions(reason: &ConnectionReason) -> Vec<String> {
+    let s: &[&str] = match reason {
+        ConnectionReason::Dns | ConnectionReason::Refused | ConnectionReason::Other(_) => &[
+            "check your network connection or --proxy setting",
+            "retry later",
+        ],
+        ConnectionReason::Tls => &[
+            "if you use an intercepting proxy, pass its CA with --ca-cert FILE",
+            "--no-check-certificate disables verification (unsafe)",
+        ],
+        ConnectionReason::Timeout => &["retry later or raise --timeout"],
+        ConnectionReason::Status(s) if *s == 403 => {
+            &["TikTok refused the request: retry later, or pass --cookies"]
+        }
+        ConnectionReason::Status(_) => &["retry later"],
+        ConnectionReason::RateLimited | ConnectionReason::Blocked => &[
+            "retry later or lower --rate-limit",
+            "a different network or --proxy may help",
+        ],
+        ConnectionReason::Redirect(_) => &["the link may be broken or not point to TikTok"],
+        ConnectionReason::TooLarge(_) => {
+            &["the server sent far more than a TikTok page; check --proxy"]
+        }
+    };
+    s.iter().map(|s| (*s).to_owned()).collect()
+}
+
+/// Classifies a reqwest failure into the connection reasons users can act on.
+pub(crate) fn from_reqwest(err: reqwest::Error, operation: Operation, url: &str) -> Error {
+    let reason = if err.is_timeout() {
+        ConnectionReason::Timeout
+    } else {
+        let chain = error_chain_text(&err);
+        if chain.contains("certificate") || chain.contains("tls") || chain.contains("handshake") {
+            ConnectionReason::Tls
+        } else if chain.contains("dns error")
+            || chain.contains("failed to lookup")
+            || chain.contains("resolve")
+        {
+            ConnectionReason::Dns
+        } else if chain.contains("refused") {
+            ConnectionReason::Refused
+        } else {
+            ConnectionReason::Other(last_cause(&err))
+        }
+    };
+    Error::connection(reason, operation, url).with_source(err)
+}
+
+fn error_chain_text(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = String::new();
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = cur {
+        out.push_str(&e.to_string().to_ascii_lowercase());
+        out.push('\n');
+        cur = e.source();
+    }
+    out
+}
+
+fn last_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur: &(dyn std::error::Error + 'static) = err;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}

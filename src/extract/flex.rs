@@ -1,0 +1,349 @@
+//! Lenient serde helpers for TikTok JSON.
+//!
+//! TikTok sends the same field as an int on one page and a string on the next (FIELDS.md), and
+//! shapes drift. These visitors accept every form seen and turn anything unexpected into `None`
+//! instead of failing the whole extraction, without buffering the input.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+/// A number that may arrive as an int, a float or a decimal string.
+pub fn u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    d.deserialize_any(U64Visitor)
+}
+
+/// Like [`u64`] for signed values (timestamps).
+pub fn i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    Ok(u64(d)?.and_then(|v| i64::try_from(v).ok()))
+}
+
+/// A string; numbers become their decimal text (ids > 2^53 stay exact because serde_json hands
+/// integers over as u64/i64, never through f64). Empty strings become `None`.
+pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    d.deserialize_any(StringVisitor)
+}
+
+/// A boolean; anything else is `None`.
+pub fn bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    d.deserialize_any(BoolVisitor)
+}
+
+/// A JSON object decoded as `T`; any other JSON type is `None`.
+pub fn object<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
+    d.deserialize_any(ObjectVisitor(PhantomData))
+}
+
+/// A JSON array of objects decoded as `T`; non-objects inside are skipped, a non-array is empty.
+pub fn vec<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Vec<T>, D::Error> {
+    d.deserialize_any(VecVisitor(PhantomData))
+}
+
+/// A JSON array of strings; other elements are skipped.
+pub fn strings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    d.deserialize_any(StringsVisitor)
+}
+
+/// Implements the "anything else" arms shared by the scalar visitors: consume and yield `None`.
+macro_rules! ignore_rest {
+    ($t:ty) => {
+        fn visit_unit<E: de::Error>(self) -> Result<Option<$t>, E> {
+            Ok(None)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Option<$t>, E> {
+            Ok(None)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<$t>, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<$t>, A::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+    };
+}
+
+struct U64Visitor;
+impl<'de> Visitor<'de> for U64Visitor {
+    type Value = Option<u64>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a number or numeric string")
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(u64::try_from(v).ok())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(((0.0..1.8e19).contains(&v)).then_some(v as u64))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        let v = v.trim();
+        Ok(v.parse::<u64>().ok().or_else(|| {
+            v.parse::<f64>()
+                .ok()
+                .filter(|f| (0.0..1.8e19).contains(f))
+                .map(|f| f as u64)
+        }))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    ignore_rest!(u64);
+}
+
+struct StringVisitor;
+impl<'de> Visitor<'de> for StringVisitor {
+    type Value = Option<String>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string or number")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok((!v.is_empty()).then(|| v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok((!v.is_empty()).then_some(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        // A float id would already have lost precision: refuse it rather than invent digits.
+        Ok(None)
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    ignore_rest!(String);
+}
+
+struct BoolVisitor;
+impl<'de> Visitor<'de> for BoolVisitor {
+    type Value = Option<bool>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a boolean")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Some(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(v != 0))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(v != 0))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(match v {
+            "true" | "1" => Some(true),
+            "false" | "0" => Some(false),
+            _ => None,
+        })
+    }
+    ignore_rest!(bool);
+}
+
+struct ObjectVisitor<T>(PhantomData<T>);
+impl<'de, T: DeserializeOwned> Visitor<'de> for ObjectVisitor<T> {
+    type Value = Option<T>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Some)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+/// One element of an array: an object as `T`, anything else skipped.
+struct Lenient<T>(Option<T>);
+impl<'de, T: DeserializeOwned> serde::Deserialize<'de> for Lenient<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        object(d).map(Lenient)
+    }
+}
+
+struct VecVisitor<T>(PhantomData<T>);
+impl<'de, T: DeserializeOwned> Visitor<'de> for VecVisitor<T> {
+    type Value = Vec<T>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(Lenient(item)) = seq.next_element::<Lenient<T>>()? {
+            out.extend(item);
+        }
+        Ok(out)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Vec::new())
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+}
+
+struct FlexString(Option<String>);
+impl<'de> serde::Deserialize<'de> for FlexString {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        string(d).map(FlexString)
+    }
+}
+
+struct StringsVisitor;
+impl<'de> Visitor<'de> for StringsVisitor {
+    type Value = Vec<String>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of strings")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(FlexString(s)) = seq.next_element::<FlexString>()? {
+            out.extend(s);
+        }
+        Ok(out)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Vec::new())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        // A lone string where a list was expected is still one usable value.
+        Ok(if v.is_empty() {
+            Vec::new()
+        } else {
+            vec![v.to_owned()]
+        })
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    #[derive(Deserialize, Default)]
+    struct T {
+        #[serde(default, deserialize_with = "super::u64")]
+        n: Option<u64>,
+        #[serde(default, deserialize_with = "super::string")]
+        s: Option<String>,
+        #[serde(default, deserialize_with = "super::object")]
+        o: Option<Inner>,
+        #[serde(default, deserialize_with = "super::vec")]
+        v: Vec<Inner>,
+        #[serde(default, deserialize_with = "super::strings")]
+        l: Vec<String>,
+    }
+    #[derive(Deserialize, Default, Debug, PartialEq)]
+    struct Inner {
+        #[serde(default, deserialize_with = "super::u64")]
+        x: Option<u64>,
+    }
+
+    fn parse(s: &str) -> T {
+        serde_json::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn numbers_in_every_shape() {
+        assert_eq!(parse(r#"{"n":5}"#).n, Some(5));
+        assert_eq!(parse(r#"{"n":"124842"}"#).n, Some(124842));
+        assert_eq!(parse(r#"{"n":" 7 "}"#).n, Some(7));
+        assert_eq!(parse(r#"{"n":54.9}"#).n, Some(54));
+        assert_eq!(parse(r#"{"n":"1.5"}"#).n, Some(1));
+        assert_eq!(parse(r#"{"n":-3}"#).n, None);
+        assert_eq!(parse(r#"{"n":null}"#).n, None);
+        assert_eq!(parse(r#"{"n":"abc"}"#).n, None);
+        assert_eq!(parse(r#"{"n":[1,2]}"#).n, None);
+        assert_eq!(parse(r#"{"n":{"a":1}}"#).n, None);
+        assert_eq!(parse(r#"{}"#).n, None);
+    }
+
+    #[test]
+    fn big_ids_stay_exact() {
+        assert_eq!(
+            parse(r#"{"s":6968593956024092673}"#).s.as_deref(),
+            Some("6968593956024092673")
+        );
+        assert_eq!(
+            parse(r#"{"s":"7608826249200356630"}"#).s.as_deref(),
+            Some("7608826249200356630")
+        );
+        assert_eq!(parse(r#"{"s":""}"#).s, None);
+        assert_eq!(parse(r#"{"s":1.5}"#).s, None);
+    }
+
+    #[test]
+    fn wrong_shapes_are_none_not_errors() {
+        assert_eq!(parse(r#"{"o":"juan"}"#).o, None);
+        assert_eq!(parse(r#"{"o":{"x":"3"}}"#).o, Some(Inner { x: Some(3) }));
+        assert_eq!(
+            parse(r#"{"v":[{"x":1},"junk",2,{"x":"2"}]}"#).v,
+            vec![Inner { x: Some(1) }, Inner { x: Some(2) }]
+        );
+        assert!(parse(r#"{"v":{"x":1}}"#).v.is_empty());
+        assert_eq!(parse(r#"{"l":["a",1,null,"b"]}"#).l, vec!["a", "1", "b"]);
+        assert_eq!(parse(r#"{"l":"solo"}"#).l, vec!["solo"]);
+    }
+}

@@ -1,0 +1,383 @@
+//! Page -> embedded JSON -> typed item.
+//!
+//! TikTok has shipped three page shapes over the years; each keeps the post in a `<script>`
+//! element holding JSON. We find that element by substring search (pages are 250-800 KB and only
+//! the script matters), decode just the parts we use, and map TikTok's status codes to errors.
+
+pub(crate) mod flex;
+pub(crate) mod item;
+
+use std::collections::HashMap;
+
+use memchr::memmem;
+use serde::Deserialize;
+
+use crate::challenge::{self, Challenge};
+use crate::error::{ContentReason, Error, Operation, PlatformReason};
+use crate::model::VideoInfo;
+use item::{Author, RawItem};
+
+/// What a fetched post page turned out to be.
+#[derive(Debug)]
+pub enum PageOutcome {
+    Info(Box<VideoInfo>),
+    /// TikTok's bot check; solve it and fetch again.
+    Challenge(Challenge),
+}
+
+const UNIVERSAL_ID: &str = "__UNIVERSAL_DATA_FOR_REHYDRATION__";
+const SIGI_ID: &str = "SIGI_STATE";
+const NEXT_ID: &str = "__NEXT_DATA__";
+
+/// Extracts the post `id` from a page. `url` is only used in errors.
+pub fn extract_post(html: &str, id: &str, url: &str) -> Result<PageOutcome, Error> {
+    // Early-2023 pages carry a thin universal script (no detail scope) beside SIGI_STATE, so a
+    // universal script without the post falls through to the older shapes.
+    if let Some(json) = script_by_id(html, UNIVERSAL_ID)
+        && let Some(outcome) = from_universal(json, id, url)?
+    {
+        return Ok(PageOutcome::Info(Box::new(outcome)));
+    }
+    if let Some(json) = script_by_id(html, SIGI_ID).or_else(|| sigi_assignment(html)) {
+        return from_sigi(json, id, url).map(|i| PageOutcome::Info(Box::new(i)));
+    }
+    if let Some(json) = script_by_id(html, NEXT_ID) {
+        return from_next_data(json, id, url).map(|i| PageOutcome::Info(Box::new(i)));
+    }
+    if let Some(ch) = challenge::detect(html) {
+        return Ok(PageOutcome::Challenge(ch));
+    }
+    Err(Error::platform(
+        PlatformReason::NoData {
+            markers: format!("{UNIVERSAL_ID} (webapp.video-detail), {SIGI_ID}, {NEXT_ID}"),
+            size: html.len(),
+            title: page_title(html),
+        },
+        Operation::Extract,
+        url,
+    ))
+}
+
+/// The text content of `<script id="{id}" ...>...</script>`.
+pub(crate) fn script_by_id<'a>(html: &'a str, id: &str) -> Option<&'a str> {
+    let needle = format!("id=\"{id}\"");
+    let bytes = html.as_bytes();
+    let mut from = 0;
+    while let Some(pos) = memmem::find(&bytes[from..], needle.as_bytes()) {
+        let at = from + pos;
+        from = at + needle.len();
+        // The id must sit inside a <script ...> start tag.
+        let tag_start = match memchr::memrchr(b'<', &bytes[..at]) {
+            Some(p) => p,
+            None => continue,
+        };
+        if !html[tag_start..at]
+            .to_ascii_lowercase()
+            .starts_with("<script")
+        {
+            continue;
+        }
+        let body_start = at + memchr::memchr(b'>', &bytes[at..])? + 1;
+        let body_len = memmem::find(&bytes[body_start..], b"</script>")?;
+        return Some(html[body_start..body_start + body_len].trim());
+    }
+    None
+}
+
+/// `window['SIGI_STATE']={...};` as in the `sigi-persisted-data` variant.
+fn sigi_assignment(html: &str) -> Option<&str> {
+    let start =
+        memmem::find(html.as_bytes(), b"window['SIGI_STATE']=")? + "window['SIGI_STATE']=".len();
+    let rest = &html[start..];
+    // The JSON value ends where a streaming parse of one value ends.
+    let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<serde::de::IgnoredAny>();
+    match stream.next() {
+        Some(Ok(_)) => Some(&rest[..stream.byte_offset()]),
+        _ => None,
+    }
+}
+
+fn page_title(html: &str) -> String {
+    let lower_find = |needle: &[u8]| memmem::find(html.as_bytes(), needle);
+    let Some(start) = lower_find(b"<title") else {
+        return String::new();
+    };
+    let Some(gt) = memchr::memchr(b'>', &html.as_bytes()[start..]) else {
+        return String::new();
+    };
+    let body = start + gt + 1;
+    let end = memmem::find(&html.as_bytes()[body..], b"</title>").map_or(html.len(), |e| body + e);
+    html[body..end].trim().chars().take(120).collect()
+}
+
+fn bad_json(err: serde_json::Error, url: &str) -> Error {
+    Error::platform(
+        PlatformReason::BadJson(err.to_string()),
+        Operation::Extract,
+        url,
+    )
+}
+
+#[derive(Deserialize)]
+struct Universal {
+    #[serde(
+        rename = "__DEFAULT_SCOPE__",
+        default,
+        deserialize_with = "flex::object"
+    )]
+    scope: Option<Scope>,
+}
+
+#[derive(Deserialize)]
+struct Scope {
+    #[serde(
+        rename = "webapp.video-detail",
+        default,
+        deserialize_with = "flex::object"
+    )]
+    desktop: Option<Detail>,
+    #[serde(
+        rename = "webapp.reflow.video.detail",
+        default,
+        deserialize_with = "flex::object"
+    )]
+    reflow: Option<Detail>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Detail {
+    #[serde(default, deserialize_with = "flex::u64")]
+    status_code: Option<u64>,
+    #[serde(default, deserialize_with = "flex::string")]
+    status_msg: Option<String>,
+    /// The reflow scope spells it `statusMessage`.
+    #[serde(default, deserialize_with = "flex::string")]
+    status_message: Option<String>,
+    #[serde(default, deserialize_with = "flex::object")]
+    item_info: Option<ItemInfo>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ItemInfo {
+    #[serde(default, deserialize_with = "flex::object")]
+    item_struct: Option<RawItem>,
+}
+
+/// `Ok(None)` when the universal script has no detail scope (older transitional pages).
+fn from_universal(json: &str, id: &str, url: &str) -> Result<Option<VideoInfo>, Error> {
+    let data: Universal = serde_json::from_str(json).map_err(|e| bad_json(e, url))?;
+    let Some(scope) = data.scope else {
+        return Ok(None);
+    };
+    let Some(detail) = scope.desktop.or(scope.reflow) else {
+        return Ok(None);
+    };
+    let message = detail.status_msg.or(detail.status_message);
+    let item = detail.item_info.and_then(|i| i.item_struct);
+    finish(
+        detail.status_code.unwrap_or(0),
+        message,
+        item,
+        None,
+        id,
+        url,
+    )
+    .map(Some)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Sigi {
+    #[serde(default)]
+    item_module: HashMap<String, RawItem>,
+    #[serde(default, deserialize_with = "flex::object")]
+    user_module: Option<UserModule>,
+    #[serde(default, deserialize_with = "flex::object")]
+    video_page: Option<StatusOnly>,
+}
+
+#[derive(Deserialize)]
+struct UserModule {
+    #[serde(default)]
+    users: HashMap<String, Author>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StatusOnly {
+    #[serde(default, deserialize_with = "flex::u64")]
+    status_code: Option<u64>,
+    #[serde(default, deserialize_with = "flex::string")]
+    status_msg: Option<String>,
+}
+
+fn from_sigi(json: &str, id: &str, url: &str) -> Result<VideoInfo, Error> {
+    let mut data: Sigi = serde_json::from_str(json).map_err(|e| bad_json(e, url))?;
+    let status = data
+        .video_page
+        .as_ref()
+        .and_then(|p| p.status_code)
+        .unwrap_or(0);
+    let message = data.video_page.and_then(|p| p.status_msg);
+    let item = data.item_module.remove(id);
+    let users = data.user_module.map(|m| m.users).unwrap_or_default();
+    let user = item
+        .as_ref()
+        .and_then(|i| i.author_name())
+        .and_then(|name| users.get(name));
+    finish(status, message, item, user, id, url)
+}
+
+#[derive(Deserialize)]
+struct NextData {
+    #[serde(default, deserialize_with = "flex::object")]
+    props: Option<NextProps>,
+}
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NextProps {
+    #[serde(default, deserialize_with = "flex::object")]
+    page_props: Option<PageProps>,
+}
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PageProps {
+    #[serde(default, deserialize_with = "flex::u64")]
+    status_code: Option<u64>,
+    #[serde(default, deserialize_with = "flex::object")]
+    item_info: Option<ItemInfo>,
+}
+
+fn from_next_data(json: &str, id: &str, url: &str) -> Result<VideoInfo, Error> {
+    let data: NextData = serde_json::from_str(json).map_err(|e| bad_json(e, url))?;
+    let props = data.props.and_then(|p| p.page_props);
+    let status = props.as_ref().and_then(|p| p.status_code).unwrap_or(0);
+    let item = props.and_then(|p| p.item_info).and_then(|i| i.item_struct);
+    finish(status, None, item, None, id, url)
+}
+
+/// Turns a status code and an optional item into the result every page shape shares.
+fn finish(
+    status: u64,
+    message: Option<String>,
+    item: Option<RawItem>,
+    sigi_user: Option<&Author>,
+    id: &str,
+    url: &str,
+) -> Result<VideoInfo, Error> {
+    if let Some(reason) = status_reason(status, message) {
+        return Err(Error::content(reason, Operation::Extract, url));
+    }
+    let Some(item) = item else {
+        return Err(Error::platform(
+            PlatformReason::NoItem,
+            Operation::Extract,
+            url,
+        ));
+    };
+    if item.is_content_classified == Some(true) && item.video.is_none() {
+        return Err(Error::content(
+            ContentReason::LoginRequired(Some("content classified as sensitive".into())),
+            Operation::Extract,
+            url,
+        ));
+    }
+    Ok(item.into_info(id, sigi_user))
+}
+
+/// TikTok's `statusCode` values (see tiktok-web.md); 0 is success.
+pub(crate) fn status_reason(code: u64, message: Option<String>) -> Option<ContentReason> {
+    Some(match code {
+        0 => return None,
+        10204 => ContentReason::Removed(message),
+        10216 => ContentReason::PrivatePost,
+        10222 => ContentReason::PrivateAccount,
+        10221 => ContentReason::AccountNotFound,
+        10202 => ContentReason::AccountBanned,
+        209002 => ContentReason::LoginRequired(Some("audience-restricted".into())),
+        code => ContentReason::OtherStatus { code, message },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_script_by_id_only_in_script_tags() {
+        let html = r#"<div id="SIGI_STATE">no</div><script id="SIGI_STATE" type="application/json">{"a":1}</script>"#;
+        assert_eq!(script_by_id(html, "SIGI_STATE"), Some(r#"{"a":1}"#));
+        assert_eq!(script_by_id("<p>nothing</p>", "SIGI_STATE"), None);
+        assert_eq!(
+            script_by_id(r#"<script id="SIGI_STATE">{"unterminated""#, "SIGI_STATE"),
+            None
+        );
+    }
+
+    #[test]
+    fn sigi_assignment_variant() {
+        let html = r#"<script>window['SIGI_STATE']={"VideoPage":{"statusCode":10204}};window['SIGI_RETRY']={}</script>"#;
+        assert_eq!(
+            sigi_assignment(html),
+            Some(r#"{"VideoPage":{"statusCode":10204}}"#)
+        );
+    }
+
+    #[test]
+    fn status_codes_map_to_reasons() {
+        assert_eq!(status_reason(0, None), None);
+        assert_eq!(status_reason(10216, None), Some(ContentReason::PrivatePost));
+        assert_eq!(
+            status_reason(10222, None),
+            Some(ContentReason::PrivateAccount)
+        );
+        assert_eq!(
+            status_reason(10221, None),
+            Some(ContentReason::AccountNotFound)
+        );
+        assert_eq!(
+            status_reason(10202, None),
+            Some(ContentReason::AccountBanned)
+        );
+        assert!(matches!(
+            status_reason(10204, None),
+            Some(ContentReason::Removed(_))
+        ));
+        assert!(matches!(
+            status_reason(209002, None),
+            Some(ContentReason::LoginRequired(_))
+        ));
+        assert!(matches!(
+            status_reason(1, None),
+            Some(ContentReason::OtherStatus { code: 1, .. })
+        ));
+    }
+
+    #[test]
+    fn no_data_error_names_markers_size_and_title() {
+        let err = extract_post("<html><title>Oops</title></html>", "1", "https://x").unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("__UNIVERSAL_DATA_FOR_REHYDRATION__"),
+            "{text}"
+        );
+        assert!(text.contains("\"Oops\""), "{text}");
+        assert!(text.contains("32 bytes"), "{text}");
+    }
+
+    #[test]
+    fn numbers_as_strings_and_missing_fields() {
+        let html = r#"<script id="__UNIVERSAL_DATA_FOR_REHYDRATION__" type="application/json">{"__DEFAULT_SCOPE__":{"webapp.video-detail":{"statusCode":"0","itemInfo":{"itemStruct":{"id":"7608826249200356631","createTime":"1700000000","stats":{"playCount":"12"},"video":"weird"}}}}}</script>"#;
+        let PageOutcome::Info(info) = extract_post(html, "7608826249200356631", "u").unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(info.id, "7608826249200356631");
+        assert_eq!(info.timestamp, Some(1700000000));
+        assert_eq!(info.view_count, Some(12));
+        assert!(info.formats.is_empty());
+        assert_eq!(info.title, "TikTok video #7608826249200356631");
+    }
+}

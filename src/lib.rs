@@ -1,0 +1,244 @@
+//! tikdl: a fast, reliable TikTok downloader.
+//!
+//! The library does the work; the `tikdl` binary is a thin command line over it. Data flows one
+//! way: URL -> [`url::PostRef`] -> page fetch ([`http`]) -> [`extract`] -> [`model::VideoInfo`].
+//!
+//! ```no_run
+//! use tikdl::{Config, TikTokHandler};
+//!
+//! # async fn demo() -> Result<(), tikdl::Error> {
+//! let handler = TikTokHandler::new(Config::default())?;
+//! assert!(handler.is_valid_url("https://www.tiktok.com/@user/video/7608826249200356630"));
+//! let info = handler.video_info("https://vm.tiktok.com/ZMabc123/").await?;
+//! println!("{} by {:?}: {} formats", info.title, info.uploader, info.formats.len());
+//! # Ok(())
+//! # }
+//! ```
+
+pub mod challenge;
+pub mod cookies;
+pub mod error;
+pub mod extract;
+pub mod http;
+pub mod model;
+pub mod redacted;
+pub mod retry;
+pub mod summary;
+pub mod url;
+
+pub use error::{Error, ErrorKind};
+pub use http::HttpConfig;
+pub use model::{Format, Image, Music, PostKind, Subtitle, Thumbnail, VideoInfo};
+pub use retry::RetryPolicy;
+
+use error::{ConnectionReason, ContentReason, Operation, PlatformReason};
+use extract::PageOutcome;
+use http::HttpClient;
+use url::PostRef;
+
+/// Highest answer the WAF challenge asks for (tiktok-web.md).
+const CHALLENGE_MAX: u64 = 1_000_000;
+/// Short links may chain (vm -> vm -> www); more hops than this is a loop.
+const MAX_SHORT_LINK_HOPS: usize = 5;
+
+/// Everything a [`TikTokHandler`] needs to know.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub http: HttpConfig,
+    /// How many posts are worked on at once (the seed's `max_concurrent_operations`).
+    pub max_concurrent_operations: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            http: HttpConfig::default(),
+            max_concurrent_operations: 5,
+        }
+    }
+}
+
+/// What this handler can do (the seed's `capabilities()`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Capabilities {
+    pub platform: &'static str,
+    pub post_kinds: Vec<&'static str>,
+    pub url_kinds: Vec<&'static str>,
+    pub watermark_free: bool,
+    pub subtitles: bool,
+    pub max_concurrent_operations: usize,
+}
+
+/// The entry point: one per program, shared by all tasks (it is `Clone` and cheap to clone).
+#[derive(Debug, Clone)]
+pub struct TikTokHandler {
+    http: HttpClient,
+    config: Config,
+}
+
+impl TikTokHandler {
+    /// Builds the HTTP client (proxy, TLS roots, cookies) from `config`.
+    pub fn new(config: Config) -> Result<Self, Error> {
+        let http = HttpClient::new(&config.http)?;
+        Ok(Self { http, config })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The shared HTTP client, for downloads that must reuse the page's cookies.
+    pub fn http(&self) -> &HttpClient {
+        &self.http
+    }
+
+    pub fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            platform: "tiktok",
+            post_kinds: vec!["video", "slideshow", "audio"],
+            url_kinds: vec![
+                "video",
+                "photo",
+                "short link (vm/vt//t/)",
+                "share",
+                "embed",
+                "profile",
+                "collection",
+            ],
+            watermark_free: true,
+            subtitles: true,
+            max_concurrent_operations: self.config.max_concurrent_operations,
+        }
+    }
+
+    /// Whether `url` is a TikTok URL this handler understands (no network).
+    pub fn is_valid_url(&self, url: &str) -> bool {
+        url::parse(url).is_ok()
+    }
+
+    /// Fetches and extracts the metadata of one post. Short links are resolved first.
+    pub async fn video_info(&self, input: &str) -> Result<VideoInfo, Error> {
+        let post = self.resolve(input).await?;
+        let PostRef::Post { id, .. } = &post else {
+            return Err(Error::content(
+                ContentReason::Unsupported(format!(
+                    "{} is a list of posts, not a post; `tikdl batch` expands lists",
+                    post.canonical_url()
+                )),
+                Operation::ParseUrl,
+                input.trim(),
+            ));
+        };
+        let page_url = post.canonical_url();
+        let url = reqwest::Url::parse(&page_url).map_err(|e| {
+            Error::content(
+                ContentReason::NotTikTok(e.to_string()),
+                Operation::ParseUrl,
+                &page_url,
+            )
+        })?;
+        let mut solved = false;
+        loop {
+            let page = self.http.get_page(&url, Operation::FetchPage).await?;
+            match page.status {
+                200..=299 => {}
+                404 | 410 => {
+                    let reason = ContentReason::Removed(Some(format!("HTTP {}", page.status)));
+                    return Err(Error::content(reason, Operation::FetchPage, &page_url));
+                }
+                403 => {
+                    return Err(Error::connection(
+                        ConnectionReason::Blocked,
+                        Operation::FetchPage,
+                        &page_url,
+                    ));
+                }
+                s => {
+                    return Err(Error::connection(
+                        ConnectionReason::Status(s),
+                        Operation::FetchPage,
+                        &page_url,
+                    ));
+                }
+            }
+            match extract::extract_post(&page.body, id, &page_url)? {
+                PageOutcome::Info(info) => return Ok(*info),
+                PageOutcome::Challenge(_) if solved => {
+                    let reason =
+                        PlatformReason::Challenge("TikTok kept answering with a challenge".into());
+                    return Err(Error::platform(reason, Operation::FetchPage, &page_url));
+                }
+                PageOutcome::Challenge(ch) => {
+                    tracing::info!("solving TikTok's bot challenge for {page_url}");
+                    let cookies =
+                        tokio::task::spawn_blocking(move || challenge::solve(&ch, CHALLENGE_MAX))
+                            .await
+                            .map_err(|e| {
+                                Error::platform(
+                                    PlatformReason::Challenge(e.to_string()),
+                                    Operation::FetchPage,
+                                    &page_url,
+                                )
+                            })?
+                            .map_err(|e| {
+                                Error::platform(
+                                    PlatformReason::Challenge(e.to_string()),
+                                    Operation::FetchPage,
+                                    &page_url,
+                                )
+                            })?;
+                    for (name, value) in cookies {
+                        self.http.set_cookie(&url, &name, &value);
+                    }
+                    solved = true;
+                }
+            }
+        }
+    }
+
+    /// Parses `input` and follows short links to the post they name.
+    pub async fn resolve(&self, input: &str) -> Result<PostRef, Error> {
+        let input = input.trim();
+        let mut post = url::parse(input).map_err(|e| {
+            Error::content(
+                ContentReason::NotTikTok(e.to_string()),
+                Operation::ParseUrl,
+                input,
+            )
+        })?;
+        let mut hops = 0;
+        while let PostRef::ShortLink { url } = &post {
+            if hops == MAX_SHORT_LINK_HOPS {
+                let reason = ConnectionReason::Redirect(format!(
+                    "more than {MAX_SHORT_LINK_HOPS} hops (a loop?)"
+                ));
+                return Err(Error::connection(
+                    reason,
+                    Operation::ResolveShortLink,
+                    input,
+                ));
+            }
+            hops += 1;
+            let next = match self
+                .http
+                .redirect_location(url, Operation::ResolveShortLink)
+                .await?
+            {
+                Ok(next) => next,
+                Err(status) => {
+                    let reason =
+                        ContentReason::Removed(Some(format!("short link answered HTTP {status}")));
+                    return Err(Error::content(reason, Operation::ResolveShortLink, input));
+                }
+            };
+            tracing::debug!("short link {url} -> {next}");
+            post = url::parse(next.as_str()).map_err(|e| {
+                let reason = ContentReason::Removed(Some(format!(
+                    "short link leads to {next}, not a post: {e}"
+                )));
+                Error::content(reason, Operation::ResolveShortLink, input)
+            })?;
+        }
+        Ok(post)
+    }
+}

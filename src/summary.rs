@@ -1,0 +1,156 @@
+//! Output for people and for scripts: the readable `info` summary and the JSON error object.
+
+use std::fmt::Write;
+
+use serde_json::json;
+
+use crate::error::Error;
+use crate::model::{PostKind, VideoInfo};
+
+/// A readable multi-line summary: title, creator, date, duration, counts, hashtags, formats.
+pub fn render(info: &VideoInfo) -> String {
+    let mut s = String::new();
+    let kind = match info.kind {
+        PostKind::Video => "video",
+        PostKind::Slideshow => "photo slideshow",
+    };
+    let _ = writeln!(s, "{}", info.title);
+    let _ = writeln!(s, "  id:        {} ({kind})", info.id);
+    let creator = match (&info.channel, &info.uploader) {
+        (Some(c), Some(u)) => format!("{c} (@{u})"),
+        (None, Some(u)) => format!("@{u}"),
+        (Some(c), None) => c.clone(),
+        (None, None) => "unknown".into(),
+    };
+    let _ = writeln!(s, "  creator:   {creator}");
+    if let Some(d) = &info.upload_date {
+        let _ = writeln!(s, "  date:      {}-{}-{} (UTC)", &d[..4], &d[4..6], &d[6..]);
+    }
+    if let Some(d) = info.duration {
+        let _ = writeln!(s, "  duration:  {}:{:02}", d / 60, d % 60);
+    }
+    let count = |n: Option<u64>| n.map_or("-".to_owned(), group);
+    let _ = writeln!(
+        s,
+        "  views:     {}   likes: {}   comments: {}   reposts: {}   saves: {}",
+        count(info.view_count),
+        count(info.like_count),
+        count(info.comment_count),
+        count(info.repost_count),
+        count(info.save_count)
+    );
+    if !info.hashtags.is_empty() {
+        let tags: Vec<String> = info.hashtags.iter().map(|t| format!("#{t}")).collect();
+        let _ = writeln!(s, "  hashtags:  {}", tags.join(" "));
+    }
+    if let Some(track) = &info.track {
+        let by = if info.artists.is_empty() {
+            String::new()
+        } else {
+            format!(" - {}", info.artists.join(", "))
+        };
+        let _ = writeln!(s, "  music:     {track}{by}");
+    }
+    if !info.subtitles.is_empty() {
+        let langs: Vec<&str> = info.subtitles.keys().map(String::as_str).collect();
+        let _ = writeln!(s, "  subtitles: {}", langs.join(", "));
+    }
+    let _ = writeln!(s, "  url:       {}", info.webpage_url);
+    if !info.images.is_empty() {
+        let _ = writeln!(s, "  images:    {}", info.images.len());
+        for (i, img) in info.images.iter().enumerate() {
+            let _ = writeln!(s, "    {:>2}  {}", i + 1, dims(img.width, img.height));
+        }
+    }
+    if !info.formats.is_empty() {
+        let _ = writeln!(s, "  formats:");
+        let _ = writeln!(
+            s,
+            "    {:<22} {:>10} {:<6} {:>9} {:>10}  note",
+            "ID", "RES", "CODEC", "KBPS", "SIZE"
+        );
+        for f in &info.formats {
+            let mut note = Vec::new();
+            if f.watermarked {
+                note.push("watermarked");
+            }
+            if f.unplayable {
+                note.push("unplayable");
+            }
+            let _ = writeln!(
+                s,
+                "    {:<22} {:>10} {:<6} {:>9} {:>10}  {}",
+                f.format_id,
+                dims(f.width, f.height),
+                f.vcodec,
+                f.tbr.map_or("-".into(), |t| format!("{t:.0}")),
+                f.filesize.map_or("-".into(), human_bytes),
+                note.join(", ")
+            );
+        }
+    }
+    s
+}
+
+/// The NDJSON line printed for a URL that failed.
+pub fn error_json(url: &str, err: &Error) -> serde_json::Value {
+    json!({
+        "url": url,
+        "error": {
+            "kind": err.kind().as_str(),
+            "code": err.code(),
+            "message": err.to_string(),
+            "suggestions": err.suggestions(),
+        }
+    })
+}
+
+fn dims(w: Option<u64>, h: Option<u64>) -> String {
+    match (w, h) {
+        (Some(w), Some(h)) => format!("{w}x{h}"),
+        _ => "-".into(),
+    }
+}
+
+/// 2900000 -> "2,900,000".
+fn group(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Bytes in binary units, as download tools print them.
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.2} {}", UNITS[u])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers() {
+        assert_eq!(group(0), "0");
+        assert_eq!(group(999), "999");
+        assert_eq!(group(2_900_000), "2,900,000");
+        assert_eq!(human_bytes(512), "512 B");
+        assert_eq!(human_bytes(8_788_538), "8.38 MiB");
+    }
+}

@@ -1,0 +1,908 @@
+//! Recognition of the TikTok URLs a user pastes. Pure: no network access.
+//!
+//! Parsing goes through the `url` crate so that the host we check is the host a
+//! client would actually connect to (userinfo tricks, IDNA, case, ports).
+
+use std::fmt::Write as _;
+
+/// Kind of a single post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostKind {
+    Video,
+    Photo,
+}
+
+/// What a URL points to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PostRef {
+    /// A single post. `id` is all digits; `user` is without `@` and `None`
+    /// when the URL did not name one (empty or `_`).
+    Post {
+        id: String,
+        kind: PostKind,
+        user: Option<String>,
+    },
+    /// A short link that must be resolved by following its redirect.
+    ShortLink {
+        url: url::Url,
+    },
+    Profile {
+        user: String,
+    },
+    Collection {
+        user: String,
+        name: String,
+        id: String,
+    },
+    Music {
+        name: String,
+        id: String,
+    },
+    Tag {
+        name: String,
+    },
+}
+
+/// Why an input is not a TikTok URL we can handle.
+#[derive(Debug, thiserror::Error)]
+pub enum UrlError {
+    #[error("empty input: expected a TikTok URL")]
+    Empty,
+    #[error("{input:?} is not a URL: {reason}")]
+    NotUrl { input: String, reason: String },
+    #[error("unsupported scheme {scheme:?}: only http and https TikTok URLs are accepted")]
+    NotHttp { scheme: String },
+    #[error(
+        "the URL hides its real host behind a user name ({userinfo:?} before '@'); \
+         it actually points to {host}, which is not a TikTok host"
+    )]
+    UserInfo { userinfo: String, host: String },
+    #[error("{host} is an IP address, not a TikTok host")]
+    IpHost { host: String },
+    #[error("the URL has no host")]
+    NoHost,
+    #[error("{host} is not a TikTok host")]
+    NotTikTok { host: String },
+    #[error(
+        "{host} is not a TikTok host: it only resembles one (TikTok uses tiktok.com and tiktokv.com)"
+    )]
+    LookAlike { host: String },
+    #[error(
+        "unsupported TikTok page {path:?}: expected a video, photo, short link, profile, \
+         collection, music or tag URL"
+    )]
+    UnsupportedPage { path: String },
+    #[error("the {what} URL is missing its id")]
+    MissingId { what: &'static str },
+    #[error("the {what} id {id:?} is not numeric")]
+    NonNumericId { what: &'static str, id: String },
+    #[error("the {what} id {id:?} has {len} digits; TikTok ids have 15 to 20 digits")]
+    IdLength {
+        what: &'static str,
+        id: String,
+        len: usize,
+    },
+    #[error("the short link is missing its code")]
+    MissingShortCode,
+    #[error("the short link code {code:?} contains characters TikTok never uses")]
+    BadShortCode { code: String },
+    #[error("the {what} URL is missing the user name")]
+    MissingUser { what: &'static str },
+    #[error("{user:?} is not a valid TikTok user name (letters, digits, '.' and '_' only)")]
+    BadUser { user: String },
+    #[error("the {what} URL is missing its name")]
+    MissingName { what: &'static str },
+    #[error("the {what} name is not valid percent-encoded UTF-8")]
+    BadEncoding { what: &'static str },
+}
+
+const MIN_ID_DIGITS: usize = 15;
+const MAX_ID_DIGITS: usize = 20;
+
+impl PostRef {
+    /// The URL to fetch (or, for short links, to resolve).
+    pub fn canonical_url(&self) -> String {
+        match self {
+            PostRef::Post { id, kind, user } => {
+                let kind = match kind {
+                    PostKind::Video => "video",
+                    PostKind::Photo => "photo",
+                };
+                let user = user.as_deref().unwrap_or("_");
+                format!("https://www.tiktok.com/@{user}/{kind}/{id}")
+            }
+            PostRef::ShortLink { url } => url.to_string(),
+            PostRef::Profile { user } => format!("https://www.tiktok.com/@{user}"),
+            PostRef::Collection { user, name, id } => {
+                www_url(&[&format!("@{user}"), "collection", &format!("{name}-{id}")])
+            }
+            PostRef::Music { name, id } => www_url(&["music", &format!("{name}-{id}")]),
+            PostRef::Tag { name } => www_url(&["tag", name]),
+        }
+    }
+}
+
+/// Builds `https://www.tiktok.com/{segments}` with each segment percent-encoded,
+/// since names may hold spaces, '/', '?' or non-ASCII text.
+fn www_url(segments: &[&str]) -> String {
+    let mut out = String::from("https://www.tiktok.com");
+    for seg in segments {
+        out.push('/');
+        for b in seg.bytes() {
+            // RFC 3986 unreserved characters plus '@' stay as they are.
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'@') {
+                out.push(b as char);
+            } else {
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+    }
+    out
+}
+
+/// True for `tiktok.com`, `tiktokv.com` and their subdomains (case-insensitive,
+/// one trailing dot allowed). Used to vet redirect targets, so it is strict:
+/// every label must be a plausible DNS label.
+pub fn is_tiktok_host(host: &str) -> bool {
+    let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
+    ["tiktok.com", "tiktokv.com"].iter().any(|base| {
+        if host == *base {
+            return true;
+        }
+        let Some(sub) = host.strip_suffix(base).and_then(|s| s.strip_suffix('.')) else {
+            return false;
+        };
+        // ".tiktok.com" and "a..tiktok.com" have empty labels: not real hosts.
+        sub.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+    })
+}
+
+/// Parses a pasted TikTok URL.
+pub fn parse(input: &str) -> Result<PostRef, UrlError> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Err(UrlError::Empty);
+    }
+    let url = parse_with_default_scheme(input)?;
+    let host = vet_host(&url)?;
+    route(&host, &url)
+}
+
+fn parse_with_default_scheme(input: &str) -> Result<url::Url, UrlError> {
+    let not_url = |e: url::ParseError| UrlError::NotUrl {
+        input: shorten(input),
+        reason: e.to_string(),
+    };
+    let with_https = || url::Url::parse(&format!("https://{input}")).map_err(not_url);
+    let url = match url::Url::parse(input) {
+        Ok(u) => u,
+        // "www.tiktok.com/@a/video/1": users often paste without a scheme.
+        Err(url::ParseError::RelativeUrlWithoutBase) => with_https()?,
+        Err(e) => return Err(not_url(e)),
+    };
+    match url.scheme() {
+        "http" | "https" => Ok(url),
+        // "tiktok.com:443/..." parses with scheme "tiktok.com"; a real scheme
+        // never contains a dot, so it was a host without a scheme.
+        s if s.contains('.') && !input.contains("://") => with_https(),
+        s => Err(UrlError::NotHttp {
+            scheme: s.to_owned(),
+        }),
+    }
+}
+
+fn shorten(s: &str) -> String {
+    const MAX: usize = 100;
+    match s.char_indices().nth(MAX) {
+        Some((i, _)) => format!("{}...", &s[..i]),
+        None => s.to_owned(),
+    }
+}
+
+/// Returns the lowercase host without trailing dot if it belongs to TikTok.
+fn vet_host(url: &url::Url) -> Result<String, UrlError> {
+    let host = match url.host() {
+        None => return Err(UrlError::NoHost),
+        Some(url::Host::Ipv4(ip)) => {
+            return Err(UrlError::IpHost {
+                host: ip.to_string(),
+            });
+        }
+        Some(url::Host::Ipv6(ip)) => {
+            return Err(UrlError::IpHost {
+                host: ip.to_string(),
+            });
+        }
+        Some(url::Host::Domain(d)) => d.to_ascii_lowercase(),
+    };
+    // "www.tiktok.com@evil.example" makes www.tiktok.com a user name and
+    // evil.example the host; TikTok links never carry credentials.
+    if !url.username().is_empty() || url.password().is_some() {
+        let mut userinfo = url.username().to_owned();
+        if url.password().is_some() {
+            userinfo.push_str(":...");
+        }
+        return Err(UrlError::UserInfo { userinfo, host });
+    }
+    if is_tiktok_host(&host) {
+        return Ok(host.strip_suffix('.').unwrap_or(&host).to_owned());
+    }
+    if host.contains("tiktok") {
+        Err(UrlError::LookAlike { host })
+    } else {
+        Err(UrlError::NotTikTok { host })
+    }
+}
+
+fn route(host: &str, url: &url::Url) -> Result<PostRef, UrlError> {
+    // Trailing slashes give empty segments; "//" inside paths too. Neither matters.
+    let segs: Vec<&str> = url
+        .path_segments()
+        .map(|s| s.filter(|s| !s.is_empty()).collect())
+        .unwrap_or_default();
+    let kw = |i: usize, word: &str| segs.get(i).is_some_and(|s| s.eq_ignore_ascii_case(word));
+
+    if matches!(host, "vm.tiktok.com" | "vt.tiktok.com") {
+        return match segs.as_slice() {
+            [] => Err(UrlError::MissingShortCode),
+            [code] => short_link(host, None, code),
+            _ => Err(unsupported(url)),
+        };
+    }
+
+    match segs.as_slice() {
+        [] => Err(unsupported(url)),
+        [_, ..] if kw(0, "t") => match &segs[1..] {
+            [] => Err(UrlError::MissingShortCode),
+            [code] => short_link("www.tiktok.com", Some("t"), code),
+            _ => Err(unsupported(url)),
+        },
+        [first, rest @ ..] if first.starts_with('@') => {
+            let raw_user = &first[1..];
+            match rest {
+                [] => Ok(PostRef::Profile {
+                    user: required_user(raw_user, "profile")?,
+                }),
+                [kind, tail @ ..] if kw(1, "video") || kw(1, "photo") => {
+                    let kind_enum = if kind.eq_ignore_ascii_case("photo") {
+                        PostKind::Photo
+                    } else {
+                        PostKind::Video
+                    };
+                    let what = if kind_enum == PostKind::Photo {
+                        "photo"
+                    } else {
+                        "video"
+                    };
+                    match tail {
+                        [] => Err(UrlError::MissingId { what }),
+                        [id] => Ok(PostRef::Post {
+                            id: check_id(id, what)?,
+                            kind: kind_enum,
+                            user: optional_user(raw_user)?,
+                        }),
+                        _ => Err(unsupported(url)),
+                    }
+                }
+                [_, tail @ ..] if kw(1, "collection") => match tail {
+                    [] => Err(UrlError::MissingId { what: "collection" }),
+                    [name_id] => {
+                        let user = required_user(raw_user, "collection")?;
+                        let (name, id) = split_name_id(name_id, "collection")?;
+                        Ok(PostRef::Collection { user, name, id })
+                    }
+                    _ => Err(unsupported(url)),
+                },
+                _ => Err(unsupported(url)),
+            }
+        }
+        // m.tiktok.com/v/{id}.html
+        [_, id] if kw(0, "v") => {
+            let id = id.strip_suffix(".html").unwrap_or(id);
+            video_post(id)
+        }
+        [_] if kw(0, "v") => Err(UrlError::MissingId { what: "video" }),
+        // www.tiktok.com/share/video/{id}, www.tiktokv.com/share/video/{id}
+        [_, _, id] if kw(0, "share") && kw(1, "video") => video_post(id),
+        [_, _] if kw(0, "share") && kw(1, "video") => Err(UrlError::MissingId { what: "video" }),
+        // www.tiktok.com/embed/v2/{id} and /embed/{id}
+        [_, _, id] if kw(0, "embed") && kw(1, "v2") => video_post(id),
+        [_, id] if kw(0, "embed") && !kw(1, "v2") => video_post(id),
+        [_] | [_, _] if kw(0, "embed") => Err(UrlError::MissingId { what: "video" }),
+        [_, name_id] if kw(0, "music") => {
+            let (name, id) = split_name_id(name_id, "music")?;
+            Ok(PostRef::Music { name, id })
+        }
+        [_] if kw(0, "music") => Err(UrlError::MissingId { what: "music" }),
+        [_, name] if kw(0, "tag") => {
+            let name = percent_decode(name, "tag")?;
+            if name.is_empty() {
+                return Err(UrlError::MissingName { what: "tag" });
+            }
+            Ok(PostRef::Tag { name })
+        }
+        [_] if kw(0, "tag") => Err(UrlError::MissingName { what: "tag" }),
+        _ => Err(unsupported(url)),
+    }
+}
+
+fn unsupported(url: &url::Url) -> UrlError {
+    UrlError::UnsupportedPage {
+        path: url.path().to_owned(),
+    }
+}
+
+fn video_post(id: &str) -> Result<PostRef, UrlError> {
+    Ok(PostRef::Post {
+        id: check_id(id, "video")?,
+        kind: PostKind::Video,
+        user: None,
+    })
+}
+
+fn short_link(host: &str, prefix: Option<&str>, code: &str) -> Result<PostRef, UrlError> {
+    let valid = code.len() <= 64
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !valid {
+        return Err(UrlError::BadShortCode {
+            code: shorten(code),
+        });
+    }
+    let path = match prefix {
+        Some(p) => format!("{p}/{code}/"),
+        None => format!("{code}/"),
+    };
+    // Only validated ASCII goes in, so this cannot fail; still map rather than unwrap.
+    url::Url::parse(&format!("https://{host}/{path}"))
+        .map(|url| PostRef::ShortLink { url })
+        .map_err(|_| UrlError::BadShortCode {
+            code: shorten(code),
+        })
+}
+
+fn check_id(id: &str, what: &'static str) -> Result<String, UrlError> {
+    if id.is_empty() {
+        return Err(UrlError::MissingId { what });
+    }
+    if !id.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(UrlError::NonNumericId {
+            what,
+            id: shorten(id),
+        });
+    }
+    if !(MIN_ID_DIGITS..=MAX_ID_DIGITS).contains(&id.len()) {
+        return Err(UrlError::IdLength {
+            what,
+            id: shorten(id),
+            len: id.len(),
+        });
+    }
+    Ok(id.to_owned())
+}
+
+fn valid_user(user: &str) -> bool {
+    user.len() <= 64
+        && user
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_')
+}
+
+/// Post URLs may omit the user ("/@/video/1", "/@_/video/1").
+fn optional_user(raw: &str) -> Result<Option<String>, UrlError> {
+    match raw {
+        "" | "_" => Ok(None),
+        u if valid_user(u) => Ok(Some(u.to_owned())),
+        u => Err(UrlError::BadUser { user: shorten(u) }),
+    }
+}
+
+/// Lists need a real user name.
+fn required_user(raw: &str, what: &'static str) -> Result<String, UrlError> {
+    optional_user(raw)?.ok_or(UrlError::MissingUser { what })
+}
+
+/// Splits "{name}-{id}" at the last '-'; the name may contain '-' itself.
+fn split_name_id(seg: &str, what: &'static str) -> Result<(String, String), UrlError> {
+    let (name, id) = seg.rsplit_once('-').unwrap_or(("", seg));
+    let id = check_id(id, what)?;
+    let name = percent_decode(name, what)?;
+    if name.is_empty() {
+        return Err(UrlError::MissingName { what });
+    }
+    Ok((name, id))
+}
+
+/// Decodes %XX escapes into UTF-8 text. A '%' not followed by two hex digits
+/// is kept literally, as browsers do.
+fn percent_decode(s: &str, what: &'static str) -> Result<String, UrlError> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'%' {
+            let hex = bytes.get(i + 1..i + 3).and_then(|h| {
+                let hi = (h[0] as char).to_digit(16)?;
+                let lo = (h[1] as char).to_digit(16)?;
+                u8::try_from(hi * 16 + lo).ok()
+            });
+            if let Some(v) = hex {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b);
+        i += 1;
+    }
+    String::from_utf8(out).map_err(|_| UrlError::BadEncoding { what })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ID: &str = "7234567890123456789";
+
+    fn post(id: &str, kind: PostKind, user: Option<&str>) -> PostRef {
+        PostRef::Post {
+            id: id.to_owned(),
+            kind,
+            user: user.map(str::to_owned),
+        }
+    }
+    fn video(user: Option<&str>) -> PostRef {
+        post(ID, PostKind::Video, user)
+    }
+    fn short(url: &str) -> PostRef {
+        PostRef::ShortLink {
+            url: url::Url::parse(url).unwrap(),
+        }
+    }
+    fn profile(user: &str) -> PostRef {
+        PostRef::Profile {
+            user: user.to_owned(),
+        }
+    }
+
+    enum Want {
+        Ok(PostRef),
+        Err(&'static str),
+    }
+    use Want::{Err as E, Ok as O};
+
+    #[test]
+    fn table() {
+        let cases: Vec<(String, Want)> = vec![
+            // --- accepted single posts ---
+            (
+                format!("https://www.tiktok.com/@scout2015/video/{ID}"),
+                O(video(Some("scout2015"))),
+            ),
+            (
+                format!("HTTPS://WWW.TikTok.com/@scout2015/video/{ID}"),
+                O(video(Some("scout2015"))),
+            ),
+            (
+                format!("tiktok.com:443/@scout2015/video/{ID}"),
+                O(video(Some("scout2015"))),
+            ),
+            (
+                format!("  https://www.tiktok.com/@scout2015/video/{ID}\n"),
+                O(video(Some("scout2015"))),
+            ),
+            (
+                format!("http://www.tiktok.com/@scout2015/video/{ID}"),
+                O(video(Some("scout2015"))),
+            ),
+            (
+                format!("www.tiktok.com/@scout2015/video/{ID}"),
+                O(video(Some("scout2015"))),
+            ),
+            (
+                format!("tiktok.com/@scout2015/video/{ID}"),
+                O(video(Some("scout2015"))),
+            ),
+            (
+                format!("https://tiktok.com/@scout2015/video/{ID}"),
+                O(video(Some("scout2015"))),
+            ),
+            (
+                format!("https://WWW.TIKTOK.COM/@scout2015/video/{ID}"),
+                O(video(Some("scout2015"))),
+            ),
+            (
+                format!("https://www.tiktok.com./@scout2015/video/{ID}"),
+                O(video(Some("scout2015"))),
+            ),
+            (
+                format!("https://www.tiktok.com:443/@scout2015/video/{ID}"),
+                O(video(Some("scout2015"))),
+            ),
+            (
+                format!(
+                    "https://www.tiktok.com/@scout2015/video/{ID}?is_from_webapp=1&sender_device=pc"
+                ),
+                O(video(Some("scout2015"))),
+            ),
+            (
+                format!("https://www.tiktok.com/@scout2015/video/{ID}/"),
+                O(video(Some("scout2015"))),
+            ),
+            (
+                format!("https://www.tiktok.com/@scout2015/video/{ID}/?lang=en#comments"),
+                O(video(Some("scout2015"))),
+            ),
+            (
+                format!("https://www.tiktok.com/@scout2015/video/{ID}#top"),
+                O(video(Some("scout2015"))),
+            ),
+            (
+                format!("https://www.tiktok.com/@/video/{ID}"),
+                O(video(None)),
+            ),
+            (
+                format!("https://www.tiktok.com/@_/video/{ID}"),
+                O(video(None)),
+            ),
+            (
+                format!("https://www.tiktok.com/@the.real_user.01/video/{ID}"),
+                O(video(Some("the.real_user.01"))),
+            ),
+            (
+                format!("https://www.tiktok.com/@user/photo/{ID}"),
+                O(post(ID, PostKind::Photo, Some("user"))),
+            ),
+            (
+                format!("https://www.tiktok.com/@user/video/{}", "123456789012345"),
+                O(post("123456789012345", PostKind::Video, Some("user"))),
+            ),
+            (
+                format!(
+                    "https://www.tiktok.com/@user/video/{}",
+                    "12345678901234567890"
+                ),
+                O(post("12345678901234567890", PostKind::Video, Some("user"))),
+            ),
+            (format!("https://m.tiktok.com/v/{ID}.html"), O(video(None))),
+            (
+                format!("https://m.tiktok.com/v/{ID}.html?u_code=abc&preview_pb=0"),
+                O(video(None)),
+            ),
+            (
+                format!("https://www.tiktok.com/share/video/{ID}"),
+                O(video(None)),
+            ),
+            (
+                format!("https://www.tiktokv.com/share/video/{ID}"),
+                O(video(None)),
+            ),
+            (
+                format!("https://www.tiktokv.com/share/video/{ID}/"),
+                O(video(None)),
+            ),
+            (
+                format!("https://www.tiktok.com/embed/v2/{ID}"),
+                O(video(None)),
+            ),
+            (format!("https://www.tiktok.com/embed/{ID}"), O(video(None))),
+            // --- short links ---
+            (
+                "https://vm.tiktok.com/ZMeAbC123/".into(),
+                O(short("https://vm.tiktok.com/ZMeAbC123/")),
+            ),
+            (
+                "http://vm.tiktok.com/ZMeAbC123".into(),
+                O(short("https://vm.tiktok.com/ZMeAbC123/")),
+            ),
+            (
+                "vt.tiktok.com/ZSabc-_9/?share=1".into(),
+                O(short("https://vt.tiktok.com/ZSabc-_9/")),
+            ),
+            (
+                "https://www.tiktok.com/t/ZTRabcdef/".into(),
+                O(short("https://www.tiktok.com/t/ZTRabcdef/")),
+            ),
+            (
+                "tiktok.com/t/ZTRabcdef".into(),
+                O(short("https://www.tiktok.com/t/ZTRabcdef/")),
+            ),
+            // --- lists ---
+            (
+                "https://www.tiktok.com/@scout2015".into(),
+                O(profile("scout2015")),
+            ),
+            (
+                "https://www.tiktok.com/@scout2015/?lang=en".into(),
+                O(profile("scout2015")),
+            ),
+            (
+                format!("https://www.tiktok.com/@scout2015/collection/best-of-2024-{ID}"),
+                O(PostRef::Collection {
+                    user: "scout2015".into(),
+                    name: "best-of-2024".into(),
+                    id: ID.into(),
+                }),
+            ),
+            (
+                format!("https://www.tiktok.com/@u/collection/Caf%C3%A9%20%26%20Tee-{ID}?s=1"),
+                O(PostRef::Collection {
+                    user: "u".into(),
+                    name: "Café & Tee".into(),
+                    id: ID.into(),
+                }),
+            ),
+            (
+                format!("https://www.tiktok.com/music/original-sound-{ID}"),
+                O(PostRef::Music {
+                    name: "original-sound".into(),
+                    id: ID.into(),
+                }),
+            ),
+            (
+                "https://www.tiktok.com/tag/funny".into(),
+                O(PostRef::Tag {
+                    name: "funny".into(),
+                }),
+            ),
+            (
+                "https://www.tiktok.com/tag/%E6%97%A5%E6%9C%AC/".into(),
+                O(PostRef::Tag {
+                    name: "日本".into(),
+                }),
+            ),
+            // --- rejected: not a URL / wrong scheme ---
+            ("".into(), E("empty input")),
+            ("   ".into(), E("empty input")),
+            (
+                "javascript:alert(1)".into(),
+                E("unsupported scheme \"javascript\""),
+            ),
+            (
+                format!("ftp://www.tiktok.com/@a/video/{ID}"),
+                E("unsupported scheme \"ftp\""),
+            ),
+            ("https://".into(), E("is not a URL")),
+            ("hello world".into(), E("is not a URL")),
+            // --- rejected: hosts ---
+            (
+                format!("https://tiktok.com.evil.example/@a/video/{ID}"),
+                E("tiktok.com.evil.example is not a TikTok host: it only resembles"),
+            ),
+            (
+                format!("https://evil-tiktok.com/@a/video/{ID}"),
+                E("evil-tiktok.com is not a TikTok host"),
+            ),
+            (
+                format!("https://tiktok.co/@a/video/{ID}"),
+                E("tiktok.co is not a TikTok host"),
+            ),
+            (
+                format!("https://nottiktok.com/@a/video/{ID}"),
+                E("nottiktok.com is not a TikTok host"),
+            ),
+            (
+                format!("https://www.tiktok.com@evil.example/@a/video/{ID}"),
+                E("points to evil.example"),
+            ),
+            (
+                format!("www.tiktok.com@evil.example/@a/video/{ID}"),
+                E("hides its real host"),
+            ),
+            (
+                format!("https://93.184.216.34/@a/video/{ID}"),
+                E("93.184.216.34 is an IP address"),
+            ),
+            (
+                format!("https://[::1]/@a/video/{ID}"),
+                E("is an IP address"),
+            ),
+            (
+                "https://www.youtube.com/watch?v=dQw4w9WgXcQ".into(),
+                E("www.youtube.com is not a TikTok host"),
+            ),
+            (
+                "https://www.instagram.com/p/Cabc/".into(),
+                E("www.instagram.com is not a TikTok host"),
+            ),
+            // --- rejected: TikTok pages we do not handle ---
+            (
+                "https://www.tiktok.com/foryou".into(),
+                E("unsupported TikTok page \"/foryou\""),
+            ),
+            (
+                "https://www.tiktok.com/@user/live".into(),
+                E("unsupported TikTok page \"/@user/live\""),
+            ),
+            (
+                "https://www.tiktok.com/".into(),
+                E("unsupported TikTok page \"/\""),
+            ),
+            // --- rejected: ids ---
+            (
+                "https://www.tiktok.com/@user/video/abc".into(),
+                E("id \"abc\" is not numeric"),
+            ),
+            (
+                "https://www.tiktok.com/@user/video/".into(),
+                E("video URL is missing its id"),
+            ),
+            (
+                "https://www.tiktok.com/@user/photo".into(),
+                E("photo URL is missing its id"),
+            ),
+            (
+                "https://www.tiktok.com/@user/video/123".into(),
+                E("has 3 digits; TikTok ids have 15 to 20"),
+            ),
+            (
+                "https://www.tiktok.com/@user/video/123456789012345678901".into(),
+                E("has 21 digits"),
+            ),
+            (
+                format!("https://www.tiktok.com/@user/video/{ID}x"),
+                E("is not numeric"),
+            ),
+            ("https://m.tiktok.com/v/.html".into(), E("missing its id")),
+            (
+                "https://www.tiktok.com/share/video/".into(),
+                E("missing its id"),
+            ),
+            (
+                "https://www.tiktok.com/embed/v2/".into(),
+                E("missing its id"),
+            ),
+            (
+                "https://www.tiktok.com/@u/collection/nameonly".into(),
+                E("not numeric"),
+            ),
+            (
+                format!("https://www.tiktok.com/@u/collection/-{ID}"),
+                E("collection URL is missing its name"),
+            ),
+            (
+                format!("https://www.tiktok.com/@/collection/x-{ID}"),
+                E("collection URL is missing the user name"),
+            ),
+            (
+                "https://www.tiktok.com/@".into(),
+                E("profile URL is missing the user name"),
+            ),
+            (
+                format!("https://www.tiktok.com/@bad%20name/video/{ID}"),
+                E("not a valid TikTok user name"),
+            ),
+            // --- rejected: short links ---
+            (
+                "https://vm.tiktok.com/".into(),
+                E("short link is missing its code"),
+            ),
+            (
+                "https://vt.tiktok.com".into(),
+                E("short link is missing its code"),
+            ),
+            (
+                "https://www.tiktok.com/t/".into(),
+                E("short link is missing its code"),
+            ),
+            ("https://vm.tiktok.com/ab%20c/".into(), E("short link code")),
+        ];
+        assert!(cases.len() >= 45, "only {} cases", cases.len());
+        for (input, want) in cases {
+            let got = parse(&input);
+            match (want, got) {
+                (O(w), Ok(g)) => assert_eq!(g, w, "input {input:?}"),
+                (E(sub), Err(e)) => {
+                    let msg = e.to_string();
+                    assert!(
+                        msg.contains(sub),
+                        "input {input:?}: error {msg:?} lacks {sub:?}"
+                    );
+                }
+                (O(w), Err(e)) => panic!("input {input:?}: expected {w:?}, got error {e}"),
+                (E(sub), Ok(g)) => panic!("input {input:?}: expected error {sub:?}, got {g:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn canonical_urls() {
+        let cases = [
+            (
+                video(Some("scout2015")),
+                format!("https://www.tiktok.com/@scout2015/video/{ID}"),
+            ),
+            (video(None), format!("https://www.tiktok.com/@_/video/{ID}")),
+            (
+                post(ID, PostKind::Photo, Some("u")),
+                format!("https://www.tiktok.com/@u/photo/{ID}"),
+            ),
+            (
+                short("https://vm.tiktok.com/ZMeAbC123/"),
+                "https://vm.tiktok.com/ZMeAbC123/".to_owned(),
+            ),
+            (profile("a.b_c"), "https://www.tiktok.com/@a.b_c".to_owned()),
+            (
+                PostRef::Collection {
+                    user: "u".into(),
+                    name: "Café & Tee".into(),
+                    id: ID.into(),
+                },
+                format!("https://www.tiktok.com/@u/collection/Caf%C3%A9%20%26%20Tee-{ID}"),
+            ),
+            (
+                PostRef::Music {
+                    name: "original-sound".into(),
+                    id: ID.into(),
+                },
+                format!("https://www.tiktok.com/music/original-sound-{ID}"),
+            ),
+            (
+                PostRef::Tag {
+                    name: "a/b?c".into(),
+                },
+                "https://www.tiktok.com/tag/a%2Fb%3Fc".to_owned(),
+            ),
+        ];
+        for (r, want) in cases {
+            assert_eq!(r.canonical_url(), want);
+        }
+    }
+
+    #[test]
+    fn canonical_url_round_trips() {
+        for input in [
+            format!("tiktok.com/@x/photo/{ID}/?a=1"),
+            format!("https://www.tiktok.com/@u/collection/Caf%C3%A9%20%26%20Tee-{ID}"),
+            "https://www.tiktok.com/tag/%E6%97%A5%E6%9C%AC".to_owned(),
+            "vm.tiktok.com/ZMeAbC123".to_owned(),
+        ] {
+            let r = parse(&input).unwrap();
+            assert_eq!(parse(&r.canonical_url()).unwrap(), r, "{input}");
+        }
+    }
+
+    #[test]
+    fn tiktok_hosts() {
+        for h in [
+            "tiktok.com",
+            "www.tiktok.com",
+            "WWW.TikTok.COM",
+            "vm.tiktok.com",
+            "v16-webapp-prime.tiktok.com",
+            "tiktokv.com",
+            "www.tiktokv.com",
+            "www.tiktok.com.",
+            "a.b.tiktok.com",
+        ] {
+            assert!(is_tiktok_host(h), "{h} should be TikTok");
+        }
+        for h in [
+            "",
+            ".",
+            "evil-tiktok.com",
+            "nottiktok.com",
+            "tiktok.co",
+            "tiktok.com.evil.example",
+            "tiktokv.com.evil.example",
+            "tiktok.comm",
+            ".tiktok.com",
+            "a..tiktok.com",
+            "www.tiktok.com..",
+            "evil.example/tiktok.com",
+            "evil.example#.tiktok.com",
+            "youtube.com",
+            "93.184.216.34",
+        ] {
+            assert!(!is_tiktok_host(h), "{h:?} should not be TikTok");
+        }
+    }
+}
