@@ -23,7 +23,9 @@ pub mod http;
 pub mod model;
 pub mod redacted;
 pub mod retry;
+pub mod select;
 pub mod summary;
+pub mod template;
 pub mod url;
 
 pub use error::{Error, ErrorKind};

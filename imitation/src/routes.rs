@@ -1,0 +1,527 @@
+//! Request routing: pages, short links, lists, CDN media and faults.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use hyper::body::Incoming;
+use hyper::header::{HeaderName, HeaderValue};
+use hyper::{HeaderMap, Request, Response, StatusCode};
+use rand::Rng;
+use rand::distr::Alphanumeric;
+
+use crate::body::{Cut, GenBody};
+use crate::fixtures;
+use crate::media::{self, Source};
+use crate::server::Kill;
+use crate::{ConnInfo, Fault, RequestRecord, State, lock};
+
+const PAGE_HOSTS: [&str; 4] = [
+    "www.tiktok.com",
+    "tiktok.com",
+    "m.tiktok.com",
+    "www.tiktokv.com",
+];
+const SHORT_HOSTS: [&str; 2] = ["vm.tiktok.com", "vt.tiktok.com"];
+const CDN_DOMAINS: [&str; 8] = [
+    "tiktok.com",
+    "tiktokcdn.com",
+    "tiktokcdn-us.com",
+    "tiktokv.com",
+    "ibyteimg.com",
+    "byteoversea.com",
+    "muscdn.com",
+    "akamaized.net",
+];
+const DESKTOP_URL: &str =
+    "https://www.tiktok.com/@emthenutritionist/video/7608826249200356630?_r=1&_t=x";
+const PHOTO_URL: &str = "https://www.tiktok.com/@mu33.__/photo/7610426235671350549?_r=1";
+
+fn in_domain(host: &str, domain: &str) -> bool {
+    host == domain
+        || host
+            .strip_suffix(domain)
+            .is_some_and(|rest| rest.ends_with('.'))
+}
+
+/// A host the CDN side answers for (page and short-link hosts are routed before this).
+pub fn is_cdn_host(host: &str) -> bool {
+    !PAGE_HOSTS.contains(&host)
+        && !SHORT_HOSTS.contains(&host)
+        && CDN_DOMAINS.iter().any(|d| in_domain(host, d))
+}
+
+/// What one request is about.
+struct Ctx {
+    state: Arc<State>,
+    host: String,
+    method: String,
+    path: String,
+    query: String,
+    path_query: String,
+    cookies: Vec<(String, String)>,
+    range: Option<String>,
+}
+
+impl Ctx {
+    fn cookie(&self, name: &str) -> impl Iterator<Item = &str> {
+        self.cookies
+            .iter()
+            .filter(move |(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn param(&self, name: &str) -> Option<String> {
+        self.query.split('&').find_map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            (k == name).then(|| crate::challenge::percent_decode(v))
+        })
+    }
+}
+
+/// A response before the transfer faults and framing are applied.
+struct Reply {
+    status: u16,
+    headers: Vec<(&'static str, String)>,
+    src: Source,
+    start: u64,
+    end: u64,
+}
+
+impl Reply {
+    fn new(status: u16, content_type: &str, body: impl Into<Bytes>) -> Reply {
+        let body: Bytes = body.into();
+        Reply {
+            status,
+            headers: vec![("content-type", content_type.to_string())],
+            end: body.len() as u64,
+            src: Source::Bytes(body),
+            start: 0,
+        }
+    }
+
+    fn html(status: u16, body: impl Into<Bytes>) -> Reply {
+        Reply::new(status, "text/html; charset=utf-8", body)
+    }
+
+    fn small_page(status: u16, title: &str) -> Reply {
+        Reply::html(
+            status,
+            format!(
+                "<!DOCTYPE html><html><head><title>{title}</title></head><body><h1>{title}</h1></body></html>\n"
+            ),
+        )
+    }
+
+    fn redirect(status: u16, location: &str) -> Reply {
+        Reply::small_page(status, "Redirecting").header("location", location)
+    }
+
+    fn json(body: String) -> Reply {
+        Reply::new(200, "application/json; charset=utf-8", body)
+    }
+
+    fn header(mut self, name: &'static str, value: impl Into<String>) -> Reply {
+        self.headers.push((name, value.into()));
+        self
+    }
+}
+
+pub async fn handle(
+    state: Arc<State>,
+    conn: Arc<ConnInfo>,
+    kill: Arc<Kill>,
+    req: Request<Incoming>,
+) -> Response<GenBody> {
+    let headers = req.headers();
+    let text = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let host = text("host")
+        .or_else(|| req.uri().host().map(str::to_owned))
+        .or_else(|| conn.sni.clone())
+        .unwrap_or_default();
+    let host = strip_port(&host).to_ascii_lowercase();
+    let ctx = Ctx {
+        state: state.clone(),
+        method: req.method().as_str().to_string(),
+        path: req.uri().path().to_string(),
+        query: req.uri().query().unwrap_or("").to_string(),
+        path_query: req
+            .uri()
+            .path_and_query()
+            .map_or("/", |p| p.as_str())
+            .to_string(),
+        cookies: parse_cookies(headers),
+        range: text("range"),
+        host,
+    };
+    let fault = state.take_fault(&ctx.host, &ctx.path_query);
+    let reply = match &fault {
+        Some(Fault::Status { code, retry_after }) => {
+            let r = Reply::small_page(*code, "Please try again later");
+            match retry_after {
+                Some(s) => r.header("retry-after", s.to_string()),
+                None => r,
+            }
+        }
+        Some(Fault::HtmlInsteadOfMedia) => Reply::html(
+            200,
+            "<!DOCTYPE html><html><head><title>TikTok</title></head><body>Something went wrong</body></html>\n",
+        ),
+        Some(Fault::JsonInsteadOfMedia) => Reply::json(
+            r#"{"statusCode":10000,"status_code":10000,"status_msg":"something went wrong"}"#
+                .into(),
+        ),
+        Some(Fault::Stall(d)) => {
+            tokio::time::sleep(*d).await;
+            route(&ctx, None)
+        }
+        f => route(&ctx, f.as_ref()),
+    };
+
+    let len = reply.end - reply.start;
+    let mut content_length = len;
+    let mut body = GenBody::new(reply.src, reply.start, reply.end);
+    match fault {
+        Some(Fault::DropAfter(n)) => body = body.with_cut(Cut::Abort(n.min(len)), kill),
+        Some(Fault::ShortBody(n)) => body = body.with_cut(Cut::Clean(n.min(len)), kill),
+        Some(Fault::LongContentLength) => {
+            content_length = len + (len / 2).max(1000);
+            body = body.with_cut(Cut::Clean(len), kill);
+        }
+        Some(Fault::StallBody { after, dur }) => body = body.with_stall(after, dur),
+        _ => {}
+    }
+
+    let mut resp = Response::new(body);
+    *resp.status_mut() =
+        StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let h = resp.headers_mut();
+    for (name, value) in reply.headers {
+        // A bad value (it would come from a fault or odd input) is skipped, not fatal.
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            h.append(HeaderName::from_static(name), v);
+        }
+    }
+    h.insert("content-length", HeaderValue::from(content_length));
+
+    lock(&state.records).push(RequestRecord {
+        host: ctx.host,
+        method: ctx.method,
+        path: ctx.path_query,
+        cookie_names: ctx.cookies.into_iter().map(|(n, _)| n).collect(),
+        range: ctx.range,
+        user_agent: text("user-agent"),
+        referer: text("referer"),
+        status: resp.status().as_u16(),
+        via_connect: conn.via_connect,
+    });
+    resp
+}
+
+fn strip_port(host: &str) -> &str {
+    match host.rsplit_once(':') {
+        Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) && !h.ends_with(':') => {
+            h.trim_matches(['[', ']'])
+        }
+        _ => host,
+    }
+}
+
+fn parse_cookies(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .get_all("cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            let k = k.trim();
+            (!k.is_empty()).then(|| (k.to_string(), v.trim().to_string()))
+        })
+        .collect()
+}
+
+fn route(ctx: &Ctx, fault: Option<&Fault>) -> Reply {
+    let host = ctx.host.as_str();
+    if PAGE_HOSTS.contains(&host) {
+        if ctx.path.starts_with("/aweme/v1/play/") {
+            return cdn(ctx, fault);
+        }
+        return page_host(ctx);
+    }
+    if SHORT_HOSTS.contains(&host) {
+        let code = ctx.path.trim_matches('/');
+        return short_link(code);
+    }
+    if is_cdn_host(host) {
+        return cdn(ctx, fault);
+    }
+    Reply::small_page(404, &format!("{host} is not part of this TikTok imitation"))
+}
+
+fn page_host(ctx: &Ctx) -> Reply {
+    let trimmed = ctx.path.trim_matches('/');
+    let segs: Vec<&str> = trimmed.split('/').collect();
+    let user = |s: &str| s.strip_prefix('@').map(|u| u.to_string());
+    match segs.as_slice() {
+        [""] => with_cookies(
+            ctx,
+            Reply::html(
+                200,
+                "<!DOCTYPE html><html><head><title>TikTok - Make Your Day</title></head><body></body></html>\n",
+            ),
+        ),
+        ["login"] => Reply::html(
+            200,
+            "<!DOCTYPE html><html><head><title>Log in | TikTok</title></head><body><h1>Log in to TikTok</h1><form><input name=\"username\"><input name=\"password\" type=\"password\"></form></body></html>\n",
+        ),
+        ["t", code] => short_link(code),
+        ["api", "post", "item_list"] => {
+            let sec = ctx.param("secUid").unwrap_or_default();
+            let (cursor, count) = paging(ctx);
+            Reply::json(fixtures::post_list(&sec, cursor, count))
+        }
+        ["api", "collection", "item_list"] => {
+            let id = ctx
+                .param("collectionId")
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0);
+            let (cursor, count) = paging(ctx);
+            Reply::json(fixtures::collection_list(id, cursor, count))
+        }
+        [u, "video" | "photo", id] if u.starts_with('@') => post(ctx, id),
+        ["share", "video", id] | ["embed", "v2", id] => post(ctx, id),
+        ["v", file] if file.ends_with(".html") => post(ctx, file.trim_end_matches(".html")),
+        [u] if u.len() > 1 && user(u).is_some_and(|u| plain_name(&u)) => {
+            let name = user(u).unwrap_or_default();
+            with_cookies(ctx, Reply::html(200, fixtures::profile_page(&name)))
+        }
+        [u, "collection", slug] if user(u).is_some_and(|u| plain_name(&u)) => {
+            let name = user(u).unwrap_or_default();
+            match slug.rsplit('-').next().and_then(|id| id.parse().ok()) {
+                Some(id) => {
+                    with_cookies(ctx, Reply::html(200, fixtures::collection_page(&name, id)))
+                }
+                None => Reply::small_page(404, "Page not found"),
+            }
+        }
+        _ => Reply::small_page(404, "Page not found"),
+    }
+}
+
+/// Names go into the page verbatim, so only what TikTok allows in a uniqueId passes.
+fn plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_')
+}
+
+fn paging(ctx: &Ctx) -> (u64, usize) {
+    let cursor = ctx
+        .param("cursor")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let count = ctx
+        .param("count")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(30usize)
+        .clamp(1, 50);
+    (cursor, count)
+}
+
+fn short_link(code: &str) -> Reply {
+    match code {
+        "ZMdesk1" | "ZMhop2" => Reply::redirect(301, DESKTOP_URL),
+        "ZMphoto1" => Reply::redirect(301, PHOTO_URL),
+        "ZMhop1" => Reply::redirect(302, "https://vm.tiktok.com/ZMhop2/"),
+        "ZMevil1" => Reply::redirect(301, "https://evil.example/steal"),
+        "ZMloop1" => Reply::redirect(301, "https://vm.tiktok.com/ZMloop2/"),
+        "ZMloop2" => Reply::redirect(301, "https://vm.tiktok.com/ZMloop1/"),
+        "ZMgone1" => Reply::small_page(404, "Page not found"),
+        _ => Reply::redirect(302, "https://www.tiktok.com/"),
+    }
+}
+
+fn post(ctx: &Ctx, id: &str) -> Reply {
+    let Ok(id) = id.parse::<u64>() else {
+        return Reply::small_page(404, "Page not found");
+    };
+    match id {
+        fixtures::LOGIN_ID => {
+            let original = format!("https://{}{}", ctx.host, ctx.path_query);
+            let location = format!(
+                "https://www.tiktok.com/login?redirect_url={}",
+                pct_encode(&original)
+            );
+            Reply::redirect(302, &location)
+        }
+        fixtures::CHALLENGE_ID => {
+            let solved = ctx
+                .cookie("_wafchallengeid")
+                .any(|v| ctx.state.challenges.verify(v));
+            if solved {
+                with_cookies(ctx, Reply::html(200, fixtures::D1_HTML))
+            } else {
+                let cs = ctx.state.challenges.issue(ctx.state.opts.challenge_max);
+                Reply::html(200, fixtures::challenge_page(&cs))
+            }
+        }
+        _ => with_cookies(ctx, Reply::html(200, fixtures::post_page(id))),
+    }
+}
+
+fn random_text(n: usize) -> String {
+    rand::rng()
+        .sample_iter(Alphanumeric)
+        .take(n)
+        .map(char::from)
+        .collect()
+}
+
+/// The cookies TikTok sets on pages; the CDN later demands `tt_chain_token`.
+fn with_cookies(ctx: &Ctx, reply: Reply) -> Reply {
+    // A cookie for .tiktok.com set by www.tiktokv.com would be rejected by any cookie jar.
+    let domain = if in_domain(&ctx.host, "tiktokv.com") {
+        ".tiktokv.com"
+    } else {
+        ".tiktok.com"
+    };
+    let token = random_text(24);
+    lock(&ctx.state.tokens).insert(token.clone());
+    let ttwid = format!("1%7C{}%7C{}", random_text(43), random_text(64));
+    reply
+        .header(
+            "set-cookie",
+            format!("tt_chain_token={token}; Domain={domain}; Path=/; Secure; HttpOnly"),
+        )
+        .header(
+            "set-cookie",
+            format!("ttwid={ttwid}; Domain={domain}; Path=/; Secure; HttpOnly"),
+        )
+}
+
+fn pct_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Media from the CDN: token check, then the file or a slice of it.
+fn cdn(ctx: &Ctx, fault: Option<&Fault>) -> Reply {
+    let needs_token = ctx.state.opts.require_token
+        && in_domain(&ctx.host, "tiktok.com")
+        && ctx.query.contains("tk=tt_chain_token")
+        && !ctx.path.starts_with("/bench/");
+    if needs_token {
+        let tokens = lock(&ctx.state.tokens);
+        if !ctx.cookie("tt_chain_token").any(|v| tokens.contains(v)) {
+            return Reply::small_page(403, "Access Denied");
+        }
+    }
+    let spec = media::resolve(&ctx.host, &ctx.path_query);
+    let src = Source::for_spec(spec);
+    let total = src.len();
+    let mut reply = Reply {
+        status: 200,
+        headers: vec![
+            ("content-type", spec.kind.content_type().to_string()),
+            ("accept-ranges", "bytes".to_string()),
+            ("etag", format!("\"{:016x}-{total}\"", spec.seed)),
+        ],
+        src,
+        start: 0,
+        end: total,
+    };
+    let asked = match fault {
+        Some(Fault::IgnoreRange) => None,
+        _ => ctx.range.as_deref().and_then(|r| parse_range(r, total)),
+    };
+    let wrong = fault == Some(&Fault::WrongContentRange);
+    let (start, last) = match asked {
+        Some(Ok(r)) => r,
+        Some(Err(())) => {
+            reply.status = 416;
+            reply.end = 0;
+            return reply.header("content-range", format!("bytes */{total}"));
+        }
+        None if wrong && total > 0 => (0, total - 1),
+        None => return reply,
+    };
+    let start = if !wrong {
+        start
+    } else if start < last {
+        start + 1
+    } else {
+        start.saturating_sub(1)
+    };
+    reply.status = 206;
+    reply.start = start;
+    reply.end = last + 1;
+    reply.header("content-range", format!("bytes {start}-{last}/{total}"))
+}
+
+/// `None`: no usable Range (serve everything); `Some(Err)`: unsatisfiable.
+fn parse_range(header: &str, total: u64) -> Option<Result<(u64, u64), ()>> {
+    let spec = header.trim().strip_prefix("bytes=")?.trim();
+    if spec.contains(',') {
+        return None; // multipart ranges are not something the tool should ask for
+    }
+    let (a, b) = spec.split_once('-')?;
+    let (a, b) = (a.trim(), b.trim());
+    if a.is_empty() {
+        let n: u64 = b.parse().ok()?;
+        if n == 0 || total == 0 {
+            return Some(Err(()));
+        }
+        return Some(Ok((total.saturating_sub(n), total - 1)));
+    }
+    let a: u64 = a.parse().ok()?;
+    if a >= total {
+        return Some(Err(()));
+    }
+    let last = if b.is_empty() {
+        total - 1
+    } else {
+        b.parse::<u64>().ok()?.min(total - 1)
+    };
+    if last < a {
+        return None;
+    }
+    Some(Ok((a, last)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges() {
+        assert_eq!(parse_range("bytes=0-9", 100), Some(Ok((0, 9))));
+        assert_eq!(parse_range("bytes=90-", 100), Some(Ok((90, 99))));
+        assert_eq!(parse_range("bytes=90-200", 100), Some(Ok((90, 99))));
+        assert_eq!(parse_range("bytes=-10", 100), Some(Ok((90, 99))));
+        assert_eq!(parse_range("bytes=100-", 100), Some(Err(())));
+        assert_eq!(parse_range("bytes=5-2", 100), None);
+        assert_eq!(parse_range("items=0-1", 100), None);
+    }
+
+    #[test]
+    fn hosts() {
+        assert!(is_cdn_host("v16-webapp-prime.us.tiktok.com"));
+        assert!(is_cdn_host("p16-sign-sg.tiktokcdn.com"));
+        assert!(!is_cdn_host("www.tiktok.com"));
+        assert!(!is_cdn_host("vm.tiktok.com"));
+        assert!(!is_cdn_host("eviltiktok.com"));
+        assert_eq!(strip_port("www.tiktok.com:443"), "www.tiktok.com");
+    }
+}

@@ -1,0 +1,565 @@
+//! `tikdl info` against the local TikTok imitation: every capture's shape, short links, the bot
+//! challenge, status pages, and TLS/proxy handling. Expected values were read from the captures.
+
+mod support;
+
+use serde_json::Value;
+use support::{DESKTOP_ID, DESKTOP_URL, Env, sizes};
+
+fn strs(v: &Value) -> Vec<&str> {
+    v.as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+fn keys(v: &Value) -> Vec<&str> {
+    v.as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn desktop_page_2026() {
+    let env = Env::new();
+    let i = env.info_json(DESKTOP_URL);
+    assert_eq!(i["extractor"], "tiktok");
+    assert_eq!(i["id"], DESKTOP_ID);
+    assert_eq!(i["kind"], "video");
+    assert_eq!(i["uploader"], "emthenutritionist");
+    assert_eq!(i["uploader_id"], "6813808072638399493");
+    assert_eq!(i["channel"], "Emily English");
+    assert_eq!(
+        i["channel_id"],
+        "MS4wLjABAAAAf-SIwwe7Qj5TfGXVax4GjJDMCil_y-_tndpQCrpjgLbdag0keJSZSqNIB4rnxmhB"
+    );
+    assert_eq!(i["timestamp"], 1771567930);
+    assert_eq!(i["upload_date"], "20260220");
+    assert_eq!(i["duration"], 54);
+    assert_eq!(i["view_count"], 2900000);
+    assert_eq!(i["like_count"], 105200);
+    assert_eq!(i["comment_count"], 499);
+    assert_eq!(i["repost_count"], 42400);
+    assert_eq!(i["save_count"], 124842); // a string in `stats`, exact in `statsV2`
+    assert_eq!(strs(&i["hashtags"]), ["healthyrecipes", "quickrecipes"]);
+    assert_eq!(i["track"], "original sound");
+    assert_eq!(strs(&i["artists"]), ["Emily English"]);
+    assert_eq!(i["formats"].as_array().unwrap().len(), 5);
+    assert_eq!(sizes(&i), [4170749, 4997854, 5084196, 7777340, 8788538]);
+    let best = i["formats"].as_array().unwrap().last().unwrap();
+    assert_eq!(
+        (best["width"].as_u64(), best["height"].as_u64()),
+        (Some(1080), Some(1920))
+    );
+    assert_eq!(best["vcodec"], "h265");
+    assert_eq!(keys(&i["subtitles"]), ["eng-US"]);
+    assert_eq!(i["subtitles"]["eng-US"][0]["source"], "ASR");
+    assert_eq!(i["subtitles"]["eng-US"][0]["ext"], "vtt");
+    assert!(
+        i["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("15 MINUTE CREAMY THAI COCONUT COD CURRY")
+    );
+    assert_eq!(i["title"].as_str().unwrap().chars().count(), 72);
+    assert_eq!(i["webpage_url"], DESKTOP_URL);
+}
+
+#[test]
+fn json_keys_are_stable_and_ordered() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args(["info", "--json", DESKTOP_URL])
+        .output()
+        .unwrap();
+    let line = String::from_utf8(out.stdout).unwrap();
+    let first_keys: Vec<&str> = line.trim_start_matches('{').split(',').take(3).collect();
+    assert_eq!(
+        first_keys,
+        [
+            r#""extractor":"tiktok""#,
+            r#""id":"7608826249200356630""#,
+            r#""kind":"video""#
+        ]
+    );
+    let v: Value = serde_json::from_str(&line).unwrap();
+    let expected = [
+        "extractor",
+        "id",
+        "kind",
+        "title",
+        "description",
+        "uploader",
+        "uploader_id",
+        "uploader_url",
+        "channel",
+        "channel_id",
+        "channel_url",
+        "webpage_url",
+        "timestamp",
+        "upload_date",
+        "duration",
+        "view_count",
+        "like_count",
+        "comment_count",
+        "repost_count",
+        "save_count",
+        "hashtags",
+        "mentions",
+        "track",
+        "artists",
+        "album",
+        "music",
+        "thumbnails",
+        "formats",
+        "images",
+        "subtitles",
+    ];
+    let mut sorted = expected.to_vec();
+    sorted.sort_unstable();
+    assert_eq!(keys(&v), sorted, "exactly these keys");
+    // Top-level keys come before any nested key of the same name, so first occurrences give the order.
+    let positions: Vec<usize> = expected
+        .iter()
+        .map(|k| line.find(&format!("\"{k}\":")).unwrap())
+        .collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "keys out of order: {positions:?}"
+    );
+}
+
+#[test]
+fn desktop_page_2025_two_subtitle_languages() {
+    let env = Env::new();
+    let i = env
+        .info_json("https://www.tiktok.com/@dangthuhaf/video/7526770564367748360?is_from_webapp=1");
+    assert_eq!(i["id"], "7526770564367748360");
+    assert_eq!(i["uploader"], "dangthuhaf");
+    assert_eq!(i["uploader_id"], "26960383");
+    assert_eq!(i["timestamp"], 1752462842);
+    assert_eq!(i["upload_date"], "20250714");
+    assert_eq!(i["duration"], 34);
+    assert_eq!(
+        [
+            &i["view_count"],
+            &i["like_count"],
+            &i["comment_count"],
+            &i["repost_count"],
+            &i["save_count"]
+        ],
+        [18500000, 844400, 2182, 25600, 16630]
+    );
+    assert_eq!(sizes(&i), [1719376, 2083965, 3656008, 5271519]);
+    assert_eq!(keys(&i["subtitles"]), ["eng-US", "vie-VN"]);
+    assert_eq!(i["subtitles"]["eng-US"][0]["source"], "MT");
+    assert_eq!(i["subtitles"]["vie-VN"][0]["source"], "ASR");
+}
+
+#[test]
+fn mobile_reflow_video_without_bitrate_info() {
+    let env = Env::new();
+    let i = env.info_json("https://m.tiktok.com/v/7600352599870557461.html");
+    assert_eq!(i["id"], "7600352599870557461");
+    assert_eq!(i["uploader"], "sammy.becool");
+    assert_eq!(i["uploader_id"], "6627359296702414849");
+    assert_eq!(i["timestamp"], 1769594997);
+    assert_eq!(i["duration"], 79);
+    assert_eq!(i["view_count"], 192800);
+    assert_eq!(i["save_count"], 2700);
+    let formats = i["formats"].as_array().unwrap();
+    let ids: Vec<&str> = formats
+        .iter()
+        .map(|f| f["format_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["download_addr", "play_addr"]);
+    assert_eq!(formats[0]["watermarked"], true);
+    assert_eq!(formats[1]["watermarked"], false);
+    assert_eq!(keys(&i["subtitles"]), ["eng-US", "vie-VN"]);
+    assert_eq!(strs(&i["artists"]), ["TAKANORI ONDA"]);
+}
+
+#[test]
+fn mobile_photo_slideshow() {
+    let env = Env::new();
+    let i = env.info_json("https://www.tiktok.com/@mu33.__/photo/7610426235671350549");
+    assert_eq!(i["id"], "7610426235671350549");
+    assert_eq!(i["kind"], "slideshow");
+    assert_eq!(i["uploader"], "mu33.__");
+    assert_eq!(i["uploader_id"], "7076878307794568197");
+    assert_eq!(i["timestamp"], 1771940448);
+    assert_eq!(i["duration"], Value::Null);
+    assert_eq!(i["view_count"], 174);
+    assert_eq!(i["formats"].as_array().unwrap().len(), 0);
+    let images = i["images"].as_array().unwrap();
+    let dims: Vec<(u64, u64)> = images
+        .iter()
+        .map(|m| (m["width"].as_u64().unwrap(), m["height"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        dims,
+        [(1080, 1679), (1080, 1650), (1080, 1717), (1080, 1681)]
+    );
+    assert!(
+        images
+            .iter()
+            .all(|m| m["mirrors"].as_array().unwrap().len() == 1)
+    );
+    assert_eq!(i["music"]["duration"], 31);
+    assert!(
+        i["music"]["url"]
+            .as_str()
+            .unwrap()
+            .contains("mime_type=audio_mpeg")
+    );
+    assert_eq!(
+        i["webpage_url"],
+        "https://www.tiktok.com/@mu33.__/photo/7610426235671350549"
+    );
+}
+
+#[test]
+fn sigi_state_page_2023() {
+    let env = Env::new();
+    let i = env.info_json("https://www.tiktok.com/@juan_and_lonely/video/7243914257526541573");
+    assert_eq!(i["id"], "7243914257526541573");
+    assert_eq!(i["uploader"], "juan_and_lonely"); // `author` is a bare string here
+    assert_eq!(i["uploader_id"], "6873133835833066497");
+    assert_eq!(i["channel"], "Juan and Lonely on IG");
+    assert_eq!(i["timestamp"], 1686605224);
+    assert_eq!(i["duration"], 29);
+    assert_eq!(
+        [&i["view_count"], &i["like_count"], &i["save_count"]],
+        [9100000, 758300, 112206]
+    );
+    assert_eq!(sizes(&i), [1674126, 2264139, 4477607]);
+    assert_eq!(strs(&i["hashtags"])[..3], ["sogo", "hotelsogo", "motel"]);
+}
+
+#[test]
+fn next_data_page_with_int_numbers() {
+    let env = Env::new();
+    let i = env.info_json("https://www.tiktok.com/@3ichenglish/video/7175983749526523141");
+    assert_eq!(i["id"], "7175983749526523141");
+    assert_eq!(i["uploader"], "3ichenglish");
+    assert_eq!(i["uploader_id"], "6645695007679692805");
+    assert_eq!(i["timestamp"], 1670788918); // an int in API JSON
+    assert_eq!(i["duration"], 134);
+    assert_eq!(sizes(&i), [16657094]); // DataSize as an int
+    assert_eq!(i["view_count"], 163800);
+}
+
+#[test]
+fn short_links_on_every_host() {
+    let env = Env::new();
+    for url in [
+        "https://vm.tiktok.com/ZMdesk1/",
+        "https://vt.tiktok.com/ZMdesk1",
+        "https://www.tiktok.com/t/ZMdesk1/",
+        "https://vm.tiktok.com/ZMhop1/", // two hops
+    ] {
+        assert_eq!(env.info_json(url)["id"], DESKTOP_ID, "{url}");
+    }
+    assert_eq!(
+        env.info_json("https://vm.tiktok.com/ZMphoto1/")["kind"],
+        "slideshow"
+    );
+    // The redirect is read, not followed blindly: the short link host got exactly one request each.
+    let vm_hits = env
+        .tiktok
+        .requests()
+        .iter()
+        .filter(|r| r.host == "vm.tiktok.com")
+        .count();
+    assert_eq!(vm_hits, 4); // desk1, hop1, hop2, photo1
+}
+
+#[test]
+fn short_link_leaving_tiktok_or_looping_is_refused() {
+    let env = Env::new();
+    let (code, err, stderr) = env.info_error("https://vm.tiktok.com/ZMevil1/");
+    assert_eq!(code, 1);
+    assert_eq!(err["code"], "redirect");
+    assert!(stderr.contains("evil.example"), "{stderr}");
+    assert!(
+        !env.tiktok
+            .requests()
+            .iter()
+            .any(|r| r.host.contains("evil"))
+    );
+
+    let (code, err, _) = env.info_error("https://vm.tiktok.com/ZMloop1/");
+    assert_eq!(code, 1);
+    assert_eq!(err["code"], "redirect");
+    assert!(err["message"].as_str().unwrap().contains("hops"));
+}
+
+#[test]
+fn waf_challenge_is_solved() {
+    let env = Env::new();
+    let i = env.info_json("https://www.tiktok.com/@emthenutritionist/video/7000000000000000403");
+    assert_eq!(i["uploader"], "emthenutritionist");
+    let pages: Vec<_> = env
+        .tiktok
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.contains("7000000000000000403"))
+        .collect();
+    assert_eq!(pages.len(), 2, "challenge, then the page");
+    assert!(!pages[0].cookie_names.iter().any(|c| c == "_wafchallengeid"));
+    assert!(pages[1].cookie_names.iter().any(|c| c == "_wafchallengeid"));
+}
+
+#[test]
+fn login_redirect_needs_cookies() {
+    let env = Env::new();
+    let (code, err, stderr) = env.info_error("https://www.tiktok.com/@x/video/7000000000000000401");
+    assert_eq!(code, 1);
+    assert_eq!(err["kind"], "content");
+    assert_eq!(err["code"], "login_required");
+    assert!(stderr.contains("--cookies"), "{stderr}");
+}
+
+#[test]
+fn status_pages_map_to_distinct_errors() {
+    let env = Env::new();
+    for (id, kind, code) in [
+        ("7000000000000010204", "content", "removed"),
+        ("7000000000000010216", "content", "private_post"),
+        ("7000000000000010222", "content", "private_account"),
+        ("7000000000000010221", "content", "account_not_found"),
+        ("7000000000000010202", "content", "account_banned"),
+        ("7000000000000209002", "content", "login_required"),
+        ("7000000000000000777", "content", "login_required"),
+        ("7000000000000000000", "platform", "no_data"),
+    ] {
+        let url = format!("https://www.tiktok.com/@someone/video/{id}");
+        let (exit, err, stderr) = env.info_error(&url);
+        assert_eq!(exit, 1, "{id}");
+        assert_eq!(
+            (err["kind"].as_str(), err["code"].as_str()),
+            (Some(kind), Some(code)),
+            "{id}: {err}"
+        );
+        assert!(
+            err["message"].as_str().unwrap().contains(&url),
+            "the error names the URL: {err}"
+        );
+        assert!(!err["suggestions"].as_array().unwrap().is_empty(), "{id}");
+        assert!(stderr.contains("hint:"), "{stderr}");
+    }
+}
+
+#[test]
+fn empty_shell_error_says_what_was_missing() {
+    let env = Env::new();
+    let (_, err, _) = env.info_error("https://www.tiktok.com/@someone/video/7000000000000000000");
+    let msg = err["message"].as_str().unwrap();
+    assert!(
+        msg.contains("__UNIVERSAL_DATA_FOR_REHYDRATION__") && msg.contains("11181 bytes"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn not_tiktok_urls_fail_without_network() {
+    let env = Env::new();
+    for url in [
+        "https://www.youtube.com/watch?v=abc",
+        "https://tiktok.com.evil.example/@a/video/7608826249200356630",
+    ] {
+        let (code, err, _) = env.info_error(url);
+        assert_eq!(code, 1);
+        assert_eq!(err["code"], "not_tiktok", "{url}");
+    }
+    assert!(env.tiktok.requests().is_empty());
+}
+
+#[test]
+fn several_urls_keep_input_order_and_failures_do_not_stop_others() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args([
+            "info",
+            "--json",
+            "--jobs",
+            "3",
+            DESKTOP_URL,
+            "https://www.tiktok.com/@a/video/7000000000000010204",
+        ])
+        .args([
+            "https://www.tiktok.com/@mu33.__/photo/7610426235671350549",
+            "https://vm.tiktok.com/ZMdesk1/",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[0]["id"], DESKTOP_ID);
+    assert_eq!(lines[1]["error"]["code"], "removed");
+    assert_eq!(
+        lines[1]["url"],
+        "https://www.tiktok.com/@a/video/7000000000000010204"
+    );
+    assert_eq!(lines[2]["id"], "7610426235671350549");
+    assert_eq!(lines[3]["id"], DESKTOP_ID);
+}
+
+#[test]
+fn human_summary() {
+    let env = Env::new();
+    let out = env.cmd().args(["info", DESKTOP_URL]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Emily English (@emthenutritionist)"),
+        "{text}"
+    );
+    assert!(text.contains("2026-02-20"), "{text}");
+    assert!(text.contains("0:54"), "{text}");
+    assert!(text.contains("2,900,000"), "{text}");
+    assert!(text.contains("#healthyrecipes #quickrecipes"), "{text}");
+    assert!(
+        text.contains("adapt_lowest_1080_1") && text.contains("1080x1920"),
+        "{text}"
+    );
+}
+
+#[test]
+fn connect_to_over_tls_with_ca_cert() {
+    let env = Env::new();
+    let rule = format!("::127.0.0.1:{}", env.tiktok.port());
+    let out = env
+        .bare()
+        .args(["--connect-to", &rule, "--ca-cert"])
+        .arg(&env.ca)
+        .args(["info", "--json", DESKTOP_URL])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["id"], DESKTOP_ID);
+    assert!(env.tiktok.requests().iter().all(|r| !r.via_connect));
+}
+
+#[test]
+fn without_the_ca_cert_tls_fails_cleanly() {
+    let env = Env::new();
+    let rule = format!("::127.0.0.1:{}", env.tiktok.port());
+    for args in [
+        vec!["--connect-to", &rule],
+        vec!["--proxy", &env.tiktok.proxy_url()],
+    ] {
+        let out = env
+            .bare()
+            .args(&args)
+            .args(["--retries", "0", "info", "--json", DESKTOP_URL])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["error"]["code"], "tls", "{v}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("--ca-cert"), "{stderr}");
+        assert!(!stderr.contains("panicked"));
+    }
+}
+
+#[test]
+fn proxy_is_used_for_every_request() {
+    let env = Env::new();
+    env.info_json(DESKTOP_URL);
+    let reqs = env.tiktok.requests();
+    assert!(!reqs.is_empty());
+    assert!(reqs.iter().all(|r| r.via_connect));
+    let ua = reqs[0].user_agent.clone().unwrap_or_default();
+    assert!(ua.contains("Chrome/"), "{ua}");
+}
+
+#[test]
+fn retries_a_429_then_succeeds() {
+    let env = Env::new();
+    env.tiktok.add_fault(support::FaultRule {
+        host: Some("www.tiktok.com".into()),
+        path_contains: DESKTOP_ID.into(),
+        fault: support::Fault::Status {
+            code: 429,
+            retry_after: Some(0),
+        },
+        times: 2,
+    });
+    assert_eq!(env.info_json(DESKTOP_URL)["id"], DESKTOP_ID);
+    let statuses: Vec<u16> = env.tiktok.requests().iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [429, 429, 200]);
+}
+
+#[test]
+fn cookies_file_is_sent_and_never_printed() {
+    let env = Env::new();
+    let jar = env.dir.path().join("cookies.txt");
+    std::fs::write(
+        &jar,
+        "# Netscape HTTP Cookie File\n.tiktok.com\tTRUE\t/\tTRUE\t0\tsessionid\tSEKRET-VALUE-123\n",
+    )
+    .unwrap();
+    let out = env
+        .cmd()
+        .arg("--cookies")
+        .arg(&jar)
+        .args(["-vv", "info", "--json", DESKTOP_URL])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!all.contains("SEKRET-VALUE-123"));
+    let page = env
+        .tiktok
+        .requests()
+        .into_iter()
+        .find(|r| r.path.contains(DESKTOP_ID))
+        .unwrap();
+    assert!(
+        page.cookie_names.iter().any(|c| c == "sessionid"),
+        "{:?}",
+        page.cookie_names
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let env = Env::new();
+    assert_eq!(
+        env.bare().args(["info"]).output().unwrap().status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        env.bare()
+            .args(["frobnicate"])
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(2)
+    );
+    let out = env
+        .bare()
+        .args(["--ca-cert", "/nonexistent/ca.pem", "info", DESKTOP_URL])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--ca-cert"));
+}

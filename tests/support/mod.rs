@@ -1,0 +1,102 @@
+//! Test harness: a TikTok imitation per test plus a command wrapper that runs the real `tikdl`
+//! binary against it exactly as a user would (`--proxy` + `--ca-cert`).
+
+#![allow(dead_code)] // each test binary uses a different part of the harness
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use serde_json::Value;
+pub use tiktok_imitation::{Fault, FaultRule, Imitation};
+
+pub const DESKTOP_ID: &str = "7608826249200356630";
+pub const DESKTOP_URL: &str = "https://www.tiktok.com/@emthenutritionist/video/7608826249200356630";
+
+pub struct Env {
+    pub tiktok: Imitation,
+    pub dir: tempfile::TempDir,
+    pub ca: PathBuf,
+}
+
+impl Env {
+    pub fn new() -> Self {
+        let tiktok = Imitation::start();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let ca = tiktok.write_ca(dir.path());
+        Self { tiktok, dir, ca }
+    }
+
+    /// `tikdl` with no network options at all.
+    pub fn bare(&self) -> Command {
+        let mut cmd = Command::cargo_bin("tikdl").expect("tikdl binary");
+        cmd.current_dir(self.dir.path())
+            .env_remove("RUST_LOG")
+            .env_remove("HTTPS_PROXY")
+            .env_remove("https_proxy")
+            .env_remove("ALL_PROXY")
+            .env_remove("all_proxy")
+            .env_remove("HTTP_PROXY")
+            .env_remove("http_proxy")
+            .timeout(std::time::Duration::from_secs(60));
+        cmd
+    }
+
+    /// `tikdl` routed through the imitation as an HTTPS proxy, trusting its CA; quick retries.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = self.bare();
+        cmd.arg("--proxy")
+            .arg(self.tiktok.proxy_url())
+            .arg("--ca-cert")
+            .arg(&self.ca);
+        cmd.args(["--retry-backoff", "0.01"]);
+        cmd
+    }
+
+    /// Runs `tikdl info --json URL` and returns the parsed line; panics if it failed.
+    pub fn info_json(&self, url: &str) -> Value {
+        let out = self
+            .cmd()
+            .args(["info", "--json", url])
+            .output()
+            .expect("run tikdl");
+        assert!(
+            out.status.success(),
+            "tikdl info {url} failed: {}\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let stdout = String::from_utf8(out.stdout).expect("utf-8 output");
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert_eq!(lines.len(), 1, "one NDJSON line expected: {stdout}");
+        serde_json::from_str(lines[0]).expect("valid JSON")
+    }
+
+    /// Runs `tikdl info --json URL` expecting failure: (exit code, error object, stderr).
+    pub fn info_error(&self, url: &str) -> (i32, Value, String) {
+        let out = self
+            .cmd()
+            .args(["info", "--json", url])
+            .output()
+            .expect("run tikdl");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let line: Value =
+            serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{e}: {stdout:?}"));
+        (
+            out.status.code().unwrap_or(-1),
+            line["error"].clone(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+}
+
+/// The sizes of the formats, sorted, for comparing with what a capture announces.
+pub fn sizes(info: &Value) -> Vec<u64> {
+    let mut v: Vec<u64> = info["formats"]
+        .as_array()
+        .expect("formats")
+        .iter()
+        .filter_map(|f| f["filesize"].as_u64())
+        .collect();
+    v.sort_unstable();
+    v
+}
