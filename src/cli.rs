@@ -90,11 +90,101 @@ pub struct GlobalArgs {
     pub verbose: u8,
 }
 
+const DOWNLOAD_EXAMPLES: &str = "\
+Examples:
+  tikdl download https://www.tiktok.com/@user/video/7608826249200356630
+  tikdl download -q 720p --codec h265 URL
+  tikdl download --audio-only URL
+  tikdl download -P ~/TikTok -o '%(uploader)s/%(upload_date)s - %(title).60s [%(id)s].%(ext)s' URL
+  tikdl download --write-info-json --write-subs --sub-langs en URL
+  tikdl download --json URL1 URL2 | jq -r .files[].path";
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print the metadata of one or more posts.
     #[command(after_long_help = INFO_EXAMPLES)]
     Info(InfoArgs),
+    /// Download posts: videos without watermark, slideshows (images + audio), or audio only.
+    #[command(after_long_help = DOWNLOAD_EXAMPLES)]
+    Download(DownloadArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DownloadArgs {
+    /// Post URLs: video, photo, short links (vm/vt/t), share and embed links.
+    #[arg(required = true, value_name = "URL")]
+    pub urls: Vec<String>,
+
+    /// Output file name template (yt-dlp syntax: %(field)s, %(field).50s, %(field|default)s, %(index)02d;
+    /// `/` makes folders).
+    #[arg(short = 'o', long = "output", value_name = "TEMPLATE", default_value = tikdl::template::DEFAULT_TEMPLATE)]
+    pub output: tikdl::template::Template,
+
+    /// Base folder for the output (created if missing).
+    #[arg(short = 'P', long = "paths", value_name = "DIR", default_value = ".")]
+    pub paths: PathBuf,
+
+    /// best, worst, hd, sd, ld, mobile, audio, 1080p, 720p, 576p, 540p, 480p or 360p: the best
+    /// rendition at or below it, else the lowest above.
+    #[arg(short = 'q', long, default_value = "best", value_name = "QUALITY")]
+    pub quality: tikdl::select::Quality,
+
+    /// Preferred codec at equal height: h264 (plays everywhere), h265 or any.
+    #[arg(long, default_value = "h264", value_name = "CODEC")]
+    pub codec: tikdl::select::CodecPref,
+
+    /// Save only the sound (with its real extension).
+    #[arg(long = "audio-only", short = 'x')]
+    pub audio_only: bool,
+
+    /// Slideshows: skip the audio track.
+    #[arg(long = "no-audio")]
+    pub no_audio: bool,
+
+    /// Also write NAME.info.json (the object `info --json` prints).
+    #[arg(long = "write-info-json")]
+    pub write_info_json: bool,
+
+    /// Also save the cover image.
+    #[arg(long = "write-thumbnail")]
+    pub write_thumbnail: bool,
+
+    /// Also save subtitles (WebVTT as served).
+    #[arg(long = "write-subs")]
+    pub write_subs: bool,
+
+    /// Subtitle languages, comma-separated codes or prefixes (en matches eng-US); default all.
+    #[arg(long = "sub-langs", value_delimiter = ',', value_name = "LANGS")]
+    pub sub_langs: Vec<String>,
+
+    /// Download again even when the file already exists.
+    #[arg(long = "force-overwrites")]
+    pub force_overwrites: bool,
+
+    /// Maximum download rate per file, e.g. 500K or 2M (bytes per second).
+    #[arg(long = "limit-rate", short = 'r', value_name = "RATE", value_parser = parse_rate)]
+    pub limit_rate: Option<u64>,
+
+    /// Print nothing but errors.
+    #[arg(long)]
+    pub quiet: bool,
+
+    /// No progress bars (they are only drawn on a terminal anyway).
+    #[arg(long = "no-progress")]
+    pub no_progress: bool,
+
+    /// One JSON result object per URL per line on stdout.
+    #[arg(long, short = 'j')]
+    pub json: bool,
+
+    /// How many posts to download at once.
+    #[arg(long, default_value_t = 5, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: u16,
+}
+
+fn parse_rate(s: &str) -> Result<u64, String> {
+    tikdl::download::parse_rate(s)
+        .ok_or_else(|| format!("{s:?} is not a rate (examples: 500K, 2M, 1048576)"))
 }
 
 #[derive(Debug, Args)]

@@ -17,12 +17,14 @@
 
 pub mod challenge;
 pub mod cookies;
+pub mod download;
 pub mod error;
 pub mod extract;
 pub mod http;
 pub mod model;
 pub mod redacted;
 pub mod retry;
+pub mod save;
 pub mod select;
 pub mod summary;
 pub mod template;

@@ -3,15 +3,19 @@
 
 mod cli;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::Parser;
 use futures_util::StreamExt;
 
-use cli::{Cli, Command, GlobalArgs, InfoArgs};
+use cli::{Cli, Command, DownloadArgs, GlobalArgs, InfoArgs};
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use tikdl::download::ProgressFn;
+use tikdl::save::{self, DownloadOptions, ProgressFactory};
 use tikdl::{Config, Error, HttpConfig, RetryPolicy, TikTokHandler, summary};
 
 fn main() -> ExitCode {
@@ -81,6 +85,16 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     let handler = TikTokHandler::new(config(&cli.global)?)?;
     match cli.command {
         Command::Info(args) => info(&handler, args).await,
+        Command::Download(args) => {
+            // Ctrl-C stops cleanly: in-flight `.part` files stay on disk for the next run to resume.
+            tokio::select! {
+                code = download(&handler, args) => code,
+                _ = tokio::signal::ctrl_c() => {
+                    eprintln!("\ninterrupted: partial downloads are kept as .part files; run the same command again to resume");
+                    Ok(ExitCode::from(130))
+                }
+            }
+        }
     }
 }
 
@@ -137,4 +151,87 @@ fn report(err: &Error) {
         text.push_str(s);
     }
     eprintln!("{text}");
+}
+
+async fn download(handler: &TikTokHandler, args: DownloadArgs) -> Result<ExitCode> {
+    let opts = DownloadOptions {
+        template: args.output.clone(),
+        quality: args.quality,
+        codec: args.codec,
+        audio_only: args.audio_only,
+        no_audio: args.no_audio,
+        write_info_json: args.write_info_json,
+        write_thumbnail: args.write_thumbnail,
+        write_subs: args.write_subs,
+        sub_langs: args.sub_langs.clone(),
+        force_overwrites: args.force_overwrites,
+        rate_limit: args.limit_rate,
+    };
+    std::fs::create_dir_all(&args.paths)
+        .with_context(|| format!("cannot create {}", args.paths.display()))?;
+    let bars = (!args.quiet && !args.no_progress && std::io::stderr().is_terminal())
+        .then(MultiProgress::new);
+    let progress: Option<ProgressFactory> = bars.clone().map(|mp| progress_factory(mp));
+    let mut results = futures_util::stream::iter(args.urls.iter().cloned().enumerate())
+        .map(|(i, url)| {
+            let handler = handler.clone();
+            let opts = opts.clone();
+            let base = args.paths.clone();
+            let progress = progress.clone();
+            async move { save::download(&handler, &url, &base, &opts, i as u64 + 1, progress).await }
+        })
+        .buffered(usize::from(args.jobs));
+    let mut failed = false;
+    while let Some(result) = results.next().await {
+        if args.json {
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer(&mut out, &summary::result_json(&result))?;
+            writeln!(out)?;
+            out.flush()?;
+        }
+        match &result.error {
+            Some(err) => {
+                failed = true;
+                report(err);
+            }
+            None if !args.quiet && !args.json => {
+                let line = summary::result_line(&result);
+                match &bars {
+                    Some(mp) => mp.println(line)?,
+                    None => eprintln!("{line}"),
+                }
+            }
+            None => {}
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// One bar per file: bytes, speed, ETA; drawn on stderr only (the caller checked it is a terminal).
+fn progress_factory(mp: MultiProgress) -> ProgressFactory {
+    let style = ProgressStyle::with_template(
+        "{msg:30!} {bar:30.cyan/blue} {bytes:>10}/{total_bytes:<10} {bytes_per_sec:>12} eta {eta}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    Arc::new(move |name: &str| {
+        let bar = mp.add(
+            ProgressBar::new(0)
+                .with_style(style.clone())
+                .with_message(name.to_owned()),
+        );
+        let cb: ProgressFn = Arc::new(move |done, total| {
+            if let Some(t) = total {
+                bar.set_length(t);
+            }
+            bar.set_position(done);
+            if total.is_some_and(|t| done >= t) {
+                bar.finish_and_clear();
+            }
+        });
+        Some(cb)
+    })
 }

@@ -1,1 +1,571 @@
-//! (being written)
+//! Choosing which rendition of a video to download, and what to fall back to.
+//!
+//! A format's *class* is the short side of its frame (portrait 576x1024 and landscape 1024x576
+//! are both "576"), with 576 counted as the 540 class because TikTok labels those renditions
+//! `540`. Formats without both dimensions are treated as the lowest class.
+//!
+//! Rules, in order:
+//! * `unplayable` (bytevc2) formats are never offered;
+//! * watermarked formats are offered only when no clean playable format exists;
+//! * classes are ordered by the request (see [`rank`]);
+//! * within a class: the preferred codec first, then higher bitrate. A codec preference never
+//!   drops formats: `h265` on a post with only h264 still downloads h264.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::str::FromStr;
+
+use crate::model::Format;
+
+/// What the user asked for (`--quality`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Quality {
+    /// The highest class.
+    #[default]
+    Best,
+    /// The lowest class.
+    Worst,
+    /// 1080p.
+    Hd,
+    /// 720p.
+    Sd,
+    /// 480p.
+    Ld,
+    /// 360p.
+    Mobile,
+    /// No video: the caller downloads the music track.
+    Audio,
+    /// At most this many lines (short side); 576 and 540 are the same class.
+    Height(u32),
+}
+
+const QUALITY_VALUES: &str =
+    "best, worst, hd, sd, ld, mobile, audio, 1080p, 720p, 576p, 540p, 480p, 360p";
+const CODEC_VALUES: &str = "h264 (or avc), h265 (or hevc), any";
+
+/// An unrecognized `--quality` or `--codec` value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} `{input}` (valid: {valid})")]
+pub struct ParseChoiceError {
+    what: &'static str,
+    input: String,
+    valid: &'static str,
+}
+
+impl FromStr for Quality {
+    type Err = ParseChoiceError;
+
+    /// Case-insensitive; heights may omit the `p` (`1080`).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let lower = s.trim().to_ascii_lowercase();
+        let height = lower.strip_suffix('p').unwrap_or(&lower);
+        Ok(match lower.as_str() {
+            "best" => Quality::Best,
+            "worst" => Quality::Worst,
+            "hd" => Quality::Hd,
+            "sd" => Quality::Sd,
+            "ld" => Quality::Ld,
+            "mobile" => Quality::Mobile,
+            "audio" => Quality::Audio,
+            _ => match height {
+                "1080" => Quality::Height(1080),
+                "720" => Quality::Height(720),
+                "576" => Quality::Height(576),
+                "540" => Quality::Height(540),
+                "480" => Quality::Height(480),
+                "360" => Quality::Height(360),
+                _ => {
+                    return Err(ParseChoiceError {
+                        what: "quality",
+                        input: s.to_owned(),
+                        valid: QUALITY_VALUES,
+                    });
+                }
+            },
+        })
+    }
+}
+
+impl fmt::Display for Quality {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Quality::Best => f.write_str("best"),
+            Quality::Worst => f.write_str("worst"),
+            Quality::Hd => f.write_str("hd"),
+            Quality::Sd => f.write_str("sd"),
+            Quality::Ld => f.write_str("ld"),
+            Quality::Mobile => f.write_str("mobile"),
+            Quality::Audio => f.write_str("audio"),
+            Quality::Height(h) => write!(f, "{h}p"),
+        }
+    }
+}
+
+/// Which video codec to prefer among renditions of the same class (`--codec`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CodecPref {
+    /// Plays everywhere, so the default.
+    #[default]
+    H264,
+    H265,
+    /// No codec preference: the higher bitrate wins.
+    Any,
+}
+
+impl FromStr for CodecPref {
+    type Err = ParseChoiceError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "h264" | "avc" => Ok(CodecPref::H264),
+            "h265" | "hevc" => Ok(CodecPref::H265),
+            "any" => Ok(CodecPref::Any),
+            _ => Err(ParseChoiceError {
+                what: "codec",
+                input: s.to_owned(),
+                valid: CODEC_VALUES,
+            }),
+        }
+    }
+}
+
+impl fmt::Display for CodecPref {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CodecPref::H264 => "h264",
+            CodecPref::H265 => "h265",
+            CodecPref::Any => "any",
+        })
+    }
+}
+
+/// The rendition class of a format: the short side of the frame, 576 counted as 540.
+/// `None` when a dimension is unknown.
+pub fn rendition_class(format: &Format) -> Option<u32> {
+    let short = format.width?.min(format.height?);
+    let short = u32::try_from(short).unwrap_or(u32::MAX);
+    (short > 0).then_some(normalize_class(short))
+}
+
+/// TikTok's "540p" renditions are 576 lines tall; treat both numbers as one class.
+fn normalize_class(h: u32) -> u32 {
+    if h == 576 { 540 } else { h }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CodecFamily {
+    H264,
+    H265,
+    Other,
+}
+
+fn codec_family(vcodec: &str) -> CodecFamily {
+    let v = vcodec.to_ascii_lowercase();
+    if v.starts_with("h264") || v.starts_with("avc") {
+        CodecFamily::H264
+    } else if v.starts_with("h265")
+        || v.starts_with("hevc")
+        || v.starts_with("hvc1")
+        || v.starts_with("hev1")
+        // ByteDance's name for its HEVC encoder.
+        || v == "bytevc1"
+    {
+        CodecFamily::H265
+    } else {
+        CodecFamily::Other
+    }
+}
+
+/// Lower is better.
+fn codec_rank(format: &Format, pref: CodecPref) -> u8 {
+    match (pref, codec_family(&format.vcodec)) {
+        (CodecPref::Any, _) => 0,
+        (CodecPref::H264, CodecFamily::H264) | (CodecPref::H265, CodecFamily::H265) => 0,
+        (CodecPref::H264, CodecFamily::H265) | (CodecPref::H265, CodecFamily::H264) => 1,
+        (_, CodecFamily::Other) => 2,
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    Highest,
+    Lowest,
+    AtMost(u32),
+}
+
+struct Candidate<'a> {
+    format: &'a Format,
+    index: usize,
+    /// 0 when unknown, so unknown sizes sort as the lowest.
+    class: u32,
+    codec: u8,
+    tbr: f64,
+}
+
+/// Formats ordered best-first for the request: the first is the choice, the rest are the
+/// fallbacks to try when a download fails.
+///
+/// * `Best`: classes from highest to lowest. `Worst`: lowest to highest, and within a class the
+///   lower bitrate first (the point of `worst` is a small file).
+/// * A height (`Hd`, `Sd`, `Ld`, `Mobile`, `Height`): the classes at or below it, highest first,
+///   then the classes above it, lowest first (so the best rendition not above the request wins,
+///   and the smallest one above it when nothing is that small).
+/// * `Audio`: empty; the caller downloads the music track instead.
+///
+/// Ties keep the input order.
+pub fn rank(formats: &[Format], quality: Quality, codec: CodecPref) -> Vec<&Format> {
+    let target = match quality {
+        Quality::Audio => return Vec::new(),
+        Quality::Best => Target::Highest,
+        Quality::Worst => Target::Lowest,
+        Quality::Hd => Target::AtMost(1080),
+        Quality::Sd => Target::AtMost(720),
+        Quality::Ld => Target::AtMost(480),
+        Quality::Mobile => Target::AtMost(360),
+        Quality::Height(h) => Target::AtMost(normalize_class(h)),
+    };
+    let playable = |f: &&Format| !f.unplayable && !f.vcodec.eq_ignore_ascii_case("bytevc2");
+    let any_clean = formats.iter().filter(playable).any(|f| !f.watermarked);
+    let mut candidates: Vec<Candidate> = formats
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| playable(f) && !(any_clean && f.watermarked))
+        .map(|(index, format)| Candidate {
+            format,
+            index,
+            class: rendition_class(format).unwrap_or(0),
+            codec: codec_rank(format, codec),
+            tbr: format.tbr.filter(|t| t.is_finite()).unwrap_or(0.0),
+        })
+        .collect();
+    candidates.sort_by(|a, b| compare(a, b, target));
+    candidates.into_iter().map(|c| c.format).collect()
+}
+
+fn compare(a: &Candidate, b: &Candidate, target: Target) -> Ordering {
+    let by_class = match target {
+        Target::Highest => b.class.cmp(&a.class),
+        Target::Lowest => a.class.cmp(&b.class),
+        Target::AtMost(t) => {
+            let (a_above, b_above) = (a.class > t, b.class > t);
+            a_above.cmp(&b_above).then_with(|| {
+                if a_above {
+                    a.class.cmp(&b.class)
+                } else {
+                    b.class.cmp(&a.class)
+                }
+            })
+        }
+    };
+    let by_tbr = match target {
+        Target::Lowest => a.tbr.total_cmp(&b.tbr),
+        _ => b.tbr.total_cmp(&a.tbr),
+    };
+    by_class
+        .then(a.codec.cmp(&b.codec))
+        .then(by_tbr)
+        .then(a.index.cmp(&b.index))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fmt(id: &str, vcodec: &str, w: u64, h: u64, tbr: f64) -> Format {
+        Format {
+            format_id: id.to_owned(),
+            url: format!("https://example.invalid/{id}"),
+            mirrors: Vec::new(),
+            ext: "mp4".to_owned(),
+            vcodec: vcodec.to_owned(),
+            acodec: "aac".to_owned(),
+            width: Some(w),
+            height: Some(h),
+            tbr: Some(tbr),
+            filesize: None,
+            watermarked: false,
+            unplayable: false,
+        }
+    }
+
+    /// The five renditions of a real capture, in page order.
+    fn capture() -> Vec<Format> {
+        vec![
+            fmt("adapt_540_1", "h265", 576, 1024, 615.0),
+            fmt("lower_540_0", "h264", 576, 1024, 738.0),
+            fmt("normal_540_0", "h264", 576, 1024, 1297.0),
+            fmt("adapt_lower_720_1", "h265", 720, 1280, 750.0),
+            fmt("adapt_lowest_1080_1", "h265", 1080, 1920, 1148.0),
+        ]
+    }
+
+    fn ids(formats: &[Format], q: Quality, c: CodecPref) -> Vec<String> {
+        rank(formats, q, c)
+            .into_iter()
+            .map(|f| f.format_id.clone())
+            .collect()
+    }
+
+    fn first(formats: &[Format], q: Quality, c: CodecPref) -> String {
+        ids(formats, q, c).into_iter().next().unwrap_or_default()
+    }
+
+    const ALL_CODECS: [CodecPref; 3] = [CodecPref::H264, CodecPref::H265, CodecPref::Any];
+
+    #[test]
+    fn parse_quality() {
+        for (s, q) in [
+            ("best", Quality::Best),
+            ("BEST", Quality::Best),
+            (" worst ", Quality::Worst),
+            ("hd", Quality::Hd),
+            ("Sd", Quality::Sd),
+            ("ld", Quality::Ld),
+            ("mobile", Quality::Mobile),
+            ("audio", Quality::Audio),
+            ("1080p", Quality::Height(1080)),
+            ("1080", Quality::Height(1080)),
+            ("720P", Quality::Height(720)),
+            ("576p", Quality::Height(576)),
+            ("540", Quality::Height(540)),
+            ("480p", Quality::Height(480)),
+            ("360p", Quality::Height(360)),
+        ] {
+            assert_eq!(s.parse::<Quality>(), Ok(q), "{s}");
+        }
+        for bad in ["", "p", "4k", "2160p", "1080pp", "best1", "-1"] {
+            let e = bad.parse::<Quality>().unwrap_err().to_string();
+            assert!(e.contains("best, worst, hd") && e.contains("360p"), "{e}");
+        }
+    }
+
+    #[test]
+    fn quality_display_round_trips() {
+        for q in [
+            Quality::Best,
+            Quality::Worst,
+            Quality::Hd,
+            Quality::Sd,
+            Quality::Ld,
+            Quality::Mobile,
+            Quality::Audio,
+            Quality::Height(576),
+        ] {
+            assert_eq!(q.to_string().parse::<Quality>(), Ok(q));
+        }
+    }
+
+    #[test]
+    fn parse_codec() {
+        for (s, c) in [
+            ("h264", CodecPref::H264),
+            ("AVC", CodecPref::H264),
+            ("h265", CodecPref::H265),
+            ("hevc", CodecPref::H265),
+            ("Any", CodecPref::Any),
+        ] {
+            assert_eq!(s.parse::<CodecPref>(), Ok(c), "{s}");
+            assert_eq!(c.to_string().parse::<CodecPref>(), Ok(c));
+        }
+        let e = "vp9".parse::<CodecPref>().unwrap_err().to_string();
+        assert!(
+            e.contains("`vp9`") && e.contains("h264") && e.contains("any"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn classes() {
+        let c = capture();
+        let classes: Vec<_> = c.iter().map(rendition_class).collect();
+        assert_eq!(
+            classes,
+            [Some(540), Some(540), Some(540), Some(720), Some(1080)]
+        );
+        assert_eq!(
+            rendition_class(&fmt("landscape", "h264", 1024, 576, 1.0)),
+            Some(540)
+        );
+        let mut unknown = fmt("u", "h264", 1, 1, 1.0);
+        unknown.width = None;
+        assert_eq!(rendition_class(&unknown), None);
+    }
+
+    #[test]
+    fn best_and_worst() {
+        let c = capture();
+        for codec in ALL_CODECS {
+            assert_eq!(first(&c, Quality::Best, codec), "adapt_lowest_1080_1");
+        }
+        assert_eq!(first(&c, Quality::Worst, CodecPref::H264), "lower_540_0");
+        assert_eq!(first(&c, Quality::Worst, CodecPref::H265), "adapt_540_1");
+        assert_eq!(first(&c, Quality::Worst, CodecPref::Any), "adapt_540_1");
+    }
+
+    #[test]
+    fn named_heights() {
+        let c = capture();
+        for codec in ALL_CODECS {
+            assert_eq!(first(&c, Quality::Hd, codec), "adapt_lowest_1080_1");
+            assert_eq!(
+                first(&c, Quality::Height(1080), codec),
+                "adapt_lowest_1080_1"
+            );
+            assert_eq!(first(&c, Quality::Sd, codec), "adapt_lower_720_1");
+            assert_eq!(first(&c, Quality::Height(720), codec), "adapt_lower_720_1");
+        }
+        // 540 class: the codec preference decides among the three 540 renditions.
+        for q in [
+            Quality::Height(540),
+            Quality::Height(576),
+            Quality::Ld,
+            Quality::Height(480),
+            Quality::Mobile,
+            Quality::Height(360),
+        ] {
+            assert_eq!(first(&c, q, CodecPref::H264), "normal_540_0", "{q}");
+            assert_eq!(first(&c, q, CodecPref::H265), "adapt_540_1", "{q}");
+            assert_eq!(first(&c, q, CodecPref::Any), "normal_540_0", "{q}");
+        }
+    }
+
+    #[test]
+    fn fallback_order() {
+        let c = capture();
+        assert_eq!(
+            ids(&c, Quality::Best, CodecPref::H264),
+            [
+                "adapt_lowest_1080_1",
+                "adapt_lower_720_1",
+                "normal_540_0",
+                "lower_540_0",
+                "adapt_540_1"
+            ]
+        );
+        assert_eq!(
+            ids(&c, Quality::Sd, CodecPref::H265),
+            [
+                "adapt_lower_720_1",
+                "adapt_540_1",
+                "normal_540_0",
+                "lower_540_0",
+                "adapt_lowest_1080_1"
+            ]
+        );
+        // Below the request descending, then above it ascending.
+        assert_eq!(
+            ids(&c, Quality::Height(576), CodecPref::Any),
+            [
+                "normal_540_0",
+                "lower_540_0",
+                "adapt_540_1",
+                "adapt_lower_720_1",
+                "adapt_lowest_1080_1"
+            ]
+        );
+        assert_eq!(
+            ids(&c, Quality::Worst, CodecPref::H264),
+            [
+                "lower_540_0",
+                "normal_540_0",
+                "adapt_540_1",
+                "adapt_lower_720_1",
+                "adapt_lowest_1080_1"
+            ]
+        );
+    }
+
+    #[test]
+    fn codec_preference_within_a_class() {
+        let same = vec![
+            fmt("hevc_fast", "h265", 720, 1280, 2000.0),
+            fmt("avc_slow", "h264", 720, 1280, 900.0),
+        ];
+        assert_eq!(first(&same, Quality::Best, CodecPref::H264), "avc_slow");
+        assert_eq!(first(&same, Quality::Best, CodecPref::H265), "hevc_fast");
+        assert_eq!(first(&same, Quality::Best, CodecPref::Any), "hevc_fast");
+        // A preference never drops the other codec.
+        assert_eq!(ids(&same, Quality::Best, CodecPref::H264).len(), 2);
+        let only_avc = vec![fmt("avc", "h264", 720, 1280, 900.0)];
+        assert_eq!(ids(&only_avc, Quality::Best, CodecPref::H265), ["avc"]);
+    }
+
+    #[test]
+    fn unplayable_formats_are_never_offered() {
+        let mut c = capture();
+        let mut v2 = fmt("bytevc2_1080", "bytevc2", 1080, 1920, 3000.0);
+        v2.unplayable = true;
+        c.push(v2);
+        // Even an unflagged bytevc2 is refused.
+        c.push(fmt("bytevc2_unflagged", "bytevc2", 1080, 1920, 3100.0));
+        for q in [Quality::Best, Quality::Worst, Quality::Hd, Quality::Mobile] {
+            for codec in ALL_CODECS {
+                let r = ids(&c, q, codec);
+                assert_eq!(r.len(), 5);
+                assert!(r.iter().all(|id| !id.starts_with("bytevc2")), "{r:?}");
+            }
+        }
+        let mut only = fmt("v2", "bytevc2", 1080, 1920, 3000.0);
+        only.unplayable = true;
+        assert!(rank(&[only], Quality::Best, CodecPref::Any).is_empty());
+    }
+
+    #[test]
+    fn watermarked_only_when_nothing_else() {
+        let mut wm = fmt("download_addr", "h264", 1080, 1920, 5000.0);
+        wm.watermarked = true;
+        let mut c = capture();
+        c.insert(0, wm.clone());
+        for q in [Quality::Best, Quality::Worst, Quality::Hd] {
+            let r = ids(&c, q, CodecPref::H264);
+            assert!(!r.contains(&"download_addr".to_owned()), "{r:?}");
+        }
+        let mut v2 = fmt("v2", "bytevc2", 1080, 1920, 3000.0);
+        v2.unplayable = true;
+        assert_eq!(
+            ids(&[v2, wm], Quality::Best, CodecPref::H264),
+            ["download_addr"]
+        );
+    }
+
+    #[test]
+    fn unknown_dimensions_rank_lowest() {
+        let mut unknown = fmt("unknown", "h264", 0, 0, 9999.0);
+        unknown.width = None;
+        unknown.height = None;
+        let mut c = capture();
+        c.insert(0, unknown);
+        let best = ids(&c, Quality::Best, CodecPref::H264);
+        assert_eq!(best.last().map(String::as_str), Some("unknown"));
+        assert_eq!(first(&c, Quality::Worst, CodecPref::H264), "unknown");
+        // It counts as below every request: the only fit for mobile, the last resort for hd...
+        let mobile = ids(&c, Quality::Mobile, CodecPref::H264);
+        assert_eq!(mobile[0], "unknown");
+        let hd = ids(&c, Quality::Hd, CodecPref::H264);
+        assert_eq!(hd.last().map(String::as_str), Some("unknown"));
+        // ...and alone it is still chosen.
+        let mut alone = fmt("alone", "h264", 0, 0, 1.0);
+        alone.height = None;
+        assert_eq!(ids(&[alone], Quality::Hd, CodecPref::H265), ["alone"]);
+    }
+
+    #[test]
+    fn missing_bitrate_ranks_after_known() {
+        let mut no_tbr = fmt("no_tbr", "h264", 720, 1280, 0.0);
+        no_tbr.tbr = None;
+        let c = vec![no_tbr, fmt("tbr", "h264", 720, 1280, 500.0)];
+        assert_eq!(ids(&c, Quality::Best, CodecPref::H264), ["tbr", "no_tbr"]);
+    }
+
+    #[test]
+    fn audio_returns_nothing() {
+        for codec in ALL_CODECS {
+            assert!(rank(&capture(), Quality::Audio, codec).is_empty());
+        }
+    }
+
+    #[test]
+    fn empty_input() {
+        assert!(rank(&[], Quality::Best, CodecPref::H264).is_empty());
+    }
+}

@@ -6,6 +6,7 @@ use serde_json::json;
 
 use crate::error::Error;
 use crate::model::{PostKind, VideoInfo};
+use crate::save::DownloadResult;
 
 /// A readable multi-line summary: title, creator, date, duration, counts, hashtags, formats.
 pub fn render(info: &VideoInfo) -> String {
@@ -90,6 +91,51 @@ pub fn render(info: &VideoInfo) -> String {
         }
     }
     s
+}
+
+/// The `download --json` line for one post.
+pub fn result_json(r: &DownloadResult) -> serde_json::Value {
+    json!({
+        "url": r.url,
+        "id": r.id,
+        "status": r.status(),
+        "format_id": r.format_id,
+        "watermarked": r.watermarked,
+        "files": r.files.iter().map(|f| json!({
+            "path": f.path,
+            "bytes": f.bytes,
+            "role": f.role,
+            "downloaded": f.downloaded,
+        })).collect::<Vec<_>>(),
+        "bytes": r.filesize,
+        "seconds": (r.seconds * 1000.0).round() / 1000.0,
+        "error": r.error.as_ref().map(|e| error_json(&r.url, e)["error"].clone()),
+    })
+}
+
+/// The one-line result printed per post after `download`.
+pub fn result_line(r: &DownloadResult) -> String {
+    let id = r.id.as_deref().unwrap_or("?");
+    let main = r
+        .files
+        .first()
+        .map(|f| f.path.display().to_string())
+        .unwrap_or_default();
+    let what = match r.status() {
+        "already_downloaded" => "already downloaded".to_owned(),
+        _ => format!("{} in {:.1}s", human_bytes(r.filesize), r.seconds),
+    };
+    let fmt = r
+        .format_id
+        .as_deref()
+        .map(|f| format!(" [{f}{}]", if r.watermarked { ", watermarked" } else { "" }))
+        .unwrap_or_default();
+    let extra = if r.files.len() > 1 {
+        format!(" (+{} files)", r.files.len() - 1)
+    } else {
+        String::new()
+    };
+    format!("{id}: {main}{extra}{fmt}: {what}")
 }
 
 /// The NDJSON line printed for a URL that failed.

@@ -1,1 +1,1010 @@
-//! (being written)
+//! Output file names from yt-dlp-style templates, kept safe and inside the output folder.
+//!
+//! Supported placeholders (a subset of yt-dlp's `-o` syntax):
+//!
+//! * `%(field)s` text, `%(field)d` / `%(field)i` integer;
+//! * flags `-` (left-align) and `0` (zero-pad numbers), a width, and a precision:
+//!   `%(index)03d`, `%(title).80s` (at most 80 characters), `%(n).3d` (at least 3 digits);
+//! * `%(field|default)s`: the default is used when the field is missing or null (an empty default
+//!   makes the placeholder vanish); without a default a missing field renders as `NA`;
+//! * `%(a,b)s`: the first of `a`, `b` that is present;
+//! * `%(music.duration)s`, `%(hashtags.0)s`: nested keys and array indexes (negative from the end);
+//! * `%%` is a literal `%`; a `%` that starts no placeholder is kept as is (as yt-dlp does).
+//!
+//! The template's own text is kept as written, so its `/` makes folders. Substituted values go
+//! through [`sanitize_component`] and can never add a folder or climb out of one. The rendered
+//! path is then cleaned per component (see [`Template::render`]).
+
+use std::path::{Component, Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+pub const DEFAULT_TEMPLATE: &str = "%(uploader)s - %(title).80s [%(id)s].%(ext)s";
+
+/// The longest file or folder name common file systems accept (ext4, APFS, NTFS in UTF-16 units
+/// is larger, so bytes is the binding limit). Callers appending `.part` need to leave room.
+pub const MAX_COMPONENT_BYTES: usize = 255;
+
+/// What yt-dlp prints for a missing field without a default.
+const MISSING: &str = "NA";
+/// An extension longer than this is probably part of the title, not an extension.
+const MAX_EXT_BYTES: usize = 16;
+/// Bounds widths and precisions so a typo cannot allocate gigabytes.
+const MAX_WIDTH: usize = 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    /// `position` is the 1-based character position in the template.
+    #[error("output template: {message} at character {position}")]
+    Syntax { position: usize, message: String },
+    #[error(
+        "output template: unknown conversion `{conversion}` at character {position} (supported: s, d, i)"
+    )]
+    UnknownConversion { position: usize, conversion: char },
+    #[error("output template: folder `{component}` would leave the output folder")]
+    ParentComponent { component: String },
+    #[error("output template rendered an empty file name")]
+    Empty,
+    #[error("`{}` is outside the output folder `{}`", path.display(), base.display())]
+    EscapesBase { base: PathBuf, path: PathBuf },
+    #[error("checking `{}`: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// A parsed output template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    source: String,
+    pieces: Vec<Piece>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Piece {
+    Literal(String),
+    Field(Field),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Field {
+    /// Alternatives (`a,b`), each a key path (`music.duration` -> ["music", "duration"]).
+    names: Vec<Vec<String>>,
+    default: Option<String>,
+    left: bool,
+    zero: bool,
+    width: Option<usize>,
+    precision: Option<usize>,
+    conversion: Conversion,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Conversion {
+    Str,
+    Int,
+}
+
+impl Template {
+    pub fn parse(s: &str) -> Result<Template, TemplateError> {
+        let chars: Vec<char> = s.chars().collect();
+        let mut pieces = Vec::new();
+        let mut literal = String::new();
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            if c != '%' {
+                literal.push(c);
+                i += 1;
+                continue;
+            }
+            match chars.get(i + 1) {
+                Some('%') => {
+                    literal.push('%');
+                    i += 2;
+                }
+                Some('(') => {
+                    if !literal.is_empty() {
+                        pieces.push(Piece::Literal(std::mem::take(&mut literal)));
+                    }
+                    let (field, next) = parse_field(&chars, i)?;
+                    pieces.push(Piece::Field(field));
+                    i = next;
+                }
+                _ => {
+                    literal.push('%');
+                    i += 1;
+                }
+            }
+        }
+        if !literal.is_empty() {
+            pieces.push(Piece::Literal(literal));
+        }
+        Ok(Template {
+            source: s.to_owned(),
+            pieces,
+        })
+    }
+
+    /// The template as the user wrote it.
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// Fills the template from `fields` (the post's `info --json` object plus extra keys such as
+    /// `ext`, `format_id`, `resolution`, `index`, `autonumber`) and returns a relative path.
+    ///
+    /// The rendered text is split on `/` (and `\` on Windows). Each component: empty and `.`
+    /// components are dropped (so a leading `/` cannot make the path absolute); `..` is an error;
+    /// trailing dots and spaces are trimmed (Windows drops them silently, which could merge
+    /// names); Windows device names get a `_` prefix; and names longer than
+    /// [`MAX_COMPONENT_BYTES`] are cut on a character boundary, keeping the last component's
+    /// extension.
+    pub fn render(&self, fields: &Map<String, Value>) -> Result<PathBuf, TemplateError> {
+        let mut out = String::new();
+        for piece in &self.pieces {
+            match piece {
+                Piece::Literal(s) => out.push_str(s),
+                Piece::Field(f) => out.push_str(&render_field(f, fields)),
+            }
+        }
+        finish_path(&out)
+    }
+}
+
+impl std::str::FromStr for Template {
+    type Err = TemplateError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Template::parse(s)
+    }
+}
+
+impl std::fmt::Display for Template {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.source)
+    }
+}
+
+/// Parses the placeholder whose `%` is at `start`; returns it and the index after it.
+fn parse_field(chars: &[char], start: usize) -> Result<(Field, usize), TemplateError> {
+    let syntax = |at: usize, message: String| TemplateError::Syntax {
+        position: at + 1,
+        message,
+    };
+    let open = start + 1;
+    let close = chars[open..]
+        .iter()
+        .position(|&c| c == ')')
+        .map(|p| open + p)
+        .ok_or_else(|| syntax(start, "`%(` is never closed by `)`".into()))?;
+
+    let inner = &chars[open + 1..close];
+    let bar = inner.iter().position(|&c| c == '|');
+    let (keys, default) = match bar {
+        Some(b) => (&inner[..b], Some(inner[b + 1..].iter().collect::<String>())),
+        None => (inner, None),
+    };
+    if let Some(k) = keys
+        .iter()
+        .position(|&c| !(c.is_alphanumeric() || matches!(c, '_' | '.' | ',' | '-')))
+    {
+        return Err(syntax(
+            open + 1 + k,
+            format!(
+                "unsupported character `{}` in field name (use letters, digits, `_`, `.` for nesting, `,` for alternatives, `|` for a default)",
+                keys[k]
+            ),
+        ));
+    }
+    let keys: String = keys.iter().collect();
+    let mut names = Vec::new();
+    for alt in keys.split(',') {
+        let path: Vec<String> = alt.split('.').map(str::to_owned).collect();
+        if path.iter().any(String::is_empty) {
+            return Err(syntax(start, format!("empty field name in `%({keys})`")));
+        }
+        // `-` only as a negative array index (`hashtags.-1`); yt-dlp's arithmetic is unsupported.
+        if let Some(bad) = path
+            .iter()
+            .find(|seg| seg.contains('-') && seg.parse::<i64>().is_err())
+        {
+            return Err(syntax(
+                start,
+                format!("unsupported `-` in field name `{bad}` (arithmetic is not supported)"),
+            ));
+        }
+        names.push(path);
+    }
+
+    let mut i = close + 1;
+    let (mut left, mut zero) = (false, false);
+    while let Some(&c) = chars.get(i) {
+        match c {
+            '-' => left = true,
+            '0' => zero = true,
+            _ => break,
+        }
+        i += 1;
+    }
+    let width = parse_number(chars, &mut i).map_err(|at| syntax(at, "width too large".into()))?;
+    let precision = if chars.get(i) == Some(&'.') {
+        i += 1;
+        // Like printf, `.` without digits means precision 0.
+        Some(
+            parse_number(chars, &mut i)
+                .map_err(|at| syntax(at, "precision too large".into()))?
+                .unwrap_or(0),
+        )
+    } else {
+        None
+    };
+    let conversion = match chars.get(i) {
+        Some('s') => Conversion::Str,
+        Some('d' | 'i') => Conversion::Int,
+        Some(&c) => {
+            return Err(TemplateError::UnknownConversion {
+                position: i + 1,
+                conversion: c,
+            });
+        }
+        None => {
+            return Err(syntax(
+                i,
+                format!("missing conversion (such as `s` or `d`) after `%({keys})`"),
+            ));
+        }
+    };
+    let field = Field {
+        names,
+        default,
+        left,
+        zero,
+        width,
+        precision,
+        conversion,
+    };
+    Ok((field, i + 1))
+}
+
+/// Reads decimal digits at `*i`; `Err(position)` when the number exceeds [`MAX_WIDTH`].
+fn parse_number(chars: &[char], i: &mut usize) -> Result<Option<usize>, usize> {
+    let start = *i;
+    let mut n: usize = 0;
+    while let Some(d) = chars.get(*i).and_then(|c| c.to_digit(10)) {
+        n = n * 10 + d as usize;
+        if n > MAX_WIDTH {
+            return Err(start);
+        }
+        *i += 1;
+    }
+    Ok((*i > start).then_some(n))
+}
+
+fn render_field(f: &Field, fields: &Map<String, Value>) -> String {
+    let value = f
+        .names
+        .iter()
+        .find_map(|path| lookup(fields, path).filter(|v| !v.is_null()));
+    if f.conversion == Conversion::Int {
+        // Like yt-dlp: a value that is not a number falls back to the default, as text.
+        if let Some(n) = value.and_then(as_integer) {
+            return format_int(n, f);
+        }
+        return format_text(fallback(f), f);
+    }
+    let text = match value {
+        Some(v) => sanitize_component(&stringify(v)),
+        None => fallback(f),
+    };
+    format_text(text, f)
+}
+
+/// The default (sanitized like a value; empty stays empty), or `NA`.
+fn fallback(f: &Field) -> String {
+    match f.default.as_deref() {
+        Some("") => String::new(),
+        Some(d) => sanitize_component(d),
+        None => MISSING.to_owned(),
+    }
+}
+
+fn lookup<'a>(fields: &'a Map<String, Value>, path: &[String]) -> Option<&'a Value> {
+    let (first, rest) = path.split_first()?;
+    let mut cur = fields.get(first)?;
+    for key in rest {
+        cur = match cur {
+            Value::Object(m) => m.get(key)?,
+            Value::Array(a) => {
+                let i: i64 = key.parse().ok()?;
+                let i = if i < 0 {
+                    a.len()
+                        .checked_sub(usize::try_from(i.unsigned_abs()).ok()?)?
+                } else {
+                    usize::try_from(i).ok()?
+                };
+                a.get(i)?
+            }
+            _ => return None,
+        };
+    }
+    Some(cur)
+}
+
+fn stringify(v: &Value) -> String {
+    match v {
+        Value::Null => MISSING.to_owned(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.clone(),
+        Value::Array(a) => a.iter().map(stringify).collect::<Vec<_>>().join(", "),
+        Value::Object(_) => v.to_string(),
+    }
+}
+
+fn as_integer(v: &Value) -> Option<i128> {
+    let from_float = |f: f64| f.is_finite().then(|| f.trunc() as i128);
+    match v {
+        Value::Bool(b) => Some(i128::from(*b)),
+        Value::Number(n) => n
+            .as_i64()
+            .map(i128::from)
+            .or_else(|| n.as_u64().map(i128::from))
+            .or_else(|| n.as_f64().and_then(from_float)),
+        Value::String(s) => {
+            let s = s.trim();
+            s.parse::<i128>()
+                .ok()
+                .or_else(|| s.parse::<f64>().ok().and_then(from_float))
+        }
+        _ => None,
+    }
+}
+
+fn format_int(n: i128, f: &Field) -> String {
+    let mut digits = n.unsigned_abs().to_string();
+    if let Some(p) = f.precision
+        && digits.len() < p
+    {
+        digits = "0".repeat(p - digits.len()) + &digits;
+    }
+    let sign = if n < 0 { "-" } else { "" };
+    let len = sign.len() + digits.len();
+    match f.width {
+        Some(w) if w > len && f.zero && !f.left => format!("{sign}{}{digits}", "0".repeat(w - len)),
+        _ => pad(format!("{sign}{digits}"), f),
+    }
+}
+
+fn format_text(text: String, f: &Field) -> String {
+    let text = match f.precision {
+        Some(p) => text.chars().take(p).collect(),
+        None => text,
+    };
+    pad(text, f)
+}
+
+/// Pads with spaces to the width in characters (`0` pads text with spaces too, as printf does).
+fn pad(s: String, f: &Field) -> String {
+    let len = s.chars().count();
+    match f.width {
+        Some(w) if w > len => {
+            let fill = " ".repeat(w - len);
+            if f.left { s + &fill } else { fill + &s }
+        }
+        _ => s,
+    }
+}
+
+fn finish_path(rendered: &str) -> Result<PathBuf, TemplateError> {
+    let mut components = Vec::new();
+    for raw in rendered.split(std::path::is_separator) {
+        if raw.is_empty() || raw == "." {
+            continue;
+        }
+        if raw == ".." || !is_plain_component(raw) {
+            return Err(TemplateError::ParentComponent {
+                component: raw.to_owned(),
+            });
+        }
+        let trimmed = trim_end_dots_spaces(raw);
+        if trimmed.is_empty() {
+            continue;
+        }
+        components.push(guard_reserved(trimmed));
+    }
+    let last = components
+        .len()
+        .checked_sub(1)
+        .ok_or(TemplateError::Empty)?;
+    Ok(components
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| fit_component(c, i == last))
+        .collect())
+}
+
+/// True when `s` is exactly one normal path component (no root, drive prefix or `..`).
+fn is_plain_component(s: &str) -> bool {
+    let mut it = Path::new(s).components();
+    matches!((it.next(), it.next()), (Some(Component::Normal(_)), None))
+}
+
+fn trim_end_dots_spaces(s: &str) -> &str {
+    s.trim_end_matches(|c: char| c == '.' || c.is_whitespace())
+}
+
+/// Cuts `name` to [`MAX_COMPONENT_BYTES`]; for the file name, the stem is cut and a plausible
+/// extension (short, alphanumeric) is kept so the file still opens with the right program.
+fn fit_component(name: String, keep_ext: bool) -> String {
+    if name.len() <= MAX_COMPONENT_BYTES {
+        return name;
+    }
+    let ext = name
+        .rfind('.')
+        .filter(|_| keep_ext)
+        .filter(|&dot| dot > 0)
+        .map(|dot| &name[dot..])
+        .filter(|ext| {
+            ext.len() > 1
+                && ext.len() <= MAX_EXT_BYTES + 1
+                && ext[1..].chars().all(|c| c.is_ascii_alphanumeric())
+        })
+        .unwrap_or("");
+    let stem = &name[..name.len() - ext.len()];
+    let stem = trim_end_dots_spaces(cut_bytes(stem, MAX_COMPONENT_BYTES - ext.len()));
+    let stem = if stem.is_empty() { "_" } else { stem };
+    format!("{stem}{ext}")
+}
+
+fn cut_bytes(s: &str, max: usize) -> &str {
+    let mut end = max.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// Makes one substituted value safe as (part of) a path component:
+///
+/// * `/` `\` and the characters Windows forbids (`<>:"|?*`) become `_` (one portable rule for
+///   every system, so files can be copied to any disk);
+/// * tab, newline and other line breaks become a space; other control characters are removed;
+/// * Unicode bidirectional overrides/isolates/marks are removed (they can disguise an extension,
+///   as in `evil\u{202E}4pm.exe`);
+/// * leading and trailing dots and spaces are removed (no hidden files, no `..`, nothing Windows
+///   would silently drop);
+/// * an empty result becomes `_`, and Windows device names (`CON`, `nul.txt`, `COM1`...) get a
+///   `_` prefix.
+///
+/// Idempotent: sanitizing twice gives the same result. Length is not limited here (see
+/// [`Template::render`]).
+pub fn sanitize_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\t' | '\n' | '\r' | '\u{b}' | '\u{c}' | '\u{85}' | '\u{2028}' | '\u{2029}' => {
+                out.push(' ')
+            }
+            '/' | '\\' | '<' | '>' | ':' | '"' | '|' | '?' | '*' => out.push('_'),
+            c if c.is_control() || is_bidi_control(c) => {}
+            c => out.push(c),
+        }
+    }
+    let trimmed =
+        trim_end_dots_spaces(out.trim_start_matches(|c: char| c == '.' || c.is_whitespace()));
+    if trimmed.is_empty() {
+        "_".to_owned()
+    } else {
+        guard_reserved(trimmed)
+    }
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
+fn guard_reserved(name: &str) -> String {
+    if is_windows_reserved(name) {
+        format!("_{name}")
+    } else {
+        name.to_owned()
+    }
+}
+
+/// Windows device names, also with any extension (`con.txt`) and trailing spaces, any case.
+fn is_windows_reserved(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).trim_end_matches(' ');
+    let upper = stem.to_ascii_uppercase();
+    match upper.as_str() {
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$" => true,
+        s => {
+            let Some(rest) = s.strip_prefix("COM").or_else(|| s.strip_prefix("LPT")) else {
+                return false;
+            };
+            let mut chars = rest.chars();
+            matches!(
+                (chars.next(), chars.next()),
+                (Some('0'..='9' | '¹' | '²' | '³'), None)
+            )
+        }
+    }
+}
+
+/// `base.join(relative)`, refused when it would end up outside `base`.
+///
+/// Checked lexically first (`..` may not climb above `base`; absolute paths are refused). When
+/// `base` exists, the deepest existing part of the joined path (a dangling symlink counts) is
+/// canonicalized and must still lie under the canonical `base`, so a symlink inside `base` that
+/// points elsewhere is refused too. Returns the lexically normalized joined path.
+pub fn resolve_in_base(base: &Path, relative: &Path) -> Result<PathBuf, TemplateError> {
+    let escapes = || TemplateError::EscapesBase {
+        base: base.to_owned(),
+        path: base.join(relative),
+    };
+    let mut normal: Vec<&std::ffi::OsStr> = Vec::new();
+    for c in relative.components() {
+        match c {
+            Component::Normal(s) => normal.push(s),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                normal.pop().ok_or_else(escapes)?;
+            }
+            Component::RootDir | Component::Prefix(_) => return Err(escapes()),
+        }
+    }
+    let joined: PathBuf = normal.iter().fold(base.to_owned(), |p, c| p.join(c));
+
+    if std::fs::symlink_metadata(base).is_err() {
+        // Nothing on disk yet that could redirect the path; the lexical check is all there is.
+        return Ok(joined);
+    }
+    let io = |path: &Path| {
+        let path = path.to_owned();
+        move |source| TemplateError::Io { path, source }
+    };
+    let canonical_base = base.canonicalize().map_err(io(base))?;
+    let existing = joined
+        .ancestors()
+        .find(|p| std::fs::symlink_metadata(p).is_ok())
+        .unwrap_or(base);
+    // A dangling or looping symlink cannot be canonicalized; writing through it could create a
+    // file anywhere, so it is refused like any other escape.
+    let canonical = existing.canonicalize().map_err(|_| escapes())?;
+    if canonical.starts_with(&canonical_base) {
+        Ok(joined)
+    } else {
+        Err(escapes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn fields(v: Value) -> Map<String, Value> {
+        match v {
+            Value::Object(m) => m,
+            _ => panic!("test fields must be an object"),
+        }
+    }
+
+    fn post() -> Map<String, Value> {
+        fields(json!({
+            "id": "7608826249200356630",
+            "title": "Cats: the movie?",
+            "uploader": "someone",
+            "ext": "mp4",
+            "view_count": 12345,
+            "count_text": "42",
+            "not_a_number": "many",
+            "duration": 15.7,
+            "negative": -7,
+            "index": 7,
+            "flag": true,
+            "nothing": null,
+            "hashtags": ["cat", "funny"],
+            "music": { "duration": 30, "title": "orig/sound" },
+            "empty": "",
+        }))
+    }
+
+    fn render(t: &str, f: &Map<String, Value>) -> String {
+        let p = Template::parse(t).unwrap().render(f).unwrap();
+        p.to_str().unwrap().to_owned()
+    }
+
+    fn r(t: &str) -> String {
+        render(t, &post())
+    }
+
+    fn components(p: &Path) -> Vec<String> {
+        p.components()
+            .map(|c| match c {
+                Component::Normal(s) => s.to_str().unwrap().to_owned(),
+                other => panic!("unexpected component {other:?}"),
+            })
+            .collect()
+    }
+
+    /// A fresh folder under the system temp dir (removed by `TempDir` on drop).
+    fn tmp() -> tempfile::TempDir {
+        tempfile::Builder::new()
+            .prefix("tikdl-template-")
+            .tempdir_in(std::env::temp_dir())
+            .unwrap()
+    }
+
+    #[test]
+    fn default_template() {
+        assert_eq!(
+            r(DEFAULT_TEMPLATE),
+            "someone - Cats_ the movie_ [7608826249200356630].mp4"
+        );
+    }
+
+    #[test]
+    fn string_and_number_fields() {
+        assert_eq!(r("%(id)s"), "7608826249200356630");
+        assert_eq!(r("%(view_count)s"), "12345");
+        assert_eq!(r("%(view_count)d"), "12345");
+        assert_eq!(r("%(view_count)i"), "12345");
+        assert_eq!(r("%(duration)s"), "15.7");
+        assert_eq!(r("%(duration)d"), "15");
+        assert_eq!(r("%(negative)d"), "-7");
+    }
+
+    #[test]
+    fn integer_from_string_and_non_numbers() {
+        assert_eq!(r("%(count_text)05d"), "00042");
+        assert_eq!(r("%(not_a_number)d"), "NA");
+        assert_eq!(r("%(not_a_number|0)d"), "0");
+        assert_eq!(r("%(flag)d"), "1");
+    }
+
+    #[test]
+    fn flags_width_precision() {
+        assert_eq!(r("%(index)03d"), "007");
+        assert_eq!(r("%(index)3d-x"), "  7-x");
+        assert_eq!(r("%(index)-3d-x"), "7  -x");
+        assert_eq!(r("%(negative)05d"), "-0007");
+        assert_eq!(r("%(index).3d"), "007");
+        assert_eq!(r("%(uploader)10s"), "   someone");
+        assert_eq!(r("%(uploader)-10s|"), "someone   |");
+        assert_eq!(r("%(uploader).4s"), "some");
+        assert_eq!(r("x%(uploader).0sy"), "xy");
+        assert_eq!(r("x%(uploader).sy"), "xy");
+    }
+
+    #[test]
+    fn precision_counts_characters_not_bytes() {
+        let f = fields(json!({ "title": "héllo wörld 🐱🐶", "ext": "mp4" }));
+        assert_eq!(render("%(title).5s", &f), "héllo");
+        assert_eq!(render("%(title).13s.%(ext)s", &f), "héllo wörld 🐱.mp4");
+    }
+
+    #[test]
+    fn defaults_and_missing() {
+        assert_eq!(r("%(missing)s"), "NA");
+        assert_eq!(r("%(nothing)s"), "NA");
+        assert_eq!(r("%(missing|unknown)s"), "unknown");
+        assert_eq!(r("%(nothing|unknown)s"), "unknown");
+        assert_eq!(r("%(uploader|unknown)s"), "someone");
+        assert_eq!(r("%(missing|a b)s"), "a b");
+        assert_eq!(r("%(missing|)s-%(id)s"), "-7608826249200356630");
+        assert_eq!(r("%(missing|)s/%(id)s"), "7608826249200356630");
+        assert_eq!(r("%(missing|x/y)s"), "x_y");
+        assert_eq!(r("%(missing|7)03d"), "  7");
+        // An empty string value is a value, not a missing one.
+        assert_eq!(r("%(empty|x)s"), "_");
+    }
+
+    #[test]
+    fn alternatives_and_nested_keys() {
+        assert_eq!(r("%(missing,uploader)s"), "someone");
+        assert_eq!(r("%(nothing,missing|none)s"), "none");
+        assert_eq!(r("%(music.duration)s"), "30");
+        assert_eq!(r("%(music.title)s"), "orig_sound");
+        assert_eq!(r("%(music.missing)s"), "NA");
+        assert_eq!(r("%(hashtags.0)s"), "cat");
+        assert_eq!(r("%(hashtags.-1)s"), "funny");
+        assert_eq!(r("%(hashtags.5)s"), "NA");
+        assert_eq!(r("%(id.x)s"), "NA");
+    }
+
+    #[test]
+    fn booleans_arrays_objects() {
+        assert_eq!(r("%(flag)s"), "true");
+        assert_eq!(r("%(hashtags)s"), "cat, funny");
+        // Objects print as compact JSON, sanitized (the `:` and `"` become `_`).
+        assert_eq!(r("%(music)s"), "{_duration__30,_title___orig_sound_}");
+    }
+
+    #[test]
+    fn percent_escapes() {
+        assert_eq!(r("100%%-%(id)s"), "100%-7608826249200356630");
+        assert_eq!(r("%%(id)s"), "%(id)s");
+        // A `%` that starts no placeholder is kept (yt-dlp does the same).
+        assert_eq!(r("50% %s %d"), "50% %s %d");
+        assert_eq!(r("end%"), "end%");
+    }
+
+    #[test]
+    fn folders_from_the_template() {
+        let p = Template::parse("%(uploader)s/%(id)s/%(title)s.%(ext)s")
+            .unwrap()
+            .render(&post())
+            .unwrap();
+        assert_eq!(
+            components(&p),
+            ["someone", "7608826249200356630", "Cats_ the movie_.mp4"]
+        );
+        assert!(p.is_relative());
+    }
+
+    #[test]
+    fn empty_dot_and_absolute_components_are_dropped() {
+        assert_eq!(r("/abs//./%(id)s"), "abs/7608826249200356630");
+        assert_eq!(r("a/. ./%(id)s/"), "a/7608826249200356630");
+    }
+
+    #[test]
+    fn trailing_dots_and_spaces_are_trimmed() {
+        assert_eq!(r("folder. /%(id)s.. "), "folder/7608826249200356630");
+    }
+
+    #[test]
+    fn parent_component_in_template_is_an_error() {
+        let t = Template::parse("../%(id)s").unwrap();
+        let e = t.render(&post()).unwrap_err();
+        assert!(matches!(e, TemplateError::ParentComponent { .. }), "{e}");
+        let t = Template::parse("a/../../%(id)s").unwrap();
+        assert!(t.render(&post()).is_err());
+        // Built from literal dots around an explicitly empty default: still refused.
+        let t = Template::parse(".%(missing|)s./x").unwrap();
+        assert!(matches!(
+            t.render(&post()),
+            Err(TemplateError::ParentComponent { .. })
+        ));
+    }
+
+    #[test]
+    fn empty_result_is_an_error() {
+        for t in ["", "/", "./.", "%(missing|)s", " . /"] {
+            let e = Template::parse(t).unwrap().render(&post()).unwrap_err();
+            assert!(matches!(e, TemplateError::Empty), "{t}: {e}");
+        }
+    }
+
+    #[test]
+    fn reserved_names_in_template_text_are_guarded() {
+        assert_eq!(r("con/%(id)s"), "_con/7608826249200356630");
+    }
+
+    #[test]
+    fn long_components_keep_the_extension() {
+        let title = "x".repeat(400);
+        let f = fields(json!({ "title": title, "ext": "mp4" }));
+        let p = Template::parse("%(title)s/%(title)s.%(ext)s")
+            .unwrap()
+            .render(&f)
+            .unwrap();
+        let c = components(&p);
+        assert_eq!(c[0].len(), 255);
+        assert_eq!(c[1].len(), 255);
+        assert!(c[1].ends_with("x.mp4"));
+        // Without a plausible extension the whole name is cut.
+        let f = fields(json!({ "title": format!("{}.{}", "a".repeat(200), "b".repeat(100)) }));
+        let p = render("%(title)s", &f);
+        assert_eq!(p.len(), 255);
+        assert!(p.ends_with('b'));
+    }
+
+    #[test]
+    fn syntax_errors_say_where() {
+        let cases: [(&str, usize); 7] = [
+            ("ab%(title", 3),
+            ("%(title)", 9),
+            ("%()s", 1),
+            ("%(a,)s", 1),
+            ("x%(a>%Y)s", 5),
+            ("%(title)999999s", 9),
+            ("%(a-1)s", 1),
+        ];
+        for (t, at) in cases {
+            match Template::parse(t) {
+                Err(TemplateError::Syntax { position, message }) => {
+                    assert_eq!(position, at, "{t}: {message}")
+                }
+                other => panic!("{t}: {other:?}"),
+            }
+        }
+        let e = Template::parse("%(title)q").unwrap_err();
+        assert!(matches!(
+            e,
+            TemplateError::UnknownConversion {
+                position: 9,
+                conversion: 'q'
+            }
+        ));
+        assert!(e.to_string().contains("character 9"), "{e}");
+        let e = Template::parse("%(title)+d").unwrap_err();
+        assert!(matches!(
+            e,
+            TemplateError::UnknownConversion {
+                conversion: '+',
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn template_round_trips_its_source() {
+        let t: Template = DEFAULT_TEMPLATE.parse().unwrap();
+        assert_eq!(t.as_str(), DEFAULT_TEMPLATE);
+        assert_eq!(t.to_string(), DEFAULT_TEMPLATE);
+    }
+
+    /// Hostile titles, with the expected file name (`None`: only the invariants are checked).
+    fn hostile() -> Vec<(String, Option<&'static str>)> {
+        vec![
+            ("../..".into(), Some("_.mp4")),
+            ("..".into(), Some("_.mp4")),
+            (".".into(), Some("_.mp4")),
+            ("".into(), Some("_.mp4")),
+            ("/etc/passwd".into(), Some("_etc_passwd.mp4")),
+            ("a/b\\c".into(), Some("a_b_c.mp4")),
+            ("CON".into(), Some("_CON.mp4")),
+            ("con.txt".into(), Some("_con.txt.mp4")),
+            ("nul".into(), Some("_nul.mp4")),
+            ("COM1".into(), Some("_COM1.mp4")),
+            ("lpt9 ".into(), Some("_lpt9.mp4")),
+            ("a\x00b\x1fc\x7f".into(), Some("abc.mp4")),
+            ("\n".into(), Some("_.mp4")),
+            ("line1\nline2\r\n".into(), Some("line1 line2.mp4")),
+            ("...".into(), Some("_.mp4")),
+            ("title . . ".into(), Some("title.mp4")),
+            ("  .hidden".into(), Some("hidden.mp4")),
+            ("evil\u{202E}4pm.exe".into(), Some("evil4pm.exe.mp4")),
+            ("\u{2067}x\u{2069}".into(), Some("x.mp4")),
+            ("a<b>c:d\"e|f?g*h".into(), Some("a_b_c_d_e_f_g_h.mp4")),
+            ("x".repeat(300), None),
+            ("🐱".repeat(75), None),
+            ("é".repeat(200), None),
+            (format!("{}/../..", "a".repeat(300)), None),
+            ("..\\..\\windows".into(), Some("_.._windows.mp4")),
+            ("C:\\Windows".into(), Some("C__Windows.mp4")),
+        ]
+    }
+
+    #[test]
+    fn hostile_values_stay_one_component_inside_base() {
+        let base = tmp();
+        let t = Template::parse("%(uploader)s/%(title)s.%(ext)s").unwrap();
+        for (title, expected) in hostile() {
+            let f = fields(json!({ "uploader": "someone", "title": title, "ext": "mp4" }));
+            let rel = t.render(&f).unwrap();
+            let c = components(&rel);
+            assert_eq!(c.len(), 2, "{title:?} -> {rel:?}");
+            assert_eq!(c[0], "someone");
+            for part in &c {
+                assert_ne!(part, "..");
+                assert!(
+                    part.len() <= MAX_COMPONENT_BYTES,
+                    "{title:?}: {}",
+                    part.len()
+                );
+                assert!(!part.ends_with(['.', ' ']), "{part:?}");
+            }
+            assert!(c[1].ends_with(".mp4"), "{title:?} -> {}", c[1]);
+            assert!(c[1].len() > ".mp4".len());
+            if let Some(expected) = expected {
+                assert_eq!(c[1], expected, "{title:?}");
+            }
+            let full = resolve_in_base(base.path(), &rel).unwrap();
+            assert!(full.starts_with(base.path()), "{full:?}");
+        }
+    }
+
+    #[test]
+    fn long_multibyte_values_are_cut_on_a_char_boundary() {
+        let f = fields(json!({ "title": "🐱".repeat(75), "ext": "mp4" }));
+        let name = render("%(title)s.%(ext)s", &f);
+        // 4-byte chars: 251 bytes of stem would split one, so 62 cats (248 bytes) remain.
+        assert_eq!(name, format!("{}.mp4", "🐱".repeat(62)));
+        assert_eq!(name.len(), 252);
+    }
+
+    #[test]
+    fn sanitize_component_is_idempotent_on_the_corpus() {
+        let extra = ["_", "NA", "_CON", "con .txt", "COM¹", "a. b", " \u{3000} "];
+        for s in hostile()
+            .into_iter()
+            .map(|(s, _)| s)
+            .chain(extra.map(str::to_owned))
+        {
+            let once = sanitize_component(&s);
+            assert_eq!(sanitize_component(&once), once, "{s:?}");
+            assert!(!once.is_empty());
+            assert!(!once.contains(['/', '\\', '\0']));
+            assert!(!once.starts_with(['.', ' ']) && !once.ends_with(['.', ' ']));
+            assert!(!is_windows_reserved(&once), "{once:?}");
+        }
+    }
+
+    #[test]
+    fn windows_reserved_names() {
+        for name in [
+            "CON",
+            "con",
+            "Prn.txt",
+            "aux.tar.gz",
+            "NUL ",
+            "com1",
+            "LPT9.x",
+            "COM²",
+            "conout$",
+        ] {
+            assert!(is_windows_reserved(name), "{name}");
+        }
+        for name in ["CONS", "con_", "COM10", "LPT", "xcon", "_CON"] {
+            assert!(!is_windows_reserved(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn resolve_in_base_joins_and_normalizes() {
+        let base = tmp();
+        let p = resolve_in_base(base.path(), Path::new("a/./b/../c.mp4")).unwrap();
+        assert_eq!(p, base.path().join("a").join("c.mp4"));
+    }
+
+    #[test]
+    fn resolve_in_base_refuses_lexical_escapes() {
+        let base = tmp();
+        for rel in ["../x", "a/../../x", "a/b/../../../x", "/etc/passwd"] {
+            let e = resolve_in_base(base.path(), Path::new(rel)).unwrap_err();
+            assert!(matches!(e, TemplateError::EscapesBase { .. }), "{rel}: {e}");
+        }
+        // The lexical check also applies when the base does not exist yet.
+        let missing = base.path().join("not-yet");
+        assert!(resolve_in_base(&missing, Path::new("../../x")).is_err());
+        assert!(resolve_in_base(&missing, Path::new("a/b")).is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn resolve_in_base_refuses_symlinks_pointing_outside() {
+        let base = tmp();
+        let outside = tmp();
+        std::os::unix::fs::symlink(outside.path(), base.path().join("link")).unwrap();
+        let e = resolve_in_base(base.path(), Path::new("link/file.mp4")).unwrap_err();
+        assert!(matches!(e, TemplateError::EscapesBase { .. }), "{e}");
+        assert!(resolve_in_base(base.path(), Path::new("link")).is_err());
+
+        // A dangling link would create its target outside when written through.
+        std::os::unix::fs::symlink(outside.path().join("new"), base.path().join("dangling"))
+            .unwrap();
+        assert!(resolve_in_base(base.path(), Path::new("dangling")).is_err());
+
+        // A link that stays inside is fine.
+        std::fs::create_dir(base.path().join("real")).unwrap();
+        std::os::unix::fs::symlink(base.path().join("real"), base.path().join("inner")).unwrap();
+        assert!(resolve_in_base(base.path(), Path::new("inner/x/y.mp4")).is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn resolve_in_base_accepts_a_symlinked_base() {
+        let real = tmp();
+        let holder = tmp();
+        let base = holder.path().join("base");
+        std::os::unix::fs::symlink(real.path(), &base).unwrap();
+        let p = resolve_in_base(&base, Path::new("a/b.mp4")).unwrap();
+        assert_eq!(p, base.join("a").join("b.mp4"));
+    }
+}

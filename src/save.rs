@@ -1,0 +1,593 @@
+//! Saving a post: choose what to fetch (format, images, audio, sidecars), name the files from the
+//! output template, and hand each file to the download engine.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::download::{self, EngineOptions, FileStatus, MediaKind, MediaRequest, ProgressFn};
+use crate::error::{ConnectionReason, ContentReason, Error, Operation};
+use crate::model::{PostKind, VideoInfo};
+use crate::select::{self, CodecPref, Quality};
+use crate::template::{self, Template};
+
+/// How to save posts (the `download` command's options).
+#[derive(Debug, Clone)]
+pub struct DownloadOptions {
+    pub template: Template,
+    pub quality: Quality,
+    pub codec: CodecPref,
+    pub audio_only: bool,
+    /// Slideshows: skip the audio track.
+    pub no_audio: bool,
+    pub write_info_json: bool,
+    pub write_thumbnail: bool,
+    pub write_subs: bool,
+    /// Language codes or prefixes (`en` matches `eng-US`); empty or `all` = every language.
+    pub sub_langs: Vec<String>,
+    pub force_overwrites: bool,
+    /// Bytes per second per file.
+    pub rate_limit: Option<u64>,
+}
+
+impl Default for DownloadOptions {
+    fn default() -> Self {
+        Self {
+            template: Template::parse(template::DEFAULT_TEMPLATE)
+                .unwrap_or_else(|_| unreachable_template()),
+            quality: Quality::Best,
+            codec: CodecPref::H264,
+            audio_only: false,
+            no_audio: false,
+            write_info_json: false,
+            write_thumbnail: false,
+            write_subs: false,
+            sub_langs: Vec::new(),
+            force_overwrites: false,
+            rate_limit: None,
+        }
+    }
+}
+
+// The default template is a constant that parses; this only keeps `Default` free of panics.
+fn unreachable_template() -> Template {
+    match Template::parse("%(id)s.%(ext)s") {
+        Ok(t) => t,
+        Err(_) => unreachable!("a literal template parses"),
+    }
+}
+
+/// Creates a progress callback for a file about to be downloaded (its display name).
+pub type ProgressFactory = Arc<dyn Fn(&str) -> Option<ProgressFn> + Send + Sync>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileRole {
+    Video,
+    Audio,
+    Image,
+    Subtitle,
+    Thumbnail,
+    InfoJson,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SavedFile {
+    pub path: PathBuf,
+    pub bytes: u64,
+    pub role: FileRole,
+    /// `false` when the file was already complete on disk and left alone.
+    pub downloaded: bool,
+}
+
+/// The outcome of saving one post (the seed's `DownloadResult`).
+#[derive(Debug)]
+pub struct DownloadResult {
+    pub url: String,
+    pub id: Option<String>,
+    pub success: bool,
+    pub files: Vec<SavedFile>,
+    /// Total bytes of the files.
+    pub filesize: u64,
+    pub seconds: f64,
+    /// The format finally taken (after any fallback), for videos.
+    pub format_id: Option<String>,
+    pub watermarked: bool,
+    pub error: Option<Error>,
+}
+
+impl DownloadResult {
+    /// `downloaded`, `already_downloaded` or `failed`.
+    pub fn status(&self) -> &'static str {
+        if !self.success {
+            "failed"
+        } else if self.files.iter().all(|f| !f.downloaded) {
+            "already_downloaded"
+        } else {
+            "downloaded"
+        }
+    }
+}
+
+struct Job {
+    role: FileRole,
+    urls: Vec<String>,
+    dest: PathBuf,
+    expected_size: Option<u64>,
+    kind: MediaKind,
+}
+
+/// Everything the template can use: the JSON keys of `info` plus per-file extras.
+fn fields(info_json: &Map<String, Value>, extra: &[(&str, Value)]) -> Map<String, Value> {
+    let mut m = info_json.clone();
+    for (k, v) in extra {
+        m.insert((*k).to_owned(), v.clone());
+    }
+    m
+}
+
+fn render(
+    opts: &DownloadOptions,
+    base: &Path,
+    f: &Map<String, Value>,
+    url: &str,
+) -> Result<PathBuf, Error> {
+    let rel = opts
+        .template
+        .render(f)
+        .map_err(|e| template_error(e, url))?;
+    template::resolve_in_base(base, &rel).map_err(|e| template_error(e, url))
+}
+
+fn template_error(e: template::TemplateError, url: &str) -> Error {
+    Error::content(
+        ContentReason::Unsupported(format!("output template: {e}")),
+        Operation::Download,
+        url,
+    )
+}
+
+/// `NAME.ext` -> `NAME{suffix}` (for sidecars: `.info.json`, `.eng-US.vtt`, `.jpg`).
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!("{stem}{suffix}"))
+}
+
+/// The file extension a CDN URL implies.
+fn image_ext(url: &str) -> &'static str {
+    let path = url.split('?').next().unwrap_or(url).to_ascii_lowercase();
+    if path.ends_with(".webp") || path.contains(".webp~") {
+        "webp"
+    } else if path.ends_with(".png") {
+        "png"
+    } else if path.ends_with(".heic") {
+        "heic"
+    } else {
+        "jpg"
+    }
+}
+
+fn audio_ext(url: &str) -> &'static str {
+    let lower = url.to_ascii_lowercase();
+    if lower.contains("mime_type=audio_mpeg")
+        || lower.split('?').next().is_some_and(|p| p.ends_with(".mp3"))
+    {
+        "mp3"
+    } else if lower.contains("audio_mp4") || lower.contains(".m4a") {
+        "m4a"
+    } else {
+        // TikTok's sounds are MP3 unless said otherwise.
+        "mp3"
+    }
+}
+
+fn wants_lang(want: &[String], lang: &str) -> bool {
+    if want.is_empty() || want.iter().any(|w| w.eq_ignore_ascii_case("all")) {
+        return true;
+    }
+    let lang = lang.to_ascii_lowercase();
+    want.iter()
+        .map(|w| w.to_ascii_lowercase())
+        .any(|w| lang == w || lang.starts_with(&w))
+}
+
+/// Saves one post: resolves the URL, fetches its metadata, downloads the chosen files.
+pub async fn download(
+    handler: &crate::TikTokHandler,
+    url: &str,
+    base: &Path,
+    opts: &DownloadOptions,
+    autonumber: u64,
+    progress: Option<ProgressFactory>,
+) -> DownloadResult {
+    let started = Instant::now();
+    let mut result = DownloadResult {
+        url: url.to_owned(),
+        id: None,
+        success: false,
+        files: Vec::new(),
+        filesize: 0,
+        seconds: 0.0,
+        format_id: None,
+        watermarked: false,
+        error: None,
+    };
+    match run(handler, url, base, opts, autonumber, progress, &mut result).await {
+        Ok(()) => result.success = true,
+        Err(e) => result.error = Some(e),
+    }
+    result.filesize = result.files.iter().map(|f| f.bytes).sum();
+    result.seconds = started.elapsed().as_secs_f64();
+    result
+}
+
+async fn run(
+    handler: &crate::TikTokHandler,
+    url: &str,
+    base: &Path,
+    opts: &DownloadOptions,
+    autonumber: u64,
+    progress: Option<ProgressFactory>,
+    result: &mut DownloadResult,
+) -> Result<(), Error> {
+    let info = handler.video_info(url).await?;
+    result.id = Some(info.id.clone());
+    let mut info_json = match serde_json::to_value(&info) {
+        Ok(Value::Object(m)) => m,
+        _ => Map::new(),
+    };
+    info_json.insert("autonumber".into(), Value::from(autonumber));
+    let engine = EngineOptions {
+        rate_limit: opts.rate_limit,
+        force_overwrite: opts.force_overwrites,
+        stop_on_forbidden: true,
+    };
+    let mut main_path: Option<PathBuf> = None;
+
+    let audio_only = opts.audio_only || opts.quality == Quality::Audio;
+    if audio_only || info.kind == PostKind::Slideshow {
+        // The post's sound: the whole point with --audio-only, the soundtrack of a slideshow.
+        if (audio_only || !opts.no_audio)
+            && let Some(music_url) = info.music.as_ref().and_then(|m| m.url.clone())
+        {
+            let ext = audio_ext(&music_url);
+            let f = fields(
+                &info_json,
+                &[("ext", ext.into()), ("format_id", "audio".into())],
+            );
+            let dest = render(opts, base, &f, url)?;
+            let job = Job {
+                role: FileRole::Audio,
+                urls: vec![music_url],
+                dest,
+                expected_size: None,
+                kind: MediaKind::Audio,
+            };
+            main_path.get_or_insert(job.dest.clone());
+            save(handler, &job, &engine, progress.as_ref(), result).await?;
+        } else if audio_only {
+            return Err(Error::content(
+                ContentReason::Unsupported("this post has no separate audio track".into()),
+                Operation::Download,
+                url,
+            ));
+        }
+    }
+    if !audio_only && info.kind == PostKind::Slideshow {
+        let width = info.images.len().to_string().len().max(2);
+        let has_index = opts.template.as_str().contains("%(index");
+        for (i, img) in info.images.iter().enumerate() {
+            let n = i + 1;
+            let ext = image_ext(&img.url);
+            let f = fields(
+                &info_json,
+                &[
+                    ("ext", ext.into()),
+                    ("index", Value::from(n)),
+                    ("format_id", "image".into()),
+                ],
+            );
+            let mut dest = render(opts, base, &f, url)?;
+            if !has_index {
+                // Without %(index)s every image would get the same name: number them so they
+                // sort in post order and never collide.
+                dest = sidecar(&dest, &format!(" - {n:0width$}.{ext}"));
+            }
+            main_path.get_or_insert(dest.clone());
+            let mut urls = vec![img.url.clone()];
+            urls.extend(img.mirrors.iter().cloned());
+            let job = Job {
+                role: FileRole::Image,
+                urls,
+                dest,
+                expected_size: None,
+                kind: MediaKind::Image,
+            };
+            save(handler, &job, &engine, progress.as_ref(), result).await?;
+        }
+    }
+    if !audio_only && info.kind == PostKind::Video {
+        let path = save_video(
+            handler,
+            url,
+            &info,
+            &info_json,
+            base,
+            opts,
+            &engine,
+            progress.as_ref(),
+            result,
+        )
+        .await?;
+        main_path = Some(path);
+    }
+
+    let Some(main_path) = main_path else {
+        return Err(Error::content(
+            ContentReason::Unsupported("nothing to download in this post".into()),
+            Operation::Download,
+            url,
+        ));
+    };
+    sidecars(handler, &info, &main_path, opts, &engine, result).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn save_video(
+    handler: &crate::TikTokHandler,
+    url: &str,
+    info: &VideoInfo,
+    info_json: &Map<String, Value>,
+    base: &Path,
+    opts: &DownloadOptions,
+    engine: &EngineOptions,
+    progress: Option<&ProgressFactory>,
+    result: &mut DownloadResult,
+) -> Result<PathBuf, Error> {
+    let ranked = select::rank(&info.formats, opts.quality, opts.codec);
+    if ranked.is_empty() {
+        return Err(Error::content(
+            ContentReason::Unsupported("no playable video format in this post".into()),
+            Operation::Download,
+            url,
+        ));
+    }
+    let mut last_err = None;
+    let mut refreshed = false;
+    for format in ranked {
+        if format.watermarked {
+            tracing::warn!(
+                "{}: only a watermarked rendition is available; taking {}",
+                info.id,
+                format.format_id
+            );
+        }
+        let resolution = match (format.width, format.height) {
+            (Some(w), Some(h)) => format!("{w}x{h}"),
+            _ => "unknown".into(),
+        };
+        let f = fields(
+            info_json,
+            &[
+                ("ext", format.ext.clone().into()),
+                ("format_id", format.format_id.clone().into()),
+                ("resolution", resolution.into()),
+            ],
+        );
+        let dest = render(opts, base, &f, url)?;
+        let mut urls = vec![format.url.clone()];
+        urls.extend(format.mirrors.iter().cloned());
+        let mut job = Job {
+            role: FileRole::Video,
+            urls,
+            dest: dest.clone(),
+            expected_size: format.filesize,
+            kind: MediaKind::Video,
+        };
+        let mut outcome = save(handler, &job, engine, progress, result).await;
+        if matches!(
+            &outcome,
+            Err(Error::Connection {
+                reason: ConnectionReason::Status(403),
+                ..
+            })
+        ) && !refreshed
+        {
+            // Media URLs and the cookie they need expire together: fetch the page again once.
+            refreshed = true;
+            tracing::info!(
+                "{}: media refused (403); refreshing the page for new cookies and URLs",
+                info.id
+            );
+            if let Ok(fresh) = handler.video_info(url).await
+                && let Some(nf) = fresh
+                    .formats
+                    .iter()
+                    .find(|f| f.format_id == format.format_id)
+            {
+                job.urls = std::iter::once(nf.url.clone())
+                    .chain(nf.mirrors.iter().cloned())
+                    .collect();
+            }
+            let engine = EngineOptions {
+                stop_on_forbidden: false,
+                ..engine.clone()
+            };
+            outcome = save(handler, &job, &engine, progress, result).await;
+        }
+        match outcome {
+            Ok(()) => {
+                result.format_id = Some(format.format_id.clone());
+                result.watermarked = format.watermarked;
+                return Ok(dest);
+            }
+            Err(e) => {
+                tracing::warn!(
+                    "{}: format {} failed ({e}); trying the next rendition",
+                    info.id,
+                    format.format_id
+                );
+                last_err = Some(e);
+            }
+        }
+    }
+    Err(last_err.unwrap_or_else(|| {
+        Error::connection(
+            ConnectionReason::Other("no format could be downloaded".into()),
+            Operation::Download,
+            url,
+        )
+    }))
+}
+
+async fn save(
+    handler: &crate::TikTokHandler,
+    job: &Job,
+    engine: &EngineOptions,
+    progress: Option<&ProgressFactory>,
+    result: &mut DownloadResult,
+) -> Result<(), Error> {
+    if let Some(dir) = job.dest.parent() {
+        tokio::fs::create_dir_all(dir)
+            .await
+            .map_err(|e| Error::Config(format!("cannot create folder {}: {e}", dir.display())))?;
+    }
+    let name = job
+        .dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let cb = progress.and_then(|p| p(&name));
+    let req = MediaRequest {
+        urls: job.urls.clone(),
+        dest: job.dest.clone(),
+        expected_size: job.expected_size,
+        kind: job.kind,
+    };
+    let out = download::fetch(handler.http(), &req, engine, cb.as_ref()).await?;
+    result.files.push(SavedFile {
+        path: out.path,
+        bytes: out.bytes,
+        role: job.role,
+        downloaded: out.status == FileStatus::Downloaded,
+    });
+    Ok(())
+}
+
+async fn sidecars(
+    handler: &crate::TikTokHandler,
+    info: &VideoInfo,
+    main: &Path,
+    opts: &DownloadOptions,
+    engine: &EngineOptions,
+    result: &mut DownloadResult,
+) -> Result<(), Error> {
+    let engine = EngineOptions {
+        stop_on_forbidden: false,
+        ..engine.clone()
+    };
+    if opts.write_info_json {
+        let dest = sidecar(main, ".info.json");
+        let body = serde_json::to_vec_pretty(info)
+            .map_err(|e| Error::Config(format!("cannot encode metadata: {e}")))?;
+        write_atomic(&dest, &body).await?;
+        result.files.push(SavedFile {
+            path: dest,
+            bytes: body.len() as u64,
+            role: FileRole::InfoJson,
+            downloaded: true,
+        });
+    }
+    if opts.write_thumbnail
+        && let Some(thumb) = info.thumbnails.first()
+    {
+        let dest = sidecar(main, &format!(".{}", image_ext(&thumb.url)));
+        let job = Job {
+            role: FileRole::Thumbnail,
+            urls: vec![thumb.url.clone()],
+            dest,
+            expected_size: None,
+            kind: MediaKind::Image,
+        };
+        save(handler, &job, &engine, None, result).await?;
+    }
+    if opts.write_subs {
+        for (lang, subs) in &info.subtitles {
+            if !wants_lang(&opts.sub_langs, lang) {
+                continue;
+            }
+            if let Some(sub) = subs.first() {
+                let safe_lang = template::sanitize_component(lang);
+                let dest = sidecar(main, &format!(".{safe_lang}.{}", sub.ext));
+                let job = Job {
+                    role: FileRole::Subtitle,
+                    urls: vec![sub.url.clone()],
+                    dest,
+                    expected_size: None,
+                    kind: MediaKind::Subtitle,
+                };
+                save(handler, &job, &engine, None, result).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Small files (metadata) are written whole to a temporary name, fsynced, then renamed.
+async fn write_atomic(dest: &Path, body: &[u8]) -> Result<(), Error> {
+    use tokio::io::AsyncWriteExt;
+    let tmp = download::part_path(dest);
+    let io = |e: std::io::Error| Error::Config(format!("cannot write {}: {e}", dest.display()));
+    let mut f = tokio::fs::File::create(&tmp).await.map_err(io)?;
+    f.write_all(body).await.map_err(io)?;
+    f.sync_all().await.map_err(io)?;
+    drop(f);
+    tokio::fs::rename(&tmp, dest).await.map_err(io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extensions() {
+        assert_eq!(
+            image_ext("https://p16/x~tplv-photomode-image.jpeg?x=1"),
+            "jpg"
+        );
+        assert_eq!(image_ext("https://p16/x.webp?y"), "webp");
+        assert_eq!(
+            image_ext("https://p16/x~tplv-tiktokx-origin.image?dr=1"),
+            "jpg"
+        );
+        assert_eq!(audio_ext("https://v16m/a/?mime_type=audio_mpeg&x"), "mp3");
+        assert_eq!(audio_ext("https://sf/obj/ies-music/abc.m4a"), "m4a");
+    }
+
+    #[test]
+    fn sidecar_names() {
+        assert_eq!(
+            sidecar(Path::new("/d/a [1].mp4"), ".info.json"),
+            PathBuf::from("/d/a [1].info.json")
+        );
+        assert_eq!(
+            sidecar(Path::new("/d/a.b.mp4"), ".eng-US.vtt"),
+            PathBuf::from("/d/a.b.eng-US.vtt")
+        );
+    }
+
+    #[test]
+    fn languages() {
+        let want = vec!["en".to_owned()];
+        assert!(wants_lang(&want, "eng-US"));
+        assert!(!wants_lang(&want, "vie-VN"));
+        assert!(wants_lang(&[], "vie-VN"));
+        assert!(wants_lang(&["all".into()], "vie-VN"));
+    }
+}
