@@ -85,6 +85,32 @@ pub struct GlobalArgs {
     )]
     pub retry_backoff: f64,
 
+    /// Page/API requests per minute to tiktok.com (0 = no pacing). Media downloads are not paced.
+    #[arg(
+        long = "rate-limit",
+        global = true,
+        default_value_t = 60,
+        value_name = "N"
+    )]
+    pub rate_limit: u32,
+
+    /// Requests allowed at once before pacing starts.
+    #[arg(long = "burst", global = true, default_value_t = 10, value_name = "N")]
+    pub burst: u32,
+
+    /// Pause after TikTok throttles (429, challenge, block) when it gives no Retry-After.
+    #[arg(
+        long = "cooldown",
+        global = true,
+        default_value_t = 300,
+        value_name = "SECS"
+    )]
+    pub cooldown: u64,
+
+    /// Keep the pace fixed instead of halving it when TikTok throttles.
+    #[arg(long = "no-adaptive-rate", global = true)]
+    pub no_adaptive_rate: bool,
+
     /// More logging on stderr: -v info, -vv debug (RUST_LOG overrides).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -107,14 +133,27 @@ pub enum Command {
     /// Download posts: videos without watermark, slideshows (images + audio), or audio only.
     #[command(after_long_help = DOWNLOAD_EXAMPLES)]
     Download(DownloadArgs),
+    /// Download (or list with --info-only) every post of a URL list, politely and resumably.
+    #[command(after_long_help = BATCH_EXAMPLES)]
+    Batch(BatchArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct DownloadArgs {
-    /// Post URLs: video, photo, short links (vm/vt/t), share and embed links.
+    /// Post URLs (video, photo, short, share and embed links), or profile and collection URLs.
     #[arg(required = true, value_name = "URL")]
     pub urls: Vec<String>,
 
+    #[command(flatten)]
+    pub save: SaveArgs,
+
+    #[command(flatten)]
+    pub lists: ListArgs,
+}
+
+/// How posts are saved (shared by `download` and `batch`).
+#[derive(Debug, Args)]
+pub struct SaveArgs {
     /// Output file name template (yt-dlp syntax: %(field)s, %(field).50s, %(field|default)s, %(index)02d;
     /// `/` makes folders).
     #[arg(short = 'o', long = "output", value_name = "TEMPLATE", default_value = tikdl::template::DEFAULT_TEMPLATE)]
@@ -173,13 +212,71 @@ pub struct DownloadArgs {
     #[arg(long = "no-progress")]
     pub no_progress: bool,
 
-    /// One JSON result object per URL per line on stdout.
+    /// One JSON result object per post per line on stdout.
     #[arg(long, short = 'j')]
     pub json: bool,
 
-    /// How many posts to download at once.
+    /// How many posts to work on at once (the seed's max_concurrent_operations).
     #[arg(long, default_value_t = 5, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: u16,
+}
+
+/// Which posts of a profile or collection to take.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// At most N posts from each profile or collection.
+    #[arg(long, value_name = "N")]
+    pub max: Option<usize>,
+
+    /// Only posts uploaded on or after this date (YYYYMMDD, UTC).
+    #[arg(long, value_name = "YYYYMMDD", value_parser = parse_date)]
+    pub after: Option<String>,
+
+    /// Only posts uploaded on or before this date (YYYYMMDD, UTC).
+    #[arg(long, value_name = "YYYYMMDD", value_parser = parse_date)]
+    pub before: Option<String>,
+}
+
+const BATCH_EXAMPLES: &str = "\
+Examples:
+  tikdl batch urls.txt
+  tikdl batch --download-archive done.txt --failed-file failed.txt -P archive urls.txt
+  tikdl batch --info-only --rate-limit 0 urls.txt > meta.ndjson
+  grep -h tiktok.com notes/*.md | tikdl batch -
+  echo https://www.tiktok.com/@user | tikdl batch --max 20 --after 20260101 -";
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// File with one URL per line (`-` for standard input); blank lines and `#` comments are
+    /// skipped. Profile and collection URLs expand into their posts.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Print each post's metadata (NDJSON, as `info --json`) instead of downloading.
+    #[arg(long = "info-only")]
+    pub info_only: bool,
+
+    /// Record finished posts in FILE (`tiktok ID` lines, yt-dlp's format) and skip those already there.
+    #[arg(long = "download-archive", value_name = "FILE")]
+    pub download_archive: Option<PathBuf>,
+
+    /// Write the URLs that failed to FILE, one per line, for a retry run.
+    #[arg(long = "failed-file", value_name = "FILE")]
+    pub failed_file: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub save: SaveArgs,
+
+    #[command(flatten)]
+    pub lists: ListArgs,
+}
+
+fn parse_date(s: &str) -> Result<String, String> {
+    if tikdl::lists::valid_date(s) {
+        Ok(s.to_owned())
+    } else {
+        Err(format!("{s:?} is not a date in YYYYMMDD form"))
+    }
 }
 
 fn parse_rate(s: &str) -> Result<u64, String> {

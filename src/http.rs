@@ -13,6 +13,7 @@ use reqwest::{StatusCode, Url};
 
 use crate::cookies;
 use crate::error::{ConnectionReason, ContentReason, Error, Operation, from_reqwest};
+use crate::ratelimit::{PaceConfig, Pacer};
 use crate::retry::{Failure, RetryPolicy, is_retryable_status, parse_retry_after};
 use crate::url::is_tiktok_host;
 
@@ -40,6 +41,8 @@ pub struct HttpConfig {
     pub headers: Vec<String>,
     pub timeout: Duration,
     pub retry: RetryPolicy,
+    /// Pacing of page/API requests (not media).
+    pub pace: PaceConfig,
 }
 
 impl Default for HttpConfig {
@@ -54,6 +57,7 @@ impl Default for HttpConfig {
             headers: Vec::new(),
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
+            pace: PaceConfig::default(),
         }
     }
 }
@@ -72,6 +76,7 @@ pub struct HttpClient {
     client: reqwest::Client,
     jar: Arc<Jar>,
     retry: RetryPolicy,
+    pacer: Option<Arc<Pacer>>,
 }
 
 impl std::fmt::Debug for HttpClient {
@@ -159,11 +164,20 @@ impl HttpClient {
         let client = b
             .build()
             .map_err(|e| setup(format!("cannot build the HTTP client: {e}")))?;
+        let pacer = Pacer::new(cfg.pace).map(Arc::new);
         Ok(Self {
             client,
             jar,
             retry: cfg.retry,
+            pacer,
         })
+    }
+
+    /// Tells the pacer TikTok pushed back (a challenge page or a block seen by the caller).
+    pub fn throttled(&self, retry_after: Option<Duration>) {
+        if let Some(p) = &self.pacer {
+            p.throttled(retry_after);
+        }
     }
 
     pub fn retry_policy(&self) -> RetryPolicy {
@@ -209,6 +223,9 @@ impl HttpClient {
         let what = format!("{op} {url}");
         self.retry
             .run(&what, |_| async {
+                if let Some(p) = &self.pacer {
+                    p.acquire().await;
+                }
                 tracing::debug!("GET {url}");
                 let resp = self
                     .client
@@ -226,6 +243,7 @@ impl HttpClient {
                         .and_then(|v| v.to_str().ok())
                         .and_then(|v| parse_retry_after(v, SystemTime::now()));
                     let reason = if status == 429 {
+                        self.throttled(retry_after);
                         ConnectionReason::RateLimited
                     } else {
                         ConnectionReason::Status(status)

@@ -15,13 +15,17 @@
 //! # }
 //! ```
 
+pub mod archive;
+pub mod batch;
 pub mod challenge;
 pub mod cookies;
 pub mod download;
 pub mod error;
 pub mod extract;
 pub mod http;
+pub mod lists;
 pub mod model;
+pub mod ratelimit;
 pub mod redacted;
 pub mod retry;
 pub mod save;
@@ -168,11 +172,16 @@ impl TikTokHandler {
             match extract::extract_post(&page.body, id, &page_url)? {
                 PageOutcome::Info(info) => return Ok(*info),
                 PageOutcome::Challenge(_) if solved => {
+                    self.http.throttled(None);
                     let reason =
                         PlatformReason::Challenge("TikTok kept answering with a challenge".into());
                     return Err(Error::platform(reason, Operation::FetchPage, &page_url));
                 }
                 PageOutcome::Challenge(ch) => {
+                    // A challenge is TikTok saying "slow down": halve the pace. No pause, since
+                    // solving it is the answer TikTok asks for; a challenge that persists fails
+                    // below and is a real block.
+                    self.http.throttled(Some(std::time::Duration::ZERO));
                     tracing::info!("solving TikTok's bot challenge for {page_url}");
                     let cookies =
                         tokio::task::spawn_blocking(move || challenge::solve(&ch, CHALLENGE_MAX))

@@ -150,13 +150,20 @@ fn template_error(e: template::TemplateError, url: &str) -> Error {
     )
 }
 
-/// `NAME.ext` -> `NAME{suffix}` (for sidecars: `.info.json`, `.eng-US.vtt`, `.jpg`).
+/// `NAME.ext` -> `NAME{suffix}` (for sidecars: `.info.json`, `.eng-US.vtt`, `.jpg`). `NAME` is
+/// cut (on a character boundary) so the result still fits a 255-byte file name.
 fn sidecar(path: &Path, suffix: &str) -> PathBuf {
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    path.with_file_name(format!("{stem}{suffix}"))
+    let mut cut = stem
+        .len()
+        .min(template::MAX_COMPONENT_BYTES.saturating_sub(suffix.len()));
+    while !stem.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    path.with_file_name(format!("{}{suffix}", &stem[..cut]))
 }
 
 /// The file extension a CDN URL implies.
@@ -206,6 +213,21 @@ pub async fn download(
     autonumber: u64,
     progress: Option<ProgressFactory>,
 ) -> DownloadResult {
+    download_post(handler, url, None, base, opts, autonumber, progress).await
+}
+
+/// Like [`download`], with the metadata already in hand (list items carry full metadata, so
+/// their pages are fetched only if the media needs fresh cookies).
+#[allow(clippy::too_many_arguments)]
+pub async fn download_post(
+    handler: &crate::TikTokHandler,
+    url: &str,
+    info: Option<VideoInfo>,
+    base: &Path,
+    opts: &DownloadOptions,
+    autonumber: u64,
+    progress: Option<ProgressFactory>,
+) -> DownloadResult {
     let started = Instant::now();
     let mut result = DownloadResult {
         url: url.to_owned(),
@@ -218,7 +240,18 @@ pub async fn download(
         watermarked: false,
         error: None,
     };
-    match run(handler, url, base, opts, autonumber, progress, &mut result).await {
+    match run(
+        handler,
+        url,
+        info,
+        base,
+        opts,
+        autonumber,
+        progress,
+        &mut result,
+    )
+    .await
+    {
         Ok(()) => result.success = true,
         Err(e) => result.error = Some(e),
     }
@@ -227,16 +260,21 @@ pub async fn download(
     result
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn run(
     handler: &crate::TikTokHandler,
     url: &str,
+    prefetched: Option<VideoInfo>,
     base: &Path,
     opts: &DownloadOptions,
     autonumber: u64,
     progress: Option<ProgressFactory>,
     result: &mut DownloadResult,
 ) -> Result<(), Error> {
-    let info = handler.video_info(url).await?;
+    let info = match prefetched {
+        Some(info) => info,
+        None => handler.video_info(url).await?,
+    };
     result.id = Some(info.id.clone());
     let mut info_json = match serde_json::to_value(&info) {
         Ok(Value::Object(m)) => m,
@@ -580,6 +618,11 @@ mod tests {
             sidecar(Path::new("/d/a.b.mp4"), ".eng-US.vtt"),
             PathBuf::from("/d/a.b.eng-US.vtt")
         );
+        // A 255-byte name keeps room for the suffix.
+        let long = format!("{}.mp4", "é".repeat(125)); // 254 bytes
+        let side = sidecar(&Path::new("/d").join(&long), ".info.json");
+        let name = side.file_name().unwrap().to_str().unwrap();
+        assert!(name.len() <= 255 && name.ends_with("é.info.json"), "{name}");
     }
 
     #[test]

@@ -138,6 +138,28 @@ pub fn result_line(r: &DownloadResult) -> String {
     format!("{id}: {main}{extra}{fmt}: {what}")
 }
 
+/// The end-of-batch summary for stderr: counts, bytes, time, and every failure with its reason.
+pub fn batch_summary(s: &crate::batch::Summary) -> String {
+    let mut out = format!(
+        "{} done, {} skipped, {} failed; {} in {:.1}s",
+        s.done,
+        s.skipped,
+        s.failed,
+        human_bytes(s.bytes),
+        s.seconds
+    );
+    if s.seconds > 0.0 && s.done > 0 {
+        let _ = write!(out, " ({:.1} posts/s)", s.done as f64 / s.seconds);
+    }
+    if !s.failures.is_empty() {
+        out.push_str("\nfailed:");
+        for (url, reason) in &s.failures {
+            let _ = write!(out, "\n  {url}\n    {reason}");
+        }
+    }
+    out
+}
+
 /// The NDJSON line printed for a URL that failed.
 pub fn error_json(url: &str, err: &Error) -> serde_json::Value {
     json!({

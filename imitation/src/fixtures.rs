@@ -115,9 +115,53 @@ pub fn known_media(path_query: &str) -> Option<FileSpec> {
     }
     // Only generated items' URLs carry `imt=`; other misses need not build them.
     if path_query.contains("imt=") {
-        return generated().media.get(path_query).copied();
+        if let Some(spec) = generated().media.get(path_query) {
+            return Some(*spec);
+        }
+        return batch_media(path_query);
     }
     None
+}
+
+/// First id of the batch family: `BATCH_BASE + n` for n in 1..=BATCH_POSTS are D1-shaped posts
+/// with their own small media, built on first request (a 500-URL batch test should not make
+/// every other test pay for 5,000 items).
+pub const BATCH_BASE: u64 = GEN_BASE + 100_000;
+pub const BATCH_POSTS: u64 = 5000;
+
+struct BatchCache {
+    items: HashMap<u64, Value>,
+    media: HashMap<String, FileSpec>,
+}
+
+fn batch_cache() -> &'static std::sync::Mutex<BatchCache> {
+    static C: OnceLock<std::sync::Mutex<BatchCache>> = OnceLock::new();
+    C.get_or_init(|| {
+        std::sync::Mutex::new(BatchCache {
+            items: HashMap::new(),
+            media: HashMap::new(),
+        })
+    })
+}
+
+fn batch_item(id: u64) -> Option<Value> {
+    let n = id
+        .checked_sub(BATCH_BASE)
+        .filter(|n| (1..=BATCH_POSTS).contains(n))?;
+    let mut cache = batch_cache().lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(v) = cache.items.get(&id) {
+        return Some(v.clone());
+    }
+    let base = serde_json::to_string(&fixtures().d1_item).ok()?;
+    let ct = GEN_NEWEST - 900 * 3600 - n as i64 * 60;
+    let item = make_item(&base, id, n, ct, None, &mut cache.media);
+    cache.items.insert(id, item.clone());
+    Some(item)
+}
+
+fn batch_media(path_query: &str) -> Option<FileSpec> {
+    let cache = batch_cache().lock().unwrap_or_else(|e| e.into_inner());
+    cache.media.get(path_query).copied()
 }
 
 /// Replaces the JSON value of `"key":` (an object or array) in `page`.
@@ -216,9 +260,10 @@ pub fn post_page(id: u64) -> String {
             });
             item_page(&item)
         }
-        _ => match generated_item(id) {
+        _ if crate::hostile::is_hostile(id) => crate::hostile::page(id),
+        _ => match generated_item(id).cloned().or_else(|| batch_item(id)) {
             Some(item) => {
-                let mut item = item.clone();
+                let mut item = item;
                 // Pages carry createTime as a string, the APIs as a number.
                 item["createTime"] = Value::String(item["createTime"].to_string());
                 item_page(&item)

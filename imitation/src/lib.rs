@@ -37,6 +37,9 @@
 //! | 7000000000000000401 | 302 to `https://www.tiktok.com/login?redirect_url=...` (`/login` is a small 200 page) |
 //! | 7000000000000000403 | the D1 page, but only with a valid `_wafchallengeid` cookie; else a WAF JS challenge page |
 //! | 7300000000000000001..=45, 7300000000000001001..=1033 | the generated list items (see below), as D1-shaped pages |
+//! | 7100000000000000001..=7100000000000000018 | hostile names: D1's page with one of [`HOSTILE_NAMES`] as `desc`, `author.uniqueId`, `author.nickname` and `music.title` (D1's media) |
+//! | 7300000000000100001..=7300000000000105000 | batch posts: D1-shaped pages with small media of their own, built on first request |
+//! | 7900000000000000001..=7900000000001048576 (`7900000000000000000` + size in MiB; `@bench`) | benchmark posts: a small desktop page whose only format (h264 1080x1920, `DataSize` = size) is `https://v16-webapp-prime.tiktok.com/bench/{bytes}.mp4?tk=tt_chain_token` (see `bench_post.rs`) |
 //!
 //! WAF challenge: shaped like the real capture; `cs` = unpadded standard base64 of
 //! `{"v":{"a":b64(16 random bytes),"b":unix_now,"c":b64(sha256(a ++ ascii(n)))},"s":b64(random)}`
@@ -94,13 +97,17 @@
 //!
 //! [`Imitation::add_fault`] rules are checked in order before normal handling; see [`Fault`].
 
+mod bench_post;
 mod body;
 mod challenge;
 mod fixtures;
+mod hostile;
 mod media;
 mod routes;
 mod server;
 mod tls;
+
+pub use hostile::{HOSTILE_BASE, HOSTILE_NAMES};
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

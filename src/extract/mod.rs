@@ -258,6 +258,152 @@ fn from_next_data(json: &str, id: &str, url: &str) -> Result<VideoInfo, Error> {
     finish(status, None, item, None, id, url)
 }
 
+/// One page of a list API (`/api/post/item_list/`, `/api/collection/item_list/`).
+#[derive(Debug)]
+pub struct ListPage {
+    pub items: Vec<VideoInfo>,
+    pub cursor: Option<String>,
+    pub has_more: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawListPage {
+    #[serde(default, deserialize_with = "flex::u64")]
+    status_code: Option<u64>,
+    #[serde(default, deserialize_with = "flex::string")]
+    status_msg: Option<String>,
+    #[serde(default, deserialize_with = "flex::vec")]
+    item_list: Vec<RawItem>,
+    #[serde(default, deserialize_with = "flex::string")]
+    cursor: Option<String>,
+    #[serde(default, deserialize_with = "flex::bool")]
+    has_more: Option<bool>,
+    /// Some proxies wrap the API answer in `{"data": {...}}`.
+    #[serde(default, deserialize_with = "flex::object")]
+    data: Option<Box<RawListPage>>,
+}
+
+/// Parses a list API answer; the items are full itemStructs, so no page fetch per post.
+pub fn parse_list_page(json: &str, url: &str) -> Result<ListPage, Error> {
+    let mut raw: RawListPage = serde_json::from_str(json).map_err(|e| bad_json(e, url))?;
+    if let Some(inner) = raw.data.take()
+        && raw.item_list.is_empty()
+    {
+        raw = *inner;
+    }
+    if let Some(reason) = status_reason(raw.status_code.unwrap_or(0), raw.status_msg) {
+        return Err(Error::content(reason, Operation::FetchApi, url));
+    }
+    let items = raw
+        .item_list
+        .into_iter()
+        .filter(|i| i.id.is_some())
+        .map(|i| {
+            let id = i.id.clone().unwrap_or_default();
+            i.into_info(&id, None)
+        })
+        .collect();
+    Ok(ListPage {
+        items,
+        cursor: raw.cursor,
+        has_more: raw.has_more.unwrap_or(false),
+    })
+}
+
+#[derive(Deserialize)]
+struct UserScope {
+    #[serde(
+        rename = "webapp.user-detail",
+        default,
+        deserialize_with = "flex::object"
+    )]
+    user_detail: Option<UserDetail>,
+}
+
+#[derive(Deserialize)]
+struct UniversalUser {
+    #[serde(
+        rename = "__DEFAULT_SCOPE__",
+        default,
+        deserialize_with = "flex::object"
+    )]
+    scope: Option<UserScope>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UserDetail {
+    #[serde(default, deserialize_with = "flex::u64")]
+    status_code: Option<u64>,
+    #[serde(default, deserialize_with = "flex::string")]
+    status_msg: Option<String>,
+    #[serde(default, deserialize_with = "flex::object")]
+    user_info: Option<UserInfo>,
+}
+
+#[derive(Deserialize)]
+struct UserInfo {
+    #[serde(default, deserialize_with = "flex::object")]
+    user: Option<Author>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct SigiUser {
+    #[serde(default, deserialize_with = "flex::object")]
+    user_page: Option<SigiUserPage>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SigiUserPage {
+    #[serde(default, deserialize_with = "flex::string")]
+    sec_uid: Option<String>,
+    #[serde(default, deserialize_with = "flex::u64")]
+    status_code: Option<u64>,
+}
+
+/// The `secUid` of a profile page (needed by the post list API).
+pub fn profile_sec_uid(html: &str, url: &str) -> Result<String, Error> {
+    if let Some(json) = script_by_id(html, UNIVERSAL_ID) {
+        let data: UniversalUser = serde_json::from_str(json).map_err(|e| bad_json(e, url))?;
+        if let Some(detail) = data.scope.and_then(|s| s.user_detail) {
+            if let Some(reason) = status_reason(detail.status_code.unwrap_or(0), detail.status_msg)
+            {
+                return Err(Error::content(reason, Operation::Extract, url));
+            }
+            if let Some(sec) = detail
+                .user_info
+                .and_then(|u| u.user)
+                .and_then(|u| u.sec_uid)
+            {
+                return Ok(sec);
+            }
+        }
+    }
+    if let Some(json) = script_by_id(html, SIGI_ID) {
+        let data: SigiUser = serde_json::from_str(json).map_err(|e| bad_json(e, url))?;
+        if let Some(page) = data.user_page {
+            if let Some(reason) = status_reason(page.status_code.unwrap_or(0), None) {
+                return Err(Error::content(reason, Operation::Extract, url));
+            }
+            if let Some(sec) = page.sec_uid {
+                return Ok(sec);
+            }
+        }
+    }
+    Err(Error::platform(
+        PlatformReason::NoData {
+            markers: format!("{UNIVERSAL_ID} (webapp.user-detail), {SIGI_ID} (UserPage)"),
+            size: html.len(),
+            title: page_title(html),
+        },
+        Operation::Extract,
+        url,
+    ))
+}
+
 /// Turns a status code and an optional item into the result every page shape shares.
 fn finish(
     status: u64,
@@ -304,6 +450,50 @@ pub(crate) fn status_reason(code: u64, message: Option<String>) -> Option<Conten
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn profile_pages_give_the_sec_uid() {
+        let html = include_str!(
+            "../../tests/fixtures/web_user_profile_universal_user_detail_2026-02.html"
+        );
+        let sec = profile_sec_uid(html, "u").unwrap();
+        assert!(sec.starts_with("MS4wLjABAAAA"), "{sec}");
+        let html = include_str!(
+            "../../tests/fixtures/web_user_profile_sigi_state_itemmodule_2023-02.html"
+        );
+        assert!(
+            profile_sec_uid(html, "u")
+                .unwrap()
+                .starts_with("MS4wLjABAAAA")
+        );
+        let private = r#"<script id="__UNIVERSAL_DATA_FOR_REHYDRATION__" type="application/json">{"__DEFAULT_SCOPE__":{"webapp.user-detail":{"statusCode":10222,"statusMsg":"ErrBizUserSecret","userInfo":{"user":{"secUid":"x"}}}}}</script>"#;
+        assert_eq!(
+            profile_sec_uid(private, "u").unwrap_err().code(),
+            "private_account"
+        );
+    }
+
+    #[test]
+    fn list_pages_from_captures() {
+        let json = include_str!(
+            "../../tests/fixtures/api_post_item_list_1item_cursor_via_proxy_2025-10.json"
+        );
+        let page = parse_list_page(json, "u").unwrap();
+        assert_eq!(page.items.len(), 1);
+        assert_eq!(page.items[0].id, "7513039993741397256");
+        assert_eq!(page.items[0].uploader.as_deref(), Some("zg.520"));
+        assert_eq!(page.cursor.as_deref(), Some("1758331327601"));
+        assert!(page.has_more);
+        let json =
+            include_str!("../../tests/fixtures/api_recommend_item_list_12items_2025-01.json");
+        let page = parse_list_page(json, "u").unwrap();
+        assert_eq!(page.items.len(), 12);
+        assert!(
+            page.items
+                .iter()
+                .all(|i| !i.formats.is_empty() && i.timestamp.is_some())
+        );
+    }
 
     #[test]
     fn finds_script_by_id_only_in_script_tags() {
