@@ -69,6 +69,8 @@ pub struct FileOutcome {
 }
 
 const WRITE_BUFFER: usize = 1 << 20;
+/// No data for this long: flush the write buffer to the `.part`.
+const IDLE_FLUSH: Duration = Duration::from_millis(200);
 /// Attempts on one mirror that make no progress before moving on.
 const STALLED_ATTEMPTS: u32 = 4;
 
@@ -443,7 +445,17 @@ async fn attempt(
         )
     };
     let result: Result<(), AttemptError> = async {
-        while let Some(chunk) = stream.next().await {
+        loop {
+            // A quiet connection gets what is buffered written out, so that a stalled download
+            // interrupted now (Ctrl-C) keeps every byte received in its `.part`.
+            let next = match tokio::time::timeout(IDLE_FLUSH, stream.next()).await {
+                Ok(next) => next,
+                Err(_) => {
+                    out.flush().await.map_err(write_err)?;
+                    stream.next().await
+                }
+            };
+            let Some(chunk) = next else { break };
             let chunk = chunk.map_err(|e| (from_reqwest(e, op, u), None))?;
             if !checked_magic {
                 checked_magic = true;

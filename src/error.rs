@@ -332,6 +332,10 @@ fn connection_suggestions(reason: &ConnectionReason) -> Vec<String> {
 pub(crate) fn from_reqwest(err: reqwest::Error, operation: Operation, url: &str) -> Error {
     let reason = if err.is_timeout() {
         ConnectionReason::Timeout
+    } else if err.is_body() || err.is_decode() {
+        // Cut off mid-body (rustls reports a close without close_notify, which mentions "tls"):
+        // not a certificate problem, and worth resuming.
+        ConnectionReason::Other(last_cause(&err))
     } else {
         let chain = error_chain_text(&err);
         if chain.contains("certificate") || chain.contains("tls") || chain.contains("handshake") {
