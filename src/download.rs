@@ -5,8 +5,10 @@
 //! byte reached; the result is checked against Content-Length / Content-Range and TikTok's
 //! `DataSize`, flushed, fsynced and only then renamed to `NAME`.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use futures_util::StreamExt;
@@ -94,6 +96,8 @@ pub async fn fetch(
     opts: &EngineOptions,
     progress: Option<&ProgressFn>,
 ) -> Result<FileOutcome, Error> {
+    // Two posts whose names render the same must not write one `.part` at once.
+    let _claim = DestClaim::new(&req.dest)?;
     if !opts.force_overwrite
         && let Ok(meta) = tokio::fs::symlink_metadata(&req.dest).await
     {
@@ -147,6 +151,38 @@ pub async fn fetch(
     }
     Err(last_err
         .unwrap_or_else(|| Error::Config(format!("no URL to download {}", req.dest.display()))))
+}
+
+/// Destinations being written in this process.
+fn active() -> &'static Mutex<HashSet<PathBuf>> {
+    static ACTIVE: OnceLock<Mutex<HashSet<PathBuf>>> = OnceLock::new();
+    ACTIVE.get_or_init(Default::default)
+}
+
+/// Exclusive use of a destination for the duration of one download.
+struct DestClaim(PathBuf);
+
+impl DestClaim {
+    fn new(dest: &Path) -> Result<Self, Error> {
+        let mut set = active().lock().unwrap_or_else(|e| e.into_inner());
+        if !set.insert(dest.to_owned()) {
+            return Err(Error::Config(format!(
+                "{} is already being written by another post in this run; make the output \
+                 template unique, e.g. with %(id)s",
+                dest.display()
+            )));
+        }
+        Ok(Self(dest.to_owned()))
+    }
+}
+
+impl Drop for DestClaim {
+    fn drop(&mut self) {
+        active()
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&self.0);
+    }
 }
 
 /// A `.part` or final path that is a symlink could write anywhere: never follow it.
@@ -538,6 +574,15 @@ pub fn parse_rate(s: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_destination_one_writer() {
+        let a = DestClaim::new(Path::new("/tmp/x/same.mp4")).unwrap();
+        let err = DestClaim::new(Path::new("/tmp/x/same.mp4")).err().unwrap();
+        assert!(err.to_string().contains("%(id)s"));
+        drop(a);
+        assert!(DestClaim::new(Path::new("/tmp/x/same.mp4")).is_ok());
+    }
 
     #[test]
     fn rates() {
