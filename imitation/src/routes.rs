@@ -347,6 +347,11 @@ fn short_link(code: &str) -> Reply {
     }
 }
 
+/// Post ids of the hostile-server pages (see `post`).
+pub const HUGE_PAGE_ID: u64 = 7000000000000000050;
+pub const GZIP_BOMB_ID: u64 = 7000000000000000052;
+const GZIP_BOMB: &[u8] = include_bytes!("../../tests/fixtures/gzip_bomb_200MiB_zeros.gz");
+
 fn post(ctx: &Ctx, id: &str) -> Reply {
     let Ok(id) = id.parse::<u64>() else {
         return Reply::small_page(404, "Page not found");
@@ -370,6 +375,14 @@ fn post(ctx: &Ctx, id: &str) -> Reply {
                 let cs = ctx.state.challenges.issue(ctx.state.opts.challenge_max);
                 Reply::html(200, fixtures::challenge_page(&cs))
             }
+        }
+        // Hostile servers: a 50 MiB "page" (a client must refuse it from Content-Length alone)
+        // and a gzip bomb (200 MiB of zeros in 200 KB; a client must stop inflating it).
+        HUGE_PAGE_ID => Reply::html(200, vec![b' '; 50 << 20]),
+        GZIP_BOMB_ID => {
+            let mut reply = Reply::html(200, Bytes::from_static(GZIP_BOMB));
+            reply.headers.push(("content-encoding", "gzip".into()));
+            reply
         }
         _ => {
             let page = crate::bench_post::page(id).unwrap_or_else(|| fixtures::post_page(id));
