@@ -4,11 +4,11 @@
 mod support;
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::{DESKTOP_ID, DESKTOP_URL, Env};
+use support::{DESKTOP_ID, DESKTOP_URL, Env, files_under, ndjson, verify_downloads};
 
 /// First id of the imitation's batch family (7300000000000100001..=7300000000000105000).
 const BATCH_BASE: u64 = 7300000000000100000;
@@ -21,66 +21,6 @@ fn write_list(env: &Env, name: &str, lines: &[String]) -> PathBuf {
     let path = env.dir.path().join(name);
     std::fs::write(&path, lines.join("\n") + "\n").unwrap();
     path
-}
-
-fn ndjson(stdout: &[u8]) -> Vec<Value> {
-    String::from_utf8_lossy(stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
-/// Checks every downloaded video against the bytes the imitation serves for the chosen format,
-/// using the info JSON written beside it. Returns the number of files checked.
-fn verify_downloads(env: &Env, results: &[Value]) -> usize {
-    let mut checked = 0;
-    for r in results
-        .iter()
-        .filter(|r| r["status"] == "downloaded" || r["status"] == "already_downloaded")
-    {
-        let files = r["files"].as_array().unwrap();
-        let video = files
-            .iter()
-            .find(|f| f["role"] == "video")
-            .expect("a video file");
-        let info_path = files
-            .iter()
-            .find(|f| f["role"] == "info_json")
-            .expect("info json")["path"]
-            .as_str()
-            .unwrap();
-        let info: Value =
-            serde_json::from_slice(&std::fs::read(env.dir.path().join(info_path)).unwrap())
-                .unwrap();
-        let fmt = info["formats"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["format_id"] == r["format_id"])
-            .unwrap();
-        let want = env.tiktok.media_bytes(fmt["url"].as_str().unwrap());
-        let got = std::fs::read(env.dir.path().join(video["path"].as_str().unwrap())).unwrap();
-        assert_eq!(got.len(), want.len(), "{}", r["id"]);
-        assert!(got == want, "{} differs from the served bytes", r["id"]);
-        checked += 1;
-    }
-    checked
-}
-
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p)
-            } else {
-                out.push(p)
-            }
-        }
-    }
-    out
 }
 
 #[test]

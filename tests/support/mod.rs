@@ -3,7 +3,7 @@
 
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -99,4 +99,65 @@ pub fn sizes(info: &Value) -> Vec<u64> {
         .collect();
     v.sort_unstable();
     v
+}
+
+/// Parses NDJSON output.
+pub fn ndjson(stdout: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// Checks every downloaded video against the bytes the imitation serves for the chosen format,
+/// using the info JSON written beside it. Returns the number of files checked.
+pub fn verify_downloads(env: &Env, results: &[Value]) -> usize {
+    let mut checked = 0;
+    for r in results
+        .iter()
+        .filter(|r| r["status"] == "downloaded" || r["status"] == "already_downloaded")
+    {
+        let files = r["files"].as_array().unwrap();
+        let video = files
+            .iter()
+            .find(|f| f["role"] == "video")
+            .expect("a video file");
+        let info_path = files
+            .iter()
+            .find(|f| f["role"] == "info_json")
+            .expect("info json")["path"]
+            .as_str()
+            .unwrap();
+        let info: Value =
+            serde_json::from_slice(&std::fs::read(env.dir.path().join(info_path)).unwrap())
+                .unwrap();
+        let fmt = info["formats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["format_id"] == r["format_id"])
+            .unwrap();
+        let want = env.tiktok.media_bytes(fmt["url"].as_str().unwrap());
+        let got = std::fs::read(env.dir.path().join(video["path"].as_str().unwrap())).unwrap();
+        assert_eq!(got.len(), want.len(), "{}", r["id"]);
+        assert!(got == want, "{} differs from the served bytes", r["id"]);
+        checked += 1;
+    }
+    checked
+}
+
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p)
+            } else {
+                out.push(p)
+            }
+        }
+    }
+    out
 }

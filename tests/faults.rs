@@ -1,0 +1,266 @@
+//! Fault-injection suite: hundreds of downloads through the imitation with faults drawn from a
+//! fixed seed (so a failure replays). Every download must end with a file byte-identical to the
+//! served bytes, or with no final file and a clear error; never a wrong file under a final name.
+//!
+//! `TIKDL_FAULT_RUNS=2000 TIKDL_FAULT_SEED=7 cargo test --release --test faults` runs a larger
+//! suite; the tally is printed to stderr even when the test passes.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::time::Duration;
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use support::{Env, Fault, FaultRule, files_under, ndjson, verify_downloads};
+
+/// The imitation's batch family; this suite uses its own slice of it.
+const FIRST_ID: u64 = 7300000000000102001;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Scenario {
+    Clean,
+    DropMidBody,
+    RateLimitedRetryAfter,
+    RateLimitedBare,
+    ServerError,
+    StallBeforeHeaders,
+    StallMidBody,
+    LongContentLength,
+    ShortBody,
+    DropThenRangeIgnored,
+    DropThenWrongContentRange,
+    HtmlOnce,
+    JsonOnce,
+    MirrorDown,
+    HtmlForever,
+    NotFoundForever,
+}
+
+impl Scenario {
+    const ALL: [Scenario; 16] = [
+        Self::Clean,
+        Self::DropMidBody,
+        Self::RateLimitedRetryAfter,
+        Self::RateLimitedBare,
+        Self::ServerError,
+        Self::StallBeforeHeaders,
+        Self::StallMidBody,
+        Self::LongContentLength,
+        Self::ShortBody,
+        Self::DropThenRangeIgnored,
+        Self::DropThenWrongContentRange,
+        Self::HtmlOnce,
+        Self::JsonOnce,
+        Self::MirrorDown,
+        Self::HtmlForever,
+        Self::NotFoundForever,
+    ];
+
+    /// Whether a correct client must finish this download (the others must fail cleanly).
+    fn recoverable(self) -> bool {
+        !matches!(self, Self::HtmlForever | Self::NotFoundForever)
+    }
+
+    /// The fault rules for one post's media (`imt=ID` marks its URLs).
+    fn rules(self, id: u64, rng: &mut StdRng) -> Vec<FaultRule> {
+        let media = format!("imt={id}");
+        let rule = |fault: Fault, times: u32| FaultRule {
+            host: None,
+            path_contains: media.clone(),
+            fault,
+            times,
+        };
+        // Generated media are 40-400 KB: every offset below 40,000 falls inside the body.
+        let offset = rng.random_range(1..40_000u64);
+        match self {
+            Self::Clean => vec![],
+            Self::DropMidBody => vec![rule(Fault::DropAfter(offset), rng.random_range(1..=3))],
+            Self::RateLimitedRetryAfter => {
+                vec![rule(
+                    Fault::Status {
+                        code: 429,
+                        retry_after: Some(rng.random_range(0..=1)),
+                    },
+                    rng.random_range(1..=2),
+                )]
+            }
+            Self::RateLimitedBare => vec![rule(
+                Fault::Status {
+                    code: 429,
+                    retry_after: None,
+                },
+                1,
+            )],
+            Self::ServerError => {
+                let code = [500, 502, 503][rng.random_range(0..3)];
+                vec![rule(
+                    Fault::Status {
+                        code,
+                        retry_after: None,
+                    },
+                    rng.random_range(1..=3),
+                )]
+            }
+            Self::StallBeforeHeaders => vec![rule(Fault::Stall(Duration::from_millis(1500)), 1)],
+            Self::StallMidBody => {
+                vec![rule(
+                    Fault::StallBody {
+                        after: offset,
+                        dur: Duration::from_millis(1500),
+                    },
+                    1,
+                )]
+            }
+            Self::LongContentLength => vec![rule(Fault::LongContentLength, 1)],
+            Self::ShortBody => vec![rule(Fault::ShortBody(offset), 1)],
+            Self::DropThenRangeIgnored => vec![
+                rule(Fault::DropAfter(offset), 1),
+                rule(Fault::IgnoreRange, 1),
+            ],
+            Self::DropThenWrongContentRange => {
+                vec![
+                    rule(Fault::DropAfter(offset), 1),
+                    rule(Fault::WrongContentRange, 1),
+                ]
+            }
+            Self::HtmlOnce => vec![rule(Fault::HtmlInsteadOfMedia, 1)],
+            Self::JsonOnce => vec![rule(Fault::JsonInsteadOfMedia, 1)],
+            Self::MirrorDown => vec![FaultRule {
+                host: Some("v16-webapp-prime.us.tiktok.com".into()),
+                path_contains: media,
+                fault: Fault::Status {
+                    code: 503,
+                    retry_after: None,
+                },
+                times: 0,
+            }],
+            Self::HtmlForever => vec![rule(Fault::HtmlInsteadOfMedia, 0)],
+            Self::NotFoundForever => vec![rule(
+                Fault::Status {
+                    code: 404,
+                    retry_after: None,
+                },
+                0,
+            )],
+        }
+    }
+}
+
+fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+#[test]
+fn random_faults_never_leave_a_wrong_file() {
+    let runs = env_u64("TIKDL_FAULT_RUNS", 200);
+    let seed = env_u64("TIKDL_FAULT_SEED", 0x7d1d1);
+    let mut rng = StdRng::seed_from_u64(seed);
+    let env = Env::new();
+
+    let mut plan: BTreeMap<u64, Scenario> = BTreeMap::new();
+    for i in 0..runs {
+        let id = FIRST_ID + i;
+        let scenario = Scenario::ALL[rng.random_range(0..Scenario::ALL.len())];
+        for rule in scenario.rules(id, &mut rng) {
+            env.tiktok.add_fault(rule);
+        }
+        plan.insert(id, scenario);
+    }
+    let urls: Vec<String> = plan
+        .keys()
+        .map(|id| format!("https://www.tiktok.com/@faults/video/{id}"))
+        .collect();
+    let list = env.dir.path().join("urls.txt");
+    std::fs::write(&list, urls.join("\n")).unwrap();
+
+    let out = env
+        .cmd()
+        .args(["--rate-limit", "0", "--timeout", "1", "--retries", "3"])
+        .args([
+            "batch",
+            "--jobs",
+            "8",
+            "--json",
+            "--write-info-json",
+            "-q",
+            "best",
+            "-P",
+            "out",
+        ])
+        .arg(&list)
+        .timeout(Duration::from_secs(600))
+        .output()
+        .unwrap();
+    let results = ndjson(&out.stdout);
+    assert_eq!(
+        results.len() as u64,
+        runs,
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // Every success is byte-identical to what was served.
+    let ok = verify_downloads(&env, &results);
+
+    // Every failure left no final file: only .part leftovers (to resume) may exist for it.
+    let files = files_under(&env.dir.path().join("out"));
+    let mut tally: BTreeMap<Scenario, (u32, u32, BTreeMap<String, u32>)> = BTreeMap::new();
+    let mut corrupted = 0;
+    for r in &results {
+        let url = r["url"].as_str().unwrap();
+        let id: u64 = url.rsplit('/').next().and_then(|s| s.parse().ok()).unwrap();
+        let scenario = plan[&id];
+        let entry = tally.entry(scenario).or_default();
+        if r["status"] == "downloaded" {
+            entry.0 += 1;
+            continue;
+        }
+        let code = r["error"]["code"].as_str().unwrap_or("?").to_owned();
+        assert!(
+            !r["error"]["message"].as_str().unwrap_or("").is_empty(),
+            "a failure says why: {r}"
+        );
+        *entry.2.entry(code).or_default() += 1;
+        entry.1 += 1;
+        let tag = format!("[{id}]");
+        for f in &files {
+            let name = f.file_name().unwrap().to_string_lossy();
+            if name.contains(&tag) && !name.ends_with(".part") {
+                corrupted += 1;
+                eprintln!("failed post left a final file: {}", f.display());
+            }
+        }
+        assert!(
+            !scenario.recoverable(),
+            "{scenario:?} should have recovered: {}",
+            r["error"]
+        );
+    }
+
+    let mut report = format!("fault suite (seed {seed:#x}, {runs} downloads):\n");
+    for (scenario, (done, failed, reasons)) in &tally {
+        let reasons: Vec<String> = reasons.iter().map(|(k, v)| format!("{k} x{v}")).collect();
+        let label = if *scenario == Scenario::Clean {
+            "done"
+        } else {
+            "recovered"
+        };
+        let name = format!("{scenario:?}");
+        report.push_str(&format!(
+            "  {name:<26} {label} {done:>3}  failed {failed:>3}  {}\n",
+            reasons.join(", ")
+        ));
+    }
+    let failed = results.len() - ok;
+    report.push_str(&format!(
+        "  total: {ok} byte-identical, {failed} failed cleanly, {corrupted} corrupted final files\n"
+    ));
+    // Written straight to stderr so CI shows it even though the harness captures print!.
+    let _ = std::io::stderr().write_all(report.as_bytes());
+    assert_eq!(corrupted, 0);
+}
