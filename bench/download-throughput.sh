@@ -58,15 +58,16 @@ proxy=http://127.0.0.1:$port
 media_url() { echo "https://v16-webapp-prime.tiktok.com/bench/$(($1 << 20)).mp4?tk=tt_chain_token"; }
 post_url() { echo "https://www.tiktok.com/@bench/video/$((7900000000000000000 + $1))"; }
 now_ns() { date +%s%N; }
-# Peak RSS in KiB from a `/usr/bin/time -v -o FILE` report.
+# Peak RSS in KiB, and user + system CPU seconds, from a `/usr/bin/time -v -o FILE` report.
 rss_kib() { sed -n 's/.*Maximum resident set size (kbytes): *\([0-9]*\).*/\1/p' "$1"; }
+cpu_s() { awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$1"; }
 check_size() { # FILE BYTES WHAT
   local got
   got=$(stat -c %s "$1" 2>/dev/null || echo missing)
   if [ "$got" != "$2" ]; then echo "$3: expected $2 bytes, got $got ($1)" >&2; exit 1; fi
 }
 
-# Each run appends "seconds rss_kib" to $work/<label>.runs.
+# Each run appends "microseconds rss_kib cpu_seconds" to $work/<label>.runs.
 run_curl() { # MIB LABEL FSYNC(0|1)
   local mib=$1 out=$work/curl.mp4 t0 t1
   rm -f "$out"; sync
@@ -76,7 +77,7 @@ run_curl() { # MIB LABEL FSYNC(0|1)
   if [ "$3" = 1 ]; then sync "$out"; fi
   t1=$(now_ns)
   check_size "$out" $((mib << 20)) curl
-  echo "$(((t1 - t0) / 1000)) $(rss_kib "$work/time.txt")" >>"$work/$2.runs"
+  echo "$(((t1 - t0) / 1000)) $(rss_kib "$work/time.txt") $(cpu_s "$work/time.txt")" >>"$work/$2.runs"
 }
 
 run_tikdl() { # MIB LABEL
@@ -90,7 +91,7 @@ run_tikdl() { # MIB LABEL
   t1=$(now_ns)
   file=$(find "$dir" -name '*.mp4' | head -1)
   check_size "$file" $((mib << 20)) tikdl
-  echo "$(((t1 - t0) / 1000)) $(rss_kib "$work/time.txt")" >>"$work/$2.runs"
+  echo "$(((t1 - t0) / 1000)) $(rss_kib "$work/time.txt") $(cpu_s "$work/time.txt")" >>"$work/$2.runs"
 }
 
 echo "imitation on $proxy; $runs runs each of ${size_mib} MiB, files in $work" >&2
@@ -111,13 +112,15 @@ done
 rm -rf "$work/tikdl" "$work/curl.mp4"
 for _ in $(seq "$runs"); do run_tikdl "$small_mib" tikdl_small; done
 
-# label tool mib: prints "tool mib best_s median_s best_MiBs median_MiBs max_rss_MiB".
+# label tool mib: prints "tool mib best_s median_s best_MiBs median_MiBs max_rss_MiB median_cpu_s".
 summary() {
-  sort -n "$work/$1.runs" | awk -v tool="$2" -v mib="$3" '
+  local cpu
+  cpu=$(awk '{ print $3 }' "$work/$1.runs" | sort -n | awk '{ c[NR] = $1 } END { print c[int((NR + 1) / 2)] }')
+  sort -n "$work/$1.runs" | awk -v tool="$2" -v mib="$3" -v cpu="$cpu" '
     { t[NR] = $1 / 1e6; if ($2 > rss) rss = $2 }
     END {
       med = t[int((NR + 1) / 2)]
-      printf "%s %d %.3f %.3f %.1f %.1f %.1f\n", tool, mib, t[1], med, mib / t[1], mib / med, rss / 1024
+      printf "%s %d %.3f %.3f %.1f %.1f %.1f %.2f\n", tool, mib, t[1], med, mib / t[1], mib / med, rss / 1024, cpu
     }'
 }
 {
@@ -131,12 +134,13 @@ awk -v runs="$runs" '
   $1 == "curl" { cb = $5; cm = $6 }
   { row[NR] = $0 }
   END {
-    printf "\n%-11s %9s %8s %8s %10s %10s %9s %15s\n", "tool", "size", "best s", "median s", "best MiB/s", "med MiB/s", "peak RSS", "tikdl/curl"
+    printf "\n%-11s %9s %8s %8s %10s %10s %9s %7s %15s\n", "tool", "size", "best s", "median s", "best MiB/s", "med MiB/s", "peak RSS", "CPU s", "tikdl/curl"
     for (i = 1; i <= NR; i++) {
       split(row[i], f, " ")
       ratio = "-"
       if (f[1] == "tikdl" && cb > 0 && i == 3) ratio = sprintf("%.2fx / %.2fx", f[5] / cb, f[6] / cm)
-      printf "%-11s %5d MiB %8.3f %8.3f %10.1f %10.1f %5.1f MiB %15s\n", f[1], f[2], f[3], f[4], f[5], f[6], f[7], ratio
+      printf "%-11s %5d MiB %8.3f %8.3f %10.1f %10.1f %5.1f MiB %7.2f %15s\n", f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], ratio
     }
-    printf "(%d runs each; ratio = best / median throughput vs plain curl; targets: >= 0.90x, tikdl RSS < 40 MiB)\n", runs
+    printf "(%d runs each; CPU s = median user + system time of the client; ratio = best / median\n", runs
+    printf " throughput vs plain curl; targets: >= 0.90x, tikdl peak RSS < 40 MiB)\n"
   }' "$work/summary.txt"

@@ -1,69 +1,46 @@
-//! Extraction time per capture: `cargo bench --bench extract`.
+//! Extraction time per capture (criterion): `cargo bench --bench extract`.
 //!
-//! A plain harness (no extra dependency): each capture is extracted many times and the median,
-//! 10th and 90th percentiles are printed. Pages are read from tests/fixtures at run time.
+//! Each real capture in tests/fixtures is extracted from its full HTML (script search + JSON
+//! decode + model), as `tikdl info` does after the page arrives.
 
+use std::hint::black_box;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
-use tikdl::extract::{PageOutcome, extract_post};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use tikdl::extract::{PageOutcome, extract_post, parse_list_page};
 
-const CASES: &[(&str, &str)] = &[
-    (
-        "web_video_universal_desktop_2026-07_bitrateinfo_subtitles.html",
-        "7608826249200356630",
-    ),
-    (
-        "web_video_universal_desktop_2025-07_subtitles2.html",
-        "7526770564367748360",
-    ),
-    (
-        "web_video_reflow_mobile_video_2026-01.html",
-        "7600352599870557461",
-    ),
-    (
-        "web_video_reflow_mobile_photo_imagepost_2026-02.html",
-        "7610426235671350549",
-    ),
+const PAGES: &[(&str, &str)] = &[
+    ("web_video_universal_desktop_2026-07_bitrateinfo_subtitles.html", "7608826249200356630"),
+    ("web_video_universal_desktop_2025-07_subtitles2.html", "7526770564367748360"),
+    ("web_video_reflow_mobile_video_2026-01.html", "7600352599870557461"),
+    ("web_video_reflow_mobile_photo_imagepost_2026-02.html", "7610426235671350549"),
+    ("web_video_universal_status10204_not_exist_2025-07.html", "7000000000000010204"),
 ];
 
-fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let runs: usize = std::env::var("BENCH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(300);
-    println!(
-        "{:<66} {:>8} {:>10} {:>10} {:>10}",
-        "capture", "KB", "p10", "median", "p90"
-    );
-    for (file, id) in CASES {
-        let html = match std::fs::read_to_string(dir.join(file)) {
-            Ok(h) => h,
-            Err(e) => {
-                eprintln!("skipping {file}: {e}");
-                continue;
-            }
-        };
-        let mut times: Vec<Duration> = Vec::with_capacity(runs);
-        for _ in 0..runs {
-            let t = Instant::now();
-            let out = extract_post(std::hint::black_box(&html), id, "bench");
-            times.push(t.elapsed());
-            assert!(
-                matches!(out, Ok(PageOutcome::Info(_))),
-                "{file} did not extract"
-            );
-        }
-        times.sort();
-        let pick = |q: f64| times[((times.len() - 1) as f64 * q) as usize];
-        println!(
-            "{:<66} {:>8} {:>10.3?} {:>10.3?} {:>10.3?}",
-            file,
-            html.len() / 1024,
-            pick(0.1),
-            pick(0.5),
-            pick(0.9)
-        );
-    }
+fn fixture(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
+
+fn bench(c: &mut Criterion) {
+    let mut group = c.benchmark_group("extract");
+    for (file, id) in PAGES {
+        let html = fixture(file);
+        group.throughput(Throughput::Bytes(html.len() as u64));
+        group.bench_function(*file, |b| {
+            b.iter(|| {
+                let out = extract_post(black_box(&html), id, "bench");
+                assert!(matches!(out, Ok(PageOutcome::Info(_))) || id.starts_with("7000"));
+            })
+        });
+    }
+    let list = fixture("api_recommend_item_list_12items_2025-01.json");
+    group.throughput(Throughput::Bytes(list.len() as u64));
+    group.bench_function("api_recommend_item_list_12items_2025-01.json", |b| {
+        b.iter(|| parse_list_page(black_box(&list), "bench").map(|p| p.items.len()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
