@@ -10,15 +10,32 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use tikdl::extract::{PageOutcome, extract_post, parse_list_page};
 
 const PAGES: &[(&str, &str)] = &[
-    ("web_video_universal_desktop_2026-07_bitrateinfo_subtitles.html", "7608826249200356630"),
-    ("web_video_universal_desktop_2025-07_subtitles2.html", "7526770564367748360"),
-    ("web_video_reflow_mobile_video_2026-01.html", "7600352599870557461"),
-    ("web_video_reflow_mobile_photo_imagepost_2026-02.html", "7610426235671350549"),
-    ("web_video_universal_status10204_not_exist_2025-07.html", "7000000000000010204"),
+    (
+        "web_video_universal_desktop_2026-07_bitrateinfo_subtitles.html",
+        "7608826249200356630",
+    ),
+    (
+        "web_video_universal_desktop_2025-07_subtitles2.html",
+        "7526770564367748360",
+    ),
+    (
+        "web_video_reflow_mobile_video_2026-01.html",
+        "7600352599870557461",
+    ),
+    (
+        "web_video_reflow_mobile_photo_imagepost_2026-02.html",
+        "7610426235671350549",
+    ),
+    (
+        "web_video_universal_status10204_not_exist_2025-07.html",
+        "7000000000000010204",
+    ),
 ];
 
 fn fixture(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 

@@ -12,13 +12,21 @@ Examples:
   tikdl info https://www.tiktok.com/@user/video/7608826249200356630
   tikdl info --json https://vm.tiktok.com/ZMabc123/ | jq -r .title
   tikdl info --json --jobs 8 URL1 URL2 URL3 > meta.ndjson
+  tikdl info --no-cache URL        # fetch even when a fresh cached copy exists
   tikdl --cookies cookies.txt info https://www.tiktok.com/@private/video/7608826249200356630";
 
 const MAIN_EXAMPLES: &str = "\
 Examples:
   tikdl info https://www.tiktok.com/@user/video/7608826249200356630
   tikdl info --json URL | jq .view_count
+  tikdl download -q 720p URL
+  tikdl batch --download-archive done.txt urls.txt
   tikdl --proxy socks5h://127.0.0.1:9050 info URL
+  tikdl --stats --no-cache info URL
+  tikdl config show
+
+Configuration: flags override the config file (`tikdl config path` shows where it is), which
+overrides the defaults; `tikdl config show` prints the result and where each value came from.
 
 Exit codes: 0 success, 1 some URL failed, 2 usage or configuration error.";
 
@@ -31,13 +39,40 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Network and logging options, accepted before or after the subcommand.
+/// Network, cache, configuration and logging options, accepted before or after the subcommand.
+/// Options without a built-in default here take theirs from the config file, then from tikdl
+/// (the defaults are named in each help line).
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// Proxy for all requests: http://, https://, socks5:// or socks5h:// URL.
-    /// Without it, HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured.
+    /// Read this config file instead of the default one (see `tikdl config path`).
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Read no config file: built-in defaults and flags only.
+    #[arg(long = "no-config", global = true)]
+    pub no_config: bool,
+
+    /// Metadata cache folder [default: tikdl in the user's cache folder] (config: cache_dir).
+    #[arg(long = "cache-dir", global = true, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Neither read nor write the metadata cache (config: enable_caching = false).
+    #[arg(long = "no-cache", global = true)]
+    pub no_cache: bool,
+
+    /// Seconds a cached post's metadata stays usable [default: 1800] (config: cache_ttl).
+    #[arg(long = "cache-ttl", global = true, value_name = "SECS")]
+    pub cache_ttl: Option<u64>,
+
+    /// Print request, cache, retry and speed statistics on stderr at the end.
+    #[arg(long, global = true)]
+    pub stats: bool,
+
+    /// Proxy: http://, https://, socks5:// or socks5h:// URL. Repeatable: posts are spread
+    /// across several proxies in turn, one post's requests all through the same one (config:
+    /// proxy.urls). Without it, HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured.
     #[arg(long, global = true, value_name = "URL")]
-    pub proxy: Option<String>,
+    pub proxy: Vec<String>,
 
     /// Connect to HOST2:PORT2 when a request is for HOST1:PORT1 (curl's syntax; empty HOST1
     /// matches every host, empty HOST2/PORT2 keep the original). Repeatable.
@@ -56,58 +91,53 @@ pub struct GlobalArgs {
     #[arg(long = "no-check-certificate", global = true)]
     pub no_check_certificate: bool,
 
-    /// Netscape cookies.txt (as browser extensions and yt-dlp export it); read only.
+    /// Netscape cookies.txt (as browser extensions and yt-dlp export it); read only (config:
+    /// session.cookies_file).
     #[arg(long, global = true, value_name = "FILE")]
     pub cookies: Option<PathBuf>,
 
-    /// User-Agent to send instead of the built-in desktop browser one.
+    /// User-Agent to send instead of the built-in desktop browser one (config:
+    /// headers.user_agent).
     #[arg(long = "user-agent", global = true, value_name = "UA")]
     pub user_agent: Option<String>,
 
-    /// Extra request header, "Name: value". Repeatable.
+    /// Extra request header, "Name: value". Repeatable; added to the config file's
+    /// headers.custom_headers.
     #[arg(long = "header", global = true, value_name = "HEADER")]
     pub headers: Vec<String>,
 
-    /// Seconds to wait for a connection or for data before giving up.
-    #[arg(long, global = true, default_value_t = 30.0, value_name = "SECS")]
-    pub timeout: f64,
+    /// Seconds to wait for a connection or for data before giving up [default: 30] (config:
+    /// request_timeout).
+    #[arg(long, global = true, value_name = "SECS")]
+    pub timeout: Option<f64>,
 
-    /// Retries after a failed request (connect errors, timeouts, 408, 429, 5xx).
-    #[arg(long, global = true, default_value_t = 3, value_name = "N")]
-    pub retries: u32,
+    /// Retries after a failed request (connect errors, timeouts, 408, 429, 5xx) [default: 3]
+    /// (config: retry_attempts).
+    #[arg(long, global = true, value_name = "N")]
+    pub retries: Option<u32>,
 
-    /// Base of the exponential backoff between retries, in seconds (full jitter; Retry-After wins).
-    #[arg(
-        long = "retry-backoff",
-        global = true,
-        default_value_t = 1.0,
-        value_name = "SECS"
-    )]
-    pub retry_backoff: f64,
+    /// Base of the exponential backoff between retries, in seconds (full jitter; Retry-After
+    /// wins) [default: 1.0] (config: retry_backoff).
+    #[arg(long = "retry-backoff", global = true, value_name = "SECS")]
+    pub retry_backoff: Option<f64>,
 
-    /// Page/API requests per minute to tiktok.com (0 = no pacing). Media downloads are not paced.
-    #[arg(
-        long = "rate-limit",
-        global = true,
-        default_value_t = 60,
-        value_name = "N"
-    )]
-    pub rate_limit: u32,
+    /// Page/API requests per minute to tiktok.com (0 = no pacing); media downloads are not
+    /// paced [default: 60] (config: rate_limit.requests_per_minute).
+    #[arg(long = "rate-limit", global = true, value_name = "N")]
+    pub rate_limit: Option<u32>,
 
-    /// Requests allowed at once before pacing starts.
-    #[arg(long = "burst", global = true, default_value_t = 10, value_name = "N")]
-    pub burst: u32,
+    /// Requests allowed at once before pacing starts [default: 10] (config:
+    /// rate_limit.burst_limit).
+    #[arg(long = "burst", global = true, value_name = "N")]
+    pub burst: Option<u32>,
 
-    /// Pause after TikTok throttles (429, challenge, block) when it gives no Retry-After.
-    #[arg(
-        long = "cooldown",
-        global = true,
-        default_value_t = 300,
-        value_name = "SECS"
-    )]
-    pub cooldown: u64,
+    /// Pause after TikTok throttles (429, challenge, block) when it gives no Retry-After
+    /// [default: 300] (config: rate_limit.cooldown_period).
+    #[arg(long = "cooldown", global = true, value_name = "SECS")]
+    pub cooldown: Option<u64>,
 
-    /// Keep the pace fixed instead of halving it when TikTok throttles.
+    /// Keep the pace fixed instead of halving it when TikTok throttles (config:
+    /// rate_limit.adaptive_limiting = false).
     #[arg(long = "no-adaptive-rate", global = true)]
     pub no_adaptive_rate: bool,
 
@@ -136,6 +166,79 @@ pub enum Command {
     /// Download (or list with --info-only) every post of a URL list, politely and resumably.
     #[command(after_long_help = BATCH_EXAMPLES)]
     Batch(BatchArgs),
+    /// Inspect or empty the metadata cache.
+    #[command(subcommand, after_long_help = CACHE_EXAMPLES)]
+    Cache(CacheCommand),
+    /// Show the effective configuration, or where the config file is.
+    #[command(subcommand, after_long_help = CONFIG_EXAMPLES)]
+    Config(ConfigCommand),
+    /// Write shell completions or the man page (for packagers; the repository keeps both).
+    #[command(subcommand, hide = true)]
+    Generate(GenerateCommand),
+}
+
+const CACHE_EXAMPLES: &str = "\
+Examples:
+  tikdl cache stats
+  tikdl cache clear
+  tikdl --cache-dir /tmp/tikdl-cache cache stats
+
+Entries live in the user's cache folder (or --cache-dir), one file per post, for --cache-ttl
+seconds (default 1800), at most cache_max_size of them (default 1000, least recently used
+evicted). An entry whose media URLs have expired is never served.";
+
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// Count the entries (fresh, stale, unreadable) and their size.
+    #[command(
+        after_long_help = "Examples:\n  tikdl cache stats\n  tikdl --cache-ttl 60 cache stats"
+    )]
+    Stats,
+    /// Remove every entry (other files in the folder are left alone).
+    #[command(
+        after_long_help = "Examples:\n  tikdl cache clear\n  tikdl --cache-dir /tmp/tikdl-cache cache clear"
+    )]
+    Clear,
+    /// Print the cache folder.
+    #[command(after_long_help = "Examples:\n  tikdl cache path\n  du -sh \"$(tikdl cache path)\"")]
+    Path,
+}
+
+const CONFIG_EXAMPLES: &str = "\
+Examples:
+  tikdl config show
+  tikdl --config ./tikdl.toml --timeout 10 config show
+  $EDITOR \"$(tikdl config path)\"
+
+A value on the command line overrides the config file, which overrides the built-in default.
+Unknown keys are reported and ignored; a bad value is an error naming the key and its line.";
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the effective configuration as TOML, each value marked default, file or flag.
+    #[command(
+        after_long_help = "Examples:\n  tikdl config show\n  tikdl --no-config --rate-limit 30 config show\n  tikdl config show > ~/.config/tikdl/config.toml"
+    )]
+    Show,
+    /// Print where the config file is read from (whether or not it exists).
+    #[command(
+        after_long_help = "Examples:\n  tikdl config path\n  $EDITOR \"$(tikdl config path)\""
+    )]
+    Path,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GenerateCommand {
+    /// Completion scripts for bash, zsh, fish, PowerShell and elvish, written into DIR.
+    Completions {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
+    /// The man page, written to DIR/tikdl.1.
+    Man {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -155,22 +258,24 @@ pub struct DownloadArgs {
 #[derive(Debug, Args)]
 pub struct SaveArgs {
     /// Output file name template (yt-dlp syntax: %(field)s, %(field).50s, %(field|default)s, %(index)02d;
-    /// `/` makes folders).
-    #[arg(short = 'o', long = "output", value_name = "TEMPLATE", default_value = tikdl::template::DEFAULT_TEMPLATE)]
-    pub output: tikdl::template::Template,
+    /// `/` makes folders) [default: "%(uploader)s - %(title).80s [%(id)s].%(ext)s"] (config:
+    /// download.output).
+    #[arg(short = 'o', long = "output", value_name = "TEMPLATE")]
+    pub output: Option<tikdl::template::Template>,
 
     /// Base folder for the output (created if missing).
     #[arg(short = 'P', long = "paths", value_name = "DIR", default_value = ".")]
     pub paths: PathBuf,
 
     /// best, worst, hd, sd, ld, mobile, audio, 1080p, 720p, 576p, 540p, 480p or 360p: the best
-    /// rendition at or below it, else the lowest above.
-    #[arg(short = 'q', long, default_value = "best", value_name = "QUALITY")]
-    pub quality: tikdl::select::Quality,
+    /// rendition at or below it, else the lowest above [default: best] (config: download.quality).
+    #[arg(short = 'q', long, value_name = "QUALITY")]
+    pub quality: Option<tikdl::select::Quality>,
 
-    /// Preferred codec at equal height: h264 (plays everywhere), h265 or any.
-    #[arg(long, default_value = "h264", value_name = "CODEC")]
-    pub codec: tikdl::select::CodecPref,
+    /// Preferred codec at equal height: h264 (plays everywhere), h265 or any [default: h264]
+    /// (config: download.codec).
+    #[arg(long, value_name = "CODEC")]
+    pub codec: Option<tikdl::select::CodecPref>,
 
     /// Save only the sound (with its real extension).
     #[arg(long = "audio-only", short = 'x')]
@@ -216,9 +321,9 @@ pub struct SaveArgs {
     #[arg(long, short = 'j')]
     pub json: bool,
 
-    /// How many posts to work on at once (the seed's max_concurrent_operations).
-    #[arg(long, default_value_t = 5, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
-    pub jobs: u16,
+    /// How many posts to work on at once [default: 5] (config: max_concurrent_operations).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: Option<u16>,
 }
 
 /// Which posts of a profile or collection to take.
@@ -294,7 +399,8 @@ pub struct InfoArgs {
     #[arg(long, short = 'j')]
     pub json: bool,
 
-    /// How many URLs to fetch at once; output stays in input order.
-    #[arg(long, default_value_t = 5, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
-    pub jobs: u16,
+    /// How many URLs to fetch at once; output stays in input order [default: 5] (config:
+    /// max_concurrent_operations).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: Option<u16>,
 }

@@ -275,6 +275,7 @@ async fn fetch_one(
                     policy.delay(stalled - 1, retry_after, rand::random::<f64>())
                 };
                 tracing::warn!("{err}; resuming in {:.1}s", pause.as_secs_f64());
+                http.stats().retry();
                 tokio::time::sleep(pause).await;
             }
         }
@@ -371,9 +372,9 @@ async fn attempt(
         headers.insert(header::RANGE, range);
     }
     tracing::debug!("GET {u} (from byte {have})");
+    // media_request: counted in the stats, and through the post's proxy and User-Agent.
     let resp = http
-        .inner()
-        .get(url.clone())
+        .media_request(url.clone())
         .headers(headers)
         .send()
         .await

@@ -1,10 +1,12 @@
 //! The one HTTP client: proxy, TLS roots, `--connect-to`, cookies, headers, size caps, and
 //! redirects followed by hand so that none can leave TikTok's domains.
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant, SystemTime};
 
 use futures_util::StreamExt;
 use reqwest::cookie::{CookieStore, Jar};
@@ -14,12 +16,27 @@ use reqwest::{StatusCode, Url};
 use crate::cookies;
 use crate::error::{ConnectionReason, ContentReason, Error, Operation, from_reqwest};
 use crate::ratelimit::{PaceConfig, Pacer};
+use crate::redacted::Secret;
 use crate::retry::{Failure, RetryPolicy, is_retryable_status, parse_retry_after};
+use crate::stats::{RequestKind, Stats};
 use crate::url::is_tiktok_host;
 
 /// A current desktop Chrome: TikTok serves the full desktop page (with `bitrateInfo`) to it.
 pub const DEFAULT_USER_AGENT: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 \
      (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36";
+/// Current desktop browsers for `user_agent_rotation` (all get TikTok's full desktop page). The
+/// default comes first, so rotation starts where a run without it would be.
+pub const ROTATING_USER_AGENTS: &[&str] = &[
+    DEFAULT_USER_AGENT,
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) \
+     Chrome/142.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:145.0) Gecko/20100101 Firefox/145.0",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) \
+     Chrome/142.0.0.0 Safari/537.36 Edg/142.0.0.0",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) \
+     Version/26.1 Safari/605.1.15",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:145.0) Gecko/20100101 Firefox/145.0",
+];
 /// Pages are 250-800 KB; anything past this is not a TikTok page.
 pub const MAX_PAGE_BYTES: u64 = 20 * 1024 * 1024;
 const MAX_REDIRECTS: usize = 5;
@@ -27,8 +44,12 @@ const MAX_REDIRECTS: usize = 5;
 /// Network settings (the global command-line options).
 #[derive(Debug, Clone)]
 pub struct HttpConfig {
-    /// `http://`, `https://`, `socks5://` or `socks5h://`; `None` honours HTTPS_PROXY/ALL_PROXY/NO_PROXY.
-    pub proxy: Option<String>,
+    /// `http://`, `https://`, `socks5://` or `socks5h://` URLs; none honours
+    /// HTTPS_PROXY/ALL_PROXY/NO_PROXY.
+    pub proxies: Vec<String>,
+    /// With several proxies: spread posts across them, round-robin (otherwise only the first is
+    /// used).
+    pub proxy_rotation: bool,
     /// curl-style `HOST1:PORT1:HOST2:PORT2` rules.
     pub connect_to: Vec<String>,
     /// Extra PEM trust roots.
@@ -37,6 +58,9 @@ pub struct HttpConfig {
     /// Netscape cookies.txt to read (never written).
     pub cookies_file: Option<PathBuf>,
     pub user_agent: Option<String>,
+    /// Change the User-Agent (among [`ROTATING_USER_AGENTS`]) every this many page requests;
+    /// `None` keeps one. Ignored when `user_agent` is set.
+    pub user_agent_rotation: Option<std::num::NonZeroU32>,
     /// `Name: value` headers sent on every request.
     pub headers: Vec<String>,
     pub timeout: Duration,
@@ -48,12 +72,14 @@ pub struct HttpConfig {
 impl Default for HttpConfig {
     fn default() -> Self {
         Self {
-            proxy: None,
+            proxies: Vec::new(),
+            proxy_rotation: true,
             connect_to: Vec::new(),
             ca_certs: Vec::new(),
             insecure: false,
             cookies_file: None,
             user_agent: None,
+            user_agent_rotation: None,
             headers: Vec::new(),
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
@@ -68,21 +94,53 @@ pub struct Page {
     pub url: Url,
     pub status: u16,
     pub body: String,
+    /// The `Set-Cookie` values of the responses (redirects included), kept with cached metadata
+    /// because the CDN wants them back.
+    pub set_cookies: Vec<Secret>,
+}
+
+/// One way out: a client (with its proxy) and the cookies it has collected. Each proxy gets its
+/// own jar so that every exit looks like one consistent browser.
+struct Lane {
+    client: reqwest::Client,
+    jar: Arc<Jar>,
+}
+
+/// Which lane and User-Agent a post's requests use; fixed for the whole post (page, media).
+#[derive(Debug, Clone, Copy)]
+struct Identity {
+    lane: usize,
+    /// Index into [`ROTATING_USER_AGENTS`] when rotating.
+    user_agent: usize,
+}
+
+tokio::task_local! {
+    /// The identity of the post the current task is working on (see [`HttpClient::post_scope`]).
+    static IDENTITY: Identity;
+}
+
+#[derive(Default)]
+struct Rotation {
+    next_lane: AtomicUsize,
+    page_requests: AtomicU64,
 }
 
 /// The shared client. Cheap to clone.
 #[derive(Clone)]
 pub struct HttpClient {
-    client: reqwest::Client,
-    jar: Arc<Jar>,
+    lanes: Arc<[Lane]>,
+    rotation: Arc<Rotation>,
+    user_agent_rotation: Option<std::num::NonZeroU32>,
     retry: RetryPolicy,
     pacer: Option<Arc<Pacer>>,
+    stats: Arc<Stats>,
 }
 
 impl std::fmt::Debug for HttpClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // The jar holds cookie values: never print it.
+        // The jars hold cookie values and proxy URLs may hold passwords: never print them.
         f.debug_struct("HttpClient")
+            .field("lanes", &self.lanes.len())
             .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
@@ -94,10 +152,6 @@ fn setup(msg: String) -> Error {
 
 impl HttpClient {
     pub fn new(cfg: &HttpConfig) -> Result<Self, Error> {
-        let jar = Arc::new(Jar::default());
-        if let Some(path) = &cfg.cookies_file {
-            load_cookies(&jar, path)?;
-        }
         let mut headers = HeaderMap::new();
         headers.insert(
             header::ACCEPT_LANGUAGE,
@@ -113,23 +167,7 @@ impl HttpClient {
             let (name, value) = parse_header(h)?;
             headers.insert(name, value);
         }
-        let ua = cfg.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
-        let mut b = reqwest::Client::builder()
-            .user_agent(ua)
-            .default_headers(headers)
-            .cookie_provider(jar.clone())
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(cfg.timeout)
-            .read_timeout(cfg.timeout)
-            .gzip(true)
-            .brotli(true)
-            .deflate(true)
-            .http1_only();
-        if let Some(p) = &cfg.proxy {
-            let proxy = reqwest::Proxy::all(p)
-                .map_err(|e| setup(format!("--proxy {p:?} is not a valid proxy URL: {e}")))?;
-            b = b.proxy(proxy);
-        }
+        let mut roots = Vec::new();
         for path in &cfg.ca_certs {
             let pem = std::fs::read(path)
                 .map_err(|e| setup(format!("cannot read --ca-cert {}: {e}", path.display())))?;
@@ -145,32 +183,163 @@ impl HttpClient {
                     path.display()
                 )));
             }
-            for c in certs {
-                b = b.add_root_certificate(c);
-            }
+            roots.extend(certs);
         }
         if cfg.insecure {
             tracing::warn!("TLS certificate verification is disabled (--no-check-certificate)");
-            b = b.danger_accept_invalid_certs(true);
         }
-        if !cfg.connect_to.is_empty() {
+        let resolver = if cfg.connect_to.is_empty() {
+            None
+        } else {
             let rules = cfg
                 .connect_to
                 .iter()
                 .map(|r| ConnectTo::parse(r))
                 .collect::<Result<Vec<_>, _>>()?;
-            b = b.dns_resolver(Arc::new(ConnectToResolver { rules }));
+            Some(Arc::new(ConnectToResolver { rules }))
+        };
+        let mut proxies: Vec<Option<&str>> = cfg.proxies.iter().map(|p| Some(p.as_str())).collect();
+        if proxies.len() > 1 && !cfg.proxy_rotation {
+            tracing::warn!(
+                "proxy rotation is off: only the first of {} proxies is used",
+                proxies.len()
+            );
+            proxies.truncate(1);
         }
-        let client = b
-            .build()
-            .map_err(|e| setup(format!("cannot build the HTTP client: {e}")))?;
+        if proxies.is_empty() {
+            proxies.push(None);
+        }
+        let user_agent_rotation = cfg.user_agent_rotation.filter(|_| {
+            if cfg.user_agent.is_some() {
+                tracing::warn!("--user-agent is set: User-Agent rotation is off");
+            }
+            cfg.user_agent.is_none()
+        });
+        let ua = cfg.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
+        let mut lanes = Vec::with_capacity(proxies.len());
+        for proxy in proxies {
+            let jar = Arc::new(Jar::default());
+            if let Some(path) = &cfg.cookies_file {
+                load_cookies(&jar, path)?;
+            }
+            let mut b = reqwest::Client::builder()
+                .user_agent(ua)
+                .default_headers(headers.clone())
+                .cookie_provider(jar.clone())
+                .redirect(reqwest::redirect::Policy::none())
+                .connect_timeout(cfg.timeout)
+                .read_timeout(cfg.timeout)
+                .gzip(true)
+                .brotli(true)
+                .deflate(true)
+                .http1_only();
+            if let Some(p) = proxy {
+                // The URL may carry a password: it is shown redacted.
+                let proxy = reqwest::Proxy::all(p).map_err(|e| {
+                    setup(format!(
+                        "--proxy {:?} is not a valid proxy URL: {e}",
+                        redact_userinfo(p)
+                    ))
+                })?;
+                b = b.proxy(proxy);
+            }
+            for c in &roots {
+                b = b.add_root_certificate(c.clone());
+            }
+            if cfg.insecure {
+                b = b.danger_accept_invalid_certs(true);
+            }
+            if let Some(r) = &resolver {
+                b = b.dns_resolver(r.clone());
+            }
+            let client = b
+                .build()
+                .map_err(|e| setup(format!("cannot build the HTTP client: {e}")))?;
+            lanes.push(Lane { client, jar });
+        }
         let pacer = Pacer::new(cfg.pace).map(Arc::new);
         Ok(Self {
-            client,
-            jar,
+            lanes: lanes.into(),
+            rotation: Arc::default(),
+            user_agent_rotation,
             retry: cfg.retry,
             pacer,
+            stats: Arc::default(),
         })
+    }
+
+    /// The live counters every request updates.
+    pub fn stats(&self) -> &Arc<Stats> {
+        &self.stats
+    }
+
+    /// Runs `work` (everything done for one post) with one identity: the next proxy in turn and
+    /// the current User-Agent, so the post's page and media requests look like one browser.
+    /// Nested scopes keep the outer identity.
+    pub async fn post_scope<F: Future>(&self, work: F) -> F::Output {
+        if IDENTITY.try_with(|_| ()).is_ok() {
+            return work.await;
+        }
+        let lane = self.rotation.next_lane.fetch_add(1, Ordering::Relaxed) % self.lanes.len();
+        let identity = Identity {
+            lane,
+            user_agent: self.rotating_user_agent(),
+        };
+        IDENTITY.scope(identity, work).await
+    }
+
+    /// The User-Agent index rotation is at: it moves on every `interval` page requests.
+    fn rotating_user_agent(&self) -> usize {
+        match self.user_agent_rotation {
+            Some(n) => {
+                let pages = self.rotation.page_requests.load(Ordering::Relaxed);
+                (pages / u64::from(n.get()) % ROTATING_USER_AGENTS.len() as u64) as usize
+            }
+            None => 0,
+        }
+    }
+
+    /// The current post's identity; outside any post, the first lane and the current User-Agent.
+    fn identity(&self) -> Identity {
+        IDENTITY.try_with(|i| *i).unwrap_or_else(|_| Identity {
+            lane: 0,
+            user_agent: self.rotating_user_agent(),
+        })
+    }
+
+    fn lane(&self, identity: Identity) -> &Lane {
+        // Modulo: an identity set by another handler in the same task must not index past ours.
+        &self.lanes[identity.lane % self.lanes.len()]
+    }
+
+    /// The User-Agent header to send explicitly (only when rotating; otherwise the client's).
+    fn user_agent_header(&self, identity: Identity) -> Option<HeaderValue> {
+        self.user_agent_rotation?;
+        ROTATING_USER_AGENTS
+            .get(identity.user_agent)
+            .map(|ua| HeaderValue::from_static(ua))
+    }
+
+    /// A GET for a media file, through the current post's proxy and with its User-Agent.
+    pub fn media_request(&self, url: Url) -> reqwest::RequestBuilder {
+        self.stats.request(RequestKind::Media);
+        let identity = self.identity();
+        let req = self.lane(identity).client.get(url);
+        match self.user_agent_header(identity) {
+            Some(ua) => req.header(header::USER_AGENT, ua),
+            None => req,
+        }
+    }
+
+    /// Puts back cookies a page set earlier (`Set-Cookie` values, from a cache entry).
+    pub fn restore_cookies(&self, page_url: &str, cookies: &[Secret]) {
+        let Ok(url) = Url::parse(page_url) else {
+            return;
+        };
+        let jar = &self.lane(self.identity()).jar;
+        for c in cookies {
+            jar.add_cookie_str(c.expose(), &url);
+        }
     }
 
     /// Tells the pacer TikTok pushed back (a challenge page or a block seen by the caller).
@@ -184,16 +353,16 @@ impl HttpClient {
         self.retry
     }
 
-    /// The raw client for streaming downloads.
+    /// The raw client of the current post's lane (prefer [`Self::media_request`], which counts).
     pub fn inner(&self) -> &reqwest::Client {
-        &self.client
+        &self.lane(self.identity()).client
     }
 
     /// Stores a cookie as if `url` had set it (used for the bot challenge's answer).
     pub fn set_cookie(&self, url: &Url, name: &str, value: &str) {
         let host = url.host_str().unwrap_or("www.tiktok.com");
         let domain = registrable_tiktok_domain(host);
-        self.jar.add_cookie_str(
+        self.lane(self.identity()).jar.add_cookie_str(
             &format!("{name}={value}; Domain={domain}; Path=/; Secure"),
             url,
         );
@@ -201,7 +370,8 @@ impl HttpClient {
 
     /// The names (never the values) of cookies that would go to `url`, for logs and tests.
     pub fn cookie_names(&self, url: &Url) -> Vec<String> {
-        self.jar
+        self.lane(self.identity())
+            .jar
             .cookies(url)
             .and_then(|h| h.to_str().ok().map(str::to_owned))
             .map(|s| {
@@ -221,16 +391,35 @@ impl HttpClient {
         extra: &HeaderMap,
     ) -> Result<reqwest::Response, Error> {
         let what = format!("{op} {url}");
+        let identity = self.identity();
+        let kind = match op {
+            Operation::FetchApi => RequestKind::Api,
+            _ => RequestKind::Page,
+        };
         self.retry
-            .run(&what, |_| async {
+            .run(&what, |attempt| async move {
+                if attempt > 0 {
+                    self.stats.retry();
+                }
                 if let Some(p) = &self.pacer {
+                    let start = Instant::now();
                     p.acquire().await;
+                    self.stats.rate_limit_wait(start.elapsed());
+                }
+                self.stats.request(kind);
+                if kind == RequestKind::Page {
+                    self.rotation.page_requests.fetch_add(1, Ordering::Relaxed);
                 }
                 tracing::debug!("GET {url}");
-                let resp = self
+                let mut req = self
+                    .lane(identity)
                     .client
                     .get(url.clone())
-                    .headers(extra.clone())
+                    .headers(extra.clone());
+                if let Some(ua) = self.user_agent_header(identity) {
+                    req = req.header(header::USER_AGENT, ua);
+                }
+                let resp = req
                     .send()
                     .await
                     .map_err(|e| Failure::from(from_reqwest(e, op, url.as_str())))?;
@@ -262,8 +451,16 @@ impl HttpClient {
     /// `/login` means the content needs a session.
     pub async fn get_page(&self, url: &Url, op: Operation) -> Result<Page, Error> {
         let mut current = url.clone();
+        let mut set_cookies = Vec::new();
         for _ in 0..=MAX_REDIRECTS {
             let resp = self.send(&current, op, &HeaderMap::new()).await?;
+            set_cookies.extend(
+                resp.headers()
+                    .get_all(header::SET_COOKIE)
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .map(|v| Secret::from(v.to_owned())),
+            );
             if resp.status().is_redirection() {
                 let next = redirect_target(&resp, &current, op)?;
                 if next.path().starts_with("/login") {
@@ -283,6 +480,7 @@ impl HttpClient {
                 url: current,
                 status,
                 body,
+                set_cookies,
             });
         }
         Err(Error::connection(
@@ -358,6 +556,17 @@ pub(crate) async fn read_capped(
         out.extend_from_slice(&chunk);
     }
     Ok(out)
+}
+
+/// A proxy URL without its password, for messages.
+fn redact_userinfo(proxy: &str) -> String {
+    match Url::parse(proxy) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("(redacted)"));
+            u.to_string()
+        }
+        _ => proxy.to_owned(),
+    }
 }
 
 /// `tiktok.com` for any `*.tiktok.com` host, so a cookie set for a page reaches its CDN too.

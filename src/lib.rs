@@ -17,7 +17,9 @@
 
 pub mod archive;
 pub mod batch;
+pub mod cache;
 pub mod challenge;
+pub mod config;
 pub mod cookies;
 pub mod download;
 pub mod error;
@@ -30,6 +32,7 @@ pub mod redacted;
 pub mod retry;
 pub mod save;
 pub mod select;
+pub mod stats;
 pub mod summary;
 pub mod template;
 pub mod url;
@@ -38,6 +41,11 @@ pub use error::{Error, ErrorKind};
 pub use http::HttpConfig;
 pub use model::{Format, Image, Music, PostKind, Subtitle, Thumbnail, VideoInfo};
 pub use retry::RetryPolicy;
+pub use stats::PerformanceStats;
+
+use std::sync::Arc;
+
+use cache::{Cache, CacheConfig};
 
 use error::{ConnectionReason, ContentReason, Operation, PlatformReason};
 use extract::PageOutcome;
@@ -55,6 +63,8 @@ pub struct Config {
     pub http: HttpConfig,
     /// How many posts are worked on at once (the seed's `max_concurrent_operations`).
     pub max_concurrent_operations: usize,
+    /// The metadata cache; `None` turns it off (the seed's `enable_caching`).
+    pub cache: Option<CacheConfig>,
 }
 
 impl Default for Config {
@@ -62,6 +72,11 @@ impl Default for Config {
         Self {
             http: HttpConfig::default(),
             max_concurrent_operations: 5,
+            cache: CacheConfig::default_dir().map(|dir| CacheConfig {
+                dir,
+                ttl: cache::DEFAULT_TTL,
+                max_entries: cache::DEFAULT_MAX_ENTRIES,
+            }),
         }
     }
 }
@@ -82,13 +97,31 @@ pub struct Capabilities {
 pub struct TikTokHandler {
     http: HttpClient,
     config: Config,
+    cache: Option<Arc<Cache>>,
 }
 
 impl TikTokHandler {
-    /// Builds the HTTP client (proxy, TLS roots, cookies) from `config`.
+    /// Builds the HTTP client (proxy, TLS roots, cookies) from `config`. A cache folder that
+    /// cannot be created only turns the cache off (with a warning): it is never worth failing for.
     pub fn new(config: Config) -> Result<Self, Error> {
         let http = HttpClient::new(&config.http)?;
-        Ok(Self { http, config })
+        let cache = config.cache.clone().and_then(|c| match Cache::open(c) {
+            Ok(cache) => Some(Arc::new(cache)),
+            Err(e) => {
+                tracing::warn!("{e}; continuing without the metadata cache");
+                None
+            }
+        });
+        Ok(Self {
+            http,
+            config,
+            cache,
+        })
+    }
+
+    /// Requests, cache use, retries, bytes and pace so far (the seed's `get_performance_stats`).
+    pub fn stats(&self) -> PerformanceStats {
+        self.http.stats().snapshot()
     }
 
     pub fn config(&self) -> &Config {
@@ -124,8 +157,19 @@ impl TikTokHandler {
         url::parse(url).is_ok()
     }
 
-    /// Fetches and extracts the metadata of one post. Short links are resolved first.
+    /// The metadata of one post: from the cache when a fresh entry is there, else fetched and
+    /// extracted (and cached). Short links are resolved first.
     pub async fn video_info(&self, input: &str) -> Result<VideoInfo, Error> {
+        self.http.post_scope(self.info(input, true)).await
+    }
+
+    /// Like [`Self::video_info`] but always fetches the page (the cache entry is replaced): for
+    /// when cached media URLs or cookies were refused.
+    pub async fn video_info_fresh(&self, input: &str) -> Result<VideoInfo, Error> {
+        self.http.post_scope(self.info(input, false)).await
+    }
+
+    async fn info(&self, input: &str, use_cache: bool) -> Result<VideoInfo, Error> {
         let post = self.resolve(input).await?;
         let PostRef::Post { id, .. } = &post else {
             return Err(Error::content(
@@ -137,6 +181,40 @@ impl TikTokHandler {
                 input.trim(),
             ));
         };
+        let stats = self.http.stats();
+        // Small synchronous file reads: cheaper than a hop to the blocking pool.
+        if use_cache && let Some(cache) = &self.cache {
+            match cache.get(id) {
+                Ok(entry) => {
+                    stats.cache_hit();
+                    tracing::debug!("{id}: metadata from the cache");
+                    self.http.restore_cookies(&entry.page_url, &entry.cookies);
+                    stats.post_done(id);
+                    return Ok(entry.info);
+                }
+                Err(miss) => {
+                    stats.cache_miss();
+                    tracing::debug!("{id}: cache miss ({miss:?})");
+                }
+            }
+        }
+        let (info, page_url, cookies) = self.fetch_post(&post, id).await?;
+        if let Some(cache) = &self.cache
+            && let Err(e) = cache.put(&info, &page_url, &cookies)
+        {
+            tracing::warn!("{e}");
+        }
+        stats.post_done(&info.id);
+        Ok(info)
+    }
+
+    /// Fetches a post's page (solving a challenge if asked): the metadata, the page URL and the
+    /// cookies the page set.
+    async fn fetch_post(
+        &self,
+        post: &PostRef,
+        id: &str,
+    ) -> Result<(VideoInfo, String, Vec<redacted::Secret>), Error> {
         let page_url = post.canonical_url();
         let url = reqwest::Url::parse(&page_url).map_err(|e| {
             Error::content(
@@ -146,8 +224,10 @@ impl TikTokHandler {
             )
         })?;
         let mut solved = false;
+        let mut cookies = Vec::new();
         loop {
             let page = self.http.get_page(&url, Operation::FetchPage).await?;
+            cookies.extend(page.set_cookies);
             match page.status {
                 200..=299 => {}
                 404 | 410 => {
@@ -170,7 +250,7 @@ impl TikTokHandler {
                 }
             }
             match extract::extract_post(&page.body, id, &page_url)? {
-                PageOutcome::Info(info) => return Ok(*info),
+                PageOutcome::Info(info) => return Ok((*info, page_url, cookies)),
                 PageOutcome::Challenge(_) if solved => {
                     self.http.throttled(None);
                     let reason =

@@ -2,6 +2,7 @@
 //! an exit code (0 all fine, 1 some URL failed, 2 usage or configuration error).
 
 mod cli;
+mod generation;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -12,20 +13,34 @@ use anyhow::{Context, Result};
 use clap::Parser;
 use futures_util::StreamExt;
 
-use cli::{BatchArgs, Cli, Command, DownloadArgs, GlobalArgs, InfoArgs, ListArgs, SaveArgs};
+use cli::{
+    BatchArgs, CacheCommand, Cli, Command, ConfigCommand, DownloadArgs, GlobalArgs, InfoArgs,
+    ListArgs, SaveArgs,
+};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use tikdl::archive::Archive;
 use tikdl::batch::{BatchOptions, Outcome};
+use tikdl::cache::{Cache, CacheConfig};
+use tikdl::config::{FileConfig, Layer, Settings};
 use tikdl::download::ProgressFn;
 use tikdl::lists::ListOptions;
-use tikdl::ratelimit::PaceConfig;
 use tikdl::save::{self, DownloadOptions, ProgressFactory};
 use tikdl::url::PostRef;
-use tikdl::{Config, Error, HttpConfig, RetryPolicy, TikTokHandler, VideoInfo, summary};
+use tikdl::{Config, Error, HttpConfig, TikTokHandler, VideoInfo, summary};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.global.verbose);
+    if let Command::Generate(what) = &cli.command {
+        // Needs neither the network nor the configuration.
+        return match generation::generate(what) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -61,58 +76,152 @@ fn init_logging(verbose: u8) {
         .init();
 }
 
-fn secs(value: f64, flag: &str) -> Result<Duration> {
-    Duration::try_from_secs_f64(value)
-        .with_context(|| format!("{flag} must be a non-negative number of seconds"))
+/// What the command line sets, as a configuration layer (unset flags are `None`, so the config
+/// file and then the defaults fill them in).
+fn flag_layer(cli: &Cli) -> Layer {
+    let g = &cli.global;
+    let save = match &cli.command {
+        Command::Download(a) => Some(&a.save),
+        Command::Batch(a) => Some(&a.save),
+        _ => None,
+    };
+    let jobs = match &cli.command {
+        Command::Info(a) => a.jobs,
+        _ => save.and_then(|s| s.jobs),
+    };
+    Layer {
+        enable_caching: g.no_cache.then_some(false),
+        cache_dir: g.cache_dir.clone(),
+        cache_ttl: g.cache_ttl,
+        cache_max_size: None,
+        max_concurrent_operations: jobs,
+        request_timeout: g.timeout,
+        retry_attempts: g.retries,
+        retry_backoff: g.retry_backoff,
+        requests_per_minute: g.rate_limit,
+        burst_limit: g.burst,
+        cooldown_period: g.cooldown,
+        adaptive_limiting: g.no_adaptive_rate.then_some(false),
+        proxy_urls: (!g.proxy.is_empty()).then(|| g.proxy.clone()),
+        proxy_rotation: None,
+        user_agent: g.user_agent.clone(),
+        user_agent_rotation: None,
+        rotation_interval: None,
+        custom_headers: (!g.headers.is_empty()).then(|| g.headers.clone()),
+        cookies_file: g.cookies.clone(),
+        output: save.and_then(|s| s.output.clone()),
+        quality: save.and_then(|s| s.quality),
+        codec: save.and_then(|s| s.codec),
+    }
 }
 
-fn config(g: &GlobalArgs) -> Result<Config> {
-    let http = HttpConfig {
-        proxy: g.proxy.clone(),
+/// The config file this run reads: `--config`, else the default location (if it exists).
+fn config_file(g: &GlobalArgs) -> Result<Option<FileConfig>> {
+    if g.no_config {
+        return Ok(None);
+    }
+    let file = match (&g.config, tikdl::config::default_path()) {
+        (Some(path), _) => FileConfig::load(path, true)?,
+        (None, Some(path)) => FileConfig::load(&path, false)?,
+        (None, None) => None,
+    };
+    if let Some(f) = &file {
+        for u in &f.unknown_keys {
+            eprintln!("warning: {u}");
+        }
+    }
+    Ok(file)
+}
+
+fn handler_config(g: &GlobalArgs, settings: &Settings) -> Result<Config> {
+    // What has no config key comes straight from the flags.
+    let base = HttpConfig {
         connect_to: g.connect_to.clone(),
         ca_certs: g.ca_cert.clone(),
         insecure: g.no_check_certificate,
-        cookies_file: g.cookies.clone(),
-        user_agent: g.user_agent.clone(),
-        headers: g.headers.clone(),
-        timeout: secs(g.timeout, "--timeout")?,
-        retry: RetryPolicy {
-            retries: g.retries,
-            backoff: secs(g.retry_backoff, "--retry-backoff")?,
-        },
-        pace: PaceConfig {
-            per_minute: g.rate_limit,
-            burst: g.burst,
-            cooldown: Duration::from_secs(g.cooldown),
-            adaptive: !g.no_adaptive_rate,
-        },
+        ..HttpConfig::default()
     };
     Ok(Config {
-        http,
-        ..Config::default()
+        http: settings.http_config(base)?,
+        max_concurrent_operations: usize::from(settings.max_concurrent_operations.value),
+        cache: settings.cache_config(),
     })
 }
 
 async fn run(cli: Cli) -> Result<ExitCode> {
-    let handler = TikTokHandler::new(config(&cli.global)?)?;
+    let file = config_file(&cli.global)?;
+    let settings = Settings::resolve(file.as_ref(), &flag_layer(&cli));
+    match &cli.command {
+        Command::Config(ConfigCommand::Show) => {
+            print!("{}", settings.render());
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Config(ConfigCommand::Path) => {
+            let path = cli
+                .global
+                .config
+                .clone()
+                .or_else(tikdl::config::default_path);
+            let path =
+                path.context("this system has no configuration folder; use --config FILE")?;
+            println!("{}", path.display());
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Cache(what) => return cache_command(what, &settings),
+        _ => {}
+    }
+    let handler = TikTokHandler::new(handler_config(&cli.global, &settings)?)?;
+    let jobs = usize::from(settings.max_concurrent_operations.value);
     let work = async {
         match cli.command {
-            Command::Info(args) => info(&handler, args).await,
-            Command::Download(args) => download(&handler, args).await,
-            Command::Batch(args) => batch(&handler, args).await,
+            Command::Info(args) => info(&handler, args, jobs).await,
+            Command::Download(args) => download(&handler, args, &settings).await,
+            Command::Batch(args) => batch(&handler, args, &settings).await,
+            Command::Cache(_) | Command::Config(_) | Command::Generate(_) => Ok(ExitCode::SUCCESS),
         }
     };
     // Ctrl-C stops cleanly: in-flight `.part` files stay on disk for the next run to resume.
-    tokio::select! {
+    let code = tokio::select! {
         code = work => code,
         _ = tokio::signal::ctrl_c() => {
             eprintln!("\ninterrupted: partial downloads are kept as .part files; run the same command again to resume");
             Ok(ExitCode::from(130))
         }
+    };
+    if cli.global.stats {
+        eprintln!("{}", handler.stats());
     }
+    code
 }
 
-async fn info(handler: &TikTokHandler, args: InfoArgs) -> Result<ExitCode> {
+/// `tikdl cache stats|clear|path`: the folder even when caching is off for this run.
+fn cache_command(what: &CacheCommand, settings: &Settings) -> Result<ExitCode> {
+    let dir = settings
+        .cache_dir
+        .value
+        .clone()
+        .context("this system has no cache folder; use --cache-dir DIR")?;
+    if let CacheCommand::Path = what {
+        println!("{}", dir.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let cache = Cache::open(CacheConfig {
+        dir,
+        ttl: Duration::from_secs(settings.cache_ttl.value),
+        max_entries: settings.cache_max_size.value,
+    })?;
+    match what {
+        CacheCommand::Stats => println!("{}", cache.stats()?),
+        CacheCommand::Clear => {
+            let n = cache.clear()?;
+            println!("removed {n} entries from {}", cache.config().dir.display());
+        }
+        CacheCommand::Path => {}
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn info(handler: &TikTokHandler, args: InfoArgs, jobs: usize) -> Result<ExitCode> {
     let mut results = futures_util::stream::iter(args.urls.iter().cloned())
         .map(|url| {
             let handler = handler.clone();
@@ -121,7 +230,7 @@ async fn info(handler: &TikTokHandler, args: InfoArgs) -> Result<ExitCode> {
                 (url, result)
             }
         })
-        .buffered(usize::from(args.jobs));
+        .buffered(jobs);
     let mut failed = false;
     let stdout = std::io::stdout();
     let mut first = true;
@@ -167,11 +276,11 @@ fn report(err: &Error) {
     eprintln!("{text}");
 }
 
-fn save_options(a: &SaveArgs) -> DownloadOptions {
+fn save_options(a: &SaveArgs, settings: &Settings) -> DownloadOptions {
     DownloadOptions {
-        template: a.output.clone(),
-        quality: a.quality,
-        codec: a.codec,
+        template: settings.output.value.clone(),
+        quality: settings.quality.value,
+        codec: settings.codec.value,
         audio_only: a.audio_only,
         no_audio: a.no_audio,
         write_info_json: a.write_info_json,
@@ -206,8 +315,12 @@ fn note(bars: &Option<MultiProgress>, line: String) {
     }
 }
 
-async fn download(handler: &TikTokHandler, args: DownloadArgs) -> Result<ExitCode> {
-    let opts = save_options(&args.save);
+async fn download(
+    handler: &TikTokHandler,
+    args: DownloadArgs,
+    settings: &Settings,
+) -> Result<ExitCode> {
+    let opts = save_options(&args.save, settings);
     let base = args.save.paths.clone();
     std::fs::create_dir_all(&base).with_context(|| format!("cannot create {}", base.display()))?;
     let bars = bars(&args.save);
@@ -247,7 +360,7 @@ async fn download(handler: &TikTokHandler, args: DownloadArgs) -> Result<ExitCod
                     .await
             }
         })
-        .buffered(usize::from(args.save.jobs));
+        .buffered(usize::from(settings.max_concurrent_operations.value));
     while let Some(result) = results.next().await {
         if args.save.json {
             print_json(&summary::result_json(&result))?;
@@ -278,7 +391,7 @@ fn print_json(v: &impl serde::Serialize) -> Result<()> {
     Ok(())
 }
 
-async fn batch(handler: &TikTokHandler, args: BatchArgs) -> Result<ExitCode> {
+async fn batch(handler: &TikTokHandler, args: BatchArgs, settings: &Settings) -> Result<ExitCode> {
     let archive = match &args.download_archive {
         Some(path) => Some(Arc::new(Archive::open(path)?)),
         None => None,
@@ -292,10 +405,10 @@ async fn batch(handler: &TikTokHandler, args: BatchArgs) -> Result<ExitCode> {
             .with_context(|| format!("cannot create {}", base.display()))?;
     }
     let opts = BatchOptions {
-        download: save_options(&args.save),
+        download: save_options(&args.save, settings),
         base,
         info_only: args.info_only,
-        jobs: usize::from(args.save.jobs),
+        jobs: usize::from(settings.max_concurrent_operations.value),
         list: list_options(&args.lists),
         archive,
     };

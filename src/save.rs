@@ -240,22 +240,39 @@ pub async fn download_post(
         watermarked: false,
         error: None,
     };
-    match run(
-        handler,
-        url,
-        info,
-        base,
-        opts,
-        autonumber,
-        progress,
-        &mut result,
-    )
-    .await
-    {
+    // One identity (proxy, User-Agent, cookies) for the post's page and all its media.
+    let outcome = handler
+        .http()
+        .post_scope(run(
+            handler,
+            url,
+            info,
+            base,
+            opts,
+            autonumber,
+            progress,
+            &mut result,
+        ))
+        .await;
+    match outcome {
         Ok(()) => result.success = true,
         Err(e) => result.error = Some(e),
     }
     result.filesize = result.files.iter().map(|f| f.bytes).sum();
+    let stats = handler.http().stats();
+    stats.bytes(
+        result
+            .files
+            .iter()
+            .filter(|f| f.downloaded)
+            .map(|f| f.bytes)
+            .sum(),
+    );
+    if result.success
+        && let Some(id) = &result.id
+    {
+        stats.post_done(id);
+    }
     result.seconds = started.elapsed().as_secs_f64();
     result
 }
@@ -443,7 +460,8 @@ async fn save_video(
                 "{}: media refused (403); refreshing the page for new cookies and URLs",
                 info.id
             );
-            if let Ok(fresh) = handler.video_info(url).await
+            // Fresh: the cached entry is what was just refused.
+            if let Ok(fresh) = handler.video_info_fresh(url).await
                 && let Some(nf) = fresh
                     .formats
                     .iter()

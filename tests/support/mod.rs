@@ -1,7 +1,7 @@
 //! Test harness: a TikTok imitation per test plus a command wrapper that runs the real `tikdl`
 //! binary against it exactly as a user would (`--proxy` + `--ca-cert`).
 
-#![allow(dead_code)] // each test binary uses a different part of the harness
+#![allow(dead_code, unused_imports)] // each test binary uses a different part of the harness
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +16,9 @@ pub struct Env {
     pub tiktok: Imitation,
     pub dir: tempfile::TempDir,
     pub ca: PathBuf,
+    /// tikdl's own files (metadata cache, XDG folders), apart from `dir` so that tests listing
+    /// downloaded files never see them.
+    pub state: tempfile::TempDir,
 }
 
 impl Env {
@@ -23,13 +26,27 @@ impl Env {
         let tiktok = Imitation::start();
         let dir = tempfile::tempdir().expect("temp dir");
         let ca = tiktok.write_ca(dir.path());
-        Self { tiktok, dir, ca }
+        let state = tempfile::tempdir().expect("temp dir");
+        Self {
+            tiktok,
+            dir,
+            ca,
+            state,
+        }
     }
 
-    /// `tikdl` with no network options at all.
+    /// The metadata cache folder every [`Env::cmd`] uses (one per test, never the user's).
+    pub fn cache_dir(&self) -> PathBuf {
+        self.state.path().join("cache")
+    }
+
+    /// `tikdl` with no network options at all. Even so it never sees the user's config file or
+    /// cache: the XDG folders point into this test's own temp dir.
     pub fn bare(&self) -> Command {
         let mut cmd = Command::cargo_bin("tikdl").expect("tikdl binary");
         cmd.current_dir(self.dir.path())
+            .env("XDG_CONFIG_HOME", self.state.path().join("xdg-config"))
+            .env("XDG_CACHE_HOME", self.state.path().join("xdg-cache"))
             .env_remove("RUST_LOG")
             .env_remove("HTTPS_PROXY")
             .env_remove("https_proxy")
@@ -41,14 +58,29 @@ impl Env {
         cmd
     }
 
-    /// `tikdl` routed through the imitation as an HTTPS proxy, trusting its CA; quick retries.
+    /// `tikdl` routed through the imitation as an HTTPS proxy, trusting its CA; quick retries;
+    /// no config file; this test's own metadata cache.
     pub fn cmd(&self) -> Command {
+        let mut cmd = self.networked();
+        cmd.arg("--no-config");
+        cmd
+    }
+
+    /// Like [`Env::cmd`], reading the config file `config` instead of none.
+    pub fn cmd_with_config(&self, config: &Path) -> Command {
+        let mut cmd = self.networked();
+        cmd.arg("--config").arg(config);
+        cmd
+    }
+
+    fn networked(&self) -> Command {
         let mut cmd = self.bare();
         cmd.arg("--proxy")
             .arg(self.tiktok.proxy_url())
             .arg("--ca-cert")
             .arg(&self.ca);
         cmd.args(["--retry-backoff", "0.01"]);
+        cmd.arg("--cache-dir").arg(self.cache_dir());
         cmd
     }
 

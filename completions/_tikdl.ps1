@@ -1,0 +1,588 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'tikdl' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'tikdl'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'tikdl' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read this config file instead of the default one (see `tikdl config path`)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Metadata cache folder [default: tikdl in the user''s cache folder] (config: cache_dir)')
+            [CompletionResult]::new('--cache-ttl', '--cache-ttl', [CompletionResultType]::ParameterName, 'Seconds a cached post''s metadata stays usable [default: 1800] (config: cache_ttl)')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy: http://, https://, socks5:// or socks5h:// URL. Repeatable: posts are spread across several proxies in turn, one post''s requests all through the same one (config: proxy.urls). Without it, HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured')
+            [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Connect to HOST2:PORT2 when a request is for HOST1:PORT1 (curl''s syntax; empty HOST1 matches every host, empty HOST2/PORT2 keep the original). Repeatable')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Trust this PEM certificate (or bundle) in addition to the built-in roots. Repeatable')
+            [CompletionResult]::new('--cookies', '--cookies', [CompletionResultType]::ParameterName, 'Netscape cookies.txt (as browser extensions and yt-dlp export it); read only (config: session.cookies_file)')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'User-Agent to send instead of the built-in desktop browser one (config: headers.user_agent)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, "Name: value". Repeatable; added to the config file''s headers.custom_headers')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection or for data before giving up [default: 30] (config: request_timeout)')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries after a failed request (connect errors, timeouts, 408, 429, 5xx) [default: 3] (config: retry_attempts)')
+            [CompletionResult]::new('--retry-backoff', '--retry-backoff', [CompletionResultType]::ParameterName, 'Base of the exponential backoff between retries, in seconds (full jitter; Retry-After wins) [default: 1.0] (config: retry_backoff)')
+            [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Page/API requests per minute to tiktok.com (0 = no pacing); media downloads are not paced [default: 60] (config: rate_limit.requests_per_minute)')
+            [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'Requests allowed at once before pacing starts [default: 10] (config: rate_limit.burst_limit)')
+            [CompletionResult]::new('--cooldown', '--cooldown', [CompletionResultType]::ParameterName, 'Pause after TikTok throttles (429, challenge, block) when it gives no Retry-After [default: 300] (config: rate_limit.cooldown_period)')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Read no config file: built-in defaults and flags only')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the metadata cache (config: enable_caching = false)')
+            [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Print request, cache, retry and speed statistics on stderr at the end')
+            [CompletionResult]::new('--no-check-certificate', '--no-check-certificate', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (unsafe: anyone on the path can read and alter traffic)')
+            [CompletionResult]::new('--no-adaptive-rate', '--no-adaptive-rate', [CompletionResultType]::ParameterName, 'Keep the pace fixed instead of halving it when TikTok throttles (config: rate_limit.adaptive_limiting = false)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Print the metadata of one or more posts')
+            [CompletionResult]::new('download', 'download', [CompletionResultType]::ParameterValue, 'Download posts: videos without watermark, slideshows (images + audio), or audio only')
+            [CompletionResult]::new('batch', 'batch', [CompletionResultType]::ParameterValue, 'Download (or list with --info-only) every post of a URL list, politely and resumably')
+            [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'Inspect or empty the metadata cache')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the effective configuration, or where the config file is')
+            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions or the man page (for packagers; the repository keeps both)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tikdl;info' {
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'How many URLs to fetch at once; output stays in input order [default: 5] (config: max_concurrent_operations)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read this config file instead of the default one (see `tikdl config path`)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Metadata cache folder [default: tikdl in the user''s cache folder] (config: cache_dir)')
+            [CompletionResult]::new('--cache-ttl', '--cache-ttl', [CompletionResultType]::ParameterName, 'Seconds a cached post''s metadata stays usable [default: 1800] (config: cache_ttl)')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy: http://, https://, socks5:// or socks5h:// URL. Repeatable: posts are spread across several proxies in turn, one post''s requests all through the same one (config: proxy.urls). Without it, HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured')
+            [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Connect to HOST2:PORT2 when a request is for HOST1:PORT1 (curl''s syntax; empty HOST1 matches every host, empty HOST2/PORT2 keep the original). Repeatable')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Trust this PEM certificate (or bundle) in addition to the built-in roots. Repeatable')
+            [CompletionResult]::new('--cookies', '--cookies', [CompletionResultType]::ParameterName, 'Netscape cookies.txt (as browser extensions and yt-dlp export it); read only (config: session.cookies_file)')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'User-Agent to send instead of the built-in desktop browser one (config: headers.user_agent)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, "Name: value". Repeatable; added to the config file''s headers.custom_headers')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection or for data before giving up [default: 30] (config: request_timeout)')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries after a failed request (connect errors, timeouts, 408, 429, 5xx) [default: 3] (config: retry_attempts)')
+            [CompletionResult]::new('--retry-backoff', '--retry-backoff', [CompletionResultType]::ParameterName, 'Base of the exponential backoff between retries, in seconds (full jitter; Retry-After wins) [default: 1.0] (config: retry_backoff)')
+            [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Page/API requests per minute to tiktok.com (0 = no pacing); media downloads are not paced [default: 60] (config: rate_limit.requests_per_minute)')
+            [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'Requests allowed at once before pacing starts [default: 10] (config: rate_limit.burst_limit)')
+            [CompletionResult]::new('--cooldown', '--cooldown', [CompletionResultType]::ParameterName, 'Pause after TikTok throttles (429, challenge, block) when it gives no Retry-After [default: 300] (config: rate_limit.cooldown_period)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'One compact JSON object per URL per line (NDJSON) on stdout')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One compact JSON object per URL per line (NDJSON) on stdout')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Read no config file: built-in defaults and flags only')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the metadata cache (config: enable_caching = false)')
+            [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Print request, cache, retry and speed statistics on stderr at the end')
+            [CompletionResult]::new('--no-check-certificate', '--no-check-certificate', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (unsafe: anyone on the path can read and alter traffic)')
+            [CompletionResult]::new('--no-adaptive-rate', '--no-adaptive-rate', [CompletionResultType]::ParameterName, 'Keep the pace fixed instead of halving it when TikTok throttles (config: rate_limit.adaptive_limiting = false)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'tikdl;download' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output file name template (yt-dlp syntax: %(field)s, %(field).50s, %(field|default)s, %(index)02d; `/` makes folders) [default: "%(uploader)s - %(title).80s [%(id)s].%(ext)s"] (config: download.output)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output file name template (yt-dlp syntax: %(field)s, %(field).50s, %(field|default)s, %(index)02d; `/` makes folders) [default: "%(uploader)s - %(title).80s [%(id)s].%(ext)s"] (config: download.output)')
+            [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Base folder for the output (created if missing)')
+            [CompletionResult]::new('--paths', '--paths', [CompletionResultType]::ParameterName, 'Base folder for the output (created if missing)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'best, worst, hd, sd, ld, mobile, audio, 1080p, 720p, 576p, 540p, 480p or 360p: the best rendition at or below it, else the lowest above [default: best] (config: download.quality)')
+            [CompletionResult]::new('--quality', '--quality', [CompletionResultType]::ParameterName, 'best, worst, hd, sd, ld, mobile, audio, 1080p, 720p, 576p, 540p, 480p or 360p: the best rendition at or below it, else the lowest above [default: best] (config: download.quality)')
+            [CompletionResult]::new('--codec', '--codec', [CompletionResultType]::ParameterName, 'Preferred codec at equal height: h264 (plays everywhere), h265 or any [default: h264] (config: download.codec)')
+            [CompletionResult]::new('--sub-langs', '--sub-langs', [CompletionResultType]::ParameterName, 'Subtitle languages, comma-separated codes or prefixes (en matches eng-US); default all')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Maximum download rate per file, e.g. 500K or 2M (bytes per second)')
+            [CompletionResult]::new('--limit-rate', '--limit-rate', [CompletionResultType]::ParameterName, 'Maximum download rate per file, e.g. 500K or 2M (bytes per second)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'How many posts to work on at once [default: 5] (config: max_concurrent_operations)')
+            [CompletionResult]::new('--max', '--max', [CompletionResultType]::ParameterName, 'At most N posts from each profile or collection')
+            [CompletionResult]::new('--after', '--after', [CompletionResultType]::ParameterName, 'Only posts uploaded on or after this date (YYYYMMDD, UTC)')
+            [CompletionResult]::new('--before', '--before', [CompletionResultType]::ParameterName, 'Only posts uploaded on or before this date (YYYYMMDD, UTC)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read this config file instead of the default one (see `tikdl config path`)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Metadata cache folder [default: tikdl in the user''s cache folder] (config: cache_dir)')
+            [CompletionResult]::new('--cache-ttl', '--cache-ttl', [CompletionResultType]::ParameterName, 'Seconds a cached post''s metadata stays usable [default: 1800] (config: cache_ttl)')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy: http://, https://, socks5:// or socks5h:// URL. Repeatable: posts are spread across several proxies in turn, one post''s requests all through the same one (config: proxy.urls). Without it, HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured')
+            [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Connect to HOST2:PORT2 when a request is for HOST1:PORT1 (curl''s syntax; empty HOST1 matches every host, empty HOST2/PORT2 keep the original). Repeatable')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Trust this PEM certificate (or bundle) in addition to the built-in roots. Repeatable')
+            [CompletionResult]::new('--cookies', '--cookies', [CompletionResultType]::ParameterName, 'Netscape cookies.txt (as browser extensions and yt-dlp export it); read only (config: session.cookies_file)')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'User-Agent to send instead of the built-in desktop browser one (config: headers.user_agent)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, "Name: value". Repeatable; added to the config file''s headers.custom_headers')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection or for data before giving up [default: 30] (config: request_timeout)')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries after a failed request (connect errors, timeouts, 408, 429, 5xx) [default: 3] (config: retry_attempts)')
+            [CompletionResult]::new('--retry-backoff', '--retry-backoff', [CompletionResultType]::ParameterName, 'Base of the exponential backoff between retries, in seconds (full jitter; Retry-After wins) [default: 1.0] (config: retry_backoff)')
+            [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Page/API requests per minute to tiktok.com (0 = no pacing); media downloads are not paced [default: 60] (config: rate_limit.requests_per_minute)')
+            [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'Requests allowed at once before pacing starts [default: 10] (config: rate_limit.burst_limit)')
+            [CompletionResult]::new('--cooldown', '--cooldown', [CompletionResultType]::ParameterName, 'Pause after TikTok throttles (429, challenge, block) when it gives no Retry-After [default: 300] (config: rate_limit.cooldown_period)')
+            [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'Save only the sound (with its real extension)')
+            [CompletionResult]::new('--audio-only', '--audio-only', [CompletionResultType]::ParameterName, 'Save only the sound (with its real extension)')
+            [CompletionResult]::new('--no-audio', '--no-audio', [CompletionResultType]::ParameterName, 'Slideshows: skip the audio track')
+            [CompletionResult]::new('--write-info-json', '--write-info-json', [CompletionResultType]::ParameterName, 'Also write NAME.info.json (the object `info --json` prints)')
+            [CompletionResult]::new('--write-thumbnail', '--write-thumbnail', [CompletionResultType]::ParameterName, 'Also save the cover image')
+            [CompletionResult]::new('--write-subs', '--write-subs', [CompletionResultType]::ParameterName, 'Also save subtitles (WebVTT as served)')
+            [CompletionResult]::new('--force-overwrites', '--force-overwrites', [CompletionResultType]::ParameterName, 'Download again even when the file already exists')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars (they are only drawn on a terminal anyway)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'One JSON result object per post per line on stdout')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON result object per post per line on stdout')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Read no config file: built-in defaults and flags only')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the metadata cache (config: enable_caching = false)')
+            [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Print request, cache, retry and speed statistics on stderr at the end')
+            [CompletionResult]::new('--no-check-certificate', '--no-check-certificate', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (unsafe: anyone on the path can read and alter traffic)')
+            [CompletionResult]::new('--no-adaptive-rate', '--no-adaptive-rate', [CompletionResultType]::ParameterName, 'Keep the pace fixed instead of halving it when TikTok throttles (config: rate_limit.adaptive_limiting = false)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'tikdl;batch' {
+            [CompletionResult]::new('--download-archive', '--download-archive', [CompletionResultType]::ParameterName, 'Record finished posts in FILE (`tiktok ID` lines, yt-dlp''s format) and skip those already there')
+            [CompletionResult]::new('--failed-file', '--failed-file', [CompletionResultType]::ParameterName, 'Write the URLs that failed to FILE, one per line, for a retry run')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output file name template (yt-dlp syntax: %(field)s, %(field).50s, %(field|default)s, %(index)02d; `/` makes folders) [default: "%(uploader)s - %(title).80s [%(id)s].%(ext)s"] (config: download.output)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output file name template (yt-dlp syntax: %(field)s, %(field).50s, %(field|default)s, %(index)02d; `/` makes folders) [default: "%(uploader)s - %(title).80s [%(id)s].%(ext)s"] (config: download.output)')
+            [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Base folder for the output (created if missing)')
+            [CompletionResult]::new('--paths', '--paths', [CompletionResultType]::ParameterName, 'Base folder for the output (created if missing)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'best, worst, hd, sd, ld, mobile, audio, 1080p, 720p, 576p, 540p, 480p or 360p: the best rendition at or below it, else the lowest above [default: best] (config: download.quality)')
+            [CompletionResult]::new('--quality', '--quality', [CompletionResultType]::ParameterName, 'best, worst, hd, sd, ld, mobile, audio, 1080p, 720p, 576p, 540p, 480p or 360p: the best rendition at or below it, else the lowest above [default: best] (config: download.quality)')
+            [CompletionResult]::new('--codec', '--codec', [CompletionResultType]::ParameterName, 'Preferred codec at equal height: h264 (plays everywhere), h265 or any [default: h264] (config: download.codec)')
+            [CompletionResult]::new('--sub-langs', '--sub-langs', [CompletionResultType]::ParameterName, 'Subtitle languages, comma-separated codes or prefixes (en matches eng-US); default all')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Maximum download rate per file, e.g. 500K or 2M (bytes per second)')
+            [CompletionResult]::new('--limit-rate', '--limit-rate', [CompletionResultType]::ParameterName, 'Maximum download rate per file, e.g. 500K or 2M (bytes per second)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'How many posts to work on at once [default: 5] (config: max_concurrent_operations)')
+            [CompletionResult]::new('--max', '--max', [CompletionResultType]::ParameterName, 'At most N posts from each profile or collection')
+            [CompletionResult]::new('--after', '--after', [CompletionResultType]::ParameterName, 'Only posts uploaded on or after this date (YYYYMMDD, UTC)')
+            [CompletionResult]::new('--before', '--before', [CompletionResultType]::ParameterName, 'Only posts uploaded on or before this date (YYYYMMDD, UTC)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read this config file instead of the default one (see `tikdl config path`)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Metadata cache folder [default: tikdl in the user''s cache folder] (config: cache_dir)')
+            [CompletionResult]::new('--cache-ttl', '--cache-ttl', [CompletionResultType]::ParameterName, 'Seconds a cached post''s metadata stays usable [default: 1800] (config: cache_ttl)')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy: http://, https://, socks5:// or socks5h:// URL. Repeatable: posts are spread across several proxies in turn, one post''s requests all through the same one (config: proxy.urls). Without it, HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured')
+            [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Connect to HOST2:PORT2 when a request is for HOST1:PORT1 (curl''s syntax; empty HOST1 matches every host, empty HOST2/PORT2 keep the original). Repeatable')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Trust this PEM certificate (or bundle) in addition to the built-in roots. Repeatable')
+            [CompletionResult]::new('--cookies', '--cookies', [CompletionResultType]::ParameterName, 'Netscape cookies.txt (as browser extensions and yt-dlp export it); read only (config: session.cookies_file)')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'User-Agent to send instead of the built-in desktop browser one (config: headers.user_agent)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, "Name: value". Repeatable; added to the config file''s headers.custom_headers')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection or for data before giving up [default: 30] (config: request_timeout)')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries after a failed request (connect errors, timeouts, 408, 429, 5xx) [default: 3] (config: retry_attempts)')
+            [CompletionResult]::new('--retry-backoff', '--retry-backoff', [CompletionResultType]::ParameterName, 'Base of the exponential backoff between retries, in seconds (full jitter; Retry-After wins) [default: 1.0] (config: retry_backoff)')
+            [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Page/API requests per minute to tiktok.com (0 = no pacing); media downloads are not paced [default: 60] (config: rate_limit.requests_per_minute)')
+            [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'Requests allowed at once before pacing starts [default: 10] (config: rate_limit.burst_limit)')
+            [CompletionResult]::new('--cooldown', '--cooldown', [CompletionResultType]::ParameterName, 'Pause after TikTok throttles (429, challenge, block) when it gives no Retry-After [default: 300] (config: rate_limit.cooldown_period)')
+            [CompletionResult]::new('--info-only', '--info-only', [CompletionResultType]::ParameterName, 'Print each post''s metadata (NDJSON, as `info --json`) instead of downloading')
+            [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'Save only the sound (with its real extension)')
+            [CompletionResult]::new('--audio-only', '--audio-only', [CompletionResultType]::ParameterName, 'Save only the sound (with its real extension)')
+            [CompletionResult]::new('--no-audio', '--no-audio', [CompletionResultType]::ParameterName, 'Slideshows: skip the audio track')
+            [CompletionResult]::new('--write-info-json', '--write-info-json', [CompletionResultType]::ParameterName, 'Also write NAME.info.json (the object `info --json` prints)')
+            [CompletionResult]::new('--write-thumbnail', '--write-thumbnail', [CompletionResultType]::ParameterName, 'Also save the cover image')
+            [CompletionResult]::new('--write-subs', '--write-subs', [CompletionResultType]::ParameterName, 'Also save subtitles (WebVTT as served)')
+            [CompletionResult]::new('--force-overwrites', '--force-overwrites', [CompletionResultType]::ParameterName, 'Download again even when the file already exists')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but errors')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'No progress bars (they are only drawn on a terminal anyway)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'One JSON result object per post per line on stdout')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON result object per post per line on stdout')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Read no config file: built-in defaults and flags only')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the metadata cache (config: enable_caching = false)')
+            [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Print request, cache, retry and speed statistics on stderr at the end')
+            [CompletionResult]::new('--no-check-certificate', '--no-check-certificate', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (unsafe: anyone on the path can read and alter traffic)')
+            [CompletionResult]::new('--no-adaptive-rate', '--no-adaptive-rate', [CompletionResultType]::ParameterName, 'Keep the pace fixed instead of halving it when TikTok throttles (config: rate_limit.adaptive_limiting = false)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'tikdl;cache' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read this config file instead of the default one (see `tikdl config path`)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Metadata cache folder [default: tikdl in the user''s cache folder] (config: cache_dir)')
+            [CompletionResult]::new('--cache-ttl', '--cache-ttl', [CompletionResultType]::ParameterName, 'Seconds a cached post''s metadata stays usable [default: 1800] (config: cache_ttl)')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy: http://, https://, socks5:// or socks5h:// URL. Repeatable: posts are spread across several proxies in turn, one post''s requests all through the same one (config: proxy.urls). Without it, HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured')
+            [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Connect to HOST2:PORT2 when a request is for HOST1:PORT1 (curl''s syntax; empty HOST1 matches every host, empty HOST2/PORT2 keep the original). Repeatable')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Trust this PEM certificate (or bundle) in addition to the built-in roots. Repeatable')
+            [CompletionResult]::new('--cookies', '--cookies', [CompletionResultType]::ParameterName, 'Netscape cookies.txt (as browser extensions and yt-dlp export it); read only (config: session.cookies_file)')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'User-Agent to send instead of the built-in desktop browser one (config: headers.user_agent)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, "Name: value". Repeatable; added to the config file''s headers.custom_headers')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection or for data before giving up [default: 30] (config: request_timeout)')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries after a failed request (connect errors, timeouts, 408, 429, 5xx) [default: 3] (config: retry_attempts)')
+            [CompletionResult]::new('--retry-backoff', '--retry-backoff', [CompletionResultType]::ParameterName, 'Base of the exponential backoff between retries, in seconds (full jitter; Retry-After wins) [default: 1.0] (config: retry_backoff)')
+            [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Page/API requests per minute to tiktok.com (0 = no pacing); media downloads are not paced [default: 60] (config: rate_limit.requests_per_minute)')
+            [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'Requests allowed at once before pacing starts [default: 10] (config: rate_limit.burst_limit)')
+            [CompletionResult]::new('--cooldown', '--cooldown', [CompletionResultType]::ParameterName, 'Pause after TikTok throttles (429, challenge, block) when it gives no Retry-After [default: 300] (config: rate_limit.cooldown_period)')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Read no config file: built-in defaults and flags only')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the metadata cache (config: enable_caching = false)')
+            [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Print request, cache, retry and speed statistics on stderr at the end')
+            [CompletionResult]::new('--no-check-certificate', '--no-check-certificate', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (unsafe: anyone on the path can read and alter traffic)')
+            [CompletionResult]::new('--no-adaptive-rate', '--no-adaptive-rate', [CompletionResultType]::ParameterName, 'Keep the pace fixed instead of halving it when TikTok throttles (config: rate_limit.adaptive_limiting = false)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Count the entries (fresh, stale, unreadable) and their size')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Remove every entry (other files in the folder are left alone)')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the cache folder')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tikdl;cache;stats' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read this config file instead of the default one (see `tikdl config path`)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Metadata cache folder [default: tikdl in the user''s cache folder] (config: cache_dir)')
+            [CompletionResult]::new('--cache-ttl', '--cache-ttl', [CompletionResultType]::ParameterName, 'Seconds a cached post''s metadata stays usable [default: 1800] (config: cache_ttl)')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy: http://, https://, socks5:// or socks5h:// URL. Repeatable: posts are spread across several proxies in turn, one post''s requests all through the same one (config: proxy.urls). Without it, HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured')
+            [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Connect to HOST2:PORT2 when a request is for HOST1:PORT1 (curl''s syntax; empty HOST1 matches every host, empty HOST2/PORT2 keep the original). Repeatable')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Trust this PEM certificate (or bundle) in addition to the built-in roots. Repeatable')
+            [CompletionResult]::new('--cookies', '--cookies', [CompletionResultType]::ParameterName, 'Netscape cookies.txt (as browser extensions and yt-dlp export it); read only (config: session.cookies_file)')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'User-Agent to send instead of the built-in desktop browser one (config: headers.user_agent)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, "Name: value". Repeatable; added to the config file''s headers.custom_headers')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection or for data before giving up [default: 30] (config: request_timeout)')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries after a failed request (connect errors, timeouts, 408, 429, 5xx) [default: 3] (config: retry_attempts)')
+            [CompletionResult]::new('--retry-backoff', '--retry-backoff', [CompletionResultType]::ParameterName, 'Base of the exponential backoff between retries, in seconds (full jitter; Retry-After wins) [default: 1.0] (config: retry_backoff)')
+            [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Page/API requests per minute to tiktok.com (0 = no pacing); media downloads are not paced [default: 60] (config: rate_limit.requests_per_minute)')
+            [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'Requests allowed at once before pacing starts [default: 10] (config: rate_limit.burst_limit)')
+            [CompletionResult]::new('--cooldown', '--cooldown', [CompletionResultType]::ParameterName, 'Pause after TikTok throttles (429, challenge, block) when it gives no Retry-After [default: 300] (config: rate_limit.cooldown_period)')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Read no config file: built-in defaults and flags only')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the metadata cache (config: enable_caching = false)')
+            [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Print request, cache, retry and speed statistics on stderr at the end')
+            [CompletionResult]::new('--no-check-certificate', '--no-check-certificate', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (unsafe: anyone on the path can read and alter traffic)')
+            [CompletionResult]::new('--no-adaptive-rate', '--no-adaptive-rate', [CompletionResultType]::ParameterName, 'Keep the pace fixed instead of halving it when TikTok throttles (config: rate_limit.adaptive_limiting = false)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'tikdl;cache;clear' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read this config file instead of the default one (see `tikdl config path`)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Metadata cache folder [default: tikdl in the user''s cache folder] (config: cache_dir)')
+            [CompletionResult]::new('--cache-ttl', '--cache-ttl', [CompletionResultType]::ParameterName, 'Seconds a cached post''s metadata stays usable [default: 1800] (config: cache_ttl)')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy: http://, https://, socks5:// or socks5h:// URL. Repeatable: posts are spread across several proxies in turn, one post''s requests all through the same one (config: proxy.urls). Without it, HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured')
+            [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Connect to HOST2:PORT2 when a request is for HOST1:PORT1 (curl''s syntax; empty HOST1 matches every host, empty HOST2/PORT2 keep the original). Repeatable')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Trust this PEM certificate (or bundle) in addition to the built-in roots. Repeatable')
+            [CompletionResult]::new('--cookies', '--cookies', [CompletionResultType]::ParameterName, 'Netscape cookies.txt (as browser extensions and yt-dlp export it); read only (config: session.cookies_file)')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'User-Agent to send instead of the built-in desktop browser one (config: headers.user_agent)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, "Name: value". Repeatable; added to the config file''s headers.custom_headers')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection or for data before giving up [default: 30] (config: request_timeout)')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries after a failed request (connect errors, timeouts, 408, 429, 5xx) [default: 3] (config: retry_attempts)')
+            [CompletionResult]::new('--retry-backoff', '--retry-backoff', [CompletionResultType]::ParameterName, 'Base of the exponential backoff between retries, in seconds (full jitter; Retry-After wins) [default: 1.0] (config: retry_backoff)')
+            [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Page/API requests per minute to tiktok.com (0 = no pacing); media downloads are not paced [default: 60] (config: rate_limit.requests_per_minute)')
+            [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'Requests allowed at once before pacing starts [default: 10] (config: rate_limit.burst_limit)')
+            [CompletionResult]::new('--cooldown', '--cooldown', [CompletionResultType]::ParameterName, 'Pause after TikTok throttles (429, challenge, block) when it gives no Retry-After [default: 300] (config: rate_limit.cooldown_period)')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Read no config file: built-in defaults and flags only')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the metadata cache (config: enable_caching = false)')
+            [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Print request, cache, retry and speed statistics on stderr at the end')
+            [CompletionResult]::new('--no-check-certificate', '--no-check-certificate', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (unsafe: anyone on the path can read and alter traffic)')
+            [CompletionResult]::new('--no-adaptive-rate', '--no-adaptive-rate', [CompletionResultType]::ParameterName, 'Keep the pace fixed instead of halving it when TikTok throttles (config: rate_limit.adaptive_limiting = false)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'tikdl;cache;path' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read this config file instead of the default one (see `tikdl config path`)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Metadata cache folder [default: tikdl in the user''s cache folder] (config: cache_dir)')
+            [CompletionResult]::new('--cache-ttl', '--cache-ttl', [CompletionResultType]::ParameterName, 'Seconds a cached post''s metadata stays usable [default: 1800] (config: cache_ttl)')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy: http://, https://, socks5:// or socks5h:// URL. Repeatable: posts are spread across several proxies in turn, one post''s requests all through the same one (config: proxy.urls). Without it, HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured')
+            [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Connect to HOST2:PORT2 when a request is for HOST1:PORT1 (curl''s syntax; empty HOST1 matches every host, empty HOST2/PORT2 keep the original). Repeatable')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Trust this PEM certificate (or bundle) in addition to the built-in roots. Repeatable')
+            [CompletionResult]::new('--cookies', '--cookies', [CompletionResultType]::ParameterName, 'Netscape cookies.txt (as browser extensions and yt-dlp export it); read only (config: session.cookies_file)')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'User-Agent to send instead of the built-in desktop browser one (config: headers.user_agent)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, "Name: value". Repeatable; added to the config file''s headers.custom_headers')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection or for data before giving up [default: 30] (config: request_timeout)')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries after a failed request (connect errors, timeouts, 408, 429, 5xx) [default: 3] (config: retry_attempts)')
+            [CompletionResult]::new('--retry-backoff', '--retry-backoff', [CompletionResultType]::ParameterName, 'Base of the exponential backoff between retries, in seconds (full jitter; Retry-After wins) [default: 1.0] (config: retry_backoff)')
+            [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Page/API requests per minute to tiktok.com (0 = no pacing); media downloads are not paced [default: 60] (config: rate_limit.requests_per_minute)')
+            [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'Requests allowed at once before pacing starts [default: 10] (config: rate_limit.burst_limit)')
+            [CompletionResult]::new('--cooldown', '--cooldown', [CompletionResultType]::ParameterName, 'Pause after TikTok throttles (429, challenge, block) when it gives no Retry-After [default: 300] (config: rate_limit.cooldown_period)')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Read no config file: built-in defaults and flags only')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the metadata cache (config: enable_caching = false)')
+            [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Print request, cache, retry and speed statistics on stderr at the end')
+            [CompletionResult]::new('--no-check-certificate', '--no-check-certificate', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (unsafe: anyone on the path can read and alter traffic)')
+            [CompletionResult]::new('--no-adaptive-rate', '--no-adaptive-rate', [CompletionResultType]::ParameterName, 'Keep the pace fixed instead of halving it when TikTok throttles (config: rate_limit.adaptive_limiting = false)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'tikdl;cache;help' {
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Count the entries (fresh, stale, unreadable) and their size')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Remove every entry (other files in the folder are left alone)')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the cache folder')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tikdl;cache;help;stats' {
+            break
+        }
+        'tikdl;cache;help;clear' {
+            break
+        }
+        'tikdl;cache;help;path' {
+            break
+        }
+        'tikdl;cache;help;help' {
+            break
+        }
+        'tikdl;config' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read this config file instead of the default one (see `tikdl config path`)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Metadata cache folder [default: tikdl in the user''s cache folder] (config: cache_dir)')
+            [CompletionResult]::new('--cache-ttl', '--cache-ttl', [CompletionResultType]::ParameterName, 'Seconds a cached post''s metadata stays usable [default: 1800] (config: cache_ttl)')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy: http://, https://, socks5:// or socks5h:// URL. Repeatable: posts are spread across several proxies in turn, one post''s requests all through the same one (config: proxy.urls). Without it, HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured')
+            [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Connect to HOST2:PORT2 when a request is for HOST1:PORT1 (curl''s syntax; empty HOST1 matches every host, empty HOST2/PORT2 keep the original). Repeatable')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Trust this PEM certificate (or bundle) in addition to the built-in roots. Repeatable')
+            [CompletionResult]::new('--cookies', '--cookies', [CompletionResultType]::ParameterName, 'Netscape cookies.txt (as browser extensions and yt-dlp export it); read only (config: session.cookies_file)')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'User-Agent to send instead of the built-in desktop browser one (config: headers.user_agent)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, "Name: value". Repeatable; added to the config file''s headers.custom_headers')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection or for data before giving up [default: 30] (config: request_timeout)')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries after a failed request (connect errors, timeouts, 408, 429, 5xx) [default: 3] (config: retry_attempts)')
+            [CompletionResult]::new('--retry-backoff', '--retry-backoff', [CompletionResultType]::ParameterName, 'Base of the exponential backoff between retries, in seconds (full jitter; Retry-After wins) [default: 1.0] (config: retry_backoff)')
+            [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Page/API requests per minute to tiktok.com (0 = no pacing); media downloads are not paced [default: 60] (config: rate_limit.requests_per_minute)')
+            [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'Requests allowed at once before pacing starts [default: 10] (config: rate_limit.burst_limit)')
+            [CompletionResult]::new('--cooldown', '--cooldown', [CompletionResultType]::ParameterName, 'Pause after TikTok throttles (429, challenge, block) when it gives no Retry-After [default: 300] (config: rate_limit.cooldown_period)')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Read no config file: built-in defaults and flags only')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the metadata cache (config: enable_caching = false)')
+            [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Print request, cache, retry and speed statistics on stderr at the end')
+            [CompletionResult]::new('--no-check-certificate', '--no-check-certificate', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (unsafe: anyone on the path can read and alter traffic)')
+            [CompletionResult]::new('--no-adaptive-rate', '--no-adaptive-rate', [CompletionResultType]::ParameterName, 'Keep the pace fixed instead of halving it when TikTok throttles (config: rate_limit.adaptive_limiting = false)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the effective configuration as TOML, each value marked default, file or flag')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print where the config file is read from (whether or not it exists)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tikdl;config;show' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read this config file instead of the default one (see `tikdl config path`)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Metadata cache folder [default: tikdl in the user''s cache folder] (config: cache_dir)')
+            [CompletionResult]::new('--cache-ttl', '--cache-ttl', [CompletionResultType]::ParameterName, 'Seconds a cached post''s metadata stays usable [default: 1800] (config: cache_ttl)')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy: http://, https://, socks5:// or socks5h:// URL. Repeatable: posts are spread across several proxies in turn, one post''s requests all through the same one (config: proxy.urls). Without it, HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured')
+            [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Connect to HOST2:PORT2 when a request is for HOST1:PORT1 (curl''s syntax; empty HOST1 matches every host, empty HOST2/PORT2 keep the original). Repeatable')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Trust this PEM certificate (or bundle) in addition to the built-in roots. Repeatable')
+            [CompletionResult]::new('--cookies', '--cookies', [CompletionResultType]::ParameterName, 'Netscape cookies.txt (as browser extensions and yt-dlp export it); read only (config: session.cookies_file)')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'User-Agent to send instead of the built-in desktop browser one (config: headers.user_agent)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, "Name: value". Repeatable; added to the config file''s headers.custom_headers')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection or for data before giving up [default: 30] (config: request_timeout)')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries after a failed request (connect errors, timeouts, 408, 429, 5xx) [default: 3] (config: retry_attempts)')
+            [CompletionResult]::new('--retry-backoff', '--retry-backoff', [CompletionResultType]::ParameterName, 'Base of the exponential backoff between retries, in seconds (full jitter; Retry-After wins) [default: 1.0] (config: retry_backoff)')
+            [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Page/API requests per minute to tiktok.com (0 = no pacing); media downloads are not paced [default: 60] (config: rate_limit.requests_per_minute)')
+            [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'Requests allowed at once before pacing starts [default: 10] (config: rate_limit.burst_limit)')
+            [CompletionResult]::new('--cooldown', '--cooldown', [CompletionResultType]::ParameterName, 'Pause after TikTok throttles (429, challenge, block) when it gives no Retry-After [default: 300] (config: rate_limit.cooldown_period)')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Read no config file: built-in defaults and flags only')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the metadata cache (config: enable_caching = false)')
+            [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Print request, cache, retry and speed statistics on stderr at the end')
+            [CompletionResult]::new('--no-check-certificate', '--no-check-certificate', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (unsafe: anyone on the path can read and alter traffic)')
+            [CompletionResult]::new('--no-adaptive-rate', '--no-adaptive-rate', [CompletionResultType]::ParameterName, 'Keep the pace fixed instead of halving it when TikTok throttles (config: rate_limit.adaptive_limiting = false)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'tikdl;config;path' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read this config file instead of the default one (see `tikdl config path`)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Metadata cache folder [default: tikdl in the user''s cache folder] (config: cache_dir)')
+            [CompletionResult]::new('--cache-ttl', '--cache-ttl', [CompletionResultType]::ParameterName, 'Seconds a cached post''s metadata stays usable [default: 1800] (config: cache_ttl)')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy: http://, https://, socks5:// or socks5h:// URL. Repeatable: posts are spread across several proxies in turn, one post''s requests all through the same one (config: proxy.urls). Without it, HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured')
+            [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Connect to HOST2:PORT2 when a request is for HOST1:PORT1 (curl''s syntax; empty HOST1 matches every host, empty HOST2/PORT2 keep the original). Repeatable')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Trust this PEM certificate (or bundle) in addition to the built-in roots. Repeatable')
+            [CompletionResult]::new('--cookies', '--cookies', [CompletionResultType]::ParameterName, 'Netscape cookies.txt (as browser extensions and yt-dlp export it); read only (config: session.cookies_file)')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'User-Agent to send instead of the built-in desktop browser one (config: headers.user_agent)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, "Name: value". Repeatable; added to the config file''s headers.custom_headers')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection or for data before giving up [default: 30] (config: request_timeout)')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries after a failed request (connect errors, timeouts, 408, 429, 5xx) [default: 3] (config: retry_attempts)')
+            [CompletionResult]::new('--retry-backoff', '--retry-backoff', [CompletionResultType]::ParameterName, 'Base of the exponential backoff between retries, in seconds (full jitter; Retry-After wins) [default: 1.0] (config: retry_backoff)')
+            [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Page/API requests per minute to tiktok.com (0 = no pacing); media downloads are not paced [default: 60] (config: rate_limit.requests_per_minute)')
+            [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'Requests allowed at once before pacing starts [default: 10] (config: rate_limit.burst_limit)')
+            [CompletionResult]::new('--cooldown', '--cooldown', [CompletionResultType]::ParameterName, 'Pause after TikTok throttles (429, challenge, block) when it gives no Retry-After [default: 300] (config: rate_limit.cooldown_period)')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Read no config file: built-in defaults and flags only')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the metadata cache (config: enable_caching = false)')
+            [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Print request, cache, retry and speed statistics on stderr at the end')
+            [CompletionResult]::new('--no-check-certificate', '--no-check-certificate', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (unsafe: anyone on the path can read and alter traffic)')
+            [CompletionResult]::new('--no-adaptive-rate', '--no-adaptive-rate', [CompletionResultType]::ParameterName, 'Keep the pace fixed instead of halving it when TikTok throttles (config: rate_limit.adaptive_limiting = false)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'tikdl;config;help' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the effective configuration as TOML, each value marked default, file or flag')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print where the config file is read from (whether or not it exists)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tikdl;config;help;show' {
+            break
+        }
+        'tikdl;config;help;path' {
+            break
+        }
+        'tikdl;config;help;help' {
+            break
+        }
+        'tikdl;generate' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read this config file instead of the default one (see `tikdl config path`)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Metadata cache folder [default: tikdl in the user''s cache folder] (config: cache_dir)')
+            [CompletionResult]::new('--cache-ttl', '--cache-ttl', [CompletionResultType]::ParameterName, 'Seconds a cached post''s metadata stays usable [default: 1800] (config: cache_ttl)')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy: http://, https://, socks5:// or socks5h:// URL. Repeatable: posts are spread across several proxies in turn, one post''s requests all through the same one (config: proxy.urls). Without it, HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured')
+            [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Connect to HOST2:PORT2 when a request is for HOST1:PORT1 (curl''s syntax; empty HOST1 matches every host, empty HOST2/PORT2 keep the original). Repeatable')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Trust this PEM certificate (or bundle) in addition to the built-in roots. Repeatable')
+            [CompletionResult]::new('--cookies', '--cookies', [CompletionResultType]::ParameterName, 'Netscape cookies.txt (as browser extensions and yt-dlp export it); read only (config: session.cookies_file)')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'User-Agent to send instead of the built-in desktop browser one (config: headers.user_agent)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, "Name: value". Repeatable; added to the config file''s headers.custom_headers')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection or for data before giving up [default: 30] (config: request_timeout)')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries after a failed request (connect errors, timeouts, 408, 429, 5xx) [default: 3] (config: retry_attempts)')
+            [CompletionResult]::new('--retry-backoff', '--retry-backoff', [CompletionResultType]::ParameterName, 'Base of the exponential backoff between retries, in seconds (full jitter; Retry-After wins) [default: 1.0] (config: retry_backoff)')
+            [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Page/API requests per minute to tiktok.com (0 = no pacing); media downloads are not paced [default: 60] (config: rate_limit.requests_per_minute)')
+            [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'Requests allowed at once before pacing starts [default: 10] (config: rate_limit.burst_limit)')
+            [CompletionResult]::new('--cooldown', '--cooldown', [CompletionResultType]::ParameterName, 'Pause after TikTok throttles (429, challenge, block) when it gives no Retry-After [default: 300] (config: rate_limit.cooldown_period)')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Read no config file: built-in defaults and flags only')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the metadata cache (config: enable_caching = false)')
+            [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Print request, cache, retry and speed statistics on stderr at the end')
+            [CompletionResult]::new('--no-check-certificate', '--no-check-certificate', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (unsafe: anyone on the path can read and alter traffic)')
+            [CompletionResult]::new('--no-adaptive-rate', '--no-adaptive-rate', [CompletionResultType]::ParameterName, 'Keep the pace fixed instead of halving it when TikTok throttles (config: rate_limit.adaptive_limiting = false)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Completion scripts for bash, zsh, fish, PowerShell and elvish, written into DIR')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'The man page, written to DIR/tikdl.1')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tikdl;generate;completions' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read this config file instead of the default one (see `tikdl config path`)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Metadata cache folder [default: tikdl in the user''s cache folder] (config: cache_dir)')
+            [CompletionResult]::new('--cache-ttl', '--cache-ttl', [CompletionResultType]::ParameterName, 'Seconds a cached post''s metadata stays usable [default: 1800] (config: cache_ttl)')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy: http://, https://, socks5:// or socks5h:// URL. Repeatable: posts are spread across several proxies in turn, one post''s requests all through the same one (config: proxy.urls). Without it, HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured')
+            [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Connect to HOST2:PORT2 when a request is for HOST1:PORT1 (curl''s syntax; empty HOST1 matches every host, empty HOST2/PORT2 keep the original). Repeatable')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Trust this PEM certificate (or bundle) in addition to the built-in roots. Repeatable')
+            [CompletionResult]::new('--cookies', '--cookies', [CompletionResultType]::ParameterName, 'Netscape cookies.txt (as browser extensions and yt-dlp export it); read only (config: session.cookies_file)')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'User-Agent to send instead of the built-in desktop browser one (config: headers.user_agent)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, "Name: value". Repeatable; added to the config file''s headers.custom_headers')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection or for data before giving up [default: 30] (config: request_timeout)')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries after a failed request (connect errors, timeouts, 408, 429, 5xx) [default: 3] (config: retry_attempts)')
+            [CompletionResult]::new('--retry-backoff', '--retry-backoff', [CompletionResultType]::ParameterName, 'Base of the exponential backoff between retries, in seconds (full jitter; Retry-After wins) [default: 1.0] (config: retry_backoff)')
+            [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Page/API requests per minute to tiktok.com (0 = no pacing); media downloads are not paced [default: 60] (config: rate_limit.requests_per_minute)')
+            [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'Requests allowed at once before pacing starts [default: 10] (config: rate_limit.burst_limit)')
+            [CompletionResult]::new('--cooldown', '--cooldown', [CompletionResultType]::ParameterName, 'Pause after TikTok throttles (429, challenge, block) when it gives no Retry-After [default: 300] (config: rate_limit.cooldown_period)')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Read no config file: built-in defaults and flags only')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the metadata cache (config: enable_caching = false)')
+            [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Print request, cache, retry and speed statistics on stderr at the end')
+            [CompletionResult]::new('--no-check-certificate', '--no-check-certificate', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (unsafe: anyone on the path can read and alter traffic)')
+            [CompletionResult]::new('--no-adaptive-rate', '--no-adaptive-rate', [CompletionResultType]::ParameterName, 'Keep the pace fixed instead of halving it when TikTok throttles (config: rate_limit.adaptive_limiting = false)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tikdl;generate;man' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read this config file instead of the default one (see `tikdl config path`)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Metadata cache folder [default: tikdl in the user''s cache folder] (config: cache_dir)')
+            [CompletionResult]::new('--cache-ttl', '--cache-ttl', [CompletionResultType]::ParameterName, 'Seconds a cached post''s metadata stays usable [default: 1800] (config: cache_ttl)')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Proxy: http://, https://, socks5:// or socks5h:// URL. Repeatable: posts are spread across several proxies in turn, one post''s requests all through the same one (config: proxy.urls). Without it, HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured')
+            [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Connect to HOST2:PORT2 when a request is for HOST1:PORT1 (curl''s syntax; empty HOST1 matches every host, empty HOST2/PORT2 keep the original). Repeatable')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Trust this PEM certificate (or bundle) in addition to the built-in roots. Repeatable')
+            [CompletionResult]::new('--cookies', '--cookies', [CompletionResultType]::ParameterName, 'Netscape cookies.txt (as browser extensions and yt-dlp export it); read only (config: session.cookies_file)')
+            [CompletionResult]::new('--user-agent', '--user-agent', [CompletionResultType]::ParameterName, 'User-Agent to send instead of the built-in desktop browser one (config: headers.user_agent)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, "Name: value". Repeatable; added to the config file''s headers.custom_headers')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection or for data before giving up [default: 30] (config: request_timeout)')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries after a failed request (connect errors, timeouts, 408, 429, 5xx) [default: 3] (config: retry_attempts)')
+            [CompletionResult]::new('--retry-backoff', '--retry-backoff', [CompletionResultType]::ParameterName, 'Base of the exponential backoff between retries, in seconds (full jitter; Retry-After wins) [default: 1.0] (config: retry_backoff)')
+            [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Page/API requests per minute to tiktok.com (0 = no pacing); media downloads are not paced [default: 60] (config: rate_limit.requests_per_minute)')
+            [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'Requests allowed at once before pacing starts [default: 10] (config: rate_limit.burst_limit)')
+            [CompletionResult]::new('--cooldown', '--cooldown', [CompletionResultType]::ParameterName, 'Pause after TikTok throttles (429, challenge, block) when it gives no Retry-After [default: 300] (config: rate_limit.cooldown_period)')
+            [CompletionResult]::new('--no-config', '--no-config', [CompletionResultType]::ParameterName, 'Read no config file: built-in defaults and flags only')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the metadata cache (config: enable_caching = false)')
+            [CompletionResult]::new('--stats', '--stats', [CompletionResultType]::ParameterName, 'Print request, cache, retry and speed statistics on stderr at the end')
+            [CompletionResult]::new('--no-check-certificate', '--no-check-certificate', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (unsafe: anyone on the path can read and alter traffic)')
+            [CompletionResult]::new('--no-adaptive-rate', '--no-adaptive-rate', [CompletionResultType]::ParameterName, 'Keep the pace fixed instead of halving it when TikTok throttles (config: rate_limit.adaptive_limiting = false)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tikdl;generate;help' {
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Completion scripts for bash, zsh, fish, PowerShell and elvish, written into DIR')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'The man page, written to DIR/tikdl.1')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tikdl;generate;help;completions' {
+            break
+        }
+        'tikdl;generate;help;man' {
+            break
+        }
+        'tikdl;generate;help;help' {
+            break
+        }
+        'tikdl;help' {
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Print the metadata of one or more posts')
+            [CompletionResult]::new('download', 'download', [CompletionResultType]::ParameterValue, 'Download posts: videos without watermark, slideshows (images + audio), or audio only')
+            [CompletionResult]::new('batch', 'batch', [CompletionResultType]::ParameterValue, 'Download (or list with --info-only) every post of a URL list, politely and resumably')
+            [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'Inspect or empty the metadata cache')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the effective configuration, or where the config file is')
+            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions or the man page (for packagers; the repository keeps both)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tikdl;help;info' {
+            break
+        }
+        'tikdl;help;download' {
+            break
+        }
+        'tikdl;help;batch' {
+            break
+        }
+        'tikdl;help;cache' {
+            [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Count the entries (fresh, stale, unreadable) and their size')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Remove every entry (other files in the folder are left alone)')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the cache folder')
+            break
+        }
+        'tikdl;help;cache;stats' {
+            break
+        }
+        'tikdl;help;cache;clear' {
+            break
+        }
+        'tikdl;help;cache;path' {
+            break
+        }
+        'tikdl;help;config' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the effective configuration as TOML, each value marked default, file or flag')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print where the config file is read from (whether or not it exists)')
+            break
+        }
+        'tikdl;help;config;show' {
+            break
+        }
+        'tikdl;help;config;path' {
+            break
+        }
+        'tikdl;help;generate' {
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Completion scripts for bash, zsh, fish, PowerShell and elvish, written into DIR')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'The man page, written to DIR/tikdl.1')
+            break
+        }
+        'tikdl;help;generate;completions' {
+            break
+        }
+        'tikdl;help;generate;man' {
+            break
+        }
+        'tikdl;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,1088 @@
+//! The configuration file (`config.toml`) and how it layers with flags: a flag beats the file,
+//! the file beats the built-in default, and [`Settings`] remembers which one won for each key
+//! (`tikdl config show`).
+//!
+//! Keys mirror the seed's configuration dictionary:
+//!
+//! ```toml
+//! enable_caching = true
+//! cache_ttl = 1800                  # seconds
+//! cache_max_size = 1000             # entries
+//! max_concurrent_operations = 5
+//! request_timeout = 30.0            # seconds
+//! retry_attempts = 3
+//! retry_backoff = 1.0               # seconds
+//!
+//! [rate_limit]
+//! requests_per_minute = 60
+//! burst_limit = 10
+//! cooldown_period = 300             # seconds
+//! adaptive_limiting = true
+//!
+//! [proxy]
+//! urls = ["socks5h://127.0.0.1:9050"]
+//! rotation_enabled = true
+//!
+//! [headers]
+//! user_agent_rotation = false
+//! rotation_interval = 10            # page requests
+//! custom_headers = { "Accept-Language" = "fr-FR" }
+//!
+//! [session]
+//! cookies_file = "cookies.txt"      # relative to this file's folder
+//!
+//! [download]
+//! output = "%(uploader)s/%(id)s.%(ext)s"
+//! quality = "720p"
+//! codec = "h264"
+//! ```
+//!
+//! The file is read by walking toml's spanned tree rather than through serde, so that an
+//! unknown key is a warning (with its line) and a bad value an error naming the key and line.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::cache::{self, CacheConfig};
+use crate::http::HttpConfig;
+use crate::ratelimit::PaceConfig;
+use crate::retry::RetryPolicy;
+use crate::select::{CodecPref, Quality};
+use crate::template::{self, Template};
+
+/// `tikdl/config.toml` in the user's config folder (`~/.config/tikdl/config.toml` on Linux).
+pub fn default_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "tikdl").map(|d| d.config_dir().join("config.toml"))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the config file {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: line {line}: not valid TOML: {message}", path.display())]
+    Syntax {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    #[error("{}: line {line}: `{key}` {message}", path.display())]
+    Value {
+        path: PathBuf,
+        key: String,
+        line: usize,
+        message: String,
+    },
+    /// A flag (or flag + file combination) that makes no sense, e.g. a negative timeout.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// A key the file has that tikdl does not know (a typo, usually): reported, not fatal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownKey {
+    pub path: PathBuf,
+    pub key: String,
+    pub line: usize,
+}
+
+impl fmt::Display for UnknownKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: line {}: unknown key `{}` (ignored)",
+            self.path.display(),
+            self.line,
+            self.key
+        )
+    }
+}
+
+/// Values set in one place (the file, or the flags); `None` = not set there.
+#[derive(Debug, Clone, Default)]
+pub struct Layer {
+    pub enable_caching: Option<bool>,
+    pub cache_dir: Option<PathBuf>,
+    pub cache_ttl: Option<u64>,
+    pub cache_max_size: Option<usize>,
+    pub max_concurrent_operations: Option<u16>,
+    pub request_timeout: Option<f64>,
+    pub retry_attempts: Option<u32>,
+    pub retry_backoff: Option<f64>,
+    pub requests_per_minute: Option<u32>,
+    pub burst_limit: Option<u32>,
+    pub cooldown_period: Option<u64>,
+    pub adaptive_limiting: Option<bool>,
+    pub proxy_urls: Option<Vec<String>>,
+    pub proxy_rotation: Option<bool>,
+    pub user_agent: Option<String>,
+    pub user_agent_rotation: Option<bool>,
+    pub rotation_interval: Option<u32>,
+    /// `Name: value` strings. Flags add to the file's headers rather than replace them.
+    pub custom_headers: Option<Vec<String>>,
+    pub cookies_file: Option<PathBuf>,
+    pub output: Option<Template>,
+    pub quality: Option<Quality>,
+    pub codec: Option<CodecPref>,
+}
+
+/// A parsed config file.
+#[derive(Debug, Clone)]
+pub struct FileConfig {
+    pub path: PathBuf,
+    pub layer: Layer,
+    pub unknown_keys: Vec<UnknownKey>,
+}
+
+impl FileConfig {
+    /// Reads `path`. With `required` false (the default location), a missing file is `None`.
+    pub fn load(path: &Path, required: bool) -> Result<Option<Self>, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: path.to_owned(),
+                    source,
+                });
+            }
+        };
+        Self::parse(&text, path).map(Some)
+    }
+
+    /// Parses the text of the file at `path` (relative paths in it are taken from its folder).
+    pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        let root = DeTable::parse(text).map_err(|e| ConfigError::Syntax {
+            path: path.to_owned(),
+            line: e.span().map_or(1, |s| line_of(text, s.start)),
+            message: e.message().trim().to_owned(),
+        })?;
+        let mut p = Parser {
+            text,
+            path,
+            base: path.parent().unwrap_or(Path::new(".")),
+            layer: Layer::default(),
+            unknown: Vec::new(),
+        };
+        p.root(root.get_ref())?;
+        // Tables iterate in key order; report in file order.
+        p.unknown.sort_by_key(|u| u.line);
+        Ok(Self {
+            path: path.to_owned(),
+            layer: p.layer,
+            unknown_keys: p.unknown,
+        })
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+type Val<'a> = Spanned<DeValue<'a>>;
+
+struct Parser<'t> {
+    text: &'t str,
+    path: &'t Path,
+    base: &'t Path,
+    layer: Layer,
+    unknown: Vec<UnknownKey>,
+}
+
+fn kind(v: &DeValue) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+impl<'t> Parser<'t> {
+    fn bad(&self, key: &str, v: &Val, message: String) -> ConfigError {
+        ConfigError::Value {
+            path: self.path.to_owned(),
+            key: key.to_owned(),
+            line: line_of(self.text, v.span().start),
+            message,
+        }
+    }
+
+    fn expected(&self, key: &str, v: &Val, what: &str) -> ConfigError {
+        let found = kind(v.get_ref());
+        self.bad(key, v, format!("must be {what}, not {found}"))
+    }
+
+    fn unknown(&mut self, key: String, k: &Spanned<Cow<str>>) {
+        self.unknown.push(UnknownKey {
+            path: self.path.to_owned(),
+            key,
+            line: line_of(self.text, k.span().start),
+        });
+    }
+
+    fn boolean(&self, key: &str, v: &Val) -> Result<bool, ConfigError> {
+        match v.get_ref() {
+            DeValue::Boolean(b) => Ok(*b),
+            _ => Err(self.expected(key, v, "true or false")),
+        }
+    }
+
+    /// A whole number in `T`'s range (which rules out negatives for unsigned `T`).
+    fn int<T: TryFrom<i64>>(&self, key: &str, v: &Val) -> Result<T, ConfigError> {
+        let DeValue::Integer(i) = v.get_ref() else {
+            return Err(self.expected(key, v, "a whole number"));
+        };
+        i64::from_str_radix(i.as_str(), i.radix())
+            .ok()
+            .and_then(|n| T::try_from(n).ok())
+            .ok_or_else(|| self.bad(key, v, format!("is out of range ({i})")))
+    }
+
+    /// A number of seconds (integer or float), finite and not negative.
+    fn secs(&self, key: &str, v: &Val) -> Result<f64, ConfigError> {
+        let n = match v.get_ref() {
+            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+                .ok()
+                .map(|n| n as f64),
+            DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
+            _ => return Err(self.expected(key, v, "a number of seconds")),
+        };
+        match n {
+            Some(n) if n.is_finite() && n >= 0.0 && Duration::try_from_secs_f64(n).is_ok() => Ok(n),
+            _ => Err(self.bad(key, v, "must be a non-negative number of seconds".into())),
+        }
+    }
+
+    fn string(&self, key: &str, v: &Val) -> Result<String, ConfigError> {
+        match v.get_ref() {
+            DeValue::String(s) => Ok(s.to_string()),
+            _ => Err(self.expected(key, v, "a string")),
+        }
+    }
+
+    fn path_value(&self, key: &str, v: &Val) -> Result<PathBuf, ConfigError> {
+        let s = self.string(key, v)?;
+        if s.is_empty() {
+            return Err(self.bad(key, v, "must not be empty".into()));
+        }
+        Ok(resolve_path(&s, self.base))
+    }
+
+    fn parsed<T: std::str::FromStr>(&self, key: &str, v: &Val) -> Result<T, ConfigError>
+    where
+        T::Err: fmt::Display,
+    {
+        let s = self.string(key, v)?;
+        s.parse::<T>()
+            .map_err(|e| self.bad(key, v, format!("is not valid: {e}")))
+    }
+
+    fn table<'a, 'v>(&self, key: &str, v: &'a Val<'v>) -> Result<&'a DeTable<'v>, ConfigError> {
+        match v.get_ref() {
+            DeValue::Table(t) => Ok(t),
+            _ => Err(self.expected(key, v, "a table")),
+        }
+    }
+
+    fn root(&mut self, root: &DeTable) -> Result<(), ConfigError> {
+        for (k, v) in root.iter() {
+            let key = k.get_ref().as_ref();
+            match key {
+                "enable_caching" => self.layer.enable_caching = Some(self.boolean(key, v)?),
+                "cache_dir" => self.layer.cache_dir = Some(self.path_value(key, v)?),
+                "cache_ttl" => self.layer.cache_ttl = Some(self.int(key, v)?),
+                "cache_max_size" => self.layer.cache_max_size = Some(self.int(key, v)?),
+                "max_concurrent_operations" => {
+                    let n: u16 = self.int(key, v)?;
+                    if !(1..=64).contains(&n) {
+                        return Err(self.bad(key, v, "must be between 1 and 64".into()));
+                    }
+                    self.layer.max_concurrent_operations = Some(n);
+                }
+                "request_timeout" => self.layer.request_timeout = Some(self.secs(key, v)?),
+                "retry_attempts" => self.layer.retry_attempts = Some(self.int(key, v)?),
+                "retry_backoff" => self.layer.retry_backoff = Some(self.secs(key, v)?),
+                "rate_limit" => self.rate_limit(self.table(key, v)?)?,
+                "proxy" => self.proxy(self.table(key, v)?)?,
+                "headers" => self.headers(self.table(key, v)?)?,
+                "session" => self.session(self.table(key, v)?)?,
+                "download" => self.download(self.table(key, v)?)?,
+                _ => self.unknown(key.to_owned(), k),
+            }
+        }
+        Ok(())
+    }
+
+    fn rate_limit(&mut self, t: &DeTable) -> Result<(), ConfigError> {
+        for (k, v) in t.iter() {
+            let name = k.get_ref().as_ref();
+            let key = format!("rate_limit.{name}");
+            match name {
+                "requests_per_minute" => self.layer.requests_per_minute = Some(self.int(&key, v)?),
+                "burst_limit" => self.layer.burst_limit = Some(self.int(&key, v)?),
+                "cooldown_period" => self.layer.cooldown_period = Some(self.int(&key, v)?),
+                "adaptive_limiting" => self.layer.adaptive_limiting = Some(self.boolean(&key, v)?),
+                _ => self.unknown(key, k),
+            }
+        }
+        Ok(())
+    }
+
+    fn proxy(&mut self, t: &DeTable) -> Result<(), ConfigError> {
+        for (k, v) in t.iter() {
+            let name = k.get_ref().as_ref();
+            let key = format!("proxy.{name}");
+            match name {
+                "urls" => {
+                    let DeValue::Array(items) = v.get_ref() else {
+                        return Err(self.expected(&key, v, "an array of proxy URLs"));
+                    };
+                    let urls = items
+                        .iter()
+                        .map(|i| self.string(&key, i))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    self.layer.proxy_urls = Some(urls);
+                }
+                "rotation_enabled" => self.layer.proxy_rotation = Some(self.boolean(&key, v)?),
+                _ => self.unknown(key, k),
+            }
+        }
+        Ok(())
+    }
+
+    fn headers(&mut self, t: &DeTable) -> Result<(), ConfigError> {
+        for (k, v) in t.iter() {
+            let name = k.get_ref().as_ref();
+            let key = format!("headers.{name}");
+            match name {
+                "user_agent" => self.layer.user_agent = Some(self.string(&key, v)?),
+                "user_agent_rotation" => {
+                    self.layer.user_agent_rotation = Some(self.boolean(&key, v)?)
+                }
+                "rotation_interval" => {
+                    let n: u32 = self.int(&key, v)?;
+                    if n == 0 {
+                        return Err(self.bad(&key, v, "must be at least 1".into()));
+                    }
+                    self.layer.rotation_interval = Some(n);
+                }
+                "custom_headers" => {
+                    let mut list = Vec::new();
+                    for (hk, hv) in self.table(&key, v)?.iter() {
+                        let hkey = format!("{key}.{}", hk.get_ref());
+                        let value = self.string(&hkey, hv)?;
+                        let line = format!("{}: {value}", hk.get_ref());
+                        // Checked now so that the error points into the file.
+                        if reqwest::header::HeaderName::from_bytes(hk.get_ref().as_bytes()).is_err()
+                            || reqwest::header::HeaderValue::from_str(&value).is_err()
+                        {
+                            return Err(self.bad(&hkey, hv, "is not a valid HTTP header".into()));
+                        }
+                        list.push(line);
+                    }
+                    self.layer.custom_headers = Some(list);
+                }
+                _ => self.unknown(key, k),
+            }
+        }
+        Ok(())
+    }
+
+    fn session(&mut self, t: &DeTable) -> Result<(), ConfigError> {
+        for (k, v) in t.iter() {
+            let name = k.get_ref().as_ref();
+            let key = format!("session.{name}");
+            match name {
+                "cookies_file" => self.layer.cookies_file = Some(self.path_value(&key, v)?),
+                _ => self.unknown(key, k),
+            }
+        }
+        Ok(())
+    }
+
+    fn download(&mut self, t: &DeTable) -> Result<(), ConfigError> {
+        for (k, v) in t.iter() {
+            let name = k.get_ref().as_ref();
+            let key = format!("download.{name}");
+            match name {
+                "output" => self.layer.output = Some(self.parsed(&key, v)?),
+                "quality" => self.layer.quality = Some(self.parsed(&key, v)?),
+                "codec" => self.layer.codec = Some(self.parsed(&key, v)?),
+                _ => self.unknown(key, k),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `~/x` from the home folder; other relative paths from `base` (the config file's folder).
+fn resolve_path(s: &str, base: &Path) -> PathBuf {
+    if let Some(rest) = s.strip_prefix("~/")
+        && let Some(home) = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf())
+    {
+        return home.join(rest);
+    }
+    let p = PathBuf::from(s);
+    if p.is_absolute() { p } else { base.join(p) }
+}
+
+/// Where a value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Default,
+    File,
+    Flag,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Source::Default => "default",
+            Source::File => "file",
+            Source::Flag => "flag",
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setting<T> {
+    pub value: T,
+    pub source: Source,
+}
+
+/// The flag if given, else the file's value, else the default.
+fn pick<T: Clone>(flag: &Option<T>, file: &Option<T>, default: T) -> Setting<T> {
+    match (flag, file) {
+        (Some(v), _) => Setting {
+            value: v.clone(),
+            source: Source::Flag,
+        },
+        (None, Some(v)) => Setting {
+            value: v.clone(),
+            source: Source::File,
+        },
+        (None, None) => Setting {
+            value: default,
+            source: Source::Default,
+        },
+    }
+}
+
+/// The effective configuration: every key with its value and where the value came from.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The file that was read, if any.
+    pub file: Option<PathBuf>,
+    pub enable_caching: Setting<bool>,
+    pub cache_dir: Setting<Option<PathBuf>>,
+    pub cache_ttl: Setting<u64>,
+    pub cache_max_size: Setting<usize>,
+    pub max_concurrent_operations: Setting<u16>,
+    pub request_timeout: Setting<f64>,
+    pub retry_attempts: Setting<u32>,
+    pub retry_backoff: Setting<f64>,
+    pub requests_per_minute: Setting<u32>,
+    pub burst_limit: Setting<u32>,
+    pub cooldown_period: Setting<u64>,
+    pub adaptive_limiting: Setting<bool>,
+    pub proxy_urls: Setting<Vec<String>>,
+    pub proxy_rotation: Setting<bool>,
+    pub user_agent: Setting<Option<String>>,
+    pub user_agent_rotation: Setting<bool>,
+    pub rotation_interval: Setting<u32>,
+    pub custom_headers: Setting<Vec<String>>,
+    pub cookies_file: Setting<Option<PathBuf>>,
+    pub output: Setting<Template>,
+    pub quality: Setting<Quality>,
+    pub codec: Setting<CodecPref>,
+}
+
+/// Page requests between User-Agent changes when rotating and no interval is configured.
+pub const DEFAULT_ROTATION_INTERVAL: u32 = 10;
+
+fn default_template() -> Template {
+    // The default is a constant that parses (a unit test checks); the fallback only keeps this
+    // free of panics.
+    Template::parse(template::DEFAULT_TEMPLATE)
+        .or_else(|_| Template::parse("%(id)s.%(ext)s"))
+        .unwrap_or_else(|_| unreachable!("a literal template parses"))
+}
+
+impl Settings {
+    /// Layers `flags` over `file` over the defaults.
+    pub fn resolve(file: Option<&FileConfig>, flags: &Layer) -> Self {
+        let empty = Layer::default();
+        let f = file.map_or(&empty, |c| &c.layer);
+        let http = HttpConfig::default();
+        let pace = PaceConfig::default();
+        // Flags add headers to the file's; the flag's source wins the label.
+        let custom_headers = match (&flags.custom_headers, &f.custom_headers) {
+            (Some(fl), Some(fi)) => Setting {
+                value: fi.iter().chain(fl).cloned().collect(),
+                source: Source::Flag,
+            },
+            _ => pick(&flags.custom_headers, &f.custom_headers, Vec::new()),
+        };
+        let wrap = |o: &Option<PathBuf>| o.clone().map(Some);
+        Settings {
+            file: file.map(|c| c.path.clone()),
+            enable_caching: pick(&flags.enable_caching, &f.enable_caching, true),
+            cache_dir: pick(
+                &wrap(&flags.cache_dir),
+                &wrap(&f.cache_dir),
+                CacheConfig::default_dir(),
+            ),
+            cache_ttl: pick(&flags.cache_ttl, &f.cache_ttl, cache::DEFAULT_TTL.as_secs()),
+            cache_max_size: pick(
+                &flags.cache_max_size,
+                &f.cache_max_size,
+                cache::DEFAULT_MAX_ENTRIES,
+            ),
+            max_concurrent_operations: pick(
+                &flags.max_concurrent_operations,
+                &f.max_concurrent_operations,
+                5,
+            ),
+            request_timeout: pick(
+                &flags.request_timeout,
+                &f.request_timeout,
+                http.timeout.as_secs_f64(),
+            ),
+            retry_attempts: pick(&flags.retry_attempts, &f.retry_attempts, http.retry.retries),
+            retry_backoff: pick(
+                &flags.retry_backoff,
+                &f.retry_backoff,
+                http.retry.backoff.as_secs_f64(),
+            ),
+            requests_per_minute: pick(
+                &flags.requests_per_minute,
+                &f.requests_per_minute,
+                pace.per_minute,
+            ),
+            burst_limit: pick(&flags.burst_limit, &f.burst_limit, pace.burst),
+            cooldown_period: pick(
+                &flags.cooldown_period,
+                &f.cooldown_period,
+                pace.cooldown.as_secs(),
+            ),
+            adaptive_limiting: pick(
+                &flags.adaptive_limiting,
+                &f.adaptive_limiting,
+                pace.adaptive,
+            ),
+            proxy_urls: pick(&flags.proxy_urls, &f.proxy_urls, Vec::new()),
+            proxy_rotation: pick(
+                &flags.proxy_rotation,
+                &f.proxy_rotation,
+                http.proxy_rotation,
+            ),
+            user_agent: pick(
+                &flags.user_agent.clone().map(Some),
+                &f.user_agent.clone().map(Some),
+                None,
+            ),
+            user_agent_rotation: pick(&flags.user_agent_rotation, &f.user_agent_rotation, false),
+            rotation_interval: pick(
+                &flags.rotation_interval,
+                &f.rotation_interval,
+                DEFAULT_ROTATION_INTERVAL,
+            ),
+            custom_headers,
+            cookies_file: pick(&wrap(&flags.cookies_file), &wrap(&f.cookies_file), None),
+            output: pick(&flags.output, &f.output, default_template()),
+            quality: pick(&flags.quality, &f.quality, Quality::default()),
+            codec: pick(&flags.codec, &f.codec, CodecPref::default()),
+        }
+    }
+
+    fn duration(&self, key: &str, s: &Setting<f64>) -> Result<Duration, ConfigError> {
+        Duration::try_from_secs_f64(s.value).map_err(|_| {
+            ConfigError::Invalid(format!(
+                "{key} ({} {}) must be a non-negative number of seconds",
+                s.source, s.value
+            ))
+        })
+    }
+
+    /// The network part, for [`crate::TikTokHandler`]. `base` carries what has no config key
+    /// (`--connect-to`, `--ca-cert`, `--no-check-certificate`).
+    pub fn http_config(&self, base: HttpConfig) -> Result<HttpConfig, ConfigError> {
+        Ok(HttpConfig {
+            proxies: self.proxy_urls.value.clone(),
+            proxy_rotation: self.proxy_rotation.value,
+            cookies_file: self.cookies_file.value.clone(),
+            user_agent: self.user_agent.value.clone(),
+            user_agent_rotation: if self.user_agent_rotation.value {
+                std::num::NonZeroU32::new(self.rotation_interval.value)
+            } else {
+                None
+            },
+            headers: self.custom_headers.value.clone(),
+            timeout: self.duration("request_timeout", &self.request_timeout)?,
+            retry: RetryPolicy {
+                retries: self.retry_attempts.value,
+                backoff: self.duration("retry_backoff", &self.retry_backoff)?,
+            },
+            pace: PaceConfig {
+                per_minute: self.requests_per_minute.value,
+                burst: self.burst_limit.value,
+                cooldown: Duration::from_secs(self.cooldown_period.value),
+                adaptive: self.adaptive_limiting.value,
+            },
+            ..base
+        })
+    }
+
+    /// The cache, or `None` when it is off (or the system has no cache folder).
+    pub fn cache_config(&self) -> Option<CacheConfig> {
+        if !self.enable_caching.value {
+            return None;
+        }
+        Some(CacheConfig {
+            dir: self.cache_dir.value.clone()?,
+            ttl: Duration::from_secs(self.cache_ttl.value),
+            max_entries: self.cache_max_size.value,
+        })
+    }
+
+    /// The effective configuration as TOML, each value commented with its source. Secrets (a
+    /// proxy's password, Cookie/Authorization header values) are redacted.
+    pub fn render(&self) -> String {
+        let s = self;
+        let num = |v: &dyn fmt::Display| Some(v.to_string());
+        let path = |p: &Option<PathBuf>| p.as_ref().map(|p| quote(&p.to_string_lossy()));
+        let urls: Vec<String> = s
+            .proxy_urls
+            .value
+            .iter()
+            .map(|u| quote(&redact_proxy(u)))
+            .collect();
+        let headers: Vec<String> = s
+            .custom_headers
+            .value
+            .iter()
+            .filter_map(|h| h.split_once(':'))
+            .map(|(n, v)| {
+                let n = n.trim();
+                let secret = ["cookie", "authorization", "proxy-authorization"]
+                    .iter()
+                    .any(|s| n.eq_ignore_ascii_case(s));
+                let v = if secret { "(redacted)" } else { v.trim() };
+                format!("{} = {}", quote(n), quote(v))
+            })
+            .collect();
+        // (section, key, value or None when unset, source)
+        let rows: Vec<(&str, &str, Option<String>, Source)> = vec![
+            (
+                "",
+                "enable_caching",
+                num(&s.enable_caching.value),
+                s.enable_caching.source,
+            ),
+            (
+                "",
+                "cache_dir",
+                path(&s.cache_dir.value),
+                s.cache_dir.source,
+            ),
+            ("", "cache_ttl", num(&s.cache_ttl.value), s.cache_ttl.source),
+            (
+                "",
+                "cache_max_size",
+                num(&s.cache_max_size.value),
+                s.cache_max_size.source,
+            ),
+            (
+                "",
+                "max_concurrent_operations",
+                num(&s.max_concurrent_operations.value),
+                s.max_concurrent_operations.source,
+            ),
+            (
+                "",
+                "request_timeout",
+                Some(float(s.request_timeout.value)),
+                s.request_timeout.source,
+            ),
+            (
+                "",
+                "retry_attempts",
+                num(&s.retry_attempts.value),
+                s.retry_attempts.source,
+            ),
+            (
+                "",
+                "retry_backoff",
+                Some(float(s.retry_backoff.value)),
+                s.retry_backoff.source,
+            ),
+            (
+                "rate_limit",
+                "requests_per_minute",
+                num(&s.requests_per_minute.value),
+                s.requests_per_minute.source,
+            ),
+            (
+                "rate_limit",
+                "burst_limit",
+                num(&s.burst_limit.value),
+                s.burst_limit.source,
+            ),
+            (
+                "rate_limit",
+                "cooldown_period",
+                num(&s.cooldown_period.value),
+                s.cooldown_period.source,
+            ),
+            (
+                "rate_limit",
+                "adaptive_limiting",
+                num(&s.adaptive_limiting.value),
+                s.adaptive_limiting.source,
+            ),
+            (
+                "proxy",
+                "urls",
+                Some(format!("[{}]", urls.join(", "))),
+                s.proxy_urls.source,
+            ),
+            (
+                "proxy",
+                "rotation_enabled",
+                num(&s.proxy_rotation.value),
+                s.proxy_rotation.source,
+            ),
+            (
+                "headers",
+                "user_agent",
+                s.user_agent.value.as_deref().map(quote),
+                s.user_agent.source,
+            ),
+            (
+                "headers",
+                "user_agent_rotation",
+                num(&s.user_agent_rotation.value),
+                s.user_agent_rotation.source,
+            ),
+            (
+                "headers",
+                "rotation_interval",
+                num(&s.rotation_interval.value),
+                s.rotation_interval.source,
+            ),
+            (
+                "headers",
+                "custom_headers",
+                Some(if headers.is_empty() {
+                    "{}".to_owned()
+                } else {
+                    format!("{{ {} }}", headers.join(", "))
+                }),
+                s.custom_headers.source,
+            ),
+            (
+                "session",
+                "cookies_file",
+                path(&s.cookies_file.value),
+                s.cookies_file.source,
+            ),
+            (
+                "download",
+                "output",
+                Some(quote(s.output.value.as_str())),
+                s.output.source,
+            ),
+            (
+                "download",
+                "quality",
+                Some(quote(&s.quality.value.to_string())),
+                s.quality.source,
+            ),
+            (
+                "download",
+                "codec",
+                Some(quote(&s.codec.value.to_string())),
+                s.codec.source,
+            ),
+        ];
+        let mut out = match &s.file {
+            Some(p) => format!("# config file: {}\n", p.display()),
+            None => "# config file: none\n".to_owned(),
+        };
+        let mut section = "";
+        for (sec, key, value, source) in rows {
+            if sec != section {
+                out.push_str(&format!("\n[{sec}]\n"));
+                section = sec;
+            }
+            let text = match value {
+                Some(v) => format!("{key} = {v}"),
+                None => format!("# {key} is not set"),
+            };
+            out.push_str(&format!("{text:<48} # {source}\n"));
+        }
+        out
+    }
+}
+
+/// A TOML basic string.
+fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A TOML float (always with a decimal point).
+fn float(v: f64) -> String {
+    let s = v.to_string();
+    if s.contains(['.', 'e', 'E']) {
+        s
+    } else {
+        format!("{s}.0")
+    }
+}
+
+fn redact_proxy(u: &str) -> String {
+    match reqwest::Url::parse(u) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("(redacted)"));
+            url.to_string()
+        }
+        _ => u.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<FileConfig, ConfigError> {
+        FileConfig::parse(text, Path::new("/etc/tikdl/config.toml"))
+    }
+
+    #[test]
+    fn every_key_is_read() {
+        let c = parse(
+            r#"
+enable_caching = false
+cache_dir = "cache"
+cache_ttl = 1_000
+cache_max_size = 0x10
+max_concurrent_operations = 8
+request_timeout = 12
+retry_attempts = 5
+retry_backoff = 0.5
+
+[rate_limit]
+requests_per_minute = 30
+burst_limit = 2
+cooldown_period = 60
+adaptive_limiting = false
+
+[proxy]
+urls = ["http://a:1", "socks5h://b:2"]
+rotation_enabled = false
+
+[headers]
+user_agent_rotation = true
+rotation_interval = 3
+custom_headers = { "X-One" = "1", "Accept-Language" = "fr" }
+
+[session]
+cookies_file = "~/cookies.txt"
+
+[download]
+output = "%(id)s.%(ext)s"
+quality = "720p"
+codec = "h265"
+"#,
+        )
+        .unwrap();
+        assert!(c.unknown_keys.is_empty(), "{:?}", c.unknown_keys);
+        let l = &c.layer;
+        assert_eq!(l.enable_caching, Some(false));
+        assert_eq!(l.cache_dir.as_deref(), Some(Path::new("/etc/tikdl/cache")));
+        assert_eq!((l.cache_ttl, l.cache_max_size), (Some(1000), Some(16)));
+        assert_eq!(l.max_concurrent_operations, Some(8));
+        assert_eq!(
+            (l.request_timeout, l.retry_backoff),
+            (Some(12.0), Some(0.5))
+        );
+        assert_eq!(l.retry_attempts, Some(5));
+        assert_eq!((l.requests_per_minute, l.burst_limit), (Some(30), Some(2)));
+        assert_eq!(
+            (l.cooldown_period, l.adaptive_limiting),
+            (Some(60), Some(false))
+        );
+        assert_eq!(l.proxy_urls.as_ref().unwrap().len(), 2);
+        assert_eq!(l.proxy_rotation, Some(false));
+        assert_eq!(
+            (l.user_agent_rotation, l.rotation_interval),
+            (Some(true), Some(3))
+        );
+        let headers = l.custom_headers.as_ref().unwrap();
+        assert!(headers.contains(&"X-One: 1".to_owned()), "{headers:?}");
+        assert!(l.cookies_file.as_ref().unwrap().ends_with("cookies.txt"));
+        assert_eq!(l.quality, Some(Quality::Height(720)));
+        assert_eq!(l.codec, Some(CodecPref::H265));
+        assert_eq!(l.output.as_ref().unwrap().as_str(), "%(id)s.%(ext)s");
+    }
+
+    #[test]
+    fn unknown_keys_are_named_with_their_line() {
+        let c = parse("cache_ttl = 5\ncache_tll = 6\n\n[rate_limit]\nburst = 3\n[nope]\n").unwrap();
+        let keys: Vec<(&str, usize)> = c
+            .unknown_keys
+            .iter()
+            .map(|u| (u.key.as_str(), u.line))
+            .collect();
+        assert_eq!(
+            keys,
+            [("cache_tll", 2), ("rate_limit.burst", 5), ("nope", 6)]
+        );
+        assert!(
+            c.unknown_keys[0]
+                .to_string()
+                .contains("line 2: unknown key `cache_tll`")
+        );
+    }
+
+    #[test]
+    fn bad_values_name_key_and_line() {
+        for (text, key, line) in [
+            ("cache_ttl = \"soon\"", "cache_ttl", 1),
+            ("\n\ncache_ttl = -5", "cache_ttl", 3),
+            (
+                "[rate_limit]\nrequests_per_minute = 1.5",
+                "rate_limit.requests_per_minute",
+                2,
+            ),
+            ("request_timeout = -1.0", "request_timeout", 1),
+            ("enable_caching = \"yes\"", "enable_caching", 1),
+            ("[download]\nquality = \"4k\"", "download.quality", 2),
+            ("[download]\noutput = \"%(id\"", "download.output", 2),
+            (
+                "[headers]\nrotation_interval = 0",
+                "headers.rotation_interval",
+                2,
+            ),
+            (
+                "[headers]\ncustom_headers = { \"bad name\" = \"x\" }",
+                "headers.custom_headers.bad name",
+                2,
+            ),
+            (
+                "max_concurrent_operations = 0",
+                "max_concurrent_operations",
+                1,
+            ),
+            ("proxy = 3", "proxy", 1),
+        ] {
+            match parse(text) {
+                Err(ConfigError::Value {
+                    key: k, line: l, ..
+                }) => {
+                    assert_eq!((k.as_str(), l), (key, line), "{text}")
+                }
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+        let e = parse("cache_ttl = \"soon\"").unwrap_err().to_string();
+        assert!(
+            e.contains("line 1") && e.contains("`cache_ttl`") && e.contains("a string"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn syntax_errors_give_the_line() {
+        match parse("cache_ttl = 5\n[rate_limit\n") {
+            Err(ConfigError::Syntax { line, .. }) => assert_eq!(line, 2),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn flag_beats_file_beats_default() {
+        let file =
+            parse("cache_ttl = 60\nretry_attempts = 7\n[headers]\ncustom_headers = { A = \"1\" }")
+                .unwrap();
+        let flags = Layer {
+            cache_ttl: Some(5),
+            custom_headers: Some(vec!["B: 2".into()]),
+            ..Layer::default()
+        };
+        let s = Settings::resolve(Some(&file), &flags);
+        assert_eq!((s.cache_ttl.value, s.cache_ttl.source), (5, Source::Flag));
+        assert_eq!(
+            (s.retry_attempts.value, s.retry_attempts.source),
+            (7, Source::File)
+        );
+        assert_eq!(
+            (s.burst_limit.value, s.burst_limit.source),
+            (10, Source::Default)
+        );
+        assert_eq!(s.custom_headers.value, ["A: 1", "B: 2"]);
+        let shown = s.render();
+        assert!(shown.contains("cache_ttl = 5"), "{shown}");
+        assert!(
+            shown
+                .lines()
+                .any(|l| l.starts_with("retry_attempts = 7") && l.ends_with("# file")),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("[rate_limit]") && shown.contains("[download]"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn default_template_parses() {
+        assert_eq!(default_template().as_str(), template::DEFAULT_TEMPLATE);
+    }
+
+    #[test]
+    fn rendered_config_is_valid_toml_and_reads_back() {
+        let s = Settings::resolve(
+            None,
+            &Layer {
+                proxy_urls: Some(vec!["http://u:secret@h:1".into()]),
+                custom_headers: Some(vec!["Cookie: a=b".into(), "X-Y: \"q\"".into()]),
+                ..Layer::default()
+            },
+        );
+        let text = s.render();
+        assert!(!text.contains("secret") && !text.contains("a=b"), "{text}");
+        let back = parse(&text).unwrap();
+        assert!(back.unknown_keys.is_empty(), "{:?}", back.unknown_keys);
+        assert_eq!(back.layer.cache_ttl, Some(1800));
+    }
+}
