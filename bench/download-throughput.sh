@@ -17,8 +17,7 @@
 #   it is removed, and the imitation killed, on exit.
 # * Needs curl and GNU time at /usr/bin/time (for the peak RSS): `sudo apt-get install time`.
 # Targets (issue): tikdl >= 0.9x curl's throughput, peak RSS < 40 MiB whatever the size.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/common.sh"
 
 size_mib=${1:-1024}
 runs=${RUNS:-3}
@@ -33,27 +32,10 @@ if ! [ -x /usr/bin/time ] || ! /usr/bin/time -v true >/dev/null 2>&1; then
 fi
 command -v curl >/dev/null || { echo "curl is needed: sudo apt-get install curl" >&2; exit 2; }
 
-unset CARGO_TARGET_DIR
-echo "building release binaries (./target/release) ..." >&2
-cargo build --release -q -p tikdl -p tiktok-imitation
-tikdl=./target/release/tikdl
-imitation=./target/release/tiktok-imitation
+build_release
+tikdl_bin=$bin/tikdl
 
-work=$(mktemp -d "${BENCH_TMP:-${TMPDIR:-/tmp}}/tikdl-bench.XXXXXX")
-imit=
-cleanup() {
-  if [ -n "$imit" ]; then kill "$imit" 2>/dev/null || true; wait "$imit" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-"$imitation" --ca-out "$work/ca.pem" >"$work/imitation.log" 2>&1 &
-imit=$!
-for _ in $(seq 100); do grep -q listening "$work/imitation.log" 2>/dev/null && break; sleep 0.1; done
-port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/imitation.log" | head -1)
-[ -n "$port" ] || { echo "the imitation did not start:" >&2; cat "$work/imitation.log" >&2; exit 1; }
-proxy=http://127.0.0.1:$port
+start_imitation
 
 media_url() { echo "https://v16-webapp-prime.tiktok.com/bench/$(($1 << 20)).mp4?tk=tt_chain_token"; }
 post_url() { echo "https://www.tiktok.com/@bench/video/$((7900000000000000000 + $1))"; }
@@ -85,7 +67,7 @@ run_tikdl() { # MIB LABEL
   rm -rf "$dir"; mkdir -p "$dir"; sync
   t0=$(now_ns)
   /usr/bin/time -v -o "$work/time.txt" \
-    "$tikdl" --proxy "$proxy" --ca-cert "$work/ca.pem" \
+    "$tikdl_bin" --no-config --no-cache --proxy "$proxy" --ca-cert "$ca" \
     download -P "$dir" --force-overwrites --no-progress "$(post_url "$mib")" >"$work/tikdl.out" 2>&1 \
     || { cat "$work/tikdl.out" >&2; exit 1; }
   t1=$(now_ns)
