@@ -57,6 +57,9 @@ Register-ArgumentCompleter -Native -CommandName 'tikdl' -ScriptBlock {
             break
         }
         'tikdl;info' {
+            [CompletionResult]::new('--max', '--max', [CompletionResultType]::ParameterName, 'At most N posts from each profile or collection')
+            [CompletionResult]::new('--after', '--after', [CompletionResultType]::ParameterName, 'Only posts uploaded on or after this date (YYYYMMDD, UTC)')
+            [CompletionResult]::new('--before', '--before', [CompletionResultType]::ParameterName, 'Only posts uploaded on or before this date (YYYYMMDD, UTC)')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'How many URLs to fetch at once; output stays in input order [default: 5] (config: max_concurrent_operations)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read this config file instead of the default one (see `tikdl config path`)')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Metadata cache folder [default: tikdl in the user''s cache folder] (config: cache_dir)')

@@ -53,6 +53,9 @@ set edit:completion:arg-completer[tikdl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tikdl;info'= {
+            cand --max 'At most N posts from each profile or collection'
+            cand --after 'Only posts uploaded on or after this date (YYYYMMDD, UTC)'
+            cand --before 'Only posts uploaded on or before this date (YYYYMMDD, UTC)'
             cand --jobs 'How many URLs to fetch at once; output stays in input order [default: 5] (config: max_concurrent_operations)'
             cand --config 'Read this config file instead of the default one (see `tikdl config path`)'
             cand --cache-dir 'Metadata cache folder [default: tikdl in the user''s cache folder] (config: cache_dir)'

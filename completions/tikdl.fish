@@ -54,6 +54,9 @@ complete -c tikdl -n "__fish_tikdl_needs_command" -f -a "cache" -d 'Inspect or e
 complete -c tikdl -n "__fish_tikdl_needs_command" -f -a "config" -d 'Show the effective configuration, or where the config file is'
 complete -c tikdl -n "__fish_tikdl_needs_command" -f -a "generate" -d 'Write shell completions or the man page (for packagers; the repository keeps both)'
 complete -c tikdl -n "__fish_tikdl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l max -d 'At most N posts from each profile or collection' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l after -d 'Only posts uploaded on or after this date (YYYYMMDD, UTC)' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l before -d 'Only posts uploaded on or before this date (YYYYMMDD, UTC)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l jobs -d 'How many URLs to fetch at once; output stays in input order [default: 5] (config: max_concurrent_operations)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l config -d 'Read this config file instead of the default one (see `tikdl config path`)' -r -F
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l cache-dir -d 'Metadata cache folder [default: tikdl in the user\'s cache folder] (config: cache_dir)' -r -F

@@ -13,6 +13,7 @@ Examples:
   tikdl info --json https://vm.tiktok.com/ZMabc123/ | jq -r .title
   tikdl info --json --jobs 8 URL1 URL2 URL3 > meta.ndjson
   tikdl info --no-cache URL        # fetch even when a fresh cached copy exists
+  tikdl info --json --max 10 https://www.tiktok.com/@user   # a profile's 10 newest posts
   tikdl --cookies cookies.txt info https://www.tiktok.com/@private/video/7608826249200356630";
 
 const MAIN_EXAMPLES: &str = "\
@@ -391,9 +392,13 @@ fn parse_rate(s: &str) -> Result<u64, String> {
 
 #[derive(Debug, Args)]
 pub struct InfoArgs {
-    /// Post URLs: video, photo, short links (vm/vt/t), share and embed links.
+    /// Post URLs (video, photo, short, share and embed links), or profile and collection URLs
+    /// (each of their posts is printed).
     #[arg(required = true, value_name = "URL")]
     pub urls: Vec<String>,
+
+    #[command(flatten)]
+    pub lists: ListArgs,
 
     /// One compact JSON object per URL per line (NDJSON) on stdout.
     #[arg(long, short = 'j')]

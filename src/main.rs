@@ -222,15 +222,29 @@ fn cache_command(what: &CacheCommand, settings: &Settings) -> Result<ExitCode> {
 }
 
 async fn info(handler: &TikTokHandler, args: InfoArgs, jobs: usize) -> Result<ExitCode> {
+    let list_opts = list_options(&args.lists);
+    // Each URL yields its post, or a list's posts (which already carry their metadata).
     let mut results = futures_util::stream::iter(args.urls.iter().cloned())
         .map(|url| {
             let handler = handler.clone();
+            let list_opts = list_opts.clone();
             async move {
-                let result = handler.video_info(&url).await;
-                (url, result)
+                match tikdl::url::parse(&url) {
+                    Ok(list @ (PostRef::Profile { .. } | PostRef::Collection { .. })) => {
+                        match tikdl::lists::expand(&handler, &list, &list_opts).await {
+                            Ok(items) => items.into_iter().map(|i| (url.clone(), Ok(i))).collect(),
+                            Err(e) => vec![(url, Err(e))],
+                        }
+                    }
+                    _ => {
+                        let result = handler.video_info(&url).await;
+                        vec![(url, result)]
+                    }
+                }
             }
         })
-        .buffered(jobs);
+        .buffered(jobs)
+        .flat_map(futures_util::stream::iter);
     let mut failed = false;
     let stdout = std::io::stdout();
     let mut first = true;

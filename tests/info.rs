@@ -563,3 +563,33 @@ fn usage_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--ca-cert"));
 }
+
+#[test]
+fn profile_urls_print_each_post() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args([
+            "--rate-limit",
+            "0",
+            "info",
+            "--json",
+            "--max",
+            "3",
+            "https://www.tiktok.com/@imitation45",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert!(lines.iter().all(|l| l["uploader"] == "imitation45"));
+}
