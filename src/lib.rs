@@ -169,6 +169,32 @@ impl TikTokHandler {
         self.http.post_scope(self.info(input, false)).await
     }
 
+    /// Downloads one post into `output_dir` (the seed's `download`): the chosen format, or a
+    /// slideshow's images and audio, plus the sidecars `options` asks for. `progress` receives
+    /// (bytes on disk, total if known) for each file as it grows.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), tikdl::Error> {
+    /// use tikdl::save::DownloadOptions;
+    /// let handler = tikdl::TikTokHandler::new(tikdl::Config::default())?;
+    /// let result = handler
+    ///     .download("https://vm.tiktok.com/ZMabc123/", std::path::Path::new("out"), &DownloadOptions::default(), None)
+    ///     .await;
+    /// println!("{}: {} bytes in {:.1}s", result.status(), result.filesize, result.seconds);
+    /// # Ok(()) }
+    /// ```
+    pub async fn download(
+        &self,
+        url: &str,
+        output_dir: &std::path::Path,
+        options: &save::DownloadOptions,
+        progress: Option<download::ProgressFn>,
+    ) -> save::DownloadResult {
+        let factory: Option<save::ProgressFactory> = progress
+            .map(|p| std::sync::Arc::new(move |_: &str| Some(p.clone())) as save::ProgressFactory);
+        save::download(self, url, output_dir, options, 1, factory).await
+    }
+
     async fn info(&self, input: &str, use_cache: bool) -> Result<VideoInfo, Error> {
         let post = self.resolve(input).await?;
         let PostRef::Post { id, .. } = &post else {
