@@ -71,6 +71,9 @@ pub struct FileOutcome {
 }
 
 const WRITE_BUFFER: usize = 1 << 20;
+/// Ask the kernel to write the file out every this many bytes, in the background, so that the
+/// fsync before the rename only waits for the tail instead of the whole file.
+const EARLY_SYNC_EVERY: u64 = 64 << 20;
 /// No data for this long: flush the write buffer to the `.part`.
 const IDLE_FLUSH: Duration = Duration::from_millis(200);
 /// Attempts on one mirror that make no progress before moving on.
@@ -467,6 +470,12 @@ async fn attempt(
             None,
         )
     })?;
+    let early_sync = match file.try_clone().await {
+        Ok(f) => Some(Arc::new(f.into_std().await)),
+        Err(_) => None,
+    };
+    let mut next_sync = start + EARLY_SYNC_EVERY;
+    let mut syncing: Option<tokio::task::JoinHandle<()>> = None;
     let mut out = BufWriter::with_capacity(WRITE_BUFFER, file);
     let mut written = start;
     let mut checked_magic = start > 0 || req.kind == MediaKind::Subtitle;
@@ -509,6 +518,17 @@ async fn attempt(
             }
             out.write_all(&chunk).await.map_err(write_err)?;
             written += chunk.len() as u64;
+            if written >= next_sync
+                && let Some(f) = &early_sync
+                && syncing.as_ref().is_none_or(|h| h.is_finished())
+            {
+                next_sync = written + EARLY_SYNC_EVERY;
+                let f = f.clone();
+                // Durability is still ensured by the fsync in `finish`; this only starts it early.
+                syncing = Some(tokio::task::spawn_blocking(move || {
+                    let _ = f.sync_data();
+                }));
+            }
             if let Some(p) = progress {
                 p(written, total);
             }
@@ -527,6 +547,9 @@ async fn attempt(
     // Whatever happened, keep what arrived: it is a correct prefix to resume from.
     out.flush().await.map_err(write_err)?;
     drop(out);
+    if let Some(h) = syncing {
+        let _ = h.await;
+    }
     if let Err((err, ra)) = result {
         if poisoned || written == 0 {
             let _ = tokio::fs::remove_file(part).await;
