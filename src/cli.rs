@@ -182,7 +182,7 @@ const CACHE_EXAMPLES: &str = "\
 Examples:
   tikdl cache stats
   tikdl cache clear
-  tikdl --cache-dir /tmp/tikdl-cache cache stats
+  tikdl --cache-dir ~/tikdl-cache cache stats
 
 Entries live in the user's cache folder (or --cache-dir), one file per post, for --cache-ttl
 seconds (default 1800), at most cache_max_size of them (default 1000, least recently used
@@ -197,7 +197,7 @@ pub enum CacheCommand {
     Stats,
     /// Remove every entry (other files in the folder are left alone).
     #[command(
-        after_long_help = "Examples:\n  tikdl cache clear\n  tikdl --cache-dir /tmp/tikdl-cache cache clear"
+        after_long_help = "Examples:\n  tikdl cache clear\n  tikdl --cache-dir ~/tikdl-cache cache clear"
     )]
     Clear,
     /// Print the cache folder.

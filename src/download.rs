@@ -601,11 +601,11 @@ mod tests {
 
     #[test]
     fn one_destination_one_writer() {
-        let a = DestClaim::new(Path::new("/tmp/x/same.mp4")).unwrap();
-        let err = DestClaim::new(Path::new("/tmp/x/same.mp4")).err().unwrap();
+        let a = DestClaim::new(Path::new("claims/same.mp4")).unwrap();
+        let err = DestClaim::new(Path::new("claims/same.mp4")).err().unwrap();
         assert!(err.to_string().contains("%(id)s"));
         drop(a);
-        assert!(DestClaim::new(Path::new("/tmp/x/same.mp4")).is_ok());
+        assert!(DestClaim::new(Path::new("claims/same.mp4")).is_ok());
     }
 
     #[test]
