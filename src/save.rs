@@ -574,6 +574,23 @@ async fn sidecars(
         save(handler, &job, &engine, None, result).await?;
     }
     if opts.write_subs {
+        if !info
+            .subtitles
+            .keys()
+            .any(|l| wants_lang(&opts.sub_langs, l))
+        {
+            // Say so, as yt-dlp does: a silent "success" would hide a language-code typo.
+            let have: Vec<&str> = info.subtitles.keys().map(String::as_str).collect();
+            tracing::warn!(
+                "{}: no subtitles in the requested languages (available: {})",
+                info.id,
+                if have.is_empty() {
+                    "none".to_owned()
+                } else {
+                    have.join(", ")
+                }
+            );
+        }
         for (lang, subs) in &info.subtitles {
             if !wants_lang(&opts.sub_langs, lang) {
                 continue;
