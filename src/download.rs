@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::{Mutex, OnceLock};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use reqwest::StatusCode;
@@ -19,7 +19,7 @@ use tokio::io::{AsyncWriteExt, BufWriter};
 
 use crate::error::{ConnectionReason, Error, Operation, from_reqwest};
 use crate::http::HttpClient;
-use crate::retry::{is_retryable_status, parse_retry_after};
+use crate::retry::{is_retryable_status, retry_after_header};
 
 /// What a file is expected to hold, so that an HTML error page is never saved as a video.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -404,11 +404,7 @@ async fn attempt(
     }
     if !status.is_success() {
         let code = status.as_u16();
-        let retry_after = resp
-            .headers()
-            .get(header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        let retry_after = retry_after_header(resp.headers());
         let reason = if code == 429 {
             ConnectionReason::RateLimited
         } else {

@@ -17,7 +17,7 @@ use crate::cookies;
 use crate::error::{ConnectionReason, ContentReason, Error, Operation, from_reqwest};
 use crate::ratelimit::{PaceConfig, Pacer};
 use crate::redacted::Secret;
-use crate::retry::{Failure, RetryPolicy, is_retryable_status, parse_retry_after};
+use crate::retry::{Failure, RetryPolicy, is_retryable_status, retry_after_header};
 use crate::stats::{RequestKind, Stats};
 use crate::url::is_tiktok_host;
 
@@ -426,11 +426,7 @@ impl HttpClient {
                 let status = resp.status().as_u16();
                 tracing::debug!("{status} {url}");
                 if is_retryable_status(status) {
-                    let retry_after = resp
-                        .headers()
-                        .get(header::RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| parse_retry_after(v, SystemTime::now()));
+                    let retry_after = retry_after_header(resp.headers());
                     let reason = if status == 429 {
                         self.throttled(retry_after);
                         ConnectionReason::RateLimited

@@ -108,6 +108,14 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     Some(when.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
+/// The `Retry-After` of a response, if it sent a readable one.
+pub fn retry_after_header(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| parse_retry_after(v, SystemTime::now()))
+}
+
 /// Statuses worth another try: request timeout, rate limit, server errors.
 pub fn is_retryable_status(code: u16) -> bool {
     code == 408 || code == 429 || (500..=599).contains(&code)

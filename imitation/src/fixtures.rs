@@ -209,7 +209,7 @@ fn status_page(code: u64, msg: &str) -> String {
 }
 
 /// A desktop page (D1's) holding `item` as its post.
-fn item_page(item: &Value) -> String {
+pub(crate) fn item_page(item: &Value) -> String {
     let desc = item["desc"].as_str().unwrap_or("");
     let scope = json!({
         "itemInfo": {"itemStruct": item},

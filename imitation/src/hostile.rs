@@ -7,9 +7,9 @@
 
 use std::sync::OnceLock;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use crate::fixtures::{D1_HTML, replace_scope, script_safe};
+use crate::fixtures::D1_HTML;
 
 /// `HOSTILE_BASE + 1` is the first hostile post.
 pub const HOSTILE_BASE: u64 = 7100000000000000000;
@@ -68,17 +68,7 @@ pub fn page(id: u64) -> String {
     item["author"]["uniqueId"] = Value::from(name);
     item["author"]["nickname"] = Value::from(name);
     item["music"]["title"] = Value::from(name);
-    let scope = json!({
-        "itemInfo": {"itemStruct": item},
-        "shareMeta": {"title": "TikTok", "desc": name},
-        "statusCode": 0,
-        "statusMsg": "",
-    });
-    replace_scope(
-        D1_HTML,
-        "webapp.video-detail",
-        &script_safe(&scope.to_string()),
-    )
+    crate::fixtures::item_page(&item)
 }
 
 #[cfg(test)]
