@@ -103,12 +103,52 @@ pub enum PlatformReason {
     Challenge(String),
 }
 
+/// What went wrong on this machine's disk (never retried: another request cannot fix it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum LocalReason {
+    #[error("no space left on the device")]
+    DiskFull,
+    #[error("the file system is read-only")]
+    ReadOnly,
+    #[error("permission denied")]
+    PermissionDenied,
+    #[error("not a folder")]
+    NotAFolder,
+    #[error("the file is larger than this process may write (file size limit)")]
+    FileTooLarge,
+    #[error("input/output error")]
+    Other,
+}
+
+impl LocalReason {
+    /// Sorts an I/O error from a local file operation.
+    pub fn of(err: &std::io::Error) -> Self {
+        use std::io::ErrorKind as K;
+        match err.kind() {
+            K::StorageFull | K::QuotaExceeded => Self::DiskFull,
+            K::ReadOnlyFilesystem => Self::ReadOnly,
+            K::PermissionDenied => Self::PermissionDenied,
+            K::NotADirectory => Self::NotAFolder,
+            K::FileTooLarge => Self::FileTooLarge,
+            _ => Self::Other,
+        }
+    }
+
+    /// Whether every later write to the same place will fail the same way, so a batch should stop
+    /// instead of failing each remaining post alike.
+    pub fn is_fatal_for_run(self) -> bool {
+        matches!(self, Self::DiskFull | Self::ReadOnly | Self::FileTooLarge)
+    }
+}
+
 /// The three kinds, as a machine-readable word (`"content"`, `"connection"`, `"platform"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
     Content,
     Connection,
     Platform,
+    /// A failure on this machine (disk full, read-only, permission denied).
+    Local,
 }
 
 impl ErrorKind {
@@ -117,6 +157,7 @@ impl ErrorKind {
             Self::Content => "content",
             Self::Connection => "connection",
             Self::Platform => "platform",
+            Self::Local => "local",
         }
     }
 }
@@ -147,6 +188,15 @@ pub enum Error {
         operation: Operation,
         url: String,
         suggestions: Vec<String>,
+    },
+    /// A local file operation failed: `{what} {path}` says which, `reason` why.
+    #[error("{what} {path}: {reason}")]
+    Local {
+        reason: LocalReason,
+        what: String,
+        path: String,
+        #[source]
+        source: Option<std::io::Error>,
     },
     /// Bad local input: a configuration value, a certificate file, a cookies file.
     #[error("{0}")]
@@ -188,6 +238,23 @@ impl Error {
         }
     }
 
+    /// A failed local file operation: `what` is the action ("writing", "creating the folder"),
+    /// `path` the file or folder it was done to.
+    pub fn local(err: std::io::Error, what: &str, path: &std::path::Path) -> Self {
+        Self::Local {
+            reason: LocalReason::of(&err),
+            what: what.to_owned(),
+            path: path.display().to_string(),
+            source: Some(err),
+        }
+    }
+
+    /// Whether this is a local failure that every later post would meet too (disk full,
+    /// read-only file system, file size limit).
+    pub fn is_fatal_for_run(&self) -> bool {
+        matches!(self, Self::Local { reason, .. } if reason.is_fatal_for_run())
+    }
+
     pub(crate) fn with_source(
         mut self,
         err: impl std::error::Error + Send + Sync + 'static,
@@ -203,6 +270,7 @@ impl Error {
             Self::Content { .. } | Self::Config(_) => ErrorKind::Content,
             Self::Connection { .. } => ErrorKind::Connection,
             Self::Platform { .. } => ErrorKind::Platform,
+            Self::Local { .. } => ErrorKind::Local,
         }
     }
 
@@ -238,6 +306,14 @@ impl Error {
                 PlatformReason::NoItem => "no_item",
                 PlatformReason::Challenge(_) => "challenge",
             },
+            Self::Local { reason, .. } => match reason {
+                LocalReason::DiskFull => "disk_full",
+                LocalReason::ReadOnly => "read_only",
+                LocalReason::PermissionDenied => "permission_denied",
+                LocalReason::NotAFolder => "not_a_folder",
+                LocalReason::FileTooLarge => "file_too_large",
+                LocalReason::Other => "local_io",
+            },
             Self::Config(_) => "config",
         }
     }
@@ -247,7 +323,7 @@ impl Error {
             Self::Content { url, .. }
             | Self::Connection { url, .. }
             | Self::Platform { url, .. } => Some(url),
-            Self::Config(_) => None,
+            Self::Local { .. } | Self::Config(_) => None,
         }
     }
 
@@ -256,6 +332,7 @@ impl Error {
             Self::Content { suggestions, .. }
             | Self::Connection { suggestions, .. }
             | Self::Platform { suggestions, .. } => suggestions,
+            Self::Local { reason, .. } => local_suggestions(*reason),
             Self::Config(_) => &[],
         }
     }
@@ -273,6 +350,31 @@ impl Error {
             }
         ) || matches!(self, Self::Connection { reason: ConnectionReason::Status(s), .. } if *s == 408 || *s >= 500)
     }
+}
+
+fn local_suggestions(reason: LocalReason) -> &'static [String] {
+    use std::sync::OnceLock;
+    static TABLE: OnceLock<[Vec<String>; 6]> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let v = |s: &[&str]| s.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        [
+            v(&["free space on that disk or choose another folder with -P"]),
+            v(&["choose a writable folder with -P"]),
+            v(&["check the folder's permissions or choose another folder with -P"]),
+            v(&["a file sits where a folder is needed: move it or choose another -P"]),
+            v(&["raise the file size limit (ulimit -f) or choose another folder with -P"]),
+            v(&["check the disk (dmesg) or choose another folder with -P"]),
+        ]
+    });
+    let i = match reason {
+        LocalReason::DiskFull => 0,
+        LocalReason::ReadOnly => 1,
+        LocalReason::PermissionDenied => 2,
+        LocalReason::NotAFolder => 3,
+        LocalReason::FileTooLarge => 4,
+        LocalReason::Other => 5,
+    };
+    &table[i]
 }
 
 fn content_suggestions(reason: &ContentReason) -> Vec<String> {

@@ -37,7 +37,7 @@ pub mod summary;
 pub mod template;
 pub mod url;
 
-pub use error::{Error, ErrorKind};
+pub use error::{Error, ErrorKind, LocalReason};
 pub use http::HttpConfig;
 pub use model::{Format, Image, Music, PostKind, Subtitle, Thumbnail, VideoInfo};
 pub use retry::RetryPolicy;
