@@ -216,7 +216,10 @@ impl TikTokHandler {
                     tracing::debug!("{id}: metadata from the cache");
                     self.http.restore_cookies(&entry.page_url, &entry.cookies);
                     stats.post_done(id);
-                    return Ok(entry.info);
+                    // Entries written before the audio-only rendition was listed get it now.
+                    let mut info = entry.info;
+                    info.complete_from_music();
+                    return Ok(info);
                 }
                 Err(miss) => {
                     stats.cache_miss();

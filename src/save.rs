@@ -180,20 +180,6 @@ fn image_ext(url: &str) -> &'static str {
     }
 }
 
-fn audio_ext(url: &str) -> &'static str {
-    let lower = url.to_ascii_lowercase();
-    if lower.contains("mime_type=audio_mpeg")
-        || lower.split('?').next().is_some_and(|p| p.ends_with(".mp3"))
-    {
-        "mp3"
-    } else if lower.contains("audio_mp4") || lower.contains(".m4a") {
-        "m4a"
-    } else {
-        // TikTok's sounds are MP3 unless said otherwise.
-        "mp3"
-    }
-}
-
 fn wants_lang(want: &[String], lang: &str) -> bool {
     if want.is_empty() || want.iter().any(|w| w.eq_ignore_ascii_case("all")) {
         return true;
@@ -308,18 +294,25 @@ async fn run(
     let audio_only = opts.audio_only || opts.quality == Quality::Audio;
     if audio_only || info.kind == PostKind::Slideshow {
         // The post's sound: the whole point with --audio-only, the soundtrack of a slideshow.
+        // The audio-only rendition, chosen by the same selection code as video (`-q audio`).
         if (audio_only || !opts.no_audio)
-            && let Some(music_url) = info.music.as_ref().and_then(|m| m.url.clone())
+            && let Some(audio) = select::rank(&info.formats, Quality::Audio, opts.codec)
+                .into_iter()
+                .next()
         {
-            let ext = audio_ext(&music_url);
             let f = fields(
                 &info_json,
-                &[("ext", ext.into()), ("format_id", "audio".into())],
+                &[
+                    ("ext", audio.ext.clone().into()),
+                    ("format_id", audio.format_id.clone().into()),
+                ],
             );
             let dest = render(opts, base, &f, url)?;
+            let mut urls = vec![audio.url.clone()];
+            urls.extend(audio.mirrors.iter().cloned());
             let job = Job {
                 role: FileRole::Audio,
-                urls: vec![music_url],
+                urls,
                 dest,
                 expected_size: None,
                 kind: MediaKind::Audio,
@@ -639,8 +632,6 @@ mod tests {
             image_ext("https://p16/x~tplv-tiktokx-origin.image?dr=1"),
             "jpg"
         );
-        assert_eq!(audio_ext("https://v16m/a/?mime_type=audio_mpeg&x"), "mp3");
-        assert_eq!(audio_ext("https://sf/obj/ies-music/abc.m4a"), "m4a");
     }
 
     #[test]

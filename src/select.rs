@@ -6,6 +6,7 @@
 //!
 //! Rules, in order:
 //! * `unplayable` (bytevc2) formats are never offered;
+//! * the audio-only rendition is offered only for `audio`, and only it;
 //! * watermarked formats are offered only when no clean playable format exists;
 //! * classes are ordered by the request (see [`rank`]);
 //! * within a class: the preferred codec first, then higher bitrate. A codec preference never
@@ -33,7 +34,7 @@ pub enum Quality {
     Ld,
     /// 360p.
     Mobile,
-    /// No video: the caller downloads the music track.
+    /// No video: the audio-only rendition (the post's sound).
     Audio,
     /// At most this many lines (short side); 576 and 540 are the same class.
     Height(u32),
@@ -210,12 +211,13 @@ struct Candidate<'a> {
 /// * A height (`Hd`, `Sd`, `Ld`, `Mobile`, `Height`): the classes at or below it, highest first,
 ///   then the classes above it, lowest first (so the best rendition not above the request wins,
 ///   and the smallest one above it when nothing is that small).
-/// * `Audio`: empty; the caller downloads the music track instead.
+/// * `Audio` (`-q audio`, `-x`): the audio-only renditions (`vcodec: "none"`, format_id
+///   `audio`), in input order; every other quality never offers them.
 ///
 /// Ties keep the input order.
 pub fn rank(formats: &[Format], quality: Quality, codec: CodecPref) -> Vec<&Format> {
     let target = match quality {
-        Quality::Audio => return Vec::new(),
+        Quality::Audio => return formats.iter().filter(|f| f.is_audio_only()).collect(),
         Quality::Best => Target::Highest,
         Quality::Worst => Target::Lowest,
         Quality::Hd => Target::AtMost(1080),
@@ -224,7 +226,9 @@ pub fn rank(formats: &[Format], quality: Quality, codec: CodecPref) -> Vec<&Form
         Quality::Mobile => Target::AtMost(360),
         Quality::Height(h) => Target::AtMost(normalize_class(h)),
     };
-    let playable = |f: &&Format| !f.unplayable && !f.vcodec.eq_ignore_ascii_case("bytevc2");
+    let playable = |f: &&Format| {
+        !f.unplayable && !f.vcodec.eq_ignore_ascii_case("bytevc2") && !f.is_audio_only()
+    };
     let any_clean = formats.iter().filter(playable).any(|f| !f.watermarked);
     let mut candidates: Vec<Candidate> = formats
         .iter()
@@ -285,6 +289,9 @@ mod tests {
             filesize: None,
             watermarked: false,
             unplayable: false,
+            format_note: None,
+            preference: Some(-1),
+            duration: None,
         }
     }
 
@@ -558,10 +565,21 @@ mod tests {
     }
 
     #[test]
-    fn audio_returns_nothing() {
+    fn audio_takes_only_the_audio_only_rendition() {
+        let mut c = capture();
+        assert!(rank(&c, Quality::Audio, CodecPref::H264).is_empty());
+        c.insert(0, Format::audio_only("https://x/a.mp3", Some(30)));
         for codec in ALL_CODECS {
-            assert!(rank(&capture(), Quality::Audio, codec).is_empty());
+            assert_eq!(ids(&c, Quality::Audio, codec), ["audio"]);
+            for q in [Quality::Best, Quality::Worst, Quality::Mobile, Quality::Hd] {
+                let r = ids(&c, q, codec);
+                assert_eq!(r.len(), 5, "{q}: {r:?}");
+                assert!(!r.contains(&"audio".to_owned()), "{q}: {r:?}");
+            }
         }
+        // A post with only its sound has no video to offer.
+        let only = [Format::audio_only("https://x/a.mp3", None)];
+        assert!(rank(&only, Quality::Best, CodecPref::Any).is_empty());
     }
 
     #[test]

@@ -43,7 +43,8 @@ fn desktop_page_2026() {
     assert_eq!(strs(&i["hashtags"]), ["healthyrecipes", "quickrecipes"]);
     assert_eq!(i["track"], "original sound");
     assert_eq!(strs(&i["artists"]), ["Emily English"]);
-    assert_eq!(i["formats"].as_array().unwrap().len(), 5);
+    // Five renditions plus the audio-only one (issue 10).
+    assert_eq!(i["formats"].as_array().unwrap().len(), 6);
     assert_eq!(sizes(&i), [4170749, 4997854, 5084196, 7777340, 8788538]);
     let best = i["formats"].as_array().unwrap().last().unwrap();
     assert_eq!(
@@ -172,9 +173,9 @@ fn mobile_reflow_video_without_bitrate_info() {
         .iter()
         .map(|f| f["format_id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["download_addr", "play_addr"]);
-    assert_eq!(formats[0]["watermarked"], true);
-    assert_eq!(formats[1]["watermarked"], false);
+    assert_eq!(ids, ["audio", "download_addr", "play_addr"]);
+    assert_eq!(formats[1]["watermarked"], true);
+    assert_eq!(formats[2]["watermarked"], false);
     assert_eq!(keys(&i["subtitles"]), ["eng-US", "vie-VN"]);
     assert_eq!(strs(&i["artists"]), ["TAKANORI ONDA"]);
 }
@@ -188,9 +189,9 @@ fn mobile_photo_slideshow() {
     assert_eq!(i["uploader"], "mu33.__");
     assert_eq!(i["uploader_id"], "7076878307794568197");
     assert_eq!(i["timestamp"], 1771940448);
-    assert_eq!(i["duration"], Value::Null);
+    assert_eq!(i["duration"], 31); // the sound's, as yt-dlp reports it (issue 10)
     assert_eq!(i["view_count"], 174);
-    assert_eq!(i["formats"].as_array().unwrap().len(), 0);
+    assert_eq!(i["formats"].as_array().unwrap().len(), 1); // the audio-only rendition
     let images = i["images"].as_array().unwrap();
     let dims: Vec<(u64, u64)> = images
         .iter()

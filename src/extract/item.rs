@@ -387,7 +387,7 @@ impl RawItem {
             .as_ref()
             .map(|s| format!("https://www.tiktok.com/@{s}"));
 
-        VideoInfo {
+        let mut info = VideoInfo {
             extractor: "tiktok".into(),
             id,
             kind,
@@ -402,6 +402,8 @@ impl RawItem {
             webpage_url,
             timestamp: self.create_time.filter(|t| *t > 0),
             upload_date: self.create_time.filter(|t| *t > 0).and_then(upload_date),
+            // yt-dlp reads the video's length and falls back to the sound's (a slideshow's
+            // `video.duration` is 0): `complete_from_music` below.
             duration: video.duration.filter(|d| *d > 0),
             view_count: v2.play_count.or(v1.play_count),
             like_count: v2.digg_count.or(v1.digg_count),
@@ -423,7 +425,11 @@ impl RawItem {
             formats,
             images,
             subtitles,
-        }
+        };
+        // The audio-only rendition (every post with a sound URL, slideshows included) and the
+        // sound's length for posts whose video states none.
+        info.complete_from_music();
+        info
     }
 }
 
@@ -576,6 +582,10 @@ fn formats(video: &RawVideo) -> Vec<Format> {
             filesize: addr.data_size.filter(|s| *s > 0),
             watermarked: false,
             unplayable: vcodec == "bytevc2",
+            // yt-dlp: bytevc2 gets preference -100 and the note "UNPLAYABLE", others -1.
+            format_note: (vcodec == "bytevc2").then(|| "UNPLAYABLE".to_owned()),
+            preference: Some(if vcodec == "bytevc2" { -100 } else { -1 }),
+            duration: None,
         });
     };
 
@@ -591,37 +601,47 @@ fn formats(video: &RawVideo) -> Vec<Format> {
     if let Some(addr) = &video.play_addr_struct {
         push_addr(&mut out, "play_addr_struct".into(), addr, None, None);
     }
-    let (w, h) = portrait.map_or((None, None), |(w, h)| (Some(w), Some(h)));
-    for (id, url, watermarked) in [
-        ("play_addr", &video.play_addr, false),
-        ("download_addr", &video.download_addr, true),
-    ] {
-        let Some(url) = url else { continue };
-        if out.iter().any(|f| &f.url == url || f.mirrors.contains(url)) {
-            continue;
-        }
-        let vcodec = codec_name(video.codec_type.as_deref().unwrap_or("h264"));
+    if let Some(url) = &video.play_addr
+        && !out.iter().any(|f| &f.url == url || f.mirrors.contains(url))
+    {
+        // yt-dlp's `play` format takes the video's width and height: they describe it.
+        let addr = PlayAddr {
+            url_list: vec![url.clone()],
+            url_key: None,
+            data_size: video.size,
+            width: portrait.map(|(w, _)| w),
+            height: portrait.map(|(_, h)| h),
+        };
+        let codec = video.codec_type.as_deref().or(Some("h264"));
+        push_addr(&mut out, "play_addr".into(), &addr, codec, video.bitrate);
+    }
+    // The watermarked `downloadAddr` is always listed when the page has one, even when its URL
+    // is also a clean rendition's (2023 SIGI pages give playAddr = downloadAddr), as yt-dlp
+    // 2026.10.26's `_extract_web_formats` lists `downloadAddr` (format_note "watermarked",
+    // preference -2). The page states no size, codec or bitrate for it (a bare string; FIELDS.md
+    // `video.downloadAddr`: str everywhere), so none is copied from the video: yt-dlp leaves
+    // them out too and assumes h264/aac.
+    if let Some(url) = &video.download_addr {
         out.push(Format {
-            format_id: id.into(),
+            format_id: "download_addr".into(),
             url: url.clone(),
             mirrors: Vec::new(),
             ext: "mp4".into(),
-            vcodec: vcodec.into(),
+            vcodec: "h264".into(),
             acodec: "aac".into(),
-            width: w,
-            height: h,
-            tbr: video.bitrate.map(|b| b as f64 / 1000.0),
-            // `size` describes the play address only; the watermarked file differs.
-            filesize: if watermarked {
-                None
-            } else {
-                video.size.filter(|s| *s > 0)
-            },
-            watermarked,
-            unplayable: vcodec == "bytevc2",
+            width: None,
+            height: None,
+            tbr: None,
+            filesize: None,
+            watermarked: true,
+            unplayable: false,
+            format_note: Some("watermarked".into()),
+            preference: Some(-2),
+            duration: None,
         });
     }
-    // Worst first, best last, as `yt-dlp -F` lists them.
+    // Worst first, best last, as `yt-dlp -F` lists them: the watermarked download (lowest
+    // preference) first, then clean renditions by height and bitrate.
     out.sort_by(|a, b| {
         (!a.watermarked, a.height.unwrap_or(0), a.tbr.unwrap_or(0.0))
             .partial_cmp(&(!b.watermarked, b.height.unwrap_or(0), b.tbr.unwrap_or(0.0)))

@@ -570,4 +570,118 @@ mod tests {
         assert!(info.formats.is_empty());
         assert_eq!(info.title, "TikTok video #7608826249200356631");
     }
+
+    /// Issue 10 part 3, per capture: what `info --json` lists for each real page shape.
+    /// (capture, post id, whether its `downloadAddr` is non-empty, the sound's duration).
+    fn yt_dlp_formats(html: &str, id: &str, download_addr: bool, sound_secs: u64) -> VideoInfo {
+        let PageOutcome::Info(info) = extract_post(html, id, "u").unwrap() else {
+            panic!("{id}: a challenge?")
+        };
+        let audio: Vec<_> = info.formats.iter().filter(|f| f.vcodec == "none").collect();
+        assert_eq!(audio.len(), 1, "{id}: one audio-only rendition");
+        let a = audio[0];
+        assert_eq!(
+            (a.format_id.as_str(), a.ext.as_str(), a.acodec.as_str()),
+            ("audio", "mp3", "mp3"),
+            "{id}"
+        );
+        assert_eq!(a.duration, Some(sound_secs), "{id}");
+        assert_eq!(
+            Some(&a.url),
+            info.music.as_ref().and_then(|m| m.url.as_ref())
+        );
+        let wm: Vec<_> = info.formats.iter().filter(|f| f.watermarked).collect();
+        assert_eq!(wm.len(), usize::from(download_addr), "{id}: {wm:?}");
+        for f in wm {
+            assert_eq!(f.format_id, "download_addr");
+            assert_eq!((f.width, f.height, f.filesize), (None, None, None), "{id}");
+            assert_eq!(f.preference, Some(-2));
+            assert_eq!(f.format_note.as_deref(), Some("watermarked"));
+        }
+        // Lowest preference: nothing but the audio-only rendition sorts before it.
+        if let Some(first_video) = info.formats.iter().find(|f| f.vcodec != "none") {
+            assert_eq!(first_video.watermarked, download_addr, "{id}");
+        }
+        *info
+    }
+
+    #[test]
+    fn capture_d1_desktop_2026() {
+        let html = include_str!(
+            "../../tests/fixtures/web_video_universal_desktop_2026-07_bitrateinfo_subtitles.html"
+        );
+        let i = yt_dlp_formats(html, "7608826249200356630", false, 54);
+        assert_eq!(i.duration, Some(54));
+        assert_eq!(i.formats.len(), 6);
+    }
+
+    #[test]
+    fn capture_d2_desktop_2025() {
+        let html = include_str!(
+            "../../tests/fixtures/web_video_universal_desktop_2025-07_subtitles2.html"
+        );
+        let i = yt_dlp_formats(html, "7526770564367748360", false, 5);
+        assert_eq!(i.duration, Some(34));
+    }
+
+    #[test]
+    fn capture_m1_reflow_slideshow() {
+        let html = include_str!(
+            "../../tests/fixtures/web_video_reflow_mobile_photo_imagepost_2026-02.html"
+        );
+        let i = yt_dlp_formats(html, "7610426235671350549", false, 31);
+        assert_eq!(i.kind, crate::model::PostKind::Slideshow);
+        // video.duration is 0 on photo posts: yt-dlp reports the sound's length.
+        assert_eq!(i.duration, Some(31));
+        assert_eq!(i.formats.len(), 1);
+    }
+
+    #[test]
+    fn capture_m2_reflow_video_lists_the_watermarked_download() {
+        let html = include_str!("../../tests/fixtures/web_video_reflow_mobile_video_2026-01.html");
+        let i = yt_dlp_formats(html, "7600352599870557461", true, 364);
+        assert_eq!(i.duration, Some(79), "the video's length, not the sound's");
+        let ids: Vec<_> = i.formats.iter().map(|f| f.format_id.as_str()).collect();
+        assert_eq!(ids, ["audio", "download_addr", "play_addr"]);
+        // play_addr is the video itself, so it keeps the video's size.
+        assert_eq!(
+            (i.formats[2].width, i.formats[2].height),
+            (Some(576), Some(1024))
+        );
+    }
+
+    #[test]
+    fn capture_sigi_2023_video_page() {
+        let json =
+            include_str!("../../tests/fixtures/web_video_sigi_state_itemmodule_2023-06.json");
+        let html = format!(r#"<script id="SIGI_STATE" type="application/json">{json}</script>"#);
+        yt_dlp_formats(&html, "7243914257526541573", true, 29);
+    }
+
+    #[test]
+    fn capture_sigi_2023_profile_items_where_download_equals_play() {
+        let html = include_str!(
+            "../../tests/fixtures/web_user_profile_sigi_state_itemmodule_2023-02.html"
+        );
+        // Its first item's downloadAddr is the same URL as playAddr and the 720p rendition:
+        // still listed once as the watermarked download.
+        let i = yt_dlp_formats(html, "7203022122757803307", true, 34);
+        let wm = i.formats.iter().find(|f| f.watermarked).unwrap();
+        assert!(i.formats.iter().any(|f| !f.watermarked && f.url == wm.url));
+    }
+
+    #[test]
+    fn capture_item_detail_as_next_data() {
+        let json = include_str!("../../tests/fixtures/api_item_detail_itemstruct_2022-12.json");
+        let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        let item = &v["itemInfo"]["itemStruct"];
+        let html = format!(
+            r#"<script id="__NEXT_DATA__" type="application/json">{{"props":{{"pageProps":{{"statusCode":0,"itemInfo":{{"itemStruct":{item}}}}}}}}}</script>"#
+        );
+        let has_dl = item["video"]["downloadAddr"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty());
+        let secs = item["music"]["duration"].as_u64().unwrap();
+        yt_dlp_formats(&html, "7175983749526523141", has_dl, secs);
+    }
 }
