@@ -101,6 +101,14 @@ pub enum PlatformReason {
     NoItem,
     #[error("could not pass TikTok's bot challenge: {0}")]
     Challenge(String),
+    /// Every page asked for (desktop, with its cookies, mobile) came without post data.
+    #[error("TikTok served an empty page {times} times ({tried}): {detail}")]
+    EmptyPage {
+        times: usize,
+        /// `desktop` or `desktop, mobile`.
+        tried: String,
+        detail: String,
+    },
 }
 
 /// What went wrong on this machine's disk (never retried: another request cannot fix it).
@@ -305,6 +313,7 @@ impl Error {
                 PlatformReason::BadJson(_) => "bad_json",
                 PlatformReason::NoItem => "no_item",
                 PlatformReason::Challenge(_) => "challenge",
+                PlatformReason::EmptyPage { .. } => "empty_page",
             },
             Self::Local { reason, .. } => match reason {
                 LocalReason::DiskFull => "disk_full",

@@ -98,6 +98,9 @@ pub struct TikTokHandler {
     http: HttpClient,
     config: Config,
     cache: Option<Arc<Cache>>,
+    /// A phone's client for the empty-page recovery, built on first need (see
+    /// [`Self::fetch_post_or_recover`]).
+    mobile: Arc<std::sync::OnceLock<Option<HttpClient>>>,
 }
 
 impl TikTokHandler {
@@ -116,6 +119,7 @@ impl TikTokHandler {
             http,
             config,
             cache,
+            mobile: Arc::default(),
         })
     }
 
@@ -227,7 +231,9 @@ impl TikTokHandler {
                 }
             }
         }
-        let (info, page_url, cookies) = self.fetch_post(&post, id).await?;
+        let (info, page_url, cookies) = self.fetch_post_or_recover(&post, id).await?;
+        // Empty pages end in an error above and are never cached; a recovered post is cached
+        // with the page (desktop or mobile) and the cookies that gave it.
         if let Some(cache) = &self.cache
             && let Err(e) = cache.put(&info, &page_url, &cookies)
         {
@@ -362,5 +368,182 @@ impl TikTokHandler {
             })?;
         }
         Ok(post)
+    }
+
+    /// The post page, recovering when TikTok answers 200 with an empty web-app shell (no
+    /// `__UNIVERSAL_DATA_FOR_REHYDRATION__`, SIGI_STATE or `__NEXT_DATA__`: capture
+    /// `web_empty_shell_no_rehydration_2026-06.html`). That is yt-dlp's most reported TikTok
+    /// failure, "Unable to extract universal data for rehydration" (yt-dlp issues #17332 and
+    /// #17393: intermittent, "fail multiple times, but then suddenly work"); yt-dlp 2026.10.26
+    /// gives up at once unless the page was a challenge. tikdl tries, logging each step at `-v`:
+    /// 1. the same page again, once, when the jar now holds a `tt_chain_token` (TikTok's pages
+    ///    set it: tiktok-web.md; the shell is a page like any other);
+    /// 2. the mobile page `m.tiktok.com/v/{id}.html` with a phone's User-Agent, which TikTok
+    ///    answers with the "reflow" page (`webapp.reflow.video.detail`, captures
+    ///    `web_video_reflow_mobile_*`): cong99x/downDouiyn's `apiproxy/tiktok/tiktokapi.py`
+    ///    (`_try_ssr_fallback`) asks exactly that after a desktop page without data, with an
+    ///    iPhone Safari User-Agent, and saved the answer as capture M2 (SOURCES.md row 4);
+    /// 3. a plain error (`empty_page`, kind platform) saying how many empty pages came.
+    async fn fetch_post_or_recover(
+        &self,
+        post: &PostRef,
+        id: &str,
+    ) -> Result<(VideoInfo, String, Vec<redacted::Secret>), Error> {
+        let mut last = match self.fetch_post(post, id).await {
+            Err(e) if is_empty_page(&e) => e,
+            other => return other,
+        };
+        let page_url = post.canonical_url();
+        let mut desktop = 1;
+        let jar_names = reqwest::Url::parse(&page_url)
+            .map(|u| self.http.cookie_names(&u))
+            .unwrap_or_default();
+        if jar_names.iter().any(|n| n == "tt_chain_token") {
+            tracing::info!(
+                "{id}: TikTok served an empty page (no post data); asking again with the \
+                 cookies it set ({})",
+                jar_names.join(", ")
+            );
+            match self.fetch_post(post, id).await {
+                Err(e) if is_empty_page(&e) => {
+                    desktop += 1;
+                    last = e;
+                }
+                other => return other,
+            }
+        } else {
+            tracing::info!(
+                "{id}: TikTok served an empty page and set no tt_chain_token cookie; not asking \
+                 again with cookies"
+            );
+        }
+        tracing::info!(
+            "{id}: the desktop page was empty {desktop} time(s); asking for the mobile page \
+             with a phone's User-Agent"
+        );
+        let mut mobile = 0;
+        match self.fetch_mobile_post(id).await {
+            Ok(found) => {
+                tracing::info!("{id}: the mobile page had the post");
+                return Ok(found);
+            }
+            Err(e) if is_empty_page(&e) => {
+                mobile += 1;
+                last = e;
+            }
+            // TikTok's own verdict (removed, private...) is the answer.
+            Err(e @ Error::Content { .. }) => return Err(e),
+            Err(e) => tracing::info!("{id}: the mobile page failed too: {e}"),
+        }
+        tracing::info!("{id}: giving up after {} empty pages", desktop + mobile);
+        Err(empty_page_error(desktop, mobile, &last, &page_url))
+    }
+
+    /// Step 2 of the recovery: the mobile page, through a client that announces a phone. The
+    /// cookies it sets go into the shared jar too: the media URLs it lists want them.
+    async fn fetch_mobile_post(
+        &self,
+        id: &str,
+    ) -> Result<(VideoInfo, String, Vec<redacted::Secret>), Error> {
+        let page_url = format!("https://m.tiktok.com/v/{id}.html");
+        let op = Operation::FetchPage;
+        let url = reqwest::Url::parse(&page_url)
+            .map_err(|e| Error::content(ContentReason::NotTikTok(e.to_string()), op, &page_url))?;
+        let client = self.mobile.get_or_init(|| {
+            let cfg = HttpConfig {
+                user_agent: Some(MOBILE_USER_AGENT.to_owned()),
+                user_agent_rotation: None,
+                ..self.config.http.clone()
+            };
+            HttpClient::new(&cfg)
+                .map_err(|e| tracing::warn!("cannot build the mobile client: {e}"))
+                .ok()
+        });
+        let Some(client) = client else {
+            return Err(Error::Config(
+                "no mobile client (see the warning above)".into(),
+            ));
+        };
+        self.http.stats().request(stats::RequestKind::Page);
+        let page = client.get_page(&url, op).await?;
+        match page.status {
+            200..=299 => {}
+            404 | 410 => {
+                let reason = ContentReason::Removed(Some(format!("HTTP {}", page.status)));
+                return Err(Error::content(reason, op, &page_url));
+            }
+            s => {
+                return Err(Error::connection(
+                    ConnectionReason::Status(s),
+                    op,
+                    &page_url,
+                ));
+            }
+        }
+        match extract::extract_post(&page.body, id, &page_url)? {
+            PageOutcome::Info(info) => {
+                self.http
+                    .restore_cookies(page.url.as_str(), &page.set_cookies);
+                Ok((*info, page.url.to_string(), page.set_cookies))
+            }
+            PageOutcome::Challenge(_) => {
+                let reason = PlatformReason::Challenge("the mobile page was a challenge".into());
+                Err(Error::platform(reason, op, &page_url))
+            }
+        }
+    }
+}
+
+/// A current iPhone Safari: TikTok answers phones with the mobile "reflow" page (see
+/// [`TikTokHandler::fetch_post_or_recover`] for the source).
+const MOBILE_USER_AGENT: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_6 like Mac OS X) \
+     AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.6 Mobile/15E148 Safari/604.1";
+
+/// A 200 page without any post data (the empty web-app shell).
+fn is_empty_page(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::Platform {
+            reason: PlatformReason::NoData { .. },
+            ..
+        }
+    )
+}
+
+/// Step 3 of the recovery: what the user reads when every page was empty.
+fn empty_page_error(desktop: usize, mobile: usize, last: &Error, url: &str) -> Error {
+    let times = |n: usize| match n {
+        1 => "once".to_owned(),
+        2 => "twice".to_owned(),
+        n => format!("{n} times"),
+    };
+    let mut detail = format!("the desktop page {}", times(desktop));
+    if desktop > 1 {
+        detail.push_str(" (again with the cookies it set)");
+    }
+    if mobile > 0 {
+        detail.push_str(&format!(", the mobile page {}", times(mobile)));
+    }
+    if let Error::Platform { reason, .. } = last {
+        detail.push_str(&format!("; last: {reason}"));
+    }
+    Error::Platform {
+        reason: PlatformReason::EmptyPage {
+            times: desktop + mobile,
+            tried: if mobile > 0 {
+                "desktop, mobile"
+            } else {
+                "desktop"
+            }
+            .to_owned(),
+            detail,
+        },
+        operation: Operation::FetchPage,
+        url: url.to_owned(),
+        suggestions: vec![
+            "TikTok serves empty pages for a while at times: retry later".to_owned(),
+            "pass --cookies exported from a browser where the post plays".to_owned(),
+            "try another network with --proxy".to_owned(),
+        ],
     }
 }

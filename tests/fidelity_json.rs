@@ -197,3 +197,184 @@ fn f3_audio_is_chosen_by_selection_and_never_as_a_video() {
     assert_eq!(saved(&r, "video").len(), 1, "{r}");
     assert!(saved(&r, "audio").is_empty(), "{r}");
 }
+
+// ---- Part 4: recovery when TikTok serves a page without data ----
+
+const SHELL_UNTIL_COOKIE: &str = "7800000000000000001";
+const SHELL_FOR_DESKTOP: &str = "7800000000000000002";
+const SHELL_ALWAYS: &str = "7800000000000000003";
+
+fn post_url(id: &str) -> String {
+    format!("https://www.tiktok.com/@someone/video/{id}")
+}
+
+/// One page request as the imitation logged it: host, path, phone or desktop, cookie names.
+#[derive(Debug, PartialEq)]
+struct Asked {
+    host: String,
+    path: String,
+    phone: bool,
+    tt_chain_token: bool,
+}
+
+/// The page requests for post `id`, printed as a table (run with `--nocapture` to see it).
+fn page_requests(env: &Env, id: &str, label: &str) -> Vec<Asked> {
+    let asked: Vec<Asked> = env
+        .tiktok
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.contains(id))
+        .map(|r| Asked {
+            phone: r
+                .user_agent
+                .as_deref()
+                .is_some_and(|ua| ua.contains("iPhone")),
+            tt_chain_token: r.cookie_names.iter().any(|c| c == "tt_chain_token"),
+            host: r.host,
+            path: r.path,
+        })
+        .collect();
+    for (n, a) in asked.iter().enumerate() {
+        eprintln!(
+            "{label} | {} | {}{} | {} | cookie tt_chain_token: {}",
+            n + 1,
+            a.host,
+            a.path,
+            if a.phone { "iPhone UA" } else { "desktop UA" },
+            a.tt_chain_token
+        );
+    }
+    asked
+}
+
+fn run_info(env: &Env, id: &str) -> (std::process::Output, Value) {
+    let out = env
+        .cmd()
+        .args(["-v", "info", "--json", &post_url(id)])
+        .output()
+        .expect("run tikdl");
+    let line = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .next()
+        .map(str::to_owned);
+    let json = serde_json::from_str(&line.unwrap_or_default()).expect("one JSON line");
+    (out, json)
+}
+
+#[test]
+fn f4_shell_until_cookie_is_asked_again_with_the_cookies_it_set() {
+    let env = Env::new();
+    let (out, info) = run_info(&env, SHELL_UNTIL_COOKIE);
+    assert!(out.status.success(), "{info}");
+    assert_eq!(info["id"], SHELL_UNTIL_COOKIE);
+    assert_eq!(info["uploader"], "bench");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("empty page") && stderr.contains("asking again with the cookies"),
+        "the step is visible at -v: {stderr}"
+    );
+    let asked = page_requests(&env, SHELL_UNTIL_COOKIE, "shell until cookie");
+    assert_eq!(asked.len(), 2, "{asked:?}");
+    assert!(asked.iter().all(|a| a.host == "www.tiktok.com" && !a.phone));
+    assert!(
+        !asked[0].tt_chain_token && asked[1].tt_chain_token,
+        "{asked:?}"
+    );
+}
+
+#[test]
+fn f4_shell_for_desktop_is_recovered_from_the_mobile_page() {
+    let env = Env::new();
+    let (out, info) = run_info(&env, SHELL_FOR_DESKTOP);
+    assert!(out.status.success(), "{info}");
+    assert_eq!(info["id"], SHELL_FOR_DESKTOP);
+    assert_eq!(info["uploader"], "sammy.becool"); // M2's reflow item
+    assert_eq!(audio_only_ids(&info), ["\"audio\""]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("mobile page"), "{stderr}");
+    let asked = page_requests(&env, SHELL_FOR_DESKTOP, "desktop shell");
+    assert_eq!(asked.len(), 3, "{asked:?}");
+    assert!(!asked[0].phone && !asked[1].phone && asked[1].tt_chain_token);
+    assert_eq!(asked[2].host, "m.tiktok.com");
+    assert_eq!(asked[2].path, format!("/v/{SHELL_FOR_DESKTOP}.html"));
+    assert!(asked[2].phone, "{asked:?}");
+
+    // The media want the cookie the mobile page set: a download (no cache) gets them.
+    let out_dir = env.dir.path().join("m");
+    let o = env
+        .cmd()
+        .args(["--no-cache", "download", "--json", "-P"])
+        .arg(&out_dir)
+        .arg(post_url(SHELL_FOR_DESKTOP))
+        .output()
+        .expect("run tikdl");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let r: Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
+    let video = saved(&r, "video");
+    assert_eq!(video.len(), 1, "{r}");
+    let bytes = std::fs::read(env.dir.path().join(&video[0])).expect("video on disk");
+    assert_eq!(&bytes[4..8], b"ftyp");
+}
+
+#[test]
+fn f4_always_shell_gives_up_plainly() {
+    let env = Env::new();
+    let (out, line) = run_info(&env, SHELL_ALWAYS);
+    assert_eq!(out.status.code(), Some(1));
+    let err = &line["error"];
+    assert_eq!(err["kind"], "platform");
+    assert_eq!(err["code"], "empty_page");
+    let msg = err["message"].as_str().unwrap();
+    assert!(
+        msg.contains("TikTok served an empty page 3 times (desktop, mobile)"),
+        "{msg}"
+    );
+    assert!(msg.contains(&post_url(SHELL_ALWAYS)), "{msg}");
+    let hints = err["suggestions"].to_string();
+    for hint in ["retry later", "--cookies", "--proxy"] {
+        assert!(hints.contains(hint), "{hints}");
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("giving up after 3 empty pages"), "{stderr}");
+    let asked = page_requests(&env, SHELL_ALWAYS, "always shell");
+    let hosts: Vec<(&str, bool)> = asked.iter().map(|a| (a.host.as_str(), a.phone)).collect();
+    assert_eq!(
+        hosts,
+        [
+            ("www.tiktok.com", false),
+            ("www.tiktok.com", false),
+            ("m.tiktok.com", true)
+        ]
+    );
+}
+
+#[test]
+fn f4_cache_never_keeps_an_empty_shell() {
+    let env = Env::new();
+    let cached = |id: &str| env.cache_dir().join(format!("{id}.json")).exists();
+    for _ in 0..2 {
+        env.tiktok.clear_requests();
+        let (out, _) = run_info(&env, SHELL_ALWAYS);
+        assert_eq!(out.status.code(), Some(1));
+        // Asked again in full every time: nothing was kept from the empty pages.
+        assert_eq!(
+            page_requests(&env, SHELL_ALWAYS, "always shell, cached run").len(),
+            3
+        );
+        assert!(!cached(SHELL_ALWAYS));
+    }
+    // A recovered post is kept, and the next run costs no request.
+    let (out, _) = run_info(&env, SHELL_UNTIL_COOKIE);
+    assert!(out.status.success());
+    assert!(cached(SHELL_UNTIL_COOKIE));
+    env.tiktok.clear_requests();
+    let (out, info) = run_info(&env, SHELL_UNTIL_COOKIE);
+    assert!(out.status.success());
+    assert_eq!(info["uploader"], "bench");
+    assert!(page_requests(&env, SHELL_UNTIL_COOKIE, "cached").is_empty());
+}

@@ -34,6 +34,7 @@
 //! | 7000000000000209002 | ... = 209002 "item is restricted" (audience-restricted) |
 //! | 7000000000000000777 | ... = statusCode 0, itemStruct with `isContentClassified: true` and no `video` |
 //! | 7000000000000000000 | the real empty webapp shell (no rehydration data at all) |
+//! | 7800000000000000001..=03 | empty shell until a `tt_chain_token` is sent / for desktop User-Agents only (phones get the reflow page) / always (see `empty_shell.rs`) |
 //! | 7000000000000000401 | 302 to `https://www.tiktok.com/login?redirect_url=...` (`/login` is a small 200 page) |
 //! | 7000000000000000403 | the D1 page, but only with a valid `_wafchallengeid` cookie; else a WAF JS challenge page |
 //! | 7300000000000000001..=45, 7300000000000001001..=1033 | the generated list items (see below), as D1-shaped pages |
@@ -102,6 +103,7 @@
 mod bench_post;
 mod body;
 mod challenge;
+mod empty_shell;
 mod fixtures;
 mod hostile;
 mod media;

@@ -60,6 +60,7 @@ struct Ctx {
     path_query: String,
     cookies: Vec<(String, String)>,
     range: Option<String>,
+    user_agent: Option<String>,
 }
 
 impl Ctx {
@@ -156,6 +157,7 @@ pub async fn handle(
             .to_string(),
         cookies: parse_cookies(headers),
         range: text("range"),
+        user_agent: text("user-agent"),
         host,
     };
     let fault = state.take_fault(&ctx.host, &ctx.path_query);
@@ -379,6 +381,13 @@ fn post(ctx: &Ctx, id: &str) -> Reply {
         // Hostile servers: a 50 MiB "page" (a client must refuse it from Content-Length alone)
         // and a gzip bomb (200 MiB of zeros in 200 KB; a client must stop inflating it).
         HUGE_PAGE_ID => Reply::html(200, vec![b' '; 50 << 20]),
+        id if crate::empty_shell::is_empty_shell_post(id) => {
+            let issued = lock(&ctx.state.tokens);
+            let has_token = ctx.cookie("tt_chain_token").any(|v| issued.contains(v));
+            drop(issued);
+            let page = crate::empty_shell::page(id, ctx.user_agent.as_deref(), has_token);
+            with_cookies(ctx, Reply::html(200, page))
+        }
         GZIP_BOMB_ID => {
             let mut reply = Reply::html(200, Bytes::from_static(GZIP_BOMB));
             reply.headers.push(("content-encoding", "gzip".into()));
