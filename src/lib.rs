@@ -278,9 +278,13 @@ impl TikTokHandler {
             match extract::extract_post(&page.body, id, &page_url)? {
                 PageOutcome::Info(info) => return Ok((*info, page_url, cookies)),
                 PageOutcome::Challenge(_) if solved => {
-                    self.http.throttled(None);
-                    let reason =
-                        PlatformReason::Challenge("TikTok kept answering with a challenge".into());
+                    // Reported once, as this post's error. No pacer cooldown here: the first
+                    // challenge already halved the pace, and a multi-minute pause would only make
+                    // the rest of a run (or nothing, for one `info`) wait for no gain.
+                    let reason = PlatformReason::Challenge(
+                        "TikTok answered with its bot challenge again after tikdl solved it once"
+                            .into(),
+                    );
                     return Err(Error::platform(reason, Operation::FetchPage, &page_url));
                 }
                 PageOutcome::Challenge(ch) => {

@@ -46,8 +46,15 @@
 //! WAF challenge: shaped like the real capture; `cs` = unpadded standard base64 of
 //! `{"v":{"a":b64(16 random bytes),"b":unix_now,"c":b64(sha256(a ++ ascii(n)))},"s":b64(random)}`
 //! with `n` random in `0..=challenge_max`. The answer is the cookie `_wafchallengeid` = base64
-//! (padded or not) of the same JSON with `"d":b64(ascii(n))` added in `v`; `a` must be one this
-//! server issued. `waforiginalreid`/`rs` cookies are ignored.
+//! (padded or not) of the same JSON with `"d":b64(ascii(n))` added at the TOP LEVEL, beside `v`
+//! and `s` (yt-dlp 2026.10.26's `_solve_challenge_and_set_cookies`). Refused with a fresh
+//! challenge: `d` inside `v` (the old shape), a wrong `d`, a changed `v`/`s`, a challenge this
+//! server never issued, one already answered once, one older than 120 s (see `challenge.rs`).
+//!
+//! | id | challenge |
+//! |---|---|
+//! | 7700000000000000001 | always a challenge, whatever the answer (a block solving does not lift) |
+//! | 7700000000000000002 | the capture's page with a fresh non-empty `rs`: the answer also needs the cookie `waforiginalreid` = that `rs`; then D1 |
 //!
 //! Short links, on `vm.tiktok.com/{code}` and `vt.tiktok.com/{code}` (trailing slash optional) and
 //! `www.tiktok.com/t/{code}`:

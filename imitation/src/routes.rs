@@ -376,6 +376,13 @@ fn post(ctx: &Ctx, id: &str) -> Reply {
                 Reply::html(200, fixtures::challenge_page(&cs))
             }
         }
+        id if crate::challenge::is_challenge_post(id) => {
+            let max = ctx.state.opts.challenge_max;
+            match crate::challenge::gate(&ctx.state.challenges, id, &ctx.cookies, max) {
+                Some(page) => Reply::html(200, page),
+                None => with_cookies(ctx, Reply::html(200, fixtures::D1_HTML)),
+            }
+        }
         // Hostile servers: a 50 MiB "page" (a client must refuse it from Content-Length alone)
         // and a gzip bomb (200 MiB of zeros in 200 KB; a client must stop inflating it).
         HUGE_PAGE_ID => Reply::html(200, vec![b' '; 50 << 20]),
