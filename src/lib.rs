@@ -356,10 +356,18 @@ impl TikTokHandler {
             };
             tracing::debug!("short link {url} -> {next}");
             post = url::parse(next.as_str()).map_err(|e| {
-                let reason = ContentReason::Removed(Some(format!(
-                    "short link leads to {next}, not a post: {e}"
-                )));
-                Error::content(reason, Operation::ResolveShortLink, input)
+                if next.path().trim_matches('/').is_empty() {
+                    // TikTok sends unknown or expired codes to its home page.
+                    let reason = ContentReason::Removed(Some(format!(
+                        "the short link leads to TikTok's home page {next}"
+                    )));
+                    return Error::content(reason, Operation::ResolveShortLink, input);
+                }
+                // A URL-shape problem, not a removed post: say what the link pointed to.
+                let reason = ConnectionReason::Redirect(format!(
+                    "the short link leads to {next}, which is not a TikTok URL tikdl can use: {e}"
+                ));
+                Error::connection(reason, Operation::ResolveShortLink, input)
             })?;
         }
         Ok(post)

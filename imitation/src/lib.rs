@@ -83,6 +83,15 @@
 //! | secUid `MS4wLjABAAAA_loopy` (`@loopy`) | the same 10 items on every page, `hasMore` true forever (the cursor keeps moving) |
 //! | anything else | an empty list, `hasMore` false |
 //!
+//! Music and hashtag lists (see `lists_extra.rs` for the sources of every name):
+//! `/music/imitation-sound-7700000000000000090` (scope `webapp.music-detail`, 33 posts) and
+//! `/tag/imitationtag` (scope `webapp.challenge-detail`, challenge id 7700000000000000091, 45
+//! posts); `GET /api/music/item_list/?musicID=&cursor=&count=` and
+//! `GET /api/challenge/item_list/?challengeID=&cursor=&count=` (cursor = offset; a missing or
+//! non-numeric parameter is a 400). Short links `ZMfidodd1..4` lead to D1 through post URLs with
+//! odd user parts (`..%2F..%2Fetc%2Fpasswd`, 300 characters, empty, percent-encoded unicode);
+//! `ZMfidbad1` leads to `/@someone/video/12ab34`, not a post URL.
+//!
 //! List items are D1's itemStruct with the ids, `createTime` and CDN URLs changed (an `imt={id}`
 //! query parameter is added), so each has its own media, 40-400 KB per file.
 //!
@@ -111,6 +120,7 @@ mod body;
 mod challenge;
 mod fixtures;
 mod hostile;
+mod lists_extra;
 mod media;
 mod routes;
 mod server;

@@ -309,6 +309,10 @@ fn page_host(ctx: &Ctx) -> Reply {
                 None => Reply::small_page(404, "Page not found"),
             }
         }
+        ["music", _] | ["tag", _] | ["api", "music" | "challenge", "item_list"] => {
+            let (status, content_type, body) = crate::lists_extra::answer(&segs, &ctx.query);
+            with_cookies(ctx, Reply::new(status, content_type, body))
+        }
         _ => Reply::small_page(404, "Page not found"),
     }
 }
@@ -343,6 +347,10 @@ fn short_link(code: &str) -> Reply {
         "ZMloop1" => Reply::redirect(301, "https://vm.tiktok.com/ZMloop2/"),
         "ZMloop2" => Reply::redirect(301, "https://vm.tiktok.com/ZMloop1/"),
         "ZMgone1" => Reply::small_page(404, "Page not found"),
+        c if c.starts_with("ZMfid") => match crate::lists_extra::short_link_target(c) {
+            Some(target) => Reply::redirect(301, &target),
+            None => Reply::redirect(302, "https://www.tiktok.com/"),
+        },
         _ => Reply::redirect(302, "https://www.tiktok.com/"),
     }
 }
