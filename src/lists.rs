@@ -266,3 +266,21 @@ fn parse(u: &str) -> Result<Url, Error> {
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn app_link_ids() {
+        let page = r#"<meta content="snssdk1233://challenge/detail/46294678?x=1">"#;
+        assert_eq!(app_link_id(page).as_deref(), Some("46294678"));
+        assert_eq!(
+            app_link_id("snssdk://challenge/detail/7").as_deref(),
+            Some("7")
+        );
+        assert_eq!(app_link_id("https://example/challenge/detail/5"), None);
+        assert_eq!(app_link_id("snssdk1233://challenge/detail/"), None);
+        assert_eq!(app_link_id(""), None);
+    }
+}

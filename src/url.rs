@@ -424,9 +424,8 @@ fn valid_user(user: &str) -> bool {
 /// id is all TikTok needs (yt-dlp's `TikTokIE` takes `/@/video/ID` too and requests `@_`), and
 /// dropping it keeps it out of every request and file name.
 fn post_user(raw: &str) -> Option<String> {
-    let plain = raw != "_"
-        && !raw.is_empty()
-        && raw.len() <= 64
+    let plain = raw.len() <= 64
+        && raw.bytes().any(|b| b.is_ascii_alphanumeric())
         && raw
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
@@ -831,6 +830,10 @@ mod tests {
             (
                 format!("https://www.tiktok.com/@a-b.c_d/video/{ID}"),
                 O(video(Some("a-b.c_d"))),
+            ),
+            (
+                format!("https://www.tiktok.com/@.../video/{ID}"),
+                O(video(None)),
             ),
             (
                 "https://www.tiktok.com/@bad%20name".into(),

@@ -54,7 +54,7 @@ fn structure(page: &str) -> String {
     out
 }
 
-fn pages_of<'a>(env: &Env, id: &'a str) -> Vec<tiktok_imitation::RequestRecord> {
+fn pages_of(env: &Env, id: &str) -> Vec<tiktok_imitation::RequestRecord> {
     env.tiktok
         .requests()
         .into_iter()
@@ -160,6 +160,7 @@ async fn f1_challenge_page_replays_the_capture_shape() {
     assert_ne!(a.cs, b.cs, "fresh values each time");
     assert_eq!(a.cookie_name, "_wafchallengeid");
     let (rci, rs) = a.rci.clone().expect("rs is non-empty here");
+    assert_eq!(rs.len(), 32);
     assert_eq!(rci, "waforiginalreid");
     // Without the rci cookie the right answer is not enough.
     let cookies = tikdl::challenge::solve(&a, 1_000_000).unwrap();
@@ -179,7 +180,6 @@ async fn f1_challenge_page_replays_the_capture_shape() {
             "{c}: {pages:?}"
         );
     }
-    let _ = rs;
 }
 
 /// A challenge that comes back after solving is one plain error, kind platform, code
@@ -224,4 +224,330 @@ fn f1_persistent_challenge_reported_once() {
         "{text}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Part 2: post URLs whose user part is odd.
+
+/// User parts a post URL may carry; only host, kind and id decide.
+fn odd_users() -> Vec<String> {
+    vec![
+        String::new(),
+        "_".into(),
+        "..%2F..%2Fetc%2Fpasswd".into(),
+        "日本語ユーザー".into(),
+        "%E6%97%A5%E6%9C%AC".into(),
+        "a.b-c_d".into(),
+        "...".into(),
+        "x".repeat(300),
+        "%00%0A%22%3C".into(),
+    ]
+}
+
+/// The user part tikdl put in its page request for `id`.
+fn requested_users(env: &Env, id: &str) -> Vec<String> {
+    pages_of(env, id)
+        .into_iter()
+        .filter(|r| r.host == "www.tiktok.com")
+        .filter_map(|r| {
+            let rest = r.path.strip_prefix("/@")?;
+            Some(rest.split('/').next()?.to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn f2_odd_user_segments_info_fine() {
+    let env = Env::new();
+    for user in odd_users() {
+        let url = format!("https://www.tiktok.com/@{user}/video/{DESKTOP_ID}");
+        let i = env.info_json(&url);
+        assert_eq!(i["id"], DESKTOP_ID, "{url}");
+        assert_eq!(i["uploader"], "emthenutritionist", "{url}");
+    }
+    // The page requests carried only `_` or a plain name, never the odd text.
+    let users = requested_users(&env, DESKTOP_ID);
+    assert_eq!(users.len(), odd_users().len(), "{users:?}");
+    for u in &users {
+        assert!(u == "_" || u == "a.b-c_d", "requested @{u}");
+    }
+    // A photo URL too.
+    let photo = env.info_json("https://www.tiktok.com/@..%2F..%2Fx/photo/7610426235671350549");
+    assert_eq!(photo["kind"], "slideshow");
+}
+
+#[test]
+fn f2_odd_user_segment_downloads_inside_the_folder() {
+    let env = Env::new();
+    let out = env.dir.path().join("out");
+    let url = format!("https://www.tiktok.com/@..%2F..%2Fetc%2Fpasswd/video/{DESKTOP_ID}");
+    let run = env
+        .cmd()
+        .args(["download", "--json", "--write-info-json", "-P"])
+        .arg(&out)
+        .arg(&url)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let results = ndjson(&run.stdout);
+    assert_eq!(results[0]["status"], "downloaded", "{results:?}");
+    assert_eq!(support::verify_downloads(&env, &results), 1);
+    let files: Vec<_> = support::files_under(env.dir.path())
+        .into_iter()
+        .filter(|f| f != &env.ca)
+        .collect();
+    assert!(!files.is_empty());
+    for f in files {
+        assert!(
+            f.starts_with(&out),
+            "{} outside the output folder",
+            f.display()
+        );
+        assert!(!f.to_string_lossy().contains("passwd"), "{}", f.display());
+    }
+}
+
+#[test]
+fn f2_short_link_to_odd_user_post_works() {
+    let env = Env::new();
+    for code in ["ZMfidodd1", "ZMfidodd2", "ZMfidodd3", "ZMfidodd4"] {
+        let i = env.info_json(&format!("https://vm.tiktok.com/{code}/"));
+        assert_eq!(i["id"], DESKTOP_ID, "{code}");
+    }
+    for u in requested_users(&env, DESKTOP_ID) {
+        assert_eq!(u, "_");
+    }
+}
+
+#[test]
+fn f2_short_link_to_a_non_post_url_says_so() {
+    let env = Env::new();
+    let (code, err, stderr) = env.info_error("https://vm.tiktok.com/ZMfidbad1/");
+    assert_eq!(code, 1);
+    assert_eq!(err["code"], "redirect");
+    let msg = err["message"].as_str().unwrap();
+    assert!(
+        msg.contains("https://www.tiktok.com/@someone/video/12ab34"),
+        "{msg}"
+    );
+    assert!(msg.contains("not numeric"), "{msg}");
+    assert!(!msg.contains("removed"), "{msg}");
+    assert!(!stderr.contains("blocking this IP"), "{stderr}");
+}
+
+#[test]
+fn f2_profile_and_collection_need_a_real_user_name() {
+    let env = Env::new();
+    for url in [
+        "https://www.tiktok.com/@..%2F..%2Fetc%2Fpasswd".to_owned(),
+        "https://www.tiktok.com/@_".to_owned(),
+        "https://www.tiktok.com/@%E6%97%A5/collection/x-7400000000000000033".to_owned(),
+    ] {
+        let (code, err, _) = env.info_error(&url);
+        assert_eq!(code, 1, "{url}");
+        let msg = err["message"].as_str().unwrap();
+        assert!(
+            msg.contains("looked up through its account"),
+            "{url}: {msg}"
+        );
+    }
+    // No request was made for them.
+    assert!(env.tiktok.requests().is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Part 5: music and hashtag lists.
+
+const MUSIC_URL: &str = "https://www.tiktok.com/music/imitation-sound-7700000000000000090";
+const MUSIC_ID: &str = "7700000000000000090";
+const TAG_URL: &str = "https://www.tiktok.com/tag/imitationtag";
+const TAG_ID: &str = "7700000000000000091";
+
+fn api_calls(env: &Env, path: &str) -> Vec<String> {
+    env.tiktok
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.starts_with(path))
+        .map(|r| r.path)
+        .collect()
+}
+
+#[test]
+fn f5_music_list_info_with_max() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args(["info", "--json", "--max", "31", MUSIC_URL])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let infos = ndjson(&out.stdout);
+    assert_eq!(infos.len(), 31);
+    assert_eq!(infos[0]["id"], "7300000000000001001");
+    assert_eq!(infos[30]["id"], "7300000000000001031");
+    assert!(infos.iter().all(|i| i["music"]["id"] == MUSIC_ID));
+    // The page, then two pages of the music list API.
+    assert_eq!(api_calls(&env, "/music/").len(), 1);
+    let calls = api_calls(&env, "/api/music/item_list/");
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert!(
+        calls[0].contains(&format!("musicID={MUSIC_ID}")),
+        "{calls:?}"
+    );
+    assert!(
+        calls[0].contains("cursor=0") && calls[1].contains("cursor=30"),
+        "{calls:?}"
+    );
+
+    // All of it without --max: 33 posts.
+    let out = env
+        .cmd()
+        .args(["info", "--json", MUSIC_URL])
+        .output()
+        .unwrap();
+    assert_eq!(ndjson(&out.stdout).len(), 33);
+}
+
+#[test]
+fn f5_tag_list_batch_info_only() {
+    let env = Env::new();
+    let list = env.dir.path().join("tags.txt");
+    std::fs::write(&list, format!("{TAG_URL}\n")).unwrap();
+    let out = env
+        .cmd()
+        .args(["--rate-limit", "0", "batch", "--info-only", "--max", "40"])
+        .arg(&list)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let infos = ndjson(&out.stdout);
+    assert_eq!(infos.len(), 40);
+    assert_eq!(infos[0]["id"], "7300000000000000001");
+    assert_eq!(infos[39]["id"], "7300000000000000040");
+    let calls = api_calls(&env, "/api/challenge/item_list/");
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert!(
+        calls
+            .iter()
+            .all(|c| c.contains(&format!("challengeID={TAG_ID}")))
+    );
+}
+
+#[test]
+fn f5_tag_list_date_filters() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args([
+            "info", "--json", "--after", "20251225", "--before", "20251230", TAG_URL,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let infos = ndjson(&out.stdout);
+    assert!(!infos.is_empty());
+    assert!(infos.len() < 45);
+    for i in &infos {
+        let d = i["upload_date"].as_str().unwrap();
+        assert!(("20251225".."20251231").contains(&d), "{d}");
+    }
+}
+
+#[test]
+fn f5_unknown_tag_is_a_plain_error() {
+    let env = Env::new();
+    let (code, err, _) = env.info_error("https://www.tiktok.com/tag/nosuchtagatall");
+    assert_eq!(code, 1);
+    assert_eq!(err["code"], "no_data");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("webapp.challenge-detail")
+    );
+}
+
+/// The imitation's pages and APIs have the structure the cited sources read, and the APIs refuse
+/// missing or misspelt parameters.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn f5_page_and_api_structure_matches_sources() {
+    let env = Env::new();
+    let http = client(&env);
+    let scope = |page: &str| -> Value {
+        let open = r#"<script id="__UNIVERSAL_DATA_FOR_REHYDRATION__" type="application/json">"#;
+        let start = page.find(open).unwrap() + open.len();
+        let end = start + page[start..].find("</script>").unwrap();
+        serde_json::from_str::<Value>(&page[start..end]).unwrap()["__DEFAULT_SCOPE__"].clone()
+    };
+    let music = scope(&get(&http, MUSIC_URL, None).await);
+    let m = &music["webapp.music-detail"];
+    assert_eq!(m["statusCode"], 0);
+    assert_eq!(m["musicInfo"]["music"]["id"], MUSIC_ID);
+    for key in [
+        "title",
+        "authorName",
+        "playUrl",
+        "coverLarge",
+        "duration",
+        "original",
+    ] {
+        assert!(!m["musicInfo"]["music"][key].is_null(), "music.{key}");
+    }
+    assert_eq!(m["musicInfo"]["stats"]["videoCount"], 33);
+    let tag = scope(&get(&http, TAG_URL, None).await);
+    let t = &tag["webapp.challenge-detail"];
+    assert_eq!(t["statusCode"], 0);
+    assert_eq!(t["challengeInfo"]["challenge"]["id"], TAG_ID);
+    assert_eq!(t["challengeInfo"]["challenge"]["title"], "imitationtag");
+
+    let api = |q: &str| format!("https://www.tiktok.com/api/{q}");
+    for (q, status) in [
+        (
+            format!("music/item_list/?musicID={MUSIC_ID}&cursor=0&count=30"),
+            200,
+        ),
+        (
+            format!("music/item_list/?musicId={MUSIC_ID}&cursor=0&count=30"),
+            400,
+        ),
+        ("music/item_list/?cursor=0&count=30".to_owned(), 400),
+        (format!("music/item_list/?musicID={MUSIC_ID}&count=30"), 400),
+        (
+            format!("challenge/item_list/?aid=1988&challengeID={TAG_ID}&cursor=0&count=30"),
+            200,
+        ),
+        (
+            format!("challenge/item_list/?challengeId={TAG_ID}&cursor=0&count=30"),
+            400,
+        ),
+        (
+            "challenge/item_list/?challengeID=abc&cursor=0&count=30".to_owned(),
+            400,
+        ),
+    ] {
+        let r = http.get(api(&q)).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), status, "{q}");
+        if status == 200 {
+            let v: Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
+            assert_eq!(v["itemList"].as_array().unwrap().len(), 30, "{q}");
+            assert_eq!(v["hasMore"], true);
+            assert_eq!(v["cursor"], "30");
+        }
+    }
 }

@@ -175,7 +175,11 @@ fn music_page() -> String {
             "stats": {"videoCount": items.len()},
         },
     });
-    page_with_scope(&format!("{MUSIC_NAME} | TikTok"), "webapp.music-detail", scope)
+    page_with_scope(
+        &format!("{MUSIC_NAME} | TikTok"),
+        "webapp.music-detail",
+        scope,
+    )
 }
 
 fn tag_page() -> String {
