@@ -36,6 +36,17 @@ async fn get(client: &reqwest::Client, url: &str, cookie: Option<&str>) -> Strin
     req.send().await.unwrap().text().await.unwrap()
 }
 
+/// Runs `tikdl ARGS` (through the imitation) expecting success; its NDJSON lines.
+fn run_ok<S: AsRef<std::ffi::OsStr>>(env: &Env, args: &[S]) -> Vec<Value> {
+    let out = env.cmd().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    ndjson(&out.stdout)
+}
+
 fn is_challenge(page: &str) -> bool {
     page.contains(r#"<p id="cs" class=""#) && !page.contains("__UNIVERSAL_DATA_FOR_REHYDRATION__")
 }
@@ -281,19 +292,18 @@ fn f2_odd_user_segment_downloads_inside_the_folder() {
     let env = Env::new();
     let out = env.dir.path().join("out");
     let url = format!("https://www.tiktok.com/@..%2F..%2Fetc%2Fpasswd/video/{DESKTOP_ID}");
-    let run = env
-        .cmd()
-        .args(["download", "--json", "--write-info-json", "-P"])
-        .arg(&out)
-        .arg(&url)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
+    let out_arg = out.to_string_lossy().into_owned();
+    let results = run_ok(
+        &env,
+        &[
+            "download",
+            "--json",
+            "--write-info-json",
+            "-P",
+            &out_arg,
+            &url,
+        ],
     );
-    let results = ndjson(&run.stdout);
     assert_eq!(results[0]["status"], "downloaded", "{results:?}");
     assert_eq!(support::verify_downloads(&env, &results), 1);
     let files: Vec<_> = support::files_under(env.dir.path())
@@ -379,17 +389,7 @@ fn api_calls(env: &Env, path: &str) -> Vec<String> {
 #[test]
 fn f5_music_list_info_with_max() {
     let env = Env::new();
-    let out = env
-        .cmd()
-        .args(["info", "--json", "--max", "31", MUSIC_URL])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let infos = ndjson(&out.stdout);
+    let infos = run_ok(&env, &["info", "--json", "--max", "31", MUSIC_URL]);
     assert_eq!(infos.len(), 31);
     assert_eq!(infos[0]["id"], "7300000000000001001");
     assert_eq!(infos[30]["id"], "7300000000000001031");
@@ -408,12 +408,7 @@ fn f5_music_list_info_with_max() {
     );
 
     // All of it without --max: 33 posts.
-    let out = env
-        .cmd()
-        .args(["info", "--json", MUSIC_URL])
-        .output()
-        .unwrap();
-    assert_eq!(ndjson(&out.stdout).len(), 33);
+    assert_eq!(run_ok(&env, &["info", "--json", MUSIC_URL]).len(), 33);
 }
 
 #[test]
@@ -421,18 +416,19 @@ fn f5_tag_list_batch_info_only() {
     let env = Env::new();
     let list = env.dir.path().join("tags.txt");
     std::fs::write(&list, format!("{TAG_URL}\n")).unwrap();
-    let out = env
-        .cmd()
-        .args(["--rate-limit", "0", "batch", "--info-only", "--max", "40"])
-        .arg(&list)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let list = list.to_string_lossy().into_owned();
+    let infos = run_ok(
+        &env,
+        &[
+            "--rate-limit",
+            "0",
+            "batch",
+            "--info-only",
+            "--max",
+            "40",
+            &list,
+        ],
     );
-    let infos = ndjson(&out.stdout);
     assert_eq!(infos.len(), 40);
     assert_eq!(infos[0]["id"], "7300000000000000001");
     assert_eq!(infos[39]["id"], "7300000000000000040");
@@ -448,19 +444,10 @@ fn f5_tag_list_batch_info_only() {
 #[test]
 fn f5_tag_list_date_filters() {
     let env = Env::new();
-    let out = env
-        .cmd()
-        .args([
-            "info", "--json", "--after", "20251225", "--before", "20251230", TAG_URL,
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let infos = ndjson(&out.stdout);
+    let args = [
+        "info", "--json", "--after", "20251225", "--before", "20251230", TAG_URL,
+    ];
+    let infos = run_ok(&env, &args);
     assert!(!infos.is_empty());
     assert!(infos.len() < 45);
     for i in &infos {
