@@ -404,7 +404,7 @@ fn content_suggestions(reason: &ContentReason) -> Vec<String> {
         }
         ContentReason::OtherStatus { .. } => &["retry later; run with -vv to see TikTok's answer"],
         ContentReason::Unsupported(_) => {
-            &["tikdl supports post, short-link, profile and collection URLs"]
+            &["tikdl supports post, short-link, profile, collection, music and tag URLs"]
         }
     };
     s.iter().map(|s| (*s).to_owned()).collect()

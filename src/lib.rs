@@ -145,6 +145,8 @@ impl TikTokHandler {
                 "embed",
                 "profile",
                 "collection",
+                "music",
+                "tag",
             ],
             watermark_free: true,
             subtitles: true,
@@ -250,9 +252,16 @@ impl TikTokHandler {
             )
         })?;
         let mut solved = false;
+        let mut answered: Vec<String> = Vec::new();
         let mut cookies = Vec::new();
         loop {
-            let page = self.http.get_page(&url, Operation::FetchPage).await?;
+            let page = self.http.get_page(&url, Operation::FetchPage).await;
+            // The answer is for this one page request: yt-dlp clears the challenge cookies right
+            // after it (TikTok's script gives them Max-Age=1), so expire them here too.
+            for name in answered.drain(..) {
+                self.http.set_cookie(&url, &name, "; Max-Age=0");
+            }
+            let page = page?;
             cookies.extend(page.set_cookies);
             match page.status {
                 200..=299 => {}
@@ -312,6 +321,7 @@ impl TikTokHandler {
                             })?;
                     for (name, value) in cookies {
                         self.http.set_cookie(&url, &name, &value);
+                        answered.push(name);
                     }
                     solved = true;
                 }

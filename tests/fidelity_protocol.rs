@@ -86,6 +86,25 @@ fn f1_challenge_answer_has_d_beside_v() {
     assert_eq!(pages.len(), 2, "challenge, then the page: {pages:?}");
     assert!(!pages[0].cookie_names.iter().any(|c| c == "_wafchallengeid"));
     assert!(pages[1].cookie_names.iter().any(|c| c == "_wafchallengeid"));
+
+    // Downloading: the answer goes with that one page request only (yt-dlp clears it after),
+    // never with the media requests that follow.
+    let env = Env::new();
+    let out = env.dir.path().join("out").to_string_lossy().into_owned();
+    let results = run_ok(&env, &["download", "--json", "-P", &out, CHALLENGE_POST]);
+    assert_eq!(results[0]["status"], "downloaded", "{results:?}");
+    let log = env.tiktok.requests();
+    let answer_at = log
+        .iter()
+        .position(|r| r.cookie_names.iter().any(|c| c == "_wafchallengeid"))
+        .expect("the answered page request");
+    assert!(log.len() > answer_at + 1, "media requests follow");
+    for r in &log[answer_at + 1..] {
+        assert!(
+            !r.cookie_names.iter().any(|c| c == "_wafchallengeid"),
+            "{r:?}"
+        );
+    }
 }
 
 /// The imitation is strict: the old shape (`d` inside `v`), a wrong `d`, an unknown challenge
