@@ -169,15 +169,13 @@ async fn expand_line(
             url: line,
             id: None,
         }],
-        Ok(r @ (PostRef::Profile { .. } | PostRef::Collection { .. })) => {
-            match lists::expand(handler, &r, list).await {
-                Ok(items) => {
-                    tracing::info!("{line}: {} posts", items.len());
-                    items.into_iter().map(|i| Task::Item(Box::new(i))).collect()
-                }
-                Err(error) => vec![Task::Failed { url: line, error }],
+        Ok(r) if r.is_list() => match lists::expand(handler, &r, list).await {
+            Ok(items) => {
+                tracing::info!("{line}: {} posts", items.len());
+                items.into_iter().map(|i| Task::Item(Box::new(i))).collect()
             }
-        }
+            Err(error) => vec![Task::Failed { url: line, error }],
+        },
         Ok(other) => {
             let reason = ContentReason::Unsupported(format!(
                 "{} lists are not supported yet",

@@ -3,9 +3,24 @@
 //! Instead of the page, TikTok may answer with a tiny HTML page holding
 //! `<p id="cs" class="{base64 JSON}">` and `<p id="wci" class="{cookie name}">`
 //! (plus optionally `rci`/`rs`, another cookie name/value pair). Its script
-//! searches the decimal `n` with SHA-256(a ++ n) == c, writes `v.d` =
-//! base64(n) into the JSON and stores the re-encoded JSON as a cookie. We do
-//! the same, then the caller fetches the page again.
+//! searches the decimal `n` with SHA-256(a ++ n) == c and answers with a cookie.
+//!
+//! The answer's shape, as yt-dlp 2026.10.26 builds it (`yt_dlp/extractor/tiktok.py`,
+//! `TikTokBaseIE._solve_challenge_and_set_cookies`), checked against the capture
+//! `web_waf_js_challenge_cs_wci_rci_rs_2026-03.html` (its `cs` decodes to
+//! `{"v":{"a":..,"b":1774847935,"c":..},"s":..}`, its answer is n = 10):
+//! * the `cs` class is base64 (padding missing in the capture) of a JSON object;
+//! * `n` is the first of `0..=1_000_000` with SHA-256(base64decode(v.a) ++ ascii(n))
+//!   equal to base64decode(v.c);
+//! * `d` = base64(ascii(n)) is added at the TOP LEVEL of that object, beside `v`
+//!   and `s` (not inside `v`), keeping the other keys as they were;
+//! * the cookie named by `wci`'s class (`_wafchallengeid` in the capture) gets
+//!   base64 of the compact JSON (`,` and `:` separators, keys in the page's order,
+//!   `d` last);
+//! * only when both `rci`'s class and `rs`'s class are non-empty, the cookie named
+//!   by `rci` gets the value of `rs` (the capture's `rs` is empty, so none);
+//! * both cookies are for `.tiktok.com`; yt-dlp then fetches the page again with
+//!   them (and clears them after that one request: TikTok's script gives them Max-Age=1).
 
 use base64::Engine as _;
 use base64::alphabet;
@@ -189,9 +204,9 @@ pub fn solve(ch: &Challenge, max_n: u64) -> Result<Vec<(String, String)>, Challe
         expected: "an object",
     })?;
     let v = top
-        .get_mut("v")
+        .get("v")
         .ok_or(ChallengeError::MissingField { field: "v" })?
-        .as_object_mut()
+        .as_object()
         .ok_or(ChallengeError::WrongType {
             field: "v",
             expected: "an object",
@@ -204,7 +219,9 @@ pub fn solve(ch: &Challenge, max_n: u64) -> Result<Vec<(String, String)>, Challe
         .map_err(|_| ChallengeError::HashLength { len: c.len() })?;
 
     let n = search(&a, &c, max_n).ok_or(ChallengeError::NotFound { max_n })?;
-    v.insert(
+    // `d` goes beside `v` and `s`, as yt-dlp's solver sets it on the whole object
+    // (see the module comment). A `d` inside `v` is refused by TikTok.
+    top.insert(
         "d".to_owned(),
         Value::String(b64_encode(n.to_string().as_bytes())),
     );
@@ -266,8 +283,9 @@ fn search(prefix: &[u8], target: &[u8; 32], max_n: u64) -> Option<u64> {
     }
 }
 
-/// Compact JSON with `v` first and, inside it, `a, b, c, d` first: the key
-/// order the page's script produces (serde_json's map would sort `s` before `v`).
+/// Compact JSON with `v`, `s` first (then `d`) and, inside `v`, `a, b, c` first: the
+/// key order of the page's JSON with `d` appended, as yt-dlp's `json.dumps` of the
+/// parsed object writes it (serde_json's map would sort `d` and `s` before `v`).
 fn to_json_in_page_order(top: &Map<String, Value>) -> Result<String, ChallengeError> {
     fn write_ordered(
         out: &mut String,
@@ -306,8 +324,8 @@ fn to_json_in_page_order(top: &Map<String, Value>) -> Result<String, ChallengeEr
     write_ordered(
         &mut out,
         top,
-        &["v", "s"],
-        Some(("v", &["a", "b", "c", "d"])),
+        &["v", "s", "d"],
+        Some(("v", &["a", "b", "c"])),
     )?;
     Ok(out)
 }
@@ -404,15 +422,16 @@ mod tests {
             let text = String::from_utf8(b64d(value)).unwrap();
             let orig: Value = serde_json::from_slice(&b64d(&ch.cs)).unwrap();
             let got: Value = serde_json::from_str(&text).unwrap();
-            assert_eq!(got["v"]["d"], b64_encode(b"424242"));
-            assert_eq!(got["v"]["d"], "NDI0MjQy");
+            assert_eq!(got["d"], b64_encode(b"424242"));
+            assert_eq!(got["d"], "NDI0MjQy");
+            assert!(got["v"].get("d").is_none(), "d belongs beside v, not in it");
             for (k, field) in [("v", "a"), ("v", "b"), ("v", "c")] {
                 assert_eq!(got[k][field], orig[k][field]);
             }
             assert_eq!(got["s"], orig["s"]);
             // Same compact shape and key order as the page's own script.
             let expected_prefix = format!(
-                r#"{{"v":{{"a":{},"b":1774847935,"c":{},"d":"NDI0MjQy"}},"s":"c2lnbmF0dXJl"}}"#,
+                r#"{{"v":{{"a":{},"b":1774847935,"c":{}}},"s":"c2lnbmF0dXJl","d":"NDI0MjQy"}}"#,
                 orig["v"]["a"], orig["v"]["c"]
             );
             assert_eq!(text, expected_prefix);
@@ -426,11 +445,7 @@ mod tests {
             // max_n is inclusive: an answer equal to it is found.
             let cookies = solve(&ch, 1_000).unwrap();
             let got: Value = serde_json::from_slice(&b64d(&cookies[0].1)).unwrap();
-            assert_eq!(
-                got["v"]["d"],
-                b64_encode(n.to_string().as_bytes()),
-                "n = {n}"
-            );
+            assert_eq!(got["d"], b64_encode(n.to_string().as_bytes()), "n = {n}");
         }
         let ch = make_challenge(1_000, false);
         assert!(matches!(
@@ -502,10 +517,15 @@ mod tests {
         assert_eq!(cookies.len(), 1);
         assert_eq!(cookies[0].0, "_wafchallengeid");
         let json = String::from_utf8(b64d(&cookies[0].1)).unwrap();
-        // n = 10 (checked independently with Python's hashlib).
+        // n = 10, and the exact bytes yt-dlp's solver produces for this capture (checked
+        // independently with Python's hashlib, base64 and json.dumps(separators=(',', ':'))).
         assert_eq!(
             json,
-            r#"{"v":{"a":"iNDiZ/dSzjzL9MGMfg1EsD+oKONv+rlqcSglZPU2Pq0=","b":1774847935,"c":"qM/3wxGpsCpsIqCFK9Dqg9SY+CSQUXG7PL/q7npdevQ=","d":"MTA="},"s":"YZiyLiirRHFDl5ikjbVbltkkfQzcKUQYfVnKOK0hD2I="}"#
+            r#"{"v":{"a":"iNDiZ/dSzjzL9MGMfg1EsD+oKONv+rlqcSglZPU2Pq0=","b":1774847935,"c":"qM/3wxGpsCpsIqCFK9Dqg9SY+CSQUXG7PL/q7npdevQ="},"s":"YZiyLiirRHFDl5ikjbVbltkkfQzcKUQYfVnKOK0hD2I=","d":"MTA="}"#
+        );
+        assert_eq!(
+            cookies[0].1,
+            "eyJ2Ijp7ImEiOiJpTkRpWi9kU3pqekw5TUdNZmcxRXNEK29LT052K3JscWNTZ2xaUFUyUHEwPSIsImIiOjE3NzQ4NDc5MzUsImMiOiJxTS8zd3hHcHNDcHNJcUNGSzlEcWc5U1krQ1NRVVhHN1BML3E3bnBkZXZRPSJ9LCJzIjoiWVppeUxpaXJSSEZEbDVpa2piVmJsdGtrZlF6Y0tVUVlmVm5LT0swaEQyST0iLCJkIjoiTVRBPSJ9"
         );
     }
 }

@@ -234,10 +234,17 @@ impl Error {
     }
 
     pub fn platform(reason: PlatformReason, operation: Operation, url: &str) -> Self {
-        let suggestions = vec![
-            "TikTok may have changed its page layout: update tikdl".to_owned(),
-            "retry later; if it persists, report it with the output of -vv".to_owned(),
-        ];
+        let suggestions = match reason {
+            // A challenge that solving does not lift is a block, not a layout change.
+            PlatformReason::Challenge(_) => vec![
+                "TikTok is blocking automated requests from this network: retry later".to_owned(),
+                "pass --cookies from a browser where the post plays, or try --proxy".to_owned(),
+            ],
+            _ => vec![
+                "TikTok may have changed its page layout: update tikdl".to_owned(),
+                "retry later; if it persists, report it with the output of -vv".to_owned(),
+            ],
+        };
         Self::Platform {
             reason,
             operation,
@@ -406,7 +413,7 @@ fn content_suggestions(reason: &ContentReason) -> Vec<String> {
         }
         ContentReason::OtherStatus { .. } => &["retry later; run with -vv to see TikTok's answer"],
         ContentReason::Unsupported(_) => {
-            &["tikdl supports post, short-link, profile and collection URLs"]
+            &["tikdl supports post, short-link, profile, collection, music and tag URLs"]
         }
     };
     s.iter().map(|s| (*s).to_owned()).collect()

@@ -149,6 +149,8 @@ impl TikTokHandler {
                 "embed",
                 "profile",
                 "collection",
+                "music",
+                "tag",
             ],
             watermark_free: true,
             subtitles: true,
@@ -259,9 +261,16 @@ impl TikTokHandler {
             )
         })?;
         let mut solved = false;
+        let mut answered: Vec<String> = Vec::new();
         let mut cookies = Vec::new();
         loop {
-            let page = self.http.get_page(&url, Operation::FetchPage).await?;
+            let page = self.http.get_page(&url, Operation::FetchPage).await;
+            // The answer is for this one page request: yt-dlp clears the challenge cookies right
+            // after it (TikTok's script gives them Max-Age=1), so expire them here too.
+            for name in answered.drain(..) {
+                self.http.set_cookie(&url, &name, "; Max-Age=0");
+            }
+            let page = page?;
             cookies.extend(page.set_cookies);
             match page.status {
                 200..=299 => {}
@@ -287,9 +296,13 @@ impl TikTokHandler {
             match extract::extract_post(&page.body, id, &page_url)? {
                 PageOutcome::Info(info) => return Ok((*info, page_url, cookies)),
                 PageOutcome::Challenge(_) if solved => {
-                    self.http.throttled(None);
-                    let reason =
-                        PlatformReason::Challenge("TikTok kept answering with a challenge".into());
+                    // Reported once, as this post's error. No pacer cooldown here: the first
+                    // challenge already halved the pace, and a multi-minute pause would only make
+                    // the rest of a run (or nothing, for one `info`) wait for no gain.
+                    let reason = PlatformReason::Challenge(
+                        "TikTok answered with its bot challenge again after tikdl solved it once"
+                            .into(),
+                    );
                     return Err(Error::platform(reason, Operation::FetchPage, &page_url));
                 }
                 PageOutcome::Challenge(ch) => {
@@ -317,6 +330,7 @@ impl TikTokHandler {
                             })?;
                     for (name, value) in cookies {
                         self.http.set_cookie(&url, &name, &value);
+                        answered.push(name);
                     }
                     solved = true;
                 }
@@ -361,10 +375,18 @@ impl TikTokHandler {
             };
             tracing::debug!("short link {url} -> {next}");
             post = url::parse(next.as_str()).map_err(|e| {
-                let reason = ContentReason::Removed(Some(format!(
-                    "short link leads to {next}, not a post: {e}"
-                )));
-                Error::content(reason, Operation::ResolveShortLink, input)
+                if next.path().trim_matches('/').is_empty() {
+                    // TikTok sends unknown or expired codes to its home page.
+                    let reason = ContentReason::Removed(Some(format!(
+                        "the short link leads to TikTok's home page {next}"
+                    )));
+                    return Error::content(reason, Operation::ResolveShortLink, input);
+                }
+                // A URL-shape problem, not a removed post: say what the link pointed to.
+                let reason = ConnectionReason::Redirect(format!(
+                    "the short link leads to {next}, which is not a TikTok URL tikdl can use: {e}"
+                ));
+                Error::connection(reason, Operation::ResolveShortLink, input)
             })?;
         }
         Ok(post)

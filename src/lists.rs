@@ -1,11 +1,23 @@
-//! Profiles and collections: expand a list URL into its posts through TikTok's list APIs,
-//! paginated, with guards against pages that repeat or cursors that do not move.
+//! Profiles, collections, sounds (music) and hashtags (tags): expand a list URL into its posts
+//! through TikTok's web list APIs, paginated, with guards against pages that repeat or cursors
+//! that do not move.
+//!
+//! Music and tag lists, and where each name comes from:
+//! * the music page `/music/{name}-{id}` holds the scope `webapp.music-detail` with
+//!   `musicInfo.music.id`, the tag page `/tag/{name}` the scope `webapp.challenge-detail` with
+//!   `challengeInfo.challenge.id` (public scrapers read exactly these paths; davidteather/TikTok-Api
+//!   `TikTokApi/api/sound.py` reads `musicInfo.music.id` and `hashtag.py` reads
+//!   `challengeInfo.challenge` from `/api/challenge/detail/`). yt-dlp 2026.10.26's `TikTokTagIE`
+//!   also finds a tag's id in the page as `snssdk…://challenge/detail/{id}`: used as a fallback.
+//! * the posts: `GET /api/music/item_list/?musicID=&cursor=&count=` (TikTok-Api `sound.py`) and
+//!   `GET /api/challenge/item_list/?aid=1988&challengeID=&cursor=&count=` (TikTok-Api
+//!   `hashtag.py`); both answer `itemList`, `hasMore` and the next `cursor`, like post lists.
 
 use std::collections::HashSet;
 
 use reqwest::Url;
 
-use crate::error::{ContentReason, Error, Operation};
+use crate::error::{ContentReason, Error, Operation, PlatformReason};
 use crate::extract;
 use crate::model::VideoInfo;
 use crate::url::PostRef;
@@ -67,6 +79,46 @@ pub async fn expand(
                 .append_pair("collectionId", id)
                 .append_pair("sourceType", "113");
             (format!("collection {name:?}"), api)
+        }
+        PostRef::Music { name, id } => {
+            let page_url = list.canonical_url();
+            let music_id = detail_id(http, &page_url, MUSIC_SCOPE)
+                .await?
+                .unwrap_or_else(|_| {
+                    // The URL ends in the sound's id, which is what yt-dlp's TikTokSoundIE uses.
+                    tracing::debug!(
+                        "{page_url}: no {} on the page; using the URL's id",
+                        MUSIC_SCOPE.0
+                    );
+                    id.clone()
+                });
+            let mut api = parse("https://www.tiktok.com/api/music/item_list/")?;
+            api.query_pairs_mut()
+                .append_pair("aid", WEB_AID)
+                .append_pair("musicID", &music_id);
+            (format!("sound {name:?}"), api)
+        }
+        PostRef::Tag { name } => {
+            let page_url = list.canonical_url();
+            let challenge_id = detail_id(http, &page_url, TAG_SCOPE).await?.map_err(|size| {
+                Error::platform(
+                    PlatformReason::NoData {
+                        markers: format!(
+                            "__UNIVERSAL_DATA_FOR_REHYDRATION__ ({}), snssdk://challenge/detail/",
+                            TAG_SCOPE.0
+                        ),
+                        size,
+                        title: String::new(),
+                    },
+                    Operation::Extract,
+                    &page_url,
+                )
+            })?;
+            let mut api = parse("https://www.tiktok.com/api/challenge/item_list/")?;
+            api.query_pairs_mut()
+                .append_pair("aid", WEB_AID)
+                .append_pair("challengeID", &challenge_id);
+            (format!("#{name}"), api)
         }
         other => {
             let reason = ContentReason::Unsupported(format!(
@@ -134,6 +186,77 @@ pub async fn expand(
     Ok(out)
 }
 
+/// The scope holding a music page's data and the path to its id inside it.
+const MUSIC_SCOPE: (&str, &[&str]) = ("webapp.music-detail", &["musicInfo", "music", "id"]);
+/// The scope holding a tag page's data and the path to its challenge id inside it.
+const TAG_SCOPE: (&str, &[&str]) = (
+    "webapp.challenge-detail",
+    &["challengeInfo", "challenge", "id"],
+);
+
+/// Fetches a music or tag page and reads the list's id from its `__UNIVERSAL_DATA_FOR_REHYDRATION__`
+/// scope; `Err(page size)` when the page has no such data. A non-zero `statusCode` in the scope
+/// is the same typed error a post page gives.
+async fn detail_id(
+    http: &crate::http::HttpClient,
+    page_url: &str,
+    (scope, path): (&str, &[&str]),
+) -> Result<Result<String, usize>, Error> {
+    let url = parse(page_url)?;
+    let page = http.get_page(&url, Operation::FetchPage).await?;
+    if !(200..300).contains(&page.status) {
+        let reason = crate::error::ConnectionReason::Status(page.status);
+        return Err(Error::connection(reason, Operation::FetchPage, page_url));
+    }
+    if let Some(json) = extract::script_by_id(&page.body, "__UNIVERSAL_DATA_FOR_REHYDRATION__") {
+        let data: serde_json::Value = serde_json::from_str(json).map_err(|e| {
+            Error::platform(
+                PlatformReason::BadJson(e.to_string()),
+                Operation::Extract,
+                page_url,
+            )
+        })?;
+        let detail = &data["__DEFAULT_SCOPE__"][scope];
+        let status = detail["statusCode"].as_u64().unwrap_or(0);
+        let message = detail["statusMsg"].as_str().map(str::to_owned);
+        if let Some(reason) = extract::status_reason(status, message) {
+            return Err(Error::content(reason, Operation::Extract, page_url));
+        }
+        let id = path.iter().fold(detail, |v, key| &v[*key]);
+        let id = match id {
+            serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        };
+        if let Some(id) = id.filter(|i| i.bytes().all(|b| b.is_ascii_digit())) {
+            return Ok(Ok(id));
+        }
+    }
+    // yt-dlp's TikTokTagIE: the id also appears in the page's app link.
+    Ok(app_link_id(&page.body).ok_or(page.body.len()))
+}
+
+/// The id in a `snssdk{digits}://challenge/detail/{id}` app link, if the page has one.
+fn app_link_id(html: &str) -> Option<String> {
+    let marker = "://challenge/detail/";
+    let mut from = 0;
+    while let Some(i) = html[from..].find(marker) {
+        let at = from + i;
+        let scheme_ok = html[..at]
+            .rsplit_once("snssdk")
+            .is_some_and(|(_, digits)| digits.bytes().all(|b| b.is_ascii_digit()));
+        let id: String = html[at + marker.len()..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        if scheme_ok && !id.is_empty() {
+            return Some(id);
+        }
+        from = at + marker.len();
+    }
+    None
+}
+
 fn parse(u: &str) -> Result<Url, Error> {
     Url::parse(u).map_err(|e| {
         Error::content(
@@ -142,4 +265,22 @@ fn parse(u: &str) -> Result<Url, Error> {
             u,
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn app_link_ids() {
+        let page = r#"<meta content="snssdk1233://challenge/detail/46294678?x=1">"#;
+        assert_eq!(app_link_id(page).as_deref(), Some("46294678"));
+        assert_eq!(
+            app_link_id("snssdk://challenge/detail/7").as_deref(),
+            Some("7")
+        );
+        assert_eq!(app_link_id("https://example/challenge/detail/5"), None);
+        assert_eq!(app_link_id("snssdk1233://challenge/detail/"), None);
+        assert_eq!(app_link_id(""), None);
+    }
 }

@@ -25,7 +25,6 @@ use tikdl::config::{FileConfig, Layer, Settings};
 use tikdl::download::ProgressFn;
 use tikdl::lists::ListOptions;
 use tikdl::save::{self, DownloadOptions, ProgressFactory};
-use tikdl::url::PostRef;
 use tikdl::{Config, Error, HttpConfig, TikTokHandler, VideoInfo, summary};
 
 fn main() -> ExitCode {
@@ -230,7 +229,7 @@ async fn info(handler: &TikTokHandler, args: InfoArgs, jobs: usize) -> Result<Ex
             let list_opts = list_opts.clone();
             async move {
                 match tikdl::url::parse(&url) {
-                    Ok(list @ (PostRef::Profile { .. } | PostRef::Collection { .. })) => {
+                    Ok(list) if list.is_list() => {
                         match tikdl::lists::expand(&handler, &list, &list_opts).await {
                             Ok(items) => items.into_iter().map(|i| (url.clone(), Ok(i))).collect(),
                             Err(e) => vec![(url, Err(e))],
@@ -345,7 +344,7 @@ async fn download(
     let mut posts: Vec<(String, Option<VideoInfo>)> = Vec::new();
     for url in &args.urls {
         match tikdl::url::parse(url) {
-            Ok(list @ (PostRef::Profile { .. } | PostRef::Collection { .. })) => {
+            Ok(list) if list.is_list() => {
                 match tikdl::lists::expand(handler, &list, &list_options(&args.lists)).await {
                     Ok(items) => {
                         posts.extend(items.into_iter().map(|i| (i.webpage_url.clone(), Some(i))))

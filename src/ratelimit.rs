@@ -159,11 +159,19 @@ impl Pacer {
         let pause = retry_after.unwrap_or(self.config.cooldown);
         s.paused_until = Some(Instant::now() + pause);
         s.successes = 0;
-        tracing::warn!(
-            "TikTok is throttling: pausing page requests for {}s, then {} per minute",
-            pause.as_secs(),
-            s.current
-        );
+        if pause.is_zero() {
+            // A solved challenge: nothing for the user to act on, so not a warning.
+            tracing::info!(
+                "TikTok pushed back: {} page requests per minute from now on",
+                s.current
+            );
+        } else {
+            tracing::warn!(
+                "TikTok is throttling: pausing page requests for {}s, then {} per minute",
+                pause.as_secs(),
+                s.current
+            );
+        }
     }
 
     /// A page or API request went through: after enough of them, climb back one step.

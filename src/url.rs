@@ -15,8 +15,11 @@ pub enum PostKind {
 /// What a URL points to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PostRef {
-    /// A single post. `id` is all digits; `user` is without `@` and `None`
-    /// when the URL did not name one (empty or `_`).
+    /// A single post. `id` is all digits; `user` is without `@`, kept only when
+    /// the URL's user part is a plain account name (letters, digits, `.`, `_`,
+    /// `-`, as yt-dlp's `TikTokIE` matches it), `None` for anything else (empty,
+    /// `_`, percent-encoded bytes, other text, overlong). Only host, kind and id
+    /// decide what the post is; the user part is never trusted beyond that.
     Post {
         id: String,
         kind: PostKind,
@@ -86,10 +89,16 @@ pub enum UrlError {
     MissingShortCode,
     #[error("the short link code {code:?} contains characters TikTok never uses")]
     BadShortCode { code: String },
-    #[error("the {what} URL is missing the user name")]
+    #[error(
+        "the {what} URL is missing the user name: a {what} is looked up through its \
+         account, so the part after '@' must be the account's name (such as @scout2015)"
+    )]
     MissingUser { what: &'static str },
-    #[error("{user:?} is not a valid TikTok user name (letters, digits, '.' and '_' only)")]
-    BadUser { user: String },
+    #[error(
+        "{user:?} is not a TikTok user name (letters, digits, '.' and '_' only): a {what} is \
+         looked up through its account, so the part after '@' must be the account's name"
+    )]
+    BadUser { user: String, what: &'static str },
     #[error("the {what} URL is missing its name")]
     MissingName { what: &'static str },
     #[error("the {what} name is not valid percent-encoded UTF-8")]
@@ -100,6 +109,18 @@ const MIN_ID_DIGITS: usize = 15;
 const MAX_ID_DIGITS: usize = 20;
 
 impl PostRef {
+    /// Whether this URL names a list of posts (profile, collection, sound, hashtag) that
+    /// [`crate::lists::expand`] turns into its posts.
+    pub fn is_list(&self) -> bool {
+        matches!(
+            self,
+            PostRef::Profile { .. }
+                | PostRef::Collection { .. }
+                | PostRef::Music { .. }
+                | PostRef::Tag { .. }
+        )
+    }
+
     /// The URL to fetch (or, for short links, to resolve).
     pub fn canonical_url(&self) -> String {
         match self {
@@ -108,6 +129,9 @@ impl PostRef {
                     PostKind::Video => "video",
                     PostKind::Photo => "photo",
                 };
+                // yt-dlp 2026.10.26 (`tiktok.py`, `_create_url`) asks for
+                // `https://www.tiktok.com/@{user or '_'}/video/{id}`: the id decides, and `user`
+                // is only ever a plain name here (see `post_user`), so nothing odd is sent.
                 let user = user.as_deref().unwrap_or("_");
                 format!("https://www.tiktok.com/@{user}/{kind}/{id}")
             }
@@ -285,7 +309,7 @@ fn route(host: &str, url: &url::Url) -> Result<PostRef, UrlError> {
                         [id] => Ok(PostRef::Post {
                             id: check_id(id, what)?,
                             kind: kind_enum,
-                            user: optional_user(raw_user)?,
+                            user: post_user(raw_user),
                         }),
                         _ => Err(unsupported(url)),
                     }
@@ -395,18 +419,29 @@ fn valid_user(user: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_')
 }
 
-/// Post URLs may omit the user ("/@/video/1", "/@_/video/1").
-fn optional_user(raw: &str) -> Result<Option<String>, UrlError> {
-    match raw {
-        "" | "_" => Ok(None),
-        u if valid_user(u) => Ok(Some(u.to_owned())),
-        u => Err(UrlError::BadUser { user: shorten(u) }),
-    }
+/// The user part of a post URL, kept only when it is a plain account name. Any other user part
+/// (empty, `_`, `..%2F..%2Fetc%2Fpasswd`, unicode, 300 characters) is accepted and dropped: the
+/// id is all TikTok needs (yt-dlp's `TikTokIE` takes `/@/video/ID` too and requests `@_`), and
+/// dropping it keeps it out of every request and file name.
+fn post_user(raw: &str) -> Option<String> {
+    let plain = raw.len() <= 64
+        && raw.bytes().any(|b| b.is_ascii_alphanumeric())
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    plain.then(|| raw.to_owned())
 }
 
-/// Lists need a real user name.
+/// Lists (profiles, collections) are looked up through the account, so they need its real name.
 fn required_user(raw: &str, what: &'static str) -> Result<String, UrlError> {
-    optional_user(raw)?.ok_or(UrlError::MissingUser { what })
+    match raw {
+        "" | "_" => Err(UrlError::MissingUser { what }),
+        u if valid_user(u) => Ok(u.to_owned()),
+        u => Err(UrlError::BadUser {
+            user: shorten(u),
+            what,
+        }),
+    }
 }
 
 /// Splits "{name}-{id}" at the last '-'; the name may contain '-' itself.
@@ -778,7 +813,35 @@ mod tests {
             ),
             (
                 format!("https://www.tiktok.com/@bad%20name/video/{ID}"),
-                E("not a valid TikTok user name"),
+                O(video(None)),
+            ),
+            (
+                format!("https://www.tiktok.com/@..%2F..%2Fetc%2Fpasswd/video/{ID}"),
+                O(video(None)),
+            ),
+            (
+                format!("https://www.tiktok.com/@{}/photo/{ID}", "a".repeat(300)),
+                O(post(ID, PostKind::Photo, None)),
+            ),
+            (
+                format!("https://www.tiktok.com/@日本語/video/{ID}"),
+                O(video(None)),
+            ),
+            (
+                format!("https://www.tiktok.com/@a-b.c_d/video/{ID}"),
+                O(video(Some("a-b.c_d"))),
+            ),
+            (
+                format!("https://www.tiktok.com/@.../video/{ID}"),
+                O(video(None)),
+            ),
+            (
+                "https://www.tiktok.com/@bad%20name".into(),
+                E("profile is looked up through its account"),
+            ),
+            (
+                format!("https://www.tiktok.com/@..%2Fx/collection/x-{ID}"),
+                E("not a TikTok user name"),
             ),
             // --- rejected: short links ---
             (

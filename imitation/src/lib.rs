@@ -47,8 +47,15 @@
 //! WAF challenge: shaped like the real capture; `cs` = unpadded standard base64 of
 //! `{"v":{"a":b64(16 random bytes),"b":unix_now,"c":b64(sha256(a ++ ascii(n)))},"s":b64(random)}`
 //! with `n` random in `0..=challenge_max`. The answer is the cookie `_wafchallengeid` = base64
-//! (padded or not) of the same JSON with `"d":b64(ascii(n))` added in `v`; `a` must be one this
-//! server issued. `waforiginalreid`/`rs` cookies are ignored.
+//! (padded or not) of the same JSON with `"d":b64(ascii(n))` added at the TOP LEVEL, beside `v`
+//! and `s` (yt-dlp 2026.10.26's `_solve_challenge_and_set_cookies`). Refused with a fresh
+//! challenge: `d` inside `v` (the old shape), a wrong `d`, a changed `v`/`s`, a challenge this
+//! server never issued, one already answered once, one older than 120 s (see `challenge.rs`).
+//!
+//! | id | challenge |
+//! |---|---|
+//! | 7700000000000000001 | always a challenge, whatever the answer (a block solving does not lift) |
+//! | 7700000000000000002 | the capture's page with a fresh non-empty `rs`: the answer also needs the cookie `waforiginalreid` = that `rs`; then D1 |
 //!
 //! Short links, on `vm.tiktok.com/{code}` and `vt.tiktok.com/{code}` (trailing slash optional) and
 //! `www.tiktok.com/t/{code}`:
@@ -76,6 +83,15 @@
 //! | collectionId `7400000000000000033` | 33 posts, ids 7300000000000001001..=1033; cursor = offset |
 //! | secUid `MS4wLjABAAAA_loopy` (`@loopy`) | the same 10 items on every page, `hasMore` true forever (the cursor keeps moving) |
 //! | anything else | an empty list, `hasMore` false |
+//!
+//! Music and hashtag lists (see `lists_extra.rs` for the sources of every name):
+//! `/music/imitation-sound-7700000000000000090` (scope `webapp.music-detail`, 33 posts) and
+//! `/tag/imitationtag` (scope `webapp.challenge-detail`, challenge id 7700000000000000091, 45
+//! posts); `GET /api/music/item_list/?musicID=&cursor=&count=` and
+//! `GET /api/challenge/item_list/?challengeID=&cursor=&count=` (cursor = offset; a missing or
+//! non-numeric parameter is a 400). Short links `ZMfidodd1..4` lead to D1 through post URLs with
+//! odd user parts (`..%2F..%2Fetc%2Fpasswd`, 300 characters, empty, percent-encoded unicode);
+//! `ZMfidbad1` leads to `/@someone/video/12ab34`, not a post URL.
 //!
 //! List items are D1's itemStruct with the ids, `createTime` and CDN URLs changed (an `imt={id}`
 //! query parameter is added), so each has its own media, 40-400 KB per file.
@@ -106,6 +122,7 @@ mod challenge;
 mod empty_shell;
 mod fixtures;
 mod hostile;
+mod lists_extra;
 mod media;
 mod routes;
 mod server;

@@ -311,6 +311,10 @@ fn page_host(ctx: &Ctx) -> Reply {
                 None => Reply::small_page(404, "Page not found"),
             }
         }
+        ["music", _] | ["tag", _] | ["api", "music" | "challenge", "item_list"] => {
+            let (status, content_type, body) = crate::lists_extra::answer(&segs, &ctx.query);
+            with_cookies(ctx, Reply::new(status, content_type, body))
+        }
         _ => Reply::small_page(404, "Page not found"),
     }
 }
@@ -345,6 +349,10 @@ fn short_link(code: &str) -> Reply {
         "ZMloop1" => Reply::redirect(301, "https://vm.tiktok.com/ZMloop2/"),
         "ZMloop2" => Reply::redirect(301, "https://vm.tiktok.com/ZMloop1/"),
         "ZMgone1" => Reply::small_page(404, "Page not found"),
+        c if c.starts_with("ZMfid") => match crate::lists_extra::short_link_target(c) {
+            Some(target) => Reply::redirect(301, &target),
+            None => Reply::redirect(302, "https://www.tiktok.com/"),
+        },
         _ => Reply::redirect(302, "https://www.tiktok.com/"),
     }
 }
@@ -376,6 +384,13 @@ fn post(ctx: &Ctx, id: &str) -> Reply {
             } else {
                 let cs = ctx.state.challenges.issue(ctx.state.opts.challenge_max);
                 Reply::html(200, fixtures::challenge_page(&cs))
+            }
+        }
+        id if crate::challenge::is_challenge_post(id) => {
+            let max = ctx.state.opts.challenge_max;
+            match crate::challenge::gate(&ctx.state.challenges, id, &ctx.cookies, max) {
+                Some(page) => Reply::html(200, page),
+                None => with_cookies(ctx, Reply::html(200, fixtures::D1_HTML)),
             }
         }
         // Hostile servers: a 50 MiB "page" (a client must refuse it from Content-Length alone)

@@ -329,7 +329,8 @@ fn solve_challenge(page: &str) -> String {
                 == c
         })
         .expect("n within challenge_max");
-    v["v"]["d"] = STANDARD.encode(n.to_string()).into();
+    // Top-level `d`, beside `v` and `s`, as yt-dlp 2026.10.26 answers (tiktok.py).
+    v["d"] = STANDARD.encode(n.to_string()).into();
     STANDARD.encode(v.to_string())
 }
 
