@@ -62,10 +62,11 @@ pub fn default_path() -> Option<PathBuf> {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read the config file {}: {source}", path.display())]
+    // Not a `source` (the cause is already in the message): `{:#}` would print it twice.
+    #[error("cannot read the config file {}: {error}", path.display())]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("{}: line {line}: not valid TOML: {message}", path.display())]
     Syntax {
@@ -148,9 +149,9 @@ impl FileConfig {
     /// Reads `path`. With `required` false (the default location), a missing file is `None`.
     pub fn load(path: &Path, required: bool) -> Result<Option<Self>, ConfigError> {
         use std::io::Read;
-        let read_err = |source| ConfigError::Read {
+        let read_err = |error| ConfigError::Read {
             path: path.to_owned(),
-            source,
+            error,
         };
         let file = match std::fs::File::open(path) {
             Ok(f) => f,
@@ -751,14 +752,17 @@ impl Settings {
             .custom_headers
             .value
             .iter()
-            .filter_map(|h| h.split_once(':'))
-            .map(|(n, v)| {
-                let n = n.trim();
+            .filter_map(|h| crate::http::header_parts(h))
+            .map(|(scope, n, v)| {
                 let secret = ["cookie", "authorization", "proxy-authorization"]
                     .iter()
                     .any(|s| n.eq_ignore_ascii_case(s));
-                let v = if secret { "(redacted)" } else { v.trim() };
-                format!("{} = {}", quote(n), quote(v))
+                let v = if secret { "(redacted)" } else { v };
+                let key = match scope {
+                    Some(host) => format!("{host}:{n}"),
+                    None => n.to_owned(),
+                };
+                format!("{} = {}", quote(&key), quote(v))
             })
             .collect();
         // (section, key, value or None when unset, source)

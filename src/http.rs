@@ -774,6 +774,13 @@ pub fn check_header(raw: &str) -> Result<(), String> {
     parse_header(raw).map(|_| ())
 }
 
+/// `(scope, name, value)` of a header entry, trimmed, without checking them (for display).
+pub fn header_parts(raw: &str) -> Option<(Option<&str>, &str, &str)> {
+    let (scope, rest) = split_scope(raw);
+    let (name, value) = rest.split_once(':')?;
+    Some((scope, name.trim(), value.trim()))
+}
+
 fn parse_header(raw: &str) -> Result<CustomHeader, String> {
     let (scope, rest) = split_scope(raw);
     let Some((name, value)) = rest.split_once(':') else {

@@ -164,6 +164,45 @@ fn s2_custom_headers_reach_only_tiktok_page_hosts() {
 }
 
 #[test]
+fn s2_config_headers_can_be_scoped_to_one_host_and_stay_redacted() {
+    let env = Env::new();
+    let cfg = write(
+        &env,
+        "h.toml",
+        "[headers]\ncustom_headers = { \"X-Page\" = \"1\", \
+         \"v16-webapp-prime.us.tiktok.com:Authorization\" = \"Bearer CFGSECRET\" }\n",
+    );
+    let mut cmd = env.cmd_with_config(&cfg);
+    cmd.args(["config", "show"]);
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.both());
+    assert!(
+        r.stdout
+            .contains("\"v16-webapp-prime.us.tiktok.com:Authorization\" = \"(redacted)\""),
+        "{}",
+        r.stdout
+    );
+    r.assert_hides("CFGSECRET");
+    let mut cmd = env.cmd_with_config(&cfg);
+    cmd.args(["--no-cache", "download", &net_url(1)]);
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.both());
+    r.assert_hides("CFGSECRET");
+    let reqs = env.tiktok.requests();
+    for q in &reqs {
+        let page = q.header_names.iter().any(|n| n == "x-page");
+        assert_eq!(page, q.host == "www.tiktok.com", "X-Page at {}", q.host);
+        assert_eq!(
+            q.authorization,
+            q.host == "v16-webapp-prime.us.tiktok.com",
+            "Authorization at {}",
+            q.host
+        );
+    }
+    assert!(reqs.iter().any(|q| q.authorization), "{reqs:#?}");
+}
+
+#[test]
 fn s3_media_on_a_foreign_host_is_refused_and_the_next_format_used() {
     let env = Env::new();
     let mut cmd = env.cmd();
