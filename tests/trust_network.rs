@@ -587,3 +587,24 @@ fn e3_odd_cookie_lines_are_warned_about_with_their_line() {
     }
     r.assert_hides("SECRET");
 }
+
+#[test]
+fn e3_early_tls_close_is_said_plainly_without_a_docs_link() {
+    let env = Env::new();
+    env.tiktok.add_fault(FaultRule {
+        host: Some("www.tiktok.com".into()),
+        path_contains: support::DESKTOP_ID.into(),
+        fault: Fault::DropAfter(1000),
+        times: 0,
+    });
+    let mut cmd = env.cmd();
+    cmd.args(["--retries", "0", "--no-cache", "info", DESKTOP_URL]);
+    let r = run(cmd);
+    assert_eq!(r.code, 1, "{}", r.both());
+    assert!(
+        r.stderr.contains("closed the connection before the end"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.both().contains("docs.rs"), "{}", r.both());
+}
