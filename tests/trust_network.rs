@@ -381,7 +381,7 @@ fn e3_redirect_to_a_file_url_names_the_target() {
 fn w2_a_page_trickling_one_byte_a_second_times_out() {
     let env = Env::new();
     let mut cmd = env.cmd();
-    cmd.args(["--timeout", "1", "--retries", "0", "--no-cache"])
+    cmd.args(["--timeout", "2", "--retries", "0", "--no-cache"])
         .args(["info", "--json", &net_url(6)])
         .timeout(Duration::from_secs(30));
     let r = run(cmd);
