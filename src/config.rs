@@ -26,7 +26,8 @@
 //! [headers]
 //! user_agent_rotation = false
 //! rotation_interval = 10            # page requests
-//! custom_headers = { "Accept-Language" = "fr-FR" }
+//! custom_headers = { "Accept-Language" = "fr-FR" }   # page/API requests to *.tiktok.com only
+//! # "HOST:Name" = "value" sends a header to that one host instead (see README, Network safety)
 //!
 //! [session]
 //! cookies_file = "cookies.txt"      # relative to this file's folder
