@@ -69,14 +69,16 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub stats: bool,
 
-    /// Proxy: http://, https://, socks5:// or socks5h:// URL. Repeatable: posts are spread
-    /// across several proxies in turn, one post's requests all through the same one (config:
-    /// proxy.urls). Without it, HTTPS_PROXY, ALL_PROXY and NO_PROXY are honoured.
+    /// Proxy: http://, https://, socks4://, socks4a://, socks5:// or socks5h:// URL (any other
+    /// scheme is an error). Repeatable: posts are spread across several proxies in turn, one
+    /// post's requests all through the same one (config: proxy.urls). Without it, HTTPS_PROXY,
+    /// ALL_PROXY and NO_PROXY are honoured (their scheme is checked the same way).
     #[arg(long, global = true, value_name = "URL")]
     pub proxy: Vec<String>,
 
     /// Connect to HOST2:PORT2 when a request is for HOST1:PORT1 (curl's syntax; empty HOST1
-    /// matches every host, empty HOST2/PORT2 keep the original). Repeatable.
+    /// matches every host, empty HOST2/PORT2 keep the original). PORT1 is empty, 443 or 80;
+    /// tikdl only makes https requests (port 443), so a :80: rule never applies. Repeatable.
     #[arg(
         long = "connect-to",
         global = true,
@@ -102,13 +104,14 @@ pub struct GlobalArgs {
     #[arg(long = "user-agent", global = true, value_name = "UA")]
     pub user_agent: Option<String>,
 
-    /// Extra request header, "Name: value". Repeatable; added to the config file's
-    /// headers.custom_headers.
+    /// Extra request header, "Name: value", sent on page/API requests to *.tiktok.com only;
+    /// "HOST:Name: value" sends it to that one host instead (e.g. a CDN host). Repeatable;
+    /// added to the config file's headers.custom_headers.
     #[arg(long = "header", global = true, value_name = "HEADER")]
     pub headers: Vec<String>,
 
     /// Seconds to wait for a connection or for data before giving up [default: 30] (config:
-    /// request_timeout).
+    /// request_timeout). A page or API answer must also arrive whole within twice this.
     #[arg(long, global = true, value_name = "SECS")]
     pub timeout: Option<f64>,
 

@@ -26,7 +26,8 @@
 //! [headers]
 //! user_agent_rotation = false
 //! rotation_interval = 10            # page requests
-//! custom_headers = { "Accept-Language" = "fr-FR" }
+//! custom_headers = { "Accept-Language" = "fr-FR" }   # page/API requests to *.tiktok.com only
+//! # "HOST:Name" = "value" sends a header to that one host instead (see README, Network safety)
 //!
 //! [session]
 //! cookies_file = "cookies.txt"      # relative to this file's folder
@@ -62,10 +63,11 @@ pub fn default_path() -> Option<PathBuf> {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read the config file {}: {source}", path.display())]
+    // Not a `source` (the cause is already in the message): `{:#}` would print it twice.
+    #[error("cannot read the config file {}: {error}", path.display())]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("{}: line {line}: not valid TOML: {message}", path.display())]
     Syntax {
@@ -133,6 +135,9 @@ pub struct Layer {
     pub codec: Option<CodecPref>,
 }
 
+/// Largest config file read (a real one is a few hundred bytes).
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
 /// A parsed config file.
 #[derive(Debug, Clone)]
 pub struct FileConfig {
@@ -144,16 +149,35 @@ pub struct FileConfig {
 impl FileConfig {
     /// Reads `path`. With `required` false (the default location), a missing file is `None`.
     pub fn load(path: &Path, required: bool) -> Result<Option<Self>, ConfigError> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(source) => {
-                return Err(ConfigError::Read {
-                    path: path.to_owned(),
-                    source,
-                });
-            }
+        use std::io::Read;
+        let read_err = |error| ConfigError::Read {
+            path: path.to_owned(),
+            error,
         };
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => return Err(read_err(source)),
+        };
+        // Capped: `--config /dev/zero` or a video passed by mistake must not be read whole.
+        let mut bytes = Vec::new();
+        file.take(MAX_CONFIG_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(read_err)?;
+        if bytes.len() as u64 > MAX_CONFIG_BYTES {
+            return Err(ConfigError::Invalid(format!(
+                "the config file {} is larger than {} MiB; that is not a tikdl config",
+                path.display(),
+                MAX_CONFIG_BYTES >> 20
+            )));
+        }
+        let text = String::from_utf8(bytes).map_err(|e| {
+            ConfigError::Invalid(format!(
+                "the config file {} is not UTF-8 text (invalid byte at offset {})",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            ))
+        })?;
         Self::parse(&text, path).map(Some)
     }
 
@@ -353,10 +377,14 @@ impl<'t> Parser<'t> {
                     let DeValue::Array(items) = v.get_ref() else {
                         return Err(self.expected(&key, v, "an array of proxy URLs"));
                     };
-                    let urls = items
-                        .iter()
-                        .map(|i| self.string(&key, i))
-                        .collect::<Result<Vec<_>, _>>()?;
+                    let mut urls = Vec::new();
+                    for i in items.iter() {
+                        let url = self.string(&key, i)?;
+                        // Checked now, so that the error names this file and line; the
+                        // message shows the URL with its password redacted.
+                        crate::http::check_proxy_url(&url).map_err(|why| self.bad(&key, i, why))?;
+                        urls.push(url);
+                    }
                     self.layer.proxy_urls = Some(urls);
                 }
                 "rotation_enabled" => self.layer.proxy_rotation = Some(self.boolean(&key, v)?),
@@ -371,7 +399,17 @@ impl<'t> Parser<'t> {
             let name = k.get_ref().as_ref();
             let key = format!("headers.{name}");
             match name {
-                "user_agent" => self.layer.user_agent = Some(self.string(&key, v)?),
+                "user_agent" => {
+                    let ua = self.string(&key, v)?;
+                    if reqwest::header::HeaderValue::from_str(&ua).is_err() {
+                        return Err(self.bad(
+                            &key,
+                            v,
+                            "has characters a header cannot carry (a control character?)".into(),
+                        ));
+                    }
+                    self.layer.user_agent = Some(ua);
+                }
                 "user_agent_rotation" => {
                     self.layer.user_agent_rotation = Some(self.boolean(&key, v)?)
                 }
@@ -387,12 +425,16 @@ impl<'t> Parser<'t> {
                     for (hk, hv) in self.table(&key, v)?.iter() {
                         let hkey = format!("{key}.{}", hk.get_ref());
                         let value = self.string(&hkey, hv)?;
+                        // A key `HOST:Name` scopes the header to that host (see README).
                         let line = format!("{}: {value}", hk.get_ref());
-                        // Checked now so that the error points into the file.
-                        if reqwest::header::HeaderName::from_bytes(hk.get_ref().as_bytes()).is_err()
-                            || reqwest::header::HeaderValue::from_str(&value).is_err()
-                        {
-                            return Err(self.bad(&hkey, hv, "is not a valid HTTP header".into()));
+                        // Checked now so that the error points into the file; the reason never
+                        // quotes the value.
+                        if let Err(why) = crate::http::check_header(&line) {
+                            return Err(self.bad(
+                                &hkey,
+                                hv,
+                                format!("is not a valid HTTP header: {why}"),
+                            ));
                         }
                         list.push(line);
                     }
@@ -623,6 +665,40 @@ impl Settings {
     /// The network part, for [`crate::TikTokHandler`]. `base` carries what has no config key
     /// (`--connect-to`, `--ca-cert`, `--no-check-certificate`).
     pub fn http_config(&self, base: HttpConfig) -> Result<HttpConfig, ConfigError> {
+        // Values from the file were checked while reading it (with their line); what fails here
+        // came from a flag. Messages never quote a password or a header value.
+        let from = |source: Source, flag: &str, key: &str| match (source, &self.file) {
+            (Source::File, Some(path)) => format!("{} ({key})", path.display()),
+            _ => flag.to_owned(),
+        };
+        for p in &self.proxy_urls.value {
+            crate::http::check_proxy_url(p).map_err(|why| {
+                ConfigError::Invalid(format!(
+                    "{}: {why}",
+                    from(self.proxy_urls.source, "--proxy", "proxy.urls")
+                ))
+            })?;
+        }
+        for h in &self.custom_headers.value {
+            crate::http::check_header(h).map_err(|why| {
+                ConfigError::Invalid(format!(
+                    "{}: {why}",
+                    from(
+                        self.custom_headers.source,
+                        "--header",
+                        "headers.custom_headers"
+                    )
+                ))
+            })?;
+        }
+        if let Some(ua) = &self.user_agent.value
+            && reqwest::header::HeaderValue::from_str(ua).is_err()
+        {
+            return Err(ConfigError::Invalid(format!(
+                "{}: the User-Agent has characters a header cannot carry (a control character?)",
+                from(self.user_agent.source, "--user-agent", "headers.user_agent")
+            )));
+        }
         Ok(HttpConfig {
             proxies: self.proxy_urls.value.clone(),
             proxy_rotation: self.proxy_rotation.value,
@@ -677,14 +753,17 @@ impl Settings {
             .custom_headers
             .value
             .iter()
-            .filter_map(|h| h.split_once(':'))
-            .map(|(n, v)| {
-                let n = n.trim();
+            .filter_map(|h| crate::http::header_parts(h))
+            .map(|(scope, n, v)| {
                 let secret = ["cookie", "authorization", "proxy-authorization"]
                     .iter()
                     .any(|s| n.eq_ignore_ascii_case(s));
-                let v = if secret { "(redacted)" } else { v.trim() };
-                format!("{} = {}", quote(n), quote(v))
+                let v = if secret { "(redacted)" } else { v };
+                let key = match scope {
+                    Some(host) => format!("{host}:{n}"),
+                    None => n.to_owned(),
+                };
+                format!("{} = {}", quote(&key), quote(v))
             })
             .collect();
         // (section, key, value or None when unset, source)
@@ -870,13 +949,7 @@ fn float(v: f64) -> String {
 }
 
 fn redact_proxy(u: &str) -> String {
-    match reqwest::Url::parse(u) {
-        Ok(mut url) if url.password().is_some() => {
-            let _ = url.set_password(Some("(redacted)"));
-            url.to_string()
-        }
-        _ => u.to_owned(),
-    }
+    crate::http::redact_userinfo(u)
 }
 
 #[cfg(test)]

@@ -55,6 +55,50 @@ const HTTP_ONLY_PREFIX: &str = "#HttpOnly_";
 
 /// Parses the text of a Netscape cookies.txt file.
 pub fn parse_netscape(text: &str) -> Result<Vec<Cookie>, CookieFileError> {
+    parse_lines(text).map(|v| v.into_iter().map(|(_, c)| c).collect())
+}
+
+/// Like [`parse_netscape`], and also returns warnings (with line numbers, never values) for
+/// cookies that a browser would not send as written: an empty name, a name with a space or
+/// `=`/`;`, or a value with a control character. Those lines are skipped.
+pub fn parse_netscape_checked(text: &str) -> Result<(Vec<Cookie>, Vec<String>), CookieFileError> {
+    let mut warnings = Vec::new();
+    for (i, raw) in text.split('\n').enumerate() {
+        if raw.contains('\t') && raw.trim().is_empty() {
+            warnings.push(format!("line {}: only TABs, no cookie; skipped", i + 1));
+        }
+    }
+    let cookies = parse_lines(text)?
+        .into_iter()
+        .filter_map(|(line, c)| match suspicious(&c) {
+            Some(why) => {
+                warnings.push(format!("line {line}: {why}; skipped"));
+                None
+            }
+            None => Some(c),
+        })
+        .collect();
+    Ok((cookies, warnings))
+}
+
+/// What would make a browser refuse this cookie (RFC 6265 cookie-name / cookie-value).
+fn suspicious(c: &Cookie) -> Option<&'static str> {
+    if c.name.is_empty() {
+        return Some("the cookie name (field 6) is empty");
+    }
+    if c.name
+        .chars()
+        .any(|ch| ch.is_whitespace() || ch.is_control() || matches!(ch, '=' | ';' | ','))
+    {
+        return Some("the cookie name (field 6) has a space, '=', ';', ',' or control character");
+    }
+    if c.value.expose().chars().any(|ch| ch.is_control()) {
+        return Some("the cookie value (field 7) has a control character");
+    }
+    None
+}
+
+fn parse_lines(text: &str) -> Result<Vec<(usize, Cookie)>, CookieFileError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut cookies = Vec::new();
     for (index, raw) in text.split('\n').enumerate() {
@@ -77,7 +121,7 @@ pub fn parse_netscape(text: &str) -> Result<Vec<Cookie>, CookieFileError> {
             None if trimmed.starts_with('#') => continue,
             None => (line, false),
         };
-        cookies.push(parse_line(line, http_only).map_err(err)?);
+        cookies.push((line_no, parse_line(line, http_only).map_err(err)?));
     }
     Ok(cookies)
 }
@@ -455,5 +499,26 @@ tiktok.com\tTRUE\t/\tFALSE\t0\tempty6\r\n\
         assert!(!dbg.contains("topsecret"));
         let h = header_value_for(&c, "www.tiktok.com", "/", true, NOW).unwrap();
         assert_eq!(format!("{h:?}"), "(redacted)");
+    }
+}
+
+#[cfg(test)]
+mod checked_tests {
+    use super::*;
+
+    #[test]
+    fn odd_lines_are_warned_about_by_number() {
+        let text = ".tiktok.com\tTRUE\t/\tTRUE\t0\tgood\tv1\n\
+                    \t\t\t\t\t\t\n\
+                    .tiktok.com\tTRUE\t/\tTRUE\t0\t\tSECRETA\n\
+                    .tiktok.com\tTRUE\t/\tTRUE\t0\tna me\tSECRETB\n\
+                    .tiktok.com\tTRUE\t/\tTRUE\t0\tctl\tSEC\u{1}RETC\n";
+        let (list, warnings) = parse_netscape_checked(text).unwrap();
+        assert_eq!(list.len(), 1);
+        assert_eq!(warnings.len(), 4, "{warnings:?}");
+        for (w, line) in warnings.iter().zip(2..) {
+            assert!(w.starts_with(&format!("line {line}:")), "{w}");
+            assert!(!w.contains("SECRET") && !w.contains("SEC"), "{w}");
+        }
     }
 }

@@ -66,6 +66,13 @@ pub enum ConnectionReason {
     Dns,
     #[error("TLS handshake failed (certificate not trusted or invalid)")]
     Tls,
+    /// The certificate is signed by a trusted CA but for another host name.
+    #[error("TLS handshake failed: the server's certificate does not match the host name {0}")]
+    TlsName(String),
+    /// The server's answer cannot be used as HTTP (oversized or malformed head); another try
+    /// gets the same answer.
+    #[error("bad response: {0}")]
+    BadResponse(String),
     #[error("timed out")]
     Timeout,
     #[error("connection refused")]
@@ -305,7 +312,8 @@ impl Error {
             },
             Self::Connection { reason, .. } => match reason {
                 ConnectionReason::Dns => "dns",
-                ConnectionReason::Tls => "tls",
+                ConnectionReason::Tls | ConnectionReason::TlsName(_) => "tls",
+                ConnectionReason::BadResponse(_) => "bad_response",
                 ConnectionReason::Timeout => "timeout",
                 ConnectionReason::Refused => "refused",
                 ConnectionReason::Other(_) => "connection",
@@ -429,6 +437,18 @@ fn connection_suggestions(reason: &ConnectionReason) -> Vec<String> {
             "if you use an intercepting proxy, pass its CA with --ca-cert FILE",
             "--no-check-certificate disables verification (unsafe)",
         ],
+        ConnectionReason::TlsName(_) => &[
+            "something between you and TikTok answers with another site's certificate: check \
+             --connect-to, --proxy and your DNS",
+        ],
+        ConnectionReason::BadResponse(_) => &[
+            "the server sent oversized or malformed headers, which a retry would not change: \
+             check --proxy / --connect-to, or retry much later",
+        ],
+        ConnectionReason::Status(431) => &[
+            "the server refused the request's headers as too large (HTTP 431): the cookies \
+             (--cookies) or --header values are too big",
+        ],
         ConnectionReason::Timeout => &["retry later or raise --timeout"],
         ConnectionReason::Status(s) if *s == 403 => {
             &["TikTok refused the request: retry later, or pass --cookies"]
@@ -448,14 +468,42 @@ fn connection_suggestions(reason: &ConnectionReason) -> Vec<String> {
 
 /// Classifies a reqwest failure into the connection reasons users can act on.
 pub(crate) fn from_reqwest(err: reqwest::Error, operation: Operation, url: &str) -> Error {
+    let cause = tidy_cause(&err);
+    // A request tikdl refused before sending (`http::HttpClient::media_request`).
+    if err.is_builder() && cause.ends_with("; refusing") {
+        return Error::Content {
+            reason: ContentReason::Unsupported(cause),
+            operation,
+            url: url.to_owned(),
+            suggestions: vec![
+                "the page names a media URL outside TikTok's CDN (https on the hosts listed in \
+                 the README's \"Trusted hosts\"); report it if TikTok moved its CDN"
+                    .to_owned(),
+            ],
+        };
+    }
+    let chain = error_chain_text(&err);
+    if chain.contains("message head is too large") || chain.contains("headers too large") {
+        return Error::connection(
+            ConnectionReason::BadResponse("the server sent oversized response headers".into()),
+            operation,
+            url,
+        );
+    }
+    if chain.contains("notvalidforname") || chain.contains("not valid for name") {
+        let host = reqwest::Url::parse(url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_default();
+        return Error::connection(ConnectionReason::TlsName(host), operation, url).with_source(err);
+    }
     let reason = if err.is_timeout() {
         ConnectionReason::Timeout
     } else if err.is_body() || err.is_decode() {
         // Cut off mid-body (rustls reports a close without close_notify, which mentions "tls"):
         // not a certificate problem, and worth resuming.
-        ConnectionReason::Other(last_cause(&err))
+        ConnectionReason::Other(cause)
     } else {
-        let chain = error_chain_text(&err);
         if chain.contains("certificate") || chain.contains("tls") || chain.contains("handshake") {
             ConnectionReason::Tls
         } else if chain.contains("dns error")
@@ -466,10 +514,23 @@ pub(crate) fn from_reqwest(err: reqwest::Error, operation: Operation, url: &str)
         } else if chain.contains("refused") {
             ConnectionReason::Refused
         } else {
-            ConnectionReason::Other(last_cause(&err))
+            ConnectionReason::Other(cause)
         }
     };
     Error::connection(reason, operation, url).with_source(err)
+}
+
+/// The innermost cause of `err`, in words for a user: a rustls manual link is dropped, and an
+/// early close says so plainly.
+pub(crate) fn tidy_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let cause = last_cause(err);
+    if cause.contains("close_notify") {
+        return "the server closed the connection before the end of the answer".to_owned();
+    }
+    match cause.find(": https://docs.rs/") {
+        Some(i) => cause[..i].to_owned(),
+        None => cause,
+    }
 }
 
 fn error_chain_text(err: &(dyn std::error::Error + 'static)) -> String {

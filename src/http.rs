@@ -15,6 +15,7 @@ use reqwest::{StatusCode, Url};
 
 use crate::cookies;
 use crate::error::{ConnectionReason, ContentReason, Error, Operation, from_reqwest};
+use crate::hosts;
 use crate::ratelimit::{PaceConfig, Pacer};
 use crate::redacted::Secret;
 use crate::retry::{Failure, RetryPolicy, is_retryable_status, retry_after_header};
@@ -44,8 +45,9 @@ const MAX_REDIRECTS: usize = 5;
 /// Network settings (the global command-line options).
 #[derive(Debug, Clone)]
 pub struct HttpConfig {
-    /// `http://`, `https://`, `socks5://` or `socks5h://` URLs; none honours
-    /// HTTPS_PROXY/ALL_PROXY/NO_PROXY.
+    /// `http://`, `https://`, `socks4://`, `socks4a://`, `socks5://` or `socks5h://` URLs (any
+    /// other scheme is refused, see [`check_proxy_url`]); none honours HTTPS_PROXY/ALL_PROXY/
+    /// NO_PROXY (whose scheme is checked the same way).
     pub proxies: Vec<String>,
     /// With several proxies: spread posts across them, round-robin (otherwise only the first is
     /// used).
@@ -61,8 +63,11 @@ pub struct HttpConfig {
     /// Change the User-Agent (among [`ROTATING_USER_AGENTS`]) every this many page requests;
     /// `None` keeps one. Ignored when `user_agent` is set.
     pub user_agent_rotation: Option<std::num::NonZeroU32>,
-    /// `Name: value` headers sent on every request.
+    /// `Name: value` headers for TikTok's page/API hosts (`*.tiktok.com`) only, or
+    /// `HOST:Name: value` for requests to that one host (see [`parse_header`]).
     pub headers: Vec<String>,
+    /// Idle timeout (connect, and between reads). A page or API answer must also arrive whole
+    /// within [`page_deadline`] of this.
     pub timeout: Duration,
     pub retry: RetryPolicy,
     /// Pacing of page/API requests (not media).
@@ -129,6 +134,10 @@ struct Rotation {
 #[derive(Clone)]
 pub struct HttpClient {
     lanes: Arc<[Lane]>,
+    /// `--header` / `headers.custom_headers`, with their scope.
+    headers: Arc<[CustomHeader]>,
+    /// Whole-answer deadline for one page/API request (see [`page_deadline`]).
+    page_deadline: Duration,
     rotation: Arc<Rotation>,
     user_agent_rotation: Option<std::num::NonZeroU32>,
     retry: RetryPolicy,
@@ -152,21 +161,11 @@ fn setup(msg: String) -> Error {
 
 impl HttpClient {
     pub fn new(cfg: &HttpConfig) -> Result<Self, Error> {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::ACCEPT_LANGUAGE,
-            HeaderValue::from_static("en-US,en;q=0.9"),
-        );
-        headers.insert(
-            header::ACCEPT,
-            HeaderValue::from_static(
-                "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
-            ),
-        );
-        for h in &cfg.headers {
-            let (name, value) = parse_header(h)?;
-            headers.insert(name, value);
-        }
+        let headers = cfg
+            .headers
+            .iter()
+            .map(|h| parse_header(h).map_err(|why| setup(format!("--header: {why}"))))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut roots = Vec::new();
         for path in &cfg.ca_certs {
             let pem = std::fs::read(path)
@@ -198,6 +197,12 @@ impl HttpClient {
                 .collect::<Result<Vec<_>, _>>()?;
             Some(Arc::new(ConnectToResolver { rules }))
         };
+        for p in &cfg.proxies {
+            check_proxy_url(p).map_err(|why| setup(format!("--proxy: {why}")))?;
+        }
+        if cfg.proxies.is_empty() {
+            check_env_proxies()?;
+        }
         let mut proxies: Vec<Option<&str>> = cfg.proxies.iter().map(|p| Some(p.as_str())).collect();
         if proxies.len() > 1 && !cfg.proxy_rotation {
             tracing::warn!(
@@ -216,15 +221,22 @@ impl HttpClient {
             cfg.user_agent.is_none()
         });
         let ua = cfg.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
+        let ua = HeaderValue::from_str(ua).map_err(|_| {
+            setup(format!(
+                "--user-agent: {}",
+                header_value_problem("the User-Agent", ua)
+            ))
+        })?;
+        let cookies = match &cfg.cookies_file {
+            Some(path) => read_cookies(path)?,
+            None => Vec::new(),
+        };
         let mut lanes = Vec::with_capacity(proxies.len());
         for proxy in proxies {
             let jar = Arc::new(Jar::default());
-            if let Some(path) = &cfg.cookies_file {
-                load_cookies(&jar, path)?;
-            }
+            add_cookies(&jar, &cookies);
             let mut b = reqwest::Client::builder()
-                .user_agent(ua)
-                .default_headers(headers.clone())
+                .user_agent(ua.clone())
                 .cookie_provider(jar.clone())
                 .redirect(reqwest::redirect::Policy::none())
                 .connect_timeout(cfg.timeout)
@@ -234,10 +246,10 @@ impl HttpClient {
                 .deflate(true)
                 .http1_only();
             if let Some(p) = proxy {
-                // The URL may carry a password: it is shown redacted.
-                let proxy = reqwest::Proxy::all(p).map_err(|e| {
+                // Checked above; the URL may carry a password, so it is shown redacted.
+                let proxy = reqwest::Proxy::all(p).map_err(|_| {
                     setup(format!(
-                        "--proxy {:?} is not a valid proxy URL: {e}",
+                        "--proxy {:?} is not a valid proxy URL",
                         redact_userinfo(p)
                     ))
                 })?;
@@ -252,20 +264,54 @@ impl HttpClient {
             if let Some(r) = &resolver {
                 b = b.dns_resolver(r.clone());
             }
-            let client = b
-                .build()
-                .map_err(|e| setup(format!("cannot build the HTTP client: {e}")))?;
+            let client = b.build().map_err(|e| {
+                setup(format!(
+                    "cannot set up the HTTP client ({}): check --proxy, --ca-cert and --user-agent",
+                    crate::error::tidy_cause(&e)
+                ))
+            })?;
             lanes.push(Lane { client, jar });
         }
         let pacer = Pacer::new(cfg.pace).map(Arc::new);
         Ok(Self {
             lanes: lanes.into(),
+            headers: headers.into(),
+            page_deadline: page_deadline(cfg.timeout),
             rotation: Arc::default(),
             user_agent_rotation,
             retry: cfg.retry,
             pacer,
             stats: Arc::default(),
         })
+    }
+
+    /// The headers every request starts with: the browser-like defaults, then the custom headers
+    /// that apply to `url` (unscoped ones on page/API requests to `*.tiktok.com` only, scoped
+    /// ones to their host only). Built per request, never as client-wide default headers, so no
+    /// custom header can reach a CDN or a foreign host by accident.
+    fn request_headers(&self, url: &Url, page: bool) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::ACCEPT_LANGUAGE,
+            HeaderValue::from_static("en-US,en;q=0.9"),
+        );
+        h.insert(
+            header::ACCEPT,
+            HeaderValue::from_static(
+                "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+            ),
+        );
+        let host = url.host_str().unwrap_or("");
+        for c in self.headers.iter() {
+            let applies = match &c.scope {
+                Some(scope) => host.eq_ignore_ascii_case(scope),
+                None => page && url.scheme() == "https" && hosts::is_page_host(host),
+            };
+            if applies {
+                h.insert(c.name.clone(), c.value.clone());
+            }
+        }
+        h
     }
 
     /// The live counters every request updates.
@@ -320,11 +366,22 @@ impl HttpClient {
             .map(|ua| HeaderValue::from_static(ua))
     }
 
-    /// A GET for a media file, through the current post's proxy and with its User-Agent.
+    /// A GET for a media file (video, cover, subtitle), through the current post's proxy and
+    /// with its User-Agent. Every media GET goes through here, so this is where a URL that the
+    /// page names is vetted: https on TikTok's CDN only ([`hosts::check_media_url`]). A refused
+    /// URL gives a request that fails at `send()` without any connection, with an error that is
+    /// not retried, so the caller moves on to the next mirror or format.
     pub fn media_request(&self, url: Url) -> reqwest::RequestBuilder {
-        self.stats.request(RequestKind::Media);
         let identity = self.identity();
-        let req = self.lane(identity).client.get(url);
+        let client = &self.lane(identity).client;
+        if let Err(why) = hosts::check_media_url(&url) {
+            tracing::debug!("{why}: {url}");
+            return client.get(url).query(&Refusal(why));
+        }
+        self.stats.request(RequestKind::Media);
+        let req = client
+            .get(url.clone())
+            .headers(self.request_headers(&url, false));
         match self.user_agent_header(identity) {
             Some(ua) => req.header(header::USER_AGENT, ua),
             None => req,
@@ -391,7 +448,30 @@ impl HttpClient {
         extra: &HeaderMap,
     ) -> Result<reqwest::Response, Error> {
         let what = format!("{op} {url}");
+        if url.port().is_some() {
+            // Every request goes to port 443, which `--connect-to` rules rely on.
+            return Err(Error::connection(
+                ConnectionReason::Redirect(format!(
+                    "tikdl only talks to TikTok on the https port, not port {}",
+                    url.port().unwrap_or(0)
+                )),
+                op,
+                url.as_str(),
+            ));
+        }
+        if url.scheme() != "https" {
+            // Cookies and custom headers never travel in clear text.
+            return Err(Error::connection(
+                ConnectionReason::Redirect(format!(
+                    "tikdl only talks to TikTok over https, not {}://",
+                    url.scheme()
+                )),
+                op,
+                url.as_str(),
+            ));
+        }
         let identity = self.identity();
+        let deadline = self.page_deadline;
         let kind = match op {
             Operation::FetchApi => RequestKind::Api,
             _ => RequestKind::Page,
@@ -411,10 +491,14 @@ impl HttpClient {
                     self.rotation.page_requests.fetch_add(1, Ordering::Relaxed);
                 }
                 tracing::debug!("GET {url}");
+                // The deadline covers the whole answer, body included: a server that trickles a
+                // page byte by byte never trips the idle timeout, but it trips this.
                 let mut req = self
                     .lane(identity)
                     .client
                     .get(url.clone())
+                    .timeout(deadline)
+                    .headers(self.request_headers(url, true))
                     .headers(extra.clone());
                 if let Some(ua) = self.user_agent_header(identity) {
                     req = req.header(header::USER_AGENT, ua);
@@ -425,6 +509,9 @@ impl HttpClient {
                     .map_err(|e| Failure::from(from_reqwest(e, op, url.as_str())))?;
                 let status = resp.status().as_u16();
                 tracing::debug!("{status} {url}");
+                if status == 431 {
+                    return Err(Failure::from(headers_too_large(op, url.as_str())));
+                }
                 if is_retryable_status(status) {
                     let retry_after = retry_after_header(resp.headers());
                     let reason = if status == 429 {
@@ -522,14 +609,68 @@ fn redirect_target(resp: &reqwest::Response, from: &Url, op: Operation) -> Resul
         )
     })?;
     let host = next.host_str().unwrap_or("");
-    if !matches!(next.scheme(), "https" | "http") || !is_tiktok_host(host) {
-        return Err(Error::connection(
-            ConnectionReason::Redirect(format!("to {host:?}, which is not a TikTok domain")),
+    let refuse = |why: String| {
+        Err(Error::connection(
+            ConnectionReason::Redirect(why),
             op,
             from.as_str(),
+        ))
+    };
+    let shown = shorten(next.as_str(), 200);
+    if !matches!(next.scheme(), "https" | "http") {
+        return refuse(format!(
+            "to {shown:?}: a {}: URL, not a TikTok web page",
+            next.scheme()
+        ));
+    }
+    if !is_tiktok_host(host) {
+        return refuse(format!("to {shown:?}: {host} is not a TikTok domain"));
+    }
+    if next.scheme() == "http" {
+        // A downgrade would send the session cookies in clear text.
+        return refuse(format!(
+            "to {shown:?}: from https to plain http (cookies would travel unencrypted)"
         ));
     }
     Ok(next)
+}
+
+/// At most `max` characters of `s`, with "…" when cut.
+fn shorten(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_owned(),
+    }
+}
+
+/// The 431 answer: a retry cannot help, the request itself is too big.
+fn headers_too_large(op: Operation, url: &str) -> Error {
+    let mut e = Error::connection(ConnectionReason::Status(431), op, url);
+    if let Error::Connection { suggestions, .. } = &mut e {
+        *suggestions = vec![
+            "the server refused the request's headers as too large (HTTP 431): the cookies \
+             (--cookies) or --header values are too big; export fewer cookies"
+                .to_owned(),
+        ];
+    }
+    e
+}
+
+/// The whole-answer deadline of one page/API request: twice the idle `--timeout`, so a server
+/// that trickles a page slowly fails with "timed out" instead of holding a slot forever.
+pub fn page_deadline(timeout: Duration) -> Duration {
+    timeout.saturating_mul(2)
+}
+
+/// A query that cannot be serialized: the only way to give a `reqwest::RequestBuilder` that
+/// fails at `send()` (before connecting) with our own words. `error::from_reqwest` knows it by
+/// its `; refusing` ending and makes a non-retryable error of it.
+struct Refusal(String);
+
+impl serde::Serialize for Refusal {
+    fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+        Err(serde::ser::Error::custom(&self.0))
+    }
 }
 
 /// Reads a body, refusing (without reading it all) one larger than `cap`.
@@ -554,14 +695,27 @@ pub(crate) async fn read_capped(
     Ok(out)
 }
 
-/// A proxy URL without its password, for messages.
-fn redact_userinfo(proxy: &str) -> String {
-    match Url::parse(proxy) {
-        Ok(mut u) if u.password().is_some() => {
-            let _ = u.set_password(Some("(redacted)"));
-            u.to_string()
+/// A proxy URL without its password, for messages. Works on the text, so that a URL too broken
+/// to parse (a bad port, say) still loses its password.
+pub fn redact_userinfo(proxy: &str) -> String {
+    let start = proxy.find("://").map_or(0, |i| i + 3);
+    let authority_end = proxy[start..]
+        .find(['/', '?', '#'])
+        .map_or(proxy.len(), |i| start + i);
+    let authority = &proxy[start..authority_end];
+    match authority.rfind('@') {
+        Some(at) => {
+            let userinfo = &authority[..at];
+            let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
+            let shown_user = if userinfo.contains(':') {
+                format!("{user}:(redacted)")
+            } else {
+                // A lone userinfo may itself be a token.
+                "(redacted)".to_owned()
+            };
+            format!("{}{shown_user}{}", &proxy[..start], &proxy[start + at..])
         }
-        _ => proxy.to_owned(),
+        None => proxy.to_owned(),
     }
 }
 
@@ -574,33 +728,168 @@ fn registrable_tiktok_domain(host: &str) -> String {
     }
 }
 
-fn parse_header(raw: &str) -> Result<(HeaderName, HeaderValue), Error> {
-    let (name, value) = raw
-        .split_once(':')
-        .ok_or_else(|| setup(format!("--header {raw:?} must look like \"Name: value\"")))?;
-    let name = HeaderName::from_bytes(name.trim().as_bytes()).map_err(|_| {
-        setup(format!(
-            "--header {raw:?}: {:?} is not a valid header name",
-            name.trim()
-        ))
-    })?;
-    let value = HeaderValue::from_str(value.trim()).map_err(|_| {
-        setup(format!(
-            "--header {raw:?}: the value has characters a header cannot carry"
-        ))
-    })?;
-    Ok((name, value))
+/// A custom header and the requests it goes on.
+#[derive(Clone)]
+struct CustomHeader {
+    /// `None`: page/API requests to `*.tiktok.com`; `Some(host)`: requests to that host only.
+    scope: Option<String>,
+    name: HeaderName,
+    value: HeaderValue,
 }
 
-fn load_cookies(jar: &Jar, path: &PathBuf) -> Result<(), Error> {
-    let text = std::fs::read_to_string(path)
+/// The host part of a scoped header (`HOST:Name: value`): a host name with a dot, followed
+/// directly (no space) by the header name.
+fn split_scope(raw: &str) -> (Option<&str>, &str) {
+    if let Some((head, rest)) = raw.split_once(':')
+        && head.contains('.')
+        && !head.starts_with('.')
+        && head
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+        && !rest.starts_with(char::is_whitespace)
+        && rest.contains(':')
+    {
+        return (Some(head), rest);
+    }
+    (None, raw)
+}
+
+/// What is wrong with a header value, without quoting it (it may be a token).
+fn header_value_problem(what: &str, value: &str) -> String {
+    match value
+        .char_indices()
+        .find(|(_, c)| c.is_control() && *c != '\t')
+    {
+        Some((i, c)) => format!(
+            "{what} has a control character (U+{:04X}) at byte {i}, which a header cannot carry",
+            u32::from(c)
+        ),
+        None => format!("{what} has characters a header cannot carry"),
+    }
+}
+
+/// Checks a `--header` / `headers.custom_headers` entry: `Name: value`, or `HOST:Name: value`
+/// to send it to that host only. The error never quotes the value (it is often a token).
+pub fn check_header(raw: &str) -> Result<(), String> {
+    parse_header(raw).map(|_| ())
+}
+
+/// `(scope, name, value)` of a header entry, trimmed, without checking them (for display).
+pub fn header_parts(raw: &str) -> Option<(Option<&str>, &str, &str)> {
+    let (scope, rest) = split_scope(raw);
+    let (name, value) = rest.split_once(':')?;
+    Some((scope, name.trim(), value.trim()))
+}
+
+fn parse_header(raw: &str) -> Result<CustomHeader, String> {
+    let (scope, rest) = split_scope(raw);
+    let Some((name, value)) = rest.split_once(':') else {
+        return Err(format!(
+            "a header must look like \"Name: value\" (or \"HOST:Name: value\" for one host); \
+             got {} characters without a ':'",
+            raw.chars().count()
+        ));
+    };
+    let name_text = name.trim();
+    let name = HeaderName::from_bytes(name_text.as_bytes()).map_err(|_| {
+        format!(
+            "{:?} is not a valid header name",
+            shorten(&name_text.escape_debug().to_string(), 60)
+        )
+    })?;
+    let mut value = HeaderValue::from_str(value.trim())
+        .map_err(|_| header_value_problem(&format!("the value of header {name}"), value))?;
+    value.set_sensitive(true);
+    Ok(CustomHeader {
+        scope: scope.map(str::to_ascii_lowercase),
+        name,
+        value,
+    })
+}
+
+/// The proxy schemes reqwest really uses; any other is refused rather than silently bypassed.
+pub const PROXY_SCHEMES: &[&str] = &["http", "https", "socks4", "socks4a", "socks5", "socks5h"];
+
+/// Checks a proxy URL. The error shows the URL with its password redacted.
+pub fn check_proxy_url(raw: &str) -> Result<(), String> {
+    let shown = redact_userinfo(raw);
+    let url = Url::parse(raw).map_err(|e| format!("{shown:?} is not a valid proxy URL ({e})"))?;
+    if !PROXY_SCHEMES.contains(&url.scheme()) {
+        return Err(format!(
+            "{shown:?}: proxy scheme {:?} is not supported (use {}); refusing rather than \
+             connecting without the proxy",
+            url.scheme(),
+            PROXY_SCHEMES.join(", ")
+        ));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("{shown:?} names no proxy host"));
+    }
+    if url.port_or_known_default().is_none() {
+        return Err(format!("{shown:?} names no proxy port"));
+    }
+    reqwest::Proxy::all(raw).map_err(|_| format!("{shown:?} is not a valid proxy URL"))?;
+    Ok(())
+}
+
+/// The proxy variables reqwest reads when no `--proxy` is given: their scheme is checked the same
+/// way, so a mistyped one stops the run instead of going direct.
+fn check_env_proxies() -> Result<(), Error> {
+    for var in ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"] {
+        if let Ok(v) = std::env::var(var)
+            && !v.trim().is_empty()
+        {
+            // reqwest reads a bare `host:port` as http://host:port.
+            let v = if v.contains("://") {
+                v
+            } else {
+                format!("http://{v}")
+            };
+            check_proxy_url(&v)
+                .map_err(|why| setup(format!("environment variable {var}: {why}")))?;
+        }
+    }
+    Ok(())
+}
+
+/// Largest cookies file read: a browser export is kilobytes; a video passed by mistake is not
+/// read whole.
+pub const MAX_COOKIES_FILE: u64 = 64 * 1024 * 1024;
+
+fn read_cookies(path: &PathBuf) -> Result<Vec<cookies::Cookie>, Error> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)
         .map_err(|e| setup(format!("cannot read --cookies {}: {e}", path.display())))?;
-    let list = cookies::parse_netscape(&text)
+    let mut bytes = Vec::new();
+    file.take(MAX_COOKIES_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| setup(format!("cannot read --cookies {}: {e}", path.display())))?;
+    if bytes.len() as u64 > MAX_COOKIES_FILE {
+        return Err(setup(format!(
+            "--cookies {} is larger than {} MiB; that is not a cookies.txt export",
+            path.display(),
+            MAX_COOKIES_FILE >> 20
+        )));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| {
+        setup(format!(
+            "--cookies {} is not UTF-8 text; export cookies in Netscape cookies.txt format",
+            path.display()
+        ))
+    })?;
+    let (list, warnings) = cookies::parse_netscape_checked(&text)
         .map_err(|e| setup(format!("--cookies {}: {e}", path.display())))?;
+    for w in warnings {
+        tracing::warn!("--cookies {}: {w}", path.display());
+    }
+    tracing::debug!("read {} cookies from {}", list.len(), path.display());
+    Ok(list)
+}
+
+fn add_cookies(jar: &Jar, list: &[cookies::Cookie]) {
     let now = SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    let mut loaded = 0;
     for c in list {
         if c.expires.is_some_and(|e| e <= now) {
             continue;
@@ -616,18 +905,14 @@ fn load_cookies(jar: &Jar, path: &PathBuf) -> Result<(), Error> {
         )) else {
             continue;
         };
-        let mut s = format!("{}={}; Path={}", c.name, c.value.expose(), c.path);
+        // Every cookie is marked Secure: tikdl only talks https, and a cookie must never go
+        // out in clear text even if a plain-http request slipped through.
+        let mut s = format!("{}={}; Path={}; Secure", c.name, c.value.expose(), c.path);
         if c.include_subdomains {
             s.push_str(&format!("; Domain={host}"));
         }
-        if c.secure {
-            s.push_str("; Secure");
-        }
         jar.add_cookie_str(&s, &url);
-        loaded += 1;
     }
-    tracing::debug!("loaded {loaded} cookies from {}", path.display());
-    Ok(())
 }
 
 /// One `--connect-to HOST1:PORT1:HOST2:PORT2` rule (curl's syntax; empty parts mean "any" on the
@@ -635,6 +920,8 @@ fn load_cookies(jar: &Jar, path: &PathBuf) -> Result<(), Error> {
 #[derive(Debug, Clone)]
 struct ConnectTo {
     host1: Option<String>,
+    /// 443 or 80; `None` matches both.
+    port1: Option<u16>,
     host2: Option<String>,
     port2: Option<u16>,
 }
@@ -652,10 +939,25 @@ impl ConnectTo {
         let port1 = head.next().ok_or_else(|| bad("missing PORT1"))?;
         let tail = head.next().ok_or_else(|| bad("missing HOST2:PORT2"))?;
         let (host2, port2) = tail.rsplit_once(':').ok_or_else(|| bad("missing PORT2"))?;
-        // Our requests use the scheme's default port, which a resolver cannot see; a rule for
-        // another port would never apply, so say so rather than silently ignore it.
-        if !port1.is_empty() && port1 != "443" && port1 != "80" {
-            return Err(bad("PORT1 must be empty, 443 or 80"));
+        // Every request tikdl makes is https on port 443 (plain http and other ports are
+        // refused before any connection, see `HttpClient::send` and `hosts::check_media_url`),
+        // so a resolver, which cannot see the port, can still honour PORT1: 443 (or empty)
+        // matches every request, 80 none. Other ports could never match: refused.
+        let port1 = match port1 {
+            "" => None,
+            "443" => Some(443),
+            "80" => Some(80),
+            _ => {
+                return Err(bad(
+                    "PORT1 must be empty, 443 or 80 (tikdl only makes https requests, on 443)",
+                ));
+            }
+        };
+        if port1 == Some(80) {
+            tracing::warn!(
+                "--connect-to {raw:?}: tikdl makes no plain-http (port 80) requests, so this \
+                 rule never applies; use :443: or an empty PORT1"
+            );
         }
         let port2 = if port2.is_empty() {
             None
@@ -669,6 +971,7 @@ impl ConnectTo {
         let host2 = host2.trim_start_matches('[').trim_end_matches(']');
         Ok(Self {
             host1: (!host1.is_empty()).then(|| host1.to_ascii_lowercase()),
+            port1,
             host2: (!host2.is_empty()).then(|| host2.to_owned()),
             port2,
         })
@@ -685,7 +988,8 @@ impl reqwest::dns::Resolve for ConnectToResolver {
         let rule = self
             .rules
             .iter()
-            .find(|r| r.host1.as_deref().is_none_or(|h| h == host))
+            // Requests are all https on 443 (see `ConnectTo::parse`).
+            .find(|r| r.host1.as_deref().is_none_or(|h| h == host) && r.port1 != Some(80))
             .cloned();
         Box::pin(async move {
             let (target, port) = match &rule {
@@ -732,14 +1036,45 @@ mod tests {
         assert!(ConnectTo::parse("nonsense").is_err());
         assert!(ConnectTo::parse("a:8080:b:1").is_err());
         assert!(ConnectTo::parse("a::b:notaport").is_err());
+        assert_eq!(ConnectTo::parse("a:80:b:1").unwrap().port1, Some(80));
     }
 
     #[test]
     fn headers() {
-        let (n, v) = parse_header("X-Test:  hello ").unwrap();
-        assert_eq!((n.as_str(), v.to_str().unwrap()), ("x-test", "hello"));
+        let h = parse_header("X-Test:  hello ").unwrap();
+        assert_eq!(
+            (h.scope, h.name.as_str(), h.value.to_str().unwrap()),
+            (None, "x-test", "hello")
+        );
+        let h = parse_header("v16-webapp.tiktok.com:Authorization: Bearer x:y").unwrap();
+        assert_eq!(h.scope.as_deref(), Some("v16-webapp.tiktok.com"));
+        assert_eq!(h.name.as_str(), "authorization");
+        assert_eq!(h.value.to_str().unwrap(), "Bearer x:y");
+        // A space after the first colon: a plain header whose value has a colon.
+        let h = parse_header("X.Y: a:b").unwrap();
+        assert_eq!(h.scope, None);
         assert!(parse_header("no colon").is_err());
         assert!(parse_header("bad name: x").is_err());
+        let e = check_header("Authorization: Bearer TOP\u{1}SECRET").unwrap_err();
+        assert!(!e.contains("SECRET") && e.contains("U+0001"), "{e}");
+        let e = check_header("BearerTOPSECRET").unwrap_err();
+        assert!(!e.contains("SECRET"), "{e}");
+    }
+
+    #[test]
+    fn proxies() {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "socks5h://127.0.0.1:9050",
+            "socks4a://h:1",
+        ] {
+            check_proxy_url(ok).unwrap();
+        }
+        let e = check_proxy_url("sock5://u:s3cretPW@127.0.0.1:9").unwrap_err();
+        assert!(e.contains("\"sock5\"") && !e.contains("s3cretPW"), "{e}");
+        let e = check_proxy_url("http://user:s3cretPW@127.0.0.1:99999").unwrap_err();
+        assert!(!e.contains("s3cretPW"), "{e}");
+        assert!(check_proxy_url("ftp://h:1").is_err());
     }
 
     #[test]

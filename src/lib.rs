@@ -24,6 +24,7 @@ pub mod cookies;
 pub mod download;
 pub mod error;
 pub mod extract;
+pub mod hosts;
 pub mod http;
 pub mod lists;
 pub mod model;

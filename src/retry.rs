@@ -76,8 +76,8 @@ impl RetryPolicy {
                     }
                     let pause = self.delay(attempt, f.retry_after, rand::random::<f64>());
                     tracing::warn!(
-                        "{what}: {} (retry {}/{} in {:.1}s)",
-                        f.error,
+                        "{} (retry {}/{} in {:.1}s)",
+                        with_context(what, &f.error),
                         attempt + 1,
                         self.retries,
                         pause.as_secs_f64()
@@ -88,6 +88,17 @@ impl RetryPolicy {
                 Err(f) => return Err(f.error),
             }
         }
+    }
+}
+
+/// `what: error`, unless the error already starts with `what` (errors name their operation and
+/// URL themselves: "fetching page URL: fetching page URL: ..." helps no one).
+fn with_context(what: &str, error: &Error) -> String {
+    let text = error.to_string();
+    if what.is_empty() || text.starts_with(what) {
+        text
+    } else {
+        format!("{what}: {text}")
     }
 }
 
@@ -172,6 +183,23 @@ mod tests {
             Some(Duration::ZERO)
         );
         assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn context_is_not_doubled() {
+        let e = Error::connection(
+            ConnectionReason::Timeout,
+            Operation::FetchPage,
+            "https://x/",
+        );
+        assert_eq!(
+            with_context("fetching page https://x/", &e),
+            "fetching page https://x/: timed out"
+        );
+        assert_eq!(
+            with_context("probe", &e),
+            "probe: fetching page https://x/: timed out"
+        );
     }
 
     #[test]

@@ -38,6 +38,8 @@ pub struct GenBody {
     cut_at_flush: Option<u64>,
     flush_timer: Option<Pin<Box<tokio::time::Sleep>>>,
     kill: Option<Arc<Kill>>,
+    /// Send one byte, then wait this long, and so on (a server that trickles).
+    trickle: Option<Duration>,
 }
 
 impl GenBody {
@@ -54,12 +56,19 @@ impl GenBody {
             cut_at_flush: None,
             flush_timer: None,
             kill: None,
+            trickle: None,
         }
     }
 
     pub fn with_cut(mut self, cut: Cut, kill: Arc<Kill>) -> GenBody {
         self.cut = cut;
         self.kill = Some(kill);
+        self
+    }
+
+    /// One byte every `every`.
+    pub fn with_trickle(mut self, every: Duration) -> GenBody {
+        self.trickle = Some(every);
         self
     }
 
@@ -121,6 +130,10 @@ impl Body for GenBody {
             if let Some((after, _)) = this.stall {
                 n = n.min(after - this.sent);
             }
+            if let Some(every) = this.trickle {
+                n = n.min(1);
+                this.sleep = Some(Box::pin(tokio::time::sleep(every)));
+            }
             let chunk = this.src.read(this.pos, n);
             this.pos += n;
             this.sent += n;
@@ -129,7 +142,10 @@ impl Body for GenBody {
     }
 
     fn is_end_stream(&self) -> bool {
-        self.cut == Cut::None && self.stall.is_none() && self.pos >= self.end
+        self.cut == Cut::None
+            && self.stall.is_none()
+            && self.trickle.is_none()
+            && self.pos >= self.end
     }
 
     fn size_hint(&self) -> SizeHint {

@@ -174,6 +174,11 @@ pub struct RequestRecord {
     pub status: u16,
     /// Whether the connection came through a proxy CONNECT (rather than direct TLS).
     pub via_connect: bool,
+    /// Whether the request carried an `Authorization` header (its value is never kept).
+    pub authorization: bool,
+    /// The names (lowercase) of every request header, so tests can see which custom header
+    /// reached which host.
+    pub header_names: Vec<String>,
 }
 
 /// A misbehaviour to inject into matching requests.

@@ -15,6 +15,9 @@ use crate::media::{self, Source};
 use crate::server::Kill;
 use crate::{ConnInfo, Fault, RequestRecord, State, lock};
 
+#[path = "hostile_net.rs"]
+mod hostile_net;
+
 const PAGE_HOSTS: [&str; 4] = [
     "www.tiktok.com",
     "tiktok.com",
@@ -197,6 +200,9 @@ pub async fn handle(
         Some(Fault::StallBody { after, dur }) => body = body.with_stall(after, dur),
         _ => {}
     }
+    if let Some(every) = hostile_net::trickle(&ctx.path) {
+        body = body.with_trickle(every);
+    }
 
     let mut resp = Response::new(body);
     *resp.status_mut() =
@@ -220,6 +226,8 @@ pub async fn handle(
         referer: text("referer"),
         status: resp.status().as_u16(),
         via_connect: conn.via_connect,
+        authorization: headers.contains_key("authorization"),
+        header_names: headers.keys().map(|k| k.as_str().to_string()).collect(),
     });
     resp
 }
@@ -367,6 +375,7 @@ fn post(ctx: &Ctx, id: &str) -> Reply {
         return Reply::small_page(404, "Page not found");
     };
     match id {
+        id if hostile_net::is_net(id) => with_cookies(ctx, hostile_net::reply(id)),
         fixtures::LOGIN_ID => {
             let original = format!("https://{}{}", ctx.host, ctx.path_query);
             let location = format!(

@@ -77,8 +77,14 @@ impl ResolvesServerCert for Resolver {
         if let Some(k) = lock(&self.cache).get(&host) {
             return Some(k.clone());
         }
-        // Made outside the lock; a race only makes a spare certificate.
-        let key = Arc::new(self.ca.leaf(&host).ok()?);
+        // Made outside the lock; a race only makes a spare certificate. `wrongcert.*` gets a
+        // leaf for another name (a trusted CA, the wrong host), for clients' error messages.
+        let name = if host.starts_with("wrongcert.") {
+            "another-host.example"
+        } else {
+            host.as_str()
+        };
+        let key = Arc::new(self.ca.leaf(name).ok()?);
         lock(&self.cache).insert(host, key.clone());
         Some(key)
     }

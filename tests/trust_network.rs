@@ -1,0 +1,610 @@
+//! Network trust: proxies, custom headers, media hosts, redirects, deadlines and the messages
+//! about them (issue 9: S1, S2, S3, S6, S7, W2, W3, E2, E3). Each test runs the real binary
+//! against the imitation's hostile network posts (imitation/src/hostile_net.rs).
+
+mod support;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde_json::Value;
+use support::{DESKTOP_URL, Env, Fault, FaultRule};
+
+/// The imitation's hostile network post `n` (1..=10).
+fn net_url(n: u64) -> String {
+    format!(
+        "https://www.tiktok.com/@u/video/{}",
+        7300000000000000090 + n
+    )
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn both(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+
+    /// Neither stream holds `secret`.
+    fn assert_hides(&self, secret: &str) {
+        assert!(
+            !self.both().contains(secret),
+            "secret {secret:?} printed:\n{}",
+            self.both()
+        );
+    }
+}
+
+fn run(mut cmd: assert_cmd::Command) -> Run {
+    let out = cmd.output().expect("run tikdl");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn write(env: &Env, name: &str, text: &str) -> PathBuf {
+    let p = env.dir.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// tikdl reaching the imitation directly (no proxy), as `--connect-to` does.
+fn direct(env: &Env) -> assert_cmd::Command {
+    let mut cmd = env.bare();
+    cmd.arg("--no-config")
+        .arg("--connect-to")
+        .arg(format!("::127.0.0.1:{}", env.tiktok.port()))
+        .arg("--ca-cert")
+        .arg(&env.ca)
+        .args(["--retry-backoff", "0.01", "--no-cache"]);
+    cmd
+}
+
+#[test]
+fn s1_unknown_proxy_scheme_is_refused_from_flag_config_and_env() {
+    let env = Env::new();
+    for scheme in ["sock5", "socks", "ftp", "gopher"] {
+        let mut cmd = direct(&env);
+        cmd.args(["--proxy", &format!("{scheme}://127.0.0.1:9")])
+            .args(["info", "--json", DESKTOP_URL]);
+        let r = run(cmd);
+        assert_eq!(r.code, 2, "{scheme}: {}", r.both());
+        assert!(
+            r.stderr.contains(&format!("\"{scheme}\"")) && r.stderr.contains("--proxy"),
+            "{}",
+            r.stderr
+        );
+    }
+    // From the config file: the file, key and line are named; the password is not shown.
+    let cfg = write(
+        &env,
+        "p.toml",
+        "[proxy]\nurls = [\"sock5://user:s3cretPW@127.0.0.1:9\"]\n",
+    );
+    let mut cmd = env.bare();
+    cmd.arg("--config")
+        .arg(&cfg)
+        .args([
+            "--connect-to",
+            &format!("::127.0.0.1:{}", env.tiktok.port()),
+        ])
+        .arg("--ca-cert")
+        .arg(&env.ca)
+        .args(["info", DESKTOP_URL]);
+    let r = run(cmd);
+    assert_eq!(r.code, 2, "{}", r.both());
+    assert!(
+        r.stderr.contains("p.toml")
+            && r.stderr.contains("line 2")
+            && r.stderr.contains("proxy.urls")
+            && r.stderr.contains("\"sock5\""),
+        "{}",
+        r.stderr
+    );
+    r.assert_hides("s3cretPW");
+    // From the environment.
+    let mut cmd = direct(&env);
+    cmd.env("HTTPS_PROXY", "socks://u:envPW@127.0.0.1:9")
+        .args(["info", DESKTOP_URL]);
+    let r = run(cmd);
+    assert_eq!(r.code, 2, "{}", r.both());
+    assert!(
+        r.stderr.contains("HTTPS_PROXY") && r.stderr.contains("\"socks\""),
+        "{}",
+        r.stderr
+    );
+    r.assert_hides("envPW");
+    assert!(env.tiktok.requests().is_empty(), "nothing may go direct");
+}
+
+#[test]
+fn s2_custom_headers_reach_only_tiktok_page_hosts() {
+    let env = Env::new();
+    let mut cmd = env.cmd();
+    cmd.args(["--header", "Authorization: Bearer TOPSECRET"])
+        .args(["--header", "X-Page-Only: 1"])
+        .args([
+            "--header",
+            "v16-webapp-prime.us.tiktok.com:X-Cdn-Scoped: SCOPEDSECRET",
+        ])
+        .args(["download", "--json", &net_url(1)]);
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.both());
+    r.assert_hides("TOPSECRET");
+    r.assert_hides("SCOPEDSECRET");
+    let reqs = env.tiktok.requests();
+    let has = |r: &tiktok_imitation::RequestRecord, h: &str| r.header_names.iter().any(|n| n == h);
+    let page = reqs
+        .iter()
+        .find(|r| r.host == "www.tiktok.com")
+        .expect("page request");
+    assert!(page.authorization && has(page, "x-page-only"));
+    assert!(!has(page, "x-cdn-scoped"));
+    let mut scoped_seen = false;
+    for r in reqs.iter().filter(|r| r.host != "www.tiktok.com") {
+        assert!(
+            !r.authorization && !has(r, "x-page-only"),
+            "custom header reached {}",
+            r.host
+        );
+        assert_ne!(r.host, "attacker.example");
+        if r.host == "v16-webapp-prime.us.tiktok.com" {
+            scoped_seen |= has(r, "x-cdn-scoped");
+        } else {
+            assert!(!has(r, "x-cdn-scoped"), "scoped header reached {}", r.host);
+        }
+    }
+    assert!(scoped_seen, "the scoped header goes to its host: {reqs:#?}");
+}
+
+#[test]
+fn s2_config_headers_can_be_scoped_to_one_host_and_stay_redacted() {
+    let env = Env::new();
+    let cfg = write(
+        &env,
+        "h.toml",
+        "[headers]\ncustom_headers = { \"X-Page\" = \"1\", \
+         \"v16-webapp-prime.us.tiktok.com:Authorization\" = \"Bearer CFGSECRET\" }\n",
+    );
+    let mut cmd = env.cmd_with_config(&cfg);
+    cmd.args(["config", "show"]);
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.both());
+    assert!(
+        r.stdout
+            .contains("\"v16-webapp-prime.us.tiktok.com:Authorization\" = \"(redacted)\""),
+        "{}",
+        r.stdout
+    );
+    r.assert_hides("CFGSECRET");
+    let mut cmd = env.cmd_with_config(&cfg);
+    cmd.args(["--no-cache", "download", &net_url(1)]);
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.both());
+    r.assert_hides("CFGSECRET");
+    let reqs = env.tiktok.requests();
+    for q in &reqs {
+        let page = q.header_names.iter().any(|n| n == "x-page");
+        assert_eq!(page, q.host == "www.tiktok.com", "X-Page at {}", q.host);
+        assert_eq!(
+            q.authorization,
+            q.host == "v16-webapp-prime.us.tiktok.com",
+            "Authorization at {}",
+            q.host
+        );
+    }
+    assert!(reqs.iter().any(|q| q.authorization), "{reqs:#?}");
+}
+
+#[test]
+fn s3_media_on_a_foreign_host_is_refused_and_the_next_format_used() {
+    let env = Env::new();
+    let mut cmd = env.cmd();
+    cmd.args(["download", "--json", &net_url(1)]);
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.both());
+    assert!(
+        r.stderr
+            .contains("media URL on a host that is not TikTok's CDN: attacker.example; refusing"),
+        "{}",
+        r.stderr
+    );
+    let line: Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_ne!(line["format_id"], "adapt_lowest_1080_1", "{line}");
+    assert!(
+        env.tiktok
+            .requests()
+            .iter()
+            .all(|q| q.host != "attacker.example")
+    );
+}
+
+#[test]
+fn s3_media_only_on_foreign_hosts_fails_without_contacting_them() {
+    let env = Env::new();
+    let mut cmd = env.cmd();
+    cmd.args(["download", "--write-thumbnail", &net_url(2)]);
+    let r = run(cmd);
+    assert_eq!(r.code, 1, "{}", r.both());
+    assert!(
+        r.stderr.contains("not TikTok's CDN: attacker.example"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("retry"), "{}", r.stderr);
+    assert!(
+        env.tiktok
+            .requests()
+            .iter()
+            .all(|q| q.host != "attacker.example")
+    );
+}
+
+#[test]
+fn s3_plain_http_media_on_a_local_address_is_refused() {
+    let env = Env::new();
+    let mut cmd = env.cmd();
+    cmd.args(["download", &net_url(3)]);
+    let r = run(cmd);
+    assert_eq!(r.code, 1, "{}", r.both());
+    assert!(
+        r.stderr.contains("media URL uses http:// instead of https"),
+        "{}",
+        r.stderr
+    );
+    let reqs = env.tiktok.requests();
+    assert!(reqs.iter().all(|q| q.host != "127.0.0.1"), "{reqs:#?}");
+    // Refused before any request: only the page was fetched.
+    assert_eq!(reqs.len(), 1, "{reqs:#?}");
+}
+
+#[test]
+fn s6_invalid_proxy_and_header_messages_hide_secrets_and_name_the_source() {
+    let env = Env::new();
+    // --proxy with a bad port.
+    let mut cmd = direct(&env);
+    cmd.args([
+        "--proxy",
+        "http://user:s3cretPW@127.0.0.1:99999",
+        "info",
+        DESKTOP_URL,
+    ]);
+    let r = run(cmd);
+    assert_eq!(r.code, 2, "{}", r.both());
+    assert!(r.stderr.contains("--proxy"), "{}", r.stderr);
+    assert!(!r.stderr.contains("builder error"), "{}", r.stderr);
+    r.assert_hides("s3cretPW");
+    // The same from the config file: says the file, not --proxy.
+    let cfg = write(
+        &env,
+        "bad.toml",
+        "[proxy]\nurls = [\"http://user:s3cretPW@127.0.0.1:99999\"]\n",
+    );
+    let mut cmd = env.bare();
+    cmd.arg("--config").arg(&cfg).args(["info", DESKTOP_URL]);
+    let r = run(cmd);
+    assert_eq!(r.code, 2, "{}", r.both());
+    assert!(
+        r.stderr.contains("bad.toml") && r.stderr.contains("proxy.urls"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("--proxy"), "{}", r.stderr);
+    r.assert_hides("s3cretPW");
+    // A header value with a control character.
+    let mut cmd = direct(&env);
+    cmd.args([
+        "--header",
+        "Authorization: Bearer TOP\u{1}SECRET",
+        "info",
+        DESKTOP_URL,
+    ]);
+    let r = run(cmd);
+    assert_eq!(r.code, 2, "{}", r.both());
+    assert!(
+        r.stderr.contains("--header") && r.stderr.contains("U+0001"),
+        "{}",
+        r.stderr
+    );
+    r.assert_hides("SECRET");
+    // A header with no colon at all (a pasted token).
+    let mut cmd = direct(&env);
+    cmd.args(["--header", "BearerTOPSECRET", "info", DESKTOP_URL]);
+    let r = run(cmd);
+    assert_eq!(r.code, 2, "{}", r.both());
+    r.assert_hides("SECRET");
+    // From the config file.
+    let cfg = write(
+        &env,
+        "h.toml",
+        "[headers]\ncustom_headers = { Authorization = \"Bearer TOP\\u0001SECRET\" }\n",
+    );
+    let mut cmd = env.bare();
+    cmd.arg("--config").arg(&cfg).args(["info", DESKTOP_URL]);
+    let r = run(cmd);
+    assert_eq!(r.code, 2, "{}", r.both());
+    assert!(
+        r.stderr.contains("h.toml") && r.stderr.contains("headers.custom_headers.Authorization"),
+        "{}",
+        r.stderr
+    );
+    r.assert_hides("SECRET");
+}
+
+#[test]
+fn s7_https_to_http_redirect_is_refused_and_names_the_target() {
+    let env = Env::new();
+    let cookies = write(
+        &env,
+        "insecure.txt",
+        ".tiktok.com\tTRUE\t/\tFALSE\t2000000000\tsessionid\tPLAINLEAK\n",
+    );
+    let mut cmd = env.cmd();
+    cmd.arg("--cookies")
+        .arg(&cookies)
+        .args(["--no-cache", "info", "--json", &net_url(4)]);
+    let r = run(cmd);
+    assert_eq!(r.code, 1, "{}", r.both());
+    let line: Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!(line["error"]["code"], "redirect", "{line}");
+    let msg = line["error"]["message"].as_str().unwrap_or("");
+    assert!(
+        msg.contains("http://www.tiktok.com/@u/video/7300000000000000091")
+            && msg.contains("plain http"),
+        "{msg}"
+    );
+    r.assert_hides("PLAINLEAK");
+    // Only the https page was asked for: nothing went out in clear text.
+    let reqs = env.tiktok.requests();
+    assert_eq!(reqs.len(), 1, "{reqs:#?}");
+    assert!(reqs[0].via_connect);
+}
+
+#[test]
+fn e3_redirect_to_a_file_url_names_the_target() {
+    let env = Env::new();
+    let (code, err, _) = env.info_error(&net_url(5));
+    assert_eq!(code, 1);
+    assert_eq!(err["code"], "redirect", "{err}");
+    let msg = err["message"].as_str().unwrap_or("");
+    assert!(msg.contains("file:///etc/passwd"), "{msg}");
+    assert!(!msg.contains("to \"\""), "{msg}");
+}
+
+#[test]
+fn w2_a_page_trickling_one_byte_a_second_times_out() {
+    let env = Env::new();
+    let mut cmd = env.cmd();
+    cmd.args(["--timeout", "2", "--retries", "0", "--no-cache"])
+        .args(["info", "--json", &net_url(6)])
+        .timeout(Duration::from_secs(30));
+    let r = run(cmd);
+    assert_eq!(r.code, 1, "{}", r.both());
+    let line: Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!(line["error"]["code"], "timeout", "{line}");
+}
+
+#[test]
+fn w3_connect_to_port1_80_does_not_catch_https() {
+    let env = Env::new();
+    let mut cmd = env.bare();
+    cmd.arg("--no-config")
+        .args(["--connect-to", "www.tiktok.com:80:127.0.0.1:1"])
+        .args([
+            "--connect-to",
+            &format!("www.tiktok.com:443:127.0.0.1:{}", env.tiktok.port()),
+        ])
+        .arg("--ca-cert")
+        .arg(&env.ca)
+        .args(["--no-cache", "info", "--json", DESKTOP_URL]);
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.both());
+    assert!(r.stderr.contains("never applies"), "{}", r.stderr);
+    // Other ports are refused outright.
+    let mut cmd = env.bare();
+    cmd.arg("--no-config")
+        .args(["--connect-to", "www.tiktok.com:8443:127.0.0.1:1"])
+        .args(["info", DESKTOP_URL]);
+    let r = run(cmd);
+    assert_eq!(r.code, 2, "{}", r.both());
+    assert!(r.stderr.contains("PORT1"), "{}", r.stderr);
+}
+
+#[test]
+fn e2_config_over_1_mib_and_cookies_over_64_mib_are_refused() {
+    let env = Env::new();
+    let cfg = env.dir.path().join("huge.toml");
+    std::fs::File::create(&cfg)
+        .unwrap()
+        .set_len((1 << 20) + 1)
+        .unwrap();
+    let mut cmd = env.bare();
+    cmd.arg("--config").arg(&cfg).args(["config", "show"]);
+    let r = run(cmd);
+    assert_eq!(r.code, 2, "{}", r.both());
+    assert!(
+        r.stderr.contains("huge.toml") && r.stderr.contains("1 MiB"),
+        "{}",
+        r.stderr
+    );
+    let cookies = env.dir.path().join("video.mp4");
+    std::fs::File::create(&cookies)
+        .unwrap()
+        .set_len((64 << 20) + 1)
+        .unwrap();
+    let mut cmd = env.cmd();
+    cmd.arg("--cookies")
+        .arg(&cookies)
+        .args(["info", DESKTOP_URL]);
+    let r = run(cmd);
+    assert_eq!(r.code, 2, "{}", r.both());
+    assert!(
+        r.stderr.contains("video.mp4") && r.stderr.contains("64 MiB"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn e3_oversized_response_headers_are_not_retried() {
+    let env = Env::new();
+    for n in [7, 8] {
+        let mut cmd = env.cmd();
+        cmd.args([
+            "--retries",
+            "3",
+            "--no-cache",
+            "info",
+            "--json",
+            &net_url(n),
+        ]);
+        let r = run(cmd);
+        assert_eq!(r.code, 1, "{}", r.both());
+        let line: Value = serde_json::from_str(r.stdout.trim()).unwrap();
+        let err = &line["error"];
+        assert_eq!(err["code"], "bad_response", "{line}");
+        assert!(
+            err["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("oversized response headers"),
+            "{err}"
+        );
+        let hint = err["suggestions"].to_string();
+        assert!(
+            hint.contains("oversized") && !hint.contains("network connection"),
+            "{hint}"
+        );
+        assert!(!r.stderr.contains("retry 1/3"), "{}", r.stderr);
+        let id = (7300000000000000090 + n).to_string();
+        let tries = env
+            .tiktok
+            .requests()
+            .iter()
+            .filter(|q| q.path.contains(&id))
+            .count();
+        assert_eq!(tries, 1, "post {n} asked {tries} times");
+    }
+}
+
+#[test]
+fn e3_status_431_says_the_cookies_or_headers_are_too_large() {
+    let env = Env::new();
+    let (code, err, _) = env.info_error(&net_url(9));
+    assert_eq!(code, 1);
+    let hint = err["suggestions"].to_string();
+    assert!(
+        hint.contains("too large") && hint.contains("--cookies"),
+        "{err}"
+    );
+    assert!(!hint.contains("retry later"), "{err}");
+}
+
+#[test]
+fn e3_retry_warning_does_not_repeat_the_url() {
+    let env = Env::new();
+    env.tiktok.add_fault(FaultRule {
+        host: Some("www.tiktok.com".into()),
+        path_contains: support::DESKTOP_ID.into(),
+        fault: Fault::Status {
+            code: 503,
+            retry_after: None,
+        },
+        times: 1,
+    });
+    let mut cmd = env.cmd();
+    cmd.args(["--no-cache", "info", "--json", DESKTOP_URL]);
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.both());
+    let warn = r
+        .stderr
+        .lines()
+        .find(|l| l.contains("retry 1/"))
+        .unwrap_or_else(|| panic!("a retry warning: {}", r.stderr));
+    assert_eq!(warn.matches("fetching page").count(), 1, "{warn}");
+}
+
+#[test]
+fn e3_bad_user_agent_is_named_instead_of_builder_error() {
+    let env = Env::new();
+    let mut cmd = direct(&env);
+    cmd.args(["--user-agent", "a\u{1}b", "info", DESKTOP_URL]);
+    let r = run(cmd);
+    assert_eq!(r.code, 2, "{}", r.both());
+    assert!(r.stderr.contains("--user-agent"), "{}", r.stderr);
+    assert!(!r.stderr.contains("builder error"), "{}", r.stderr);
+}
+
+#[test]
+fn e3_wrong_host_certificate_says_the_name_does_not_match() {
+    let env = Env::new();
+    let mut cmd = env.cmd();
+    cmd.args(["download", "--json", &net_url(10)]);
+    let r = run(cmd);
+    assert_eq!(r.code, 1, "{}", r.both());
+    let line: Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    let msg = line["error"]["message"].as_str().unwrap_or("");
+    assert!(
+        msg.contains("does not match the host name wrongcert.tiktokcdn.com"),
+        "{line}"
+    );
+    assert!(!msg.contains("not trusted"), "{line}");
+    let hint = line["error"]["suggestions"].to_string();
+    assert!(!hint.contains("--ca-cert"), "{hint}");
+}
+
+#[test]
+fn e3_odd_cookie_lines_are_warned_about_with_their_line() {
+    let env = Env::new();
+    let cookies = write(
+        &env,
+        "c.txt",
+        "# Netscape HTTP Cookie File\n\
+         .tiktok.com\tTRUE\t/\tTRUE\t2000000000\tgood\tv\n\
+         \t\t\t\t\t\t\n\
+         .tiktok.com\tTRUE\t/\tTRUE\t2000000000\t\tNONAMESECRET\n\
+         .tiktok.com\tTRUE\t/\tTRUE\t2000000000\tna me\tSPACESECRET\n\
+         .tiktok.com\tTRUE\t/\tTRUE\t2000000000\tctl\tCTL\u{1}SECRET\n",
+    );
+    let mut cmd = env.cmd();
+    cmd.arg("--cookies")
+        .arg(&cookies)
+        .args(["--no-cache", "info", "--json", DESKTOP_URL]);
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.both());
+    for line in 3..=6 {
+        assert!(
+            r.stderr.contains(&format!("line {line}:")),
+            "line {line}: {}",
+            r.stderr
+        );
+    }
+    r.assert_hides("SECRET");
+}
+
+#[test]
+fn e3_early_tls_close_is_said_plainly_without_a_docs_link() {
+    let env = Env::new();
+    env.tiktok.add_fault(FaultRule {
+        host: Some("www.tiktok.com".into()),
+        path_contains: support::DESKTOP_ID.into(),
+        fault: Fault::DropAfter(1000),
+        times: 0,
+    });
+    let mut cmd = env.cmd();
+    cmd.args(["--retries", "0", "--no-cache", "info", DESKTOP_URL]);
+    let r = run(cmd);
+    assert_eq!(r.code, 1, "{}", r.both());
+    assert!(
+        r.stderr.contains("closed the connection before the end"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.both().contains("docs.rs"), "{}", r.both());
+}
