@@ -33,6 +33,8 @@ pub struct GenBody {
     sent: u64,
     cut: Cut,
     stall: Option<(u64, Duration)>,
+    /// After this many bytes, one byte per interval.
+    trickle: Option<(u64, Duration)>,
     sleep: Option<Pin<Box<tokio::time::Sleep>>>,
     /// Flush count when the cut was reached; a later flush means our bytes are out.
     cut_at_flush: Option<u64>,
@@ -50,6 +52,7 @@ impl GenBody {
             sent: 0,
             cut: Cut::None,
             stall: None,
+            trickle: None,
             sleep: None,
             cut_at_flush: None,
             flush_timer: None,
@@ -65,6 +68,12 @@ impl GenBody {
 
     pub fn with_stall(mut self, after: u64, dur: Duration) -> GenBody {
         self.stall = Some((after, dur));
+        self
+    }
+
+    /// After `after` bytes, send one byte per `every` (a slow sender that never goes quiet).
+    pub fn with_trickle(mut self, after: u64, every: Duration) -> GenBody {
+        self.trickle = Some((after, every));
         self
     }
 }
@@ -120,6 +129,14 @@ impl Body for GenBody {
             let mut n = CHUNK.min(this.end - this.pos).min(limit - this.sent);
             if let Some((after, _)) = this.stall {
                 n = n.min(after - this.sent);
+            }
+            if let Some((after, every)) = this.trickle {
+                if this.sent >= after {
+                    n = 1;
+                    this.sleep = Some(Box::pin(tokio::time::sleep(every)));
+                } else {
+                    n = n.min(after - this.sent);
+                }
             }
             let chunk = this.src.read(this.pos, n);
             this.pos += n;

@@ -44,7 +44,7 @@ pub fn is_hostile(id: u64) -> bool {
         .is_some_and(|n| n >= 1 && n <= HOSTILE_NAMES.len() as u64)
 }
 
-fn d1_item() -> &'static Value {
+pub(crate) fn d1_item() -> &'static Value {
     static ITEM: OnceLock<Value> = OnceLock::new();
     ITEM.get_or_init(|| {
         let open = r#"<script id="__UNIVERSAL_DATA_FOR_REHYDRATION__" type="application/json">"#;

@@ -158,6 +158,11 @@ pub async fn handle(
         range: text("range"),
         host,
     };
+    if let Some(resp) =
+        crate::hostile_storage::respond(&ctx.host, &ctx.path, ctx.range.as_deref(), &kill)
+    {
+        return resp;
+    }
     let fault = state.take_fault(&ctx.host, &ctx.path_query);
     let reply = match &fault {
         Some(Fault::Status { code, retry_after }) => {
@@ -379,6 +384,9 @@ fn post(ctx: &Ctx, id: &str) -> Reply {
         // Hostile servers: a 50 MiB "page" (a client must refuse it from Content-Length alone)
         // and a gzip bomb (200 MiB of zeros in 200 KB; a client must stop inflating it).
         HUGE_PAGE_ID => Reply::html(200, vec![b' '; 50 << 20]),
+        id if crate::hostile_storage::is_storage_post(id) => {
+            Reply::html(200, crate::hostile_storage::page(id))
+        }
         GZIP_BOMB_ID => {
             let mut reply = Reply::html(200, Bytes::from_static(GZIP_BOMB));
             reply.headers.push(("content-encoding", "gzip".into()));
