@@ -231,6 +231,11 @@ pub async fn fetch(
     let part = part_path(&req.dest);
     refuse_symlink(&part).await?;
     refuse_symlink(&req.dest).await?;
+    // A complete file needs no lock (nor a writable folder): the final name only ever gets a
+    // complete file, by rename.
+    if let Some(done) = existing(req, opts).await? {
+        return Ok(done);
+    }
     // ... nor two tikdl processes.
     let lock = PartLock::acquire(&req.dest).await?;
     let out = fetch_locked(http, req, opts, progress, &part, &lock).await;
@@ -241,6 +246,31 @@ pub async fn fetch(
     out
 }
 
+/// The final file, when it is already there and complete (and overwriting was not asked for).
+async fn existing(req: &MediaRequest, opts: &EngineOptions) -> Result<Option<FileOutcome>, Error> {
+    if opts.force_overwrite {
+        return Ok(None);
+    }
+    let Ok(meta) = tokio::fs::symlink_metadata(&req.dest).await else {
+        return Ok(None);
+    };
+    if !meta.is_file() {
+        return Err(Error::Config(format!(
+            "{} exists and is not a regular file; refusing to replace it",
+            req.dest.display()
+        )));
+    }
+    Ok(req
+        .expected_size
+        .is_none_or(|n| n == meta.len())
+        .then(|| FileOutcome {
+            path: req.dest.clone(),
+            bytes: meta.len(),
+            status: FileStatus::AlreadyPresent,
+            mirror: 0,
+        }))
+}
+
 async fn fetch_locked(
     http: &HttpClient,
     req: &MediaRequest,
@@ -249,23 +279,9 @@ async fn fetch_locked(
     part: &Path,
     lock: &PartLock,
 ) -> Result<FileOutcome, Error> {
-    if !opts.force_overwrite
-        && let Ok(meta) = tokio::fs::symlink_metadata(&req.dest).await
-    {
-        if meta.is_file() && req.expected_size.is_none_or(|n| n == meta.len()) {
-            return Ok(FileOutcome {
-                path: req.dest.clone(),
-                bytes: meta.len(),
-                status: FileStatus::AlreadyPresent,
-                mirror: 0,
-            });
-        }
-        if !meta.is_file() {
-            return Err(Error::Config(format!(
-                "{} exists and is not a regular file; refusing to replace it",
-                req.dest.display()
-            )));
-        }
+    // Again under the lock: another tikdl may have finished the file while this one waited.
+    if let Some(done) = existing(req, opts).await? {
+        return Ok(done);
     }
     // A `.part` is resumed only by the rendition that wrote it (D1): another one's bytes
     // would splice two encodes into one file.
