@@ -1027,6 +1027,41 @@ mod tests {
         let p = part_path(&Path::new("/d").join(&long));
         assert!(p.file_name().unwrap().len() <= 255);
         assert!(p.to_string_lossy().ends_with(".part"));
+        let m = meta_path(&Path::new("/d").join(&long));
+        assert!(m.file_name().unwrap().len() <= 255);
+        assert!(m.to_string_lossy().ends_with(".part.meta"));
+    }
+
+    #[test]
+    fn part_records_name_rendition_and_size() {
+        let mut req = MediaRequest {
+            urls: vec![],
+            dest: PathBuf::from("a.mp4"),
+            expected_size: Some(200_000),
+            kind: MediaKind::Video,
+            rendition: "adapt_lowest_1080_1".into(),
+        };
+        let a = part_record(&req);
+        assert!(
+            a.contains("rendition: adapt_lowest_1080_1\nsize: 200000\n"),
+            "{a}"
+        );
+        assert_eq!(
+            record_owner(&a),
+            "another rendition (adapt_lowest_1080_1, 200000 bytes)"
+        );
+        req.rendition = "adapt_lower_720_1".into();
+        assert_ne!(part_record(&req), a);
+        req.rendition = "a\nsize: 1".into();
+        assert!(!part_record(&req).contains("\nsize: 1\n"));
+        assert!(record_owner("").starts_with("an unknown download"));
+    }
+
+    #[test]
+    fn size_caps_per_kind() {
+        assert_eq!(MediaKind::Video.size_cap(), 4 << 30);
+        assert_eq!(MediaKind::Image.size_cap(), 50 << 20);
+        assert_eq!(MediaKind::Subtitle.size_cap(), 10 << 20);
     }
 
     #[test]
