@@ -280,6 +280,67 @@ fn d2_two_processes_one_destination_one_correct_file() {
     assert!(!env.dir.path().join("x.mp4.part.meta").exists());
 }
 
+#[test]
+fn d2_races_and_kills_never_leave_a_corrupt_file() {
+    // Rounds of two processes on one destination, started a few milliseconds apart; in odd
+    // rounds one of them is killed (SIGKILL) mid-way and a third run finishes the job. Every
+    // round must end with exactly the served bytes under the final name.
+    let env = Env::new();
+    let mut corrupt = 0;
+    for round in 0..4u64 {
+        let id = 7300000000000000001 + round;
+        let url = format!("https://www.tiktok.com/@imitation45/video/{id}");
+        let info = env.info_json(&url);
+        let want = env.tiktok.media_bytes(&format_url(&info, BEST));
+        let name = format!("race{round}.mp4");
+        let args = [
+            "download",
+            "--json",
+            "--limit-rate",
+            "150K",
+            "-q",
+            "1080p",
+            "-o",
+            &name,
+            &url,
+        ];
+        let spawn = || {
+            tikdl(&env, None)
+                .args(args)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn tikdl")
+        };
+        let a = spawn();
+        std::thread::sleep(Duration::from_millis(30 * round));
+        let mut b = spawn();
+        if round % 2 == 1 {
+            std::thread::sleep(Duration::from_millis(400));
+            let _ = b.kill();
+        }
+        let a = Run::of(a.wait_with_output().expect("wait A"));
+        let b = b.wait_with_output().expect("wait B");
+        assert_eq!(a.code, 0, "round {round} A: {}", a.stderr);
+        if round % 2 == 0 {
+            assert_eq!(b.status.code(), Some(0), "round {round} B");
+        }
+        let again = Run::of(
+            tikdl(&env, None)
+                .args(&args[..2])
+                .args(&args[4..])
+                .output()
+                .expect("run tikdl"),
+        );
+        assert_eq!(again.code, 0, "round {round} rerun: {}", again.stderr);
+        let got = std::fs::read(env.dir.path().join(&name)).expect("final file");
+        if got != want {
+            corrupt += 1;
+        }
+    }
+    assert_eq!(corrupt, 0, "corrupt final files");
+}
+
 // ---------------------------------------------------------------------------------------------
 // D3: no byte beyond the announced size
 // ---------------------------------------------------------------------------------------------
@@ -314,6 +375,48 @@ fn d3_endless_media_stops_at_the_announced_size() {
         let len = std::fs::metadata(out.join(&name)).unwrap().len();
         assert!(len <= 200_000, "{name}: {len} bytes written");
     }
+}
+
+#[test]
+fn d3_endless_subtitle_of_unknown_size_stops_at_its_cap() {
+    // Nobody announces a subtitle's size: the subtitle cap (10 MiB) applies, and the post, whose
+    // video is saved, succeeds with the subtitle listed as failed.
+    let env = Env::new();
+    let out = env.dir.path().join("d3sub");
+    let run = download(
+        &env,
+        &[
+            "--retries",
+            "0",
+            "--write-subs",
+            "-P",
+            s(&out),
+            "-o",
+            BY_ID,
+            &hostile_url(5),
+        ],
+        Duration::from_secs(60),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let r = run.result();
+    let failed = r["sidecars_failed"].as_array().expect("sidecars_failed");
+    assert_eq!(failed.len(), 1, "{r}");
+    assert_eq!(failed[0]["kind"], "subtitle");
+    assert!(
+        failed[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("more than the 10485760-byte limit for a subtitle file"),
+        "{failed:?}"
+    );
+    for name in names_in(&out) {
+        let len = std::fs::metadata(out.join(&name)).unwrap().len();
+        assert!(len <= 10 << 20, "{name}: {len} bytes written");
+    }
+    assert_bytes(
+        &out.join(format!("{}.mp4", STORAGE_BASE + 5)),
+        &storage_media_bytes("range"),
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

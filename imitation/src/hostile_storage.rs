@@ -11,6 +11,7 @@
 //! | 2 | one rendition `endless`: 200 without Content-Length, chunked, never ends (D3) |
 //! | 3 | one rendition `trickle`: the first 64 bytes, then one byte every 100 ms (W2) |
 //! | 4 | one rendition `range` (normal), but every cover (thumbnail) URL answers 404 (W5) |
+//! | 5 | one rendition `range`, and an `eng-US` subtitle (no size TikTok would check) served like `endless` (D3, unknown size) |
 //!
 //! [`storage_media_bytes`] gives the bytes a rendition serves, for comparing with a saved file.
 
@@ -28,7 +29,7 @@ use crate::server::Kill;
 /// `STORAGE_BASE + 1` is the first of these posts.
 pub const STORAGE_BASE: u64 = 7200000000000000000;
 /// How many there are.
-pub const STORAGE_POSTS: u64 = 4;
+pub const STORAGE_POSTS: u64 = 5;
 /// The announced (and, where the server is honest, served) size of every rendition.
 pub const STORAGE_MEDIA_SIZE: u64 = 200_000;
 const CDN_HOST: &str = "v16-webapp-prime.us.tiktok.com";
@@ -115,7 +116,20 @@ pub fn page(id: u64) -> String {
     v["bitrateInfo"] = Value::Array(formats);
     v["downloadAddr"] = json!("");
     v["size"] = json!(STORAGE_MEDIA_SIZE);
-    v["subtitleInfos"] = json!([]);
+    v["subtitleInfos"] = if n == 5 {
+        json!([{
+            "UrlExpire": "4102444800",
+            "Size": "1933",
+            "LanguageID": "2",
+            "LanguageCodeName": "eng-US",
+            "Url": format!("https://v16m-webapp.tiktokcdn-us.com{PREFIX}endless/sub.vtt?format=webvtt"),
+            "Format": "webvtt",
+            "Version": "1:big_caption",
+            "Source": "ASR",
+        }])
+    } else {
+        json!([])
+    };
     v["claInfo"] = json!({});
     if let Some(o) = v.as_object_mut() {
         o.remove("PlayAddrStruct");
