@@ -288,22 +288,14 @@ fn d2_races_and_kills_never_leave_a_corrupt_file() {
     let env = Env::new();
     let mut corrupt = 0;
     for round in 0..4u64 {
-        let id = 7300000000000000001 + round;
-        let url = format!("https://www.tiktok.com/@imitation45/video/{id}");
-        let info = env.info_json(&url);
-        let want = env.tiktok.media_bytes(&format_url(&info, BEST));
+        // Benchmark posts: one 2 MiB rendition (7900000000000000000 + size in MiB).
+        let url = "https://www.tiktok.com/@bench/video/7900000000000000002";
+        let info = env.info_json(url);
+        let want = env
+            .tiktok
+            .media_bytes(info["formats"][0]["url"].as_str().unwrap());
         let name = format!("race{round}.mp4");
-        let args = [
-            "download",
-            "--json",
-            "--limit-rate",
-            "150K",
-            "-q",
-            "1080p",
-            "-o",
-            &name,
-            &url,
-        ];
+        let args = ["download", "--json", "--limit-rate", "1M", "-o", &name, url];
         let spawn = || {
             tikdl(&env, None)
                 .args(args)
@@ -313,10 +305,10 @@ fn d2_races_and_kills_never_leave_a_corrupt_file() {
                 .expect("spawn tikdl")
         };
         let a = spawn();
-        std::thread::sleep(Duration::from_millis(30 * round));
+        std::thread::sleep(Duration::from_millis(300 + 50 * round));
         let mut b = spawn();
         if round % 2 == 1 {
-            std::thread::sleep(Duration::from_millis(400));
+            std::thread::sleep(Duration::from_millis(500));
             let _ = b.kill();
         }
         let a = Run::of(a.wait_with_output().expect("wait A"));
