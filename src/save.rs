@@ -581,7 +581,7 @@ fn create_folder(dir: &Path) -> Result<(), Error> {
             Ok(_) => {
                 return Err(Error::local(
                     not_a_folder(),
-                    "cannot use as a folder (it is a file, not a folder):",
+                    "cannot use as a folder the file",
                     anc,
                 ));
             }
