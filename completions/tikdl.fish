@@ -87,6 +87,8 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s q -l quality -d
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l codec -d 'Preferred codec at equal height: h264 (plays everywhere), h265 or any [default: h264] (config: download.codec)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l sub-langs -d 'Subtitle languages, comma-separated codes or prefixes (en matches eng-US); default all' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s r -l limit-rate -d 'Maximum download rate per file, e.g. 500K or 2M (bytes per second)' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l low-speed-limit -d 'Abandon (then resume) a media transfer that averages fewer than BYTES per second over --low-speed-time seconds, like curl\'s --speed-limit; 0 turns the check off [default: 1024]' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l low-speed-time -d 'The window for --low-speed-limit, in seconds [default: 30]' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l jobs -d 'How many posts to work on at once [default: 5] (config: max_concurrent_operations)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l max -d 'At most N posts from each profile or collection' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l after -d 'Only posts uploaded on or after this date (YYYYMMDD, UTC)' -r
@@ -130,6 +132,8 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s q -l quality -d 'b
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l codec -d 'Preferred codec at equal height: h264 (plays everywhere), h265 or any [default: h264] (config: download.codec)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l sub-langs -d 'Subtitle languages, comma-separated codes or prefixes (en matches eng-US); default all' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s r -l limit-rate -d 'Maximum download rate per file, e.g. 500K or 2M (bytes per second)' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l low-speed-limit -d 'Abandon (then resume) a media transfer that averages fewer than BYTES per second over --low-speed-time seconds, like curl\'s --speed-limit; 0 turns the check off [default: 1024]' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l low-speed-time -d 'The window for --low-speed-limit, in seconds [default: 30]' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l jobs -d 'How many posts to work on at once [default: 5] (config: max_concurrent_operations)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l max -d 'At most N posts from each profile or collection' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l after -d 'Only posts uploaded on or after this date (YYYYMMDD, UTC)' -r

@@ -313,6 +313,15 @@ pub struct SaveArgs {
     #[arg(long = "limit-rate", short = 'r', value_name = "RATE", value_parser = parse_rate)]
     pub limit_rate: Option<u64>,
 
+    /// Abandon (then resume) a media transfer that averages fewer than BYTES per second over
+    /// --low-speed-time seconds, like curl's --speed-limit; 0 turns the check off [default: 1024].
+    #[arg(long = "low-speed-limit", value_name = "BYTES")]
+    pub low_speed_limit: Option<u64>,
+
+    /// The window for --low-speed-limit, in seconds [default: 30].
+    #[arg(long = "low-speed-time", value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub low_speed_time: Option<u64>,
+
     /// Print nothing but errors.
     #[arg(long)]
     pub quiet: bool,
@@ -385,6 +394,20 @@ fn parse_date(s: &str) -> Result<String, String> {
         Ok(s.to_owned())
     } else {
         Err(format!("{s:?} is not a date in YYYYMMDD form"))
+    }
+}
+
+impl SaveArgs {
+    /// The low-speed limit from --low-speed-limit/--low-speed-time (`None`: turned off).
+    pub fn low_speed(&self) -> Option<tikdl::download::LowSpeed> {
+        let d = tikdl::download::LowSpeed::default();
+        let bytes_per_sec = self.low_speed_limit.unwrap_or(d.bytes_per_sec);
+        (bytes_per_sec > 0).then(|| tikdl::download::LowSpeed {
+            bytes_per_sec,
+            window: self
+                .low_speed_time
+                .map_or(d.window, std::time::Duration::from_secs),
+        })
     }
 }
 

@@ -4,6 +4,11 @@
 //! Bytes stream into `NAME.part`; a dropped connection resumes with a Range request from the
 //! byte reached; the result is checked against Content-Length / Content-Range and TikTok's
 //! `DataSize`, flushed, fsynced and only then renamed to `NAME`.
+//!
+//! Beside the `.part`, `NAME.part.meta` records which rendition (format id and announced size)
+//! wrote it, so that no other rendition ever resumes it, and is the lock (`flock`) that keeps two
+//! tikdl processes from writing the same file at once. Files are opened with `O_NOFOLLOW`: a
+//! symlink at the `.part`, the record or the final name is refused, never written through.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -33,6 +38,67 @@ pub enum MediaKind {
 /// Receives (bytes on disk, total if known) as a file grows.
 pub type ProgressFn = Arc<dyn Fn(u64, Option<u64>) + Send + Sync>;
 
+impl MediaKind {
+    /// The most bytes accepted for a file of this kind when neither TikTok (`DataSize`) nor the
+    /// server (Content-Length) announced its size; see [`MAX_UNKNOWN_VIDEO`] and the others.
+    pub fn size_cap(self) -> u64 {
+        match self {
+            Self::Video => MAX_UNKNOWN_VIDEO,
+            Self::Audio => MAX_UNKNOWN_AUDIO,
+            Self::Image => MAX_UNKNOWN_IMAGE,
+            Self::Subtitle => MAX_UNKNOWN_SUBTITLE,
+        }
+    }
+
+    fn noun(self) -> &'static str {
+        match self {
+            Self::Video => "a video",
+            Self::Audio => "an audio file",
+            Self::Image => "an image",
+            Self::Subtitle => "a subtitle file",
+        }
+    }
+}
+
+// Size limits for files whose size nobody announced (a server can otherwise stream without end
+// and fill the disk). A download that reaches its limit fails with "more than the N-byte limit";
+// the README's troubleshooting section lists them. When the size is announced (TikTok's
+// `DataSize` or Content-Length), the limit is that size exactly.
+/// Videos of unknown size: 4 GiB (TikTok's longest uploads are far below it).
+pub const MAX_UNKNOWN_VIDEO: u64 = 4 << 30;
+/// Audio tracks of unknown size: 4 GiB.
+pub const MAX_UNKNOWN_AUDIO: u64 = 4 << 30;
+/// Images (slideshow pictures, thumbnails) of unknown size: 50 MiB.
+pub const MAX_UNKNOWN_IMAGE: u64 = 50 << 20;
+/// Subtitle files of unknown size: 10 MiB.
+pub const MAX_UNKNOWN_SUBTITLE: u64 = 10 << 20;
+
+/// curl's `--speed-limit`/`--speed-time` idea: an attempt that receives fewer than
+/// `bytes_per_sec` on average over `window` is abandoned as too slow (then resumed, by the usual
+/// retry policy). `--timeout` alone cannot catch a server that sends one byte a second.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LowSpeed {
+    pub bytes_per_sec: u64,
+    pub window: Duration,
+}
+
+/// Default low-speed limit: fewer than 1 KiB/s ...
+pub const LOW_SPEED_LIMIT: u64 = 1024;
+/// ... for 30 seconds (`--low-speed-limit`, `--low-speed-time`).
+pub const LOW_SPEED_TIME: Duration = Duration::from_secs(30);
+
+impl Default for LowSpeed {
+    fn default() -> Self {
+        Self {
+            bytes_per_sec: LOW_SPEED_LIMIT,
+            window: LOW_SPEED_TIME,
+        }
+    }
+}
+
+/// Start of the message of an attempt stopped by the low-speed limit.
+const TOO_SLOW: &str = "transfer too slow";
+
 /// One file to fetch.
 #[derive(Debug, Clone)]
 pub struct MediaRequest {
@@ -42,6 +108,9 @@ pub struct MediaRequest {
     /// TikTok's announced size (`DataSize`), checked when present.
     pub expected_size: Option<u64>,
     pub kind: MediaKind,
+    /// What writes the file (a format id, or `thumbnail`, `audio`, ...): a `.part` is resumed
+    /// only by the same rendition with the same announced size.
+    pub rendition: String,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -53,6 +122,8 @@ pub struct EngineOptions {
     /// On a 403, stop and let the caller refresh the page (new cookies and URLs) instead of
     /// moving on to the next mirror.
     pub stop_on_forbidden: bool,
+    /// Abandon an attempt slower than this (`None`: never).
+    pub low_speed: Option<LowSpeed>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,18 +149,74 @@ const EARLY_SYNC_EVERY: u64 = 64 << 20;
 const IDLE_FLUSH: Duration = Duration::from_millis(200);
 /// Attempts on one mirror that make no progress before moving on.
 const STALLED_ATTEMPTS: u32 = 4;
+/// How often a process waiting for another tikdl's lock on a file tries again.
+const LOCK_POLL: Duration = Duration::from_millis(250);
 
 /// `NAME.part`, shortened so that it still fits a 255-byte file name.
 pub fn part_path(dest: &Path) -> PathBuf {
+    suffixed(dest, ".part")
+}
+
+/// `NAME.part.meta`: the record of who wrote `NAME.part`, and the cross-process lock.
+pub fn meta_path(dest: &Path) -> PathBuf {
+    suffixed(dest, ".part.meta")
+}
+
+fn suffixed(dest: &Path, suffix: &str) -> PathBuf {
     let name = dest
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "download".into());
-    let mut cut = name.len().min(255 - ".part".len());
+    let mut cut = name.len().min(255 - suffix.len());
     while !name.is_char_boundary(cut) {
         cut -= 1;
     }
-    dest.with_file_name(format!("{}.part", &name[..cut]))
+    dest.with_file_name(format!("{}{suffix}", &name[..cut]))
+}
+
+/// Ignore SIGXFSZ, so that a write beyond the file size limit (`ulimit -f`) fails with EFBIG,
+/// reported as a clear error, instead of killing the process without a word. Call once at start.
+pub fn ignore_sigxfsz() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to SIG_IGN installs no handler code.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}
+
+/// Options that never follow a symlink at the file itself (`O_NOFOLLOW`): opening one fails
+/// with ELOOP, reported by [`open_error`] as a refusal.
+pub fn nofollow() -> std::fs::OpenOptions {
+    let mut o = std::fs::OpenOptions::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC);
+    }
+    o
+}
+
+/// The error for a failed open of a file tikdl writes: a symlink is refused by name, anything
+/// else is a local error (disk full, read-only, permission, not a folder).
+pub fn open_error(e: std::io::Error, what: &str, path: &Path) -> Error {
+    #[cfg(unix)]
+    if e.raw_os_error() == Some(libc::ELOOP) {
+        return symlink_refused(path);
+    }
+    Error::local(e, what, path)
+}
+
+fn symlink_refused(path: &Path) -> Error {
+    Error::Config(format!(
+        "{} is a symbolic link; refusing to write through it (remove it or choose another name)",
+        path.display()
+    ))
+}
+
+/// Whether an error ends the whole file (and the post): another mirror or rendition would
+/// write to the same place and fail the same way.
+pub fn is_local(e: &Error) -> bool {
+    matches!(e, Error::Local { .. } | Error::Config(_))
 }
 
 /// Fetches `req` into `req.dest`, trying each mirror in turn.
@@ -101,32 +228,81 @@ pub async fn fetch(
 ) -> Result<FileOutcome, Error> {
     // Two posts whose names render the same must not write one `.part` at once.
     let _claim = DestClaim::new(&req.dest)?;
-    if !opts.force_overwrite
-        && let Ok(meta) = tokio::fs::symlink_metadata(&req.dest).await
-    {
-        if meta.is_file() && req.expected_size.is_none_or(|n| n == meta.len()) {
-            return Ok(FileOutcome {
-                path: req.dest.clone(),
-                bytes: meta.len(),
-                status: FileStatus::AlreadyPresent,
-                mirror: 0,
-            });
-        }
-        if !meta.is_file() {
-            return Err(Error::Config(format!(
-                "{} exists and is not a regular file; refusing to replace it",
-                req.dest.display()
-            )));
-        }
-    }
     let part = part_path(&req.dest);
     refuse_symlink(&part).await?;
     refuse_symlink(&req.dest).await?;
+    // A complete file needs no lock (nor a writable folder): the final name only ever gets a
+    // complete file, by rename.
+    if let Some(done) = existing(req, opts).await? {
+        return Ok(done);
+    }
+    // ... nor two tikdl processes.
+    let lock = PartLock::acquire(&req.dest).await?;
+    let out = fetch_locked(http, req, opts, progress, &part, &lock).await;
+    if tokio::fs::symlink_metadata(&part).await.is_err() {
+        // Nothing left to resume: the record goes too.
+        lock.remove();
+    }
+    out
+}
+
+/// The final file, when it is already there and complete (and overwriting was not asked for).
+async fn existing(req: &MediaRequest, opts: &EngineOptions) -> Result<Option<FileOutcome>, Error> {
+    if opts.force_overwrite {
+        return Ok(None);
+    }
+    let Ok(meta) = tokio::fs::symlink_metadata(&req.dest).await else {
+        return Ok(None);
+    };
+    if !meta.is_file() {
+        return Err(Error::Config(format!(
+            "{} exists and is not a regular file; refusing to replace it",
+            req.dest.display()
+        )));
+    }
+    Ok(req
+        .expected_size
+        .is_none_or(|n| n == meta.len())
+        .then(|| FileOutcome {
+            path: req.dest.clone(),
+            bytes: meta.len(),
+            status: FileStatus::AlreadyPresent,
+            mirror: 0,
+        }))
+}
+
+async fn fetch_locked(
+    http: &HttpClient,
+    req: &MediaRequest,
+    opts: &EngineOptions,
+    progress: Option<&ProgressFn>,
+    part: &Path,
+    lock: &PartLock,
+) -> Result<FileOutcome, Error> {
+    // Again under the lock: another tikdl may have finished the file while this one waited.
+    if let Some(done) = existing(req, opts).await? {
+        return Ok(done);
+    }
+    // A `.part` is resumed only by the rendition that wrote it (D1): another one's bytes
+    // would splice two encodes into one file.
+    let record = part_record(req);
+    let previous = lock.read();
+    if tokio::fs::symlink_metadata(part).await.is_ok() && previous != record {
+        tracing::info!(
+            "{} was left by {}; starting over",
+            part.display(),
+            record_owner(&previous)
+        );
+        tokio::fs::remove_file(part)
+            .await
+            .map_err(|e| Error::local(e, "removing", part))?;
+    }
+    lock.write(&record)?;
     let mut last_err = None;
     for (i, url) in req.urls.iter().enumerate() {
-        match fetch_one(http, url, &part, req, opts, progress).await {
+        match fetch_one(http, url, part, req, opts, progress).await {
             Ok(bytes) => {
-                finish(&part, &req.dest).await?;
+                finish(part, &req.dest, bytes).await?;
                 return Ok(FileOutcome {
                     path: req.dest.clone(),
                     bytes,
@@ -142,7 +318,8 @@ pub async fn fetch(
                         ..
                     }
                 );
-                if forbidden && opts.stop_on_forbidden {
+                if (forbidden && opts.stop_on_forbidden) || is_local(&e) {
+                    // A local failure (disk full, read-only, a symlink) would meet every mirror.
                     return Err(e);
                 }
                 if i + 1 < req.urls.len() {
@@ -188,29 +365,190 @@ impl Drop for DestClaim {
     }
 }
 
+/// What `NAME.part.meta` holds: the rendition and announced size that wrote `NAME.part`.
+fn part_record(req: &MediaRequest) -> String {
+    let rendition: String = req
+        .rendition
+        .chars()
+        .map(|c| if c.is_control() { '_' } else { c })
+        .collect();
+    let size = req
+        .expected_size
+        .map_or_else(|| "unknown".to_owned(), |n| n.to_string());
+    format!("tikdl partial download\nrendition: {rendition}\nsize: {size}\n")
+}
+
+fn record_owner(record: &str) -> String {
+    let field = |k: &str| {
+        record
+            .lines()
+            .find_map(|l| l.strip_prefix(k))
+            .map(str::trim)
+            .unwrap_or("?")
+            .to_owned()
+    };
+    if record.starts_with("tikdl partial download") {
+        format!(
+            "another rendition ({}, {} bytes)",
+            field("rendition:"),
+            field("size:")
+        )
+    } else {
+        "an unknown download (no record of its rendition)".to_owned()
+    }
+}
+
+/// The exclusive `flock` on `NAME.part.meta`, held from the check of the final name to the
+/// rename, so that two tikdl processes never append to one `.part` (D2). A second process waits
+/// for the first, then finds the file complete.
+struct PartLock {
+    file: Option<std::fs::File>,
+    path: PathBuf,
+}
+
+impl PartLock {
+    async fn acquire(dest: &Path) -> Result<Self, Error> {
+        let path = meta_path(dest);
+        let mut warned = false;
+        loop {
+            let file = nofollow()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(|e| open_error(e, "creating", &path))?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    if !warned {
+                        warned = true;
+                        tracing::warn!(
+                            "{} is being downloaded by another tikdl; waiting for it to finish",
+                            dest.display()
+                        );
+                    }
+                    drop(file);
+                    tokio::time::sleep(LOCK_POLL).await;
+                    continue;
+                }
+                Err(std::fs::TryLockError::Error(e)) if lock_unsupported(&e) => {
+                    // Some network file systems have no locks: go on without one.
+                    tracing::debug!("no file lock on {}: {e}", path.display());
+                    return Ok(Self {
+                        file: Some(file),
+                        path,
+                    });
+                }
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(Error::local(e, "locking", &path));
+                }
+            }
+            // The previous holder removes the record when done: the lock must be on the file
+            // now at the path, not on the removed one.
+            if same_file(&file, &path) {
+                return Ok(Self {
+                    file: Some(file),
+                    path,
+                });
+            }
+        }
+    }
+
+    fn read(&self) -> String {
+        use std::io::{Read, Seek};
+        let mut s = String::new();
+        if let Some(mut f) = self.file.as_ref() {
+            let _ = f.seek(std::io::SeekFrom::Start(0));
+            let _ = f.take(4096).read_to_string(&mut s);
+        }
+        s
+    }
+
+    fn write(&self, record: &str) -> Result<(), Error> {
+        use std::io::{Seek, Write};
+        let Some(mut f) = self.file.as_ref() else {
+            return Ok(());
+        };
+        let io = |e| Error::local(e, "writing", &self.path);
+        f.set_len(0).map_err(io)?;
+        f.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
+        f.write_all(record.as_bytes()).map_err(io)
+    }
+
+    /// Removes the record while still holding the lock, then releases it.
+    fn remove(mut self) {
+        let _ = std::fs::remove_file(&self.path);
+        self.file = None;
+    }
+}
+
+fn lock_unsupported(e: &std::io::Error) -> bool {
+    #[cfg(unix)]
+    {
+        matches!(
+            e.raw_os_error(),
+            Some(libc::ENOLCK | libc::EOPNOTSUPP | libc::ENOSYS)
+        )
+    }
+    #[cfg(not(unix))]
+    {
+        e.kind() == std::io::ErrorKind::Unsupported
+    }
+}
+
+fn same_file(file: &std::fs::File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), std::fs::symlink_metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, path);
+        true
+    }
+}
+
 /// A `.part` or final path that is a symlink could write anywhere: never follow it.
 async fn refuse_symlink(path: &Path) -> Result<(), Error> {
     match tokio::fs::symlink_metadata(path).await {
-        Ok(m) if m.file_type().is_symlink() => Err(Error::Config(format!(
-            "{} is a symbolic link; refusing to write through it",
-            path.display()
-        ))),
+        Ok(m) if m.file_type().is_symlink() => Err(symlink_refused(path)),
         _ => Ok(()),
     }
 }
 
-/// fsync the `.part`, rename it into place, fsync the folder so the rename survives a crash.
-async fn finish(part: &Path, dest: &Path) -> Result<(), Error> {
-    let io =
-        |what: &str, e: std::io::Error| Error::Config(format!("{what} {}: {e}", dest.display()));
-    let f = File::open(part)
+/// Checks the `.part` file's own size (fstat) against what was downloaded, fsyncs it, renames
+/// it into place, fsyncs the folder so the rename survives a crash.
+async fn finish(part: &Path, dest: &Path, bytes: u64) -> Result<(), Error> {
+    let f = nofollow()
+        .read(true)
+        .open(part)
+        .map_err(|e| open_error(e, "reopening", part))?;
+    let on_disk = f
+        .metadata()
+        .map_err(|e| Error::local(e, "checking", part))?
+        .len();
+    if on_disk != bytes {
+        // Something else wrote to the file (an older tikdl, another program): never rename it.
+        let _ = tokio::fs::remove_file(part).await;
+        return Err(Error::Config(format!(
+            "{} holds {on_disk} bytes but {bytes} were downloaded: another program wrote to it; \
+             it was removed, run tikdl again",
+            part.display()
+        )));
+    }
+    let f = File::from_std(f);
+    f.sync_all()
         .await
-        .map_err(|e| io("cannot reopen the download for", e))?;
-    f.sync_all().await.map_err(|e| io("cannot flush", e))?;
+        .map_err(|e| Error::local(e, "flushing", part))?;
     drop(f);
     tokio::fs::rename(part, dest)
         .await
-        .map_err(|e| io("cannot rename the finished download to", e))?;
+        .map_err(|e| Error::local(e, "renaming the finished download to", dest))?;
     if let Some(dir) = dest.parent()
         && let Ok(d) = File::open(if dir.as_os_str().is_empty() {
             Path::new(".")
@@ -262,7 +600,12 @@ async fn fetch_one(
                 }
             }
             Err((err, retry_after)) => {
-                let gained = file_len(part).await > have;
+                let too_slow = matches!(
+                    &err,
+                    Error::Connection { reason: ConnectionReason::Other(m), .. } if m.starts_with(TOO_SLOW)
+                );
+                // Bytes trickling in must not keep a mirror alive forever.
+                let gained = file_len(part).await > have && !too_slow;
                 if gained {
                     // Progress was made: a drop mid-body is not a strike against the mirror.
                     stalled = 0;
@@ -300,13 +643,13 @@ async fn file_len(path: &Path) -> u64 {
 }
 
 async fn truncate(path: &Path) -> Result<(), Error> {
-    match File::create(path).await {
-        Ok(_) => Ok(()),
-        Err(e) => Err(Error::Config(format!(
-            "cannot write {}: {e}",
-            path.display()
-        ))),
-    }
+    nofollow()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(path)
+        .map(drop)
+        .map_err(|e| open_error(e, "writing", path))
 }
 
 /// Parses `Content-Range: bytes START-END/TOTAL`.
@@ -442,6 +785,25 @@ async fn attempt(
         let msg = format!("server announces {t} bytes but TikTok said {e}");
         return Err((Error::connection(ConnectionReason::Other(msg), op, u), None));
     }
+    // No byte beyond the announced size, or beyond the kind's cap when nobody announced one (D3).
+    let cap = req.kind.size_cap();
+    let limit = total.or(req.expected_size).unwrap_or(cap);
+    let over_limit = || match (total, req.expected_size) {
+        (Some(_), _) => "server sent more bytes than it announced".to_owned(),
+        (None, Some(e)) => format!("server sent more than the {e} bytes TikTok announced"),
+        (None, None) => format!(
+            "server sent more than the {cap}-byte limit for {} of unknown size",
+            req.kind.noun()
+        ),
+    };
+    if total.is_some_and(|t| t > cap) && req.expected_size.is_none() {
+        let msg = format!(
+            "server announces {} bytes, more than the {cap}-byte limit for {} of unknown size",
+            total.unwrap_or(0),
+            req.kind.noun()
+        );
+        return Err((Error::connection(ConnectionReason::Other(msg), op, u), None));
+    }
     let ctype = resp
         .headers()
         .get(header::CONTENT_TYPE)
@@ -455,17 +817,16 @@ async fn attempt(
         return Err((Error::connection(ConnectionReason::Other(msg), op, u), None));
     }
 
-    let file = if start == 0 {
-        File::create(part).await
+    let mut oo = nofollow();
+    if start == 0 {
+        oo.write(true).create(true).truncate(true);
     } else {
-        OpenOptions::new().append(true).open(part).await
+        oo.append(true);
     }
-    .map_err(|e| {
-        (
-            Error::Config(format!("cannot write {}: {e}", part.display())),
-            None,
-        )
-    })?;
+    let file = OpenOptions::from(oo)
+        .open(part)
+        .await
+        .map_err(|e| (open_error(e, "writing", part), None))?;
     let early_sync = match file.try_clone().await {
         Ok(f) => Some(Arc::new(f.into_std().await)),
         Err(_) => None,
@@ -480,21 +841,58 @@ async fn attempt(
     let mut paced: u64 = 0;
     // Set when what arrived is wrong (not merely short): the part must not be resumed.
     let mut poisoned = false;
-    let write_err = |e: std::io::Error| {
-        (
-            Error::Config(format!("cannot write {}: {e}", part.display())),
-            None,
-        )
+    let write_err = |e: std::io::Error| (Error::local(e, "writing", part), None);
+    // A --limit-rate below the low-speed limit must not trip it.
+    let low_speed = opts
+        .low_speed
+        .filter(|l| l.bytes_per_sec > 0 && !l.window.is_zero())
+        .filter(|l| {
+            opts.rate_limit
+                .is_none_or(|r| r == 0 || r > l.bytes_per_sec)
+        });
+    let mut window_start = Instant::now();
+    let mut window_bytes: u64 = 0;
+    // Some(message) once the average over the window falls under the limit.
+    let mut too_slow = |got: u64| -> Option<String> {
+        let l = low_speed?;
+        window_bytes += got;
+        let elapsed = window_start.elapsed();
+        if elapsed < l.window {
+            return None;
+        }
+        let want = (l.bytes_per_sec as f64 * elapsed.as_secs_f64()) as u64;
+        if window_bytes < want {
+            let msg = format!(
+                "{TOO_SLOW}: {window_bytes} bytes in {:.0} s, under the low-speed limit of {} bytes/s \
+                 for {} s (--low-speed-limit, --low-speed-time)",
+                elapsed.as_secs_f64(),
+                l.bytes_per_sec,
+                l.window.as_secs()
+            );
+            return Some(msg);
+        }
+        window_start = Instant::now();
+        window_bytes = 0;
+        None
     };
+    let slow_err = |msg: String| (Error::connection(ConnectionReason::Other(msg), op, u), None);
     let result: Result<(), AttemptError> = async {
         loop {
             // A quiet connection gets what is buffered written out, so that a stalled download
             // interrupted now (Ctrl-C) keeps every byte received in its `.part`.
-            let next = match tokio::time::timeout(IDLE_FLUSH, stream.next()).await {
-                Ok(next) => next,
-                Err(_) => {
-                    out.flush().await.map_err(write_err)?;
-                    stream.next().await
+            let mut flushed = false;
+            let next = loop {
+                match tokio::time::timeout(IDLE_FLUSH, stream.next()).await {
+                    Ok(next) => break next,
+                    Err(_) => {
+                        if !flushed {
+                            flushed = true;
+                            out.flush().await.map_err(write_err)?;
+                        }
+                        if let Some(msg) = too_slow(0) {
+                            return Err(slow_err(msg));
+                        }
+                    }
                 }
             };
             let Some(chunk) = next else { break };
@@ -507,10 +905,12 @@ async fn attempt(
                     return Err((Error::connection(ConnectionReason::Other(msg), op, u), None));
                 }
             }
-            if total.is_some_and(|t| written + chunk.len() as u64 > t) {
+            if written + chunk.len() as u64 > limit {
                 poisoned = true;
-                let msg = "server sent more bytes than it announced".to_owned();
-                return Err((Error::connection(ConnectionReason::Other(msg), op, u), None));
+                return Err((
+                    Error::connection(ConnectionReason::Other(over_limit()), op, u),
+                    None,
+                ));
             }
             out.write_all(&chunk).await.map_err(write_err)?;
             written += chunk.len() as u64;
@@ -527,6 +927,9 @@ async fn attempt(
             }
             if let Some(p) = progress {
                 p(written, total);
+            }
+            if let Some(msg) = too_slow(chunk.len() as u64) {
+                return Err(slow_err(msg));
             }
             if let Some(rate) = opts.rate_limit.filter(|r| *r > 0) {
                 paced += chunk.len() as u64;
@@ -624,6 +1027,41 @@ mod tests {
         let p = part_path(&Path::new("/d").join(&long));
         assert!(p.file_name().unwrap().len() <= 255);
         assert!(p.to_string_lossy().ends_with(".part"));
+        let m = meta_path(&Path::new("/d").join(&long));
+        assert!(m.file_name().unwrap().len() <= 255);
+        assert!(m.to_string_lossy().ends_with(".part.meta"));
+    }
+
+    #[test]
+    fn part_records_name_rendition_and_size() {
+        let mut req = MediaRequest {
+            urls: vec![],
+            dest: PathBuf::from("a.mp4"),
+            expected_size: Some(200_000),
+            kind: MediaKind::Video,
+            rendition: "adapt_lowest_1080_1".into(),
+        };
+        let a = part_record(&req);
+        assert!(
+            a.contains("rendition: adapt_lowest_1080_1\nsize: 200000\n"),
+            "{a}"
+        );
+        assert_eq!(
+            record_owner(&a),
+            "another rendition (adapt_lowest_1080_1, 200000 bytes)"
+        );
+        req.rendition = "adapt_lower_720_1".into();
+        assert_ne!(part_record(&req), a);
+        req.rendition = "a\nsize: 1".into();
+        assert!(!part_record(&req).contains("\nsize: 1\n"));
+        assert!(record_owner("").starts_with("an unknown download"));
+    }
+
+    #[test]
+    fn size_caps_per_kind() {
+        assert_eq!(MediaKind::Video.size_cap(), 4 << 30);
+        assert_eq!(MediaKind::Image.size_cap(), 50 << 20);
+        assert_eq!(MediaKind::Subtitle.size_cap(), 10 << 20);
     }
 
     #[test]

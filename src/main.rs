@@ -28,6 +28,7 @@ use tikdl::save::{self, DownloadOptions, ProgressFactory};
 use tikdl::{Config, Error, HttpConfig, TikTokHandler, VideoInfo, summary};
 
 fn main() -> ExitCode {
+    tikdl::download::ignore_sigxfsz();
     let cli = Cli::parse();
     init_logging(cli.global.verbose);
     if let Command::Generate(what) = &cli.command {
@@ -302,6 +303,7 @@ fn save_options(a: &SaveArgs, settings: &Settings) -> DownloadOptions {
         sub_langs: a.sub_langs.clone(),
         force_overwrites: a.force_overwrites,
         rate_limit: a.limit_rate,
+        low_speed: a.low_speed(),
     }
 }
 
@@ -335,7 +337,7 @@ async fn download(
 ) -> Result<ExitCode> {
     let opts = save_options(&args.save, settings);
     let base = args.save.paths.clone();
-    std::fs::create_dir_all(&base).with_context(|| format!("cannot create {}", base.display()))?;
+    tikdl::save::prepare_output_dir(&base)?;
     let bars = bars(&args.save);
     let progress: Option<ProgressFactory> = bars.clone().map(progress_factory);
     let mut failed = false;
@@ -414,8 +416,7 @@ async fn batch(handler: &TikTokHandler, args: BatchArgs, settings: &Settings) ->
     }
     let base = args.save.paths.clone();
     if !args.info_only {
-        std::fs::create_dir_all(&base)
-            .with_context(|| format!("cannot create {}", base.display()))?;
+        tikdl::save::prepare_output_dir(&base)?;
     }
     let opts = BatchOptions {
         download: save_options(&args.save, settings),

@@ -8,7 +8,9 @@ use std::time::Instant;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::download::{self, EngineOptions, FileStatus, MediaKind, MediaRequest, ProgressFn};
+use crate::download::{
+    self, EngineOptions, FileStatus, LowSpeed, MediaKind, MediaRequest, ProgressFn,
+};
 use crate::error::{ConnectionReason, ContentReason, Error, Operation};
 use crate::model::{PostKind, VideoInfo};
 use crate::select::{self, CodecPref, Quality};
@@ -31,6 +33,8 @@ pub struct DownloadOptions {
     pub force_overwrites: bool,
     /// Bytes per second per file.
     pub rate_limit: Option<u64>,
+    /// Abandon (then resume) a transfer slower than this; `None`: never.
+    pub low_speed: Option<LowSpeed>,
 }
 
 impl Default for DownloadOptions {
@@ -48,6 +52,7 @@ impl Default for DownloadOptions {
             sub_langs: Vec::new(),
             force_overwrites: false,
             rate_limit: None,
+            low_speed: Some(LowSpeed::default()),
         }
     }
 }
@@ -74,6 +79,14 @@ pub enum FileRole {
     InfoJson,
 }
 
+/// A sidecar (thumbnail, subtitles, info JSON) that could not be saved although the post's
+/// media was: the post still succeeds, with a warning.
+#[derive(Debug, Clone, Serialize)]
+pub struct SidecarFailure {
+    pub kind: FileRole,
+    pub error: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SavedFile {
     pub path: PathBuf,
@@ -97,6 +110,8 @@ pub struct DownloadResult {
     pub format_id: Option<String>,
     pub watermarked: bool,
     pub error: Option<Error>,
+    /// Sidecars that failed (the post succeeded without them).
+    pub sidecars_failed: Vec<SidecarFailure>,
 }
 
 impl DownloadResult {
@@ -118,6 +133,8 @@ struct Job {
     dest: PathBuf,
     expected_size: Option<u64>,
     kind: MediaKind,
+    /// What writes the file (see [`MediaRequest::rendition`]).
+    rendition: String,
 }
 
 /// Everything the template can use: the JSON keys of `info` plus per-file extras.
@@ -135,11 +152,14 @@ fn render(
     f: &Map<String, Value>,
     url: &str,
 ) -> Result<PathBuf, Error> {
-    let rel = opts
-        .template
-        .render(f)
-        .map_err(|e| template_error(e, url))?;
-    template::resolve_in_base(base, &rel).map_err(|e| template_error(e, url))
+    // An absolute template (`-o /videos/%(id)s.%(ext)s`) is honoured as yt-dlp does: -P is not
+    // prefixed, and the folder it names is the one nothing may escape.
+    let (base, rel) = match opts.template.absolute_split() {
+        Some((root, rest)) => (root, rest.render(f)),
+        None => (base.to_owned(), opts.template.render(f)),
+    };
+    let rel = rel.map_err(|e| template_error(e, url))?;
+    template::resolve_in_base(&base, &rel).map_err(|e| template_error(e, url))
 }
 
 fn template_error(e: template::TemplateError, url: &str) -> Error {
@@ -225,6 +245,7 @@ pub async fn download_post(
         format_id: None,
         watermarked: false,
         error: None,
+        sidecars_failed: Vec::new(),
     };
     // One identity (proxy, User-Agent, cookies) for the post's page and all its media.
     let outcome = handler
@@ -288,6 +309,7 @@ async fn run(
         rate_limit: opts.rate_limit,
         force_overwrite: opts.force_overwrites,
         stop_on_forbidden: true,
+        low_speed: opts.low_speed,
     };
     let mut main_path: Option<PathBuf> = None;
 
@@ -316,6 +338,7 @@ async fn run(
                 dest,
                 expected_size: None,
                 kind: MediaKind::Audio,
+                rendition: "audio".into(),
             };
             main_path.get_or_insert(job.dest.clone());
             save(handler, &job, &engine, progress.as_ref(), result).await?;
@@ -356,6 +379,7 @@ async fn run(
                 dest,
                 expected_size: None,
                 kind: MediaKind::Image,
+                rendition: "image".into(),
             };
             save(handler, &job, &engine, progress.as_ref(), result).await?;
         }
@@ -408,6 +432,9 @@ async fn save_video(
     }
     let mut last_err = None;
     let mut refreshed = false;
+    // Renditions tried before this one, with their file names: a complete better rendition
+    // already on disk is never replaced by a lower one.
+    let mut better: Vec<(&crate::model::Format, PathBuf)> = Vec::new();
     for format in ranked {
         if format.watermarked {
             tracing::warn!(
@@ -429,6 +456,26 @@ async fn save_video(
             ],
         );
         let dest = render(opts, base, &f, url)?;
+        if !opts.force_overwrites
+            && let Some(done) = complete_better(&better, &dest).await
+        {
+            tracing::info!(
+                "{}: {} already holds the complete {} rendition; keeping it",
+                info.id,
+                dest.display(),
+                done.format_id
+            );
+            result.files.push(SavedFile {
+                bytes: done.filesize.unwrap_or(0),
+                path: dest.clone(),
+                role: FileRole::Video,
+                downloaded: false,
+            });
+            result.format_id = Some(done.format_id.clone());
+            result.watermarked = done.watermarked;
+            return Ok(dest);
+        }
+        better.push((format, dest.clone()));
         let mut urls = vec![format.url.clone()];
         urls.extend(format.mirrors.iter().cloned());
         let mut job = Job {
@@ -437,6 +484,7 @@ async fn save_video(
             dest: dest.clone(),
             expected_size: format.filesize,
             kind: MediaKind::Video,
+            rendition: format.format_id.clone(),
         };
         let mut outcome = save(handler, &job, engine, progress, result).await;
         if matches!(
@@ -476,6 +524,10 @@ async fn save_video(
                 result.watermarked = format.watermarked;
                 return Ok(dest);
             }
+            Err(e) if download::is_local(&e) => {
+                // Disk full, read-only, a symlink in the way: every rendition would fail alike.
+                return Err(e);
+            }
             Err(e) => {
                 tracing::warn!(
                     "{}: format {} failed ({e}); trying the next rendition",
@@ -495,6 +547,81 @@ async fn save_video(
     }))
 }
 
+/// The better rendition (tried earlier) whose complete file is at `dest`, if any.
+async fn complete_better<'a>(
+    better: &[(&'a crate::model::Format, PathBuf)],
+    dest: &Path,
+) -> Option<&'a crate::model::Format> {
+    let meta = tokio::fs::symlink_metadata(dest).await.ok()?;
+    if !meta.is_file() {
+        return None;
+    }
+    better
+        .iter()
+        .find(|(f, d)| d == dest && f.filesize == Some(meta.len()))
+        .map(|(f, _)| *f)
+}
+
+/// Creates a folder and its parents; a file standing where a folder must be is named as such
+/// (`create_dir_all` would only say "File exists").
+fn create_folder(dir: &Path) -> Result<(), Error> {
+    for anc in dir.ancestors() {
+        if anc.as_os_str().is_empty() {
+            continue;
+        }
+        match std::fs::metadata(anc) {
+            Ok(m) if m.is_dir() => break,
+            Ok(_) => {
+                return Err(Error::local(
+                    not_a_folder(),
+                    "cannot use as a folder the file",
+                    anc,
+                ));
+            }
+            Err(_) => continue,
+        }
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::local(e, "creating the folder", dir))
+}
+
+fn not_a_folder() -> std::io::Error {
+    #[cfg(unix)]
+    {
+        std::io::Error::from_raw_os_error(libc::ENOTDIR)
+    }
+    #[cfg(not(unix))]
+    {
+        std::io::Error::from(std::io::ErrorKind::NotADirectory)
+    }
+}
+
+/// Creates the output folder (`-P`) and checks that it can be written, before any download:
+/// a read-only folder and a missing folder under a read-only place fail alike, and a file given
+/// as the folder is called "not a folder".
+pub fn prepare_output_dir(base: &Path) -> Result<(), Error> {
+    create_folder(base)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = if base.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            base
+        };
+        if let Ok(c) = std::ffi::CString::new(dir.as_os_str().as_bytes()) {
+            // SAFETY: `c` is a valid NUL-terminated path for the duration of the call.
+            if unsafe { libc::access(c.as_ptr(), libc::W_OK | libc::X_OK) } != 0 {
+                return Err(Error::local(
+                    std::io::Error::last_os_error(),
+                    "cannot write in the output folder",
+                    dir,
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 async fn save(
     handler: &crate::TikTokHandler,
     job: &Job,
@@ -502,10 +629,10 @@ async fn save(
     progress: Option<&ProgressFactory>,
     result: &mut DownloadResult,
 ) -> Result<(), Error> {
-    if let Some(dir) = job.dest.parent() {
-        tokio::fs::create_dir_all(dir)
-            .await
-            .map_err(|e| Error::Config(format!("cannot create folder {}: {e}", dir.display())))?;
+    if let Some(dir) = job.dest.parent()
+        && !dir.as_os_str().is_empty()
+    {
+        create_folder(dir)?;
     }
     let name = job
         .dest
@@ -518,6 +645,7 @@ async fn save(
         dest: job.dest.clone(),
         expected_size: job.expected_size,
         kind: job.kind,
+        rendition: job.rendition.clone(),
     };
     let out = download::fetch(handler.http(), &req, engine, cb.as_ref()).await?;
     result.files.push(SavedFile {
@@ -529,6 +657,9 @@ async fn save(
     Ok(())
 }
 
+/// Thumbnail, subtitles and info JSON. The post's media is saved by now: a sidecar that fails is
+/// a warning and an entry in `sidecars_failed`, not a failed post, unless the failure would hit
+/// every later post too (disk full, read-only, file size limit).
 async fn sidecars(
     handler: &crate::TikTokHandler,
     info: &VideoInfo,
@@ -543,15 +674,19 @@ async fn sidecars(
     };
     if opts.write_info_json {
         let dest = sidecar(main, ".info.json");
-        let body = serde_json::to_vec_pretty(info)
-            .map_err(|e| Error::Config(format!("cannot encode metadata: {e}")))?;
-        write_atomic(&dest, &body).await?;
-        result.files.push(SavedFile {
-            path: dest,
-            bytes: body.len() as u64,
-            role: FileRole::InfoJson,
-            downloaded: true,
-        });
+        let saved = match serde_json::to_vec_pretty(info) {
+            Ok(body) => write_atomic(&dest, &body).await.map(|()| body.len()),
+            Err(e) => Err(Error::Config(format!("cannot encode metadata: {e}"))),
+        };
+        match saved {
+            Ok(n) => result.files.push(SavedFile {
+                path: dest,
+                bytes: n as u64,
+                role: FileRole::InfoJson,
+                downloaded: true,
+            }),
+            Err(e) => sidecar_failed(result, &info.id, FileRole::InfoJson, e)?,
+        }
     }
     if opts.write_thumbnail
         && let Some(thumb) = info.thumbnails.first()
@@ -563,8 +698,11 @@ async fn sidecars(
             dest,
             expected_size: None,
             kind: MediaKind::Image,
+            rendition: "thumbnail".into(),
         };
-        save(handler, &job, &engine, None, result).await?;
+        if let Err(e) = save(handler, &job, &engine, None, result).await {
+            sidecar_failed(result, &info.id, FileRole::Thumbnail, e)?;
+        }
     }
     if opts.write_subs {
         if !info
@@ -597,24 +735,70 @@ async fn sidecars(
                     dest,
                     expected_size: None,
                     kind: MediaKind::Subtitle,
+                    rendition: format!("subtitle {safe_lang}"),
                 };
-                save(handler, &job, &engine, None, result).await?;
+                if let Err(e) = save(handler, &job, &engine, None, result).await {
+                    sidecar_failed(result, &info.id, FileRole::Subtitle, e)?;
+                }
             }
         }
     }
     Ok(())
 }
 
-/// Small files (metadata) are written whole to a temporary name, fsynced, then renamed.
+fn sidecar_failed(
+    result: &mut DownloadResult,
+    id: &str,
+    kind: FileRole,
+    err: Error,
+) -> Result<(), Error> {
+    if err.is_fatal_for_run() {
+        return Err(err);
+    }
+    let what = match kind {
+        FileRole::Thumbnail => "thumbnail",
+        FileRole::Subtitle => "subtitles",
+        FileRole::InfoJson => "info JSON",
+        _ => "sidecar file",
+    };
+    tracing::warn!("{id}: {what} not saved ({err}); the post itself is saved");
+    result.sidecars_failed.push(SidecarFailure {
+        kind,
+        error: err.to_string(),
+    });
+    Ok(())
+}
+
+/// Small files (metadata) are written whole to a temporary name, fsynced, then renamed. Neither
+/// the temporary nor the final name is followed if it is a symlink.
 async fn write_atomic(dest: &Path, body: &[u8]) -> Result<(), Error> {
-    use tokio::io::AsyncWriteExt;
+    use std::io::Write;
     let tmp = download::part_path(dest);
-    let io = |e: std::io::Error| Error::Config(format!("cannot write {}: {e}", dest.display()));
-    let mut f = tokio::fs::File::create(&tmp).await.map_err(io)?;
-    f.write_all(body).await.map_err(io)?;
-    f.sync_all().await.map_err(io)?;
+    for p in [dest, tmp.as_path()] {
+        if tokio::fs::symlink_metadata(p)
+            .await
+            .is_ok_and(|m| m.file_type().is_symlink())
+        {
+            return Err(Error::Config(format!(
+                "{} is a symbolic link; refusing to write through it (remove it or choose \
+                 another name)",
+                p.display()
+            )));
+        }
+    }
+    let mut f = download::nofollow()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&tmp)
+        .map_err(|e| download::open_error(e, "writing", &tmp))?;
+    let io = |e: std::io::Error| Error::local(e, "writing", &tmp);
+    f.write_all(body).map_err(io)?;
+    f.sync_all().map_err(io)?;
     drop(f);
-    tokio::fs::rename(&tmp, dest).await.map_err(io)
+    tokio::fs::rename(&tmp, dest)
+        .await
+        .map_err(|e| Error::local(e, "renaming to", dest))
 }
 
 #[cfg(test)]

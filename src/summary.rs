@@ -110,6 +110,7 @@ pub fn result_json(r: &DownloadResult) -> serde_json::Value {
         "bytes": r.filesize,
         "seconds": (r.seconds * 1000.0).round() / 1000.0,
         "error": r.error.as_ref().map(|e| error_json(&r.url, e)["error"].clone()),
+        "sidecars_failed": r.sidecars_failed,
     })
 }
 

@@ -131,6 +131,34 @@ impl Template {
         &self.source
     }
 
+    /// For a template that starts with an absolute folder (`/videos/%(uploader)s/%(id)s.%(ext)s`):
+    /// that folder (the literal text up to its last separator before the first field) and the
+    /// rest as a template of its own. yt-dlp honours absolute templates (`-P` is then not
+    /// prefixed); the folder named here plays the part of `-P`, so field values still cannot
+    /// climb out of it or follow a symlink out of it. Only text the user typed can make a
+    /// template absolute: a field value starting with `/` never does.
+    pub fn absolute_split(&self) -> Option<(PathBuf, Template)> {
+        let Some(Piece::Literal(first)) = self.pieces.first() else {
+            return None;
+        };
+        let cut = first.rfind(std::path::is_separator)?;
+        let root = &first[..=cut];
+        if !Path::new(root).is_absolute() {
+            return None;
+        }
+        let mut pieces = Vec::with_capacity(self.pieces.len());
+        if cut + 1 < first.len() {
+            pieces.push(Piece::Literal(first[cut + 1..].to_owned()));
+        }
+        pieces.extend(self.pieces.iter().skip(1).cloned());
+        let source = self
+            .source
+            .strip_prefix(root)
+            .unwrap_or(&self.source)
+            .to_owned();
+        Some((PathBuf::from(root), Template { source, pieces }))
+    }
+
     /// Fills the template from `fields` (the post's `info --json` object plus extra keys such as
     /// `ext`, `format_id`, `resolution`, `index`, `autonumber`) and returns a relative path.
     ///
@@ -954,6 +982,37 @@ mod tests {
         for name in ["CONS", "con_", "COM10", "LPT", "xcon", "_CON"] {
             assert!(!is_windows_reserved(name), "{name}");
         }
+    }
+
+    #[test]
+    fn absolute_templates_split_at_the_typed_folder() {
+        let t = Template::parse("/videos/x/%(id)s.%(ext)s").unwrap();
+        let (root, rest) = t.absolute_split().unwrap();
+        assert_eq!(root, PathBuf::from("/videos/x/"));
+        assert_eq!(
+            rest.render(&post()).unwrap(),
+            PathBuf::from("7608826249200356630.mp4")
+        );
+        let t = Template::parse("/%(id)s-%%.%(ext)s").unwrap();
+        let (root, rest) = t.absolute_split().unwrap();
+        assert_eq!(root, PathBuf::from("/"));
+        assert_eq!(
+            rest.render(&post()).unwrap(),
+            PathBuf::from("7608826249200356630-%.mp4")
+        );
+        // Relative templates, and a field whose value starts with `/`, are not absolute.
+        assert!(
+            Template::parse("a/%(id)s")
+                .unwrap()
+                .absolute_split()
+                .is_none()
+        );
+        assert!(
+            Template::parse("%(title)s")
+                .unwrap()
+                .absolute_split()
+                .is_none()
+        );
     }
 
     #[test]

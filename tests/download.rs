@@ -233,6 +233,22 @@ fn part_of(p: &Path) -> PathBuf {
     p.with_file_name(name)
 }
 
+/// Plants `bytes` as the `.part` of `video`, with the record saying rendition `format_id` of
+/// `info` wrote it (a `.part` is resumed only by the rendition that wrote it).
+fn plant_part(video: &Path, bytes: &[u8], info: &Value, format_id: &str) {
+    std::fs::write(part_of(video), bytes).unwrap();
+    let size = format(info, format_id)["filesize"]
+        .as_u64()
+        .expect("filesize");
+    let mut name = video.file_name().expect("file name").to_os_string();
+    name.push(".part.meta");
+    std::fs::write(
+        video.with_file_name(name),
+        format!("tikdl partial download\nrendition: {format_id}\nsize: {size}\n"),
+    )
+    .unwrap();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Format choice
 // ---------------------------------------------------------------------------------------------
@@ -923,7 +939,7 @@ fn server_ignoring_range_restarts_from_zero() {
     std::fs::create_dir_all(&out).unwrap();
     let video = out.join(format!("{DESKTOP_ID}.mp4"));
     // A stale part whose bytes are not even right: a 200 answer must replace it, not extend it.
-    std::fs::write(part_of(&video), vec![0xee; 100_000]).unwrap();
+    plant_part(&video, &[0xee; 100_000], &info, BEST);
     env.tiktok.add_fault(fault(&url, Fault::IgnoreRange, 0));
     env.tiktok.clear_requests();
     let run = download(&env, &["-P", s(&out), "-o", BY_ID, DESKTOP_URL]).ok();
@@ -945,7 +961,7 @@ fn wrong_content_range_is_not_spliced() {
     let out = out_dir(&env, "wrongrange");
     std::fs::create_dir_all(&out).unwrap();
     let video = out.join(format!("{DESKTOP_ID}.mp4"));
-    std::fs::write(part_of(&video), &bytes[..500_000]).unwrap();
+    plant_part(&video, &bytes[..500_000], &info, BEST);
     env.tiktok
         .add_fault(fault(&url, Fault::WrongContentRange, 1));
     let run = download(&env, &["-P", s(&out), "-o", BY_ID, DESKTOP_URL]).ok();
@@ -1005,7 +1021,7 @@ fn existing_part_is_resumed_from_its_end() {
     let out = out_dir(&env, "part");
     std::fs::create_dir_all(&out).unwrap();
     let video = out.join(format!("{DESKTOP_ID}.mp4"));
-    std::fs::write(part_of(&video), &bytes[..k]).unwrap();
+    plant_part(&video, &bytes[..k], &info, BEST);
     env.tiktok.clear_requests();
     let run = download(&env, &["-P", s(&out), "-o", BY_ID, DESKTOP_URL]).ok();
     assert_eq!(on_disk(&env, &the_file(run.result(), "video")), video);
@@ -1027,7 +1043,7 @@ fn complete_part_is_finished_without_a_body() {
     let out = out_dir(&env, "fullpart");
     std::fs::create_dir_all(&out).unwrap();
     let video = out.join(format!("{DESKTOP_ID}.mp4"));
-    std::fs::write(part_of(&video), &bytes).unwrap();
+    plant_part(&video, &bytes, &info, BEST);
     env.tiktok.clear_requests();
     let run = download(&env, &["-P", s(&out), "-o", BY_ID, DESKTOP_URL]).ok();
     assert_eq!(on_disk(&env, &the_file(run.result(), "video")), video);

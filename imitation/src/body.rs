@@ -33,13 +33,13 @@ pub struct GenBody {
     sent: u64,
     cut: Cut,
     stall: Option<(u64, Duration)>,
+    /// After this many bytes, one byte per interval.
+    trickle: Option<(u64, Duration)>,
     sleep: Option<Pin<Box<tokio::time::Sleep>>>,
     /// Flush count when the cut was reached; a later flush means our bytes are out.
     cut_at_flush: Option<u64>,
     flush_timer: Option<Pin<Box<tokio::time::Sleep>>>,
     kill: Option<Arc<Kill>>,
-    /// Send one byte, then wait this long, and so on (a server that trickles).
-    trickle: Option<Duration>,
 }
 
 impl GenBody {
@@ -52,11 +52,11 @@ impl GenBody {
             sent: 0,
             cut: Cut::None,
             stall: None,
+            trickle: None,
             sleep: None,
             cut_at_flush: None,
             flush_timer: None,
             kill: None,
-            trickle: None,
         }
     }
 
@@ -66,14 +66,14 @@ impl GenBody {
         self
     }
 
-    /// One byte every `every`.
-    pub fn with_trickle(mut self, every: Duration) -> GenBody {
-        self.trickle = Some(every);
+    pub fn with_stall(mut self, after: u64, dur: Duration) -> GenBody {
+        self.stall = Some((after, dur));
         self
     }
 
-    pub fn with_stall(mut self, after: u64, dur: Duration) -> GenBody {
-        self.stall = Some((after, dur));
+    /// After `after` bytes, send one byte per `every` (a slow sender that never goes quiet).
+    pub fn with_trickle(mut self, after: u64, every: Duration) -> GenBody {
+        self.trickle = Some((after, every));
         self
     }
 }
@@ -130,9 +130,13 @@ impl Body for GenBody {
             if let Some((after, _)) = this.stall {
                 n = n.min(after - this.sent);
             }
-            if let Some(every) = this.trickle {
-                n = n.min(1);
-                this.sleep = Some(Box::pin(tokio::time::sleep(every)));
+            if let Some((after, every)) = this.trickle {
+                if this.sent >= after {
+                    n = 1;
+                    this.sleep = Some(Box::pin(tokio::time::sleep(every)));
+                } else {
+                    n = n.min(after - this.sent);
+                }
             }
             let chunk = this.src.read(this.pos, n);
             this.pos += n;

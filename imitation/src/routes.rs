@@ -163,6 +163,11 @@ pub async fn handle(
         user_agent: text("user-agent"),
         host,
     };
+    if let Some(resp) =
+        crate::hostile_storage::respond(&ctx.host, &ctx.path, ctx.range.as_deref(), &kill)
+    {
+        return resp;
+    }
     let fault = state.take_fault(&ctx.host, &ctx.path_query);
     let reply = match &fault {
         Some(Fault::Status { code, retry_after }) => {
@@ -201,7 +206,7 @@ pub async fn handle(
         _ => {}
     }
     if let Some(every) = hostile_net::trickle(&ctx.path) {
-        body = body.with_trickle(every);
+        body = body.with_trickle(0, every);
     }
 
     let mut resp = Response::new(body);
@@ -411,6 +416,9 @@ fn post(ctx: &Ctx, id: &str) -> Reply {
             drop(issued);
             let page = crate::empty_shell::page(id, ctx.user_agent.as_deref(), has_token);
             with_cookies(ctx, Reply::html(200, page))
+        }
+        id if crate::hostile_storage::is_storage_post(id) => {
+            Reply::html(200, crate::hostile_storage::page(id))
         }
         GZIP_BOMB_ID => {
             let mut reply = Reply::html(200, Bytes::from_static(GZIP_BOMB));

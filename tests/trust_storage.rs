@@ -1,0 +1,683 @@
+//! Issue 9, storage and download-engine findings (D1, D2, D3, S4, W1, W2, W4, W5, E1): each test
+//! reproduces what the 2026-11-29 reliability probe did, against the imitation's hostile storage
+//! posts (`imitation/src/hostile_storage.rs`) or D1 with faults, and checks what a user sees.
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use support::*;
+use tiktok_imitation::{STORAGE_BASE, storage_media_bytes};
+
+const BEST: &str = "adapt_lowest_1080_1";
+const P720: &str = "adapt_lower_720_1";
+const BY_ID: &str = "%(id)s.%(ext)s";
+
+fn hostile_url(n: u64) -> String {
+    format!("https://www.tiktok.com/@u/video/{}", STORAGE_BASE + n)
+}
+
+/// `tikdl` as a plain process (for `ulimit` and for two at once), set up like `Env::cmd`.
+fn tikdl(env: &Env, fsize_blocks: Option<u64>) -> Command {
+    let bin = assert_cmd::cargo::cargo_bin("tikdl");
+    let mut c = match fsize_blocks {
+        Some(n) => {
+            let mut c = Command::new("sh");
+            c.arg("-c")
+                .arg(format!("ulimit -f {n} && exec \"$0\" \"$@\""))
+                .arg(bin);
+            c
+        }
+        None => Command::new(bin),
+    };
+    c.current_dir(env.dir.path())
+        .env("XDG_CONFIG_HOME", env.state.path().join("xdg-config"))
+        .env("XDG_CACHE_HOME", env.state.path().join("xdg-cache"))
+        .env_remove("RUST_LOG")
+        .env_remove("HTTPS_PROXY")
+        .env_remove("https_proxy")
+        .env_remove("ALL_PROXY")
+        .env_remove("all_proxy")
+        .env_remove("HTTP_PROXY")
+        .env_remove("http_proxy")
+        .arg("--no-config")
+        .arg("--proxy")
+        .arg(env.tiktok.proxy_url())
+        .arg("--ca-cert")
+        .arg(&env.ca)
+        .args(["--retry-backoff", "0.01"])
+        .arg("--cache-dir")
+        .arg(env.cache_dir());
+    c
+}
+
+struct Run {
+    code: i32,
+    lines: Vec<Value>,
+    stderr: String,
+}
+
+impl Run {
+    fn of(out: Output) -> Run {
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            lines: stdout
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+                .collect(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    fn result(&self) -> &Value {
+        assert_eq!(
+            self.lines.len(),
+            1,
+            "one result line: {:?}\n{}",
+            self.lines,
+            self.stderr
+        );
+        &self.lines[0]
+    }
+}
+
+/// `tikdl download --json ARGS` with a time limit (a hang is a failure, not a stuck test).
+fn download(env: &Env, args: &[&str], limit: Duration) -> Run {
+    let out = env
+        .cmd()
+        .arg("download")
+        .arg("--json")
+        .args(args)
+        .timeout(limit)
+        .output()
+        .expect("run tikdl");
+    Run::of(out)
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+fn format_url(info: &Value, id: &str) -> String {
+    info["formats"]
+        .as_array()
+        .expect("formats")
+        .iter()
+        .find(|f| f["format_id"] == id)
+        .unwrap_or_else(|| panic!("no format {id}"))["url"]
+        .as_str()
+        .expect("url")
+        .to_owned()
+}
+
+/// The file holds exactly `expected`; otherwise says where they differ.
+fn assert_bytes(path: &Path, expected: &[u8]) {
+    let got = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    if got != expected {
+        let at = got
+            .iter()
+            .zip(expected)
+            .position(|(a, b)| a != b)
+            .unwrap_or(got.len().min(expected.len()));
+        panic!(
+            "{}: {} bytes on disk, {} expected; first difference at byte {at}",
+            path.display(),
+            got.len(),
+            expected.len()
+        );
+    }
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+fn media_requests(env: &Env) -> usize {
+    env.tiktok
+        .requests()
+        .iter()
+        .filter(|r| r.host != "www.tiktok.com" || r.path.starts_with("/aweme/v1/play/"))
+        .count()
+}
+
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+// ---------------------------------------------------------------------------------------------
+// D1: a `.part` is resumed only by the rendition that wrote it
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn d1_part_of_other_rendition_restarts_within_a_run() {
+    // 1080p sends half then answers 403 to Range; the fallback 720p must not append to its part.
+    let env = Env::new();
+    let out = env.dir.path().join("d1");
+    let run = download(
+        &env,
+        &[
+            "--retries",
+            "1",
+            "-q",
+            "1080p",
+            "-P",
+            s(&out),
+            "-o",
+            BY_ID,
+            &hostile_url(1),
+        ],
+        Duration::from_secs(60),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let r = run.result();
+    assert_eq!(r["format_id"], P720, "{r}");
+    let file = out.join(format!("{}.mp4", STORAGE_BASE + 1));
+    assert_bytes(&file, &storage_media_bytes("range"));
+    assert_eq!(
+        names_in(&out),
+        vec![format!("{}.mp4", STORAGE_BASE + 1)],
+        "no part or record left"
+    );
+}
+
+#[test]
+fn d1_part_of_other_rendition_restarts_across_runs() {
+    // Run 1 (1080p) stops at the file size limit and leaves a 1 MiB `.part`; run 2 asks for 720p.
+    let env = Env::new();
+    let info = env.info_json(DESKTOP_URL);
+    let args = ["download", "--json", "-o", BY_ID];
+    let first = tikdl(&env, Some(2048))
+        .args(args)
+        .args(["-q", "1080p", DESKTOP_URL])
+        .output()
+        .expect("run tikdl");
+    assert_ne!(first.status.code(), Some(0), "run 1 must fail at the limit");
+    let part = env.dir.path().join(format!("{DESKTOP_ID}.mp4.part"));
+    let left = std::fs::metadata(&part).expect("run 1 left a .part").len();
+    assert!(left > 0, "run 1 left an empty .part");
+
+    let second = Run::of(
+        tikdl(&env, None)
+            .args(args)
+            .args(["-q", "720p", DESKTOP_URL])
+            .output()
+            .expect("run tikdl"),
+    );
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert_eq!(second.result()["format_id"], P720);
+    let file = env.dir.path().join(format!("{DESKTOP_ID}.mp4"));
+    assert_bytes(&file, &env.tiktok.media_bytes(&format_url(&info, P720)));
+    assert!(!part.exists(), "the .part was renamed or removed");
+}
+
+// ---------------------------------------------------------------------------------------------
+// D2: two tikdl processes on one destination
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn d2_two_processes_one_destination_one_correct_file() {
+    let env = Env::new();
+    let info = env.info_json(DESKTOP_URL);
+    let args = [
+        "download",
+        "--json",
+        "--limit-rate",
+        "3M",
+        "-q",
+        "1080p",
+        "-o",
+        "x.mp4",
+        DESKTOP_URL,
+    ];
+    let spawn = || {
+        tikdl(&env, None)
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn tikdl")
+    };
+    let a = spawn();
+    let part = env.dir.path().join("x.mp4.part");
+    let started = Instant::now();
+    while std::fs::metadata(&part).map_or(0, |m| m.len()) == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "A never started"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let b = spawn();
+    let a = Run::of(a.wait_with_output().expect("wait A"));
+    let b = Run::of(b.wait_with_output().expect("wait B"));
+    assert_eq!(a.code, 0, "A: {}", a.stderr);
+    assert_eq!(b.code, 0, "B: {}", b.stderr);
+    assert!(
+        b.stderr.contains("being downloaded by another tikdl"),
+        "B says why it waits: {}",
+        b.stderr
+    );
+    assert_eq!(b.result()["status"], "already_downloaded", "{:?}", b.lines);
+    assert_eq!(b.result()["format_id"], BEST);
+    assert_bytes(
+        &env.dir.path().join("x.mp4"),
+        &env.tiktok.media_bytes(&format_url(&info, BEST)),
+    );
+    assert!(!part.exists());
+    assert!(!env.dir.path().join("x.mp4.part.meta").exists());
+}
+
+#[test]
+fn d2_races_and_kills_never_leave_a_corrupt_file() {
+    // Rounds of two processes on one destination, started a few milliseconds apart; in odd
+    // rounds one of them is killed (SIGKILL) mid-way and a third run finishes the job. Every
+    // round must end with exactly the served bytes under the final name.
+    let env = Env::new();
+    let mut corrupt = 0;
+    for round in 0..4u64 {
+        // Benchmark posts: one 2 MiB rendition (7900000000000000000 + size in MiB).
+        let url = "https://www.tiktok.com/@bench/video/7900000000000000002";
+        let info = env.info_json(url);
+        let want = env
+            .tiktok
+            .media_bytes(info["formats"][0]["url"].as_str().unwrap());
+        let name = format!("race{round}.mp4");
+        let args = ["download", "--json", "--limit-rate", "1M", "-o", &name, url];
+        let spawn = || {
+            tikdl(&env, None)
+                .args(args)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn tikdl")
+        };
+        let a = spawn();
+        std::thread::sleep(Duration::from_millis(300 + 50 * round));
+        let mut b = spawn();
+        if round % 2 == 1 {
+            std::thread::sleep(Duration::from_millis(500));
+            let _ = b.kill();
+        }
+        let a = Run::of(a.wait_with_output().expect("wait A"));
+        let b = b.wait_with_output().expect("wait B");
+        assert_eq!(a.code, 0, "round {round} A: {}", a.stderr);
+        if round % 2 == 0 {
+            assert_eq!(b.status.code(), Some(0), "round {round} B");
+        }
+        let again = Run::of(
+            tikdl(&env, None)
+                .args(&args[..2])
+                .args(&args[4..])
+                .output()
+                .expect("run tikdl"),
+        );
+        assert_eq!(again.code, 0, "round {round} rerun: {}", again.stderr);
+        let got = std::fs::read(env.dir.path().join(&name)).expect("final file");
+        if got != want {
+            corrupt += 1;
+        }
+    }
+    assert_eq!(corrupt, 0, "corrupt final files");
+}
+
+// ---------------------------------------------------------------------------------------------
+// D3: no byte beyond the announced size
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn d3_endless_media_stops_at_the_announced_size() {
+    let env = Env::new();
+    let out = env.dir.path().join("d3");
+    let run = download(
+        &env,
+        &[
+            "--retries",
+            "0",
+            "-P",
+            s(&out),
+            "-o",
+            BY_ID,
+            &hostile_url(2),
+        ],
+        Duration::from_secs(30),
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let err = &run.result()["error"];
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("more than the 200000 bytes TikTok announced"),
+        "{err}"
+    );
+    for name in names_in(&out) {
+        let len = std::fs::metadata(out.join(&name)).unwrap().len();
+        assert!(len <= 200_000, "{name}: {len} bytes written");
+    }
+}
+
+#[test]
+fn d3_endless_subtitle_of_unknown_size_stops_at_its_cap() {
+    // Nobody announces a subtitle's size: the subtitle cap (10 MiB) applies, and the post, whose
+    // video is saved, succeeds with the subtitle listed as failed.
+    let env = Env::new();
+    let out = env.dir.path().join("d3sub");
+    let run = download(
+        &env,
+        &[
+            "--retries",
+            "0",
+            "--write-subs",
+            "-P",
+            s(&out),
+            "-o",
+            BY_ID,
+            &hostile_url(5),
+        ],
+        Duration::from_secs(60),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let r = run.result();
+    let failed = r["sidecars_failed"].as_array().expect("sidecars_failed");
+    assert_eq!(failed.len(), 1, "{r}");
+    assert_eq!(failed[0]["kind"], "subtitle");
+    assert!(
+        failed[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("more than the 10485760-byte limit for a subtitle file"),
+        "{failed:?}"
+    );
+    for name in names_in(&out) {
+        let len = std::fs::metadata(out.join(&name)).unwrap().len();
+        assert!(len <= 10 << 20, "{name}: {len} bytes written");
+    }
+    assert_bytes(
+        &out.join(format!("{}.mp4", STORAGE_BASE + 5)),
+        &storage_media_bytes("range"),
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// W2: a trickling sender is abandoned
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn w2_trickling_media_is_abandoned_as_too_slow() {
+    let env = Env::new();
+    let out = env.dir.path().join("w2");
+    let run = download(
+        &env,
+        &[
+            "--retries",
+            "0",
+            "--low-speed-limit",
+            "1000",
+            "--low-speed-time",
+            "1",
+            "-P",
+            s(&out),
+            "-o",
+            BY_ID,
+            &hostile_url(3),
+        ],
+        Duration::from_secs(40),
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let msg = run.result()["error"]["message"]
+        .as_str()
+        .unwrap_or("")
+        .to_owned();
+    assert!(msg.contains("too slow"), "{msg}");
+    assert!(msg.contains("--low-speed-limit"), "{msg}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// W1 / E1: local write failures stop the post at once, with a clear message
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn w1_file_size_limit_stops_the_post_at_once() {
+    // `ulimit -f 1024` (512 KiB): tikdl ignores SIGXFSZ, so the write fails with EFBIG.
+    let env = Env::new();
+    env.tiktok.clear_requests();
+    let run = Run::of(
+        tikdl(&env, Some(1024))
+            .args(["download", "--json", "-o", BY_ID, DESKTOP_URL])
+            .output()
+            .expect("run tikdl"),
+    );
+    assert_eq!(run.code, 1, "not killed by SIGXFSZ: {}", run.stderr);
+    let err = &run.result()["error"];
+    assert_eq!(err["kind"], "local", "{err}");
+    assert_eq!(err["code"], "file_too_large", "{err}");
+    assert!(run.stderr.contains("file size limit"), "{}", run.stderr);
+    assert_eq!(
+        media_requests(&env),
+        1,
+        "no other mirror or rendition after a local failure: {}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("trying the next"),
+        "no fallback: {}",
+        run.stderr
+    );
+}
+
+#[test]
+fn w1_file_where_a_folder_must_be_stops_the_post() {
+    let env = Env::new();
+    std::fs::write(env.dir.path().join("afile"), b"keep me").unwrap();
+    env.tiktok.clear_requests();
+    let run = download(
+        &env,
+        &["-o", "afile/%(id)s.%(ext)s", DESKTOP_URL],
+        Duration::from_secs(60),
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let err = &run.result()["error"];
+    assert_eq!(err["code"], "not_a_folder", "{err}");
+    assert!(run.stderr.contains("not a folder"), "{}", run.stderr);
+    assert_eq!(media_requests(&env), 0);
+    assert_eq!(
+        std::fs::read(env.dir.path().join("afile")).unwrap(),
+        b"keep me"
+    );
+}
+
+#[test]
+fn e1_output_folder_that_is_a_file_is_not_a_folder() {
+    let env = Env::new();
+    std::fs::write(env.dir.path().join("afile"), b"keep me").unwrap();
+    for p in ["afile", "afile/sub"] {
+        let out = env
+            .cmd()
+            .args(["download", "-P", p, DESKTOP_URL])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "-P {p}: {err}");
+        assert!(err.contains("not a folder"), "-P {p}: {err}");
+    }
+}
+
+#[test]
+fn e1_read_only_folder_same_exit_code_for_it_and_below_it() {
+    if is_root() {
+        eprintln!(
+            "skipped: running as root, which writes into a read-only (chmod 555) folder anyway"
+        );
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    let ro = env.dir.path().join("ro");
+    std::fs::create_dir(&ro).unwrap();
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let mut codes = Vec::new();
+    for p in [ro.clone(), ro.join("sub")] {
+        let out = env
+            .cmd()
+            .args(["download", "-P", s(&p), DESKTOP_URL])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(err.contains("permission denied"), "{}: {err}", p.display());
+        codes.push(out.status.code());
+    }
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(codes[0], codes[1], "one exit code for one problem");
+    assert_eq!(codes[0], Some(2));
+}
+
+// ---------------------------------------------------------------------------------------------
+// S4: sidecars never write through a symlink
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn s4_info_json_through_a_symlinked_part_is_refused() {
+    let env = Env::new();
+    let outside = tempfile::tempdir().unwrap();
+    let victim = outside.path().join("victim.txt");
+    std::fs::write(&victim, b"precious").unwrap();
+    for name in [
+        format!("{DESKTOP_ID}.info.json.part"),
+        format!("{DESKTOP_ID}.info.json"),
+    ] {
+        let link = env.dir.path().join(&name);
+        std::os::unix::fs::symlink(&victim, &link).unwrap();
+        let run = download(
+            &env,
+            &["--write-info-json", "-o", BY_ID, DESKTOP_URL],
+            Duration::from_secs(60),
+        );
+        assert_eq!(std::fs::read(&victim).unwrap(), b"precious", "{name}");
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink(),
+            "{name}: the link itself is left alone"
+        );
+        assert!(
+            run.stderr
+                .contains("symbolic link; refusing to write through it"),
+            "{name}: {}",
+            run.stderr
+        );
+        let failed = &run.result()["sidecars_failed"];
+        assert_eq!(failed[0]["kind"], "info_json", "{failed}");
+        std::fs::remove_file(&link).unwrap();
+    }
+}
+
+#[test]
+fn s4_media_part_record_symlink_is_refused() {
+    let env = Env::new();
+    let outside = tempfile::tempdir().unwrap();
+    let victim = outside.path().join("victim.txt");
+    std::fs::write(&victim, b"precious").unwrap();
+    let link = env.dir.path().join(format!("{DESKTOP_ID}.mp4.part.meta"));
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    let run = download(&env, &["-o", BY_ID, DESKTOP_URL], Duration::from_secs(60));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("symbolic link"), "{}", run.stderr);
+    assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+}
+
+// ---------------------------------------------------------------------------------------------
+// W4: absolute output templates
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn w4_absolute_template_is_honoured() {
+    let env = Env::new();
+    let abs = tempfile::tempdir().unwrap();
+    let base = env.dir.path().join("base");
+    let template = format!("{}/x/%(id)s.%(ext)s", s(abs.path()));
+    let run = download(
+        &env,
+        &["-P", s(&base), "-o", &template, DESKTOP_URL],
+        Duration::from_secs(60),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let want = abs.path().join("x").join(format!("{DESKTOP_ID}.mp4"));
+    assert!(want.is_file(), "{}: {:?}", want.display(), run.lines);
+    assert!(names_in(&base).is_empty(), "-P not prefixed");
+
+    // A folder made from a field (not typed by the user) that is a symlink leading out of the
+    // named folder is still refused.
+    let uploader = env.info_json(DESKTOP_URL)["uploader"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let outside = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), abs.path().join(&uploader)).unwrap();
+    let template = format!("{}/%(uploader)s/%(id)s.%(ext)s", s(abs.path()));
+    let run = download(
+        &env,
+        &["-o", &template, DESKTOP_URL],
+        Duration::from_secs(60),
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("outside"), "{}", run.stderr);
+    assert!(names_in(outside.path()).is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// W5: a failed sidecar does not fail a saved post
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn w5_thumbnail_404_does_not_fail_a_saved_post() {
+    let env = Env::new();
+    let url = hostile_url(4);
+    let list = env.dir.path().join("urls.txt");
+    std::fs::write(&list, format!("{url}\n")).unwrap();
+    let archive = env.dir.path().join("archive.txt");
+    let out = env
+        .cmd()
+        .args(["batch", "--json", "--write-thumbnail", "-o", BY_ID])
+        .arg("--download-archive")
+        .arg(&archive)
+        .arg(&list)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let run = Run::of(out);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let r = run.result();
+    assert_eq!(r["status"], "downloaded", "{r}");
+    let failed = r["sidecars_failed"].as_array().expect("sidecars_failed");
+    assert_eq!(failed.len(), 1, "{r}");
+    assert_eq!(failed[0]["kind"], "thumbnail");
+    assert!(
+        failed[0]["error"].as_str().unwrap().contains("404"),
+        "{failed:?}"
+    );
+    assert!(run.stderr.contains("thumbnail not saved"), "{}", run.stderr);
+    assert!(!run.stderr.contains("retry later"), "{}", run.stderr);
+    assert_bytes(
+        &env.dir.path().join(format!("{}.mp4", STORAGE_BASE + 4)),
+        &storage_media_bytes("range"),
+    );
+    let archived = std::fs::read_to_string(&archive).unwrap_or_default();
+    assert!(
+        archived.contains(&(STORAGE_BASE + 4).to_string()),
+        "archived: {archived:?}"
+    );
+}
