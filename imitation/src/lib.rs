@@ -221,6 +221,13 @@ pub enum Fault {
     HtmlInsteadOfMedia,
     /// 200 `application/json` instead of the normal answer.
     JsonInsteadOfMedia,
+    /// 200 with no Content-Length (chunked) and a body that never ends: the real bytes, then
+    /// more of the same generator forever (the probe's D3). Media answers only.
+    Endless,
+    /// Normal headers; after this many body bytes, one byte every 50 ms (the probe's W2).
+    Trickle(u64),
+    /// A 302 to this location instead of the answer (the probe's `redir_file`, S3).
+    Redirect(String),
 }
 
 /// Shared by the server tasks and the [`Imitation`] handle.

@@ -1,6 +1,7 @@
 //! Request routing: pages, short links, lists, CDN media and faults.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use hyper::body::Incoming;
@@ -185,6 +186,7 @@ pub async fn handle(
             r#"{"statusCode":10000,"status_code":10000,"status_msg":"something went wrong"}"#
                 .into(),
         ),
+        Some(Fault::Redirect(location)) => Reply::redirect(302, location),
         Some(Fault::Stall(d)) => {
             tokio::time::sleep(*d).await;
             route(&ctx, None)
@@ -194,7 +196,13 @@ pub async fn handle(
 
     let len = reply.end - reply.start;
     let mut content_length = len;
-    let mut body = GenBody::new(reply.src, reply.start, reply.end);
+    // Only generated media can go on past its end (a fixed body has nothing more to send).
+    let endless = fault == Some(Fault::Endless) && matches!(reply.src, Source::Media(_));
+    let mut body = if endless {
+        GenBody::new(reply.src, reply.start, u64::MAX).with_cut(Cut::Clean(u64::MAX), kill.clone())
+    } else {
+        GenBody::new(reply.src, reply.start, reply.end)
+    };
     match fault {
         Some(Fault::DropAfter(n)) => body = body.with_cut(Cut::Abort(n.min(len)), kill),
         Some(Fault::ShortBody(n)) => body = body.with_cut(Cut::Clean(n.min(len)), kill),
@@ -203,6 +211,9 @@ pub async fn handle(
             body = body.with_cut(Cut::Clean(len), kill);
         }
         Some(Fault::StallBody { after, dur }) => body = body.with_stall(after, dur),
+        Some(Fault::Trickle(after)) => {
+            body = body.with_trickle(after, Duration::from_millis(50));
+        }
         _ => {}
     }
     if let Some(every) = hostile_net::trickle(&ctx.path) {
@@ -219,7 +230,12 @@ pub async fn handle(
             h.append(HeaderName::from_static(name), v);
         }
     }
-    h.insert("content-length", HeaderValue::from(content_length));
+    if endless {
+        // No Content-Length: hyper sends the never-ending body chunked.
+        h.remove("content-length");
+    } else {
+        h.insert("content-length", HeaderValue::from(content_length));
+    }
 
     lock(&state.records).push(RequestRecord {
         host: ctx.host,

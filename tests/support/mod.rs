@@ -40,11 +40,21 @@ impl Env {
         self.state.path().join("cache")
     }
 
-    /// `tikdl` with no network options at all. Even so it never sees the user's config file or
-    /// cache: the XDG folders point into this test's own temp dir.
+    /// `tikdl` with no network options at all. Even so it never sees the user's config file,
+    /// cache or home: HOME and the XDG folders point into this test's own temp dir, and proxy
+    /// variables are cleared.
     pub fn bare(&self) -> Command {
-        let mut cmd = Command::cargo_bin("tikdl").expect("tikdl binary");
+        let mut cmd = Command::from_std(self.std_bare());
+        cmd.timeout(std::time::Duration::from_secs(60));
+        cmd
+    }
+
+    /// [`Env::bare`] as a `std::process::Command`, for tests that spawn, signal or race
+    /// processes.
+    pub fn std_bare(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("tikdl"));
         cmd.current_dir(self.dir.path())
+            .env("HOME", self.state.path().join("home"))
             .env("XDG_CONFIG_HOME", self.state.path().join("xdg-config"))
             .env("XDG_CACHE_HOME", self.state.path().join("xdg-cache"))
             .env_remove("RUST_LOG")
@@ -53,8 +63,14 @@ impl Env {
             .env_remove("ALL_PROXY")
             .env_remove("all_proxy")
             .env_remove("HTTP_PROXY")
-            .env_remove("http_proxy")
-            .timeout(std::time::Duration::from_secs(60));
+            .env_remove("http_proxy");
+        cmd
+    }
+
+    /// [`Env::cmd`] as a `std::process::Command` (see [`Env::std_bare`]).
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut cmd = self.std_bare();
+        cmd.args(self.network_args()).arg("--no-config");
         cmd
     }
 
@@ -75,13 +91,22 @@ impl Env {
 
     fn networked(&self) -> Command {
         let mut cmd = self.bare();
-        cmd.arg("--proxy")
-            .arg(self.tiktok.proxy_url())
-            .arg("--ca-cert")
-            .arg(&self.ca);
-        cmd.args(["--retry-backoff", "0.01"]);
-        cmd.arg("--cache-dir").arg(self.cache_dir());
+        cmd.args(self.network_args());
         cmd
+    }
+
+    /// Through the imitation as an HTTPS proxy, trusting its CA; quick retries; this test's own
+    /// metadata cache.
+    fn network_args(&self) -> Vec<std::ffi::OsString> {
+        let mut args: Vec<std::ffi::OsString> = vec![
+            "--proxy".into(),
+            self.tiktok.proxy_url().into(),
+            "--ca-cert".into(),
+            self.ca.clone().into(),
+        ];
+        args.extend(["--retry-backoff".into(), "0.01".into()]);
+        args.extend(["--cache-dir".into(), self.cache_dir().into()]);
+        args
     }
 
     /// Runs `tikdl info --json URL` and returns the parsed line; panics if it failed.
