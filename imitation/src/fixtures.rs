@@ -504,3 +504,8 @@ mod tests {
         assert_eq!(Some(spec.size), b["DataSize"].as_u64());
     }
 }
+
+/// D1's post item (as served), for families of posts built from it.
+pub(crate) fn d1_item() -> &'static Value {
+    &fixtures().d1_item
+}

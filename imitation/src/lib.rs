@@ -37,6 +37,7 @@
 //! | 7000000000000000401 | 302 to `https://www.tiktok.com/login?redirect_url=...` (`/login` is a small 200 page) |
 //! | 7000000000000000403 | the D1 page, but only with a valid `_wafchallengeid` cookie; else a WAF JS challenge page |
 //! | 7300000000000000001..=45, 7300000000000001001..=1033 | the generated list items (see below), as D1-shaped pages |
+//! | 7400000000000000001..=7400000000000000005 | terminal escapes (OSC, C1, OSC 52, OSC 8, bidi, CR/BS/NUL) in `desc`, `uniqueId`, `nickname`, `music.title`/`authorName`: [`OUTPUT_TEXTS`] (D1's media) |
 //! | 7100000000000000001..=7100000000000000018 | hostile names: D1's page with one of [`HOSTILE_NAMES`] as `desc`, `author.uniqueId`, `author.nickname` and `music.title` (D1's media) |
 //! | 7000000000000000050 | a 50 MiB page (Content-Length announced) |
 //! | 7000000000000000052 | a gzip bomb: 200 MiB of zeros compressed to 200 KB, `Content-Encoding: gzip` |
@@ -104,12 +105,14 @@ mod body;
 mod challenge;
 mod fixtures;
 mod hostile;
+mod hostile_output;
 mod media;
 mod routes;
 mod server;
 mod tls;
 
 pub use hostile::{HOSTILE_BASE, HOSTILE_NAMES};
+pub use hostile_output::{OUTPUT_BASE, OUTPUT_TEXTS};
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
