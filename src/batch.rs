@@ -890,7 +890,7 @@ mod tests {
             Path::new("x"),
         );
         assert!(tally.record(&failed(full)), "disk full stops the batch");
-        assert!(tally.record(&Done::Unattempted(b"https://u/2".to_vec())) == false);
+        assert!(!tally.record(&Done::Unattempted(b"https://u/2".to_vec())));
         let s = tally.summary;
         assert_eq!((s.failed, s.unattempted), (3, 1));
         assert!(s.stopped.unwrap().contains("no space left"));

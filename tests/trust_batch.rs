@@ -513,3 +513,61 @@ fn s5_download_lines_and_warnings_are_neutralised() {
         stderr(&out)
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// S8: cache housekeeping touches only tikdl's own files
+
+/// A benchmark post: its media URLs carry no expiry, so its metadata is cached.
+const BENCH_1: &str = "https://www.tiktok.com/@bench/video/7900000000000000001";
+const BENCH_1_ID: &str = "7900000000000000001";
+
+#[test]
+fn s8_a_folder_at_an_entry_name_is_never_deleted() {
+    let env = Env::new();
+    let folder = env.cache_dir().join(format!("{BENCH_1_ID}.json"));
+    std::fs::create_dir_all(folder.join("sub")).unwrap();
+    std::fs::write(folder.join("sub").join("file.txt"), "important").unwrap();
+    let out = env
+        .cmd()
+        .args(["info", "--json", BENCH_1])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert_eq!(ndjson(&out.stdout)[0]["id"], BENCH_1_ID);
+    assert!(err.contains("is a folder, not a cache entry"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(folder.join("sub").join("file.txt")).unwrap(),
+        "important"
+    );
+}
+
+#[test]
+fn s8_cache_clear_removes_only_tikdl_entries() {
+    let env = Env::new();
+    env.info_json(BENCH_1);
+    let dir = env.cache_dir();
+    assert!(dir.join(format!("{BENCH_1_ID}.json")).is_file());
+    let foreign = [
+        ("123.json", "{\"not\":\"tikdl\"}"),
+        ("456.json", "[]"),
+        ("notes.txt", "mine"),
+    ];
+    for (name, body) in foreign {
+        std::fs::write(dir.join(name), body).unwrap();
+    }
+    std::fs::create_dir(dir.join("789.json")).unwrap();
+    let out = env.cmd().args(["cache", "clear"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(text.contains("removed 1 entries"), "{text}");
+    assert!(!dir.join(format!("{BENCH_1_ID}.json")).exists());
+    for (name, body) in foreign {
+        assert_eq!(
+            std::fs::read_to_string(dir.join(name)).unwrap(),
+            body,
+            "{name}"
+        );
+    }
+    assert!(dir.join("789.json").is_dir());
+}
