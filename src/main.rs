@@ -36,6 +36,9 @@ use tikdl::terminal::{safe, safe_text};
 use tikdl::url::PostRef;
 use tikdl::{Config, Error, HttpConfig, TikTokHandler, VideoInfo, summary};
 
+/// How errors name standard output.
+const STDOUT_NAME: &str = "standard output";
+
 /// Exit code when standard output was closed by the reader (128 + SIGPIPE, as the shell reports
 /// a tool killed by it).
 const EXIT_BROKEN_PIPE: u8 = 141;
@@ -79,7 +82,15 @@ fn exit_for(e: &anyhow::Error) -> ExitCode {
         && matches!(err, Error::Local { .. })
     {
         // The same code as a post that failed on a local write.
-        report(err);
+        if matches!(err, Error::Local { path, .. } if path == STDOUT_NAME) {
+            // The -P hints do not apply to where standard output was sent.
+            eprintln!(
+                "error: {}\n  hint: check where standard output is redirected (that disk may be full)",
+                safe(&err.to_string())
+            );
+        } else {
+            report(err);
+        }
         return ExitCode::from(1);
     }
     eprintln!("error: {}", safe_text(&format!("{e:#}")));
@@ -99,7 +110,7 @@ fn stdout_error(e: std::io::Error) -> anyhow::Error {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
         anyhow::Error::new(e)
     } else {
-        anyhow::Error::new(Error::local(e, "writing", Path::new("standard output")))
+        anyhow::Error::new(Error::local(e, "writing", Path::new(STDOUT_NAME)))
     }
 }
 
@@ -628,7 +639,7 @@ async fn batch(handler: &TikTokHandler, args: BatchArgs, settings: &Settings) ->
             eprintln!("{}", summary::batch_summary(&sum));
         }
         eprintln!(
-            "error: cannot read the URL list {} {}{kept}",
+            "error: cannot read the URL list {}: {}{kept}",
             safe(&list_name),
             safe(&read_error.to_string())
         );
