@@ -190,17 +190,21 @@ impl FailedFile {
                 .and_then(|()| self.out.get_ref().sync_all())
                 .and_then(|()| std::fs::rename(&self.tmp, &self.dest)),
         };
-        match result {
-            Ok(()) => Ok(self.lines),
-            Err(e) => {
-                let _ = std::fs::remove_file(&self.tmp);
-                Err(Error::local(e, "writing the --failed-file", &self.dest))
-            }
-        }
+        result
+            .map(|()| self.lines)
+            .map_err(|e| Error::local(e, "writing the --failed-file", &self.dest))
     }
 
     /// Leaves the destination as it was.
     pub fn abandon(self) {
+        // See `Drop`.
+    }
+}
+
+impl Drop for FailedFile {
+    /// A batch interrupted (Ctrl-C) or abandoned leaves no temporary file; after a commit the
+    /// temporary name no longer exists.
+    fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.tmp);
     }
 }
