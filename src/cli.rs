@@ -29,8 +29,8 @@ Examples:
 Configuration: flags override the config file (`tikdl config path` shows where it is), which
 overrides the defaults; `tikdl config show` prints the result and where each value came from.
 
-Exit codes: 0 success; 1 some URL failed, or a local write failed (disk full, read-only,
-standard output unwritable); 2 usage or configuration error, or an unreadable URL list;
+Exit codes: 0 success; 1 some URL failed (a post that could not be saved included); 2 usage or
+configuration error, an unreadable URL list, or an unusable output (-P, standard output);
 130 interrupted (Ctrl-C; partial downloads are kept); 141 standard output closed early (| head).";
 
 #[derive(Debug, Parser)]

@@ -1,7 +1,8 @@
 //! The `tikdl` command: parse arguments, build the handler, run the command, map the outcome to
-//! an exit code: 0 all fine; 1 some URL failed, or a local write failed (disk full, read-only,
-//! standard output unwritable; a batch stops early then); 2 usage or configuration error, or an
-//! input that cannot be read (a folder as the URL list); 130 interrupted; 141 standard output
+//! an exit code: 0 all fine; 1 some URL failed (a post that could not be saved included: a batch
+//! stopped early on a full disk); 2 the run could not be done at all: usage or configuration
+//! error, an input that cannot be read (a folder as the URL list), an output that cannot be used
+//! (`-P` not a writable folder, standard output unwritable); 130 interrupted; 141 standard output
 //! was closed early (`tikdl info ... | head -1`): quiet, as when a tool dies of SIGPIPE.
 //!
 //! Everything printed for a person goes through [`tikdl::terminal`] (titles, nicknames and echoed
@@ -81,7 +82,8 @@ fn exit_for(e: &anyhow::Error) -> ExitCode {
     if let Some(err) = e.downcast_ref::<Error>()
         && matches!(err, Error::Local { .. })
     {
-        // The same code as a post that failed on a local write.
+        // The run's own output cannot be used (-P, standard output): exit 2 like any setup
+        // failure, with the local error's words and hints.
         if matches!(err, Error::Local { path, .. } if path == STDOUT_NAME) {
             // The -P hints do not apply to where standard output was sent.
             eprintln!(
@@ -91,7 +93,7 @@ fn exit_for(e: &anyhow::Error) -> ExitCode {
         } else {
             report(err);
         }
-        return ExitCode::from(1);
+        return ExitCode::from(2);
     }
     eprintln!("error: {}", safe_text(&format!("{e:#}")));
     ExitCode::from(2)
@@ -466,8 +468,8 @@ fn print_json(v: &impl serde::Serialize) -> Result<()> {
     })
 }
 
-/// Creates the output folder `-P`; a failure is a local error (exit 1, like a post that could not
-/// be written), and a file in the way is said to be one.
+/// Creates the output folder `-P`; a failure is a local error (exit 2: nothing can be saved), and
+/// a file in the way is said to be one.
 fn create_base(base: &Path) -> Result<()> {
     if let Ok(m) = std::fs::metadata(base)
         && !m.is_dir()

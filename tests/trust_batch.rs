@@ -207,7 +207,8 @@ fn e1_info_json_to_a_full_disk_is_a_local_error() {
         .output()
         .unwrap();
     let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    // As for an output folder that cannot be used: the run's output is unusable, exit 2.
+    assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
         err.contains("writing standard output: no space left on the device"),
         "{err}"
@@ -215,7 +216,7 @@ fn e1_info_json_to_a_full_disk_is_a_local_error() {
 }
 
 #[test]
-fn e1_output_folder_under_a_file_is_a_local_error_like_a_failed_write() {
+fn e1_output_folder_under_a_file_is_one_local_error_one_exit_code() {
     let env = Env::new();
     std::fs::write(env.dir.path().join("afile"), b"x").unwrap();
     for p in ["afile", "afile/sub"] {
@@ -225,7 +226,7 @@ fn e1_output_folder_under_a_file_is_a_local_error_like_a_failed_write() {
             .output()
             .unwrap();
         let err = stderr(&out);
-        assert_eq!(out.status.code(), Some(1), "-P {p}: {err}");
+        assert_eq!(out.status.code(), Some(2), "-P {p}: {err}");
         assert!(err.contains("not a folder"), "-P {p}: {err}");
     }
 }
