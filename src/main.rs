@@ -255,7 +255,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
     };
     if cli.global.stats {
-        eprintln!("{}", handler.stats());
+        eprintln!("{}", safe_text(&handler.stats().to_string()));
     }
     code
 }
@@ -427,6 +427,8 @@ async fn download(
         }
     }
 
+    let total = posts.len();
+    let mut finished = 0usize;
     let mut results = futures_util::stream::iter(posts.into_iter().enumerate())
         .map(|(i, (url, info))| {
             let handler = handler.clone();
@@ -443,10 +445,21 @@ async fn download(
         if args.save.json {
             print_json(&summary::result_json(&result))?;
         }
+        finished += 1;
         match &result.error {
             Some(err) => {
                 failed = true;
                 report(err);
+                if err.is_fatal_for_run() && finished < total {
+                    // Disk full, read-only, file size limit: every later post would fail alike.
+                    // Posts in flight are dropped (their .part files stay for a rerun).
+                    eprintln!(
+                        "stopped: {}; {} of {total} posts not attempted",
+                        safe(&err.to_string()),
+                        total - finished
+                    );
+                    break;
+                }
             }
             None if !args.save.quiet && !args.save.json => {
                 note(&bars, summary::result_line(&result))

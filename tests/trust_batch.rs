@@ -426,6 +426,26 @@ fn w1_batch_stops_when_media_hits_the_file_size_limit() {
     );
 }
 
+#[test]
+#[ignore = "needs the storage branch: download.rs must return Error::Local for EFBIG/ENOSPC"]
+fn w1_download_of_several_urls_stops_when_media_hits_the_file_size_limit() {
+    let env = Env::new();
+    let mut args: Vec<String> = ["--no-cache", "--rate-limit", "0", "download", "--jobs", "1"]
+        .map(str::to_owned)
+        .to_vec();
+    args.extend((31..=34).map(batch_url));
+    let out = under_file_size_limit(&env, &args);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("stopped:"), "{err}");
+    assert!(err.contains("3 of 4 posts not attempted"), "{err}");
+    assert_eq!(
+        err.matches("error:").count(),
+        1,
+        "one failure, not four: {err}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // S5: terminal escapes
 
