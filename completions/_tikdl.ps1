@@ -145,7 +145,7 @@ Register-ArgumentCompleter -Native -CommandName 'tikdl' -ScriptBlock {
         }
         'tikdl;batch' {
             [CompletionResult]::new('--download-archive', '--download-archive', [CompletionResultType]::ParameterName, 'Record finished posts in FILE (`tiktok ID` lines, yt-dlp''s format) and skip those already there')
-            [CompletionResult]::new('--failed-file', '--failed-file', [CompletionResultType]::ParameterName, 'Write the URLs that failed to FILE, one per line, for a retry run')
+            [CompletionResult]::new('--failed-file', '--failed-file', [CompletionResultType]::ParameterName, 'Write the lines that failed (and, after an early stop, those not attempted) to FILE, one per line, for a retry run. FILE may be the list itself; it is replaced only once the list was read to its end')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output file name template (yt-dlp syntax: %(field)s, %(field).50s, %(field|default)s, %(index)02d; `/` makes folders) [default: "%(uploader)s - %(title).80s [%(id)s].%(ext)s"] (config: download.output)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output file name template (yt-dlp syntax: %(field)s, %(field).50s, %(field|default)s, %(index)02d; `/` makes folders) [default: "%(uploader)s - %(title).80s [%(id)s].%(ext)s"] (config: download.output)')
             [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Base folder for the output (created if missing)')
@@ -226,7 +226,7 @@ Register-ArgumentCompleter -Native -CommandName 'tikdl' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Count the entries (fresh, stale, unreadable) and their size')
-            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Remove every entry (other files in the folder are left alone)')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Remove every entry tikdl wrote (other files and folders are left alone, whatever their names)')
             [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the cache folder')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -314,7 +314,7 @@ Register-ArgumentCompleter -Native -CommandName 'tikdl' -ScriptBlock {
         }
         'tikdl;cache;help' {
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Count the entries (fresh, stale, unreadable) and their size')
-            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Remove every entry (other files in the folder are left alone)')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Remove every entry tikdl wrote (other files and folders are left alone, whatever their names)')
             [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the cache folder')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -550,7 +550,7 @@ Register-ArgumentCompleter -Native -CommandName 'tikdl' -ScriptBlock {
         }
         'tikdl;help;cache' {
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Count the entries (fresh, stale, unreadable) and their size')
-            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Remove every entry (other files in the folder are left alone)')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Remove every entry tikdl wrote (other files and folders are left alone, whatever their names)')
             [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the cache folder')
             break
         }

@@ -139,7 +139,7 @@ set edit:completion:arg-completer[tikdl] = {|@words|
         }
         &'tikdl;batch'= {
             cand --download-archive 'Record finished posts in FILE (`tiktok ID` lines, yt-dlp''s format) and skip those already there'
-            cand --failed-file 'Write the URLs that failed to FILE, one per line, for a retry run'
+            cand --failed-file 'Write the lines that failed (and, after an early stop, those not attempted) to FILE, one per line, for a retry run. FILE may be the list itself; it is replaced only once the list was read to its end'
             cand -o 'Output file name template (yt-dlp syntax: %(field)s, %(field).50s, %(field|default)s, %(index)02d; `/` makes folders) [default: "%(uploader)s - %(title).80s [%(id)s].%(ext)s"] (config: download.output)'
             cand --output 'Output file name template (yt-dlp syntax: %(field)s, %(field).50s, %(field|default)s, %(index)02d; `/` makes folders) [default: "%(uploader)s - %(title).80s [%(id)s].%(ext)s"] (config: download.output)'
             cand -P 'Base folder for the output (created if missing)'
@@ -219,7 +219,7 @@ set edit:completion:arg-completer[tikdl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand stats 'Count the entries (fresh, stale, unreadable) and their size'
-            cand clear 'Remove every entry (other files in the folder are left alone)'
+            cand clear 'Remove every entry tikdl wrote (other files and folders are left alone, whatever their names)'
             cand path 'Print the cache folder'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -303,7 +303,7 @@ set edit:completion:arg-completer[tikdl] = {|@words|
         }
         &'tikdl;cache;help'= {
             cand stats 'Count the entries (fresh, stale, unreadable) and their size'
-            cand clear 'Remove every entry (other files in the folder are left alone)'
+            cand clear 'Remove every entry tikdl wrote (other files and folders are left alone, whatever their names)'
             cand path 'Print the cache folder'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -516,7 +516,7 @@ set edit:completion:arg-completer[tikdl] = {|@words|
         }
         &'tikdl;help;cache'= {
             cand stats 'Count the entries (fresh, stale, unreadable) and their size'
-            cand clear 'Remove every entry (other files in the folder are left alone)'
+            cand clear 'Remove every entry tikdl wrote (other files and folders are left alone, whatever their names)'
             cand path 'Print the cache folder'
         }
         &'tikdl;help;cache;stats'= {

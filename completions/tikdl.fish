@@ -125,7 +125,7 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l no-adaptive-rat
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s v -l verbose -d 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l download-archive -d 'Record finished posts in FILE (`tiktok ID` lines, yt-dlp\'s format) and skip those already there' -r -F
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l failed-file -d 'Write the URLs that failed to FILE, one per line, for a retry run' -r -F
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l failed-file -d 'Write the lines that failed (and, after an early stop, those not attempted) to FILE, one per line, for a retry run. FILE may be the list itself; it is replaced only once the list was read to its end' -r -F
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s o -l output -d 'Output file name template (yt-dlp syntax: %(field)s, %(field).50s, %(field|default)s, %(index)02d; `/` makes folders) [default: "%(uploader)s - %(title).80s [%(id)s].%(ext)s"] (config: download.output)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s P -l paths -d 'Base folder for the output (created if missing)' -r -F
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s q -l quality -d 'best, worst, hd, sd, ld, mobile, audio, 1080p, 720p, 576p, 540p, 480p or 360p: the best rendition at or below it, else the lowest above [default: best] (config: download.quality)' -r
@@ -193,7 +193,7 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand cache; and not __fish_seen_s
 complete -c tikdl -n "__fish_tikdl_using_subcommand cache; and not __fish_seen_subcommand_from stats clear path help" -s v -l verbose -d 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand cache; and not __fish_seen_subcommand_from stats clear path help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tikdl -n "__fish_tikdl_using_subcommand cache; and not __fish_seen_subcommand_from stats clear path help" -f -a "stats" -d 'Count the entries (fresh, stale, unreadable) and their size'
-complete -c tikdl -n "__fish_tikdl_using_subcommand cache; and not __fish_seen_subcommand_from stats clear path help" -f -a "clear" -d 'Remove every entry (other files in the folder are left alone)'
+complete -c tikdl -n "__fish_tikdl_using_subcommand cache; and not __fish_seen_subcommand_from stats clear path help" -f -a "clear" -d 'Remove every entry tikdl wrote (other files and folders are left alone, whatever their names)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand cache; and not __fish_seen_subcommand_from stats clear path help" -f -a "path" -d 'Print the cache folder'
 complete -c tikdl -n "__fish_tikdl_using_subcommand cache; and not __fish_seen_subcommand_from stats clear path help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand cache; and __fish_seen_subcommand_from stats" -l config -d 'Read this config file instead of the default one (see `tikdl config path`)' -r -F
@@ -263,7 +263,7 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand cache; and __fish_seen_subco
 complete -c tikdl -n "__fish_tikdl_using_subcommand cache; and __fish_seen_subcommand_from path" -s v -l verbose -d 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand cache; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tikdl -n "__fish_tikdl_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "stats" -d 'Count the entries (fresh, stale, unreadable) and their size'
-complete -c tikdl -n "__fish_tikdl_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "clear" -d 'Remove every entry (other files in the folder are left alone)'
+complete -c tikdl -n "__fish_tikdl_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "clear" -d 'Remove every entry tikdl wrote (other files and folders are left alone, whatever their names)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the cache folder'
 complete -c tikdl -n "__fish_tikdl_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l config -d 'Read this config file instead of the default one (see `tikdl config path`)' -r -F
@@ -418,7 +418,7 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand help; and not __fish_seen_su
 complete -c tikdl -n "__fish_tikdl_using_subcommand help; and not __fish_seen_subcommand_from info download batch cache config generate help" -f -a "generate" -d 'Write shell completions or the man page (for packagers; the repository keeps both)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand help; and not __fish_seen_subcommand_from info download batch cache config generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "stats" -d 'Count the entries (fresh, stale, unreadable) and their size'
-complete -c tikdl -n "__fish_tikdl_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "clear" -d 'Remove every entry (other files in the folder are left alone)'
+complete -c tikdl -n "__fish_tikdl_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "clear" -d 'Remove every entry tikdl wrote (other files and folders are left alone, whatever their names)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "path" -d 'Print the cache folder'
 complete -c tikdl -n "__fish_tikdl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the effective configuration as TOML, each value marked default, file or flag'
 complete -c tikdl -n "__fish_tikdl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print where the config file is read from (whether or not it exists)'

@@ -71,9 +71,17 @@ impl Archive {
         }
         let line = format!("{EXTRACTOR} {id}\n");
         let mut f = self.file.lock().unwrap_or_else(|e| e.into_inner());
-        f.write_all(line.as_bytes())
-            .and_then(|()| f.sync_data())
-            .map_err(|e| Error::Config(format!("download archive {}: {e}", self.path.display())))
+        let written = f.write_all(line.as_bytes()).and_then(|()| f.sync_data());
+        if let Err(e) = written {
+            // Not recorded after all: a later try (or run) must not believe it was.
+            self.done
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(id);
+            // A disk-full or file-size-limit error here stops a batch (Error::is_fatal_for_run).
+            return Err(Error::local(e, "writing the download archive", &self.path));
+        }
+        Ok(())
     }
 }
 

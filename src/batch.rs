@@ -1,9 +1,20 @@
 //! Many posts from a URL list: streamed input, lists expanded, duplicates and archived posts
 //! skipped, `jobs` posts in flight, one outcome reported per post as it finishes.
+//!
+//! The list is read as bytes, one bounded line at a time: a line that is not UTF-8 or is longer
+//! than [`MAX_LINE`] fails as that one line and the rest go on; any other read error (a folder
+//! given as the list, an I/O error) ends the batch with [`Summary::read_error`] set, and then the
+//! `--failed-file` is left as it was ([`FailedFile::abandon`]), since a list not read to its end
+//! must never replace one (the retry-in-place pattern `--failed-file LIST LIST`).
+//!
+//! A failure every later post would meet too (disk full, read-only, file size limit:
+//! [`Error::is_fatal_for_run`]) stops the batch: no new post is started, and the lines not
+//! attempted go to the `--failed-file` so that nothing is lost.
 
 use std::collections::HashSet;
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -15,7 +26,18 @@ use crate::error::{ContentReason, Error, Operation};
 use crate::lists::{self, ListOptions};
 use crate::model::VideoInfo;
 use crate::save::{self, DownloadOptions, DownloadResult, ProgressFactory};
+use crate::terminal;
 use crate::url::{self, PostRef};
+
+/// The longest URL-list line kept (bytes); a longer line fails as one line, without being read
+/// into memory whole.
+pub const MAX_LINE: usize = 64 * 1024;
+/// A line still without its end after this many bytes means the input is not a URL list at all
+/// (`/dev/zero`, a video): reading it stops with an error instead of running forever.
+pub const MAX_SKIP: u64 = 16 * 1024 * 1024;
+/// Failures named in the summary; past that they are only counted (memory stays flat however
+/// many lines fail; `--failed-file` has them all).
+pub const LISTED_FAILURES: usize = 20;
 
 #[derive(Debug, Clone)]
 pub struct BatchOptions {
@@ -63,14 +85,278 @@ pub struct Summary {
     pub failed: u64,
     pub bytes: u64,
     pub seconds: f64,
-    /// (URL, reason) of every failure, in the order they happened.
+    /// (URL, reason) of the first [`LISTED_FAILURES`] failures, in the order they happened,
+    /// already cut and neutralised for a terminal.
     pub failures: Vec<(String, String)>,
+    /// The error that stopped the batch before the end of the list (disk full, ...).
+    pub stopped: Option<String>,
+    /// Lines (or a list's posts) not attempted because the batch stopped early.
+    pub unattempted: u64,
+    /// Why the list could not be read to its end (not a bad line: a folder, an I/O error).
+    pub read_error: Option<ReadError>,
+}
+
+/// The URL list could not be read past `line` lines.
+#[derive(Debug)]
+pub struct ReadError {
+    pub line: u64,
+    pub error: std::io::Error,
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}", self.error)
+        } else {
+            write!(f, "after line {}: {}", self.line, self.error)
+        }
+    }
+}
+
+/// `--failed-file`: the failed and unattempted lines, streamed to a temporary file beside it
+/// (memory stays flat) and renamed over it only by [`FailedFile::commit`].
+#[derive(Debug)]
+pub struct FailedFile {
+    dest: PathBuf,
+    tmp: PathBuf,
+    out: std::io::BufWriter<std::fs::File>,
+    lines: u64,
+    error: Option<std::io::Error>,
+}
+
+impl FailedFile {
+    /// Starts the temporary file (the destination is untouched until [`Self::commit`]).
+    pub fn create(path: &Path) -> Result<Self, Error> {
+        // Retry in place through a link updates the linked list, as writing to it did before.
+        let dest = match std::fs::symlink_metadata(path) {
+            Ok(m) if m.file_type().is_symlink() => {
+                std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned())
+            }
+            _ => path.to_owned(),
+        };
+        let name = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "failed".to_owned());
+        let tmp = dest.with_file_name(format!(".{name}.tikdl-{}.tmp", std::process::id()));
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&tmp)
+            .map_err(|e| Error::local(e, "creating the --failed-file beside", &dest))?;
+        if let Ok(m) = std::fs::metadata(&dest)
+            && m.is_file()
+        {
+            // The list keeps its permissions when it is rewritten.
+            let _ = file.set_permissions(m.permissions());
+        }
+        Ok(Self {
+            dest,
+            tmp,
+            out: std::io::BufWriter::new(file),
+            lines: 0,
+            error: None,
+        })
+    }
+
+    /// Where it will be written.
+    pub fn path(&self) -> &Path {
+        &self.dest
+    }
+
+    fn line(&mut self, bytes: &[u8]) {
+        if self.error.is_some() {
+            return;
+        }
+        let written = self
+            .out
+            .write_all(bytes)
+            .and_then(|()| self.out.write_all(b"\n"));
+        match written {
+            Ok(()) => self.lines += 1,
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// Replaces the destination with the lines written (flushed and synced first, so a crash
+    /// never leaves a truncated list). Returns how many lines it holds.
+    pub fn commit(mut self) -> Result<u64, Error> {
+        let result = match self.error.take() {
+            Some(e) => Err(e),
+            None => self
+                .out
+                .flush()
+                .and_then(|()| self.out.get_ref().sync_all())
+                .and_then(|()| std::fs::rename(&self.tmp, &self.dest)),
+        };
+        result
+            .map(|()| self.lines)
+            .map_err(|e| Error::local(e, "writing the --failed-file", &self.dest))
+    }
+
+    /// Leaves the destination as it was.
+    pub fn abandon(self) {
+        // See `Drop`.
+    }
+}
+
+impl Drop for FailedFile {
+    /// A batch interrupted (Ctrl-C) or abandoned leaves no temporary file; after a commit the
+    /// temporary name no longer exists.
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.tmp);
+    }
+}
+
+/// One line of the list that is not blank and not a comment.
+#[derive(Debug, PartialEq)]
+enum Line {
+    Text {
+        text: String,
+    },
+    /// Not UTF-8 (a Latin-1 comment, binary junk): kept as bytes for `--failed-file`.
+    NotUtf8 {
+        number: u64,
+        raw: Vec<u8>,
+        at: usize,
+    },
+    /// Longer than [`MAX_LINE`]: not kept.
+    TooLong {
+        number: u64,
+    },
+}
+
+/// Reads the list one bounded line at a time.
+struct LineReader<R> {
+    input: R,
+    number: u64,
+    buf: Vec<u8>,
+}
+
+impl<R: AsyncBufRead + Unpin> LineReader<R> {
+    fn new(input: R) -> Self {
+        Self {
+            input,
+            number: 0,
+            buf: Vec::new(),
+        }
+    }
+
+    /// The next line that is not blank or a comment; `None` at the end of the list.
+    async fn next(&mut self) -> std::io::Result<Option<Line>> {
+        loop {
+            self.buf.clear();
+            let mut any = false;
+            // Bytes of an over-long line seen so far (the line itself is dropped).
+            let mut too_long: Option<u64> = None;
+            let mut comment = false;
+            loop {
+                let chunk = self.input.fill_buf().await?;
+                if chunk.is_empty() {
+                    break;
+                }
+                any = true;
+                let (take, end) = match chunk.iter().position(|&b| b == b'\n') {
+                    Some(i) => (i + 1, true),
+                    None => (chunk.len(), false),
+                };
+                match too_long.as_mut() {
+                    Some(seen) => *seen += take as u64,
+                    None if self.buf.len() + take > MAX_LINE + 2 => {
+                        comment = self.buf.trim_ascii_start().starts_with(b"#");
+                        too_long = Some((self.buf.len() + take) as u64);
+                        self.buf.clear();
+                    }
+                    None => self.buf.extend_from_slice(&chunk[..take]),
+                }
+                self.input.consume(take);
+                if end {
+                    break;
+                }
+                if too_long.is_some_and(|seen| seen > MAX_SKIP) {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!(
+                            "line {} goes on for more than {} MiB without a line break: \
+                             this is not a list of URLs",
+                            self.number + 1,
+                            MAX_SKIP >> 20
+                        ),
+                    ));
+                }
+            }
+            if !any {
+                return Ok(None);
+            }
+            self.number += 1;
+            if too_long.is_some() {
+                if comment {
+                    continue;
+                }
+                return Ok(Some(Line::TooLong {
+                    number: self.number,
+                }));
+            }
+            let bytes = self.buf.trim_ascii();
+            if bytes.is_empty() || bytes.starts_with(b"#") {
+                continue;
+            }
+            match std::str::from_utf8(bytes) {
+                Ok(text) => {
+                    let text = text.trim();
+                    if text.is_empty() {
+                        continue;
+                    }
+                    return Ok(Some(Line::Text {
+                        text: text.to_owned(),
+                    }));
+                }
+                Err(e) => {
+                    return Ok(Some(Line::NotUtf8 {
+                        number: self.number,
+                        raw: bytes.to_vec(),
+                        at: e.valid_up_to(),
+                    }));
+                }
+            }
+        }
+    }
+}
+
+/// What the reader hands on: a line, or (once the batch has stopped) a line only to keep.
+enum Input {
+    Line(Line),
+    Unattempted(Vec<u8>),
 }
 
 enum Task {
-    Url { url: String, id: Option<String> },
+    Url {
+        url: String,
+        id: Option<String>,
+    },
     Item(Box<VideoInfo>),
-    Failed { url: String, error: Error },
+    Failed {
+        url: String,
+        error: Error,
+    },
+    /// A line that cannot be a URL (not UTF-8, too long); `raw` goes to `--failed-file`.
+    BadLine {
+        raw: Option<Vec<u8>>,
+        error: Error,
+    },
+    /// Not attempted because the batch stopped; goes to `--failed-file`.
+    Unattempted(Vec<u8>),
+}
+
+/// What `process` made of a task.
+enum Done {
+    /// `failed_input` is the line for `--failed-file` when it is not the outcome's URL.
+    Outcome {
+        outcome: Outcome,
+        failed_input: Option<Option<Vec<u8>>>,
+    },
+    Unattempted(Vec<u8>),
 }
 
 /// Claimed post ids, so a post listed twice (in any URL form) is done once.
@@ -86,14 +372,83 @@ impl Claims {
     }
 }
 
+/// State shared between the list reader and the loop collecting outcomes.
+#[derive(Default)]
+struct Shared {
+    stop: AtomicBool,
+    read_error: Mutex<Option<ReadError>>,
+}
+
+/// The end-of-run bookkeeping: counts, the first failures, the stop rule, `--failed-file`.
+struct Tally<'a> {
+    summary: Summary,
+    failed_file: Option<&'a mut FailedFile>,
+}
+
+impl Tally<'_> {
+    /// Records one finished task; returns whether the batch must stop starting new posts.
+    fn record(&mut self, done: &Done) -> bool {
+        let outcome = match done {
+            Done::Unattempted(raw) => {
+                self.summary.unattempted += 1;
+                if let Some(f) = self.failed_file.as_deref_mut() {
+                    f.line(raw);
+                }
+                return false;
+            }
+            Done::Outcome { outcome, .. } => outcome,
+        };
+        match outcome {
+            Outcome::Downloaded(r) => {
+                self.summary.done += 1;
+                self.summary.bytes += r.filesize;
+            }
+            Outcome::Info(_) => self.summary.done += 1,
+            Outcome::Skipped { .. } => self.summary.skipped += 1,
+            Outcome::Failed { url, error, .. } => {
+                self.summary.failed += 1;
+                if self.summary.failures.len() < LISTED_FAILURES {
+                    let reason =
+                        terminal::clip(&error.to_string(), 4 * terminal::ECHO_CHARS).into_owned();
+                    self.summary
+                        .failures
+                        .push((terminal::echo(url), terminal::safe(&reason).into_owned()));
+                }
+                if let Some(f) = self.failed_file.as_deref_mut() {
+                    match done {
+                        Done::Outcome {
+                            failed_input: Some(Some(raw)),
+                            ..
+                        } => f.line(raw),
+                        Done::Outcome {
+                            failed_input: Some(None),
+                            ..
+                        } => {}
+                        _ => f.line(url.as_bytes()),
+                    }
+                }
+                if error.is_fatal_for_run() && self.summary.stopped.is_none() {
+                    self.summary.stopped = Some(error.to_string());
+                    return true;
+                }
+            }
+        }
+        false
+    }
+}
+
 /// Reads URLs from `input` (one per line; blank lines and `#` comments skipped) and works through
-/// them, calling `on_outcome` as each post finishes.
+/// them, calling `on_outcome` as each post finishes (an `Err(reason)` from it stops the batch as
+/// a fatal error would: the output cannot be delivered). Failed lines (and, after a stop, the lines
+/// not attempted) are written to `failed_file`; the caller commits or abandons it depending on
+/// [`Summary::read_error`].
 pub async fn run<R>(
     handler: &crate::TikTokHandler,
     input: R,
     opts: &BatchOptions,
+    failed_file: Option<&mut FailedFile>,
     progress: Option<ProgressFactory>,
-    mut on_outcome: impl FnMut(&Outcome),
+    mut on_outcome: impl FnMut(&Outcome) -> Result<(), String>,
 ) -> Summary
 where
     R: AsyncBufRead + Unpin,
@@ -101,27 +456,34 @@ where
     let started = Instant::now();
     let claims = Arc::new(Claims::default());
     let counter = Arc::new(AtomicU64::new(0));
-    let lines = input.lines();
+    let shared = Arc::new(Shared::default());
     // Input is read lazily: only the lines in flight are in memory, whatever the list's size.
-    let tasks = futures_util::stream::unfold(lines, |mut lines| async move {
-        loop {
-            match lines.next_line().await {
-                Ok(Some(line)) => {
-                    let line = line.trim();
-                    if line.is_empty() || line.starts_with('#') {
-                        continue;
+    let reader = (LineReader::new(input), shared.clone());
+    let tasks = futures_util::stream::unfold(reader, |(mut lines, shared)| async move {
+        match lines.next().await {
+            Ok(Some(line)) => {
+                let input = match line {
+                    // Stopped: the rest is only kept for --failed-file, never expanded.
+                    Line::Text { text } if shared.stop.load(Ordering::Relaxed) => {
+                        Input::Unattempted(text.into_bytes())
                     }
-                    return Some((line.to_owned(), lines));
-                }
-                Ok(None) => return None,
-                Err(e) => {
-                    tracing::error!("cannot read the URL list: {e}");
-                    return None;
-                }
+                    Line::NotUtf8 { raw, .. } if shared.stop.load(Ordering::Relaxed) => {
+                        Input::Unattempted(raw)
+                    }
+                    line => Input::Line(line),
+                };
+                Some((input, (lines, shared)))
+            }
+            Ok(None) => None,
+            Err(error) => {
+                let line = lines.number;
+                *shared.read_error.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some(ReadError { line, error });
+                None
             }
         }
     })
-    .then(|line| expand_line(handler, line, &opts.list))
+    .then(|input| expand_input(handler, input, &opts.list))
     .flat_map(futures_util::stream::iter);
 
     let outcomes = tasks
@@ -129,29 +491,86 @@ where
             let claims = claims.clone();
             let counter = counter.clone();
             let progress = progress.clone();
-            async move { process(handler, task, opts, &claims, &counter, progress).await }
+            let shared = shared.clone();
+            async move {
+                if shared.stop.load(Ordering::Relaxed) {
+                    // A list's posts queued before the stop.
+                    match task {
+                        Task::Url { url, .. } => return Done::Unattempted(url.into_bytes()),
+                        Task::Item(info) => {
+                            return Done::Unattempted(info.webpage_url.into_bytes());
+                        }
+                        _ => {}
+                    }
+                }
+                process(handler, task, opts, &claims, &counter, progress).await
+            }
         })
         .buffer_unordered(opts.jobs.max(1));
     let mut outcomes = std::pin::pin!(outcomes);
 
-    let mut summary = Summary::default();
-    while let Some(outcome) = outcomes.next().await {
-        match &outcome {
-            Outcome::Downloaded(r) => {
-                summary.done += 1;
-                summary.bytes += r.filesize;
-            }
-            Outcome::Info(_) => summary.done += 1,
-            Outcome::Skipped { .. } => summary.skipped += 1,
-            Outcome::Failed { url, error, .. } => {
-                summary.failed += 1;
-                summary.failures.push((url.clone(), error.to_string()));
-            }
+    let mut tally = Tally {
+        summary: Summary::default(),
+        failed_file,
+    };
+    while let Some(done) = outcomes.next().await {
+        if tally.record(&done) {
+            shared.stop.store(true, Ordering::Relaxed);
         }
-        on_outcome(&outcome);
+        if let Done::Outcome { outcome, .. } = &done
+            && let Err(reason) = on_outcome(outcome)
+            && tally.summary.stopped.is_none()
+        {
+            tally.summary.stopped = Some(reason);
+            shared.stop.store(true, Ordering::Relaxed);
+        }
     }
+    let mut summary = tally.summary;
+    summary.read_error = shared
+        .read_error
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take();
     summary.seconds = started.elapsed().as_secs_f64();
     summary
+}
+
+/// A line from the reader -> its tasks (see [`expand_line`]).
+async fn expand_input(
+    handler: &crate::TikTokHandler,
+    input: Input,
+    list: &ListOptions,
+) -> Vec<Task> {
+    let line = match input {
+        Input::Unattempted(raw) => return vec![Task::Unattempted(raw)],
+        Input::Line(line) => line,
+    };
+    match line {
+        Line::Text { text } => expand_line(handler, text, list).await,
+        Line::NotUtf8 { number, raw, at } => {
+            let shown = String::from_utf8_lossy(&raw).into_owned();
+            let byte = raw.get(at).copied().unwrap_or(0);
+            let reason = ContentReason::NotTikTok(format!(
+                "line {number} is not UTF-8 text (byte 0x{byte:02x} at position {}); \
+                 save the list as UTF-8",
+                at + 1
+            ));
+            vec![Task::BadLine {
+                error: Error::content(reason, Operation::ParseUrl, &terminal::echo(&shown)),
+                raw: Some(raw),
+            }]
+        }
+        Line::TooLong { number } => {
+            let reason = ContentReason::NotTikTok(format!(
+                "line {number} is longer than {} KiB",
+                MAX_LINE >> 10
+            ));
+            vec![Task::BadLine {
+                error: Error::content(reason, Operation::ParseUrl, &format!("(line {number})")),
+                raw: None,
+            }]
+        }
+    }
 }
 
 /// One input line -> the tasks it stands for (a list expands to its posts).
@@ -187,10 +606,13 @@ async fn expand_line(
             }]
         }
         Err(e) => {
+            // The input is echoed cut: a 60 KB junk line is not repeated in full.
             let error = Error::content(
-                ContentReason::NotTikTok(e.to_string()),
+                ContentReason::NotTikTok(
+                    terminal::clip(&e.to_string(), 2 * terminal::ECHO_CHARS).into_owned(),
+                ),
                 Operation::ParseUrl,
-                &line,
+                &terminal::clip(&line, terminal::ECHO_CHARS),
             );
             vec![Task::Failed { url: line, error }]
         }
@@ -212,19 +634,64 @@ async fn process(
     claims: &Claims,
     counter: &AtomicU64,
     progress: Option<ProgressFactory>,
-) -> Outcome {
-    let (url, id, info) = match task {
-        Task::Failed { url, error } => {
-            return Outcome::Failed {
-                url,
+) -> Done {
+    let mut failed_input = None;
+    let outcome = match task {
+        Task::Unattempted(raw) => return Done::Unattempted(raw),
+        Task::BadLine { raw, error } => {
+            failed_input = Some(raw);
+            Outcome::Failed {
+                url: error.url().unwrap_or_default().to_owned(),
                 id: None,
                 error,
-            };
+            }
         }
-        Task::Item(info) => (info.webpage_url.clone(), info.id.clone(), Some(*info)),
-        Task::Url { url, id: Some(id) } => (url, id, None),
-        Task::Url { url, id: None } => match handler.resolve(&url).await {
-            Ok(PostRef::Post { id, .. }) => (url, id, None),
+        Task::Failed { url, error } => Outcome::Failed {
+            url,
+            id: None,
+            error,
+        },
+        Task::Url { url, id } => {
+            post(handler, url, id, None, opts, claims, counter, progress).await
+        }
+        Task::Item(info) => {
+            let url = info.webpage_url.clone();
+            let id = Some(info.id.clone());
+            post(
+                handler,
+                url,
+                id,
+                Some(*info),
+                opts,
+                claims,
+                counter,
+                progress,
+            )
+            .await
+        }
+    };
+    Done::Outcome {
+        outcome,
+        failed_input,
+    }
+}
+
+/// One post: resolved, checked against the archive and the claims, then fetched or saved.
+#[allow(clippy::too_many_arguments)]
+async fn post(
+    handler: &crate::TikTokHandler,
+    url: String,
+    id: Option<String>,
+    info: Option<VideoInfo>,
+    opts: &BatchOptions,
+    claims: &Claims,
+    counter: &AtomicU64,
+    progress: Option<ProgressFactory>,
+) -> Outcome {
+    let (url, id) = match id {
+        Some(id) => (url, id),
+        None => match handler.resolve(&url).await {
+            Ok(PostRef::Post { id, .. }) => (url, id),
             Ok(other) => {
                 let reason = ContentReason::Unsupported(format!(
                     "short link leads to {}",
@@ -295,5 +762,188 @@ async fn process(
             }
             Outcome::Downloaded(Box::new(result))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+    use tokio::io::{AsyncRead, AsyncReadExt, ReadBuf};
+
+    /// Fails every read, as a folder or a dying disk does.
+    struct Broken;
+
+    impl AsyncRead for Broken {
+        fn poll_read(
+            self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+            _: &mut ReadBuf<'_>,
+        ) -> Poll<std::io::Result<()>> {
+            Poll::Ready(Err(std::io::Error::other("disk on fire")))
+        }
+    }
+
+    async fn all<R: AsyncBufRead + Unpin>(r: R) -> (Vec<Line>, Option<std::io::Error>) {
+        let mut lines = LineReader::new(r);
+        let mut out = Vec::new();
+        loop {
+            match lines.next().await {
+                Ok(Some(l)) => out.push(l),
+                Ok(None) => return (out, None),
+                Err(e) => return (out, Some(e)),
+            }
+        }
+    }
+
+    fn text(s: &str) -> Line {
+        Line::Text { text: s.into() }
+    }
+
+    #[tokio::test]
+    async fn lines_are_bytes_and_a_bad_line_is_one_line() {
+        let input: &[u8] = b"a\n\n  # comment\n# \xe9t\xe9 comment\n\xe9t\xe9 list\r\nb \r\n  c";
+        let (lines, err) = all(tokio::io::BufReader::new(input)).await;
+        assert!(err.is_none());
+        assert_eq!(
+            lines,
+            [
+                text("a"),
+                Line::NotUtf8 {
+                    number: 5,
+                    raw: b"\xe9t\xe9 list".to_vec(),
+                    at: 0
+                },
+                text("b"),
+                text("c"),
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_long_line_fails_alone_and_an_endless_one_ends_the_read() {
+        let mut input = b"a\n".to_vec();
+        input.extend(std::iter::repeat_n(b'x', MAX_LINE + 10));
+        input.extend(b"\n#");
+        input.extend(std::iter::repeat_n(b'y', MAX_LINE + 10));
+        input.extend(b"\nb\n");
+        // A small buffer: the long line arrives in many pieces.
+        let (lines, err) = all(tokio::io::BufReader::with_capacity(1000, &input[..])).await;
+        assert!(err.is_none());
+        assert_eq!(lines, [text("a"), Line::TooLong { number: 2 }, text("b")]);
+
+        let endless = tokio::io::repeat(0).take(MAX_SKIP * 4);
+        let (lines, err) = all(tokio::io::BufReader::new(endless)).await;
+        assert!(lines.is_empty());
+        let err = err.expect("an error");
+        assert!(err.to_string().contains("not a list of URLs"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn a_read_error_is_an_error_not_the_end() {
+        let input = (&b"a\nb\n"[..]).chain(Broken);
+        let mut lines = LineReader::new(tokio::io::BufReader::new(input));
+        assert_eq!(lines.next().await.unwrap(), Some(text("a")));
+        assert_eq!(lines.next().await.unwrap(), Some(text("b")));
+        assert!(lines.next().await.is_err());
+        assert_eq!(lines.number, 2);
+    }
+
+    fn failed(error: Error) -> Done {
+        Done::Outcome {
+            outcome: Outcome::Failed {
+                url: "https://www.tiktok.com/@u/video/1".into(),
+                id: None,
+                error,
+            },
+            failed_input: None,
+        }
+    }
+
+    #[test]
+    fn a_fatal_local_error_stops_and_the_rest_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("failed.txt");
+        std::fs::write(&path, "old\n").unwrap();
+        let mut file = FailedFile::create(&path).unwrap();
+        let mut tally = Tally {
+            summary: Summary::default(),
+            failed_file: Some(&mut file),
+        };
+        let not_found = Error::content(
+            ContentReason::Removed(None),
+            Operation::FetchPage,
+            "https://www.tiktok.com/@u/video/1",
+        );
+        assert!(!tally.record(&failed(not_found)), "an ordinary failure");
+        let not_a_folder = Error::local(
+            std::io::ErrorKind::NotADirectory.into(),
+            "writing",
+            Path::new("x"),
+        );
+        assert!(
+            !tally.record(&failed(not_a_folder)),
+            "not fatal for the run"
+        );
+        let full = Error::local(
+            std::io::ErrorKind::StorageFull.into(),
+            "writing",
+            Path::new("x"),
+        );
+        assert!(tally.record(&failed(full)), "disk full stops the batch");
+        assert!(!tally.record(&Done::Unattempted(b"https://u/2".to_vec())));
+        let s = tally.summary;
+        assert_eq!((s.failed, s.unattempted), (3, 1));
+        assert!(s.stopped.unwrap().contains("no space left"));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old\n", "not yet");
+        assert_eq!(file.commit().unwrap(), 4);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text.lines().count(), 4);
+        assert!(text.ends_with("https://u/2\n"));
+    }
+
+    #[test]
+    fn failures_listed_are_bounded() {
+        let mut tally = Tally {
+            summary: Summary::default(),
+            failed_file: None,
+        };
+        let long = "x".repeat(100_000);
+        for _ in 0..1000 {
+            let e = Error::content(ContentReason::Removed(None), Operation::FetchPage, &long);
+            tally.record(&Done::Outcome {
+                outcome: Outcome::Failed {
+                    url: long.clone(),
+                    id: None,
+                    error: e,
+                },
+                failed_input: None,
+            });
+        }
+        let s = tally.summary;
+        assert_eq!(s.failed, 1000);
+        assert_eq!(s.failures.len(), LISTED_FAILURES);
+        assert!(
+            s.failures
+                .iter()
+                .all(|(u, r)| u.len() < 1000 && r.len() < 4000)
+        );
+    }
+
+    #[test]
+    fn an_abandoned_failed_file_leaves_the_list_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("list.txt");
+        std::fs::write(&path, "a\nb\n").unwrap();
+        let mut file = FailedFile::create(&path).unwrap();
+        file.line(b"a");
+        file.abandon();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "a\nb\n");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp left"
+        );
     }
 }

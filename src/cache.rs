@@ -11,8 +11,12 @@
 //!   demands for the media; files are created with mode 0600 because of them.
 //! * At most `max_entries` entries: the least recently used go first (a hit refreshes the file's
 //!   modification time, which is what eviction sorts by).
-//! * Anything unexpected in the folder (truncated JSON, binary junk, another program's file, a
-//!   directory where an entry should be) is a miss and gets replaced, never an error.
+//! * Anything unexpected in the folder (truncated JSON, binary junk, another program's file) is a
+//!   miss and gets replaced, never an error. A directory where an entry should be is never
+//!   deleted (the cache folder may be shared by mistake): that post is not cached, with a warning.
+//! * Housekeeping (`cache clear`, eviction) removes only regular files that carry the entry
+//!   marker (`{"tikdl_cache":N,"id":"ID"` at the start, where ID is the file's name) and tikdl's
+//!   own temporary files (`.ID.PID.NANOS.tmp`); any other `<digits>.json` is left alone.
 
 use std::fs;
 use std::io::Write;
@@ -163,8 +167,51 @@ fn entry_id(name: &str) -> Option<&str> {
     name.strip_suffix(".json").filter(|id| valid_id(id))
 }
 
+/// tikdl's temporary entry files: `.ID.PID.NANOS.tmp`, all three parts digits.
 fn is_temp(name: &str) -> bool {
-    name.starts_with('.') && name.ends_with(".tmp")
+    let Some(inner) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else {
+        return false;
+    };
+    let parts: Vec<&str> = inner.split('.').collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Whether the regular file at `path` starts as an entry for `id` written by tikdl (any
+/// version): `{"tikdl_cache":N,"id":"ID"`. Only the first bytes are read.
+fn is_our_entry(path: &Path, id: &str) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 96];
+    let Ok(mut f) = fs::File::open(path) else {
+        return false;
+    };
+    let mut n = 0;
+    while n < head.len() {
+        match f.read(&mut head[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(_) => return false,
+        }
+    }
+    let Some(rest) = head[..n].strip_prefix(br#"{"tikdl_cache":"#) else {
+        return false;
+    };
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    digits > 0 && rest[digits..].starts_with(format!(r#","id":"{id}""#).as_bytes())
+}
+
+/// Whether a scanned file is one tikdl may delete: its own entry or temporary file, never a
+/// directory, a link or a stranger's `<digits>.json`.
+fn is_ours(name: &str, path: &Path, meta: &fs::Metadata) -> bool {
+    if !meta.is_file() {
+        return false;
+    }
+    if is_temp(name) {
+        return true;
+    }
+    entry_id(name).is_some_and(|id| is_our_entry(path, id))
 }
 
 /// The earliest expiry (Unix seconds) among the post's media URLs, from their `x-expires` or
@@ -266,6 +313,16 @@ impl Cache {
             info: info.clone(),
         };
         let path = self.path(&info.id);
+        if fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+            // Someone's folder (the cache folder may be shared by mistake): never deleted.
+            tracing::warn!(
+                "{} is a folder, not a cache entry: post {} is not cached (move the folder away \
+                 or choose another --cache-dir)",
+                path.display(),
+                info.id
+            );
+            return Ok(());
+        }
         let write_err = |source| CacheError::Write {
             path: path.clone(),
             source,
@@ -319,10 +376,10 @@ impl Cache {
                 let old = SystemTime::now()
                     .duration_since(modified)
                     .is_ok_and(|age| age > STALE_TEMP);
-                if old {
+                if old && meta.is_file() {
                     let _ = fs::remove_file(&path);
                 }
-            } else if entry_id(&name).is_some() && meta.is_file() {
+            } else if entry_id(&name).is_some() && is_ours(&name, &path, &meta) {
                 entries.push((modified, path));
             }
         }
@@ -394,19 +451,15 @@ impl Cache {
         Ok(s)
     }
 
-    /// Removes every entry (and leftover temporary file); other files are left alone.
+    /// Removes every entry (and leftover temporary file) tikdl wrote; other files, folders and
+    /// links are left alone, whatever their names.
     pub fn clear(&self) -> Result<u64, CacheError> {
         let mut removed = 0;
         for (name, path, meta) in self.scan()? {
-            if entry_id(&name).is_none() && !is_temp(&name) {
+            if !is_ours(&name, &path, &meta) {
                 continue;
             }
-            let result = if meta.is_dir() {
-                fs::remove_dir_all(&path)
-            } else {
-                fs::remove_file(&path)
-            };
-            match result {
+            match fs::remove_file(&path) {
                 Ok(()) => removed += 1,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(source) => return Err(CacheError::Remove { path, source }),
@@ -435,18 +488,10 @@ fn check_fresh(stored: &Stored, ttl: Duration, now_ms: u64) -> Result<(), Miss> 
     Ok(())
 }
 
-/// Renames `tmp` over `dest`; whatever occupies `dest` (a directory included) is replaced.
+/// Renames `tmp` over `dest` (a file or a link there is replaced; a directory makes it fail,
+/// and is never removed).
 fn replace(tmp: &Path, dest: &Path) -> std::io::Result<()> {
-    match fs::rename(tmp, dest) {
-        Ok(()) => Ok(()),
-        Err(first) => match fs::symlink_metadata(dest) {
-            Ok(meta) if meta.is_dir() => {
-                fs::remove_dir_all(dest)?;
-                fs::rename(tmp, dest)
-            }
-            _ => Err(first),
-        },
-    }
+    fs::rename(tmp, dest)
 }
 
 fn touch(path: &Path) -> std::io::Result<()> {
@@ -651,15 +696,54 @@ mod tests {
         }
         let s = c.stats().unwrap();
         assert_eq!((s.entries, s.unreadable, s.fresh), (4, 4, 0));
-        for id in ["1", "2", "3", "4"] {
+        for id in ["1", "2", "4"] {
             c.put(&info(id, "u"), "", &[]).unwrap();
             assert!(c.get(id).is_ok(), "{id}");
         }
-        assert_eq!(c.clear().unwrap(), 4);
+        // A folder at an entry's name is someone's: kept, with its contents; the post is not cached.
+        c.put(&info("3", "u"), "", &[]).unwrap();
+        assert_eq!(c.get("3").unwrap_err(), Miss::Unreadable);
+        assert_eq!(
+            fs::read(d.path().join("3.json").join("inner")).unwrap(),
+            b"x"
+        );
+        assert_eq!(c.clear().unwrap(), 3);
         assert!(
             d.path().join("notes.txt").exists(),
             "foreign files are left alone"
         );
+        assert!(d.path().join("3.json").join("inner").exists());
+        assert_eq!(
+            fs::read_dir(d.path()).unwrap().count(),
+            2,
+            "no temporary file left"
+        );
+    }
+
+    #[test]
+    fn housekeeping_removes_only_its_own_files() {
+        let d = tempfile::tempdir().unwrap();
+        let c = cache(d.path(), 60, 1);
+        let foreign: [(&str, &[u8]); 5] = [
+            ("123.json", b"{\"mine\":true}"),
+            ("456.json", b"{\"tikdl_cache\":1,\"id\":\"999\"}"),
+            ("789.json", b""),
+            (".notes.tmp", b"draft"),
+            (".1.2.x.tmp", b"draft"),
+        ];
+        for (name, body) in foreign {
+            fs::write(d.path().join(name), body).unwrap();
+        }
+        // Eviction (at most 1 entry) and clear both leave them alone.
+        c.put(&info("1", "u"), "", &[]).unwrap();
+        c.put(&info("2", "u"), "", &[]).unwrap();
+        assert_eq!(c.get("1").unwrap_err(), Miss::Absent, "evicted");
+        assert_eq!(c.clear().unwrap(), 1);
+        for (name, body) in foreign {
+            assert_eq!(fs::read(d.path().join(name)).unwrap(), body, "{name}");
+        }
+        assert!(is_temp(".123.456.789.tmp"));
+        assert!(!is_temp(".123.456.tmp"));
     }
 
     #[test]

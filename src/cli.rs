@@ -29,7 +29,9 @@ Examples:
 Configuration: flags override the config file (`tikdl config path` shows where it is), which
 overrides the defaults; `tikdl config show` prints the result and where each value came from.
 
-Exit codes: 0 success, 1 some URL failed, 2 usage or configuration error.";
+Exit codes: 0 success; 1 some URL failed (a post that could not be saved included); 2 usage or
+configuration error, an unreadable URL list, or an unusable output (-P, standard output);
+130 interrupted (Ctrl-C; partial downloads are kept); 141 standard output closed early (| head).";
 
 #[derive(Debug, Parser)]
 #[command(name = "tikdl", version, about = ABOUT, after_long_help = MAIN_EXAMPLES)]
@@ -198,7 +200,7 @@ pub enum CacheCommand {
         after_long_help = "Examples:\n  tikdl cache stats\n  tikdl --cache-ttl 60 cache stats"
     )]
     Stats,
-    /// Remove every entry (other files in the folder are left alone).
+    /// Remove every entry tikdl wrote (other files and folders are left alone, whatever their names).
     #[command(
         after_long_help = "Examples:\n  tikdl cache clear\n  tikdl --cache-dir ~/tikdl-cache cache clear"
     )]
@@ -366,7 +368,8 @@ Examples:
 #[derive(Debug, Args)]
 pub struct BatchArgs {
     /// File with one URL per line (`-` for standard input); blank lines and `#` comments are
-    /// skipped. Profile and collection URLs expand into their posts.
+    /// skipped. Profile and collection URLs expand into their posts. A line that is not UTF-8 or
+    /// is longer than 64 KiB fails alone; a list that cannot be read (a folder) is exit 2.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 
@@ -378,7 +381,9 @@ pub struct BatchArgs {
     #[arg(long = "download-archive", value_name = "FILE")]
     pub download_archive: Option<PathBuf>,
 
-    /// Write the URLs that failed to FILE, one per line, for a retry run.
+    /// Write the lines that failed (and, after an early stop, those not attempted) to FILE, one
+    /// per line, for a retry run. FILE may be the list itself; it is replaced only once the list
+    /// was read to its end.
     #[arg(long = "failed-file", value_name = "FILE")]
     pub failed_file: Option<PathBuf>,
 

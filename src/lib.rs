@@ -36,6 +36,7 @@ pub mod select;
 pub mod stats;
 pub mod summary;
 pub mod template;
+pub mod terminal;
 pub mod url;
 
 pub use error::{Error, ErrorKind, LocalReason};

@@ -1,10 +1,18 @@
 //! The `tikdl` command: parse arguments, build the handler, run the command, map the outcome to
-//! an exit code (0 all fine, 1 some URL failed, 2 usage or configuration error).
+//! an exit code: 0 all fine; 1 some URL failed (a post that could not be saved included: a batch
+//! stopped early on a full disk); 2 the run could not be done at all: usage or configuration
+//! error, an input that cannot be read (a folder as the URL list), an output that cannot be used
+//! (`-P` not a writable folder, standard output unwritable); 130 interrupted; 141 standard output
+//! was closed early (`tikdl info ... | head -1`): quiet, as when a tool dies of SIGPIPE.
+//!
+//! Everything printed for a person goes through [`tikdl::terminal`] (titles, nicknames and echoed
+//! input never reach the terminal with control characters); JSON output is written as is.
 
 mod cli;
 mod generation;
 
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -25,7 +33,15 @@ use tikdl::config::{FileConfig, Layer, Settings};
 use tikdl::download::ProgressFn;
 use tikdl::lists::ListOptions;
 use tikdl::save::{self, DownloadOptions, ProgressFactory};
+use tikdl::terminal::{safe, safe_text};
 use tikdl::{Config, Error, HttpConfig, TikTokHandler, VideoInfo, summary};
+
+/// How errors name standard output.
+const STDOUT_NAME: &str = "standard output";
+
+/// Exit code when standard output was closed by the reader (128 + SIGPIPE, as the shell reports
+/// a tool killed by it).
+const EXIT_BROKEN_PIPE: u8 = 141;
 
 fn main() -> ExitCode {
     tikdl::download::ignore_sigxfsz();
@@ -36,7 +52,7 @@ fn main() -> ExitCode {
         return match generation::generate(what) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("error: {e:#}");
+                eprintln!("error: {}", safe_text(&format!("{e:#}")));
                 ExitCode::from(2)
             }
         };
@@ -53,11 +69,59 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(2)
-        }
+        Err(e) => exit_for(&e),
     }
+}
+
+/// The exit code (and message) for an error that ended the whole run.
+fn exit_for(e: &anyhow::Error) -> ExitCode {
+    if is_broken_pipe(e) {
+        // The reader has what it wanted (`| head -1`): nothing to say.
+        return ExitCode::from(EXIT_BROKEN_PIPE);
+    }
+    if let Some(err) = e.downcast_ref::<Error>()
+        && matches!(err, Error::Local { .. })
+    {
+        // The run's own output cannot be used (-P, standard output): exit 2 like any setup
+        // failure, with the local error's words and hints.
+        if matches!(err, Error::Local { path, .. } if path == STDOUT_NAME) {
+            // The -P hints do not apply to where standard output was sent.
+            eprintln!(
+                "error: {}\n  hint: check where standard output is redirected (that disk may be full)",
+                safe(&err.to_string())
+            );
+        } else {
+            report(err);
+        }
+        return ExitCode::from(2);
+    }
+    eprintln!("error: {}", safe_text(&format!("{e:#}")));
+    ExitCode::from(2)
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// A failed write to standard output: a closed pipe ends the run quietly, anything else is a
+/// local write error (`info --json > /dev/full`).
+fn stdout_error(e: std::io::Error) -> anyhow::Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        anyhow::Error::new(e)
+    } else {
+        anyhow::Error::new(Error::local(e, "writing", Path::new(STDOUT_NAME)))
+    }
+}
+
+/// Writes to standard output (locked, flushed), mapping failures with [`stdout_error`].
+fn write_stdout(
+    f: impl FnOnce(&mut std::io::StdoutLock<'static>) -> std::io::Result<()>,
+) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    f(&mut out).and_then(|()| out.flush()).map_err(stdout_error)
 }
 
 fn init_logging(verbose: u8) {
@@ -71,7 +135,8 @@ fn init_logging(verbose: u8) {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(std::io::stderr().is_terminal())
-        .with_writer(std::io::stderr)
+        // Log lines can quote titles and input: neutralised like every other human output.
+        .with_writer(|| tikdl::terminal::SafeStderr)
         .with_target(false)
         .init();
 }
@@ -127,7 +192,7 @@ fn config_file(g: &GlobalArgs) -> Result<Option<FileConfig>> {
     };
     if let Some(f) = &file {
         for u in &f.unknown_keys {
-            eprintln!("warning: {u}");
+            eprintln!("warning: {}", safe(&u.to_string()));
         }
     }
     Ok(file)
@@ -153,7 +218,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     let settings = Settings::resolve(file.as_ref(), &flag_layer(&cli));
     match &cli.command {
         Command::Config(ConfigCommand::Show) => {
-            print!("{}", settings.render());
+            let text = settings.render();
+            write_stdout(|o| o.write_all(text.as_bytes()))?;
             return Ok(ExitCode::SUCCESS);
         }
         Command::Config(ConfigCommand::Path) => {
@@ -164,7 +230,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 .or_else(tikdl::config::default_path);
             let path =
                 path.context("this system has no configuration folder; use --config FILE")?;
-            println!("{}", path.display());
+            write_stdout(|o| writeln!(o, "{}", path.display()))?;
             return Ok(ExitCode::SUCCESS);
         }
         Command::Cache(what) => return cache_command(what, &settings),
@@ -189,7 +255,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
     };
     if cli.global.stats {
-        eprintln!("{}", handler.stats());
+        eprintln!("{}", safe_text(&handler.stats().to_string()));
     }
     code
 }
@@ -202,7 +268,7 @@ fn cache_command(what: &CacheCommand, settings: &Settings) -> Result<ExitCode> {
         .clone()
         .context("this system has no cache folder; use --cache-dir DIR")?;
     if let CacheCommand::Path = what {
-        println!("{}", dir.display());
+        write_stdout(|o| writeln!(o, "{}", dir.display()))?;
         return Ok(ExitCode::SUCCESS);
     }
     let cache = Cache::open(CacheConfig {
@@ -211,10 +277,14 @@ fn cache_command(what: &CacheCommand, settings: &Settings) -> Result<ExitCode> {
         max_entries: settings.cache_max_size.value,
     })?;
     match what {
-        CacheCommand::Stats => println!("{}", cache.stats()?),
+        CacheCommand::Stats => {
+            let stats = cache.stats()?;
+            write_stdout(|o| writeln!(o, "{}", safe_text(&stats.to_string())))?;
+        }
         CacheCommand::Clear => {
             let n = cache.clear()?;
-            println!("removed {n} entries from {}", cache.config().dir.display());
+            let dir = cache.config().dir.display().to_string();
+            write_stdout(|o| writeln!(o, "removed {n} entries from {}", safe(&dir)))?;
         }
         CacheCommand::Path => {}
     }
@@ -246,31 +316,24 @@ async fn info(handler: &TikTokHandler, args: InfoArgs, jobs: usize) -> Result<Ex
         .buffered(jobs)
         .flat_map(futures_util::stream::iter);
     let mut failed = false;
-    let stdout = std::io::stdout();
     let mut first = true;
     while let Some((url, result)) = results.next().await {
-        let mut out = stdout.lock();
         match result {
-            Ok(info) if args.json => {
-                serde_json::to_writer(&mut out, &info)?;
-                writeln!(out)?;
-            }
+            // JSON is written exactly as extracted; the human summary is neutralised.
+            Ok(info) if args.json => print_json(&info)?,
             Ok(info) => {
-                if !first {
-                    writeln!(out)?;
-                }
-                write!(out, "{}", summary::render(&info))?;
+                let text = summary::render(&info);
+                let sep = if first { "" } else { "\n" };
+                write_stdout(|o| write!(o, "{sep}{text}"))?;
             }
             Err(err) => {
                 failed = true;
                 if args.json {
-                    serde_json::to_writer(&mut out, &summary::error_json(&url, &err))?;
-                    writeln!(out)?;
+                    print_json(&summary::error_json(&url, &err))?;
                 }
                 report(&err);
             }
         }
-        out.flush()?;
         first = false;
     }
     Ok(if failed {
@@ -282,10 +345,10 @@ async fn info(handler: &TikTokHandler, args: InfoArgs, jobs: usize) -> Result<Ex
 
 /// An error for a person: what happened, to which URL, and what to try next.
 fn report(err: &Error) {
-    let mut text = format!("error: {err}");
+    let mut text = format!("error: {}", safe(&err.to_string()));
     for s in err.suggestions() {
         text.push_str("\n  hint: ");
-        text.push_str(s);
+        text.push_str(&safe(s));
     }
     eprintln!("{text}");
 }
@@ -322,6 +385,7 @@ fn bars(a: &SaveArgs) -> Option<MultiProgress> {
 
 /// Prints a line above the progress bars (or plainly when there are none).
 fn note(bars: &Option<MultiProgress>, line: String) {
+    let line = safe_text(&line);
     match bars {
         Some(mp) => {
             let _ = mp.println(line);
@@ -364,6 +428,8 @@ async fn download(
         }
     }
 
+    let total = posts.len();
+    let mut finished = 0usize;
     let mut results = futures_util::stream::iter(posts.into_iter().enumerate())
         .map(|(i, (url, info))| {
             let handler = handler.clone();
@@ -380,10 +446,21 @@ async fn download(
         if args.save.json {
             print_json(&summary::result_json(&result))?;
         }
+        finished += 1;
         match &result.error {
             Some(err) => {
                 failed = true;
                 report(err);
+                if err.is_fatal_for_run() && finished < total {
+                    // Disk full, read-only, file size limit: every later post would fail alike.
+                    // Posts in flight are dropped (their .part files stay for a rerun).
+                    eprintln!(
+                        "stopped: {}; {} of {total} posts not attempted",
+                        safe(&err.to_string()),
+                        total - finished
+                    );
+                    break;
+                }
             }
             None if !args.save.quiet && !args.save.json => {
                 note(&bars, summary::result_line(&result))
@@ -399,13 +476,14 @@ async fn download(
 }
 
 fn print_json(v: &impl serde::Serialize) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer(&mut out, v)?;
-    writeln!(out)?;
-    out.flush()?;
-    Ok(())
+    write_stdout(|o| {
+        serde_json::to_writer(&mut *o, v)?;
+        writeln!(o)
+    })
 }
 
+/// Creates the output folder `-P`; a failure is a local error (exit 2: nothing can be saved), and
+/// a file in the way is said to be one.
 async fn batch(handler: &TikTokHandler, args: BatchArgs, settings: &Settings) -> Result<ExitCode> {
     let archive = match &args.download_archive {
         Some(path) => Some(Arc::new(Archive::open(path)?)),
@@ -451,8 +529,8 @@ async fn batch(handler: &TikTokHandler, args: BatchArgs, settings: &Settings) ->
     let (mut done, mut skipped, mut failed) = (0u64, 0u64, 0u64);
     let json = args.save.json || args.info_only;
     let quiet = args.save.quiet;
-    let mut write_error: Option<std::io::Error> = None;
-    let mut on_outcome = |o: &Outcome| {
+    let mut write_error: Option<anyhow::Error> = None;
+    let mut on_outcome = |o: &Outcome| -> Result<(), String> {
         match o {
             Outcome::Downloaded(_) | Outcome::Info(_) => done += 1,
             Outcome::Skipped { .. } => skipped += 1,
@@ -474,11 +552,6 @@ async fn batch(handler: &TikTokHandler, args: BatchArgs, settings: &Settings) ->
             Outcome::Failed { url, error, .. } if json => Some(summary::error_json(url, error)),
             _ => None,
         };
-        if let Some(line) = line
-            && let Err(e) = print_json(&line)
-        {
-            write_error.get_or_insert(std::io::Error::other(e.to_string()));
-        }
         if !quiet && !json {
             match o {
                 Outcome::Downloaded(r) => note(&bars, summary::result_line(r)),
@@ -489,60 +562,145 @@ async fn batch(handler: &TikTokHandler, args: BatchArgs, settings: &Settings) ->
             }
         }
         if let Outcome::Failed { error, .. } = o {
-            let text = format!("error: {error}");
-            note(&bars, text);
+            let text = error.to_string();
+            note(
+                &bars,
+                format!("error: {}", tikdl::terminal::clip(&text, 800)),
+            );
         }
+        // Output nobody can receive: stop starting posts (the rest go to --failed-file).
+        if let Some(line) = line
+            && write_error.is_none()
+            && let Err(e) = print_json(&line)
+        {
+            let why = format!("{e:#}");
+            write_error = Some(e);
+            return Err(why);
+        }
+        Ok(())
     };
-    let sum = if args.file.as_os_str() == "-" {
-        let input = tokio::io::BufReader::new(tokio::io::stdin());
-        tikdl::batch::run(handler, input, &opts, progress, &mut on_outcome).await
+    // The list first: a folder or a missing file is an input error (exit 2) before any work.
+    let list_name = args.file.display().to_string();
+    let stdin = args.file.as_os_str() == "-";
+    if !stdin && std::fs::metadata(&args.file).is_ok_and(|m| m.is_dir()) {
+        anyhow::bail!("the URL list {} is a folder, not a file", safe(&list_name));
+    }
+    let file = if stdin {
+        None
     } else {
-        let file = tokio::fs::File::open(&args.file)
-            .await
-            .with_context(|| format!("cannot open the URL list {}", args.file.display()))?;
-        tikdl::batch::run(
-            handler,
-            tokio::io::BufReader::new(file),
-            &opts,
-            progress,
-            &mut on_outcome,
+        Some(
+            tokio::fs::File::open(&args.file)
+                .await
+                .with_context(|| format!("cannot open the URL list {}", safe(&list_name)))?,
         )
-        .await
+    };
+    let mut failed_file = match &args.failed_file {
+        Some(path) => Some(tikdl::batch::FailedFile::create(path)?),
+        None => None,
+    };
+    let sum = match file {
+        None => {
+            let input = tokio::io::BufReader::new(tokio::io::stdin());
+            tikdl::batch::run(
+                handler,
+                input,
+                &opts,
+                failed_file.as_mut(),
+                progress,
+                &mut on_outcome,
+            )
+            .await
+        }
+        Some(file) => {
+            tikdl::batch::run(
+                handler,
+                tokio::io::BufReader::new(file),
+                &opts,
+                failed_file.as_mut(),
+                progress,
+                &mut on_outcome,
+            )
+            .await
+        }
     };
     if let Some(bar) = &overall {
         bar.finish_and_clear();
     }
-    if let Some(e) = write_error {
-        return Err(e.into());
-    }
-    if let Some(path) = &args.failed_file {
-        let mut text = String::new();
-        for (url, _) in &sum.failures {
-            text.push_str(url);
-            text.push('\n');
+    if let Some(read_error) = &sum.read_error {
+        // Never rewrite --failed-file from a list that was not read to its end: it may be the
+        // list itself (retry in place), and the unread lines would be lost.
+        let kept = match failed_file {
+            Some(f) => {
+                let kept = format!(
+                    "; {} was left unchanged",
+                    safe(&f.path().display().to_string())
+                );
+                f.abandon();
+                kept
+            }
+            None => String::new(),
+        };
+        if !quiet {
+            eprintln!("{}", summary::batch_summary(&sum));
         }
-        std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!(
+            "error: cannot read the URL list {}: {}{kept}",
+            safe(&list_name),
+            safe(&read_error.to_string())
+        );
+        return Ok(ExitCode::from(2));
     }
-    if !quiet {
-        eprintln!("{}", summary::batch_summary(&sum));
+    if let Some(e) = write_error {
+        if let Some(f) = failed_file.take() {
+            // The lines not attempted are in it: keep them for the retry.
+            let _ = f.commit();
+        }
+        return Err(e);
     }
-    Ok(if sum.failed > 0 {
+    let mut code = if sum.failed > 0 || sum.stopped.is_some() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    };
+    if let Some(f) = failed_file
+        && let Err(e) = f.commit()
+    {
+        report(&e);
+        code = ExitCode::from(1);
+    }
+    if !quiet || sum.stopped.is_some() {
+        eprintln!("{}", summary::batch_summary(&sum));
+    }
+    Ok(code)
 }
 
-/// URLs in a list file (non-blank, non-comment lines), read in one pass without keeping them.
+/// URLs in a list file (non-blank, non-comment lines), counted in one pass over its bytes without
+/// keeping them; only for a regular file (a device or a pipe may never end).
 fn count_urls(path: &std::path::Path) -> Option<u64> {
-    use std::io::BufRead;
-    let f = std::fs::File::open(path).ok()?;
-    let mut n = 0;
-    for line in std::io::BufReader::new(f).lines() {
-        let line = line.ok()?;
-        let t = line.trim();
-        if !t.is_empty() && !t.starts_with('#') {
-            n += 1;
+    use std::io::Read;
+    let mut f = std::fs::File::open(path).ok()?;
+    if !f.metadata().ok()?.is_file() {
+        return None;
+    }
+    let (mut n, mut buf) = (0, vec![0u8; 64 * 1024]);
+    // At the start of a line: None; after its first non-blank byte: whether it counts.
+    let mut state: Option<bool> = None;
+    loop {
+        let read = f.read(&mut buf).ok()?;
+        if read == 0 {
+            break;
+        }
+        for &b in &buf[..read] {
+            match (b, state) {
+                (b'\n', _) => state = None,
+                (b' ' | b'\t' | b'\r', None) => {}
+                (_, None) => {
+                    let counts = b != b'#';
+                    n += u64::from(counts);
+                    state = Some(counts);
+                }
+                _ => {}
+            }
         }
     }
     Some(n)
@@ -558,7 +716,7 @@ fn progress_factory(mp: MultiProgress) -> ProgressFactory {
         let bar = mp.add(
             ProgressBar::new(0)
                 .with_style(style.clone())
-                .with_message(name.to_owned()),
+                .with_message(safe(name).into_owned()),
         );
         let cb: ProgressFn = Arc::new(move |done, total| {
             if let Some(t) = total {

@@ -1,4 +1,6 @@
 //! Output for people and for scripts: the readable `info` summary and the JSON error object.
+//! Everything for people is neutralised with [`crate::terminal`] (a title cannot drive the
+//! terminal); the JSON values are exact.
 
 use std::fmt::Write;
 
@@ -7,6 +9,7 @@ use serde_json::json;
 use crate::error::Error;
 use crate::model::{PostKind, VideoInfo};
 use crate::save::DownloadResult;
+use crate::terminal::safe;
 
 /// A readable multi-line summary: title, creator, date, duration, counts, hashtags, formats.
 pub fn render(info: &VideoInfo) -> String {
@@ -15,17 +18,24 @@ pub fn render(info: &VideoInfo) -> String {
         PostKind::Video => "video",
         PostKind::Slideshow => "photo slideshow",
     };
-    let _ = writeln!(s, "{}", info.title);
+    let _ = writeln!(s, "{}", safe(&info.title));
     let _ = writeln!(s, "  id:        {} ({kind})", info.id);
     let creator = match (&info.channel, &info.uploader) {
-        (Some(c), Some(u)) => format!("{c} (@{u})"),
-        (None, Some(u)) => format!("@{u}"),
-        (Some(c), None) => c.clone(),
+        (Some(c), Some(u)) => format!("{} (@{})", safe(c), safe(u)),
+        (None, Some(u)) => format!("@{}", safe(u)),
+        (Some(c), None) => safe(c).into_owned(),
         (None, None) => "unknown".into(),
     };
     let _ = writeln!(s, "  creator:   {creator}");
     if let Some(d) = &info.upload_date {
-        let _ = writeln!(s, "  date:      {}-{}-{} (UTC)", &d[..4], &d[4..6], &d[6..]);
+        match (d.get(..4), d.get(4..6), d.get(6..)) {
+            (Some(y), Some(m), Some(day)) => {
+                let _ = writeln!(s, "  date:      {y}-{m}-{} (UTC)", safe(day));
+            }
+            _ => {
+                let _ = writeln!(s, "  date:      {}", safe(d));
+            }
+        }
     }
     if let Some(d) = info.duration {
         let _ = writeln!(s, "  duration:  {}:{:02}", d / 60, d % 60);
@@ -41,22 +51,26 @@ pub fn render(info: &VideoInfo) -> String {
         count(info.save_count)
     );
     if !info.hashtags.is_empty() {
-        let tags: Vec<String> = info.hashtags.iter().map(|t| format!("#{t}")).collect();
+        let tags: Vec<String> = info
+            .hashtags
+            .iter()
+            .map(|t| format!("#{}", safe(t)))
+            .collect();
         let _ = writeln!(s, "  hashtags:  {}", tags.join(" "));
     }
     if let Some(track) = &info.track {
         let by = if info.artists.is_empty() {
             String::new()
         } else {
-            format!(" - {}", info.artists.join(", "))
+            format!(" - {}", safe(&info.artists.join(", ")))
         };
-        let _ = writeln!(s, "  music:     {track}{by}");
+        let _ = writeln!(s, "  music:     {}{by}", safe(track));
     }
     if !info.subtitles.is_empty() {
         let langs: Vec<&str> = info.subtitles.keys().map(String::as_str).collect();
-        let _ = writeln!(s, "  subtitles: {}", langs.join(", "));
+        let _ = writeln!(s, "  subtitles: {}", safe(&langs.join(", ")));
     }
-    let _ = writeln!(s, "  url:       {}", info.webpage_url);
+    let _ = writeln!(s, "  url:       {}", safe(&info.webpage_url));
     if !info.images.is_empty() {
         let _ = writeln!(s, "  images:    {}", info.images.len());
         for (i, img) in info.images.iter().enumerate() {
@@ -81,9 +95,9 @@ pub fn render(info: &VideoInfo) -> String {
             let _ = writeln!(
                 s,
                 "    {:<22} {:>10} {:<6} {:>9} {:>10}  {}",
-                f.format_id,
+                safe(&f.format_id),
                 dims(f.width, f.height),
-                f.vcodec,
+                safe(&f.vcodec),
                 f.tbr.map_or("-".into(), |t| format!("{t:.0}")),
                 f.filesize.map_or("-".into(), human_bytes),
                 note.join(", ")
@@ -136,10 +150,11 @@ pub fn result_line(r: &DownloadResult) -> String {
     } else {
         String::new()
     };
-    format!("{id}: {main}{extra}{fmt}: {what}")
+    safe(&format!("{id}: {main}{extra}{fmt}: {what}")).into_owned()
 }
 
-/// The end-of-batch summary for stderr: counts, bytes, time, and every failure with its reason.
+/// The end-of-batch summary for stderr: counts, bytes, time, why it stopped early (if it did), and
+/// the first failures with their reasons (the rest counted: `--failed-file` has them all).
 pub fn batch_summary(s: &crate::batch::Summary) -> String {
     let mut out = format!(
         "{} done, {} skipped, {} failed; {} in {:.1}s",
@@ -152,10 +167,23 @@ pub fn batch_summary(s: &crate::batch::Summary) -> String {
     if s.seconds > 0.0 && s.done > 0 {
         let _ = write!(out, " ({:.1} posts/s)", s.done as f64 / s.seconds);
     }
+    if let Some(why) = &s.stopped {
+        let _ = write!(
+            out,
+            "\nstopped: {}; {} not attempted (kept in --failed-file, if given)",
+            safe(why),
+            s.unattempted
+        );
+    }
     if !s.failures.is_empty() {
         out.push_str("\nfailed:");
+        // Already cut and neutralised by the batch.
         for (url, reason) in &s.failures {
             let _ = write!(out, "\n  {url}\n    {reason}");
+        }
+        let more = s.failed.saturating_sub(s.failures.len() as u64);
+        if more > 0 {
+            let _ = write!(out, "\n  ... and {more} more (see --failed-file)");
         }
     }
     out

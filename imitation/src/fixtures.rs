@@ -455,6 +455,11 @@ pub fn collection_list(id: u64, cursor: u64, count: usize) -> String {
     list_json(&all[first..end], end.to_string(), end < all.len())
 }
 
+/// D1's post item (as served), for families of posts built from it.
+pub(crate) fn d1_item() -> &'static Value {
+    &fixtures().d1_item
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

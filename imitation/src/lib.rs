@@ -38,6 +38,7 @@
 //! | 7000000000000000401 | 302 to `https://www.tiktok.com/login?redirect_url=...` (`/login` is a small 200 page) |
 //! | 7000000000000000403 | the D1 page, but only with a valid `_wafchallengeid` cookie; else a WAF JS challenge page |
 //! | 7300000000000000001..=45, 7300000000000001001..=1033 | the generated list items (see below), as D1-shaped pages |
+//! | 7400000000000000001..=7400000000000000005 | terminal escapes (OSC, C1, OSC 52, OSC 8, bidi, CR/BS/NUL) in `desc`, `uniqueId`, `nickname`, `music.title`/`authorName`: [`OUTPUT_TEXTS`] (D1's media) |
 //! | 7100000000000000001..=7100000000000000018 | hostile names: D1's page with one of [`HOSTILE_NAMES`] as `desc`, `author.uniqueId`, `author.nickname` and `music.title` (D1's media) |
 //! | 7200000000000000001..=7200000000000000005 | hostile storage posts (cut-then-403 renditions, endless or 1 byte per 100 ms media, a 404 thumbnail, an endless subtitle): see `hostile_storage.rs` |
 //! | 7000000000000000050 | a 50 MiB page (Content-Length announced) |
@@ -123,6 +124,7 @@ mod challenge;
 mod empty_shell;
 mod fixtures;
 mod hostile;
+mod hostile_output;
 mod hostile_storage;
 mod lists_extra;
 mod media;
@@ -131,6 +133,7 @@ mod server;
 mod tls;
 
 pub use hostile::{HOSTILE_BASE, HOSTILE_NAMES};
+pub use hostile_output::{OUTPUT_BASE, OUTPUT_TEXTS};
 pub use hostile_storage::{
     STORAGE_BASE, STORAGE_MEDIA_SIZE, storage_media_bytes, storage_media_url,
 };

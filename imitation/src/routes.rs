@@ -441,6 +441,9 @@ fn post(ctx: &Ctx, id: &str) -> Reply {
             reply.headers.push(("content-encoding", "gzip".into()));
             reply
         }
+        _ if crate::hostile_output::is_hostile_output(id) => {
+            with_cookies(ctx, Reply::html(200, crate::hostile_output::page(id)))
+        }
         _ => {
             let page = crate::bench_post::page(id).unwrap_or_else(|| fixtures::post_page(id));
             with_cookies(ctx, Reply::html(200, page))

@@ -1,0 +1,592 @@
+//! Issue 9's batch, output and cache findings (D4, E1, E2, C1, W1, S5, S8 of
+//! `reliability-2026-11-29.md`), each as a user meets it: the real binary against the imitation,
+//! asserting exit codes, what reaches the terminal, and what is left on disk.
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use serde_json::Value;
+use support::{Env, ndjson};
+use tiktok_imitation::{OUTPUT_BASE, OUTPUT_TEXTS};
+
+/// First id of the imitation's batch family (small media of their own).
+const BATCH_BASE: u64 = 7300000000000100000;
+/// A post the imitation says was removed.
+const GONE: &str = "https://www.tiktok.com/@gone/video/7000000000000010204";
+
+fn batch_url(n: u64) -> String {
+    format!("https://www.tiktok.com/@imitation/video/{}", BATCH_BASE + n)
+}
+
+fn output_url(n: u64) -> String {
+    format!("https://www.tiktok.com/@u/video/{}", OUTPUT_BASE + n)
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Bytes that must never reach a terminal raw: ESC, BEL, CR, BS, NUL, VT, DEL, C1 controls and
+/// bidi overrides/isolates (as UTF-8).
+fn raw_controls(bytes: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes);
+    text.chars()
+        .filter(|&c| {
+            (c.is_control() && c != '\n')
+                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        })
+        .map(|c| format!("U+{:04X}", u32::from(c)))
+        .collect()
+}
+
+/// `tikdl` as a plain std command (for pipes and redirections assert_cmd cannot make), with the
+/// same isolation and network options as [`Env::cmd`].
+fn std_cmd(env: &Env, program: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(program);
+    cmd.current_dir(env.dir.path())
+        .env("XDG_CONFIG_HOME", env.state.path().join("xdg-config"))
+        .env("XDG_CACHE_HOME", env.state.path().join("xdg-cache"))
+        .env_remove("RUST_LOG")
+        .env_remove("HTTPS_PROXY")
+        .env_remove("https_proxy")
+        .env_remove("ALL_PROXY")
+        .env_remove("all_proxy");
+    cmd
+}
+
+fn tikdl_path() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("tikdl")
+}
+
+fn net_args(env: &Env) -> Vec<String> {
+    vec![
+        "--no-config".into(),
+        "--proxy".into(),
+        env.tiktok.proxy_url(),
+        "--ca-cert".into(),
+        env.ca.display().to_string(),
+        "--retry-backoff".into(),
+        "0.01".into(),
+        "--cache-dir".into(),
+        env.cache_dir().display().to_string(),
+    ]
+}
+
+// ---------------------------------------------------------------------------------------------
+// D4: a URL list that cannot be read
+
+#[test]
+fn d4_non_utf8_line_fails_alone_and_retry_in_place_keeps_the_rest() {
+    let env = Env::new();
+    let list = env.dir.path().join("retry.txt");
+    let mut text = b"bad-url\n\xe9t\xe9 list\n".to_vec();
+    text.extend(format!("{}\n{GONE}\n{}\n", batch_url(1), batch_url(2)).as_bytes());
+    std::fs::write(&list, &text).unwrap();
+
+    // The retry-in-place pattern: the failed lines replace the list.
+    let out = env
+        .cmd()
+        .args(["--rate-limit", "0", "batch", "--info-only", "--failed-file"])
+        .arg(&list)
+        .arg(&list)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    // Every valid URL after the bad line was processed.
+    let ids: Vec<String> = ndjson(&out.stdout)
+        .iter()
+        .filter_map(|v| v["id"].as_str().map(str::to_owned))
+        .collect();
+    assert!(ids.contains(&(BATCH_BASE + 1).to_string()), "{ids:?}");
+    assert!(ids.contains(&(BATCH_BASE + 2).to_string()), "{ids:?}");
+    assert!(err.contains("line 2 is not UTF-8"), "{err}");
+    assert!(err.contains("3 failed"), "{err}");
+    // The list now holds exactly the three failed lines, the Latin-1 one byte for byte.
+    let after = std::fs::read(&list).unwrap();
+    assert_eq!(
+        after,
+        [
+            &b"bad-url\n\xe9t\xe9 list\n"[..],
+            format!("{GONE}\n").as_bytes()
+        ]
+        .concat(),
+        "{}",
+        String::from_utf8_lossy(&after)
+    );
+}
+
+#[test]
+fn d4_a_list_that_cannot_be_read_exits_2_and_keeps_the_failed_file() {
+    let env = Env::new();
+    let failed = env.dir.path().join("failed.txt");
+    std::fs::write(&failed, "https://keep.me/1\n").unwrap();
+    let folder = env.dir.path().join("a-folder");
+    std::fs::create_dir(&folder).unwrap();
+    let out = env
+        .cmd()
+        .args(["batch", "--info-only", "--failed-file"])
+        .arg(&failed)
+        .arg(&folder)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("a-folder"), "names the list: {err}");
+    assert_eq!(
+        std::fs::read_to_string(&failed).unwrap(),
+        "https://keep.me/1\n"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// E1: exit codes
+
+#[test]
+fn e1_batch_dir_exits_2() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args(["batch", "--info-only"])
+        .arg(env.dir.path())
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("is a folder"), "{err}");
+}
+
+#[test]
+fn e1_info_piped_into_head_exits_quietly() {
+    let env = Env::new();
+    // Far more output than a pipe buffer holds, so tikdl is still writing when the reader goes.
+    let mut cmd = std_cmd(&env, &tikdl_path());
+    cmd.args(net_args(&env)).args(["--rate-limit", "0", "info"]);
+    cmd.args((1..=80).map(batch_url));
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // `head -1` has its line and exits: the pipe's reading end is closed here.
+    assert!(!first.is_empty());
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert!(
+        matches!(out.status.code(), Some(0 | 141)),
+        "status {:?}: {err}",
+        out.status
+    );
+    assert!(!err.contains("Broken pipe"), "{err}");
+    assert!(!err.contains("error"), "{err}");
+}
+
+#[test]
+fn e1_info_json_to_a_full_disk_is_a_local_error() {
+    let env = Env::new();
+    if !Path::new("/dev/full").exists() {
+        eprintln!("skipped: this platform has no /dev/full");
+        return;
+    }
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = std_cmd(&env, &tikdl_path())
+        .args(net_args(&env))
+        .args(["info", "--json", &batch_url(1)])
+        .stdout(full)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    // As for an output folder that cannot be used: the run's output is unusable, exit 2.
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("writing standard output: no space left on the device"),
+        "{err}"
+    );
+}
+
+#[test]
+fn e1_output_folder_under_a_file_is_one_local_error_one_exit_code() {
+    let env = Env::new();
+    std::fs::write(env.dir.path().join("afile"), b"x").unwrap();
+    for p in ["afile", "afile/sub"] {
+        let out = env
+            .cmd()
+            .args(["download", "-P", p, &batch_url(1)])
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "-P {p}: {err}");
+        assert!(err.contains("not a folder"), "-P {p}: {err}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// E2: unbounded URL-list lines
+
+#[test]
+fn e2_dev_zero_as_the_list_ends_with_a_bounded_error() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args(["batch", "--info-only", "/dev/zero"])
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("/dev/zero"), "{err}");
+    assert!(err.contains("not a list of URLs"), "{err}");
+    assert!(
+        err.len() < 4096,
+        "a bounded message, got {} bytes",
+        err.len()
+    );
+}
+
+#[test]
+fn e2_a_line_longer_than_64_kib_fails_alone() {
+    let env = Env::new();
+    let list = env.dir.path().join("list.txt");
+    let mut text = format!("{}\n", batch_url(1)).into_bytes();
+    text.extend(std::iter::repeat_n(b'z', 1 << 20));
+    text.extend(format!("\n{}\n", batch_url(2)).as_bytes());
+    std::fs::write(&list, &text).unwrap();
+    let out = env
+        .cmd()
+        .args(["--rate-limit", "0", "batch", "--info-only"])
+        .arg(&list)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(ndjson(&out.stdout).len(), 3, "2 posts and 1 error line");
+    assert!(err.contains("line 2 is longer than 64 KiB"), "{err}");
+    assert!(err.contains("2 done, 0 skipped, 1 failed"), "{err}");
+    assert!(
+        err.len() < 4096,
+        "the line is not echoed: {} bytes",
+        err.len()
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// C1: volume
+
+#[test]
+fn c1_five_thousand_bad_lines_give_a_bounded_summary() {
+    let env = Env::new();
+    let list = env.dir.path().join("junk.txt");
+    let junk: String = (0..5000)
+        .map(|i| format!("junk-{i}-{}\n", "j".repeat(1000)))
+        .collect();
+    std::fs::write(&list, junk).unwrap();
+    let failed = env.dir.path().join("failed.txt");
+    let out = env
+        .cmd()
+        .args(["batch", "--info-only", "--failed-file"])
+        .arg(&failed)
+        .arg(&list)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1));
+    // One line per failure as it happens, then a summary of at most 20 of them.
+    let lines = err.lines().count();
+    assert!(lines <= 5000 + 2 + 2 * 20 + 2, "{lines} stderr lines");
+    assert!(
+        err.contains("... and 4980 more (see --failed-file)"),
+        "{}",
+        &err[err.len() - 2000..]
+    );
+    // Each echo is cut: far less than the 5 MB of input.
+    assert!(err.len() < 5000 * 700, "{} bytes of stderr", err.len());
+    // Nothing is lost for the retry.
+    let kept = std::fs::read_to_string(&failed).unwrap();
+    assert_eq!(kept.lines().count(), 5000);
+}
+
+// ---------------------------------------------------------------------------------------------
+// W1: a batch stops when every later post would fail the same way
+
+/// Runs `tikdl ARGS` under `ulimit -f 1` with SIGXFSZ ignored (inherited through exec), so that
+/// writing past 512 bytes into any file fails with EFBIG: the "file size limit" local error.
+fn under_file_size_limit(env: &Env, args: &[String]) -> std::process::Output {
+    std_cmd(env, Path::new("sh"))
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 1 || exit 99; exec \"$0\" \"$@\"")
+        .arg(tikdl_path())
+        .args(net_args(env))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn w1_batch_stops_when_the_archive_hits_the_file_size_limit() {
+    let env = Env::new();
+    let urls: Vec<String> = (11..=14).map(batch_url).collect();
+    let list = env.dir.path().join("list.txt");
+    std::fs::write(&list, urls.join("\n") + "\n").unwrap();
+    // First run: the posts are saved.
+    let out = env
+        .cmd()
+        .args(["--rate-limit", "0", "batch", "-P", "out"])
+        .arg(&list)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // An archive already past the limit: recording the first post fails with EFBIG.
+    let archive = env.dir.path().join("archive.txt");
+    let old: String = (0..200)
+        .map(|i| format!("tiktok {}\n", 7100000000000001000u64 + i))
+        .collect();
+    std::fs::write(&archive, &old).unwrap();
+    let failed = env.dir.path().join("failed.txt");
+    let args: Vec<String> = [
+        "--no-cache",
+        "--rate-limit",
+        "0",
+        "batch",
+        "--jobs",
+        "1",
+        "-P",
+        "out",
+        "--download-archive",
+        &archive.display().to_string(),
+        "--failed-file",
+        &failed.display().to_string(),
+        &list.display().to_string(),
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let out = under_file_size_limit(&env, &args);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("stopped: writing the download archive"),
+        "{err}"
+    );
+    assert!(err.contains("3 not attempted"), "{err}");
+    assert_eq!(
+        err.matches("error:").count(),
+        1,
+        "one failure, not four: {err}"
+    );
+    // Nothing is lost: the failed post and the three never attempted are in the failed file.
+    assert_eq!(
+        std::fs::read_to_string(&failed).unwrap(),
+        urls.join("\n") + "\n"
+    );
+    assert_eq!(std::fs::read_to_string(&archive).unwrap(), old);
+}
+
+#[test]
+fn w1_batch_stops_when_media_hits_the_file_size_limit() {
+    let env = Env::new();
+    let urls: Vec<String> = (21..=24).map(batch_url).collect();
+    let list = env.dir.path().join("list.txt");
+    std::fs::write(&list, urls.join("\n") + "\n").unwrap();
+    let failed = env.dir.path().join("failed.txt");
+    let args: Vec<String> = [
+        "--no-cache",
+        "--rate-limit",
+        "0",
+        "batch",
+        "--jobs",
+        "1",
+        "-P",
+        "out",
+        "--failed-file",
+        &failed.display().to_string(),
+        &list.display().to_string(),
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let out = under_file_size_limit(&env, &args);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("stopped:"), "{err}");
+    assert!(err.contains("file size limit"), "{err}");
+    assert!(err.contains("3 not attempted"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&failed).unwrap(),
+        urls.join("\n") + "\n"
+    );
+}
+
+#[test]
+fn w1_download_of_several_urls_stops_when_media_hits_the_file_size_limit() {
+    let env = Env::new();
+    let mut args: Vec<String> = ["--no-cache", "--rate-limit", "0", "download", "--jobs", "1"]
+        .map(str::to_owned)
+        .to_vec();
+    args.extend((31..=34).map(batch_url));
+    let out = under_file_size_limit(&env, &args);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("stopped:"), "{err}");
+    assert!(err.contains("3 of 4 posts not attempted"), "{err}");
+    assert_eq!(
+        err.matches("error:").count(),
+        1,
+        "one failure, not four: {err}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// S5: terminal escapes
+
+#[test]
+fn s5_info_neutralises_escapes_for_people_and_keeps_json_exact() {
+    let env = Env::new();
+    let urls: Vec<String> = (1..=OUTPUT_TEXTS.len() as u64).map(output_url).collect();
+    let out = env
+        .cmd()
+        .args(["--rate-limit", "0", "info"])
+        .args(&urls)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let human = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(raw_controls(&out.stdout), Vec::<String>::new(), "{human}");
+    assert_eq!(raw_controls(&out.stderr), Vec::<String>::new());
+    // Shown, escaped: the reader can see something is there.
+    assert!(human.contains("\\u{1b}]0;PWNED-TITLE\\u{7}"), "{human}");
+    assert!(human.contains("nick\\u{1b}]0;PWNED-TITLE"), "{human}");
+    assert!(human.contains("sound\\u{1b}]0;PWNED-TITLE"), "{human}");
+    assert!(human.contains("\\u{9b}2J"), "{human}");
+    assert!(human.contains("\\u{202e}"), "{human}");
+
+    let out = env
+        .cmd()
+        .args(["--rate-limit", "0", "info", "--json"])
+        .args(&urls)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let infos: Vec<Value> = ndjson(&out.stdout);
+    assert_eq!(infos.len(), OUTPUT_TEXTS.len());
+    for (info, text) in infos.iter().zip(OUTPUT_TEXTS) {
+        assert_eq!(info["title"], *text);
+        assert_eq!(info["description"], *text);
+        assert_eq!(info["channel"], format!("nick{text}"));
+        assert_eq!(info["track"], format!("sound{text}"));
+    }
+}
+
+#[test]
+fn s5_batch_errors_do_not_echo_control_bytes_from_the_list() {
+    let env = Env::new();
+    let list = env.dir.path().join("list.txt");
+    std::fs::write(
+        &list,
+        "https://www.tiktok.com/@u/video/\u{1b}]0;EVIL\u{7}\n\
+         junk\u{1b}[2J\u{9b}6n\u{202e}\0\r\n\
+         https://evil\u{1b}]52;c;cm0K\u{7}.example/x\n",
+    )
+    .unwrap();
+    let out = env
+        .cmd()
+        .args(["batch", "--info-only"])
+        .arg(&list)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("3 failed"), "{err}");
+    assert_eq!(raw_controls(&out.stderr), Vec::<String>::new(), "{err}");
+    assert!(err.contains("\\u{1b}]0;EVIL"), "{err}");
+}
+
+#[test]
+fn s5_download_lines_and_warnings_are_neutralised() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args([
+            "-v",
+            "download",
+            "-P",
+            "out",
+            &output_url(1),
+            &output_url(4),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        raw_controls(&out.stderr),
+        Vec::<String>::new(),
+        "{}",
+        stderr(&out)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// S8: cache housekeeping touches only tikdl's own files
+
+/// A benchmark post: its media URLs carry no expiry, so its metadata is cached.
+const BENCH_1: &str = "https://www.tiktok.com/@bench/video/7900000000000000001";
+const BENCH_1_ID: &str = "7900000000000000001";
+
+#[test]
+fn s8_a_folder_at_an_entry_name_is_never_deleted() {
+    let env = Env::new();
+    let folder = env.cache_dir().join(format!("{BENCH_1_ID}.json"));
+    std::fs::create_dir_all(folder.join("sub")).unwrap();
+    std::fs::write(folder.join("sub").join("file.txt"), "important").unwrap();
+    let out = env
+        .cmd()
+        .args(["info", "--json", BENCH_1])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert_eq!(ndjson(&out.stdout)[0]["id"], BENCH_1_ID);
+    assert!(err.contains("is a folder, not a cache entry"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(folder.join("sub").join("file.txt")).unwrap(),
+        "important"
+    );
+}
+
+#[test]
+fn s8_cache_clear_removes_only_tikdl_entries() {
+    let env = Env::new();
+    env.info_json(BENCH_1);
+    let dir = env.cache_dir();
+    assert!(dir.join(format!("{BENCH_1_ID}.json")).is_file());
+    let foreign = [
+        ("123.json", "{\"not\":\"tikdl\"}"),
+        ("456.json", "[]"),
+        ("notes.txt", "mine"),
+    ];
+    for (name, body) in foreign {
+        std::fs::write(dir.join(name), body).unwrap();
+    }
+    std::fs::create_dir(dir.join("789.json")).unwrap();
+    let out = env.cmd().args(["cache", "clear"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(text.contains("removed 1 entries"), "{text}");
+    assert!(!dir.join(format!("{BENCH_1_ID}.json")).exists());
+    for (name, body) in foreign {
+        assert_eq!(
+            std::fs::read_to_string(dir.join(name)).unwrap(),
+            body,
+            "{name}"
+        );
+    }
+    assert!(dir.join("789.json").is_dir());
+}
