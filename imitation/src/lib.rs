@@ -127,6 +127,7 @@ mod media;
 mod routes;
 mod server;
 mod tls;
+pub mod valid_media;
 
 pub use hostile::{HOSTILE_BASE, HOSTILE_NAMES};
 
