@@ -111,8 +111,9 @@ fn iso_date(d: &str) -> Option<String> {
 /// What happened to one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EmbedOutcome {
-    /// The tags were written; the cover as said.
-    Tagged { cover: CoverOutcome },
+    /// The tags were written (`metadata` false when only a cover was asked for); the cover as
+    /// said.
+    Tagged { metadata: bool, cover: CoverOutcome },
     /// Nothing was written: the file is kept as downloaded, for this reason (one warning).
     Skipped { reason: String },
 }
@@ -131,7 +132,7 @@ pub enum CoverOutcome {
 impl EmbedOutcome {
     /// The `metadata_embedded` field of `--json` results.
     pub fn metadata_embedded(&self) -> bool {
-        matches!(self, Self::Tagged { .. })
+        matches!(self, Self::Tagged { metadata: true, .. })
     }
 
     /// The `thumbnail_embedded` field of `--json` results.
@@ -139,7 +140,8 @@ impl EmbedOutcome {
         matches!(
             self,
             Self::Tagged {
-                cover: CoverOutcome::Embedded
+                cover: CoverOutcome::Embedded,
+                ..
             }
         )
     }
@@ -150,6 +152,7 @@ impl EmbedOutcome {
             Self::Skipped { reason }
             | Self::Tagged {
                 cover: CoverOutcome::Skipped { reason },
+                ..
             } => Some(reason),
             Self::Tagged { .. } => None,
         }
@@ -183,12 +186,13 @@ impl TagError {
 }
 
 /// Tags `path` in place. Blocking, and lofty holds an MP4 in memory while it rewrites it: run it
-/// on a blocking thread. `cover` is the image for `--embed-thumbnail` (JPEG or PNG; another type
-/// is skipped with a reason). Does not fsync: the caller's fsync before the rename covers it.
+/// on a blocking thread. `meta` is `None` without `--embed-metadata`; `cover` is the image for
+/// `--embed-thumbnail` (JPEG or PNG; another type is skipped with a reason). With nothing to
+/// write the file is not opened. Does not fsync: the caller's fsync before the rename covers it.
 pub fn embed(
     path: &Path,
     format: TagFormat,
-    meta: &TagData,
+    meta: Option<&TagData>,
     cover: Option<&[u8]>,
 ) -> Result<EmbedOutcome, TagError> {
     let io = |action: &'static str| {
@@ -198,13 +202,24 @@ pub fn embed(
             source,
         }
     };
+    let picture = cover.map(picture).transpose();
+    let to_embed = picture.as_ref().ok().and_then(Option::as_ref);
+    let cover = match (cover, &picture) {
+        (None, _) => CoverOutcome::NotRequested,
+        (Some(_), Ok(_)) => CoverOutcome::Embedded,
+        (Some(_), Err(reason)) => CoverOutcome::Skipped {
+            reason: reason.clone(),
+        },
+    };
+    let metadata = meta.is_some();
+    if meta.is_none() && to_embed.is_none() {
+        return Ok(EmbedOutcome::Tagged { metadata, cover });
+    }
     let mut file = OpenOptions::new()
         .read(true)
         .write(true)
         .open(path)
         .map_err(io("open for tagging"))?;
-    let picture = cover.map(picture).transpose();
-    let to_embed = picture.as_ref().ok().and_then(Option::as_ref);
     // Parse first: a file lofty cannot read is kept untouched. Writing re-checks the structure
     // before it changes a byte, so a later failure is the disk's.
     let written = match format {
@@ -245,12 +260,7 @@ pub fn embed(
             _ => Ok(skipped(format, &e)),
         };
     }
-    let cover = match (cover, picture) {
-        (None, _) => CoverOutcome::NotRequested,
-        (Some(_), Ok(_)) => CoverOutcome::Embedded,
-        (Some(_), Err(reason)) => CoverOutcome::Skipped { reason },
-    };
-    Ok(EmbedOutcome::Tagged { cover })
+    Ok(EmbedOutcome::Tagged { metadata, cover })
 }
 
 fn skipped(format: TagFormat, e: &dyn std::error::Error) -> EmbedOutcome {
@@ -302,7 +312,12 @@ fn picture(bytes: &[u8]) -> Result<Picture, String> {
 /// iTunes `desc` holds at most 255 bytes (AtomicParsley, Mutagen); longer goes to `ldes` too.
 const DESC_MAX: usize = 255;
 
-fn fill_ilst(ilst: &mut Ilst, meta: &TagData, cover: Option<&Picture>) {
+fn fill_ilst(ilst: &mut Ilst, meta: Option<&TagData>, cover: Option<&Picture>) {
+    if let Some(p) = cover {
+        ilst.remove_pictures();
+        ilst.insert_picture(p.clone());
+    }
+    let Some(meta) = meta else { return };
     let mut set = |fourcc: &[u8; 4], value: &str| {
         let ident = AtomIdent::Fourcc(*fourcc);
         if value.is_empty() {
@@ -324,10 +339,6 @@ fn fill_ilst(ilst: &mut Ilst, meta: &TagData, cover: Option<&Picture>) {
     };
     set(b"ldes", long);
     set(b"\xa9too", &meta.encoder);
-    if let Some(p) = cover {
-        ilst.remove_pictures();
-        ilst.insert_picture(p.clone());
-    }
 }
 
 /// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
@@ -339,14 +350,18 @@ fn truncate(s: &str, max: usize) -> &str {
     &s[..end]
 }
 
-fn fill_id3(tag: &mut Id3v2Tag, meta: &TagData, cover: Option<&Picture>) {
+fn fill_id3(tag: &mut Id3v2Tag, meta: Option<&TagData>, cover: Option<&Picture>) {
     let id = |s: &'static str| FrameId::Valid(Cow::Borrowed(s));
-    // Ours replace whatever the file had under these ids; other frames stay.
-    let mut ours = vec!["TIT2", "TPE1", "TPE2", "TDRC", "TSSE", "COMM", "WOAS"];
-    if cover.is_some() {
-        ours.push("APIC");
+    if let Some(p) = cover {
+        tag.remove(&id("APIC")).for_each(drop);
+        tag.insert(Frame::Picture(AttachedPictureFrame::new(
+            TextEncoding::UTF8,
+            p.clone(),
+        )));
     }
-    for frame in ours {
+    let Some(meta) = meta else { return };
+    // Ours replace whatever the file had under these ids; other frames stay.
+    for frame in ["TIT2", "TPE1", "TPE2", "TDRC", "TSSE", "COMM", "WOAS"] {
         tag.remove(&id(frame)).for_each(drop);
     }
     let text = |frame: &'static str, value: &str| {
@@ -390,12 +405,6 @@ fn fill_id3(tag: &mut Id3v2Tag, meta: &TagData, cover: Option<&Picture>) {
     // WOAS (official audio source webpage) is Latin-1 only: a canonical TikTok URL is ASCII.
     if meta.url.is_ascii() {
         frames.push(Frame::Url(UrlLinkFrame::new(id("WOAS"), meta.url.clone())));
-    }
-    if let Some(p) = cover {
-        frames.push(Frame::Picture(AttachedPictureFrame::new(
-            TextEncoding::UTF8,
-            p.clone(),
-        )));
     }
     for f in frames {
         tag.insert(f);

@@ -155,10 +155,11 @@ fn mp4_video_gets_every_atom_and_keeps_its_samples() {
     let description = long_description();
     let meta = TagData::from_info(&info(&description));
 
-    let outcome = embed(&part, TagFormat::Mp4, &meta, Some(&cover)).unwrap();
+    let outcome = embed(&part, TagFormat::Mp4, Some(&meta), Some(&cover)).unwrap();
     assert_eq!(
         outcome,
         EmbedOutcome::Tagged {
+            metadata: true,
             cover: CoverOutcome::Embedded
         }
     );
@@ -210,8 +211,14 @@ fn retagging_replaces_instead_of_duplicating() {
     let dir = tempfile::tempdir().unwrap();
     let part = write_part(dir.path(), "a.m4a.part", &valid_media::m4a(3));
     let meta = TagData::from_info(&info("short"));
-    embed(&part, TagFormat::M4a, &meta, Some(&valid_media::png(1))).unwrap();
-    let outcome = embed(&part, TagFormat::M4a, &meta, None).unwrap();
+    embed(
+        &part,
+        TagFormat::M4a,
+        Some(&meta),
+        Some(&valid_media::png(1)),
+    )
+    .unwrap();
+    let outcome = embed(&part, TagFormat::M4a, Some(&meta), None).unwrap();
     assert!(outcome.metadata_embedded() && !outcome.thumbnail_embedded());
     let tagged = std::fs::read(&part).unwrap();
     let items = ilst_items(&tagged);
@@ -285,7 +292,7 @@ fn mp3_gets_id3v24_frames_and_keeps_its_audio_frames() {
     let description = long_description();
     let meta = TagData::from_info(&info(&description));
 
-    let outcome = embed(&part, TagFormat::Mp3, &meta, Some(&cover)).unwrap();
+    let outcome = embed(&part, TagFormat::Mp3, Some(&meta), Some(&cover)).unwrap();
     assert!(outcome.metadata_embedded() && outcome.thumbnail_embedded());
 
     let tagged = std::fs::read(&part).unwrap();
@@ -346,7 +353,7 @@ fn a_file_that_does_not_parse_is_kept_byte_for_byte() {
     ];
     for (name, format, bytes) in cases {
         let part = write_part(dir.path(), name, &bytes);
-        let outcome = embed(&part, format, &meta, Some(&valid_media::png(2))).unwrap();
+        let outcome = embed(&part, format, Some(&meta), Some(&valid_media::png(2))).unwrap();
         let EmbedOutcome::Skipped { reason } = &outcome else {
             panic!("{name}: {outcome:?}");
         };
@@ -367,7 +374,7 @@ fn a_cover_that_is_not_jpeg_or_png_is_skipped_but_the_tags_go_in() {
     let outcome = embed(
         &part,
         TagFormat::Mp4,
-        &TagData::from_info(&info("d")),
+        Some(&TagData::from_info(&info("d"))),
         Some(webp),
     )
     .unwrap();
@@ -397,4 +404,26 @@ fn generated_media_has_the_properties_it_announces() {
         let got = props.duration().as_millis() as i64;
         assert!((got - ms).abs() <= 30, "{name}: {got} ms");
     }
+}
+
+/// `--embed-thumbnail` without `--embed-metadata`: the cover alone.
+#[test]
+fn a_cover_alone_goes_in_without_the_text_frames() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = valid_media::mp3(2, 12);
+    let cover = valid_media::png(3);
+    let part = write_part(dir.path(), "s.mp3.part", &original);
+    let outcome = embed(&part, TagFormat::Mp3, None, Some(&cover)).unwrap();
+    assert!(!outcome.metadata_embedded() && outcome.thumbnail_embedded());
+    let tagged = std::fs::read(&part).unwrap();
+    let (tag_len, frames) = id3_frames(&tagged);
+    let ids: Vec<&str> = frames.iter().map(|f| f.0.as_str()).collect();
+    assert_eq!(ids, ["APIC"]);
+    assert_eq!(&tagged[tag_len..], original.as_slice());
+
+    // Nothing asked for: the file is not even opened for writing.
+    let untouched = write_part(dir.path(), "v.mp4.part", b"not looked at");
+    let outcome = embed(&untouched, TagFormat::Mp4, None, None).unwrap();
+    assert!(!outcome.metadata_embedded() && !outcome.thumbnail_embedded());
+    assert_eq!(std::fs::read(&untouched).unwrap(), b"not looked at");
 }
