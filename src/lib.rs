@@ -35,6 +35,7 @@ pub mod save;
 pub mod select;
 pub mod stats;
 pub mod summary;
+pub mod tags;
 pub mod template;
 pub mod terminal;
 pub mod url;

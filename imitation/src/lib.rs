@@ -131,6 +131,7 @@ mod media;
 mod routes;
 mod server;
 mod tls;
+pub mod valid_media;
 
 pub use hostile::{HOSTILE_BASE, HOSTILE_NAMES};
 pub use hostile_output::{OUTPUT_BASE, OUTPUT_TEXTS};
