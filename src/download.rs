@@ -783,7 +783,10 @@ async fn attempt(
         && t != e
     {
         let msg = format!("server announces {t} bytes but TikTok said {e}");
-        return Err((Error::connection(ConnectionReason::Other(msg), op, u), None));
+        return Err((
+            Error::connection(ConnectionReason::BadMedia(msg), op, u),
+            None,
+        ));
     }
     // No byte beyond the announced size, or beyond the kind's cap when nobody announced one (D3).
     let cap = req.kind.size_cap();
@@ -802,7 +805,10 @@ async fn attempt(
             total.unwrap_or(0),
             req.kind.noun()
         );
-        return Err((Error::connection(ConnectionReason::Other(msg), op, u), None));
+        return Err((
+            Error::connection(ConnectionReason::BadMedia(msg), op, u),
+            None,
+        ));
     }
     let ctype = resp
         .headers()
@@ -814,7 +820,10 @@ async fn attempt(
         && (ctype.starts_with("text/html") || ctype.starts_with("application/json"))
     {
         let msg = format!("server sent {ctype} instead of media");
-        return Err((Error::connection(ConnectionReason::Other(msg), op, u), None));
+        return Err((
+            Error::connection(ConnectionReason::BadMedia(msg), op, u),
+            None,
+        ));
     }
 
     let mut oo = nofollow();
@@ -902,13 +911,16 @@ async fn attempt(
                 if looks_like_text_page(&chunk) {
                     poisoned = true;
                     let msg = "server sent a web page instead of media".to_owned();
-                    return Err((Error::connection(ConnectionReason::Other(msg), op, u), None));
+                    return Err((
+                        Error::connection(ConnectionReason::BadMedia(msg), op, u),
+                        None,
+                    ));
                 }
             }
             if written + chunk.len() as u64 > limit {
                 poisoned = true;
                 return Err((
-                    Error::connection(ConnectionReason::Other(over_limit()), op, u),
+                    Error::connection(ConnectionReason::BadMedia(over_limit()), op, u),
                     None,
                 ));
             }
@@ -967,7 +979,10 @@ async fn attempt(
             {
                 let msg = format!("got {written} bytes but TikTok announced {e}");
                 let _ = tokio::fs::remove_file(part).await;
-                return Err((Error::connection(ConnectionReason::Other(msg), op, u), None));
+                return Err((
+                    Error::connection(ConnectionReason::BadMedia(msg), op, u),
+                    None,
+                ));
             }
             Ok(Attempt::Done(written))
         }

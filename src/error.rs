@@ -73,6 +73,10 @@ pub enum ConnectionReason {
     /// gets the same answer.
     #[error("bad response: {0}")]
     BadResponse(String),
+    /// The CDN answered, but not with the file TikTok announced (wrong size, a web page, more
+    /// bytes than promised). Another try or mirror may do better.
+    #[error("{0}")]
+    BadMedia(String),
     #[error("timed out")]
     Timeout,
     #[error("connection refused")]
@@ -314,6 +318,7 @@ impl Error {
                 ConnectionReason::Dns => "dns",
                 ConnectionReason::Tls | ConnectionReason::TlsName(_) => "tls",
                 ConnectionReason::BadResponse(_) => "bad_response",
+                ConnectionReason::BadMedia(_) => "bad_media",
                 ConnectionReason::Timeout => "timeout",
                 ConnectionReason::Refused => "refused",
                 ConnectionReason::Other(_) => "connection",
@@ -369,6 +374,7 @@ impl Error {
                 reason: ConnectionReason::Timeout
                     | ConnectionReason::Refused
                     | ConnectionReason::Other(_)
+                    | ConnectionReason::BadMedia(_)
                     | ConnectionReason::RateLimited,
                 ..
             }
@@ -440,6 +446,10 @@ fn connection_suggestions(reason: &ConnectionReason) -> Vec<String> {
         ConnectionReason::TlsName(_) => &[
             "something between you and TikTok answers with another site's certificate: check \
              --connect-to, --proxy and your DNS",
+        ],
+        ConnectionReason::BadMedia(_) => &[
+            "TikTok's CDN sent something other than the announced file, on every try and \
+             mirror: retry later; if it persists, report it with the output of -vv",
         ],
         ConnectionReason::BadResponse(_) => &[
             "the server sent oversized or malformed headers, which a retry would not change: \

@@ -363,6 +363,9 @@ fn d3_endless_media_stops_at_the_announced_size() {
             .contains("more than the 200000 bytes TikTok announced"),
         "{err}"
     );
+    // The CDN misbehaved; the network is fine, so the hint must not send the user there.
+    assert_eq!(err["code"], "bad_media", "{err}");
+    assert!(!run.stderr.contains("check your network"), "{}", run.stderr);
     for name in names_in(&out) {
         let len = std::fs::metadata(out.join(&name)).unwrap().len();
         assert!(len <= 200_000, "{name}: {len} bytes written");
