@@ -517,7 +517,18 @@ pub(crate) fn from_reqwest(err: reqwest::Error, operation: Operation, url: &str)
         // not a certificate problem, and worth resuming.
         ConnectionReason::Other(cause)
     } else {
-        if chain.contains("certificate") || chain.contains("tls") || chain.contains("handshake") {
+        // The server hung up after the handshake (curl's "Empty reply from server"): rustls
+        // names TLS in that message, but the certificate was fine, so it must not be blamed.
+        if chain.contains("close_notify")
+            || chain.contains("connection closed")
+            || chain.contains("unexpected eof")
+            || chain.contains("connection reset")
+        {
+            ConnectionReason::Other(cause)
+        } else if chain.contains("certificate")
+            || chain.contains("tls")
+            || chain.contains("handshake")
+        {
             ConnectionReason::Tls
         } else if chain.contains("dns error")
             || chain.contains("failed to lookup")

@@ -608,3 +608,39 @@ fn e3_early_tls_close_is_said_plainly_without_a_docs_link() {
     );
     assert!(!r.both().contains("docs.rs"), "{}", r.both());
 }
+
+/// A server that reads the request and hangs up without answering (curl: "Empty reply from
+/// server") is a connection problem, not a certificate one: the hint must never suggest turning
+/// verification off.
+#[test]
+fn e3_server_hangup_is_not_called_a_certificate_failure() {
+    let env = Env::new();
+    env.tiktok.add_fault(FaultRule {
+        host: Some("www.tiktok.com".into()),
+        path_contains: support::DESKTOP_ID.into(),
+        fault: Fault::Hangup,
+        times: 0,
+    });
+    let r = run({
+        let mut c = env.cmd();
+        c.args([
+            "--no-cache",
+            "--retries",
+            "1",
+            "info",
+            "--json",
+            DESKTOP_URL,
+        ]);
+        c
+    });
+    assert_eq!(r.code, 1, "{}", r.both());
+    let err: Value = serde_json::from_str(r.stdout.trim()).expect("one JSON line");
+    assert_eq!(err["error"]["kind"], "connection", "{err}");
+    assert_ne!(err["error"]["code"], "tls", "{err}");
+    assert!(!r.stderr.contains("no-check-certificate"), "{}", r.stderr);
+    assert!(
+        !r.stderr.to_lowercase().contains("certificate"),
+        "{}",
+        r.stderr
+    );
+}

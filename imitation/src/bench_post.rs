@@ -23,7 +23,8 @@ const DURATION_SECS: u64 = 60;
 /// The size in bytes of benchmark post `id`, or `None` if `id` is not one.
 pub fn size_of(id: u64) -> Option<u64> {
     let mib = id.checked_sub(BENCH_BASE)?;
-    (1..=MAX_MIB).contains(&mib).then_some(mib * MIB)
+    // Lazy: for ids far above the family the product would overflow.
+    (1..=MAX_MIB).contains(&mib).then(|| mib * MIB)
 }
 
 /// The CDN URL of a benchmark file of `bytes` bytes (the same one `curl` can fetch directly).
@@ -143,6 +144,7 @@ mod tests {
         assert_eq!(size_of(BENCH_BASE), None);
         assert_eq!(size_of(BENCH_BASE + MAX_MIB + 1), None);
         assert_eq!(size_of(7608826249200356630), None);
+        assert_eq!(size_of(u64::MAX), None);
         assert_eq!(page(BENCH_BASE), None);
     }
 

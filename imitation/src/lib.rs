@@ -232,6 +232,9 @@ pub enum Fault {
     Trickle(u64),
     /// A 302 to this location instead of the answer (the probe's `redir_file`, S3).
     Redirect(String),
+    /// Read the request, then drop the connection without any answer (no close_notify): what
+    /// curl calls "Empty reply from server".
+    Hangup,
 }
 
 /// Shared by the server tasks and the [`Imitation`] handle.

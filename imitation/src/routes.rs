@@ -170,6 +170,11 @@ pub async fn handle(
         return resp;
     }
     let fault = state.take_fault(&ctx.host, &ctx.path_query);
+    if fault == Some(Fault::Hangup) {
+        // The connection task drops the stream as soon as the kill fires; never answer.
+        kill.fire(false);
+        std::future::pending::<()>().await;
+    }
     let reply = match &fault {
         Some(Fault::Status { code, retry_after }) => {
             let r = Reply::small_page(*code, "Please try again later");
