@@ -530,7 +530,13 @@ mod tests {
 
     fn info(id: &str, url: &str) -> VideoInfo {
         VideoInfo {
-            extractor: "tiktok".into(),
+            extractor: "TikTok".into(),
+            extractor_key: "TikTok".into(),
+            display_id: id.into(),
+            thumbnail: None,
+            ext: None,
+            width: None,
+            height: None,
             id: id.into(),
             kind: PostKind::Video,
             title: "t".into(),

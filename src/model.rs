@@ -18,7 +18,7 @@ pub enum PostKind {
 /// Metadata of one TikTok post (the seed's `PlatformVideoInfo`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VideoInfo {
-    /// Always `"tiktok"`.
+    /// Always `"TikTok"`, as yt-dlp names its TikTok extractor (class `TikTokIE`, no IE_NAME).
     pub extractor: String,
     /// The post id: 19 digits, kept as a string so it never loses precision.
     pub id: String,
@@ -37,12 +37,26 @@ pub struct VideoInfo {
     pub channel_id: Option<String>,
     pub channel_url: Option<String>,
     pub webpage_url: String,
+    /// yt-dlp's `extractor_key`: `"TikTok"`.
+    #[serde(default = "tiktok_key")]
+    pub extractor_key: String,
+    /// yt-dlp's `display_id`: the post id again.
+    #[serde(default)]
+    pub display_id: String,
     /// Unix seconds.
     pub timestamp: Option<i64>,
     /// `YYYYMMDD` in UTC.
     pub upload_date: Option<String>,
     /// Seconds.
     pub duration: Option<u64>,
+    /// yt-dlp's top-level `ext`, `width`, `height`: the file a default download gives (`mp4`
+    /// and the video's size; null for slideshows).
+    #[serde(default)]
+    pub ext: Option<String>,
+    #[serde(default)]
+    pub width: Option<u64>,
+    #[serde(default)]
+    pub height: Option<u64>,
     pub view_count: Option<u64>,
     pub like_count: Option<u64>,
     pub comment_count: Option<u64>,
@@ -55,12 +69,22 @@ pub struct VideoInfo {
     pub album: Option<String>,
     pub music: Option<Music>,
     pub thumbnails: Vec<Thumbnail>,
+    /// yt-dlp's `thumbnail`: the preferred cover's URL.
+    #[serde(default)]
+    pub thumbnail: Option<String>,
     pub formats: Vec<Format>,
     /// Slideshow images in post order (empty for videos).
     pub images: Vec<Image>,
     /// Language code (as TikTok names it, e.g. `eng-US`) -> subtitle tracks.
     pub subtitles: BTreeMap<String, Vec<Subtitle>>,
 }
+
+fn tiktok_key() -> String {
+    EXTRACTOR.to_owned()
+}
+
+/// yt-dlp's name for its TikTok post extractor (`extractor` and `extractor_key`).
+pub const EXTRACTOR: &str = "TikTok";
 
 /// The sound of a post: the slideshow's audio, or the video's music.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

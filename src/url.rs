@@ -424,12 +424,17 @@ fn valid_user(user: &str) -> bool {
 /// id is all TikTok needs (yt-dlp's `TikTokIE` takes `/@/video/ID` too and requests `@_`), and
 /// dropping it keeps it out of every request and file name.
 fn post_user(raw: &str) -> Option<String> {
-    let plain = raw.len() <= 64
+    is_plain_account_name(raw).then(|| raw.to_owned())
+}
+
+/// A plain account name: at most 64 ASCII letters, digits, `.`, `_`, `-`, at least one letter
+/// or digit. Anything else (from a URL or a page) never goes into a URL or a path.
+pub fn is_plain_account_name(raw: &str) -> bool {
+    raw.len() <= 64
         && raw.bytes().any(|b| b.is_ascii_alphanumeric())
         && raw
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
-    plain.then(|| raw.to_owned())
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
 /// Lists (profiles, collections) are looked up through the account, so they need its real name.

@@ -378,3 +378,23 @@ fn f4_cache_never_keeps_an_empty_shell() {
     assert_eq!(info["uploader"], "bench");
     assert!(page_requests(&env, SHELL_UNTIL_COOKIE, "cached").is_empty());
 }
+
+/// The page's uniqueId is untrusted: a URL built from it must stay a valid post URL that tikdl
+/// (and yt-dlp) accept back, whatever the account name holds.
+#[test]
+fn f3_webpage_url_from_an_odd_unique_id_is_still_a_post_url() {
+    let env = Env::new();
+    for n in [1u64, 4, 5, 10, 14] {
+        let id = tiktok_imitation::HOSTILE_BASE + n;
+        let info = env.info_json(&format!("https://www.tiktok.com/@x/video/{id}"));
+        let url = info["webpage_url"].as_str().unwrap().to_owned();
+        assert_eq!(
+            url,
+            format!("https://www.tiktok.com/@_/video/{id}"),
+            "{info}"
+        );
+        assert!(info["uploader_url"].is_null(), "{info}");
+        // Fed back, it is the same post.
+        assert_eq!(env.info_json(&url)["id"], id.to_string());
+    }
+}

@@ -22,7 +22,16 @@ fn keys(v: &Value) -> Vec<&str> {
 fn desktop_page_2026() {
     let env = Env::new();
     let i = env.info_json(DESKTOP_URL);
-    assert_eq!(i["extractor"], "tiktok");
+    assert_eq!(i["extractor"], "TikTok");
+    assert_eq!(i["extractor_key"], "TikTok");
+    assert_eq!(i["display_id"], i["id"]);
+    assert_eq!(i["ext"], "mp4");
+    assert!(
+        i["thumbnail"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("https://")),
+        "{i}"
+    );
     assert_eq!(i["id"], DESKTOP_ID);
     assert_eq!(i["kind"], "video");
     assert_eq!(i["uploader"], "emthenutritionist");
@@ -78,7 +87,7 @@ fn json_keys_are_stable_and_ordered() {
     assert_eq!(
         first_keys,
         [
-            r#""extractor":"tiktok""#,
+            r#""extractor":"TikTok""#,
             r#""id":"7608826249200356630""#,
             r#""kind":"video""#
         ]
@@ -97,9 +106,14 @@ fn json_keys_are_stable_and_ordered() {
         "channel_id",
         "channel_url",
         "webpage_url",
+        "extractor_key",
+        "display_id",
         "timestamp",
         "upload_date",
         "duration",
+        "ext",
+        "width",
+        "height",
         "view_count",
         "like_count",
         "comment_count",
@@ -112,6 +126,7 @@ fn json_keys_are_stable_and_ordered() {
         "album",
         "music",
         "thumbnails",
+        "thumbnail",
         "formats",
         "images",
         "subtitles",

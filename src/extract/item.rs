@@ -300,7 +300,13 @@ impl RawItem {
         } else {
             PostKind::Video
         };
-        let path_user = author.unique_id.clone().unwrap_or_else(|| "_".into());
+        // The page's uniqueId is untrusted: only a plain account name goes into a URL, as
+        // yt-dlp's `_create_url` puts `_` where it has no user (tiktok.py, 2026.10.26).
+        let plain_user = author
+            .unique_id
+            .as_deref()
+            .filter(|u| crate::url::is_plain_account_name(u));
+        let path_user = plain_user.unwrap_or("_");
         let webpage_url = format!(
             "https://www.tiktok.com/@{path_user}/{}/{id}",
             if slideshow { "photo" } else { "video" }
@@ -378,17 +384,34 @@ impl RawItem {
             formats(&video)
         };
         let subtitles = subtitles(&video);
-        let uploader_url = author
-            .unique_id
-            .as_ref()
-            .map(|u| format!("https://www.tiktok.com/@{u}"));
+        let uploader_url = plain_user.map(|u| format!("https://www.tiktok.com/@{u}"));
         let channel_url = author
             .sec_uid
             .as_ref()
             .map(|s| format!("https://www.tiktok.com/@{s}"));
 
+        // yt-dlp prefers the plain covers (preference -1) over the animated one (-2).
+        let thumbnail = ["origin_cover", "cover", "image_cover", "dynamic_cover"]
+            .iter()
+            .find_map(|want| thumbnails.iter().find(|t| t.id == *want))
+            .map(|t| t.url.clone());
+        let (ext, width, height) = if slideshow {
+            (None, None, None)
+        } else {
+            (
+                Some("mp4".to_owned()),
+                video.width.filter(|w| *w > 0),
+                video.height.filter(|h| *h > 0),
+            )
+        };
         let mut info = VideoInfo {
-            extractor: "tiktok".into(),
+            extractor: crate::model::EXTRACTOR.into(),
+            extractor_key: crate::model::EXTRACTOR.into(),
+            display_id: id.clone(),
+            thumbnail,
+            ext,
+            width,
+            height,
             id,
             kind,
             title,
@@ -447,8 +470,9 @@ fn push_unique(list: &mut Vec<String>, value: &str) {
 
 /// yt-dlp's rule: the description cut to 72 characters (ending in `...`), or a stand-in.
 pub(crate) fn make_title(desc: &str, id: &str) -> String {
-    let desc = desc.trim();
-    if desc.is_empty() {
+    // yt-dlp cuts `desc` to 72 characters without trimming it (`truncate_string(left=72)`), and
+    // falls back to "TikTok video #ID" only when there is no text at all.
+    if desc.trim().is_empty() {
         return format!("TikTok video #{id}");
     }
     if desc.chars().count() <= TITLE_MAX_CHARS {
@@ -722,7 +746,9 @@ mod tests {
     #[test]
     fn titles_follow_ytdlp() {
         assert_eq!(make_title("", "123"), "TikTok video #123");
-        assert_eq!(make_title("  short ", "1"), "short");
+        // yt-dlp keeps the description's spaces (utils.truncate_string does no strip).
+        assert_eq!(make_title("  short ", "1"), "  short ");
+        assert_eq!(make_title(" \n ", "1"), "TikTok video #1");
         let long = "x".repeat(100);
         let t = make_title(&long, "1");
         assert_eq!(t.chars().count(), 72);
