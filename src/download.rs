@@ -191,7 +191,9 @@ pub fn nofollow() -> std::fs::OpenOptions {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        o.custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC);
+        // O_NONBLOCK: a FIFO planted at the name must not hang the open (write-only fails with
+        // ENXIO, read-write succeeds and `ensure_regular` refuses it); no effect on regular files.
+        o.custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC | libc::O_NONBLOCK);
     }
     o
 }
@@ -203,7 +205,29 @@ pub fn open_error(e: std::io::Error, what: &str, path: &Path) -> Error {
     if e.raw_os_error() == Some(libc::ELOOP) {
         return symlink_refused(path);
     }
+    #[cfg(unix)]
+    if e.raw_os_error() == Some(libc::ENXIO) || e.kind() == std::io::ErrorKind::IsADirectory {
+        return not_regular(path);
+    }
     Error::local(e, what, path)
+}
+
+/// Refuses anything but a regular file at a name tikdl writes: a FIFO would block for ever, a
+/// device would swallow the bytes, a folder is someone's data.
+pub fn ensure_regular(meta: std::io::Result<std::fs::Metadata>, path: &Path) -> Result<(), Error> {
+    match meta {
+        Ok(m) if m.is_file() => Ok(()),
+        Ok(_) => Err(not_regular(path)),
+        Err(e) => Err(Error::local(e, "checking", path)),
+    }
+}
+
+fn not_regular(path: &Path) -> Error {
+    Error::Config(format!(
+        "{} exists and is not a regular file (a folder, FIFO or device); refusing to use it \
+         (remove it or choose another name)",
+        path.display()
+    ))
 }
 
 fn symlink_refused(path: &Path) -> Error {
@@ -260,15 +284,25 @@ async fn existing(req: &MediaRequest, opts: &EngineOptions) -> Result<Option<Fil
             req.dest.display()
         )));
     }
-    Ok(req
-        .expected_size
-        .is_none_or(|n| n == meta.len())
-        .then(|| FileOutcome {
-            path: req.dest.clone(),
-            bytes: meta.len(),
-            status: FileStatus::AlreadyPresent,
-            mirror: 0,
-        }))
+    if let Some(want) = req.expected_size
+        && want != meta.len()
+    {
+        // Another file lives at this name: another rendition, another post whose name renders
+        // the same, or the user's own file. Replacing it silently would lose data.
+        return Err(Error::Config(format!(
+            "{} already exists with {} bytes, but this rendition has {want}: it is another \
+             rendition or another file, so it is kept; use --force-overwrites to replace it, or \
+             put %(id)s in -o so posts get names of their own",
+            req.dest.display(),
+            meta.len()
+        )));
+    }
+    Ok(Some(FileOutcome {
+        path: req.dest.clone(),
+        bytes: meta.len(),
+        status: FileStatus::AlreadyPresent,
+        mirror: 0,
+    }))
 }
 
 async fn fetch_locked(
@@ -418,6 +452,7 @@ impl PartLock {
                 .truncate(false)
                 .open(&path)
                 .map_err(|e| open_error(e, "creating", &path))?;
+            ensure_regular(file.metadata(), &path)?;
             match file.try_lock() {
                 Ok(()) => {}
                 Err(std::fs::TryLockError::WouldBlock) => {
@@ -528,10 +563,9 @@ async fn finish(part: &Path, dest: &Path, bytes: u64) -> Result<(), Error> {
         .read(true)
         .open(part)
         .map_err(|e| open_error(e, "reopening", part))?;
-    let on_disk = f
-        .metadata()
-        .map_err(|e| Error::local(e, "checking", part))?
-        .len();
+    let meta = f.metadata();
+    let on_disk = meta.as_ref().map_or(0, |m| m.len());
+    ensure_regular(meta, part)?;
     if on_disk != bytes {
         // Something else wrote to the file (an older tikdl, another program): never rename it.
         let _ = tokio::fs::remove_file(part).await;
@@ -648,8 +682,8 @@ async fn truncate(path: &Path) -> Result<(), Error> {
         .create(true)
         .truncate(true)
         .open(path)
-        .map(drop)
         .map_err(|e| open_error(e, "writing", path))
+        .and_then(|f| ensure_regular(f.metadata(), path))
 }
 
 /// Parses `Content-Range: bytes START-END/TOTAL`.
@@ -836,6 +870,7 @@ async fn attempt(
         .open(part)
         .await
         .map_err(|e| (open_error(e, "writing", part), None))?;
+    ensure_regular(file.metadata().await, part).map_err(|e| (e, None))?;
     let early_sync = match file.try_clone().await {
         Ok(f) => Some(Arc::new(f.into_std().await)),
         Err(_) => None,

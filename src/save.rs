@@ -792,6 +792,7 @@ async fn write_atomic(dest: &Path, body: &[u8]) -> Result<(), Error> {
         .truncate(true)
         .open(&tmp)
         .map_err(|e| download::open_error(e, "writing", &tmp))?;
+    download::ensure_regular(f.metadata(), &tmp)?;
     let io = |e: std::io::Error| Error::local(e, "writing", &tmp);
     f.write_all(body).map_err(io)?;
     f.sync_all().map_err(io)?;

@@ -668,15 +668,38 @@ fn force_overwrites_downloads_again() {
     assert_eq!(walk(&out), [video]);
 }
 
+/// A file at the final name was never written by tikdl (it renames only complete files there):
+/// it is another rendition, another post with the same rendered name, or the user's own file.
+/// It is kept (the post fails, saying why) unless --force-overwrites asks to replace it (issue 9,
+/// found by the second adversarial probe: a silent replacement lost data).
 #[test]
-fn a_file_of_the_wrong_size_is_downloaded_again() {
+fn a_different_file_at_the_name_is_kept_unless_forced() {
     let env = Env::new();
     let info = env.info_json(DESKTOP_URL);
     let out = out_dir(&env, "wrong");
     std::fs::create_dir_all(&out).unwrap();
     let video = out.join(format!("{DESKTOP_ID}.mp4"));
-    std::fs::write(&video, b"truncated").unwrap();
-    let run = download(&env, &["-P", s(&out), "-o", BY_ID, DESKTOP_URL]).ok();
+    std::fs::write(&video, b"my own file").unwrap();
+    let run = download(&env, &["-P", s(&out), "-o", BY_ID, DESKTOP_URL]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(std::fs::read(&video).unwrap(), b"my own file");
+    let err = &run.lines[0]["error"]["message"];
+    assert!(
+        err.as_str().unwrap().contains("--force-overwrites"),
+        "{err}"
+    );
+    let run = download(
+        &env,
+        &[
+            "--force-overwrites",
+            "-P",
+            s(&out),
+            "-o",
+            BY_ID,
+            DESKTOP_URL,
+        ],
+    )
+    .ok();
     assert_eq!(on_disk(&env, &the_file(run.result(), "video")), video);
     assert_served(&env, &video, &format_url(&info, BEST));
 }

@@ -684,3 +684,128 @@ fn w5_thumbnail_404_does_not_fail_a_saved_post() {
         "archived: {archived:?}"
     );
 }
+
+// Found by the second adversarial probe of issue 9's fixes.
+
+/// A complete 1080p file is never replaced by a run that asks for 720p (no --force-overwrites).
+#[test]
+fn d2_complete_file_is_not_replaced_by_another_rendition() {
+    let env = Env::new();
+    let info = env.info_json(DESKTOP_URL);
+    let out = env.dir.path().join("keep");
+    let first = download(
+        &env,
+        &["-P", s(&out), "-o", "x.mp4", DESKTOP_URL],
+        Duration::from_secs(60),
+    );
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let best = env.tiktok.media_bytes(&format_url(&info, BEST));
+    assert_bytes(&out.join("x.mp4"), &best);
+    let second = download(
+        &env,
+        &["-q", "720p", "-P", s(&out), "-o", "x.mp4", DESKTOP_URL],
+        Duration::from_secs(60),
+    );
+    assert_eq!(second.code, 1, "{}", second.stderr);
+    assert_bytes(&out.join("x.mp4"), &best);
+}
+
+/// Three posts whose names render the same, one after another: the first is saved, the other
+/// two fail (and so are not archived) instead of overwriting it and counting as done.
+#[test]
+fn d2_template_collision_fails_the_later_posts_instead_of_overwriting() {
+    let env = Env::new();
+    let ids = [
+        7300000000000102001u64,
+        7300000000000102002,
+        7300000000000102003,
+    ];
+    let list = env.dir.path().join("l.txt");
+    let urls: Vec<String> = ids
+        .iter()
+        .map(|id| format!("https://www.tiktok.com/@same/video/{id}"))
+        .collect();
+    std::fs::write(&list, urls.join("\n")).unwrap();
+    let out = env
+        .cmd()
+        .args(["batch", "--jobs", "1", "-o", "same.%(ext)s", "-P", "o"])
+        .args(["--no-audio", "--download-archive", "a.txt"])
+        .arg(&list)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let archive = std::fs::read_to_string(env.dir.path().join("a.txt")).unwrap_or_default();
+    assert_eq!(
+        archive.lines().count(),
+        1,
+        "only the saved post is archived: {archive}"
+    );
+    let saved = std::fs::read(env.dir.path().join("o/same.mp4")).unwrap();
+    let first: Value = env.info_json(&urls[0]);
+    let is_first_posts = first["formats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| env.tiktok.media_bytes(f["url"].as_str().unwrap()) == saved);
+    assert!(
+        is_first_posts,
+        "same.mp4 is not one of the first post's renditions"
+    );
+}
+
+/// A FIFO planted where tikdl writes (`.part`, `.part.meta`, an info JSON's temp file) never
+/// blocks the run: it is refused as "not a regular file", or (an unrecorded `.part`) removed
+/// and the download started over, which then gives the right bytes.
+#[test]
+fn s4_fifo_at_a_working_file_is_refused_without_hanging() {
+    for name in ["x.mp4.part.meta", "x.mp4.part", "x.info.json.part"] {
+        let env = Env::new();
+        let info = env.info_json(DESKTOP_URL);
+        let out = env.dir.path().join("fifo");
+        std::fs::create_dir_all(&out).unwrap();
+        let status = Command::new("mkfifo").arg(out.join(name)).status().unwrap();
+        assert!(status.success());
+        // A hang would hit this limit and fail the test.
+        let run = download(
+            &env,
+            &[
+                "--write-info-json",
+                "-P",
+                s(&out),
+                "-o",
+                "x.%(ext)s",
+                DESKTOP_URL,
+            ],
+            Duration::from_secs(30),
+        );
+        let text = format!("{:?}\n{}", run.lines, run.stderr);
+        let still_fifo =
+            std::fs::symlink_metadata(out.join(name)).is_ok_and(|m| m.file_type().is_fifo_like());
+        if still_fifo {
+            assert!(text.contains("not a regular file"), "{name}: {text}");
+        } else {
+            assert_eq!(run.code, 0, "{name}: {text}");
+            assert_bytes(
+                &out.join("x.mp4"),
+                &env.tiktok.media_bytes(&format_url(&info, BEST)),
+            );
+        }
+    }
+}
+
+trait FifoLike {
+    fn is_fifo_like(&self) -> bool;
+}
+
+impl FifoLike for std::fs::FileType {
+    fn is_fifo_like(&self) -> bool {
+        use std::os::unix::fs::FileTypeExt;
+        self.is_fifo()
+    }
+}
