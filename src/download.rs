@@ -111,6 +111,9 @@ pub struct MediaRequest {
     /// What writes the file (a format id, or `thumbnail`, `audio`, ...): a `.part` is resumed
     /// only by the same rendition with the same announced size.
     pub rendition: String,
+    /// Sizes of the post's other renditions: a final file of one of these sizes is this post's
+    /// own (saved by an earlier run or another tikdl) and counts as already downloaded.
+    pub sibling_sizes: Vec<u64>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -286,6 +289,7 @@ async fn existing(req: &MediaRequest, opts: &EngineOptions) -> Result<Option<Fil
     }
     if let Some(want) = req.expected_size
         && want != meta.len()
+        && !req.sibling_sizes.contains(&meta.len())
     {
         // Another file lives at this name: another rendition, another post whose name renders
         // the same, or the user's own file. Replacing it silently would lose data.
@@ -1090,6 +1094,7 @@ mod tests {
             expected_size: Some(200_000),
             kind: MediaKind::Video,
             rendition: "adapt_lowest_1080_1".into(),
+            sibling_sizes: vec![],
         };
         let a = part_record(&req);
         assert!(

@@ -135,6 +135,8 @@ struct Job {
     kind: MediaKind,
     /// What writes the file (see [`MediaRequest::rendition`]).
     rendition: String,
+    /// See [`MediaRequest::sibling_sizes`].
+    sibling_sizes: Vec<u64>,
 }
 
 /// Everything the template can use: the JSON keys of `info` plus per-file extras.
@@ -339,6 +341,7 @@ async fn run(
                 expected_size: None,
                 kind: MediaKind::Audio,
                 rendition: "audio".into(),
+                sibling_sizes: Vec::new(),
             };
             main_path.get_or_insert(job.dest.clone());
             save(handler, &job, &engine, progress.as_ref(), result).await?;
@@ -380,6 +383,7 @@ async fn run(
                 expected_size: None,
                 kind: MediaKind::Image,
                 rendition: "image".into(),
+                sibling_sizes: Vec::new(),
             };
             save(handler, &job, &engine, progress.as_ref(), result).await?;
         }
@@ -485,6 +489,13 @@ async fn save_video(
             expected_size: format.filesize,
             kind: MediaKind::Video,
             rendition: format.format_id.clone(),
+            // Another rendition of this same post already saved here is this post's file.
+            sibling_sizes: info
+                .formats
+                .iter()
+                .filter(|f| !f.is_audio_only())
+                .filter_map(|f| f.filesize)
+                .collect(),
         };
         let mut outcome = save(handler, &job, engine, progress, result).await;
         if matches!(
@@ -646,6 +657,7 @@ async fn save(
         expected_size: job.expected_size,
         kind: job.kind,
         rendition: job.rendition.clone(),
+        sibling_sizes: job.sibling_sizes.clone(),
     };
     let out = download::fetch(handler.http(), &req, engine, cb.as_ref()).await?;
     result.files.push(SavedFile {
@@ -699,6 +711,7 @@ async fn sidecars(
             expected_size: None,
             kind: MediaKind::Image,
             rendition: "thumbnail".into(),
+            sibling_sizes: Vec::new(),
         };
         if let Err(e) = save(handler, &job, &engine, None, result).await {
             sidecar_failed(result, &info.id, FileRole::Thumbnail, e)?;
@@ -736,6 +749,7 @@ async fn sidecars(
                     expected_size: None,
                     kind: MediaKind::Subtitle,
                     rendition: format!("subtitle {safe_lang}"),
+                    sibling_sizes: Vec::new(),
                 };
                 if let Err(e) = save(handler, &job, &engine, None, result).await {
                     sidecar_failed(result, &info.id, FileRole::Subtitle, e)?;

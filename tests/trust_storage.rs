@@ -687,7 +687,8 @@ fn w5_thumbnail_404_does_not_fail_a_saved_post() {
 
 // Found by the second adversarial probe of issue 9's fixes.
 
-/// A complete 1080p file is never replaced by a run that asks for 720p (no --force-overwrites).
+/// A complete 1080p file is never replaced by a run that asks for 720p (no --force-overwrites):
+/// it is this post's own file, so the post counts as already downloaded.
 #[test]
 fn d2_complete_file_is_not_replaced_by_another_rendition() {
     let env = Env::new();
@@ -706,7 +707,13 @@ fn d2_complete_file_is_not_replaced_by_another_rendition() {
         &["-q", "720p", "-P", s(&out), "-o", "x.mp4", DESKTOP_URL],
         Duration::from_secs(60),
     );
-    assert_eq!(second.code, 1, "{}", second.stderr);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert_eq!(
+        second.result()["status"],
+        "already_downloaded",
+        "{}",
+        second.stderr
+    );
     assert_bytes(&out.join("x.mp4"), &best);
 }
 
