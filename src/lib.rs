@@ -33,6 +33,7 @@ pub mod redacted;
 pub mod retry;
 pub mod save;
 pub mod select;
+pub mod shard;
 pub mod stats;
 pub mod summary;
 pub mod tags;
