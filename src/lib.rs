@@ -17,6 +17,7 @@
 
 pub mod archive;
 pub mod batch;
+pub mod break_existing;
 pub mod cache;
 pub mod challenge;
 pub mod config;
