@@ -435,10 +435,40 @@ fn pad(s: String, f: &Field) -> String {
 // (`$'%(id)s\t%(title)s'`). README "OUTPUT TEMPLATE" lists `filepath` as available to --print
 // only after the download.
 
+/// yt-dlp's `-O` stages that happen once per post (`POSTPROCESS_WHEN` in its utils, less
+/// `playlist`).
+const POST_STAGES: [&str; 7] = [
+    "pre_process",
+    "after_filter",
+    "video",
+    "before_dl",
+    "post_process",
+    "after_move",
+    "after_video",
+];
+
 impl Template {
     /// Parses a `-O/--print` argument: a template, or bare field names separated by `,` (each
-    /// becomes `%(name)s` on a line of its own, as in yt-dlp).
+    /// becomes `%(name)s` on a line of its own, as in yt-dlp). yt-dlp's `WHEN:` prefixes of a
+    /// post's stages (`after_move:filepath`) are accepted and dropped: tikdl prints once per post,
+    /// when the command has it (extracted for `info`, saved for `download`).
     pub fn parse_print(s: &str) -> Result<Template, TemplateError> {
+        let when = s
+            .split_once(':')
+            .map(|(w, _)| w.to_ascii_lowercase())
+            .filter(|w| POST_STAGES.contains(&w.as_str()) || w == "playlist");
+        let s = match when.as_deref() {
+            Some("playlist") => {
+                return Err(TemplateError::Syntax {
+                    position: 1,
+                    message:
+                        "`playlist:` (once per list) is not supported: tikdl prints once per post"
+                            .into(),
+                });
+            }
+            Some(w) => &s[w.len() + 1..],
+            None => s,
+        };
         let bare = !s.is_empty()
             && s.char_indices().all(|(i, c)| {
                 c.is_alphanumeric()
@@ -585,6 +615,10 @@ mod print_tests {
         );
         // Anything else is a template, literal text included.
         assert_eq!(p("id: %(id)s"), "id: 7608826249200356630");
+        // yt-dlp's per-post stages are dropped; once per list is refused.
+        assert_eq!(p("after_move:id"), "7608826249200356630");
+        assert_eq!(p("Video:%(uploader)s:x"), "someone:x");
+        assert!(Template::parse_print("playlist:%(title)s").is_err());
         assert_eq!(p(""), "");
     }
 }
