@@ -169,7 +169,9 @@ pub async fn handle(
     {
         return resp;
     }
-    if let Some(resp) = crate::valid_posts::respond(&ctx.host, &ctx.path, ctx.range.as_deref()) {
+    if is_cdn_host(&ctx.host)
+        && let Some(resp) = crate::valid_posts::respond(&ctx.path, ctx.range.as_deref())
+    {
         return resp;
     }
     let fault = state.take_fault(&ctx.host, &ctx.path_query);

@@ -201,12 +201,9 @@ pub fn post_list(sec: &str, cursor: u64, count: usize, new: u64) -> Option<Strin
     Some(answer.to_string())
 }
 
-/// The CDN answer for `path` on `host` when it is one of these posts' files, else `None`.
-pub fn respond(host: &str, path: &str, range: Option<&str>) -> Option<Response<GenBody>> {
+/// The CDN answer for `path` (on a CDN host) when it is one of these posts' files, else `None`.
+pub fn respond(path: &str, range: Option<&str>) -> Option<Response<GenBody>> {
     let rest = path.strip_prefix(PREFIX)?;
-    if !crate::routes::is_cdn_host(host) {
-        return None;
-    }
     let (n, file) = rest.split_once('/')?;
     let bytes = n.parse().ok().and_then(|n| valid_file(n, file));
     let Some(bytes) = bytes else {
