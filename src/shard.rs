@@ -188,4 +188,21 @@ mod tests {
         }
         assert_eq!(shard_of("7608826249200356630", 0), 1);
     }
+
+    #[test]
+    fn a_bad_value_is_a_usage_error_through_clap() {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Args {
+            #[arg(long, value_name = "K/N")]
+            shard: Option<Shard>,
+        }
+        let ok = Args::try_parse_from(["tikdl", "--shard", "2/3"]).unwrap();
+        assert_eq!(ok.shard, Some(Shard { k: 2, n: 3 }));
+        let e = Args::try_parse_from(["tikdl", "--shard", "4/3"])
+            .err()
+            .unwrap();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains("K/N with 1 <= K <= N"), "{e}");
+    }
 }
