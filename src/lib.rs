@@ -17,6 +17,7 @@
 
 pub mod archive;
 pub mod batch;
+pub mod break_existing;
 pub mod cache;
 pub mod challenge;
 pub mod config;
@@ -33,6 +34,7 @@ pub mod redacted;
 pub mod retry;
 pub mod save;
 pub mod select;
+pub mod shard;
 pub mod stats;
 pub mod summary;
 pub mod tags;

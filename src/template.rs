@@ -424,6 +424,205 @@ fn pad(s: String, f: &Field) -> String {
     }
 }
 
+// ---- `-O/--print`: the same language, rendered as text for stdout instead of as a path ----
+//
+// What yt-dlp 2026.10.26 does, and so tikdl: `YoutubeDL._forceprint` evaluates the template with
+// `evaluate_outtmpl` without sanitizing (so `/`, `:` and line breaks in values stay as they are)
+// and prints one line per template and post; a missing field is `NA` (`outtmpl_na_placeholder`);
+// a template that is only field names (`-O id`, `-O id,title`) means `%(id)s`, one per line
+// (`format_tmpl`). It does not interpret backslash escapes: `-O '%(id)s\t%(title)s'` prints a
+// backslash and a `t` (checked by running its `evaluate_outtmpl`); a real tab comes from the shell
+// (`$'%(id)s\t%(title)s'`). README "OUTPUT TEMPLATE" lists `filepath` as available to --print
+// only after the download.
+
+/// yt-dlp's `-O` stages that happen once per post (`POSTPROCESS_WHEN` in its utils, less
+/// `playlist`).
+const POST_STAGES: [&str; 7] = [
+    "pre_process",
+    "after_filter",
+    "video",
+    "before_dl",
+    "post_process",
+    "after_move",
+    "after_video",
+];
+
+impl Template {
+    /// Parses a `-O/--print` argument: a template, or bare field names separated by `,` (each
+    /// becomes `%(name)s` on a line of its own, as in yt-dlp). yt-dlp's `WHEN:` prefixes of a
+    /// post's stages (`after_move:filepath`) are accepted and dropped: tikdl prints once per post,
+    /// when the command has it (extracted for `info`, saved for `download`).
+    pub fn parse_print(s: &str) -> Result<Template, TemplateError> {
+        let when = s
+            .split_once(':')
+            .map(|(w, _)| w.to_ascii_lowercase())
+            .filter(|w| POST_STAGES.contains(&w.as_str()) || w == "playlist");
+        let s = match when.as_deref() {
+            Some("playlist") => {
+                return Err(TemplateError::Syntax {
+                    position: 1,
+                    message:
+                        "`playlist:` (once per list) is not supported: tikdl prints once per post"
+                            .into(),
+                });
+            }
+            Some(w) => &s[w.len() + 1..],
+            None => s,
+        };
+        let bare = !s.is_empty()
+            && s.char_indices().all(|(i, c)| {
+                c.is_alphanumeric()
+                    || matches!(c, '_' | '.' | ',')
+                    || (c == '-' && s[i + 1..].starts_with(|d: char| d.is_ascii_digit()))
+            });
+        if !bare {
+            return Template::parse(s);
+        }
+        let expanded: Vec<String> = s.split(',').map(|name| format!("%({name})s")).collect();
+        let mut t = Template::parse(&expanded.join("\n"))?;
+        t.source = s.to_owned();
+        Ok(t)
+    }
+
+    /// The text `-O/--print` shows for one post: `fields` is the post's `info --json` object,
+    /// `extra` what is known beyond it (`filepath` after a download, `ext`...); an `extra` key
+    /// hides the field of the same name. No sanitizing and no path rules; `NA` for what is
+    /// missing (or the placeholder's `|default`). The caller adds the line break.
+    pub fn render_print(&self, fields: &Map<String, Value>, extra: &[(&str, Value)]) -> String {
+        let mut out = String::new();
+        for piece in &self.pieces {
+            match piece {
+                Piece::Literal(s) => out.push_str(s),
+                Piece::Field(f) => out.push_str(&print_field(f, fields, extra)),
+            }
+        }
+        out
+    }
+}
+
+/// [`render_field`] without the file-name sanitizing.
+fn print_field(f: &Field, fields: &Map<String, Value>, extra: &[(&str, Value)]) -> String {
+    let find = |path: &Vec<String>| {
+        let first = path.first()?;
+        let value = match extra.iter().find(|(k, _)| k == first) {
+            Some((k, v)) => lookup(&Map::from_iter([((*k).to_owned(), v.clone())]), path).cloned(),
+            None => lookup(fields, path).cloned(),
+        };
+        value.filter(|v| !v.is_null())
+    };
+    let value = f.names.iter().find_map(find);
+    let missing = || f.default.clone().unwrap_or_else(|| MISSING.to_owned());
+    if f.conversion == Conversion::Int {
+        // As yt-dlp: `%(title)d` of a non-number is the default (or NA), not an error.
+        return match value.as_ref().and_then(as_integer) {
+            Some(n) => format_int(n, f),
+            None => format_text(missing(), f),
+        };
+    }
+    format_text(value.as_ref().map_or_else(missing, stringify), f)
+}
+
+#[cfg(test)]
+mod print_tests {
+    use super::*;
+    use serde_json::json;
+
+    fn info() -> Map<String, Value> {
+        let info: crate::model::VideoInfo = serde_json::from_value(json!({
+            "extractor": "tiktok", "id": "7608826249200356630", "kind": "video",
+            "title": "AC/DC: live?", "description": "line one\nline two",
+            "uploader": "someone", "uploader_id": null, "uploader_url": null,
+            "channel": "Some One", "channel_id": null, "channel_url": null,
+            "webpage_url": "https://www.tiktok.com/@someone/video/7608826249200356630",
+            "timestamp": 1769817600, "upload_date": "20260131", "duration": 15,
+            "view_count": 12345, "like_count": null, "comment_count": null,
+            "repost_count": null, "save_count": null, "hashtags": ["cat"], "mentions": [],
+            "track": null, "artists": [], "album": null, "music": null, "thumbnails": [],
+            "formats": [], "images": [], "subtitles": {}
+        }))
+        .unwrap();
+        match serde_json::to_value(info).unwrap() {
+            Value::Object(m) => m,
+            _ => unreachable!(),
+        }
+    }
+
+    fn p(t: &str) -> String {
+        Template::parse_print(t).unwrap().render_print(&info(), &[])
+    }
+
+    #[test]
+    fn tab_separated_line_from_a_video_info() {
+        assert_eq!(
+            p("%(id)s\t%(view_count)d\t%(title)s"),
+            "7608826249200356630\t12345\tAC/DC: live?"
+        );
+    }
+
+    #[test]
+    fn values_are_not_sanitized() {
+        assert_eq!(p("%(title)s"), "AC/DC: live?");
+        assert_eq!(p("%(description)s"), "line one\nline two");
+        // A `/` in the template text stays too: this is not a path.
+        assert_eq!(p("../%(uploader)s/"), "../someone/");
+    }
+
+    #[test]
+    fn missing_and_null_fields_print_na() {
+        assert_eq!(
+            p("%(nope)s|%(like_count)s|%(like_count)d|%(music.id)s"),
+            "NA|NA|NA|NA"
+        );
+        assert_eq!(p("%(nope|none)s %(like_count|0)d %(nope|)s."), "none 0 .");
+        assert_eq!(p("%(title)d"), "NA");
+    }
+
+    #[test]
+    fn numbers_and_widths() {
+        assert_eq!(
+            p("%(view_count)d %(view_count)08d %(duration)s"),
+            "12345 00012345 15"
+        );
+        assert_eq!(p("%(uploader)-8s|%(title).5s"), "someone |AC/DC");
+    }
+
+    #[test]
+    fn backslash_escapes_stay_literal_as_in_ytdlp() {
+        assert_eq!(p(r"%(id)s\t%(uploader)s"), r"7608826249200356630\tsomeone");
+    }
+
+    #[test]
+    fn extra_fields_such_as_filepath() {
+        let t = Template::parse_print("%(filepath)s").unwrap();
+        let extra = [("filepath", json!("/videos/a: b/x.mp4"))];
+        assert_eq!(t.render_print(&info(), &extra), "/videos/a: b/x.mp4");
+        assert_eq!(t.render_print(&info(), &[]), "NA");
+        // An extra hides the post's field of the same name.
+        let t = Template::parse_print("%(title)s").unwrap();
+        assert_eq!(t.render_print(&info(), &[("title", json!("X"))]), "X");
+    }
+
+    #[test]
+    fn bare_field_names_print_one_per_line() {
+        assert_eq!(p("id"), "7608826249200356630");
+        assert_eq!(
+            p("id,uploader,hashtags.-1"),
+            "7608826249200356630\nsomeone\ncat"
+        );
+        assert_eq!(
+            Template::parse_print("id,title").unwrap().as_str(),
+            "id,title"
+        );
+        // Anything else is a template, literal text included.
+        assert_eq!(p("id: %(id)s"), "id: 7608826249200356630");
+        // yt-dlp's per-post stages are dropped; once per list is refused.
+        assert_eq!(p("after_move:id"), "7608826249200356630");
+        assert_eq!(p("Video:%(uploader)s:x"), "someone:x");
+        assert!(Template::parse_print("playlist:%(title)s").is_err());
+        assert_eq!(p(""), "");
+    }
+}
+
 fn finish_path(rendered: &str) -> Result<PathBuf, TemplateError> {
     let mut components = Vec::new();
     for raw in rendered.split(std::path::is_separator) {

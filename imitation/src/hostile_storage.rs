@@ -156,7 +156,11 @@ pub fn page(id: u64) -> String {
     crate::fixtures::item_page(&item)
 }
 
-fn response(status: u16, headers: &[(&'static str, String)], body: GenBody) -> Response<GenBody> {
+pub(crate) fn response(
+    status: u16,
+    headers: &[(&'static str, String)],
+    body: GenBody,
+) -> Response<GenBody> {
     let mut resp = Response::new(body);
     *resp.status_mut() = hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::OK);
     for (name, value) in headers {

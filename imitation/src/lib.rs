@@ -41,6 +41,7 @@
 //! | 7400000000000000001..=7400000000000000005 | terminal escapes (OSC, C1, OSC 52, OSC 8, bidi, CR/BS/NUL) in `desc`, `uniqueId`, `nickname`, `music.title`/`authorName`: [`OUTPUT_TEXTS`] (D1's media) |
 //! | 7100000000000000001..=7100000000000000018 | hostile names: D1's page with one of [`HOSTILE_NAMES`] as `desc`, `author.uniqueId`, `author.nickname` and `music.title` (D1's media) |
 //! | 7200000000000000001..=7200000000000000005 | hostile storage posts (cut-then-403 renditions, endless or 1 byte per 100 ms media, a 404 thumbnail, an endless subtitle): see `hostile_storage.rs` |
+//! | 7910000000000000001..=02, 7910000000000000101..=200 | posts whose renditions are valid MP4s, sound a valid MP3 and cover a valid JPEG, on `/vp79/` (see `valid_posts.rs`) |
 //! | 7000000000000000050 | a 50 MiB page (Content-Length announced) |
 //! | 7000000000000000052 | a gzip bomb: 200 MiB of zeros compressed to 200 KB, `Content-Encoding: gzip` |
 //! | 7300000000000100001..=7300000000000105000 | batch posts: D1-shaped pages with small media of their own, built on first request |
@@ -81,7 +82,7 @@
 //!
 //! | list | items |
 //! |---|---|
-//! | secUid `MS4wLjABAAAA_imitation45` (`@imitation45`) | 45 posts, ids 7300000000000000001..=45, newest first; cursor = createTime in ms of the last item |
+//! | secUid `MS4wLjABAAAA_imitation45` (`@imitation45`) | 45 posts, ids 7300000000000000001..=45, newest first; cursor = createTime in ms of the last item; after [`Imitation::add_new_profile_posts`]`(n)`, n newer posts with valid media on top |
 //! | collectionId `7400000000000000033` | 33 posts, ids 7300000000000001001..=1033; cursor = offset |
 //! | secUid `MS4wLjABAAAA_loopy` (`@loopy`) | the same 10 items on every page, `hasMore` true forever (the cursor keeps moving) |
 //! | anything else | an empty list, `hasMore` false |
@@ -132,11 +133,15 @@ mod routes;
 mod server;
 mod tls;
 pub mod valid_media;
+mod valid_posts;
 
 pub use hostile::{HOSTILE_BASE, HOSTILE_NAMES};
 pub use hostile_output::{OUTPUT_BASE, OUTPUT_TEXTS};
 pub use hostile_storage::{
     STORAGE_BASE, STORAGE_MEDIA_SIZE, storage_media_bytes, storage_media_url,
+};
+pub use valid_posts::{
+    MAX_NEW_PROFILE_POSTS, VALID_BASE, new_profile_post_id, valid_file, valid_post_url,
 };
 
 use std::net::SocketAddr;
@@ -244,6 +249,8 @@ pub(crate) struct State {
     pub faults: Mutex<Vec<(FaultRule, Option<u32>)>>,
     pub tokens: Mutex<std::collections::HashSet<String>>,
     pub challenges: challenge::Issuer,
+    /// New posts listed on top of `@imitation45` (see `valid_posts.rs`).
+    pub new_profile_posts: std::sync::atomic::AtomicU64,
 }
 
 /// Locks even after a panic elsewhere: the data here stays usable and the server must not die.
@@ -307,6 +314,7 @@ impl Imitation {
             faults: Mutex::default(),
             tokens: Mutex::default(),
             challenges: challenge::Issuer::default(),
+            new_profile_posts: Default::default(),
         });
         let (tx, rx) = tokio::sync::oneshot::channel();
         let st = state.clone();
@@ -367,6 +375,17 @@ impl Imitation {
     pub fn add_fault(&self, rule: FaultRule) {
         let left = (rule.times > 0).then_some(rule.times);
         lock(&self.state.faults).push((rule, left));
+    }
+
+    /// Lists `n` more new posts (with real media) on top of `@imitation45`'s 45, newest first,
+    /// as a creator posting between two runs would; at most [`MAX_NEW_PROFILE_POSTS`] in all.
+    /// Their ids are [`new_profile_post_id`]`(1..)`, the highest one on top.
+    pub fn add_new_profile_posts(&self, n: u64) {
+        use std::sync::atomic::Ordering;
+        let new = &self.state.new_profile_posts;
+        let _ = new.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |old| {
+            Some(old.saturating_add(n).min(MAX_NEW_PROFILE_POSTS))
+        });
     }
 
     /// Exactly the bytes the CDN serves for `url` (the full body, as with no Range).

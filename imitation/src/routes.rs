@@ -169,6 +169,11 @@ pub async fn handle(
     {
         return resp;
     }
+    if is_cdn_host(&ctx.host)
+        && let Some(resp) = crate::valid_posts::respond(&ctx.path, ctx.range.as_deref())
+    {
+        return resp;
+    }
     let fault = state.take_fault(&ctx.host, &ctx.path_query);
     if fault == Some(Fault::Hangup) {
         // The connection task drops the stream as soon as the kill fires; never answer.
@@ -319,7 +324,11 @@ fn page_host(ctx: &Ctx) -> Reply {
         ["api", "post", "item_list"] => {
             let sec = ctx.param("secUid").unwrap_or_default();
             let (cursor, count) = paging(ctx);
-            Reply::json(fixtures::post_list(&sec, cursor, count))
+            let new = (ctx.state.new_profile_posts).load(std::sync::atomic::Ordering::SeqCst);
+            Reply::json(
+                crate::valid_posts::post_list(&sec, cursor, count, new)
+                    .unwrap_or_else(|| fixtures::post_list(&sec, cursor, count)),
+            )
         }
         ["api", "collection", "item_list"] => {
             let id = ctx
@@ -437,6 +446,9 @@ fn post(ctx: &Ctx, id: &str) -> Reply {
             drop(issued);
             let page = crate::empty_shell::page(id, ctx.user_agent.as_deref(), has_token);
             with_cookies(ctx, Reply::html(200, page))
+        }
+        id if crate::valid_posts::is_valid_post(id) => {
+            with_cookies(ctx, Reply::html(200, crate::valid_posts::page(id)))
         }
         id if crate::hostile_storage::is_storage_post(id) => {
             Reply::html(200, crate::hostile_storage::page(id))

@@ -9,6 +9,7 @@
 //! * [`mp3`]: MPEG-1 Layer III frames, 128 kbit/s, 44.1 kHz, mono, no CRC; each frame's side
 //!   information is zero (silence) and the rest is ancillary data, so the frames decode.
 //! * [`png`]: a valid 8x8 RGB PNG (stored deflate blocks), usable as a cover.
+//! * [`jpeg`]: a valid 8x8 grayscale baseline JPEG (one flat block), as TikTok's covers are JPEG.
 //!
 //! All are deterministic functions of `seed`, so a test can rebuild what the server sent.
 
@@ -357,6 +358,45 @@ pub fn png(seed: u64) -> Vec<u8> {
     out
 }
 
+/// An 8x8 grayscale baseline JPEG (ITU T.81, JFIF 1.01) of one flat grey that depends on `seed`.
+///
+/// One block, DC only: each Huffman table has a single 1-bit code (`0`): the DC table's stands
+/// for magnitude category 8, the AC table's for end-of-block. The scan is that code, the 8-bit
+/// DC value (128..=255, so a grey of 144..=160 after the inverse DCT with all-ones
+/// quantization), the end-of-block code, and `1` bits padding the last byte (T.81 F.1.2.3). No
+/// scan byte can be 0xFF (each starts with a `0` bit), so no byte stuffing is needed.
+/// libjpeg-turbo's `djpeg` decodes it without a warning (checked when this was written).
+pub fn jpeg(seed: u64) -> Vec<u8> {
+    let segment = |marker: u8, body: &[u8]| {
+        let mut s = vec![0xff, marker];
+        s.extend_from_slice(&((body.len() + 2) as u16).to_be_bytes());
+        s.extend_from_slice(body);
+        s
+    };
+    let huffman = |class_and_id: u8, symbol: u8| {
+        let mut t = vec![class_and_id, 1]; // one code of length 1 ...
+        t.extend_from_slice(&[0; 15]); // ... none longer
+        t.push(symbol);
+        t
+    };
+    let dc = 128 + (Filler(seed).next() % 128) as u8;
+    let scan = [dc >> 1, ((dc & 1) << 7) | 0b0011_1111];
+    [
+        vec![0xff, 0xd8], // SOI
+        segment(0xe0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0"),
+        segment(0xdb, &[[0u8].as_slice(), &[1; 64]].concat()), // table 0, all ones
+        // 8 bits, 8x8, one component (id 1, 1x1 sampling, table 0).
+        segment(0xc0, &[8, 0, 8, 0, 8, 1, 1, 0x11, 0]),
+        segment(0xc4, &huffman(0x00, 8)),
+        segment(0xc4, &huffman(0x10, 0x00)),
+        // Component 1 with tables 0/0; spectral selection 0..=63, no approximation.
+        segment(0xda, &[1, 1, 0x00, 0, 63, 0]),
+        scan.to_vec(),
+        vec![0xff, 0xd9], // EOI
+    ]
+    .concat()
+}
+
 fn crc32(data: &[u8]) -> u32 {
     let mut crc = !0u32;
     for &b in data {
@@ -424,5 +464,26 @@ mod tests {
             file.chunks(MP3_FRAME_LEN)
                 .all(|f| f.starts_with(&MP3_FRAME_HEADER))
         );
+    }
+    #[test]
+    fn jpeg_segments_are_well_formed() {
+        let j = jpeg(5);
+        assert!(j.starts_with(&[0xff, 0xd8, 0xff, 0xe0]) && j.ends_with(&[0xff, 0xd9]));
+        // Walk the marker segments up to SOS; their lengths must land on the next marker.
+        let mut pos = 2;
+        let mut markers = Vec::new();
+        loop {
+            assert_eq!(j[pos], 0xff, "marker at {pos}");
+            let m = j[pos + 1];
+            markers.push(m);
+            let len = u16::from_be_bytes([j[pos + 2], j[pos + 3]]) as usize;
+            pos += 2 + len;
+            if m == 0xda {
+                break;
+            }
+        }
+        assert_eq!(markers, [0xe0, 0xdb, 0xc0, 0xc4, 0xc4, 0xda]);
+        assert_eq!(j.len() - pos, 2 + 2, "two scan bytes, then EOI");
+        assert_ne!(jpeg(5), jpeg(6));
     }
 }
