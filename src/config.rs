@@ -754,11 +754,10 @@ impl Settings {
             .value
             .iter()
             .filter_map(|h| crate::http::header_parts(h))
-            .map(|(scope, n, v)| {
-                let secret = ["cookie", "authorization", "proxy-authorization"]
-                    .iter()
-                    .any(|s| n.eq_ignore_ascii_case(s));
-                let v = if secret { "(redacted)" } else { v };
+            .map(|(scope, n, _)| {
+                // Any custom header may carry a token (X-Tt-Token, msToken, an API key): show
+                // which headers are set, never their values.
+                let v = "(redacted)";
                 let key = match scope {
                     Some(host) => format!("{host}:{n}"),
                     None => n.to_owned(),

@@ -737,21 +737,43 @@ struct CustomHeader {
     value: HeaderValue,
 }
 
-/// The host part of a scoped header (`HOST:Name: value`): a host name with a dot, followed
-/// directly (no space) by the header name.
+/// The host part of a scoped header (`HOST:Name: value`): whatever comes before the first ':'
+/// when it holds a dot (a header name never needs one), followed directly (no space) by the
+/// header name. Whether it is a usable host is checked by [`parse_header`].
 fn split_scope(raw: &str) -> (Option<&str>, &str) {
     if let Some((head, rest)) = raw.split_once(':')
         && head.contains('.')
-        && !head.starts_with('.')
-        && head
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+        && !head.contains(char::is_whitespace)
         && !rest.starts_with(char::is_whitespace)
         && rest.contains(':')
     {
         return (Some(head), rest);
     }
     (None, raw)
+}
+
+/// A scope must be a plain host name (`www.tiktok.com`; a trailing dot is dropped): no
+/// wildcard, port, scheme or path, so that it matches exactly the hosts the user means.
+fn check_scope(scope: &str) -> Result<String, String> {
+    let host = scope
+        .strip_suffix('.')
+        .unwrap_or(scope)
+        .to_ascii_lowercase();
+    let plain = !host.is_empty()
+        && !host.starts_with(['.', '-'])
+        && !host.contains("..")
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+    if plain {
+        Ok(host)
+    } else {
+        Err(format!(
+            "{:?} is not a host name a header can be scoped to: write HOST:Name: value with a \
+             plain host such as www.tiktok.com (no wildcard, port or scheme)",
+            shorten(&scope.escape_debug().to_string(), 60)
+        ))
+    }
 }
 
 /// What is wrong with a header value, without quoting it (it may be a token).
@@ -790,7 +812,21 @@ fn parse_header(raw: &str) -> Result<CustomHeader, String> {
             raw.chars().count()
         ));
     };
+    let scope = scope.map(check_scope).transpose()?;
     let name_text = name.trim();
+    // Real header names are letters, digits, '-' and '_', starting with a letter; anything else
+    // (`*.tiktok.com`, `443`) is a mistyped scope that would otherwise go out as a header name.
+    let usual = name_text.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name_text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !usual {
+        return Err(format!(
+            "{:?} is not a header name (letters, digits, '-' and '_'); to send a header to one \
+             host only, write HOST:Name: value with a plain host such as www.tiktok.com",
+            shorten(&name_text.escape_debug().to_string(), 60)
+        ));
+    }
     let name = HeaderName::from_bytes(name_text.as_bytes()).map_err(|_| {
         format!(
             "{:?} is not a valid header name",
@@ -800,11 +836,7 @@ fn parse_header(raw: &str) -> Result<CustomHeader, String> {
     let mut value = HeaderValue::from_str(value.trim())
         .map_err(|_| header_value_problem(&format!("the value of header {name}"), value))?;
     value.set_sensitive(true);
-    Ok(CustomHeader {
-        scope: scope.map(str::to_ascii_lowercase),
-        name,
-        value,
-    })
+    Ok(CustomHeader { scope, name, value })
 }
 
 /// The proxy schemes reqwest really uses; any other is refused rather than silently bypassed.
@@ -1051,8 +1083,20 @@ mod tests {
         assert_eq!(h.name.as_str(), "authorization");
         assert_eq!(h.value.to_str().unwrap(), "Bearer x:y");
         // A space after the first colon: a plain header whose value has a colon.
-        let h = parse_header("X.Y: a:b").unwrap();
+        let h = parse_header("X-Y: a:b").unwrap();
         assert_eq!(h.scope, None);
+        // Mistyped scopes never go out as header names (second adversarial probe).
+        for bad in [
+            "*.tiktok.com:Authorization: A7",
+            "www.tiktok.com:443:Authorization: A2",
+            "X.Y: a",
+        ] {
+            let e = parse_header(bad).map(|_| ()).unwrap_err();
+            assert!(!e.contains("A7") && !e.contains("A2"), "{e}");
+        }
+        // A trailing dot and capitals are the same host.
+        let h = parse_header("WWW.TIKTOK.COM.:Authorization: A1").unwrap();
+        assert_eq!(h.scope.as_deref(), Some("www.tiktok.com"));
         assert!(parse_header("no colon").is_err());
         assert!(parse_header("bad name: x").is_err());
         let e = check_header("Authorization: Bearer TOP\u{1}SECRET").unwrap_err();
