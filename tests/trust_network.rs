@@ -644,3 +644,36 @@ fn e3_server_hangup_is_not_called_a_certificate_failure() {
         r.stderr
     );
 }
+
+/// `config show` names the custom headers but never prints a value: any of them may be a token
+/// (X-Tt-Token, msToken, an API key), scoped or not. Mistyped scopes are refused, not sent.
+#[test]
+fn s6_config_show_hides_every_header_value_and_refuses_mistyped_scopes() {
+    let env = Env::new();
+    let r = run({
+        let mut c = env.cmd();
+        c.args(["--header", "X-Tt-Token: TTSECRET1"])
+            .args(["--header", "www.tiktok.com:msToken: TTSECRET2"])
+            .args(["config", "show"]);
+        c
+    });
+    assert_eq!(r.code, 0, "{}", r.both());
+    assert!(
+        r.stdout.contains("X-Tt-Token") && r.stdout.contains("msToken"),
+        "{}",
+        r.stdout
+    );
+    r.assert_hides("TTSECRET");
+    for bad in [
+        "*.tiktok.com:Authorization: TTSECRET3",
+        "www.tiktok.com:443:Authorization: TTSECRET4",
+    ] {
+        let r = run({
+            let mut c = env.cmd();
+            c.args(["--header", bad, "info", DESKTOP_URL]);
+            c
+        });
+        assert_eq!(r.code, 2, "{bad}: {}", r.both());
+        r.assert_hides("TTSECRET");
+    }
+}
