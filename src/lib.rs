@@ -31,6 +31,7 @@ pub mod model;
 pub mod ratelimit;
 pub mod redacted;
 pub mod retry;
+pub mod safe_path;
 pub mod save;
 pub mod select;
 pub mod stats;
