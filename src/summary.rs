@@ -222,20 +222,10 @@ fn group(n: u64) -> String {
     out
 }
 
-/// Bytes in binary units, as download tools print them.
+/// Bytes in binary units (`512 B`, `8.38 MiB`): indicatif's format, so the progress bars, the
+/// result lines and `--stats` all print sizes alike.
 pub fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut v = n as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u < UNITS.len() - 1 {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{n} B")
-    } else {
-        format!("{v:.2} {}", UNITS[u])
-    }
+    indicatif::HumanBytes(n).to_string()
 }
 
 #[cfg(test)]
