@@ -747,7 +747,7 @@ impl Settings {
             .proxy_urls
             .value
             .iter()
-            .map(|u| quote(&redact_proxy(u)))
+            .map(|u| quote(&crate::redacted::proxy_url(u)))
             .collect();
         let headers: Vec<String> = s
             .custom_headers
@@ -755,10 +755,11 @@ impl Settings {
             .iter()
             .filter_map(|h| crate::http::header_parts(h))
             .map(|(scope, n, v)| {
-                let secret = ["cookie", "authorization", "proxy-authorization"]
-                    .iter()
-                    .any(|s| n.eq_ignore_ascii_case(s));
-                let v = if secret { "(redacted)" } else { v };
+                let v = if crate::redacted::is_secret_header(n) {
+                    "(redacted)"
+                } else {
+                    v
+                };
                 let key = match scope {
                     Some(host) => format!("{host}:{n}"),
                     None => n.to_owned(),
@@ -946,10 +947,6 @@ fn float(v: f64) -> String {
     } else {
         format!("{s}.0")
     }
-}
-
-fn redact_proxy(u: &str) -> String {
-    crate::http::redact_userinfo(u)
 }
 
 #[cfg(test)]
