@@ -74,7 +74,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             http: HttpConfig::default(),
-            max_concurrent_operations: 5,
+            max_concurrent_operations: usize::from(DEFAULT_JOBS),
             cache: CacheConfig::default_dir().map(|dir| CacheConfig {
                 dir,
                 ttl: cache::DEFAULT_TTL,
@@ -572,3 +572,7 @@ fn empty_page_error(desktop: usize, mobile: usize, last: &Error, url: &str) -> E
         ],
     }
 }
+
+/// Posts worked on at once when neither `--jobs` nor `max_concurrent_operations` says (the seed's
+/// default).
+pub const DEFAULT_JOBS: u16 = 5;

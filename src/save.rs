@@ -15,7 +15,7 @@ use crate::error::{ConnectionReason, ContentReason, Error, Operation};
 use crate::model::{PostKind, VideoInfo};
 use crate::safe_path::{self, sidecar};
 use crate::select::{self, CodecPref, Quality};
-use crate::template::{self, Template};
+use crate::template::Template;
 
 /// How to save posts (the `download` command's options).
 #[derive(Debug, Clone)]
@@ -41,8 +41,7 @@ pub struct DownloadOptions {
 impl Default for DownloadOptions {
     fn default() -> Self {
         Self {
-            template: Template::parse(template::DEFAULT_TEMPLATE)
-                .unwrap_or_else(|_| unreachable_template()),
+            template: Template::default(),
             quality: Quality::Best,
             codec: CodecPref::H264,
             audio_only: false,
@@ -55,14 +54,6 @@ impl Default for DownloadOptions {
             rate_limit: None,
             low_speed: Some(LowSpeed::default()),
         }
-    }
-}
-
-// The default template is a constant that parses; this only keeps `Default` free of panics.
-fn unreachable_template() -> Template {
-    match Template::parse("%(id)s.%(ext)s") {
-        Ok(t) => t,
-        Err(_) => unreachable!("a literal template parses"),
     }
 }
 

@@ -171,6 +171,17 @@ impl Template {
     }
 }
 
+/// [`DEFAULT_TEMPLATE`], parsed.
+impl Default for Template {
+    fn default() -> Self {
+        // The default is a constant that parses (a unit test checks); the fallback only keeps
+        // this free of panics.
+        Template::parse(DEFAULT_TEMPLATE)
+            .or_else(|_| Template::parse("%(id)s.%(ext)s"))
+            .unwrap_or_else(|_| unreachable!("a literal template parses"))
+    }
+}
+
 impl std::str::FromStr for Template {
     type Err = TemplateError;
 
