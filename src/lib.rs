@@ -256,13 +256,8 @@ impl TikTokHandler {
         id: &str,
     ) -> Result<(VideoInfo, String, Vec<redacted::Secret>), Error> {
         let page_url = post.canonical_url();
-        let url = reqwest::Url::parse(&page_url).map_err(|e| {
-            Error::content(
-                ContentReason::NotTikTok(e.to_string()),
-                Operation::ParseUrl,
-                &page_url,
-            )
-        })?;
+        let url = reqwest::Url::parse(&page_url)
+            .map_err(|e| Error::not_tiktok(e, Operation::ParseUrl, &page_url))?;
         let mut solved = false;
         let mut answered: Vec<String> = Vec::new();
         let mut cookies = Vec::new();
@@ -344,13 +339,8 @@ impl TikTokHandler {
     /// Parses `input` and follows short links to the post they name.
     pub async fn resolve(&self, input: &str) -> Result<PostRef, Error> {
         let input = input.trim();
-        let mut post = url::parse(input).map_err(|e| {
-            Error::content(
-                ContentReason::NotTikTok(e.to_string()),
-                Operation::ParseUrl,
-                input,
-            )
-        })?;
+        let mut post =
+            url::parse(input).map_err(|e| Error::not_tiktok(e, Operation::ParseUrl, input))?;
         let mut hops = 0;
         while let PostRef::ShortLink { url } = &post {
             if hops == MAX_SHORT_LINK_HOPS {
@@ -472,8 +462,8 @@ impl TikTokHandler {
     ) -> Result<(VideoInfo, String, Vec<redacted::Secret>), Error> {
         let page_url = format!("https://m.tiktok.com/v/{id}.html");
         let op = Operation::FetchPage;
-        let url = reqwest::Url::parse(&page_url)
-            .map_err(|e| Error::content(ContentReason::NotTikTok(e.to_string()), op, &page_url))?;
+        let url =
+            reqwest::Url::parse(&page_url).map_err(|e| Error::not_tiktok(e, op, &page_url))?;
         let client = self.mobile.get_or_init(|| {
             let cfg = HttpConfig {
                 user_agent: Some(MOBILE_USER_AGENT.to_owned()),
