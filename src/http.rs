@@ -410,11 +410,6 @@ impl HttpClient {
         self.retry
     }
 
-    /// The raw client of the current post's lane (prefer [`Self::media_request`], which counts).
-    pub fn inner(&self) -> &reqwest::Client {
-        &self.lane(self.identity()).client
-    }
-
     /// Stores a cookie as if `url` had set it (used for the bot challenge's answer).
     pub fn set_cookie(&self, url: &Url, name: &str, value: &str) {
         let host = url.host_str().unwrap_or("www.tiktok.com");
