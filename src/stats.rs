@@ -188,7 +188,7 @@ impl fmt::Display for PerformanceStats {
         writeln!(
             f,
             "bytes:      {} ({} bytes)",
-            crate::summary::human_bytes(self.bytes),
+            crate::terminal::human_bytes(self.bytes),
             self.bytes
         )?;
         write!(

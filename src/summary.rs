@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::error::Error;
 use crate::model::{PostKind, VideoInfo};
 use crate::save::DownloadResult;
-use crate::terminal::safe;
+use crate::terminal::{human_bytes, safe};
 
 /// A readable multi-line summary: title, creator, date, duration, counts, hashtags, formats.
 pub fn render(info: &VideoInfo) -> String {
@@ -220,12 +220,6 @@ fn group(n: u64) -> String {
         out.push(c);
     }
     out
-}
-
-/// Bytes in binary units (`512 B`, `8.38 MiB`): indicatif's format, so the progress bars, the
-/// result lines and `--stats` all print sizes alike.
-pub fn human_bytes(n: u64) -> String {
-    indicatif::HumanBytes(n).to_string()
 }
 
 #[cfg(test)]
