@@ -217,11 +217,11 @@ fn with_suffix(path: &Path, name: &str, suffix: &str) -> PathBuf {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// A fresh folder under the system temp dir (removed by `TempDir` on drop).
-    fn tmp() -> tempfile::TempDir {
+    pub(crate) fn tmp() -> tempfile::TempDir {
         tempfile::Builder::new()
             .prefix("tikdl-safe-path-")
             .tempdir_in(std::env::temp_dir())

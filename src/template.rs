@@ -457,6 +457,7 @@ fn finish_path(rendered: &str) -> Result<PathBuf, TemplateError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::safe_path::tests::tmp;
     use crate::safe_path::{MAX_COMPONENT_BYTES, is_windows_reserved, resolve_in_base};
     use serde_json::json;
     use std::path::Component;
@@ -504,14 +505,6 @@ mod tests {
                 other => panic!("unexpected component {other:?}"),
             })
             .collect()
-    }
-
-    /// A fresh folder under the system temp dir (removed by `TempDir` on drop).
-    fn tmp() -> tempfile::TempDir {
-        tempfile::Builder::new()
-            .prefix("tikdl-template-")
-            .tempdir_in(std::env::temp_dir())
-            .unwrap()
     }
 
     #[test]
