@@ -38,7 +38,7 @@ async fn get(client: &reqwest::Client, url: &str, cookie: Option<&str>) -> Strin
 
 /// Runs `tikdl ARGS` (through the imitation) expecting success; its NDJSON lines.
 /// `tikdl ARGS` (must exit 0), its JSON lines.
-fn run_json<S: AsRef<std::ffi::OsStr>>(env: &Env, args: &[S]) -> Vec<Value> {
+fn run_ok<S: AsRef<std::ffi::OsStr>>(env: &Env, args: &[S]) -> Vec<Value> {
     ndjson(&support::run_ok(env.cmd().args(args)).stdout)
 }
 
@@ -86,7 +86,7 @@ fn f1_challenge_answer_has_d_beside_v() {
     // never with the media requests that follow.
     let env = Env::new();
     let out = env.dir.path().join("out").to_string_lossy().into_owned();
-    let results = run_json(&env, &["download", "--json", "-P", &out, CHALLENGE_POST]);
+    let results = run_ok(&env, &["download", "--json", "-P", &out, CHALLENGE_POST]);
     assert_eq!(results[0]["status"], "downloaded", "{results:?}");
     let log = env.tiktok.requests();
     let answer_at = log
@@ -307,7 +307,7 @@ fn f2_odd_user_segment_downloads_inside_the_folder() {
     let out = env.dir.path().join("out");
     let url = format!("https://www.tiktok.com/@..%2F..%2Fetc%2Fpasswd/video/{DESKTOP_ID}");
     let out_arg = out.to_string_lossy().into_owned();
-    let results = run_json(
+    let results = run_ok(
         &env,
         &[
             "download",
@@ -403,7 +403,7 @@ fn api_calls(env: &Env, path: &str) -> Vec<String> {
 #[test]
 fn f5_music_list_info_with_max() {
     let env = Env::new();
-    let infos = run_json(&env, &["info", "--json", "--max", "31", MUSIC_URL]);
+    let infos = run_ok(&env, &["info", "--json", "--max", "31", MUSIC_URL]);
     assert_eq!(infos.len(), 31);
     assert_eq!(infos[0]["id"], "7300000000000001001");
     assert_eq!(infos[30]["id"], "7300000000000001031");
@@ -422,7 +422,7 @@ fn f5_music_list_info_with_max() {
     );
 
     // All of it without --max: 33 posts.
-    assert_eq!(run_json(&env, &["info", "--json", MUSIC_URL]).len(), 33);
+    assert_eq!(run_ok(&env, &["info", "--json", MUSIC_URL]).len(), 33);
 }
 
 #[test]
@@ -431,7 +431,7 @@ fn f5_tag_list_batch_info_only() {
     let list = env.dir.path().join("tags.txt");
     std::fs::write(&list, format!("{TAG_URL}\n")).unwrap();
     let list = list.to_string_lossy().into_owned();
-    let infos = run_json(
+    let infos = run_ok(
         &env,
         &[
             "--rate-limit",
@@ -461,7 +461,7 @@ fn f5_tag_list_date_filters() {
     let args = [
         "info", "--json", "--after", "20251225", "--before", "20251230", TAG_URL,
     ];
-    let infos = run_json(&env, &args);
+    let infos = run_ok(&env, &args);
     assert!(!infos.is_empty());
     assert!(infos.len() < 45);
     for i in &infos {
