@@ -20,8 +20,7 @@ pub struct Archive {
 impl Archive {
     /// Opens (or creates) the archive and reads the ids already done.
     pub fn open(path: &Path) -> Result<Self, Error> {
-        let err =
-            |e: std::io::Error| Error::Config(format!("download archive {}: {e}", path.display()));
+        let err = |e: std::io::Error| Error::local(e, "opening the download archive", path);
         let text = match std::fs::read(path) {
             Ok(b) => String::from_utf8_lossy(&b).into_owned(),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),

@@ -607,10 +607,8 @@ async fn expand_line(
         }
         Err(e) => {
             // The input is echoed cut: a 60 KB junk line is not repeated in full.
-            let error = Error::content(
-                ContentReason::NotTikTok(
-                    terminal::clip(&e.to_string(), 2 * terminal::ECHO_CHARS).into_owned(),
-                ),
+            let error = Error::not_tiktok(
+                terminal::clip(&e.to_string(), 2 * terminal::ECHO_CHARS),
                 Operation::ParseUrl,
                 &terminal::clip(&line, terminal::ECHO_CHARS),
             );

@@ -54,7 +54,7 @@ use crate::http::HttpConfig;
 use crate::ratelimit::PaceConfig;
 use crate::retry::RetryPolicy;
 use crate::select::{CodecPref, Quality};
-use crate::template::{self, Template};
+use crate::template::Template;
 
 /// `tikdl/config.toml` in the user's config folder (`~/.config/tikdl/config.toml` on Linux).
 pub fn default_path() -> Option<PathBuf> {
@@ -559,11 +559,7 @@ pub struct Settings {
 pub const DEFAULT_ROTATION_INTERVAL: u32 = 10;
 
 fn default_template() -> Template {
-    // The default is a constant that parses (a unit test checks); the fallback only keeps this
-    // free of panics.
-    Template::parse(template::DEFAULT_TEMPLATE)
-        .or_else(|_| Template::parse("%(id)s.%(ext)s"))
-        .unwrap_or_else(|_| unreachable!("a literal template parses"))
+    Template::default()
 }
 
 impl Settings {
@@ -599,7 +595,7 @@ impl Settings {
             max_concurrent_operations: pick(
                 &flags.max_concurrent_operations,
                 &f.max_concurrent_operations,
-                5,
+                crate::DEFAULT_JOBS,
             ),
             request_timeout: pick(
                 &flags.request_timeout,
@@ -747,7 +743,7 @@ impl Settings {
             .proxy_urls
             .value
             .iter()
-            .map(|u| quote(&redact_proxy(u)))
+            .map(|u| quote(&crate::redacted::proxy_url(u)))
             .collect();
         let headers: Vec<String> = s
             .custom_headers
@@ -947,13 +943,10 @@ fn float(v: f64) -> String {
     }
 }
 
-fn redact_proxy(u: &str) -> String {
-    crate::http::redact_userinfo(u)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::template;
 
     fn parse(text: &str) -> Result<FileConfig, ConfigError> {
         FileConfig::parse(text, Path::new("/etc/tikdl/config.toml"))

@@ -199,99 +199,11 @@ fn parse_expiration(s: &str) -> Option<Option<u64>> {
     Some((secs != 0).then_some(secs))
 }
 
-/// The value of the `Cookie` header for a request to `host` + `path`, or
-/// `None` when no cookie applies.
-pub fn header_value_for(
-    cookies: &[Cookie],
-    host: &str,
-    path: &str,
-    https: bool,
-    now_unix: u64,
-) -> Option<Secret> {
-    let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
-    let path = if path.is_empty() { "/" } else { path };
-    let mut chosen: Vec<&Cookie> = Vec::new();
-    for c in cookies {
-        let applies = (https || !c.secure)
-            && c.expires.is_none_or(|t| t > now_unix)
-            && domain_matches(c, &host)
-            && path_matches(&c.path, path);
-        if !applies {
-            continue;
-        }
-        // A later line for the same cookie replaces the earlier one, as a jar would.
-        chosen.retain(|old| {
-            !(old.name == c.name
-                && old.path == c.path
-                && old.domain.eq_ignore_ascii_case(&c.domain))
-        });
-        chosen.push(c);
-    }
-    if chosen.is_empty() {
-        return None;
-    }
-    // RFC 6265: more specific paths first. The sort is stable, so file order
-    // decides among equals.
-    chosen.sort_by_key(|c| std::cmp::Reverse(c.path.len()));
-    let mut header = String::new();
-    for c in chosen {
-        if !header.is_empty() {
-            header.push_str("; ");
-        }
-        if !c.name.is_empty() {
-            header.push_str(&c.name);
-            header.push('=');
-        }
-        header.push_str(c.value.expose());
-    }
-    Some(Secret::from(header))
-}
-
-/// A leading dot or the subdomains flag makes a domain cookie (matches the
-/// domain and its subdomains); otherwise the host must match exactly. The
-/// subdomain test requires a '.' boundary so `evil-tiktok.com` never matches
-/// `tiktok.com`.
-fn domain_matches(c: &Cookie, host: &str) -> bool {
-    let raw = c.domain.strip_suffix('.').unwrap_or(&c.domain);
-    let (domain, dotted) = match raw.strip_prefix('.') {
-        Some(d) => (d, true),
-        None => (raw, false),
-    };
-    if domain.is_empty() {
-        return false;
-    }
-    let domain = domain.to_ascii_lowercase();
-    if host == domain {
-        return true;
-    }
-    (dotted || c.include_subdomains)
-        && host
-            .strip_suffix(domain.as_str())
-            .is_some_and(|rest| rest.ends_with('.'))
-}
-
-/// RFC 6265 path-match: equal, or a prefix ending at a '/' boundary.
-fn path_matches(cookie_path: &str, req_path: &str) -> bool {
-    match req_path.strip_prefix(cookie_path) {
-        None => false,
-        Some(rest) => rest.is_empty() || cookie_path.ends_with('/') || rest.starts_with('/'),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const NOW: u64 = 1_750_000_000;
     const FUTURE: u64 = 1_900_000_000;
-
-    fn header(cookies: &[Cookie], host: &str, path: &str, https: bool) -> Option<String> {
-        header_value_for(cookies, host, path, https, NOW).map(|s| s.expose().to_owned())
-    }
-
-    fn one(domain: &str, flag: &str) -> Vec<Cookie> {
-        parse_netscape(&format!("{domain}\t{flag}\t/\tFALSE\t0\tk\tv\n")).unwrap()
-    }
 
     #[test]
     fn yt_dlp_written_file() {
@@ -315,21 +227,6 @@ www.tiktok.com\tFALSE\t/\tFALSE\t0\ttt_csrf_token\tx-Yz_1\n\
         assert!(!cookies[0].http_only);
         assert_eq!(cookies[3].expires, None);
         assert!(!cookies[3].include_subdomains);
-
-        assert_eq!(
-            header(&cookies, "www.tiktok.com", "/@a/video/1", true).as_deref(),
-            Some(
-                "tt_chain_token=AbCdEf123==; sessionid=0123456789abcdef; \
-                 sid_guard=0123%7C1700%7C5184000; tt_csrf_token=x-Yz_1; \
-                 ttwid=1%7Cabc%7C1700000000%7Cdef"
-            )
-        );
-        // Over plain http only the non-secure cookie goes out.
-        assert_eq!(
-            header(&cookies, "www.tiktok.com", "/", false).as_deref(),
-            Some("tt_csrf_token=x-Yz_1")
-        );
-        assert_eq!(header(&cookies, "example.com", "/", true), None);
     }
 
     #[test]
@@ -427,78 +324,11 @@ tiktok.com\tTRUE\t/\tFALSE\t0\tempty6\r\n\
     }
 
     #[test]
-    fn expired_cookies_are_skipped() {
-        let text = format!(
-            ".tiktok.com\tTRUE\t/\tFALSE\t{}\told\t1\n\
-             .tiktok.com\tTRUE\t/\tFALSE\t{NOW}\tedge\t2\n\
-             .tiktok.com\tTRUE\t/\tFALSE\t{FUTURE}\tfresh\t3\n\
-             .tiktok.com\tTRUE\t/\tFALSE\t0\tsession\t4\n",
-            NOW - 1
-        );
-        let c = parse_netscape(&text).unwrap();
-        assert_eq!(
-            header(&c, "tiktok.com", "/", true).as_deref(),
-            Some("fresh=3; session=4")
-        );
-    }
-
-    #[test]
-    fn domain_matching() {
-        let dotted = one(".tiktok.com", "TRUE");
-        assert!(header(&dotted, "www.tiktok.com", "/", true).is_some());
-        assert!(header(&dotted, "tiktok.com", "/", true).is_some());
-        assert!(header(&dotted, "WWW.TikTok.com.", "/", true).is_some());
-        assert!(header(&dotted, "a.b.tiktok.com", "/", true).is_some());
-        assert!(header(&dotted, "evil-tiktok.com", "/", true).is_none());
-        assert!(header(&dotted, "tiktok.com.evil.example", "/", true).is_none());
-        assert!(header(&dotted, "com", "/", true).is_none());
-
-        let host_only = one("tiktok.com", "FALSE");
-        assert!(header(&host_only, "tiktok.com", "/", true).is_some());
-        assert!(header(&host_only, "www.tiktok.com", "/", true).is_none());
-
-        let flagged = one("tiktok.com", "TRUE");
-        assert!(header(&flagged, "www.tiktok.com", "/", true).is_some());
-        assert!(header(&flagged, "evil-tiktok.com", "/", true).is_none());
-
-        // A leading dot means a domain cookie even if the flag disagrees.
-        let dotted_false = one(".tiktok.com", "FALSE");
-        assert!(header(&dotted_false, "www.tiktok.com", "/", true).is_some());
-    }
-
-    #[test]
-    fn path_and_order() {
-        let text = ".tiktok.com\tTRUE\t/\tFALSE\t0\troot\t1\n\
-                    .tiktok.com\tTRUE\t/api\tFALSE\t0\tapi\t2\n\
-                    .tiktok.com\tTRUE\t/api/\tFALSE\t0\tapislash\t3\n\
-                    .tiktok.com\tTRUE\t/\tFALSE\t0\troot\t4\n";
-        let c = parse_netscape(text).unwrap();
-        assert_eq!(
-            header(&c, "www.tiktok.com", "/api/post/item_list/", true).as_deref(),
-            Some("apislash=3; api=2; root=4")
-        );
-        assert_eq!(
-            header(&c, "www.tiktok.com", "/api", true).as_deref(),
-            Some("api=2; root=4")
-        );
-        assert_eq!(
-            header(&c, "www.tiktok.com", "/apix", true).as_deref(),
-            Some("root=4")
-        );
-        assert_eq!(
-            header(&c, "www.tiktok.com", "", true).as_deref(),
-            Some("root=4")
-        );
-    }
-
-    #[test]
     fn debug_output_hides_values() {
         let c = parse_netscape(".tiktok.com\tTRUE\t/\tTRUE\t0\tsessionid\ttopsecret\n").unwrap();
         let dbg = format!("{c:?}");
         assert!(dbg.contains("sessionid") && dbg.contains("(redacted)"));
         assert!(!dbg.contains("topsecret"));
-        let h = header_value_for(&c, "www.tiktok.com", "/", true, NOW).unwrap();
-        assert_eq!(format!("{h:?}"), "(redacted)");
     }
 }
 

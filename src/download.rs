@@ -25,6 +25,7 @@ use tokio::io::{AsyncWriteExt, BufWriter};
 use crate::error::{ConnectionReason, Error, Operation, from_reqwest};
 use crate::http::HttpClient;
 use crate::retry::{is_retryable_status, retry_after_header};
+use crate::safe_path::{meta_path, part_path};
 
 /// What a file is expected to hold, so that an HTML error page is never saved as a video.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,28 +156,6 @@ const STALLED_ATTEMPTS: u32 = 4;
 /// How often a process waiting for another tikdl's lock on a file tries again.
 const LOCK_POLL: Duration = Duration::from_millis(250);
 
-/// `NAME.part`, shortened so that it still fits a 255-byte file name.
-pub fn part_path(dest: &Path) -> PathBuf {
-    suffixed(dest, ".part")
-}
-
-/// `NAME.part.meta`: the record of who wrote `NAME.part`, and the cross-process lock.
-pub fn meta_path(dest: &Path) -> PathBuf {
-    suffixed(dest, ".part.meta")
-}
-
-fn suffixed(dest: &Path, suffix: &str) -> PathBuf {
-    let name = dest
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "download".into());
-    let mut cut = name.len().min(255 - suffix.len());
-    while !name.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    dest.with_file_name(format!("{}{suffix}", &name[..cut]))
-}
-
 /// Ignore SIGXFSZ, so that a write beyond the file size limit (`ulimit -f`) fails with EFBIG,
 /// reported as a clear error, instead of killing the process without a word. Call once at start.
 pub fn ignore_sigxfsz() {
@@ -233,7 +212,7 @@ fn not_regular(path: &Path) -> Error {
     ))
 }
 
-fn symlink_refused(path: &Path) -> Error {
+pub(crate) fn symlink_refused(path: &Path) -> Error {
     Error::Config(format!(
         "{} is a symbolic link; refusing to write through it (remove it or choose another name)",
         path.display()
@@ -1069,21 +1048,6 @@ mod tests {
         assert_eq!(parse_rate("1000"), Some(1000));
         assert_eq!(parse_rate("fast"), None);
         assert_eq!(parse_rate("-1M"), None);
-    }
-
-    #[test]
-    fn part_names_fit() {
-        assert_eq!(
-            part_path(Path::new("/d/a.mp4")),
-            PathBuf::from("/d/a.mp4.part")
-        );
-        let long = "é".repeat(127) + ".m"; // 256 bytes
-        let p = part_path(&Path::new("/d").join(&long));
-        assert!(p.file_name().unwrap().len() <= 255);
-        assert!(p.to_string_lossy().ends_with(".part"));
-        let m = meta_path(&Path::new("/d").join(&long));
-        assert!(m.file_name().unwrap().len() <= 255);
-        assert!(m.to_string_lossy().ends_with(".part.meta"));
     }
 
     #[test]

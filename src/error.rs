@@ -233,6 +233,11 @@ impl Error {
         }
     }
 
+    /// `url` is not (or does not parse as) a TikTok URL; `why` is the parser's words.
+    pub fn not_tiktok(why: impl fmt::Display, operation: Operation, url: &str) -> Self {
+        Self::content(ContentReason::NotTikTok(why.to_string()), operation, url)
+    }
+
     pub fn connection(reason: ConnectionReason, operation: Operation, url: &str) -> Self {
         let suggestions = connection_suggestions(&reason);
         Self::Connection {

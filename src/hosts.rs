@@ -47,22 +47,21 @@ pub const CDN_DOMAINS: &[&str] = &[
     "akamaized.net",
 ];
 
-/// `host` is `domain` or one of its subdomains (with well-formed labels).
+/// `host` is `domain` or one of its subdomains (case-insensitive, one trailing dot allowed).
+/// Strict, as it vets redirect targets too: every label must be a plausible DNS label.
 pub fn in_domain(host: &str, domain: &str) -> bool {
-    let host = host.strip_suffix('.').unwrap_or(host);
-    if host.eq_ignore_ascii_case(domain) {
+    let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
+    let domain = domain.to_ascii_lowercase();
+    if host == domain {
         return true;
     }
-    if host.len() <= domain.len() + 1 {
-        return false;
-    }
-    let (sub, tail) = host.split_at(host.len() - domain.len());
-    if !tail.eq_ignore_ascii_case(domain) {
-        return false;
-    }
-    let Some(sub) = sub.strip_suffix('.') else {
+    let Some(sub) = host
+        .strip_suffix(domain.as_str())
+        .and_then(|s| s.strip_suffix('.'))
+    else {
         return false;
     };
+    // ".tiktok.com" and "a..tiktok.com" have empty labels: not real hosts.
     sub.split('.').all(|label| {
         !label.is_empty()
             && label.len() <= 63

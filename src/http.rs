@@ -250,7 +250,7 @@ impl HttpClient {
                 let proxy = reqwest::Proxy::all(p).map_err(|_| {
                     setup(format!(
                         "--proxy {:?} is not a valid proxy URL",
-                        redact_userinfo(p)
+                        crate::redacted::proxy_url(p)
                     ))
                 })?;
                 b = b.proxy(proxy);
@@ -408,11 +408,6 @@ impl HttpClient {
 
     pub fn retry_policy(&self) -> RetryPolicy {
         self.retry
-    }
-
-    /// The raw client of the current post's lane (prefer [`Self::media_request`], which counts).
-    pub fn inner(&self) -> &reqwest::Client {
-        &self.lane(self.identity()).client
     }
 
     /// Stores a cookie as if `url` had set it (used for the bot challenge's answer).
@@ -695,30 +690,6 @@ pub(crate) async fn read_capped(
     Ok(out)
 }
 
-/// A proxy URL without its password, for messages. Works on the text, so that a URL too broken
-/// to parse (a bad port, say) still loses its password.
-pub fn redact_userinfo(proxy: &str) -> String {
-    let start = proxy.find("://").map_or(0, |i| i + 3);
-    let authority_end = proxy[start..]
-        .find(['/', '?', '#'])
-        .map_or(proxy.len(), |i| start + i);
-    let authority = &proxy[start..authority_end];
-    match authority.rfind('@') {
-        Some(at) => {
-            let userinfo = &authority[..at];
-            let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
-            let shown_user = if userinfo.contains(':') {
-                format!("{user}:(redacted)")
-            } else {
-                // A lone userinfo may itself be a token.
-                "(redacted)".to_owned()
-            };
-            format!("{}{shown_user}{}", &proxy[..start], &proxy[start + at..])
-        }
-        None => proxy.to_owned(),
-    }
-}
-
 /// `tiktok.com` for any `*.tiktok.com` host, so a cookie set for a page reaches its CDN too.
 fn registrable_tiktok_domain(host: &str) -> String {
     let parts: Vec<&str> = host.trim_end_matches('.').rsplitn(3, '.').collect();
@@ -844,7 +815,7 @@ pub const PROXY_SCHEMES: &[&str] = &["http", "https", "socks4", "socks4a", "sock
 
 /// Checks a proxy URL. The error shows the URL with its password redacted.
 pub fn check_proxy_url(raw: &str) -> Result<(), String> {
-    let shown = redact_userinfo(raw);
+    let shown = crate::redacted::proxy_url(raw);
     let url = Url::parse(raw).map_err(|e| format!("{shown:?} is not a valid proxy URL ({e})"))?;
     if !PROXY_SCHEMES.contains(&url.scheme()) {
         return Err(format!(

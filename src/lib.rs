@@ -32,6 +32,7 @@ pub mod model;
 pub mod ratelimit;
 pub mod redacted;
 pub mod retry;
+pub mod safe_path;
 pub mod save;
 pub mod select;
 pub mod shard;
@@ -76,7 +77,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             http: HttpConfig::default(),
-            max_concurrent_operations: 5,
+            max_concurrent_operations: usize::from(DEFAULT_JOBS),
             cache: CacheConfig::default_dir().map(|dir| CacheConfig {
                 dir,
                 ttl: cache::DEFAULT_TTL,
@@ -258,13 +259,8 @@ impl TikTokHandler {
         id: &str,
     ) -> Result<(VideoInfo, String, Vec<redacted::Secret>), Error> {
         let page_url = post.canonical_url();
-        let url = reqwest::Url::parse(&page_url).map_err(|e| {
-            Error::content(
-                ContentReason::NotTikTok(e.to_string()),
-                Operation::ParseUrl,
-                &page_url,
-            )
-        })?;
+        let url = reqwest::Url::parse(&page_url)
+            .map_err(|e| Error::not_tiktok(e, Operation::ParseUrl, &page_url))?;
         let mut solved = false;
         let mut answered: Vec<String> = Vec::new();
         let mut cookies = Vec::new();
@@ -346,13 +342,8 @@ impl TikTokHandler {
     /// Parses `input` and follows short links to the post they name.
     pub async fn resolve(&self, input: &str) -> Result<PostRef, Error> {
         let input = input.trim();
-        let mut post = url::parse(input).map_err(|e| {
-            Error::content(
-                ContentReason::NotTikTok(e.to_string()),
-                Operation::ParseUrl,
-                input,
-            )
-        })?;
+        let mut post =
+            url::parse(input).map_err(|e| Error::not_tiktok(e, Operation::ParseUrl, input))?;
         let mut hops = 0;
         while let PostRef::ShortLink { url } = &post {
             if hops == MAX_SHORT_LINK_HOPS {
@@ -474,8 +465,8 @@ impl TikTokHandler {
     ) -> Result<(VideoInfo, String, Vec<redacted::Secret>), Error> {
         let page_url = format!("https://m.tiktok.com/v/{id}.html");
         let op = Operation::FetchPage;
-        let url = reqwest::Url::parse(&page_url)
-            .map_err(|e| Error::content(ContentReason::NotTikTok(e.to_string()), op, &page_url))?;
+        let url =
+            reqwest::Url::parse(&page_url).map_err(|e| Error::not_tiktok(e, op, &page_url))?;
         let client = self.mobile.get_or_init(|| {
             let cfg = HttpConfig {
                 user_agent: Some(MOBILE_USER_AGENT.to_owned()),
@@ -574,3 +565,7 @@ fn empty_page_error(desktop: usize, mobile: usize, last: &Error, url: &str) -> E
         ],
     }
 }
+
+/// Posts worked on at once when neither `--jobs` nor `max_concurrent_operations` says (the seed's
+/// default).
+pub const DEFAULT_JOBS: u16 = 5;

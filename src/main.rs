@@ -9,6 +9,7 @@
 //! input never reach the terminal with control characters); JSON output is written as is.
 
 mod cli;
+mod exit;
 mod generation;
 
 use std::io::{IsTerminal, Write};
@@ -39,10 +40,6 @@ use tikdl::{Config, Error, HttpConfig, TikTokHandler, VideoInfo, summary};
 /// How errors name standard output.
 const STDOUT_NAME: &str = "standard output";
 
-/// Exit code when standard output was closed by the reader (128 + SIGPIPE, as the shell reports
-/// a tool killed by it).
-const EXIT_BROKEN_PIPE: u8 = 141;
-
 fn main() -> ExitCode {
     tikdl::download::ignore_sigxfsz();
     let cli = Cli::parse();
@@ -53,7 +50,7 @@ fn main() -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: {}", safe_text(&format!("{e:#}")));
-                ExitCode::from(2)
+                exit::setup()
             }
         };
     }
@@ -64,7 +61,7 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
-            return ExitCode::from(2);
+            return exit::setup();
         }
     };
     match runtime.block_on(run(cli)) {
@@ -77,7 +74,7 @@ fn main() -> ExitCode {
 fn exit_for(e: &anyhow::Error) -> ExitCode {
     if is_broken_pipe(e) {
         // The reader has what it wanted (`| head -1`): nothing to say.
-        return ExitCode::from(EXIT_BROKEN_PIPE);
+        return ExitCode::from(exit::BROKEN_PIPE);
     }
     if let Some(err) = e.downcast_ref::<Error>()
         && matches!(err, Error::Local { .. })
@@ -93,10 +90,10 @@ fn exit_for(e: &anyhow::Error) -> ExitCode {
         } else {
             report(err);
         }
-        return ExitCode::from(2);
+        return exit::setup();
     }
     eprintln!("error: {}", safe_text(&format!("{e:#}")));
-    ExitCode::from(2)
+    exit::setup()
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
@@ -251,7 +248,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         code = work => code,
         _ = tokio::signal::ctrl_c() => {
             eprintln!("\ninterrupted: partial downloads are kept as .part files; run the same command again to resume");
-            Ok(ExitCode::from(130))
+            Ok(ExitCode::from(exit::INTERRUPTED))
         }
     };
     if cli.global.stats {
@@ -336,11 +333,7 @@ async fn info(handler: &TikTokHandler, args: InfoArgs, jobs: usize) -> Result<Ex
         }
         first = false;
     }
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(exit::failures(failed))
 }
 
 /// An error for a person: what happened, to which URL, and what to try next.
@@ -468,11 +461,7 @@ async fn download(
             None => {}
         }
     }
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(exit::failures(failed))
 }
 
 fn print_json(v: &impl serde::Serialize) -> Result<()> {
@@ -648,7 +637,7 @@ async fn batch(handler: &TikTokHandler, args: BatchArgs, settings: &Settings) ->
             safe(&list_name),
             safe(&read_error.to_string())
         );
-        return Ok(ExitCode::from(2));
+        return Ok(exit::setup());
     }
     if let Some(e) = write_error {
         if let Some(f) = failed_file.take() {
@@ -657,16 +646,12 @@ async fn batch(handler: &TikTokHandler, args: BatchArgs, settings: &Settings) ->
         }
         return Err(e);
     }
-    let mut code = if sum.failed > 0 || sum.stopped.is_some() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    };
+    let mut code = exit::failures(sum.failed > 0 || sum.stopped.is_some());
     if let Some(f) = failed_file
         && let Err(e) = f.commit()
     {
         report(&e);
-        code = ExitCode::from(1);
+        code = exit::failures(true);
     }
     if !quiet || sum.stopped.is_some() {
         eprintln!("{}", summary::batch_summary(&sum));

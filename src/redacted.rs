@@ -1,5 +1,6 @@
-//! A string that must never reach logs or error messages (cookie values,
-//! Cookie headers, tokens).
+//! Secrets kept out of logs, messages and `config show`: [`Secret`] for values (cookie values,
+//! Cookie headers, tokens), [`proxy_url`] for a proxy URL's password, and
+//! [`is_secret_header`] for header values that carry credentials.
 
 use std::fmt;
 
@@ -32,6 +33,37 @@ impl fmt::Display for Secret {
     }
 }
 
+/// A proxy URL without its password, for messages. Works on the text, so that a URL too broken
+/// to parse (a bad port, say) still loses its password.
+pub fn proxy_url(proxy: &str) -> String {
+    let start = proxy.find("://").map_or(0, |i| i + 3);
+    let authority_end = proxy[start..]
+        .find(['/', '?', '#'])
+        .map_or(proxy.len(), |i| start + i);
+    let authority = &proxy[start..authority_end];
+    match authority.rfind('@') {
+        Some(at) => {
+            let userinfo = &authority[..at];
+            let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
+            let shown_user = if userinfo.contains(':') {
+                format!("{user}:(redacted)")
+            } else {
+                // A lone userinfo may itself be a token.
+                "(redacted)".to_owned()
+            };
+            format!("{}{shown_user}{}", &proxy[..start], &proxy[start + at..])
+        }
+        None => proxy.to_owned(),
+    }
+}
+
+/// Headers whose value is a credential and is shown as `(redacted)`.
+pub fn is_secret_header(name: &str) -> bool {
+    ["cookie", "authorization", "proxy-authorization"]
+        .iter()
+        .any(|s| name.eq_ignore_ascii_case(s))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,5 +76,17 @@ mod tests {
         assert_eq!(format!("{:?}", Some(s.clone())), "Some((redacted))");
         assert_eq!(s.expose(), "sessionid=abc123");
         assert_eq!(s, Secret::from("sessionid=abc123".to_owned()));
+    }
+
+    #[test]
+    fn proxy_passwords_and_secret_headers() {
+        assert_eq!(
+            proxy_url("http://user:pw@proxy:8080/x"),
+            "http://user:(redacted)@proxy:8080/x"
+        );
+        assert_eq!(proxy_url("socks5://token@h:1"), "socks5://(redacted)@h:1");
+        assert_eq!(proxy_url("http://proxy:8080"), "http://proxy:8080");
+        assert!(is_secret_header("Authorization") && is_secret_header("COOKIE"));
+        assert!(!is_secret_header("Referer"));
     }
 }

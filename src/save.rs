@@ -13,8 +13,9 @@ use crate::download::{
 };
 use crate::error::{ConnectionReason, ContentReason, Error, Operation};
 use crate::model::{PostKind, VideoInfo};
+use crate::safe_path::{self, sidecar};
 use crate::select::{self, CodecPref, Quality};
-use crate::template::{self, Template};
+use crate::template::Template;
 
 /// How to save posts (the `download` command's options).
 #[derive(Debug, Clone)]
@@ -40,8 +41,7 @@ pub struct DownloadOptions {
 impl Default for DownloadOptions {
     fn default() -> Self {
         Self {
-            template: Template::parse(template::DEFAULT_TEMPLATE)
-                .unwrap_or_else(|_| unreachable_template()),
+            template: Template::default(),
             quality: Quality::Best,
             codec: CodecPref::H264,
             audio_only: false,
@@ -54,14 +54,6 @@ impl Default for DownloadOptions {
             rate_limit: None,
             low_speed: Some(LowSpeed::default()),
         }
-    }
-}
-
-// The default template is a constant that parses; this only keeps `Default` free of panics.
-fn unreachable_template() -> Template {
-    match Template::parse("%(id)s.%(ext)s") {
-        Ok(t) => t,
-        Err(_) => unreachable!("a literal template parses"),
     }
 }
 
@@ -160,32 +152,18 @@ fn render(
         Some((root, rest)) => (root, rest.render(f)),
         None => (base.to_owned(), opts.template.render(f)),
     };
-    let rel = rel.map_err(|e| template_error(e, url))?;
-    template::resolve_in_base(&base, &rel).map_err(|e| template_error(e, url))
+    let rel = rel.map_err(|e| template_error(e.to_string(), url))?;
+    safe_path::resolve_in_base(&base, &rel)
+        .map_err(|e| template_error(format!("output template: {e}"), url))
 }
 
-fn template_error(e: template::TemplateError, url: &str) -> Error {
+/// `message` is the whole text: template errors already start with "output template".
+fn template_error(message: String, url: &str) -> Error {
     Error::content(
-        ContentReason::Unsupported(format!("output template: {e}")),
+        ContentReason::Unsupported(message),
         Operation::Download,
         url,
     )
-}
-
-/// `NAME.ext` -> `NAME{suffix}` (for sidecars: `.info.json`, `.eng-US.vtt`, `.jpg`). `NAME` is
-/// cut (on a character boundary) so the result still fits a 255-byte file name.
-fn sidecar(path: &Path, suffix: &str) -> PathBuf {
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut cut = stem
-        .len()
-        .min(template::MAX_COMPONENT_BYTES.saturating_sub(suffix.len()));
-    while !stem.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    path.with_file_name(format!("{}{suffix}", &stem[..cut]))
 }
 
 /// The file extension a CDN URL implies.
@@ -740,7 +718,7 @@ async fn sidecars(
                 continue;
             }
             if let Some(sub) = subs.first() {
-                let safe_lang = template::sanitize_component(lang);
+                let safe_lang = safe_path::sanitize_component(lang);
                 let dest = sidecar(main, &format!(".{safe_lang}.{}", sub.ext));
                 let job = Job {
                     role: FileRole::Subtitle,
@@ -787,17 +765,13 @@ fn sidecar_failed(
 /// the temporary nor the final name is followed if it is a symlink.
 async fn write_atomic(dest: &Path, body: &[u8]) -> Result<(), Error> {
     use std::io::Write;
-    let tmp = download::part_path(dest);
+    let tmp = safe_path::part_path(dest);
     for p in [dest, tmp.as_path()] {
         if tokio::fs::symlink_metadata(p)
             .await
             .is_ok_and(|m| m.file_type().is_symlink())
         {
-            return Err(Error::Config(format!(
-                "{} is a symbolic link; refusing to write through it (remove it or choose \
-                 another name)",
-                p.display()
-            )));
+            return Err(download::symlink_refused(p));
         }
     }
     let mut f = download::nofollow()
@@ -831,23 +805,6 @@ mod tests {
             image_ext("https://p16/x~tplv-tiktokx-origin.image?dr=1"),
             "jpg"
         );
-    }
-
-    #[test]
-    fn sidecar_names() {
-        assert_eq!(
-            sidecar(Path::new("/d/a [1].mp4"), ".info.json"),
-            PathBuf::from("/d/a [1].info.json")
-        );
-        assert_eq!(
-            sidecar(Path::new("/d/a.b.mp4"), ".eng-US.vtt"),
-            PathBuf::from("/d/a.b.eng-US.vtt")
-        );
-        // A 255-byte name keeps room for the suffix.
-        let long = format!("{}.mp4", "é".repeat(125)); // 254 bytes
-        let side = sidecar(&Path::new("/d").join(&long), ".info.json");
-        let name = side.file_name().unwrap().to_str().unwrap();
-        assert!(name.len() <= 255 && name.ends_with("é.info.json"), "{name}");
     }
 
     #[test]

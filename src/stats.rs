@@ -185,30 +185,18 @@ impl fmt::Display for PerformanceStats {
             "rate limit: {} waits ({:.1} s)",
             self.rate_limit_waits, self.rate_limit_wait_seconds
         )?;
-        writeln!(f, "bytes:      {}", human_bytes(self.bytes))?;
+        writeln!(
+            f,
+            "bytes:      {} ({} bytes)",
+            crate::terminal::human_bytes(self.bytes),
+            self.bytes
+        )?;
         write!(
             f,
             "posts:      {} in {:.2} s ({:.2} posts/s)",
             self.posts, self.elapsed_seconds, self.posts_per_second
         )
     }
-}
-
-fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
-    if n < 1024 {
-        return format!("{n} B");
-    }
-    let mut v = n as f64;
-    let mut unit = "B";
-    for u in UNITS {
-        if v < 1024.0 {
-            break;
-        }
-        v /= 1024.0;
-        unit = u;
-    }
-    format!("{v:.1} {unit} ({n} bytes)")
 }
 
 #[cfg(test)]
@@ -244,7 +232,7 @@ mod tests {
         let text = p.to_string();
         assert!(text.contains("page 1, API 0, media 2"), "{text}");
         assert!(text.contains("75% hit rate"), "{text}");
-        assert!(text.contains("2.0 KiB"), "{text}");
+        assert!(text.contains("2.00 KiB (2048 bytes)"), "{text}");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::error::Error;
 use crate::model::{PostKind, VideoInfo};
 use crate::save::DownloadResult;
-use crate::terminal::safe;
+use crate::terminal::{human_bytes, safe};
 
 /// A readable multi-line summary: title, creator, date, duration, counts, hashtags, formats.
 pub fn render(info: &VideoInfo) -> String {
@@ -220,22 +220,6 @@ fn group(n: u64) -> String {
         out.push(c);
     }
     out
-}
-
-/// Bytes in binary units, as download tools print them.
-pub fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut v = n as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u < UNITS.len() - 1 {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{n} B")
-    } else {
-        format!("{v:.2} {}", UNITS[u])
-    }
 }
 
 #[cfg(test)]

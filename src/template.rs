@@ -15,20 +15,18 @@
 //! through [`sanitize_component`] and can never add a folder or climb out of one. The rendered
 //! path is then cleaned per component (see [`Template::render`]).
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-pub const DEFAULT_TEMPLATE: &str = "%(uploader)s - %(title).80s [%(id)s].%(ext)s";
+use crate::safe_path::{
+    fit_component, guard_reserved, is_plain_component, sanitize_component, trim_end_dots_spaces,
+};
 
-/// The longest file or folder name common file systems accept (ext4, APFS, NTFS in UTF-16 units
-/// is larger, so bytes is the binding limit). Callers appending `.part` need to leave room.
-pub const MAX_COMPONENT_BYTES: usize = 255;
+pub const DEFAULT_TEMPLATE: &str = "%(uploader)s - %(title).80s [%(id)s].%(ext)s";
 
 /// What yt-dlp prints for a missing field without a default.
 const MISSING: &str = "NA";
-/// An extension longer than this is probably part of the title, not an extension.
-const MAX_EXT_BYTES: usize = 16;
 /// Bounds widths and precisions so a typo cannot allocate gigabytes.
 const MAX_WIDTH: usize = 1024;
 
@@ -45,13 +43,6 @@ pub enum TemplateError {
     ParentComponent { component: String },
     #[error("output template rendered an empty file name")]
     Empty,
-    #[error("`{}` is outside the output folder `{}`", path.display(), base.display())]
-    EscapesBase { base: PathBuf, path: PathBuf },
-    #[error("checking `{}`: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
 }
 
 /// A parsed output template.
@@ -166,7 +157,7 @@ impl Template {
     /// components are dropped (so a leading `/` cannot make the path absolute); `..` is an error;
     /// trailing dots and spaces are trimmed (Windows drops them silently, which could merge
     /// names); Windows device names get a `_` prefix; and names longer than
-    /// [`MAX_COMPONENT_BYTES`] are cut on a character boundary, keeping the last component's
+    /// [`crate::safe_path::MAX_COMPONENT_BYTES`] are cut on a character boundary, keeping the last component's
     /// extension.
     pub fn render(&self, fields: &Map<String, Value>) -> Result<PathBuf, TemplateError> {
         let mut out = String::new();
@@ -177,6 +168,17 @@ impl Template {
             }
         }
         finish_path(&out)
+    }
+}
+
+/// [`DEFAULT_TEMPLATE`], parsed.
+impl Default for Template {
+    fn default() -> Self {
+        // The default is a constant that parses (a unit test checks); the fallback only keeps
+        // this free of panics.
+        Template::parse(DEFAULT_TEMPLATE)
+            .or_else(|_| Template::parse("%(id)s.%(ext)s"))
+            .unwrap_or_else(|_| unreachable!("a literal template parses"))
     }
 }
 
@@ -651,167 +653,13 @@ fn finish_path(rendered: &str) -> Result<PathBuf, TemplateError> {
         .collect())
 }
 
-/// True when `s` is exactly one normal path component (no root, drive prefix or `..`).
-fn is_plain_component(s: &str) -> bool {
-    let mut it = Path::new(s).components();
-    matches!((it.next(), it.next()), (Some(Component::Normal(_)), None))
-}
-
-fn trim_end_dots_spaces(s: &str) -> &str {
-    s.trim_end_matches(|c: char| c == '.' || c.is_whitespace())
-}
-
-/// Cuts `name` to [`MAX_COMPONENT_BYTES`]; for the file name, the stem is cut and a plausible
-/// extension (short, alphanumeric) is kept so the file still opens with the right program.
-fn fit_component(name: String, keep_ext: bool) -> String {
-    if name.len() <= MAX_COMPONENT_BYTES {
-        return name;
-    }
-    let ext = name
-        .rfind('.')
-        .filter(|_| keep_ext)
-        .filter(|&dot| dot > 0)
-        .map(|dot| &name[dot..])
-        .filter(|ext| {
-            ext.len() > 1
-                && ext.len() <= MAX_EXT_BYTES + 1
-                && ext[1..].chars().all(|c| c.is_ascii_alphanumeric())
-        })
-        .unwrap_or("");
-    let stem = &name[..name.len() - ext.len()];
-    let stem = trim_end_dots_spaces(cut_bytes(stem, MAX_COMPONENT_BYTES - ext.len()));
-    let stem = if stem.is_empty() { "_" } else { stem };
-    format!("{stem}{ext}")
-}
-
-fn cut_bytes(s: &str, max: usize) -> &str {
-    let mut end = max.min(s.len());
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
-}
-
-/// Makes one substituted value safe as (part of) a path component:
-///
-/// * `/` `\` and the characters Windows forbids (`<>:"|?*`) become `_` (one portable rule for
-///   every system, so files can be copied to any disk);
-/// * tab, newline and other line breaks become a space; other control characters are removed;
-/// * Unicode bidirectional overrides/isolates/marks are removed (they can disguise an extension,
-///   as in `evil\u{202E}4pm.exe`);
-/// * leading and trailing dots and spaces are removed (no hidden files, no `..`, nothing Windows
-///   would silently drop);
-/// * an empty result becomes `_`, and Windows device names (`CON`, `nul.txt`, `COM1`...) get a
-///   `_` prefix.
-///
-/// Idempotent: sanitizing twice gives the same result. Length is not limited here (see
-/// [`Template::render`]).
-pub fn sanitize_component(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\t' | '\n' | '\r' | '\u{b}' | '\u{c}' | '\u{85}' | '\u{2028}' | '\u{2029}' => {
-                out.push(' ')
-            }
-            '/' | '\\' | '<' | '>' | ':' | '"' | '|' | '?' | '*' => out.push('_'),
-            c if c.is_control() || is_bidi_control(c) => {}
-            c => out.push(c),
-        }
-    }
-    let trimmed =
-        trim_end_dots_spaces(out.trim_start_matches(|c: char| c == '.' || c.is_whitespace()));
-    if trimmed.is_empty() {
-        "_".to_owned()
-    } else {
-        guard_reserved(trimmed)
-    }
-}
-
-fn is_bidi_control(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
-    )
-}
-
-fn guard_reserved(name: &str) -> String {
-    if is_windows_reserved(name) {
-        format!("_{name}")
-    } else {
-        name.to_owned()
-    }
-}
-
-/// Windows device names, also with any extension (`con.txt`) and trailing spaces, any case.
-fn is_windows_reserved(name: &str) -> bool {
-    let stem = name.split('.').next().unwrap_or(name).trim_end_matches(' ');
-    let upper = stem.to_ascii_uppercase();
-    match upper.as_str() {
-        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$" => true,
-        s => {
-            let Some(rest) = s.strip_prefix("COM").or_else(|| s.strip_prefix("LPT")) else {
-                return false;
-            };
-            let mut chars = rest.chars();
-            matches!(
-                (chars.next(), chars.next()),
-                (Some('0'..='9' | '¹' | '²' | '³'), None)
-            )
-        }
-    }
-}
-
-/// `base.join(relative)`, refused when it would end up outside `base`.
-///
-/// Checked lexically first (`..` may not climb above `base`; absolute paths are refused). When
-/// `base` exists, the deepest existing part of the joined path (a dangling symlink counts) is
-/// canonicalized and must still lie under the canonical `base`, so a symlink inside `base` that
-/// points elsewhere is refused too. Returns the lexically normalized joined path.
-pub fn resolve_in_base(base: &Path, relative: &Path) -> Result<PathBuf, TemplateError> {
-    let escapes = || TemplateError::EscapesBase {
-        base: base.to_owned(),
-        path: base.join(relative),
-    };
-    let mut normal: Vec<&std::ffi::OsStr> = Vec::new();
-    for c in relative.components() {
-        match c {
-            Component::Normal(s) => normal.push(s),
-            Component::CurDir => {}
-            Component::ParentDir => {
-                normal.pop().ok_or_else(escapes)?;
-            }
-            Component::RootDir | Component::Prefix(_) => return Err(escapes()),
-        }
-    }
-    let joined: PathBuf = normal.iter().fold(base.to_owned(), |p, c| p.join(c));
-
-    if std::fs::symlink_metadata(base).is_err() {
-        // Nothing on disk yet that could redirect the path; the lexical check is all there is.
-        return Ok(joined);
-    }
-    let io = |path: &Path| {
-        let path = path.to_owned();
-        move |source| TemplateError::Io { path, source }
-    };
-    let canonical_base = base.canonicalize().map_err(io(base))?;
-    let existing = joined
-        .ancestors()
-        .find(|p| std::fs::symlink_metadata(p).is_ok())
-        .unwrap_or(base);
-    // A dangling or looping symlink cannot be canonicalized; writing through it could create a
-    // file anywhere, so it is refused like any other escape.
-    let canonical = existing.canonicalize().map_err(|_| escapes())?;
-    if canonical.starts_with(&canonical_base) {
-        Ok(joined)
-    } else {
-        Err(escapes())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::safe_path::tests::tmp;
+    use crate::safe_path::{MAX_COMPONENT_BYTES, is_windows_reserved, resolve_in_base};
     use serde_json::json;
+    use std::path::Component;
 
     fn fields(v: Value) -> Map<String, Value> {
         match v {
@@ -856,14 +704,6 @@ mod tests {
                 other => panic!("unexpected component {other:?}"),
             })
             .collect()
-    }
-
-    /// A fresh folder under the system temp dir (removed by `TempDir` on drop).
-    fn tmp() -> tempfile::TempDir {
-        tempfile::Builder::new()
-            .prefix("tikdl-template-")
-            .tempdir_in(std::env::temp_dir())
-            .unwrap()
     }
 
     #[test]
@@ -1164,26 +1004,6 @@ mod tests {
     }
 
     #[test]
-    fn windows_reserved_names() {
-        for name in [
-            "CON",
-            "con",
-            "Prn.txt",
-            "aux.tar.gz",
-            "NUL ",
-            "com1",
-            "LPT9.x",
-            "COM²",
-            "conout$",
-        ] {
-            assert!(is_windows_reserved(name), "{name}");
-        }
-        for name in ["CONS", "con_", "COM10", "LPT", "xcon", "_CON"] {
-            assert!(!is_windows_reserved(name), "{name}");
-        }
-    }
-
-    #[test]
     fn absolute_templates_split_at_the_typed_folder() {
         let t = Template::parse("/videos/x/%(id)s.%(ext)s").unwrap();
         let (root, rest) = t.absolute_split().unwrap();
@@ -1212,57 +1032,5 @@ mod tests {
                 .absolute_split()
                 .is_none()
         );
-    }
-
-    #[test]
-    fn resolve_in_base_joins_and_normalizes() {
-        let base = tmp();
-        let p = resolve_in_base(base.path(), Path::new("a/./b/../c.mp4")).unwrap();
-        assert_eq!(p, base.path().join("a").join("c.mp4"));
-    }
-
-    #[test]
-    fn resolve_in_base_refuses_lexical_escapes() {
-        let base = tmp();
-        for rel in ["../x", "a/../../x", "a/b/../../../x", "/etc/passwd"] {
-            let e = resolve_in_base(base.path(), Path::new(rel)).unwrap_err();
-            assert!(matches!(e, TemplateError::EscapesBase { .. }), "{rel}: {e}");
-        }
-        // The lexical check also applies when the base does not exist yet.
-        let missing = base.path().join("not-yet");
-        assert!(resolve_in_base(&missing, Path::new("../../x")).is_err());
-        assert!(resolve_in_base(&missing, Path::new("a/b")).is_ok());
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn resolve_in_base_refuses_symlinks_pointing_outside() {
-        let base = tmp();
-        let outside = tmp();
-        std::os::unix::fs::symlink(outside.path(), base.path().join("link")).unwrap();
-        let e = resolve_in_base(base.path(), Path::new("link/file.mp4")).unwrap_err();
-        assert!(matches!(e, TemplateError::EscapesBase { .. }), "{e}");
-        assert!(resolve_in_base(base.path(), Path::new("link")).is_err());
-
-        // A dangling link would create its target outside when written through.
-        std::os::unix::fs::symlink(outside.path().join("new"), base.path().join("dangling"))
-            .unwrap();
-        assert!(resolve_in_base(base.path(), Path::new("dangling")).is_err());
-
-        // A link that stays inside is fine.
-        std::fs::create_dir(base.path().join("real")).unwrap();
-        std::os::unix::fs::symlink(base.path().join("real"), base.path().join("inner")).unwrap();
-        assert!(resolve_in_base(base.path(), Path::new("inner/x/y.mp4")).is_ok());
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn resolve_in_base_accepts_a_symlinked_base() {
-        let real = tmp();
-        let holder = tmp();
-        let base = holder.path().join("base");
-        std::os::unix::fs::symlink(real.path(), &base).unwrap();
-        let p = resolve_in_base(&base, Path::new("a/b.mp4")).unwrap();
-        assert_eq!(p, base.join("a").join("b.mp4"));
     }
 }

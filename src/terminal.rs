@@ -89,6 +89,12 @@ impl std::io::Write for SafeStderr {
     }
 }
 
+/// Bytes in binary units (`512 B`, `8.38 MiB`): indicatif's format, so the progress bars, the
+/// result lines and `--stats` all print sizes alike.
+pub fn human_bytes(n: u64) -> String {
+    indicatif::HumanBytes(n).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

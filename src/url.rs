@@ -168,23 +168,9 @@ fn www_url(segments: &[&str]) -> String {
 /// one trailing dot allowed). Used to vet redirect targets, so it is strict:
 /// every label must be a plausible DNS label.
 pub fn is_tiktok_host(host: &str) -> bool {
-    let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
-    ["tiktok.com", "tiktokv.com"].iter().any(|base| {
-        if host == *base {
-            return true;
-        }
-        let Some(sub) = host.strip_suffix(base).and_then(|s| s.strip_suffix('.')) else {
-            return false;
-        };
-        // ".tiktok.com" and "a..tiktok.com" have empty labels: not real hosts.
-        sub.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        })
-    })
+    ["tiktok.com", "tiktokv.com"]
+        .iter()
+        .any(|domain| crate::hosts::in_domain(host, domain))
 }
 
 /// Parses a pasted TikTok URL.

@@ -152,11 +152,8 @@ fn killed_batch_resumes_without_downloading_a_post_twice() {
         },
         times: 0,
     });
-    let bin = assert_cmd::cargo::cargo_bin("tikdl");
-    let mut child = std::process::Command::new(&bin)
-        .current_dir(env.dir.path())
-        .args(["--proxy", &env.tiktok.proxy_url(), "--ca-cert"])
-        .arg(&env.ca)
+    let mut child = env
+        .std_cmd()
         .args([
             "--rate-limit",
             "0",

@@ -11,7 +11,12 @@ mod support;
 use std::path::PathBuf;
 
 use serde_json::Value;
-use support::{DESKTOP_ID, DESKTOP_URL, Env, FaultRule};
+use support::{DESKTOP_ID, DESKTOP_URL, Env, FaultRule, run_ok};
+
+/// Page requests so far (the cache is per post; any page counts).
+fn page_requests(env: &Env) -> usize {
+    support::page_requests(env, "")
+}
 
 /// 1 MiB benchmark posts: `BENCH + n` is n MiB.
 const BENCH_1: &str = "https://www.tiktok.com/@bench/video/7900000000000000001";
@@ -20,26 +25,6 @@ const BENCH_2: &str = "https://www.tiktok.com/@bench/video/7900000000000000002";
 
 fn entry(env: &Env, id: &str) -> PathBuf {
     env.cache_dir().join(format!("{id}.json"))
-}
-
-fn page_requests(env: &Env) -> usize {
-    env.tiktok
-        .requests()
-        .iter()
-        .filter(|r| r.host == "www.tiktok.com")
-        .count()
-}
-
-fn run_ok(cmd: &mut assert_cmd::Command) -> std::process::Output {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "exit {:?}\nstderr: {}\nstdout: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr),
-        String::from_utf8_lossy(&out.stdout)
-    );
-    out
 }
 
 #[test]
@@ -300,21 +285,7 @@ fn concurrent_runs_never_corrupt_entries() {
     let children: Vec<_> = (0..6)
         .map(|i| {
             let url = if i % 2 == 0 { BENCH_1 } else { BENCH_2 };
-            std::process::Command::new(env!("CARGO_BIN_EXE_tikdl"))
-                .current_dir(env.dir.path())
-                .env("XDG_CONFIG_HOME", env.state.path().join("xdg-config"))
-                .env("XDG_CACHE_HOME", env.state.path().join("xdg-cache"))
-                .env_remove("HTTPS_PROXY")
-                .env_remove("ALL_PROXY")
-                .args([
-                    "--no-config",
-                    "--proxy",
-                    &env.tiktok.proxy_url(),
-                    "--ca-cert",
-                ])
-                .arg(&env.ca)
-                .arg("--cache-dir")
-                .arg(env.cache_dir())
+            env.std_cmd()
                 .args(["info", "--json", url])
                 .stdout(std::process::Stdio::null())
                 .spawn()

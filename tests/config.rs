@@ -5,7 +5,7 @@ mod support;
 
 use std::path::PathBuf;
 
-use support::Env;
+use support::{Env, stderr, stdout};
 
 const BENCH_1: &str = "https://www.tiktok.com/@bench/video/7900000000000000001";
 
@@ -13,14 +13,6 @@ fn write_config(env: &Env, text: &str) -> PathBuf {
     let path = env.state.path().join("config.toml");
     std::fs::write(&path, text).unwrap();
     path
-}
-
-fn stdout(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// The `config show` line for `key` (it starts the line), as (value, source).

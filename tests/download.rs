@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::{DESKTOP_ID, DESKTOP_URL, Env, Fault, FaultRule};
+use support::{
+    DESKTOP_ID, DESKTOP_URL, Env, Fault, FaultRule, Run, is_page_request, page_requests,
+};
 use tiktok_imitation::{HOSTILE_BASE, HOSTILE_NAMES, RequestRecord};
 
 const PHOTO_URL: &str = "https://www.tiktok.com/@mu33.__/photo/7610426235671350549";
@@ -20,30 +22,6 @@ const BY_ID: &str = "%(id)s.%(ext)s";
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
-
-struct Run {
-    code: i32,
-    lines: Vec<Value>,
-    stderr: String,
-}
-
-impl Run {
-    /// The one result line (one URL was given).
-    fn result(&self) -> &Value {
-        assert_eq!(self.lines.len(), 1, "one result line: {:?}", self.lines);
-        &self.lines[0]
-    }
-
-    fn ok(self) -> Self {
-        assert_eq!(
-            self.code, 0,
-            "download failed: {}\n{:?}",
-            self.stderr, self.lines
-        );
-        assert_eq!(self.result()["status"], "downloaded", "{:?}", self.lines);
-        self
-    }
-}
 
 /// `tikdl download --json ARGS` in the env's folder.
 fn download(env: &Env, args: &[&str]) -> Run {
@@ -59,15 +37,7 @@ fn download_in(env: &Env, cwd: &Path, args: &[&str]) -> Run {
         .args(args)
         .output()
         .expect("run tikdl");
-    let stdout = String::from_utf8(out.stdout).expect("utf-8 stdout");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        lines: stdout
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-            .collect(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::of(out)
 }
 
 fn s(p: &Path) -> &str {
@@ -185,24 +155,12 @@ fn brief(reqs: &[RequestRecord]) -> Vec<(&str, Option<&str>, u16)> {
         .collect()
 }
 
-fn is_page_request(r: &RequestRecord) -> bool {
-    r.host == "www.tiktok.com" && !r.path.starts_with("/aweme/")
-}
-
 fn media_requests(env: &Env) -> Vec<RequestRecord> {
     env.tiktok
         .requests()
         .into_iter()
         .filter(|r| !is_page_request(r))
         .collect()
-}
-
-fn page_requests(env: &Env, id: &str) -> usize {
-    env.tiktok
-        .requests()
-        .iter()
-        .filter(|r| is_page_request(r) && r.path.contains(id))
-        .count()
 }
 
 /// Every file (not folder) under `dir`, recursively; symlinks are listed, not followed.
@@ -1154,25 +1112,9 @@ fn ctrl_c_keeps_the_part_and_the_next_run_resumes() {
     let video = out.join(format!("{DESKTOP_ID}.mp4"));
     let part = part_of(&video);
 
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("tikdl"))
-        .current_dir(env.dir.path())
-        .env_remove("RUST_LOG")
-        .env_remove("HTTPS_PROXY")
-        .env_remove("https_proxy")
-        .env_remove("ALL_PROXY")
-        .env_remove("all_proxy")
-        .arg("--proxy")
-        .arg(env.tiktok.proxy_url())
-        .arg("--ca-cert")
-        .arg(&env.ca)
-        .args([
-            "--retry-backoff",
-            "0.01",
-            "download",
-            "--quiet",
-            "-o",
-            BY_ID,
-        ])
+    let mut child = env
+        .std_cmd()
+        .args(["download", "--quiet", "-o", BY_ID])
         .arg("-P")
         .arg(&out)
         .arg(DESKTOP_URL)

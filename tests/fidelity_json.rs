@@ -218,7 +218,7 @@ struct Asked {
 }
 
 /// The page requests for post `id`, printed as a table (run with `--nocapture` to see it).
-fn page_requests(env: &Env, id: &str, label: &str) -> Vec<Asked> {
+fn asked_about(env: &Env, id: &str, label: &str) -> Vec<Asked> {
     let asked: Vec<Asked> = env
         .tiktok
         .requests()
@@ -273,7 +273,7 @@ fn f4_shell_until_cookie_is_asked_again_with_the_cookies_it_set() {
         stderr.contains("empty page") && stderr.contains("asking again with the cookies"),
         "the step is visible at -v: {stderr}"
     );
-    let asked = page_requests(&env, SHELL_UNTIL_COOKIE, "shell until cookie");
+    let asked = asked_about(&env, SHELL_UNTIL_COOKIE, "shell until cookie");
     assert_eq!(asked.len(), 2, "{asked:?}");
     assert!(asked.iter().all(|a| a.host == "www.tiktok.com" && !a.phone));
     assert!(
@@ -292,7 +292,7 @@ fn f4_shell_for_desktop_is_recovered_from_the_mobile_page() {
     assert_eq!(audio_only_ids(&info), ["\"audio\""]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("mobile page"), "{stderr}");
-    let asked = page_requests(&env, SHELL_FOR_DESKTOP, "desktop shell");
+    let asked = asked_about(&env, SHELL_FOR_DESKTOP, "desktop shell");
     assert_eq!(asked.len(), 3, "{asked:?}");
     assert!(!asked[0].phone && !asked[1].phone && asked[1].tt_chain_token);
     assert_eq!(asked[2].host, "m.tiktok.com");
@@ -341,7 +341,7 @@ fn f4_always_shell_gives_up_plainly() {
     }
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("giving up after 3 empty pages"), "{stderr}");
-    let asked = page_requests(&env, SHELL_ALWAYS, "always shell");
+    let asked = asked_about(&env, SHELL_ALWAYS, "always shell");
     let hosts: Vec<(&str, bool)> = asked.iter().map(|a| (a.host.as_str(), a.phone)).collect();
     assert_eq!(
         hosts,
@@ -363,7 +363,7 @@ fn f4_cache_never_keeps_an_empty_shell() {
         assert_eq!(out.status.code(), Some(1));
         // Asked again in full every time: nothing was kept from the empty pages.
         assert_eq!(
-            page_requests(&env, SHELL_ALWAYS, "always shell, cached run").len(),
+            asked_about(&env, SHELL_ALWAYS, "always shell, cached run").len(),
             3
         );
         assert!(!cached(SHELL_ALWAYS));
@@ -376,7 +376,7 @@ fn f4_cache_never_keeps_an_empty_shell() {
     let (out, info) = run_info(&env, SHELL_UNTIL_COOKIE);
     assert!(out.status.success());
     assert_eq!(info["uploader"], "bench");
-    assert!(page_requests(&env, SHELL_UNTIL_COOKIE, "cached").is_empty());
+    assert!(asked_about(&env, SHELL_UNTIL_COOKIE, "cached").is_empty());
 }
 
 /// The page's uniqueId is untrusted: a URL built from it must stay a valid post URL that tikdl

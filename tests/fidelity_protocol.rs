@@ -37,14 +37,9 @@ async fn get(client: &reqwest::Client, url: &str, cookie: Option<&str>) -> Strin
 }
 
 /// Runs `tikdl ARGS` (through the imitation) expecting success; its NDJSON lines.
+/// `tikdl ARGS` (must exit 0), its JSON lines.
 fn run_ok<S: AsRef<std::ffi::OsStr>>(env: &Env, args: &[S]) -> Vec<Value> {
-    let out = env.cmd().args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    ndjson(&out.stdout)
+    ndjson(&support::run_ok(env.cmd().args(args)).stdout)
 }
 
 fn is_challenge(page: &str) -> bool {

@@ -6,7 +6,8 @@ use std::path::{Component, Path};
 
 use proptest::prelude::*;
 use serde_json::{Map, Value};
-use tikdl::template::{MAX_COMPONENT_BYTES, Template, resolve_in_base, sanitize_component};
+use tikdl::safe_path::{MAX_COMPONENT_BYTES, resolve_in_base, sanitize_component};
+use tikdl::template::Template;
 
 /// Strings biased towards what breaks file names: separators, dots, spaces, control and
 /// bidi characters, Windows device names, multi-byte text, and long runs, mixed with fully

@@ -5,12 +5,12 @@
 mod support;
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::Value;
-use support::{Env, ndjson};
+use support::{Env, ndjson, stderr};
 use tiktok_imitation::{OUTPUT_BASE, OUTPUT_TEXTS};
 
 /// First id of the imitation's batch family (small media of their own).
@@ -26,10 +26,6 @@ fn output_url(n: u64) -> String {
     format!("https://www.tiktok.com/@u/video/{}", OUTPUT_BASE + n)
 }
 
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
 /// Bytes that must never reach a terminal raw: ESC, BEL, CR, BS, NUL, VT, DEL, C1 controls and
 /// bidi overrides/isolates (as UTF-8).
 fn raw_controls(bytes: &[u8]) -> Vec<String> {
@@ -41,39 +37,6 @@ fn raw_controls(bytes: &[u8]) -> Vec<String> {
         })
         .map(|c| format!("U+{:04X}", u32::from(c)))
         .collect()
-}
-
-/// `tikdl` as a plain std command (for pipes and redirections assert_cmd cannot make), with the
-/// same isolation and network options as [`Env::cmd`].
-fn std_cmd(env: &Env, program: &Path) -> std::process::Command {
-    let mut cmd = std::process::Command::new(program);
-    cmd.current_dir(env.dir.path())
-        .env("XDG_CONFIG_HOME", env.state.path().join("xdg-config"))
-        .env("XDG_CACHE_HOME", env.state.path().join("xdg-cache"))
-        .env_remove("RUST_LOG")
-        .env_remove("HTTPS_PROXY")
-        .env_remove("https_proxy")
-        .env_remove("ALL_PROXY")
-        .env_remove("all_proxy");
-    cmd
-}
-
-fn tikdl_path() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("tikdl")
-}
-
-fn net_args(env: &Env) -> Vec<String> {
-    vec![
-        "--no-config".into(),
-        "--proxy".into(),
-        env.tiktok.proxy_url(),
-        "--ca-cert".into(),
-        env.ca.display().to_string(),
-        "--retry-backoff".into(),
-        "0.01".into(),
-        "--cache-dir".into(),
-        env.cache_dir().display().to_string(),
-    ]
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -164,8 +127,8 @@ fn e1_batch_dir_exits_2() {
 fn e1_info_piped_into_head_exits_quietly() {
     let env = Env::new();
     // Far more output than a pipe buffer holds, so tikdl is still writing when the reader goes.
-    let mut cmd = std_cmd(&env, &tikdl_path());
-    cmd.args(net_args(&env)).args(["--rate-limit", "0", "info"]);
+    let mut cmd = env.std_cmd();
+    cmd.args(["--rate-limit", "0", "info"]);
     cmd.args((1..=80).map(batch_url));
     let mut child = cmd
         .stdout(Stdio::piped())
@@ -200,8 +163,8 @@ fn e1_info_json_to_a_full_disk_is_a_local_error() {
         .write(true)
         .open("/dev/full")
         .unwrap();
-    let out = std_cmd(&env, &tikdl_path())
-        .args(net_args(&env))
+    let out = env
+        .std_cmd()
         .args(["info", "--json", &batch_url(1)])
         .stdout(full)
         .output()
@@ -322,11 +285,7 @@ fn c1_five_thousand_bad_lines_give_a_bounded_summary() {
 /// Runs `tikdl ARGS` under `ulimit -f 1` with SIGXFSZ ignored (inherited through exec), so that
 /// writing past 512 bytes into any file fails with EFBIG: the "file size limit" local error.
 fn under_file_size_limit(env: &Env, args: &[String]) -> std::process::Output {
-    std_cmd(env, Path::new("sh"))
-        .arg("-c")
-        .arg("trap '' XFSZ; ulimit -f 1 || exit 99; exec \"$0\" \"$@\"")
-        .arg(tikdl_path())
-        .args(net_args(env))
+    env.std_cmd_in_shell("trap '' XFSZ; ulimit -f 1 || exit 99; exec \"$0\" \"$@\"")
         .args(args)
         .output()
         .unwrap()

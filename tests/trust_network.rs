@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use serde_json::Value;
-use support::{DESKTOP_URL, Env, Fault, FaultRule};
+use support::{DESKTOP_URL, Env, Fault, FaultRule, run};
 
 /// The imitation's hostile network post `n` (1..=10).
 fn net_url(n: u64) -> String {
@@ -16,36 +16,6 @@ fn net_url(n: u64) -> String {
         "https://www.tiktok.com/@u/video/{}",
         7300000000000000090 + n
     )
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn both(&self) -> String {
-        format!("{}\n{}", self.stdout, self.stderr)
-    }
-
-    /// Neither stream holds `secret`.
-    fn assert_hides(&self, secret: &str) {
-        assert!(
-            !self.both().contains(secret),
-            "secret {secret:?} printed:\n{}",
-            self.both()
-        );
-    }
-}
-
-fn run(mut cmd: assert_cmd::Command) -> Run {
-    let out = cmd.output().expect("run tikdl");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
 }
 
 fn write(env: &Env, name: &str, text: &str) -> PathBuf {

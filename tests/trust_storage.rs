@@ -5,7 +5,7 @@
 mod support;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -22,66 +22,9 @@ fn hostile_url(n: u64) -> String {
 
 /// `tikdl` as a plain process (for `ulimit` and for two at once), set up like `Env::cmd`.
 fn tikdl(env: &Env, fsize_blocks: Option<u64>) -> Command {
-    let bin = assert_cmd::cargo::cargo_bin("tikdl");
-    let mut c = match fsize_blocks {
-        Some(n) => {
-            let mut c = Command::new("sh");
-            c.arg("-c")
-                .arg(format!("ulimit -f {n} && exec \"$0\" \"$@\""))
-                .arg(bin);
-            c
-        }
-        None => Command::new(bin),
-    };
-    c.current_dir(env.dir.path())
-        .env("XDG_CONFIG_HOME", env.state.path().join("xdg-config"))
-        .env("XDG_CACHE_HOME", env.state.path().join("xdg-cache"))
-        .env_remove("RUST_LOG")
-        .env_remove("HTTPS_PROXY")
-        .env_remove("https_proxy")
-        .env_remove("ALL_PROXY")
-        .env_remove("all_proxy")
-        .env_remove("HTTP_PROXY")
-        .env_remove("http_proxy")
-        .arg("--no-config")
-        .arg("--proxy")
-        .arg(env.tiktok.proxy_url())
-        .arg("--ca-cert")
-        .arg(&env.ca)
-        .args(["--retry-backoff", "0.01"])
-        .arg("--cache-dir")
-        .arg(env.cache_dir());
-    c
-}
-
-struct Run {
-    code: i32,
-    lines: Vec<Value>,
-    stderr: String,
-}
-
-impl Run {
-    fn of(out: Output) -> Run {
-        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            lines: stdout
-                .lines()
-                .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-                .collect(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    }
-
-    fn result(&self) -> &Value {
-        assert_eq!(
-            self.lines.len(),
-            1,
-            "one result line: {:?}\n{}",
-            self.lines,
-            self.stderr
-        );
-        &self.lines[0]
+    match fsize_blocks {
+        Some(n) => env.std_cmd_in_shell(&format!("ulimit -f {n} && exec \"$0\" \"$@\"")),
+        None => env.std_cmd(),
     }
 }
 

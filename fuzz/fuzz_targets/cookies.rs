@@ -1,16 +1,15 @@
 //! The Netscape cookies.txt parser.
 //!
-//! 1. The input as given: no panic; the Cookie header builder runs on what parsed.
+//! 1. The input as given: no panic; an error names a line.
 //! 2. The same input, leading whitespace of each line removed, with every value field (the
 //!    7th TAB-separated field and any after it) replaced by a unique canary: neither an error
 //!    (Display or Debug) nor the Debug form of the parsed cookies may contain a canary.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tikdl::cookies::{header_value_for, parse_netscape};
+use tikdl::cookies::parse_netscape;
 
 const CANARY: &str = "CaNaRyV4LuE";
-const NOW: u64 = 1_750_000_000;
 
 fn with_canaries(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 64);
@@ -43,20 +42,9 @@ fn with_canaries(text: &str) -> String {
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
 
-    match parse_netscape(&text) {
-        Ok(cookies) => {
-            for (host, path, https) in [
-                ("www.tiktok.com", "/", true),
-                ("tiktok.com", "/api/x", false),
-                ("", "", true),
-            ] {
-                let _ = header_value_for(&cookies, host, path, https, NOW);
-            }
-        }
-        Err(e) => {
-            assert!(e.line >= 1);
-            let _ = e.to_string();
-        }
+    if let Err(e) = parse_netscape(&text) {
+        assert!(e.line >= 1);
+        let _ = e.to_string();
     }
 
     // Canary inputs may hide the original values, but never leak the substituted ones.
@@ -68,9 +56,6 @@ fuzz_target!(|data: &[u8]| {
         Ok(cookies) => {
             let debug = format!("{cookies:?}");
             assert!(!debug.contains(CANARY), "Debug leaks a value: {debug}");
-            if let Some(h) = header_value_for(&cookies, "www.tiktok.com", "/", true, NOW) {
-                assert!(!format!("{h:?} {h}").contains(CANARY), "Secret leaks");
-            }
         }
         Err(e) => {
             let shown = format!("{e} {e:?}");

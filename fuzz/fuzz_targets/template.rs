@@ -13,7 +13,8 @@ use std::path::{Component, Path};
 
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value, json};
-use tikdl::template::{MAX_COMPONENT_BYTES, Template, resolve_in_base, sanitize_component};
+use tikdl::safe_path::{MAX_COMPONENT_BYTES, resolve_in_base, sanitize_component};
+use tikdl::template::Template;
 
 const KEYS: [&str; 5] = ["title", "uploader", "id", "ext", "description"];
 

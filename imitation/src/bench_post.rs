@@ -170,7 +170,7 @@ mod tests {
             (Some(1080), Some(1920))
         );
         // The CDN serves exactly that many bytes for the URL.
-        let spec = crate::media::resolve(
+        let spec = crate::fixtures::media_file(
             "v16-webapp-prime.tiktok.com",
             &url[url.find("/bench").unwrap()..],
         );

@@ -2,19 +2,111 @@
 
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll, ready};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::task::{Context, Poll, Waker, ready};
 use std::time::Duration;
 
 use bytes::Bytes;
 use hyper::body::{Body, Frame, SizeHint};
+use tokio::sync::Notify;
 
+use crate::lock;
 use crate::media::Source;
-use crate::server::Kill;
 
 const CHUNK: u64 = 64 * 1024;
 /// A cut waits for the bytes before it to be flushed, but not forever (a client that stops
 /// reading would otherwise keep the connection).
 const FLUSH_WAIT: Duration = Duration::from_secs(2);
+
+/// Lets a response body end its connection (faults that cut a transfer), and tells it when
+/// everything written so far has reached the socket.
+#[derive(Default)]
+pub struct Kill {
+    notify: Notify,
+    clean: AtomicBool,
+    flushes: AtomicU64,
+    flush_waker: Mutex<Option<Waker>>,
+}
+
+impl Kill {
+    /// How many successful flushes the connection has seen.
+    pub fn flushes(&self) -> u64 {
+        self.flushes.load(Ordering::SeqCst)
+    }
+
+    /// Wakes `cx` at the next successful flush.
+    pub fn wake_on_flush(&self, cx: &Context<'_>) {
+        *lock(&self.flush_waker) = Some(cx.waker().clone());
+    }
+
+    pub(crate) fn flushed(&self) {
+        self.flushes.fetch_add(1, Ordering::SeqCst);
+        if let Some(w) = lock(&self.flush_waker).take() {
+            w.wake();
+        }
+    }
+
+    /// `clean`: TLS close_notify + FIN; otherwise drop the stream abruptly.
+    pub fn fire(&self, clean: bool) {
+        self.clean.store(clean, Ordering::SeqCst);
+        // notify_one keeps a permit if nobody waits yet, so the signal cannot be lost.
+        self.notify.notify_one();
+    }
+
+    pub(crate) async fn wait(&self) -> bool {
+        self.notify.notified().await;
+        self.clean.load(Ordering::SeqCst)
+    }
+}
+
+/// A response before the transfer faults and framing are applied.
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(&'static str, String)>,
+    pub src: Source,
+    pub start: u64,
+    pub end: u64,
+}
+
+impl Reply {
+    pub fn new(status: u16, content_type: &str, body: impl Into<Bytes>) -> Reply {
+        let body: Bytes = body.into();
+        Reply {
+            status,
+            headers: vec![("content-type", content_type.to_string())],
+            end: body.len() as u64,
+            src: Source::Bytes(body),
+            start: 0,
+        }
+    }
+
+    pub fn html(status: u16, body: impl Into<Bytes>) -> Reply {
+        Reply::new(status, "text/html; charset=utf-8", body)
+    }
+
+    pub fn small_page(status: u16, title: &str) -> Reply {
+        Reply::html(
+            status,
+            format!(
+                "<!DOCTYPE html><html><head><title>{title}</title></head><body><h1>{title}</h1></body></html>\n"
+            ),
+        )
+    }
+
+    pub fn redirect(status: u16, location: &str) -> Reply {
+        Reply::small_page(status, "Redirecting").header("location", location)
+    }
+
+    pub fn json(body: String) -> Reply {
+        Reply::new(200, "application/json; charset=utf-8", body)
+    }
+
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Reply {
+        self.headers.push((name, value.into()));
+        self
+    }
+}
 
 /// How a body ends early on purpose.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -109,6 +109,11 @@ pub fn warm_up() {
 }
 
 /// A media URL listed in a fixture or a generated item, by path+query.
+/// The file a CDN URL names: a fixture's media, else the generated file the URL describes.
+pub fn media_file(host: &str, path_query: &str) -> FileSpec {
+    known_media(path_query).unwrap_or_else(|| media::resolve(host, path_query))
+}
+
 pub fn known_media(path_query: &str) -> Option<FileSpec> {
     if let Some(spec) = fixtures().media.get(path_query) {
         return Some(*spec);
@@ -260,7 +265,6 @@ pub fn post_page(id: u64) -> String {
             });
             item_page(&item)
         }
-        _ if crate::hostile::is_hostile(id) => crate::hostile::page(id),
         _ => match generated_item(id).cloned().or_else(|| batch_item(id)) {
             Some(item) => {
                 let mut item = item;
@@ -376,7 +380,7 @@ fn tag_media_urls(v: &mut Value, id: u64) {
             };
             let host = rest.split('/').next().unwrap_or("");
             let path = &rest[host.len()..];
-            if crate::routes::is_cdn_host(host) || path.starts_with("/aweme/v1/play/") {
+            if crate::media::is_cdn_host(host) || path.starts_with("/aweme/v1/play/") {
                 let sep = if s.contains('?') { '&' } else { '?' };
                 s.push_str(&format!("{sep}imt={id}"));
             }

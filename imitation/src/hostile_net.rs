@@ -1,6 +1,6 @@
 //! Hostile network posts (`NET_BASE + n`): pages that point media at foreign hosts or plain
 //! http, redirect where a client must not follow, trickle, or answer with oversized heads.
-//! A child module of `routes` (it builds `Reply` values).
+//! A child module of `routes`; it builds `body::Reply` values.
 //!
 //! | n  | behaviour |
 //! |----|-----------|
@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::Reply;
+use crate::body::Reply;
 
 /// `NET_BASE + 1` is the first post. The ids given to this family were 73000000000000000NN,
 /// but `fixtures::GEN_BASE + 1..=45` (7300000000000000001..045) are the generated profile posts,

@@ -22,9 +22,9 @@ use hyper::Response;
 use hyper::header::{HeaderName, HeaderValue};
 use serde_json::{Value, json};
 
+use crate::body::Kill;
 use crate::body::{Cut, GenBody};
 use crate::media::{FileSpec, Kind, Source, fnv};
-use crate::server::Kill;
 
 /// `STORAGE_BASE + 1` is the first of these posts.
 pub const STORAGE_BASE: u64 = 7200000000000000000;
@@ -204,7 +204,7 @@ pub fn respond(
     kill: &Arc<Kill>,
 ) -> Option<Response<GenBody>> {
     let rest = path.strip_prefix(PREFIX)?;
-    if !crate::routes::is_cdn_host(host) {
+    if !crate::media::is_cdn_host(host) {
         return None;
     }
     let mode = rest.split('/').next().unwrap_or("");

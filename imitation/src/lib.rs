@@ -396,7 +396,7 @@ impl Imitation {
             None => (rest, "/"),
         };
         let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
-        let spec = media::resolve(&host.to_ascii_lowercase(), pq);
+        let spec = fixtures::media_file(&host.to_ascii_lowercase(), pq);
         media::Source::for_spec(spec).read(0, spec.size).to_vec()
     }
 }

@@ -80,11 +80,42 @@ pub fn classify(host: &str, path_query: &str) -> Kind {
     }
 }
 
-/// The file a CDN URL names. `path_query` is the request target as sent.
+/// Hosts the imitation answers pages on.
+pub const PAGE_HOSTS: [&str; 4] = [
+    "www.tiktok.com",
+    "tiktok.com",
+    "m.tiktok.com",
+    "www.tiktokv.com",
+];
+pub const SHORT_HOSTS: [&str; 2] = ["vm.tiktok.com", "vt.tiktok.com"];
+const CDN_DOMAINS: [&str; 8] = [
+    "tiktok.com",
+    "tiktokcdn.com",
+    "tiktokcdn-us.com",
+    "tiktokv.com",
+    "ibyteimg.com",
+    "byteoversea.com",
+    "muscdn.com",
+    "akamaized.net",
+];
+
+pub fn in_domain(host: &str, domain: &str) -> bool {
+    host == domain
+        || host
+            .strip_suffix(domain)
+            .is_some_and(|rest| rest.ends_with('.'))
+}
+
+/// A host the CDN side answers for (page and short-link hosts are routed before this).
+pub fn is_cdn_host(host: &str) -> bool {
+    !PAGE_HOSTS.contains(&host)
+        && !SHORT_HOSTS.contains(&host)
+        && CDN_DOMAINS.iter().any(|d| in_domain(host, d))
+}
+
+/// The file a generated CDN URL names (fixture media: `fixtures::media_file`). `path_query` is
+/// the request target as sent.
 pub fn resolve(host: &str, path_query: &str) -> FileSpec {
-    if let Some(spec) = crate::fixtures::known_media(path_query) {
-        return spec;
-    }
     let seed = fnv(path_query.as_bytes());
     let path = path_query.split('?').next().unwrap_or("");
     if let Some(n) = path

@@ -10,49 +10,18 @@ use hyper::{HeaderMap, Request, Response, StatusCode};
 use rand::Rng;
 use rand::distr::Alphanumeric;
 
-use crate::body::{Cut, GenBody};
+use crate::body::Kill;
+use crate::body::{Cut, GenBody, Reply};
 use crate::fixtures;
-use crate::media::{self, Source};
-use crate::server::Kill;
+use crate::media::{PAGE_HOSTS, SHORT_HOSTS, Source, in_domain, is_cdn_host};
 use crate::{ConnInfo, Fault, RequestRecord, State, lock};
 
 #[path = "hostile_net.rs"]
 mod hostile_net;
 
-const PAGE_HOSTS: [&str; 4] = [
-    "www.tiktok.com",
-    "tiktok.com",
-    "m.tiktok.com",
-    "www.tiktokv.com",
-];
-const SHORT_HOSTS: [&str; 2] = ["vm.tiktok.com", "vt.tiktok.com"];
-const CDN_DOMAINS: [&str; 8] = [
-    "tiktok.com",
-    "tiktokcdn.com",
-    "tiktokcdn-us.com",
-    "tiktokv.com",
-    "ibyteimg.com",
-    "byteoversea.com",
-    "muscdn.com",
-    "akamaized.net",
-];
 const DESKTOP_URL: &str =
     "https://www.tiktok.com/@emthenutritionist/video/7608826249200356630?_r=1&_t=x";
 const PHOTO_URL: &str = "https://www.tiktok.com/@mu33.__/photo/7610426235671350549?_r=1";
-
-fn in_domain(host: &str, domain: &str) -> bool {
-    host == domain
-        || host
-            .strip_suffix(domain)
-            .is_some_and(|rest| rest.ends_with('.'))
-}
-
-/// A host the CDN side answers for (page and short-link hosts are routed before this).
-pub fn is_cdn_host(host: &str) -> bool {
-    !PAGE_HOSTS.contains(&host)
-        && !SHORT_HOSTS.contains(&host)
-        && CDN_DOMAINS.iter().any(|d| in_domain(host, d))
-}
 
 /// What one request is about.
 struct Ctx {
@@ -80,54 +49,6 @@ impl Ctx {
             let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
             (k == name).then(|| crate::challenge::percent_decode(v))
         })
-    }
-}
-
-/// A response before the transfer faults and framing are applied.
-struct Reply {
-    status: u16,
-    headers: Vec<(&'static str, String)>,
-    src: Source,
-    start: u64,
-    end: u64,
-}
-
-impl Reply {
-    fn new(status: u16, content_type: &str, body: impl Into<Bytes>) -> Reply {
-        let body: Bytes = body.into();
-        Reply {
-            status,
-            headers: vec![("content-type", content_type.to_string())],
-            end: body.len() as u64,
-            src: Source::Bytes(body),
-            start: 0,
-        }
-    }
-
-    fn html(status: u16, body: impl Into<Bytes>) -> Reply {
-        Reply::new(status, "text/html; charset=utf-8", body)
-    }
-
-    fn small_page(status: u16, title: &str) -> Reply {
-        Reply::html(
-            status,
-            format!(
-                "<!DOCTYPE html><html><head><title>{title}</title></head><body><h1>{title}</h1></body></html>\n"
-            ),
-        )
-    }
-
-    fn redirect(status: u16, location: &str) -> Reply {
-        Reply::small_page(status, "Redirecting").header("location", location)
-    }
-
-    fn json(body: String) -> Reply {
-        Reply::new(200, "application/json; charset=utf-8", body)
-    }
-
-    fn header(mut self, name: &'static str, value: impl Into<String>) -> Reply {
-        self.headers.push((name, value.into()));
-        self
     }
 }
 
@@ -461,6 +382,9 @@ fn post(ctx: &Ctx, id: &str) -> Reply {
         _ if crate::hostile_output::is_hostile_output(id) => {
             with_cookies(ctx, Reply::html(200, crate::hostile_output::page(id)))
         }
+        _ if crate::hostile::is_hostile(id) => {
+            with_cookies(ctx, Reply::html(200, crate::hostile::page(id)))
+        }
         _ => {
             let page = crate::bench_post::page(id).unwrap_or_else(|| fixtures::post_page(id));
             with_cookies(ctx, Reply::html(200, page))
@@ -521,7 +445,7 @@ fn cdn(ctx: &Ctx, fault: Option<&Fault>) -> Reply {
             return Reply::small_page(403, "Access Denied");
         }
     }
-    let spec = media::resolve(&ctx.host, &ctx.path_query);
+    let spec = fixtures::media_file(&ctx.host, &ctx.path_query);
     let src = Source::for_spec(spec);
     let total = src.len();
     let mut reply = Reply {

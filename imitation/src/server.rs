@@ -3,9 +3,8 @@
 use std::convert::Infallible;
 use std::io;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use hyper::server::conn::http1;
@@ -13,10 +12,10 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
-use tokio::sync::Notify;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
 
+use crate::body::Kill;
 use crate::{ConnInfo, State, lock};
 
 const HEAD_LIMIT: usize = 8 * 1024;
@@ -134,47 +133,6 @@ async fn proxy_handshake(stream: &mut TcpStream) -> io::Result<Option<String>> {
         .await?;
     let host = target.rsplit_once(':').map_or(target, |(h, _)| h);
     Ok(Some(host.trim_matches(['[', ']']).to_ascii_lowercase()))
-}
-
-/// Lets a response body end its connection (faults that cut a transfer), and tells it when
-/// everything written so far has reached the socket.
-#[derive(Default)]
-pub struct Kill {
-    notify: Notify,
-    clean: AtomicBool,
-    flushes: AtomicU64,
-    flush_waker: Mutex<Option<Waker>>,
-}
-
-impl Kill {
-    /// How many successful flushes the connection has seen.
-    pub fn flushes(&self) -> u64 {
-        self.flushes.load(Ordering::SeqCst)
-    }
-
-    /// Wakes `cx` at the next successful flush.
-    pub fn wake_on_flush(&self, cx: &Context<'_>) {
-        *lock(&self.flush_waker) = Some(cx.waker().clone());
-    }
-
-    fn flushed(&self) {
-        self.flushes.fetch_add(1, Ordering::SeqCst);
-        if let Some(w) = lock(&self.flush_waker).take() {
-            w.wake();
-        }
-    }
-
-    /// `clean`: TLS close_notify + FIN; otherwise drop the stream abruptly.
-    pub fn fire(&self, clean: bool) {
-        self.clean.store(clean, Ordering::SeqCst);
-        // notify_one keeps a permit if nobody waits yet, so the signal cannot be lost.
-        self.notify.notify_one();
-    }
-
-    async fn wait(&self) -> bool {
-        self.notify.notified().await;
-        self.clean.load(Ordering::SeqCst)
-    }
 }
 
 /// The TLS stream shared between hyper and the connection task, so the task can still close it

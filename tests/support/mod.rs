@@ -53,6 +53,26 @@ impl Env {
     /// processes.
     pub fn std_bare(&self) -> std::process::Command {
         let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("tikdl"));
+        self.isolate(&mut cmd);
+        cmd
+    }
+
+    /// [`Env::std_cmd`] started through `sh -c SCRIPT` (tikdl is `$0`, its arguments `$@`), for
+    /// limits a test sets in the shell: `ulimit -f 1 && exec "$0" "$@"`.
+    pub fn std_cmd_in_shell(&self, script: &str) -> std::process::Command {
+        let mut cmd = std::process::Command::new("sh");
+        self.isolate(&mut cmd);
+        cmd.arg("-c")
+            .arg(script)
+            .arg(assert_cmd::cargo::cargo_bin("tikdl"))
+            .args(self.network_args())
+            .arg("--no-config");
+        cmd
+    }
+
+    /// This test's folder as the working directory; HOME, XDG folders and proxy variables never
+    /// the user's.
+    fn isolate(&self, cmd: &mut std::process::Command) {
         cmd.current_dir(self.dir.path())
             .env("HOME", self.state.path().join("home"))
             .env("XDG_CONFIG_HOME", self.state.path().join("xdg-config"))
@@ -64,7 +84,6 @@ impl Env {
             .env_remove("all_proxy")
             .env_remove("HTTP_PROXY")
             .env_remove("http_proxy");
-        cmd
     }
 
     /// [`Env::cmd`] as a `std::process::Command` (see [`Env::std_bare`]).
@@ -217,4 +236,116 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+/// A request for a web page (not an API call or media under `/aweme/`) on www.tiktok.com.
+pub fn is_page_request(r: &tiktok_imitation::RequestRecord) -> bool {
+    r.host == "www.tiktok.com" && !r.path.starts_with("/aweme/")
+}
+
+/// The page requests the imitation has seen so far whose path holds `id` (`""`: every one).
+pub fn page_requests(env: &Env, id: &str) -> usize {
+    env.tiktok
+        .requests()
+        .iter()
+        .filter(|r| is_page_request(r) && r.path.contains(id))
+        .count()
+}
+
+/// Standard output as text.
+pub fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Standard error as text.
+pub fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Runs `cmd`; panics with both streams unless it exited 0.
+pub fn run_ok(cmd: &mut Command) -> std::process::Output {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstderr: {}\nstdout: {}",
+        out.status.code(),
+        stderr(&out),
+        stdout(&out)
+    );
+    out
+}
+
+/// What a finished `tikdl` run showed: exit code, both streams, and stdout's JSON lines.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    /// Stdout parsed line by line (filled by [`Run::of`], which requires every line be JSON).
+    pub lines: Vec<Value>,
+    pub stderr: String,
+}
+
+impl Run {
+    /// A run whose stdout is JSON lines (`--json`); panics on any other line.
+    pub fn of(out: std::process::Output) -> Run {
+        let stdout = String::from_utf8(out.stdout.clone()).expect("utf-8 stdout");
+        Run {
+            lines: stdout
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+                .collect(),
+            ..Run::text(out)
+        }
+    }
+
+    /// A run whose stdout is text (its `lines` stay empty).
+    pub fn text(out: std::process::Output) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: stdout(&out),
+            lines: Vec::new(),
+            stderr: stderr(&out),
+        }
+    }
+
+    /// The one result line (one URL was given).
+    pub fn result(&self) -> &Value {
+        assert_eq!(
+            self.lines.len(),
+            1,
+            "one result line: {:?}\n{}",
+            self.lines,
+            self.stderr
+        );
+        &self.lines[0]
+    }
+
+    /// Exited 0 with the one result `downloaded`.
+    pub fn ok(self) -> Self {
+        assert_eq!(
+            self.code, 0,
+            "download failed: {}\n{:?}",
+            self.stderr, self.lines
+        );
+        assert_eq!(self.result()["status"], "downloaded", "{:?}", self.lines);
+        self
+    }
+
+    /// Both streams, stdout first.
+    pub fn both(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+
+    /// Neither stream holds `secret`.
+    pub fn assert_hides(&self, secret: &str) {
+        assert!(
+            !self.both().contains(secret),
+            "secret {secret:?} printed:\n{}",
+            self.both()
+        );
+    }
+}
+
+/// Runs `cmd` to the end.
+pub fn run(mut cmd: Command) -> Run {
+    Run::text(cmd.output().expect("run tikdl"))
 }

@@ -1,0 +1,334 @@
+//! Safe file names: one path component from untrusted text (sanitizing, Windows device names),
+//! the 255-byte name limit, the names derived from a file's name (sidecars, `.part`,
+//! `.part.meta`), and joining a relative path under a base folder without leaving it.
+//!
+//! The template language lives in [`crate::template`]; it calls these rules.
+
+use std::path::{Component, Path, PathBuf};
+
+/// The longest file or folder name common file systems accept (ext4, APFS, NTFS in UTF-16 units
+/// is larger, so bytes is the binding limit). Every name tikdl writes is fitted to it here.
+pub const MAX_COMPONENT_BYTES: usize = 255;
+
+/// An extension longer than this is probably part of the title, not an extension.
+const MAX_EXT_BYTES: usize = 16;
+
+/// A path that [`resolve_in_base`] refuses, or could not check.
+#[derive(Debug, thiserror::Error)]
+pub enum PathError {
+    #[error("`{}` is outside the output folder `{}`", path.display(), base.display())]
+    EscapesBase { base: PathBuf, path: PathBuf },
+    #[error("checking `{}`: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// True when `s` is exactly one normal path component (no root, drive prefix or `..`).
+pub(crate) fn is_plain_component(s: &str) -> bool {
+    let mut it = Path::new(s).components();
+    matches!((it.next(), it.next()), (Some(Component::Normal(_)), None))
+}
+
+pub(crate) fn trim_end_dots_spaces(s: &str) -> &str {
+    s.trim_end_matches(|c: char| c == '.' || c.is_whitespace())
+}
+
+/// Cuts `name` to [`MAX_COMPONENT_BYTES`]; for the file name, the stem is cut and a plausible
+/// extension (short, alphanumeric) is kept so the file still opens with the right program.
+pub(crate) fn fit_component(name: String, keep_ext: bool) -> String {
+    if name.len() <= MAX_COMPONENT_BYTES {
+        return name;
+    }
+    let ext = name
+        .rfind('.')
+        .filter(|_| keep_ext)
+        .filter(|&dot| dot > 0)
+        .map(|dot| &name[dot..])
+        .filter(|ext| {
+            ext.len() > 1
+                && ext.len() <= MAX_EXT_BYTES + 1
+                && ext[1..].chars().all(|c| c.is_ascii_alphanumeric())
+        })
+        .unwrap_or("");
+    let stem = &name[..name.len() - ext.len()];
+    let stem = trim_end_dots_spaces(cut_bytes(stem, MAX_COMPONENT_BYTES - ext.len()));
+    let stem = if stem.is_empty() { "_" } else { stem };
+    format!("{stem}{ext}")
+}
+
+pub fn cut_bytes(s: &str, max: usize) -> &str {
+    let mut end = max.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// Makes one substituted value safe as (part of) a path component:
+///
+/// * `/` `\` and the characters Windows forbids (`<>:"|?*`) become `_` (one portable rule for
+///   every system, so files can be copied to any disk);
+/// * tab, newline and other line breaks become a space; other control characters are removed;
+/// * Unicode bidirectional overrides/isolates/marks are removed (they can disguise an extension,
+///   as in `evil\u{202E}4pm.exe`);
+/// * leading and trailing dots and spaces are removed (no hidden files, no `..`, nothing Windows
+///   would silently drop);
+/// * an empty result becomes `_`, and Windows device names (`CON`, `nul.txt`, `COM1`...) get a
+///   `_` prefix.
+///
+/// Idempotent: sanitizing twice gives the same result. Length is not limited here (see
+/// [`Template::render`]).
+pub fn sanitize_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\t' | '\n' | '\r' | '\u{b}' | '\u{c}' | '\u{85}' | '\u{2028}' | '\u{2029}' => {
+                out.push(' ')
+            }
+            '/' | '\\' | '<' | '>' | ':' | '"' | '|' | '?' | '*' => out.push('_'),
+            c if c.is_control() || is_bidi_control(c) => {}
+            c => out.push(c),
+        }
+    }
+    let trimmed =
+        trim_end_dots_spaces(out.trim_start_matches(|c: char| c == '.' || c.is_whitespace()));
+    if trimmed.is_empty() {
+        "_".to_owned()
+    } else {
+        guard_reserved(trimmed)
+    }
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
+pub(crate) fn guard_reserved(name: &str) -> String {
+    if is_windows_reserved(name) {
+        format!("_{name}")
+    } else {
+        name.to_owned()
+    }
+}
+
+/// Windows device names, also with any extension (`con.txt`) and trailing spaces, any case.
+pub(crate) fn is_windows_reserved(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).trim_end_matches(' ');
+    let upper = stem.to_ascii_uppercase();
+    match upper.as_str() {
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$" => true,
+        s => {
+            let Some(rest) = s.strip_prefix("COM").or_else(|| s.strip_prefix("LPT")) else {
+                return false;
+            };
+            let mut chars = rest.chars();
+            matches!(
+                (chars.next(), chars.next()),
+                (Some('0'..='9' | '¹' | '²' | '³'), None)
+            )
+        }
+    }
+}
+
+/// `base.join(relative)`, refused when it would end up outside `base`.
+///
+/// Checked lexically first (`..` may not climb above `base`; absolute paths are refused). When
+/// `base` exists, the deepest existing part of the joined path (a dangling symlink counts) is
+/// canonicalized and must still lie under the canonical `base`, so a symlink inside `base` that
+/// points elsewhere is refused too. Returns the lexically normalized joined path.
+pub fn resolve_in_base(base: &Path, relative: &Path) -> Result<PathBuf, PathError> {
+    let escapes = || PathError::EscapesBase {
+        base: base.to_owned(),
+        path: base.join(relative),
+    };
+    let mut normal: Vec<&std::ffi::OsStr> = Vec::new();
+    for c in relative.components() {
+        match c {
+            Component::Normal(s) => normal.push(s),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                normal.pop().ok_or_else(escapes)?;
+            }
+            Component::RootDir | Component::Prefix(_) => return Err(escapes()),
+        }
+    }
+    let joined: PathBuf = normal.iter().fold(base.to_owned(), |p, c| p.join(c));
+
+    if std::fs::symlink_metadata(base).is_err() {
+        // Nothing on disk yet that could redirect the path; the lexical check is all there is.
+        return Ok(joined);
+    }
+    let io = |path: &Path| {
+        let path = path.to_owned();
+        move |source| PathError::Io { path, source }
+    };
+    let canonical_base = base.canonicalize().map_err(io(base))?;
+    let existing = joined
+        .ancestors()
+        .find(|p| std::fs::symlink_metadata(p).is_ok())
+        .unwrap_or(base);
+    // A dangling or looping symlink cannot be canonicalized; writing through it could create a
+    // file anywhere, so it is refused like any other escape.
+    let canonical = existing.canonicalize().map_err(|_| escapes())?;
+    if canonical.starts_with(&canonical_base) {
+        Ok(joined)
+    } else {
+        Err(escapes())
+    }
+}
+
+/// `NAME.ext` -> `NAME{suffix}` (for sidecars: `.info.json`, `.eng-US.vtt`, `.jpg`). `NAME` is
+/// cut (on a character boundary) so the result still fits [`MAX_COMPONENT_BYTES`].
+pub fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    with_suffix(path, &stem, suffix)
+}
+
+/// `NAME.part`, shortened so that it still fits [`MAX_COMPONENT_BYTES`].
+pub fn part_path(dest: &Path) -> PathBuf {
+    suffixed(dest, ".part")
+}
+
+/// `NAME.part.meta`: the record of who wrote `NAME.part`, and the cross-process lock.
+pub fn meta_path(dest: &Path) -> PathBuf {
+    suffixed(dest, ".part.meta")
+}
+
+fn suffixed(dest: &Path, suffix: &str) -> PathBuf {
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "download".into());
+    with_suffix(dest, &name, suffix)
+}
+
+/// `path` with its file name replaced by `name` (cut to fit) followed by `suffix`.
+fn with_suffix(path: &Path, name: &str, suffix: &str) -> PathBuf {
+    let cut = cut_bytes(name, MAX_COMPONENT_BYTES.saturating_sub(suffix.len()));
+    path.with_file_name(format!("{cut}{suffix}"))
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A fresh folder under the system temp dir (removed by `TempDir` on drop).
+    pub(crate) fn tmp() -> tempfile::TempDir {
+        tempfile::Builder::new()
+            .prefix("tikdl-safe-path-")
+            .tempdir_in(std::env::temp_dir())
+            .unwrap()
+    }
+
+    #[test]
+    fn windows_reserved_names() {
+        for name in [
+            "CON",
+            "con",
+            "Prn.txt",
+            "aux.tar.gz",
+            "NUL ",
+            "com1",
+            "LPT9.x",
+            "COM²",
+            "conout$",
+        ] {
+            assert!(is_windows_reserved(name), "{name}");
+        }
+        for name in ["CONS", "con_", "COM10", "LPT", "xcon", "_CON"] {
+            assert!(!is_windows_reserved(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn resolve_in_base_joins_and_normalizes() {
+        let base = tmp();
+        let p = resolve_in_base(base.path(), Path::new("a/./b/../c.mp4")).unwrap();
+        assert_eq!(p, base.path().join("a").join("c.mp4"));
+    }
+
+    #[test]
+    fn resolve_in_base_refuses_lexical_escapes() {
+        let base = tmp();
+        for rel in ["../x", "a/../../x", "a/b/../../../x", "/etc/passwd"] {
+            let e = resolve_in_base(base.path(), Path::new(rel)).unwrap_err();
+            assert!(matches!(e, PathError::EscapesBase { .. }), "{rel}: {e}");
+        }
+        // The lexical check also applies when the base does not exist yet.
+        let missing = base.path().join("not-yet");
+        assert!(resolve_in_base(&missing, Path::new("../../x")).is_err());
+        assert!(resolve_in_base(&missing, Path::new("a/b")).is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn resolve_in_base_refuses_symlinks_pointing_outside() {
+        let base = tmp();
+        let outside = tmp();
+        std::os::unix::fs::symlink(outside.path(), base.path().join("link")).unwrap();
+        let e = resolve_in_base(base.path(), Path::new("link/file.mp4")).unwrap_err();
+        assert!(matches!(e, PathError::EscapesBase { .. }), "{e}");
+        assert!(resolve_in_base(base.path(), Path::new("link")).is_err());
+
+        // A dangling link would create its target outside when written through.
+        std::os::unix::fs::symlink(outside.path().join("new"), base.path().join("dangling"))
+            .unwrap();
+        assert!(resolve_in_base(base.path(), Path::new("dangling")).is_err());
+
+        // A link that stays inside is fine.
+        std::fs::create_dir(base.path().join("real")).unwrap();
+        std::os::unix::fs::symlink(base.path().join("real"), base.path().join("inner")).unwrap();
+        assert!(resolve_in_base(base.path(), Path::new("inner/x/y.mp4")).is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn resolve_in_base_accepts_a_symlinked_base() {
+        let real = tmp();
+        let holder = tmp();
+        let base = holder.path().join("base");
+        std::os::unix::fs::symlink(real.path(), &base).unwrap();
+        let p = resolve_in_base(&base, Path::new("a/b.mp4")).unwrap();
+        assert_eq!(p, base.join("a").join("b.mp4"));
+    }
+
+    #[test]
+    fn part_names_fit() {
+        assert_eq!(
+            part_path(Path::new("/d/a.mp4")),
+            PathBuf::from("/d/a.mp4.part")
+        );
+        let long = "é".repeat(127) + ".m"; // 256 bytes
+        let p = part_path(&Path::new("/d").join(&long));
+        assert!(p.file_name().unwrap().len() <= 255);
+        assert!(p.to_string_lossy().ends_with(".part"));
+        let m = meta_path(&Path::new("/d").join(&long));
+        assert!(m.file_name().unwrap().len() <= 255);
+        assert!(m.to_string_lossy().ends_with(".part.meta"));
+    }
+
+    #[test]
+    fn sidecar_names() {
+        assert_eq!(
+            sidecar(Path::new("/d/a [1].mp4"), ".info.json"),
+            PathBuf::from("/d/a [1].info.json")
+        );
+        assert_eq!(
+            sidecar(Path::new("/d/a.b.mp4"), ".eng-US.vtt"),
+            PathBuf::from("/d/a.b.eng-US.vtt")
+        );
+        // A 255-byte name keeps room for the suffix.
+        let long = format!("{}.mp4", "é".repeat(125)); // 254 bytes
+        let side = sidecar(&Path::new("/d").join(&long), ".info.json");
+        let name = side.file_name().unwrap().to_str().unwrap();
+        assert!(name.len() <= 255 && name.ends_with("é.info.json"), "{name}");
+    }
+}
