@@ -662,7 +662,7 @@ impl Settings {
         })
     }
 
-    /// The network part, for [`crate::TikTokHandler`]. `base` carries what has no config key
+    /// The network part, for the handler. `base` carries what has no config key
     /// (`--connect-to`, `--ca-cert`, `--no-check-certificate`).
     pub fn http_config(&self, base: HttpConfig) -> Result<HttpConfig, ConfigError> {
         // Values from the file were checked while reading it (with their line); what fails here
