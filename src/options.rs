@@ -152,3 +152,83 @@ pub fn batch_options(
         ..download_options(save, lists, settings)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every `[default: X] (config: KEY)` in the help of every command, as (flag, X, KEY).
+    fn help_defaults() -> Vec<(String, String, String)> {
+        fn walk(cmd: &clap::Command, out: &mut Vec<(String, String, String)>) {
+            for arg in cmd.get_arguments() {
+                let help = arg
+                    .get_long_help()
+                    .or(arg.get_help())
+                    .map(|h| h.to_string())
+                    .unwrap_or_default();
+                let mut rest = help.as_str();
+                while let Some(start) = rest.find("[default: ") {
+                    let after = &rest[start + "[default: ".len()..];
+                    // The value may hold `]` (a template): it ends where the key's name starts.
+                    let Some(end) = after.find("] (config: ") else {
+                        break;
+                    };
+                    let key: String = after[end + "] (config: ".len()..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+                        .collect();
+                    let key = key.trim_end_matches('.').to_owned();
+                    out.push((arg.get_id().to_string(), after[..end].to_owned(), key));
+                    rest = &after[end..];
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(&crate::cli::Cli::command(), &mut out);
+        out
+    }
+
+    #[test]
+    fn help_defaults_are_the_config_tables() {
+        let found = help_defaults();
+        // Every flag that has a config key and a value default names it.
+        for key in [
+            "cache_ttl",
+            "max_concurrent_operations",
+            "request_timeout",
+            "retry_attempts",
+            "retry_backoff",
+            "rate_limit.requests_per_minute",
+            "rate_limit.burst_limit",
+            "rate_limit.cooldown_period",
+            "download.output",
+            "download.quality",
+            "download.codec",
+        ] {
+            assert!(
+                found.iter().any(|(_, _, k)| k == key),
+                "no [default: ...] (config: {key}) in --help: {found:?}"
+            );
+        }
+        for (flag, shown, key) in found {
+            // Described in words, since it depends on the system.
+            if key == "cache_dir" {
+                continue;
+            }
+            let code = tikdl::config::default_text(&key)
+                .unwrap_or_else(|| panic!("--{flag}: no config key {key}"));
+            let shown = shown.trim_matches('"');
+            let same = match (shown.parse::<f64>(), code.parse::<f64>()) {
+                (Ok(a), Ok(b)) => a == b,
+                _ => shown == code,
+            };
+            assert!(
+                same,
+                "--{flag}: help says [default: {shown}], the code's default for {key} is {code}"
+            );
+        }
+    }
+}
