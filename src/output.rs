@@ -1,5 +1,5 @@
 //! What the binary writes: standard output (locked, flushed; a closed pipe or a full disk mapped
-//! to errors [`crate::exit_for`] understands) and errors for a person on standard error.
+//! to errors `main.rs` turns into exit codes) and errors for a person on standard error.
 
 use std::io::Write;
 use std::path::Path;

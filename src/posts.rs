@@ -1,7 +1,7 @@
 //! The fetch stage: an input URL -> the post(s) it stands for, with their metadata. Resolves
 //! short links, reads and fills the metadata cache, fetches post pages (solving TikTok's bot
 //! challenge, recovering from empty pages) and expands lists ([`crate::lists`]) into their posts.
-//! [`crate::save`] and [`crate::batch`] work on top of it; `TikTokHandler` (lib.rs) is the facade.
+//! `save` and `batch` work on top of it; `TikTokHandler` (lib.rs) is the facade.
 
 use std::sync::Arc;
 
