@@ -229,6 +229,11 @@ impl Error {
         }
     }
 
+    /// `url` is not a TikTok URL tikdl can use (`why` says what is wrong with it).
+    pub fn not_tiktok(why: impl fmt::Display, operation: Operation, url: &str) -> Self {
+        Self::content(ContentReason::NotTikTok(why.to_string()), operation, url)
+    }
+
     pub fn connection(reason: ConnectionReason, operation: Operation, url: &str) -> Self {
         let suggestions = connection_suggestions(&reason);
         Self::Connection {

@@ -258,13 +258,7 @@ fn app_link_id(html: &str) -> Option<String> {
 }
 
 fn parse(u: &str) -> Result<Url, Error> {
-    Url::parse(u).map_err(|e| {
-        Error::content(
-            ContentReason::NotTikTok(e.to_string()),
-            Operation::FetchApi,
-            u,
-        )
-    })
+    Url::parse(u).map_err(|e| Error::not_tiktok(e, Operation::FetchApi, u))
 }
 
 #[cfg(test)]

@@ -104,10 +104,8 @@ impl Posts {
                     })
                     .collect())
             }
-            Err(e) => Err(Error::content(
-                ContentReason::NotTikTok(
-                    terminal::clip(&e.to_string(), 2 * terminal::ECHO_CHARS).into_owned(),
-                ),
+            Err(e) => Err(Error::not_tiktok(
+                terminal::clip(&e.to_string(), 2 * terminal::ECHO_CHARS),
                 Operation::ParseUrl,
                 &terminal::clip(line, terminal::ECHO_CHARS),
             )),
@@ -178,13 +176,8 @@ impl Posts {
         id: &str,
     ) -> Result<(VideoInfo, String, Vec<redacted::Secret>), Error> {
         let page_url = post.canonical_url();
-        let url = reqwest::Url::parse(&page_url).map_err(|e| {
-            Error::content(
-                ContentReason::NotTikTok(e.to_string()),
-                Operation::ParseUrl,
-                &page_url,
-            )
-        })?;
+        let url = reqwest::Url::parse(&page_url)
+            .map_err(|e| Error::not_tiktok(e, Operation::ParseUrl, &page_url))?;
         let mut solved = false;
         let mut answered: Vec<String> = Vec::new();
         let mut cookies = Vec::new();
@@ -266,13 +259,8 @@ impl Posts {
     /// Parses `input` and follows short links to the post they name.
     pub async fn resolve(&self, input: &str) -> Result<PostRef, Error> {
         let input = input.trim();
-        let mut post = url::parse(input).map_err(|e| {
-            Error::content(
-                ContentReason::NotTikTok(e.to_string()),
-                Operation::ParseUrl,
-                input,
-            )
-        })?;
+        let mut post =
+            url::parse(input).map_err(|e| Error::not_tiktok(e, Operation::ParseUrl, input))?;
         let mut hops = 0;
         while let PostRef::ShortLink { url } = &post {
             if hops == MAX_SHORT_LINK_HOPS {
@@ -394,8 +382,8 @@ impl Posts {
     ) -> Result<(VideoInfo, String, Vec<redacted::Secret>), Error> {
         let page_url = format!("https://m.tiktok.com/v/{id}.html");
         let op = Operation::FetchPage;
-        let url = reqwest::Url::parse(&page_url)
-            .map_err(|e| Error::content(ContentReason::NotTikTok(e.to_string()), op, &page_url))?;
+        let url =
+            reqwest::Url::parse(&page_url).map_err(|e| Error::not_tiktok(e, op, &page_url))?;
         let client = self.mobile.get_or_init(|| {
             let cfg = HttpConfig {
                 user_agent: Some(MOBILE_USER_AGENT.to_owned()),
