@@ -23,11 +23,11 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
 use crate::archive::Archive;
 use crate::error::{ContentReason, Error, Operation};
-use crate::lists::{self, ListOptions};
+use crate::lists::ListOptions;
 use crate::model::VideoInfo;
 use crate::save::{self, DownloadOptions, DownloadResult, ProgressFactory};
 use crate::terminal;
-use crate::url::{self, PostRef};
+use crate::url::PostRef;
 
 /// The longest URL-list line kept (bytes); a longer line fails as one line, without being read
 /// into memory whole.
@@ -48,6 +48,19 @@ pub struct BatchOptions {
     pub jobs: usize,
     pub list: ListOptions,
     pub archive: Option<Arc<Archive>>,
+    /// Report outcomes in input order (`download`) rather than as posts finish (`batch`).
+    pub keep_order: bool,
+    /// A post listed twice is done once (`batch`); `download` does what it is told.
+    pub skip_repeats: bool,
+}
+
+impl BatchOptions {
+    /// Whether each post's id is needed before its work starts (to skip repeats or archived
+    /// posts, or to report metadata); else a post goes straight to [`save::download_post`], which
+    /// resolves it and reports every failure in its [`DownloadResult`].
+    fn needs_id(&self) -> bool {
+        self.skip_repeats || self.archive.is_some() || self.info_only
+    }
 }
 
 /// What happened to one post (or one input line that could not become a post).
@@ -64,6 +77,8 @@ pub enum Outcome {
         url: String,
         id: Option<String>,
         error: Error,
+        /// The download's own report, when the failure happened while saving.
+        result: Option<Box<DownloadResult>>,
     },
 }
 
@@ -324,6 +339,38 @@ impl<R: AsyncBufRead + Unpin> LineReader<R> {
     }
 }
 
+/// URLs in a list file (non-blank, non-comment lines), counted in one pass over its bytes without
+/// keeping them; only for a regular file (a device or a pipe may never end).
+pub fn count_urls(path: &Path) -> Option<u64> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path).ok()?;
+    if !f.metadata().ok()?.is_file() {
+        return None;
+    }
+    let (mut n, mut buf) = (0, vec![0u8; 64 * 1024]);
+    // At the start of a line: None; after its first non-blank byte: whether it counts.
+    let mut state: Option<bool> = None;
+    loop {
+        let read = f.read(&mut buf).ok()?;
+        if read == 0 {
+            break;
+        }
+        for &b in &buf[..read] {
+            match (b, state) {
+                (b'\n', _) => state = None,
+                (b' ' | b'\t' | b'\r', None) => {}
+                (_, None) => {
+                    let counts = b != b'#';
+                    n += u64::from(counts);
+                    state = Some(counts);
+                }
+                _ => {}
+            }
+        }
+    }
+    Some(n)
+}
+
 /// What the reader hands on: a line, or (once the batch has stopped) a line only to keep.
 enum Input {
     Line(Line),
@@ -443,23 +490,20 @@ impl Tally<'_> {
 /// not attempted) are written to `failed_file`; the caller commits or abandons it depending on
 /// [`Summary::read_error`].
 pub async fn run<R>(
-    handler: &crate::TikTokHandler,
+    posts: &crate::posts::Posts,
     input: R,
     opts: &BatchOptions,
     failed_file: Option<&mut FailedFile>,
     progress: Option<ProgressFactory>,
-    mut on_outcome: impl FnMut(&Outcome) -> Result<(), String>,
+    on_outcome: impl FnMut(&Outcome) -> Result<(), String>,
 ) -> Summary
 where
     R: AsyncBufRead + Unpin,
 {
-    let started = Instant::now();
-    let claims = Arc::new(Claims::default());
-    let counter = Arc::new(AtomicU64::new(0));
     let shared = Arc::new(Shared::default());
     // Input is read lazily: only the lines in flight are in memory, whatever the list's size.
     let reader = (LineReader::new(input), shared.clone());
-    let tasks = futures_util::stream::unfold(reader, |(mut lines, shared)| async move {
+    let lines = futures_util::stream::unfold(reader, |(mut lines, shared)| async move {
         match lines.next().await {
             Ok(Some(line)) => {
                 let input = match line {
@@ -482,31 +526,83 @@ where
                 None
             }
         }
-    })
-    .then(|input| expand_input(handler, input, &opts.list))
-    .flat_map(futures_util::stream::iter);
+    });
+    work(
+        posts,
+        lines,
+        shared,
+        opts,
+        failed_file,
+        progress,
+        on_outcome,
+    )
+    .await
+}
 
-    let outcomes = tasks
-        .map(|task| {
-            let claims = claims.clone();
-            let counter = counter.clone();
-            let progress = progress.clone();
-            let shared = shared.clone();
-            async move {
-                if shared.stop.load(Ordering::Relaxed) {
-                    // A list's posts queued before the stop.
-                    match task {
-                        Task::Url { url, .. } => return Done::Unattempted(url.into_bytes()),
-                        Task::Item(info) => {
-                            return Done::Unattempted(info.webpage_url.into_bytes());
-                        }
-                        _ => {}
+/// The URLs of a command line (`tikdl download URL...`), worked through as a list's lines are
+/// (no blank-line or comment rule: each argument is a URL).
+pub async fn run_urls(
+    posts: &crate::posts::Posts,
+    urls: Vec<String>,
+    opts: &BatchOptions,
+    progress: Option<ProgressFactory>,
+    on_outcome: impl FnMut(&Outcome) -> Result<(), String>,
+) -> Summary {
+    let shared = Arc::new(Shared::default());
+    let stop = shared.clone();
+    let lines = futures_util::stream::iter(urls).map(move |text| {
+        if stop.stop.load(Ordering::Relaxed) {
+            Input::Unattempted(text.into_bytes())
+        } else {
+            Input::Line(Line::Text { text })
+        }
+    });
+    work(posts, lines, shared, opts, None, progress, on_outcome).await
+}
+
+/// The one concurrent loop under [`run`] and [`run_urls`]: lines -> tasks -> `jobs` posts in
+/// flight -> outcomes, tallied and handed to `on_outcome`.
+async fn work(
+    posts: &crate::posts::Posts,
+    lines: impl futures_util::Stream<Item = Input>,
+    shared: Arc<Shared>,
+    opts: &BatchOptions,
+    failed_file: Option<&mut FailedFile>,
+    progress: Option<ProgressFactory>,
+    mut on_outcome: impl FnMut(&Outcome) -> Result<(), String>,
+) -> Summary {
+    let started = Instant::now();
+    let claims = Arc::new(Claims::default());
+    let counter = Arc::new(AtomicU64::new(0));
+    let tasks = lines
+        .then(|input| expand_input(posts, input, opts))
+        .flat_map(futures_util::stream::iter);
+
+    let outcomes = tasks.map(|task| {
+        let claims = claims.clone();
+        let counter = counter.clone();
+        let progress = progress.clone();
+        let shared = shared.clone();
+        async move {
+            if shared.stop.load(Ordering::Relaxed) {
+                // A list's posts queued before the stop.
+                match task {
+                    Task::Url { url, .. } => return Done::Unattempted(url.into_bytes()),
+                    Task::Item(info) => {
+                        return Done::Unattempted(info.webpage_url.into_bytes());
                     }
+                    _ => {}
                 }
-                process(handler, task, opts, &claims, &counter, progress).await
             }
-        })
-        .buffer_unordered(opts.jobs.max(1));
+            process(posts, task, opts, &claims, &counter, progress).await
+        }
+    });
+    let jobs = opts.jobs.max(1);
+    let outcomes = if opts.keep_order {
+        futures_util::future::Either::Left(outcomes.buffered(jobs))
+    } else {
+        futures_util::future::Either::Right(outcomes.buffer_unordered(jobs))
+    };
     let mut outcomes = std::pin::pin!(outcomes);
 
     let mut tally = Tally {
@@ -536,17 +632,13 @@ where
 }
 
 /// A line from the reader -> its tasks (see [`expand_line`]).
-async fn expand_input(
-    handler: &crate::TikTokHandler,
-    input: Input,
-    list: &ListOptions,
-) -> Vec<Task> {
+async fn expand_input(posts: &crate::posts::Posts, input: Input, opts: &BatchOptions) -> Vec<Task> {
     let line = match input {
         Input::Unattempted(raw) => return vec![Task::Unattempted(raw)],
         Input::Line(line) => line,
     };
     match line {
-        Line::Text { text } => expand_line(handler, text, list).await,
+        Line::Text { text } => expand_line(posts, text, opts).await,
         Line::NotUtf8 { number, raw, at } => {
             let shown = String::from_utf8_lossy(&raw).into_owned();
             let byte = raw.get(at).copied().unwrap_or(0);
@@ -574,59 +666,31 @@ async fn expand_input(
 }
 
 /// One input line -> the tasks it stands for (a list expands to its posts).
-async fn expand_line(
-    handler: &crate::TikTokHandler,
-    line: String,
-    list: &ListOptions,
-) -> Vec<Task> {
-    match url::parse(&line) {
-        Ok(PostRef::Post { id, .. }) => vec![Task::Url {
-            url: line,
-            id: Some(id),
-        }],
-        Ok(PostRef::ShortLink { .. }) => vec![Task::Url {
+async fn expand_line(posts: &crate::posts::Posts, line: String, opts: &BatchOptions) -> Vec<Task> {
+    if !opts.needs_id() && !crate::posts::Posts::is_list(&line) {
+        // Resolved (or found not to be TikTok) by the download, which reports it.
+        return vec![Task::Url {
             url: line,
             id: None,
-        }],
-        Ok(r) if r.is_list() => match lists::expand(handler, &r, list).await {
-            Ok(items) => {
-                tracing::info!("{line}: {} posts", items.len());
-                items.into_iter().map(|i| Task::Item(Box::new(i))).collect()
-            }
-            Err(error) => vec![Task::Failed { url: line, error }],
-        },
-        Ok(other) => {
-            let reason = ContentReason::Unsupported(format!(
-                "{} lists are not supported yet",
-                kind_name(&other)
-            ));
-            vec![Task::Failed {
-                error: Error::content(reason, Operation::ParseUrl, &line),
-                url: line,
-            }]
-        }
-        Err(e) => {
-            // The input is echoed cut: a 60 KB junk line is not repeated in full.
-            let error = Error::not_tiktok(
-                terminal::clip(&e.to_string(), 2 * terminal::ECHO_CHARS),
-                Operation::ParseUrl,
-                &terminal::clip(&line, terminal::ECHO_CHARS),
-            );
-            vec![Task::Failed { url: line, error }]
-        }
+        }];
     }
-}
-
-fn kind_name(r: &PostRef) -> &'static str {
-    match r {
-        PostRef::Music { .. } => "music",
-        PostRef::Tag { .. } => "hashtag",
-        _ => "such",
+    match posts.expand(&line, &opts.list).await {
+        Ok(items) => items
+            .into_iter()
+            .map(|i| match i.info {
+                Some(info) => Task::Item(Box::new(info)),
+                None => Task::Url {
+                    url: i.url,
+                    id: i.id,
+                },
+            })
+            .collect(),
+        Err(error) => vec![Task::Failed { url: line, error }],
     }
 }
 
 async fn process(
-    handler: &crate::TikTokHandler,
+    posts: &crate::posts::Posts,
     task: Task,
     opts: &BatchOptions,
     claims: &Claims,
@@ -642,30 +706,20 @@ async fn process(
                 url: error.url().unwrap_or_default().to_owned(),
                 id: None,
                 error,
+                result: None,
             }
         }
         Task::Failed { url, error } => Outcome::Failed {
             url,
             id: None,
             error,
+            result: None,
         },
-        Task::Url { url, id } => {
-            post(handler, url, id, None, opts, claims, counter, progress).await
-        }
+        Task::Url { url, id } => post(posts, url, id, None, opts, claims, counter, progress).await,
         Task::Item(info) => {
             let url = info.webpage_url.clone();
             let id = Some(info.id.clone());
-            post(
-                handler,
-                url,
-                id,
-                Some(*info),
-                opts,
-                claims,
-                counter,
-                progress,
-            )
-            .await
+            post(posts, url, id, Some(*info), opts, claims, counter, progress).await
         }
     };
     Done::Outcome {
@@ -677,7 +731,7 @@ async fn process(
 /// One post: resolved, checked against the archive and the claims, then fetched or saved.
 #[allow(clippy::too_many_arguments)]
 async fn post(
-    handler: &crate::TikTokHandler,
+    posts: &crate::posts::Posts,
     url: String,
     id: Option<String>,
     info: Option<VideoInfo>,
@@ -686,9 +740,23 @@ async fn post(
     counter: &AtomicU64,
     progress: Option<ProgressFactory>,
 ) -> Outcome {
+    if !opts.needs_id() {
+        let n = counter.fetch_add(1, Ordering::Relaxed) + 1;
+        let mut result =
+            save::download_post(posts, &url, info, &opts.base, &opts.download, n, progress).await;
+        return match result.error.take() {
+            Some(error) => Outcome::Failed {
+                url,
+                id: result.id.clone(),
+                error,
+                result: Some(Box::new(result)),
+            },
+            None => Outcome::Downloaded(Box::new(result)),
+        };
+    }
     let (url, id) = match id {
         Some(id) => (url, id),
-        None => match handler.resolve(&url).await {
+        None => match posts.resolve(&url).await {
             Ok(PostRef::Post { id, .. }) => (url, id),
             Ok(other) => {
                 let reason = ContentReason::Unsupported(format!(
@@ -699,6 +767,7 @@ async fn post(
                     error: Error::content(reason, Operation::ResolveShortLink, &url),
                     url,
                     id: None,
+                    result: None,
                 };
             }
             Err(error) => {
@@ -706,6 +775,7 @@ async fn post(
                     url,
                     id: None,
                     error,
+                    result: None,
                 };
             }
         },
@@ -727,7 +797,7 @@ async fn post(
     if opts.info_only {
         let info = match info {
             Some(info) => Ok(info),
-            None => handler.video_info(&url).await,
+            None => posts.video_info(&url).await,
         };
         return match info {
             Ok(info) => Outcome::Info(Box::new(info)),
@@ -735,17 +805,19 @@ async fn post(
                 url,
                 id: Some(id),
                 error,
+                result: None,
             },
         };
     }
     let n = counter.fetch_add(1, Ordering::Relaxed) + 1;
     let mut result =
-        save::download_post(handler, &url, info, &opts.base, &opts.download, n, progress).await;
+        save::download_post(posts, &url, info, &opts.base, &opts.download, n, progress).await;
     match result.error.take() {
         Some(error) => Outcome::Failed {
             url,
             id: Some(id),
             error,
+            result: Some(Box::new(result)),
         },
         None => {
             // Only now is the post complete on disk: record it.
@@ -756,6 +828,7 @@ async fn post(
                     url,
                     id: Some(id),
                     error: e,
+                    result: None,
                 };
             }
             Outcome::Downloaded(Box::new(result))
@@ -854,6 +927,7 @@ mod tests {
                 url: "https://www.tiktok.com/@u/video/1".into(),
                 id: None,
                 error,
+                result: None,
             },
             failed_input: None,
         }
@@ -915,6 +989,7 @@ mod tests {
                     url: long.clone(),
                     id: None,
                     error: e,
+                    result: None,
                 },
                 failed_input: None,
             });

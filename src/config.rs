@@ -107,32 +107,142 @@ impl fmt::Display for UnknownKey {
     }
 }
 
-/// Values set in one place (the file, or the flags); `None` = not set there.
-#[derive(Debug, Clone, Default)]
-pub struct Layer {
-    pub enable_caching: Option<bool>,
-    pub cache_dir: Option<PathBuf>,
-    pub cache_ttl: Option<u64>,
-    pub cache_max_size: Option<usize>,
-    pub max_concurrent_operations: Option<u16>,
-    pub request_timeout: Option<f64>,
-    pub retry_attempts: Option<u32>,
-    pub retry_backoff: Option<f64>,
-    pub requests_per_minute: Option<u32>,
-    pub burst_limit: Option<u32>,
-    pub cooldown_period: Option<u64>,
-    pub adaptive_limiting: Option<bool>,
-    pub proxy_urls: Option<Vec<String>>,
-    pub proxy_rotation: Option<bool>,
-    pub user_agent: Option<String>,
-    pub user_agent_rotation: Option<bool>,
-    pub rotation_interval: Option<u32>,
+/// The config keys, one row each: the field (in [`Layer`] and [`Settings`]; `opt` when unset is
+/// a value of its own), its type and built-in default, its place in the file (section, name), how
+/// the file's value is read (a [`Parser`] method, which checks it and names the line), and how
+/// `config show` prints it (a [`show`] function). Layering, the file reader, `config show` and
+/// the help text's defaults ([`default_text`], checked by a test of the binary) all come from
+/// here: adding a key is one row (plus its flag in the binary's `options.rs`, if it has one).
+macro_rules! config_keys {
+    ($(
+        $(#[$doc:meta])*
+        $field:ident: $mode:ident $ty:ty = $default:expr;
+            $section:literal $name:literal, read $read:ident, show $show:ident;
+    )*) => {
+        /// Values set in one place (the file, or the flags); `None` = not set there.
+        #[derive(Debug, Clone, Default)]
+        pub struct Layer {
+            $( $(#[$doc])* pub $field: Option<$ty>, )*
+        }
+
+        /// The effective configuration: every key with its value and where the value came from.
+        #[derive(Debug, Clone)]
+        pub struct Settings {
+            /// The file that was read, if any.
+            pub file: Option<PathBuf>,
+            $( pub $field: Setting<setting_ty!($mode $ty)>, )*
+        }
+
+        impl Settings {
+            /// Each key: the flag if given, else the file's value, else the default.
+            fn pick_all(flags: &Layer, file: &Layer) -> Self {
+                Settings {
+                    file: None,
+                    $( $field: pick(
+                        &lift!($mode, flags.$field),
+                        &lift!($mode, file.$field),
+                        $default,
+                    ), )*
+                }
+            }
+
+            /// (section, name, value as TOML or `None` when unset, source), in table order.
+            fn rows(&self) -> Vec<(&'static str, &'static str, Option<String>, Source)> {
+                vec![$( ($section, $name, show::$show(&self.$field.value), self.$field.source), )*]
+            }
+        }
+
+        /// The file's sections (`""` is the top level).
+        const SECTIONS: &[&str] = &[$($section),*];
+
+        impl Parser<'_> {
+            /// Reads the known key `section.name` (`key` is how errors name it); `false` when
+            /// there is no such key.
+            fn key(&mut self, section: &str, name: &str, key: &str, v: &Val) -> Result<bool, ConfigError> {
+                match (section, name) {
+                    $( ($section, $name) => self.layer.$field = Some(self.$read(key, v)?), )*
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            }
+        }
+    };
+}
+
+/// A key's value type in [`Settings`]: `opt` keys keep "unset" as a value.
+macro_rules! setting_ty {
+    (val $ty:ty) => { $ty };
+    (opt $ty:ty) => { Option<$ty> };
+}
+
+/// A [`Layer`] value as a [`Settings`] value.
+macro_rules! lift {
+    (val, $v:expr) => {
+        $v.clone()
+    };
+    (opt, $v:expr) => {
+        $v.clone().map(Some)
+    };
+}
+
+config_keys! {
+    enable_caching: val bool = true;
+        "" "enable_caching", read boolean, show plain;
+    cache_dir: opt PathBuf = CacheConfig::default_dir();
+        "" "cache_dir", read path_value, show path;
+    cache_ttl: val u64 = cache::DEFAULT_TTL.as_secs();
+        "" "cache_ttl", read int, show plain;
+    cache_max_size: val usize = cache::DEFAULT_MAX_ENTRIES;
+        "" "cache_max_size", read int, show plain;
+    max_concurrent_operations: val u16 = crate::DEFAULT_JOBS;
+        "" "max_concurrent_operations", read jobs, show plain;
+    request_timeout: val f64 = HttpConfig::default().timeout.as_secs_f64();
+        "" "request_timeout", read secs, show float;
+    retry_attempts: val u32 = HttpConfig::default().retry.retries;
+        "" "retry_attempts", read int, show plain;
+    retry_backoff: val f64 = HttpConfig::default().retry.backoff.as_secs_f64();
+        "" "retry_backoff", read secs, show float;
+    requests_per_minute: val u32 = PaceConfig::default().per_minute;
+        "rate_limit" "requests_per_minute", read int, show plain;
+    burst_limit: val u32 = PaceConfig::default().burst;
+        "rate_limit" "burst_limit", read int, show plain;
+    cooldown_period: val u64 = PaceConfig::default().cooldown.as_secs();
+        "rate_limit" "cooldown_period", read int, show plain;
+    adaptive_limiting: val bool = PaceConfig::default().adaptive;
+        "rate_limit" "adaptive_limiting", read boolean, show plain;
+    proxy_urls: val Vec<String> = Vec::new();
+        "proxy" "urls", read proxy_urls, show proxy_urls;
+    proxy_rotation: val bool = HttpConfig::default().proxy_rotation;
+        "proxy" "rotation_enabled", read boolean, show plain;
+    user_agent: opt String = None;
+        "headers" "user_agent", read user_agent, show text;
+    user_agent_rotation: val bool = false;
+        "headers" "user_agent_rotation", read boolean, show plain;
+    rotation_interval: val u32 = DEFAULT_ROTATION_INTERVAL;
+        "headers" "rotation_interval", read interval, show plain;
     /// `Name: value` strings. Flags add to the file's headers rather than replace them.
-    pub custom_headers: Option<Vec<String>>,
-    pub cookies_file: Option<PathBuf>,
-    pub output: Option<Template>,
-    pub quality: Option<Quality>,
-    pub codec: Option<CodecPref>,
+    custom_headers: val Vec<String> = Vec::new();
+        "headers" "custom_headers", read custom_headers, show headers;
+    cookies_file: opt PathBuf = None;
+        "session" "cookies_file", read path_value, show path;
+    output: val Template = default_template();
+        "download" "output", read parsed, show quoted;
+    quality: val Quality = Quality::default();
+        "download" "quality", read parsed, show quoted;
+    codec: val CodecPref = CodecPref::default();
+        "download" "codec", read parsed, show quoted;
+}
+
+/// The built-in default of `key` (`name` or `section.name`) as `config show` prints it (strings
+/// without their quotes): what the help text names as `[default: ...]`.
+pub fn default_text(key: &str) -> Option<String> {
+    let (section, name) = key.rsplit_once('.').unwrap_or(("", key));
+    Settings::resolve(None, &Layer::default())
+        .rows()
+        .into_iter()
+        .find(|(s, n, ..)| *s == section && *n == name)
+        .and_then(|(_, _, v, _)| v)
+        .map(|v| v.trim_matches('"').to_owned())
 }
 
 /// Largest config file read (a real one is a few hundred bytes).
@@ -327,149 +437,79 @@ impl<'t> Parser<'t> {
     fn root(&mut self, root: &DeTable) -> Result<(), ConfigError> {
         for (k, v) in root.iter() {
             let key = k.get_ref().as_ref();
-            match key {
-                "enable_caching" => self.layer.enable_caching = Some(self.boolean(key, v)?),
-                "cache_dir" => self.layer.cache_dir = Some(self.path_value(key, v)?),
-                "cache_ttl" => self.layer.cache_ttl = Some(self.int(key, v)?),
-                "cache_max_size" => self.layer.cache_max_size = Some(self.int(key, v)?),
-                "max_concurrent_operations" => {
-                    let n: u16 = self.int(key, v)?;
-                    if !(1..=64).contains(&n) {
-                        return Err(self.bad(key, v, "must be between 1 and 64".into()));
+            if !key.is_empty() && SECTIONS.contains(&key) {
+                for (nk, nv) in self.table(key, v)?.iter() {
+                    let name = nk.get_ref().as_ref();
+                    let full = format!("{key}.{name}");
+                    if !self.key(key, name, &full, nv)? {
+                        self.unknown(full, nk);
                     }
-                    self.layer.max_concurrent_operations = Some(n);
                 }
-                "request_timeout" => self.layer.request_timeout = Some(self.secs(key, v)?),
-                "retry_attempts" => self.layer.retry_attempts = Some(self.int(key, v)?),
-                "retry_backoff" => self.layer.retry_backoff = Some(self.secs(key, v)?),
-                "rate_limit" => self.rate_limit(self.table(key, v)?)?,
-                "proxy" => self.proxy(self.table(key, v)?)?,
-                "headers" => self.headers(self.table(key, v)?)?,
-                "session" => self.session(self.table(key, v)?)?,
-                "download" => self.download(self.table(key, v)?)?,
-                _ => self.unknown(key.to_owned(), k),
+            } else if !self.key("", key, key, v)? {
+                self.unknown(key.to_owned(), k);
             }
         }
         Ok(())
     }
 
-    fn rate_limit(&mut self, t: &DeTable) -> Result<(), ConfigError> {
-        for (k, v) in t.iter() {
-            let name = k.get_ref().as_ref();
-            let key = format!("rate_limit.{name}");
-            match name {
-                "requests_per_minute" => self.layer.requests_per_minute = Some(self.int(&key, v)?),
-                "burst_limit" => self.layer.burst_limit = Some(self.int(&key, v)?),
-                "cooldown_period" => self.layer.cooldown_period = Some(self.int(&key, v)?),
-                "adaptive_limiting" => self.layer.adaptive_limiting = Some(self.boolean(&key, v)?),
-                _ => self.unknown(key, k),
-            }
+    fn jobs(&self, key: &str, v: &Val) -> Result<u16, ConfigError> {
+        let n: u16 = self.int(key, v)?;
+        if !(1..=64).contains(&n) {
+            return Err(self.bad(key, v, "must be between 1 and 64".into()));
         }
-        Ok(())
+        Ok(n)
     }
 
-    fn proxy(&mut self, t: &DeTable) -> Result<(), ConfigError> {
-        for (k, v) in t.iter() {
-            let name = k.get_ref().as_ref();
-            let key = format!("proxy.{name}");
-            match name {
-                "urls" => {
-                    let DeValue::Array(items) = v.get_ref() else {
-                        return Err(self.expected(&key, v, "an array of proxy URLs"));
-                    };
-                    let mut urls = Vec::new();
-                    for i in items.iter() {
-                        let url = self.string(&key, i)?;
-                        // Checked now, so that the error names this file and line; the
-                        // message shows the URL with its password redacted.
-                        crate::http::check_proxy_url(&url).map_err(|why| self.bad(&key, i, why))?;
-                        urls.push(url);
-                    }
-                    self.layer.proxy_urls = Some(urls);
-                }
-                "rotation_enabled" => self.layer.proxy_rotation = Some(self.boolean(&key, v)?),
-                _ => self.unknown(key, k),
-            }
+    fn proxy_urls(&self, key: &str, v: &Val) -> Result<Vec<String>, ConfigError> {
+        let DeValue::Array(items) = v.get_ref() else {
+            return Err(self.expected(key, v, "an array of proxy URLs"));
+        };
+        let mut urls = Vec::new();
+        for i in items.iter() {
+            let url = self.string(key, i)?;
+            // Checked now, so that the error names this file and line; the message shows the
+            // URL with its password redacted.
+            crate::http::check_proxy_url(&url).map_err(|why| self.bad(key, i, why))?;
+            urls.push(url);
         }
-        Ok(())
+        Ok(urls)
     }
 
-    fn headers(&mut self, t: &DeTable) -> Result<(), ConfigError> {
-        for (k, v) in t.iter() {
-            let name = k.get_ref().as_ref();
-            let key = format!("headers.{name}");
-            match name {
-                "user_agent" => {
-                    let ua = self.string(&key, v)?;
-                    if reqwest::header::HeaderValue::from_str(&ua).is_err() {
-                        return Err(self.bad(
-                            &key,
-                            v,
-                            "has characters a header cannot carry (a control character?)".into(),
-                        ));
-                    }
-                    self.layer.user_agent = Some(ua);
-                }
-                "user_agent_rotation" => {
-                    self.layer.user_agent_rotation = Some(self.boolean(&key, v)?)
-                }
-                "rotation_interval" => {
-                    let n: u32 = self.int(&key, v)?;
-                    if n == 0 {
-                        return Err(self.bad(&key, v, "must be at least 1".into()));
-                    }
-                    self.layer.rotation_interval = Some(n);
-                }
-                "custom_headers" => {
-                    let mut list = Vec::new();
-                    for (hk, hv) in self.table(&key, v)?.iter() {
-                        let hkey = format!("{key}.{}", hk.get_ref());
-                        let value = self.string(&hkey, hv)?;
-                        // A key `HOST:Name` scopes the header to that host (see README).
-                        let line = format!("{}: {value}", hk.get_ref());
-                        // Checked now so that the error points into the file; the reason never
-                        // quotes the value.
-                        if let Err(why) = crate::http::check_header(&line) {
-                            return Err(self.bad(
-                                &hkey,
-                                hv,
-                                format!("is not a valid HTTP header: {why}"),
-                            ));
-                        }
-                        list.push(line);
-                    }
-                    self.layer.custom_headers = Some(list);
-                }
-                _ => self.unknown(key, k),
-            }
+    fn user_agent(&self, key: &str, v: &Val) -> Result<String, ConfigError> {
+        let ua = self.string(key, v)?;
+        if reqwest::header::HeaderValue::from_str(&ua).is_err() {
+            return Err(self.bad(
+                key,
+                v,
+                "has characters a header cannot carry (a control character?)".into(),
+            ));
         }
-        Ok(())
+        Ok(ua)
     }
 
-    fn session(&mut self, t: &DeTable) -> Result<(), ConfigError> {
-        for (k, v) in t.iter() {
-            let name = k.get_ref().as_ref();
-            let key = format!("session.{name}");
-            match name {
-                "cookies_file" => self.layer.cookies_file = Some(self.path_value(&key, v)?),
-                _ => self.unknown(key, k),
-            }
+    fn interval(&self, key: &str, v: &Val) -> Result<u32, ConfigError> {
+        let n: u32 = self.int(key, v)?;
+        if n == 0 {
+            return Err(self.bad(key, v, "must be at least 1".into()));
         }
-        Ok(())
+        Ok(n)
     }
 
-    fn download(&mut self, t: &DeTable) -> Result<(), ConfigError> {
-        for (k, v) in t.iter() {
-            let name = k.get_ref().as_ref();
-            let key = format!("download.{name}");
-            match name {
-                "output" => self.layer.output = Some(self.parsed(&key, v)?),
-                "quality" => self.layer.quality = Some(self.parsed(&key, v)?),
-                "codec" => self.layer.codec = Some(self.parsed(&key, v)?),
-                _ => self.unknown(key, k),
+    fn custom_headers(&self, key: &str, v: &Val) -> Result<Vec<String>, ConfigError> {
+        let mut list = Vec::new();
+        for (hk, hv) in self.table(key, v)?.iter() {
+            let hkey = format!("{key}.{}", hk.get_ref());
+            let value = self.string(&hkey, hv)?;
+            // A key `HOST:Name` scopes the header to that host (see README).
+            let line = format!("{}: {value}", hk.get_ref());
+            // Checked now so that the error points into the file; the reason never quotes the
+            // value.
+            if let Err(why) = crate::http::check_header(&line) {
+                return Err(self.bad(&hkey, hv, format!("is not a valid HTTP header: {why}")));
             }
+            list.push(line);
         }
-        Ok(())
+        Ok(list)
     }
 }
 
@@ -526,35 +566,6 @@ fn pick<T: Clone>(flag: &Option<T>, file: &Option<T>, default: T) -> Setting<T> 
     }
 }
 
-/// The effective configuration: every key with its value and where the value came from.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    /// The file that was read, if any.
-    pub file: Option<PathBuf>,
-    pub enable_caching: Setting<bool>,
-    pub cache_dir: Setting<Option<PathBuf>>,
-    pub cache_ttl: Setting<u64>,
-    pub cache_max_size: Setting<usize>,
-    pub max_concurrent_operations: Setting<u16>,
-    pub request_timeout: Setting<f64>,
-    pub retry_attempts: Setting<u32>,
-    pub retry_backoff: Setting<f64>,
-    pub requests_per_minute: Setting<u32>,
-    pub burst_limit: Setting<u32>,
-    pub cooldown_period: Setting<u64>,
-    pub adaptive_limiting: Setting<bool>,
-    pub proxy_urls: Setting<Vec<String>>,
-    pub proxy_rotation: Setting<bool>,
-    pub user_agent: Setting<Option<String>>,
-    pub user_agent_rotation: Setting<bool>,
-    pub rotation_interval: Setting<u32>,
-    pub custom_headers: Setting<Vec<String>>,
-    pub cookies_file: Setting<Option<PathBuf>>,
-    pub output: Setting<Template>,
-    pub quality: Setting<Quality>,
-    pub codec: Setting<CodecPref>,
-}
-
 /// Page requests between User-Agent changes when rotating and no interval is configured.
 pub const DEFAULT_ROTATION_INTERVAL: u32 = 10;
 
@@ -567,86 +578,16 @@ impl Settings {
     pub fn resolve(file: Option<&FileConfig>, flags: &Layer) -> Self {
         let empty = Layer::default();
         let f = file.map_or(&empty, |c| &c.layer);
-        let http = HttpConfig::default();
-        let pace = PaceConfig::default();
+        let mut settings = Self::pick_all(flags, f);
+        settings.file = file.map(|c| c.path.clone());
         // Flags add headers to the file's; the flag's source wins the label.
-        let custom_headers = match (&flags.custom_headers, &f.custom_headers) {
-            (Some(fl), Some(fi)) => Setting {
+        if let (Some(fl), Some(fi)) = (&flags.custom_headers, &f.custom_headers) {
+            settings.custom_headers = Setting {
                 value: fi.iter().chain(fl).cloned().collect(),
                 source: Source::Flag,
-            },
-            _ => pick(&flags.custom_headers, &f.custom_headers, Vec::new()),
-        };
-        let wrap = |o: &Option<PathBuf>| o.clone().map(Some);
-        Settings {
-            file: file.map(|c| c.path.clone()),
-            enable_caching: pick(&flags.enable_caching, &f.enable_caching, true),
-            cache_dir: pick(
-                &wrap(&flags.cache_dir),
-                &wrap(&f.cache_dir),
-                CacheConfig::default_dir(),
-            ),
-            cache_ttl: pick(&flags.cache_ttl, &f.cache_ttl, cache::DEFAULT_TTL.as_secs()),
-            cache_max_size: pick(
-                &flags.cache_max_size,
-                &f.cache_max_size,
-                cache::DEFAULT_MAX_ENTRIES,
-            ),
-            max_concurrent_operations: pick(
-                &flags.max_concurrent_operations,
-                &f.max_concurrent_operations,
-                crate::DEFAULT_JOBS,
-            ),
-            request_timeout: pick(
-                &flags.request_timeout,
-                &f.request_timeout,
-                http.timeout.as_secs_f64(),
-            ),
-            retry_attempts: pick(&flags.retry_attempts, &f.retry_attempts, http.retry.retries),
-            retry_backoff: pick(
-                &flags.retry_backoff,
-                &f.retry_backoff,
-                http.retry.backoff.as_secs_f64(),
-            ),
-            requests_per_minute: pick(
-                &flags.requests_per_minute,
-                &f.requests_per_minute,
-                pace.per_minute,
-            ),
-            burst_limit: pick(&flags.burst_limit, &f.burst_limit, pace.burst),
-            cooldown_period: pick(
-                &flags.cooldown_period,
-                &f.cooldown_period,
-                pace.cooldown.as_secs(),
-            ),
-            adaptive_limiting: pick(
-                &flags.adaptive_limiting,
-                &f.adaptive_limiting,
-                pace.adaptive,
-            ),
-            proxy_urls: pick(&flags.proxy_urls, &f.proxy_urls, Vec::new()),
-            proxy_rotation: pick(
-                &flags.proxy_rotation,
-                &f.proxy_rotation,
-                http.proxy_rotation,
-            ),
-            user_agent: pick(
-                &flags.user_agent.clone().map(Some),
-                &f.user_agent.clone().map(Some),
-                None,
-            ),
-            user_agent_rotation: pick(&flags.user_agent_rotation, &f.user_agent_rotation, false),
-            rotation_interval: pick(
-                &flags.rotation_interval,
-                &f.rotation_interval,
-                DEFAULT_ROTATION_INTERVAL,
-            ),
-            custom_headers,
-            cookies_file: pick(&wrap(&flags.cookies_file), &wrap(&f.cookies_file), None),
-            output: pick(&flags.output, &f.output, default_template()),
-            quality: pick(&flags.quality, &f.quality, Quality::default()),
-            codec: pick(&flags.codec, &f.codec, CodecPref::default()),
+            };
         }
+        settings
     }
 
     fn duration(&self, key: &str, s: &Setting<f64>) -> Result<Duration, ConfigError> {
@@ -658,7 +599,7 @@ impl Settings {
         })
     }
 
-    /// The network part, for [`crate::TikTokHandler`]. `base` carries what has no config key
+    /// The network part, for the handler. `base` carries what has no config key
     /// (`--connect-to`, `--ca-cert`, `--no-check-certificate`).
     pub fn http_config(&self, base: HttpConfig) -> Result<HttpConfig, ConfigError> {
         // Values from the file were checked while reading it (with their line); what fails here
@@ -737,164 +678,7 @@ impl Settings {
     /// proxy's password, Cookie/Authorization header values) are redacted.
     pub fn render(&self) -> String {
         let s = self;
-        let num = |v: &dyn fmt::Display| Some(v.to_string());
-        let path = |p: &Option<PathBuf>| p.as_ref().map(|p| quote(&p.to_string_lossy()));
-        let urls: Vec<String> = s
-            .proxy_urls
-            .value
-            .iter()
-            .map(|u| quote(&crate::redacted::proxy_url(u)))
-            .collect();
-        let headers: Vec<String> = s
-            .custom_headers
-            .value
-            .iter()
-            .filter_map(|h| crate::http::header_parts(h))
-            .map(|(scope, n, _)| {
-                // Any custom header may carry a token (X-Tt-Token, msToken, an API key): show
-                // which headers are set, never their values.
-                let v = "(redacted)";
-                let key = match scope {
-                    Some(host) => format!("{host}:{n}"),
-                    None => n.to_owned(),
-                };
-                format!("{} = {}", quote(&key), quote(v))
-            })
-            .collect();
-        // (section, key, value or None when unset, source)
-        let rows: Vec<(&str, &str, Option<String>, Source)> = vec![
-            (
-                "",
-                "enable_caching",
-                num(&s.enable_caching.value),
-                s.enable_caching.source,
-            ),
-            (
-                "",
-                "cache_dir",
-                path(&s.cache_dir.value),
-                s.cache_dir.source,
-            ),
-            ("", "cache_ttl", num(&s.cache_ttl.value), s.cache_ttl.source),
-            (
-                "",
-                "cache_max_size",
-                num(&s.cache_max_size.value),
-                s.cache_max_size.source,
-            ),
-            (
-                "",
-                "max_concurrent_operations",
-                num(&s.max_concurrent_operations.value),
-                s.max_concurrent_operations.source,
-            ),
-            (
-                "",
-                "request_timeout",
-                Some(float(s.request_timeout.value)),
-                s.request_timeout.source,
-            ),
-            (
-                "",
-                "retry_attempts",
-                num(&s.retry_attempts.value),
-                s.retry_attempts.source,
-            ),
-            (
-                "",
-                "retry_backoff",
-                Some(float(s.retry_backoff.value)),
-                s.retry_backoff.source,
-            ),
-            (
-                "rate_limit",
-                "requests_per_minute",
-                num(&s.requests_per_minute.value),
-                s.requests_per_minute.source,
-            ),
-            (
-                "rate_limit",
-                "burst_limit",
-                num(&s.burst_limit.value),
-                s.burst_limit.source,
-            ),
-            (
-                "rate_limit",
-                "cooldown_period",
-                num(&s.cooldown_period.value),
-                s.cooldown_period.source,
-            ),
-            (
-                "rate_limit",
-                "adaptive_limiting",
-                num(&s.adaptive_limiting.value),
-                s.adaptive_limiting.source,
-            ),
-            (
-                "proxy",
-                "urls",
-                Some(format!("[{}]", urls.join(", "))),
-                s.proxy_urls.source,
-            ),
-            (
-                "proxy",
-                "rotation_enabled",
-                num(&s.proxy_rotation.value),
-                s.proxy_rotation.source,
-            ),
-            (
-                "headers",
-                "user_agent",
-                s.user_agent.value.as_deref().map(quote),
-                s.user_agent.source,
-            ),
-            (
-                "headers",
-                "user_agent_rotation",
-                num(&s.user_agent_rotation.value),
-                s.user_agent_rotation.source,
-            ),
-            (
-                "headers",
-                "rotation_interval",
-                num(&s.rotation_interval.value),
-                s.rotation_interval.source,
-            ),
-            (
-                "headers",
-                "custom_headers",
-                Some(if headers.is_empty() {
-                    "{}".to_owned()
-                } else {
-                    format!("{{ {} }}", headers.join(", "))
-                }),
-                s.custom_headers.source,
-            ),
-            (
-                "session",
-                "cookies_file",
-                path(&s.cookies_file.value),
-                s.cookies_file.source,
-            ),
-            (
-                "download",
-                "output",
-                Some(quote(s.output.value.as_str())),
-                s.output.source,
-            ),
-            (
-                "download",
-                "quality",
-                Some(quote(&s.quality.value.to_string())),
-                s.quality.source,
-            ),
-            (
-                "download",
-                "codec",
-                Some(quote(&s.codec.value.to_string())),
-                s.codec.source,
-            ),
-        ];
+        let rows = s.rows();
         let mut out = match &s.file {
             Some(p) => format!("# config file: {}\n", p.display()),
             None => "# config file: none\n".to_owned(),
@@ -941,6 +725,67 @@ fn float(v: f64) -> String {
     } else {
         format!("{s}.0")
     }
+}
+
+/// How `config show` prints each kind of value (as TOML; `None` = unset).
+mod show {
+    use std::fmt;
+    use std::path::PathBuf;
+
+    use super::{float as toml_float, quote, redact_proxy};
+
+    pub fn plain(v: &impl fmt::Display) -> Option<String> {
+        Some(v.to_string())
+    }
+
+    pub fn float(v: &f64) -> Option<String> {
+        Some(toml_float(*v))
+    }
+
+    pub fn quoted(v: &impl fmt::Display) -> Option<String> {
+        Some(quote(&v.to_string()))
+    }
+
+    pub fn text(v: &Option<String>) -> Option<String> {
+        v.as_deref().map(quote)
+    }
+
+    pub fn path(p: &Option<PathBuf>) -> Option<String> {
+        p.as_ref().map(|p| quote(&p.to_string_lossy()))
+    }
+
+    /// Passwords redacted.
+    pub fn proxy_urls(urls: &[String]) -> Option<String> {
+        let urls: Vec<String> = urls.iter().map(|u| quote(&redact_proxy(u))).collect();
+        Some(format!("[{}]", urls.join(", ")))
+    }
+
+    /// Every value redacted (any header may carry a token).
+    pub fn headers(list: &[String]) -> Option<String> {
+        let headers: Vec<String> = list
+            .iter()
+            .filter_map(|h| crate::http::header_parts(h))
+            .map(|(scope, n, _)| {
+                // Any custom header may carry a token (X-Tt-Token, msToken, an API key): show
+                // which headers are set, never their values.
+                let v = "(redacted)";
+                let key = match scope {
+                    Some(host) => format!("{host}:{n}"),
+                    None => n.to_owned(),
+                };
+                format!("{} = {}", quote(&key), quote(v))
+            })
+            .collect();
+        Some(if headers.is_empty() {
+            "{}".to_owned()
+        } else {
+            format!("{{ {} }}", headers.join(", "))
+        })
+    }
+}
+
+fn redact_proxy(u: &str) -> String {
+    crate::redacted::proxy_url(u)
 }
 
 #[cfg(test)]

@@ -233,7 +233,7 @@ impl Error {
         }
     }
 
-    /// `url` is not (or does not parse as) a TikTok URL; `why` is the parser's words.
+    /// `url` is not a TikTok URL tikdl can use (`why` says what is wrong with it).
     pub fn not_tiktok(why: impl fmt::Display, operation: Operation, url: &str) -> Self {
         Self::content(ContentReason::NotTikTok(why.to_string()), operation, url)
     }

@@ -19,6 +19,7 @@ use reqwest::Url;
 
 use crate::error::{ContentReason, Error, Operation, PlatformReason};
 use crate::extract;
+use crate::http::HttpClient;
 use crate::model::VideoInfo;
 use crate::url::PostRef;
 
@@ -55,11 +56,10 @@ pub fn valid_date(s: &str) -> bool {
 
 /// The posts of a profile or collection, newest first as TikTok lists them.
 pub async fn expand(
-    handler: &crate::TikTokHandler,
+    http: &HttpClient,
     list: &PostRef,
     opts: &ListOptions,
 ) -> Result<Vec<VideoInfo>, Error> {
-    let http = handler.http();
     let (label, api_base) = match list {
         PostRef::Profile { user } => {
             let page_url = list.canonical_url();

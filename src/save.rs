@@ -192,21 +192,21 @@ fn wants_lang(want: &[String], lang: &str) -> bool {
 
 /// Saves one post: resolves the URL, fetches its metadata, downloads the chosen files.
 pub async fn download(
-    handler: &crate::TikTokHandler,
+    posts: &crate::posts::Posts,
     url: &str,
     base: &Path,
     opts: &DownloadOptions,
     autonumber: u64,
     progress: Option<ProgressFactory>,
 ) -> DownloadResult {
-    download_post(handler, url, None, base, opts, autonumber, progress).await
+    download_post(posts, url, None, base, opts, autonumber, progress).await
 }
 
 /// Like [`download`], with the metadata already in hand (list items carry full metadata, so
 /// their pages are fetched only if the media needs fresh cookies).
 #[allow(clippy::too_many_arguments)]
 pub async fn download_post(
-    handler: &crate::TikTokHandler,
+    posts: &crate::posts::Posts,
     url: &str,
     info: Option<VideoInfo>,
     base: &Path,
@@ -228,10 +228,10 @@ pub async fn download_post(
         sidecars_failed: Vec::new(),
     };
     // One identity (proxy, User-Agent, cookies) for the post's page and all its media.
-    let outcome = handler
+    let outcome = posts
         .http()
         .post_scope(run(
-            handler,
+            posts,
             url,
             info,
             base,
@@ -246,7 +246,7 @@ pub async fn download_post(
         Err(e) => result.error = Some(e),
     }
     result.filesize = result.files.iter().map(|f| f.bytes).sum();
-    let stats = handler.http().stats();
+    let stats = posts.http().stats();
     stats.bytes(
         result
             .files
@@ -266,7 +266,7 @@ pub async fn download_post(
 
 #[allow(clippy::too_many_arguments)]
 async fn run(
-    handler: &crate::TikTokHandler,
+    posts: &crate::posts::Posts,
     url: &str,
     prefetched: Option<VideoInfo>,
     base: &Path,
@@ -277,7 +277,7 @@ async fn run(
 ) -> Result<(), Error> {
     let info = match prefetched {
         Some(info) => info,
-        None => handler.video_info(url).await?,
+        None => posts.video_info(url).await?,
     };
     result.id = Some(info.id.clone());
     let mut info_json = match serde_json::to_value(&info) {
@@ -322,7 +322,7 @@ async fn run(
                 sibling_sizes: Vec::new(),
             };
             main_path.get_or_insert(job.dest.clone());
-            save(handler, &job, &engine, progress.as_ref(), result).await?;
+            save(posts, &job, &engine, progress.as_ref(), result).await?;
         } else if audio_only {
             return Err(Error::content(
                 ContentReason::Unsupported("this post has no separate audio track".into()),
@@ -363,12 +363,12 @@ async fn run(
                 rendition: "image".into(),
                 sibling_sizes: Vec::new(),
             };
-            save(handler, &job, &engine, progress.as_ref(), result).await?;
+            save(posts, &job, &engine, progress.as_ref(), result).await?;
         }
     }
     if !audio_only && info.kind == PostKind::Video {
         let path = save_video(
-            handler,
+            posts,
             url,
             &info,
             &info_json,
@@ -389,12 +389,12 @@ async fn run(
             url,
         ));
     };
-    sidecars(handler, &info, &main_path, opts, &engine, result).await
+    sidecars(posts, &info, &main_path, opts, &engine, result).await
 }
 
 #[allow(clippy::too_many_arguments)]
 async fn save_video(
-    handler: &crate::TikTokHandler,
+    posts: &crate::posts::Posts,
     url: &str,
     info: &VideoInfo,
     info_json: &Map<String, Value>,
@@ -475,7 +475,7 @@ async fn save_video(
                 .filter_map(|f| f.filesize)
                 .collect(),
         };
-        let mut outcome = save(handler, &job, engine, progress, result).await;
+        let mut outcome = save(posts, &job, engine, progress, result).await;
         if matches!(
             &outcome,
             Err(Error::Connection {
@@ -491,7 +491,7 @@ async fn save_video(
                 info.id
             );
             // Fresh: the cached entry is what was just refused.
-            if let Ok(fresh) = handler.video_info_fresh(url).await
+            if let Ok(fresh) = posts.video_info_fresh(url).await
                 && let Some(nf) = fresh
                     .formats
                     .iter()
@@ -505,7 +505,7 @@ async fn save_video(
                 stop_on_forbidden: false,
                 ..engine.clone()
             };
-            outcome = save(handler, &job, &engine, progress, result).await;
+            outcome = save(posts, &job, &engine, progress, result).await;
         }
         match outcome {
             Ok(()) => {
@@ -612,7 +612,7 @@ pub fn prepare_output_dir(base: &Path) -> Result<(), Error> {
 }
 
 async fn save(
-    handler: &crate::TikTokHandler,
+    posts: &crate::posts::Posts,
     job: &Job,
     engine: &EngineOptions,
     progress: Option<&ProgressFactory>,
@@ -637,7 +637,7 @@ async fn save(
         rendition: job.rendition.clone(),
         sibling_sizes: job.sibling_sizes.clone(),
     };
-    let out = download::fetch(handler.http(), &req, engine, cb.as_ref()).await?;
+    let out = download::fetch(posts.http(), &req, engine, cb.as_ref()).await?;
     result.files.push(SavedFile {
         path: out.path,
         bytes: out.bytes,
@@ -651,7 +651,7 @@ async fn save(
 /// a warning and an entry in `sidecars_failed`, not a failed post, unless the failure would hit
 /// every later post too (disk full, read-only, file size limit).
 async fn sidecars(
-    handler: &crate::TikTokHandler,
+    posts: &crate::posts::Posts,
     info: &VideoInfo,
     main: &Path,
     opts: &DownloadOptions,
@@ -691,7 +691,7 @@ async fn sidecars(
             rendition: "thumbnail".into(),
             sibling_sizes: Vec::new(),
         };
-        if let Err(e) = save(handler, &job, &engine, None, result).await {
+        if let Err(e) = save(posts, &job, &engine, None, result).await {
             sidecar_failed(result, &info.id, FileRole::Thumbnail, e)?;
         }
     }
@@ -729,7 +729,7 @@ async fn sidecars(
                     rendition: format!("subtitle {safe_lang}"),
                     sibling_sizes: Vec::new(),
                 };
-                if let Err(e) = save(handler, &job, &engine, None, result).await {
+                if let Err(e) = save(posts, &job, &engine, None, result).await {
                     sidecar_failed(result, &info.id, FileRole::Subtitle, e)?;
                 }
             }

@@ -1,0 +1,305 @@
+//! The commands that need the handler or the settings: each turns its arguments into the
+//! library's options ([`crate::options`]), runs the library, and prints outcomes as they come.
+//! `download` and `batch` both run through [`tikdl::batch`]'s one concurrent loop.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use futures_util::StreamExt;
+
+use crate::cli::{BatchArgs, CacheCommand, DownloadArgs, InfoArgs};
+use crate::options;
+use crate::output::{EXIT_FAILED, EXIT_USAGE, exit_code, print_json, report, write_stdout};
+use crate::progress::Bars;
+use tikdl::archive::Archive;
+use tikdl::batch::Outcome;
+use tikdl::cache::{Cache, CacheConfig};
+use tikdl::config::Settings;
+use tikdl::terminal::{safe, safe_text};
+use tikdl::{TikTokHandler, summary};
+
+/// `tikdl cache stats|clear|path`: the folder even when caching is off for this run.
+pub fn cache(what: &CacheCommand, settings: &Settings) -> Result<ExitCode> {
+    let dir = settings
+        .cache_dir
+        .value
+        .clone()
+        .context("this system has no cache folder; use --cache-dir DIR")?;
+    if let CacheCommand::Path = what {
+        write_stdout(|o| writeln!(o, "{}", dir.display()))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let cache = Cache::open(CacheConfig {
+        dir,
+        ttl: Duration::from_secs(settings.cache_ttl.value),
+        max_entries: settings.cache_max_size.value,
+    })?;
+    match what {
+        CacheCommand::Stats => {
+            let stats = cache.stats()?;
+            write_stdout(|o| writeln!(o, "{}", safe_text(&stats.to_string())))?;
+        }
+        CacheCommand::Clear => {
+            let n = cache.clear()?;
+            let dir = cache.config().dir.display().to_string();
+            write_stdout(|o| writeln!(o, "removed {n} entries from {}", safe(&dir)))?;
+        }
+        CacheCommand::Path => {}
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn info(handler: &TikTokHandler, args: InfoArgs, jobs: usize) -> Result<ExitCode> {
+    let list_opts = options::list_options(&args.lists);
+    // Each URL yields its post, or a list's posts (which already carry their metadata).
+    let mut results = futures_util::stream::iter(args.urls.iter().cloned())
+        .map(|url| {
+            let handler = handler.clone();
+            let list_opts = list_opts.clone();
+            async move {
+                if !handler.may_be_list(&url) {
+                    let result = handler.video_info(&url).await;
+                    return vec![(url, result)];
+                }
+                match handler.posts().expand(&url, &list_opts).await {
+                    Ok(items) => items
+                        .into_iter()
+                        .filter_map(|i| i.info)
+                        .map(|i| (url.clone(), Ok(i)))
+                        .collect(),
+                    Err(e) => vec![(url, Err(e))],
+                }
+            }
+        })
+        .buffered(jobs)
+        .flat_map(futures_util::stream::iter);
+    let mut failed = false;
+    let mut first = true;
+    while let Some((url, result)) = results.next().await {
+        match result {
+            // JSON is written exactly as extracted; the human summary is neutralised.
+            Ok(info) if args.json => print_json(&info)?,
+            Ok(info) => {
+                let text = summary::render(&info);
+                let sep = if first { "" } else { "\n" };
+                write_stdout(|o| write!(o, "{sep}{text}"))?;
+            }
+            Err(err) => {
+                failed = true;
+                if args.json {
+                    print_json(&summary::error_json(&url, &err))?;
+                }
+                report(&err);
+            }
+        }
+        first = false;
+    }
+    Ok(exit_code(failed))
+}
+
+/// Prints each outcome's JSON line; the first line nobody can receive stops the run (the error
+/// is kept for the exit code).
+struct Emitter {
+    write_error: Option<anyhow::Error>,
+}
+
+impl Emitter {
+    fn emit(&mut self, line: Option<serde_json::Value>) -> Result<(), String> {
+        if let Some(line) = line
+            && self.write_error.is_none()
+            && let Err(e) = print_json(&line)
+        {
+            let why = format!("{e:#}");
+            self.write_error = Some(e);
+            return Err(why);
+        }
+        Ok(())
+    }
+}
+
+pub async fn download(
+    handler: &TikTokHandler,
+    args: DownloadArgs,
+    settings: &Settings,
+) -> Result<ExitCode> {
+    let opts = options::download_options(&args.save, &args.lists, settings);
+    tikdl::save::prepare_output_dir(&opts.base)?;
+    let bars = Bars::new(&args.save);
+    let (json, quiet) = (args.save.json, args.save.quiet);
+    let mut out = Emitter { write_error: None };
+    let on_outcome = |o: &Outcome| {
+        let line = match o {
+            Outcome::Downloaded(r) if json => Some(summary::result_json(r)),
+            Outcome::Failed {
+                url, error, result, ..
+            } if json => Some(match result {
+                // The download's own report, with the error it ended in.
+                Some(r) => {
+                    let mut v = summary::result_json(r);
+                    v["error"] = summary::error_json(url, error)["error"].clone();
+                    v
+                }
+                None => summary::error_json(url, error),
+            }),
+            _ => None,
+        };
+        let sent = out.emit(line);
+        match o {
+            Outcome::Failed { error, .. } => report(error),
+            Outcome::Downloaded(r) if !quiet && !json => bars.note(summary::result_line(r)),
+            _ => {}
+        }
+        sent
+    };
+    let sum =
+        tikdl::batch::run_urls(handler.posts(), args.urls, &opts, bars.files(), on_outcome).await;
+    if let Some(e) = out.write_error {
+        return Err(e);
+    }
+    if let Some(why) = &sum.stopped
+        && sum.unattempted > 0
+    {
+        // Disk full, read-only, file size limit: every later post would fail alike.
+        let total = sum.done + sum.skipped + sum.failed + sum.unattempted;
+        eprintln!(
+            "stopped: {}; {} of {total} posts not attempted",
+            safe(why),
+            sum.unattempted
+        );
+    }
+    Ok(exit_code(sum.failed > 0))
+}
+
+pub async fn batch(
+    handler: &TikTokHandler,
+    args: BatchArgs,
+    settings: &Settings,
+) -> Result<ExitCode> {
+    let archive = match &args.download_archive {
+        Some(path) => Some(Arc::new(Archive::open(path)?)),
+        None => None,
+    };
+    if let Some(a) = &archive {
+        tracing::info!("download archive: {} posts already done", a.len());
+    }
+    let opts = options::batch_options(&args.save, &args.lists, args.info_only, archive, settings);
+    if !args.info_only {
+        tikdl::save::prepare_output_dir(&opts.base)?;
+    }
+    let stdin = args.file.as_os_str() == "-";
+    // The total is only known for a regular file (counted without keeping it in memory).
+    let mut bars = Bars::new(&args.save).with_overall(|| {
+        (!stdin)
+            .then(|| tikdl::batch::count_urls(&args.file))
+            .flatten()
+    });
+    let progress = if args.info_only { None } else { bars.files() };
+    let json = args.save.json || args.info_only;
+    let quiet = args.save.quiet;
+    let mut out = Emitter { write_error: None };
+    let mut on_outcome = |o: &Outcome| -> Result<(), String> {
+        bars.post_done(o);
+        let line = match o {
+            Outcome::Info(info) => serde_json::to_value(info).ok(),
+            Outcome::Downloaded(r) if args.save.json => Some(summary::result_json(r)),
+            Outcome::Skipped { url, id, reason } if json => Some(
+                serde_json::json!({"url": url, "id": id, "status": "skipped", "reason": reason}),
+            ),
+            Outcome::Failed { url, error, .. } if json => Some(summary::error_json(url, error)),
+            _ => None,
+        };
+        if !quiet && !json {
+            match o {
+                Outcome::Downloaded(r) => bars.note(summary::result_line(r)),
+                Outcome::Skipped { id, reason, .. } => {
+                    bars.note(format!("{id}: skipped ({reason})"))
+                }
+                _ => {}
+            }
+        }
+        if let Outcome::Failed { error, .. } = o {
+            let text = error.to_string();
+            bars.note(format!("error: {}", tikdl::terminal::clip(&text, 800)));
+        }
+        // Output nobody can receive: stop starting posts (the rest go to --failed-file).
+        out.emit(line)
+    };
+    // The list first: a folder or a missing file is an input error (exit 2) before any work.
+    let list_name = args.file.display().to_string();
+    if !stdin && std::fs::metadata(&args.file).is_ok_and(|m| m.is_dir()) {
+        anyhow::bail!("the URL list {} is a folder, not a file", safe(&list_name));
+    }
+    let file = if stdin {
+        None
+    } else {
+        Some(
+            tokio::fs::File::open(&args.file)
+                .await
+                .with_context(|| format!("cannot open the URL list {}", safe(&list_name)))?,
+        )
+    };
+    let mut failed_file = match &args.failed_file {
+        Some(path) => Some(tikdl::batch::FailedFile::create(path)?),
+        None => None,
+    };
+    let input: Box<dyn tokio::io::AsyncRead + Unpin> = match file {
+        None => Box::new(tokio::io::stdin()),
+        Some(file) => Box::new(file),
+    };
+    let input = tokio::io::BufReader::new(input);
+    let sum = tikdl::batch::run(
+        handler.posts(),
+        input,
+        &opts,
+        failed_file.as_mut(),
+        progress,
+        &mut on_outcome,
+    )
+    .await;
+    bars.finish();
+    if let Some(read_error) = &sum.read_error {
+        // Never rewrite --failed-file from a list that was not read to its end: it may be the
+        // list itself (retry in place), and the unread lines would be lost.
+        let kept = match failed_file {
+            Some(f) => {
+                let kept = format!(
+                    "; {} was left unchanged",
+                    safe(&f.path().display().to_string())
+                );
+                f.abandon();
+                kept
+            }
+            None => String::new(),
+        };
+        if !quiet {
+            eprintln!("{}", summary::batch_summary(&sum));
+        }
+        eprintln!(
+            "error: cannot read the URL list {}: {}{kept}",
+            safe(&list_name),
+            safe(&read_error.to_string())
+        );
+        return Ok(ExitCode::from(EXIT_USAGE));
+    }
+    if let Some(e) = out.write_error {
+        if let Some(f) = failed_file.take() {
+            // The lines not attempted are in it: keep them for the retry.
+            let _ = f.commit();
+        }
+        return Err(e);
+    }
+    let mut code = exit_code(sum.failed > 0 || sum.stopped.is_some());
+    if let Some(f) = failed_file
+        && let Err(e) = f.commit()
+    {
+        report(&e);
+        code = ExitCode::from(EXIT_FAILED);
+    }
+    if !quiet || sum.stopped.is_some() {
+        eprintln!("{}", summary::batch_summary(&sum));
+    }
+    Ok(code)
+}

@@ -1,0 +1,234 @@
+//! Flags and the config file -> the library's option structs (ripgrep's "low-level arguments
+//! -> high-level arguments" step): [`Cli`] as parsed, layered over the config file into
+//! [`Settings`], then turned into [`Config`], [`DownloadOptions`], [`ListOptions`] and
+//! [`BatchOptions`]. Nothing here touches the network.
+
+use std::sync::Arc;
+
+use anyhow::Result;
+
+use crate::cli::{Cli, Command, GlobalArgs, ListArgs, SaveArgs};
+use tikdl::archive::Archive;
+use tikdl::config::{FileConfig, Layer, Settings};
+use tikdl::terminal::safe;
+use tikdl::{BatchOptions, Config, DownloadOptions, HttpConfig, ListOptions};
+
+/// The config file (if any) and the flags, layered.
+pub fn settings(cli: &Cli) -> Result<Settings> {
+    let file = config_file(&cli.global)?;
+    Ok(Settings::resolve(file.as_ref(), &flag_layer(cli)))
+}
+
+/// What the command line sets, as a configuration layer (unset flags are `None`, so the config
+/// file and then the defaults fill them in).
+fn flag_layer(cli: &Cli) -> Layer {
+    let g = &cli.global;
+    let save = match &cli.command {
+        Command::Download(a) => Some(&a.save),
+        Command::Batch(a) => Some(&a.save),
+        _ => None,
+    };
+    let jobs = match &cli.command {
+        Command::Info(a) => a.jobs,
+        _ => save.and_then(|s| s.jobs),
+    };
+    Layer {
+        enable_caching: g.no_cache.then_some(false),
+        cache_dir: g.cache_dir.clone(),
+        cache_ttl: g.cache_ttl,
+        cache_max_size: None,
+        max_concurrent_operations: jobs,
+        request_timeout: g.timeout,
+        retry_attempts: g.retries,
+        retry_backoff: g.retry_backoff,
+        requests_per_minute: g.rate_limit,
+        burst_limit: g.burst,
+        cooldown_period: g.cooldown,
+        adaptive_limiting: g.no_adaptive_rate.then_some(false),
+        proxy_urls: (!g.proxy.is_empty()).then(|| g.proxy.clone()),
+        proxy_rotation: None,
+        user_agent: g.user_agent.clone(),
+        user_agent_rotation: None,
+        rotation_interval: None,
+        custom_headers: (!g.headers.is_empty()).then(|| g.headers.clone()),
+        cookies_file: g.cookies.clone(),
+        output: save.and_then(|s| s.output.clone()),
+        quality: save.and_then(|s| s.quality),
+        codec: save.and_then(|s| s.codec),
+    }
+}
+
+/// The config file this run reads: `--config`, else the default location (if it exists).
+fn config_file(g: &GlobalArgs) -> Result<Option<FileConfig>> {
+    if g.no_config {
+        return Ok(None);
+    }
+    let file = match (&g.config, tikdl::config::default_path()) {
+        (Some(path), _) => FileConfig::load(path, true)?,
+        (None, Some(path)) => FileConfig::load(&path, false)?,
+        (None, None) => None,
+    };
+    if let Some(f) = &file {
+        for u in &f.unknown_keys {
+            eprintln!("warning: {}", safe(&u.to_string()));
+        }
+    }
+    Ok(file)
+}
+
+/// The handler's configuration.
+pub fn handler_config(g: &GlobalArgs, settings: &Settings) -> Result<Config> {
+    // What has no config key comes straight from the flags.
+    let base = HttpConfig {
+        connect_to: g.connect_to.clone(),
+        ca_certs: g.ca_cert.clone(),
+        insecure: g.no_check_certificate,
+        ..HttpConfig::default()
+    };
+    Ok(Config {
+        http: settings.http_config(base)?,
+        max_concurrent_operations: jobs(settings),
+        cache: settings.cache_config(),
+    })
+}
+
+/// Posts worked on at once.
+pub fn jobs(settings: &Settings) -> usize {
+    usize::from(settings.max_concurrent_operations.value)
+}
+
+fn save_options(a: &SaveArgs, settings: &Settings) -> DownloadOptions {
+    DownloadOptions {
+        template: settings.output.value.clone(),
+        quality: settings.quality.value,
+        codec: settings.codec.value,
+        audio_only: a.audio_only,
+        no_audio: a.no_audio,
+        write_info_json: a.write_info_json,
+        write_thumbnail: a.write_thumbnail,
+        write_subs: a.write_subs,
+        sub_langs: a.sub_langs.clone(),
+        force_overwrites: a.force_overwrites,
+        rate_limit: a.limit_rate,
+        low_speed: a.low_speed(),
+    }
+}
+
+pub fn list_options(a: &ListArgs) -> ListOptions {
+    ListOptions {
+        max: a.max,
+        after: a.after.clone(),
+        before: a.before.clone(),
+    }
+}
+
+/// `download URL...`: every post in input order, each saved even if listed twice.
+pub fn download_options(save: &SaveArgs, lists: &ListArgs, settings: &Settings) -> BatchOptions {
+    BatchOptions {
+        download: save_options(save, settings),
+        base: save.paths.clone(),
+        info_only: false,
+        jobs: jobs(settings),
+        list: list_options(lists),
+        archive: None,
+        keep_order: true,
+        skip_repeats: false,
+    }
+}
+
+/// `batch FILE`: outcomes as posts finish, repeats and archived posts skipped.
+pub fn batch_options(
+    save: &SaveArgs,
+    lists: &ListArgs,
+    info_only: bool,
+    archive: Option<Arc<Archive>>,
+    settings: &Settings,
+) -> BatchOptions {
+    BatchOptions {
+        info_only,
+        archive,
+        keep_order: false,
+        skip_repeats: true,
+        ..download_options(save, lists, settings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every `[default: X] (config: KEY)` in the help of every command, as (flag, X, KEY).
+    fn help_defaults() -> Vec<(String, String, String)> {
+        fn walk(cmd: &clap::Command, out: &mut Vec<(String, String, String)>) {
+            for arg in cmd.get_arguments() {
+                let help = arg
+                    .get_long_help()
+                    .or(arg.get_help())
+                    .map(|h| h.to_string())
+                    .unwrap_or_default();
+                let mut rest = help.as_str();
+                while let Some(start) = rest.find("[default: ") {
+                    let after = &rest[start + "[default: ".len()..];
+                    // The value may hold `]` (a template): it ends where the key's name starts.
+                    let Some(end) = after.find("] (config: ") else {
+                        break;
+                    };
+                    let key: String = after[end + "] (config: ".len()..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+                        .collect();
+                    let key = key.trim_end_matches('.').to_owned();
+                    out.push((arg.get_id().to_string(), after[..end].to_owned(), key));
+                    rest = &after[end..];
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(&crate::cli::Cli::command(), &mut out);
+        out
+    }
+
+    #[test]
+    fn help_defaults_are_the_config_tables() {
+        let found = help_defaults();
+        // Every flag that has a config key and a value default names it.
+        for key in [
+            "cache_ttl",
+            "max_concurrent_operations",
+            "request_timeout",
+            "retry_attempts",
+            "retry_backoff",
+            "rate_limit.requests_per_minute",
+            "rate_limit.burst_limit",
+            "rate_limit.cooldown_period",
+            "download.output",
+            "download.quality",
+            "download.codec",
+        ] {
+            assert!(
+                found.iter().any(|(_, _, k)| k == key),
+                "no [default: ...] (config: {key}) in --help: {found:?}"
+            );
+        }
+        for (flag, shown, key) in found {
+            // Described in words, since it depends on the system.
+            if key == "cache_dir" {
+                continue;
+            }
+            let code = tikdl::config::default_text(&key)
+                .unwrap_or_else(|| panic!("--{flag}: no config key {key}"));
+            let shown = shown.trim_matches('"');
+            let same = match (shown.parse::<f64>(), code.parse::<f64>()) {
+                (Ok(a), Ok(b)) => a == b,
+                _ => shown == code,
+            };
+            assert!(
+                same,
+                "--{flag}: help says [default: {shown}], the code's default for {key} is {code}"
+            );
+        }
+    }
+}

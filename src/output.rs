@@ -1,0 +1,67 @@
+//! What the binary writes: standard output (locked, flushed; a closed pipe or a full disk mapped
+//! to errors `main.rs` turns into exit codes) and errors for a person on standard error.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Result;
+use tikdl::Error;
+use tikdl::terminal::safe;
+
+/// Exit code when some URL failed (see `--help` and the module documentation of `main.rs`).
+pub const EXIT_FAILED: u8 = 1;
+/// Exit code when the run could not be done at all.
+pub const EXIT_USAGE: u8 = 2;
+/// Exit code after Ctrl-C (128 + SIGINT, as the shell reports it).
+pub const EXIT_INTERRUPTED: u8 = 130;
+/// Exit code when standard output was closed by the reader (128 + SIGPIPE, as the shell reports
+/// a tool killed by it).
+pub const EXIT_BROKEN_PIPE: u8 = 141;
+
+/// 1 when something failed, else 0.
+pub fn exit_code(failed: bool) -> std::process::ExitCode {
+    if failed {
+        std::process::ExitCode::from(EXIT_FAILED)
+    } else {
+        std::process::ExitCode::SUCCESS
+    }
+}
+
+/// How errors name standard output.
+pub const STDOUT_NAME: &str = "standard output";
+
+/// A failed write to standard output: a closed pipe ends the run quietly, anything else is a
+/// local write error (`info --json > /dev/full`).
+fn stdout_error(e: std::io::Error) -> anyhow::Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        anyhow::Error::new(e)
+    } else {
+        anyhow::Error::new(Error::local(e, "writing", Path::new(STDOUT_NAME)))
+    }
+}
+
+/// Writes to standard output (locked, flushed), mapping failures with [`stdout_error`].
+pub fn write_stdout(
+    f: impl FnOnce(&mut std::io::StdoutLock<'static>) -> std::io::Result<()>,
+) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    f(&mut out).and_then(|()| out.flush()).map_err(stdout_error)
+}
+
+/// One JSON value, one line.
+pub fn print_json(v: &impl serde::Serialize) -> Result<()> {
+    write_stdout(|o| {
+        serde_json::to_writer(&mut *o, v)?;
+        writeln!(o)
+    })
+}
+
+/// An error for a person: what happened, to which URL, and what to try next.
+pub fn report(err: &Error) {
+    let mut text = format!("error: {}", safe(&err.to_string()));
+    for s in err.suggestions() {
+        text.push_str("\n  hint: ");
+        text.push_str(&safe(s));
+    }
+    eprintln!("{text}");
+}
