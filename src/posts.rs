@@ -38,6 +38,10 @@ pub struct Posts {
     /// A phone's client for the empty-page recovery, built on first need (see
     /// [`Self::fetch_post_or_recover`]).
     mobile: Arc<std::sync::OnceLock<Option<HttpClient>>>,
+    /// The WAF answer travels as cookies in the one shared jar: while one task sends its answer,
+    /// no other post page may go out (it would carry, and spend, that answer; two answers would
+    /// overwrite each other). Page requests share it; an answered request holds it alone.
+    challenge_gate: Arc<tokio::sync::RwLock<()>>,
 }
 
 impl Posts {
@@ -57,6 +61,7 @@ impl Posts {
             http_config: http_config.clone(),
             cache,
             mobile: Arc::default(),
+            challenge_gate: Arc::default(),
         })
     }
 
@@ -180,14 +185,23 @@ impl Posts {
             .map_err(|e| Error::not_tiktok(e, Operation::ParseUrl, &page_url))?;
         let mut solved = false;
         let mut answered: Vec<String> = Vec::new();
+        // Held from setting this post's answer until it is cleared again (see `challenge_gate`).
+        let mut answering: Option<tokio::sync::OwnedRwLockWriteGuard<()>> = None;
         let mut cookies = Vec::new();
         loop {
-            let page = self.http.get_page(&url, Operation::FetchPage).await;
+            let page = match &answering {
+                Some(_) => self.http.get_page(&url, Operation::FetchPage).await,
+                None => {
+                    let _shared = self.challenge_gate.read().await;
+                    self.http.get_page(&url, Operation::FetchPage).await
+                }
+            };
             // The answer is for this one page request: yt-dlp clears the challenge cookies right
             // after it (TikTok's script gives them Max-Age=1), so expire them here too.
             for name in answered.drain(..) {
                 self.http.set_cookie(&url, &name, "; Max-Age=0");
             }
+            drop(answering.take());
             let page = page?;
             cookies.extend(page.set_cookies);
             match page.status {
@@ -214,9 +228,10 @@ impl Posts {
             match extract::extract_post(&page.body, id, &page_url)? {
                 PageOutcome::Info(info) => return Ok((*info, page_url, cookies)),
                 PageOutcome::Challenge(_) if solved => {
-                    // Reported once, as this post's error. No pacer cooldown here: the first
-                    // challenge already halved the pace, and a multi-minute pause would only make
-                    // the rest of a run (or nothing, for one `info`) wait for no gain.
+                    // Reported once, as this post's error. A challenge that survives its answer
+                    // is TikTok pushing back: halve the pace, but impose no pause (a
+                    // multi-minute cooldown would only make one `info` wait for no gain).
+                    self.http.throttled(Some(std::time::Duration::ZERO));
                     let reason = PlatformReason::Challenge(
                         "TikTok answered with its bot challenge again after tikdl solved it once"
                             .into(),
@@ -224,10 +239,8 @@ impl Posts {
                     return Err(Error::platform(reason, Operation::FetchPage, &page_url));
                 }
                 PageOutcome::Challenge(ch) => {
-                    // A challenge is TikTok saying "slow down": halve the pace. No pause, since
-                    // solving it is the answer TikTok asks for; a challenge that persists fails
-                    // below and is a real block.
-                    self.http.throttled(Some(std::time::Duration::ZERO));
+                    // Answering is what TikTok asks for, as a browser does: no slowdown for a
+                    // challenge that the answer passes (only one that persists, above).
                     tracing::info!("solving TikTok's bot challenge for {page_url}");
                     let cookies =
                         tokio::task::spawn_blocking(move || challenge::solve(&ch, CHALLENGE_MAX))
@@ -246,6 +259,7 @@ impl Posts {
                                     &page_url,
                                 )
                             })?;
+                    answering = Some(self.challenge_gate.clone().write_owned().await);
                     for (name, value) in cookies {
                         self.http.set_cookie(&url, &name, &value);
                         answered.push(name);
