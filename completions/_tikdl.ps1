@@ -57,7 +57,7 @@ Register-ArgumentCompleter -Native -CommandName 'tikdl' -ScriptBlock {
             break
         }
         'tikdl;info' {
-            [CompletionResult]::new('--max', '--max', [CompletionResultType]::ParameterName, 'At most N posts from each profile or collection')
+            [CompletionResult]::new('--max', '--max', [CompletionResultType]::ParameterName, 'At most N posts (N >= 1) from each profile, collection, sound or hashtag')
             [CompletionResult]::new('--after', '--after', [CompletionResultType]::ParameterName, 'Only posts uploaded on or after this date (YYYYMMDD, UTC)')
             [CompletionResult]::new('--before', '--before', [CompletionResultType]::ParameterName, 'Only posts uploaded on or before this date (YYYYMMDD, UTC)')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'How many URLs to fetch at once; output stays in input order [default: 5] (config: max_concurrent_operations)')
@@ -103,7 +103,7 @@ Register-ArgumentCompleter -Native -CommandName 'tikdl' -ScriptBlock {
             [CompletionResult]::new('--low-speed-limit', '--low-speed-limit', [CompletionResultType]::ParameterName, 'Abandon (then resume) a media transfer that averages fewer than BYTES per second over --low-speed-time seconds, like curl''s --speed-limit; 0 turns the check off [default: 1024]')
             [CompletionResult]::new('--low-speed-time', '--low-speed-time', [CompletionResultType]::ParameterName, 'The window for --low-speed-limit, in seconds [default: 30]')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'How many posts to work on at once [default: 5] (config: max_concurrent_operations)')
-            [CompletionResult]::new('--max', '--max', [CompletionResultType]::ParameterName, 'At most N posts from each profile or collection')
+            [CompletionResult]::new('--max', '--max', [CompletionResultType]::ParameterName, 'At most N posts (N >= 1) from each profile, collection, sound or hashtag')
             [CompletionResult]::new('--after', '--after', [CompletionResultType]::ParameterName, 'Only posts uploaded on or after this date (YYYYMMDD, UTC)')
             [CompletionResult]::new('--before', '--before', [CompletionResultType]::ParameterName, 'Only posts uploaded on or before this date (YYYYMMDD, UTC)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read this config file instead of the default one (see `tikdl config path`)')
@@ -159,7 +159,7 @@ Register-ArgumentCompleter -Native -CommandName 'tikdl' -ScriptBlock {
             [CompletionResult]::new('--low-speed-limit', '--low-speed-limit', [CompletionResultType]::ParameterName, 'Abandon (then resume) a media transfer that averages fewer than BYTES per second over --low-speed-time seconds, like curl''s --speed-limit; 0 turns the check off [default: 1024]')
             [CompletionResult]::new('--low-speed-time', '--low-speed-time', [CompletionResultType]::ParameterName, 'The window for --low-speed-limit, in seconds [default: 30]')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'How many posts to work on at once [default: 5] (config: max_concurrent_operations)')
-            [CompletionResult]::new('--max', '--max', [CompletionResultType]::ParameterName, 'At most N posts from each profile or collection')
+            [CompletionResult]::new('--max', '--max', [CompletionResultType]::ParameterName, 'At most N posts (N >= 1) from each profile, collection, sound or hashtag')
             [CompletionResult]::new('--after', '--after', [CompletionResultType]::ParameterName, 'Only posts uploaded on or after this date (YYYYMMDD, UTC)')
             [CompletionResult]::new('--before', '--before', [CompletionResultType]::ParameterName, 'Only posts uploaded on or before this date (YYYYMMDD, UTC)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read this config file instead of the default one (see `tikdl config path`)')

@@ -53,7 +53,7 @@ set edit:completion:arg-completer[tikdl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tikdl;info'= {
-            cand --max 'At most N posts from each profile or collection'
+            cand --max 'At most N posts (N >= 1) from each profile, collection, sound or hashtag'
             cand --after 'Only posts uploaded on or after this date (YYYYMMDD, UTC)'
             cand --before 'Only posts uploaded on or before this date (YYYYMMDD, UTC)'
             cand --jobs 'How many URLs to fetch at once; output stays in input order [default: 5] (config: max_concurrent_operations)'
@@ -98,7 +98,7 @@ set edit:completion:arg-completer[tikdl] = {|@words|
             cand --low-speed-limit 'Abandon (then resume) a media transfer that averages fewer than BYTES per second over --low-speed-time seconds, like curl''s --speed-limit; 0 turns the check off [default: 1024]'
             cand --low-speed-time 'The window for --low-speed-limit, in seconds [default: 30]'
             cand --jobs 'How many posts to work on at once [default: 5] (config: max_concurrent_operations)'
-            cand --max 'At most N posts from each profile or collection'
+            cand --max 'At most N posts (N >= 1) from each profile, collection, sound or hashtag'
             cand --after 'Only posts uploaded on or after this date (YYYYMMDD, UTC)'
             cand --before 'Only posts uploaded on or before this date (YYYYMMDD, UTC)'
             cand --config 'Read this config file instead of the default one (see `tikdl config path`)'
@@ -153,7 +153,7 @@ set edit:completion:arg-completer[tikdl] = {|@words|
             cand --low-speed-limit 'Abandon (then resume) a media transfer that averages fewer than BYTES per second over --low-speed-time seconds, like curl''s --speed-limit; 0 turns the check off [default: 1024]'
             cand --low-speed-time 'The window for --low-speed-limit, in seconds [default: 30]'
             cand --jobs 'How many posts to work on at once [default: 5] (config: max_concurrent_operations)'
-            cand --max 'At most N posts from each profile or collection'
+            cand --max 'At most N posts (N >= 1) from each profile, collection, sound or hashtag'
             cand --after 'Only posts uploaded on or after this date (YYYYMMDD, UTC)'
             cand --before 'Only posts uploaded on or before this date (YYYYMMDD, UTC)'
             cand --config 'Read this config file instead of the default one (see `tikdl config path`)'

@@ -54,7 +54,7 @@ complete -c tikdl -n "__fish_tikdl_needs_command" -f -a "cache" -d 'Inspect or e
 complete -c tikdl -n "__fish_tikdl_needs_command" -f -a "config" -d 'Show the effective configuration, or where the config file is'
 complete -c tikdl -n "__fish_tikdl_needs_command" -f -a "generate" -d 'Write shell completions or the man page (for packagers; the repository keeps both)'
 complete -c tikdl -n "__fish_tikdl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l max -d 'At most N posts from each profile or collection' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l max -d 'At most N posts (N >= 1) from each profile, collection, sound or hashtag' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l after -d 'Only posts uploaded on or after this date (YYYYMMDD, UTC)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l before -d 'Only posts uploaded on or before this date (YYYYMMDD, UTC)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l jobs -d 'How many URLs to fetch at once; output stays in input order [default: 5] (config: max_concurrent_operations)' -r
@@ -90,7 +90,7 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s r -l limit-rate
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l low-speed-limit -d 'Abandon (then resume) a media transfer that averages fewer than BYTES per second over --low-speed-time seconds, like curl\'s --speed-limit; 0 turns the check off [default: 1024]' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l low-speed-time -d 'The window for --low-speed-limit, in seconds [default: 30]' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l jobs -d 'How many posts to work on at once [default: 5] (config: max_concurrent_operations)' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l max -d 'At most N posts from each profile or collection' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l max -d 'At most N posts (N >= 1) from each profile, collection, sound or hashtag' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l after -d 'Only posts uploaded on or after this date (YYYYMMDD, UTC)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l before -d 'Only posts uploaded on or before this date (YYYYMMDD, UTC)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l config -d 'Read this config file instead of the default one (see `tikdl config path`)' -r -F
@@ -135,7 +135,7 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s r -l limit-rate -d
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l low-speed-limit -d 'Abandon (then resume) a media transfer that averages fewer than BYTES per second over --low-speed-time seconds, like curl\'s --speed-limit; 0 turns the check off [default: 1024]' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l low-speed-time -d 'The window for --low-speed-limit, in seconds [default: 30]' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l jobs -d 'How many posts to work on at once [default: 5] (config: max_concurrent_operations)' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l max -d 'At most N posts from each profile or collection' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l max -d 'At most N posts (N >= 1) from each profile, collection, sound or hashtag' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l after -d 'Only posts uploaded on or after this date (YYYYMMDD, UTC)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l before -d 'Only posts uploaded on or before this date (YYYYMMDD, UTC)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l config -d 'Read this config file instead of the default one (see `tikdl config path`)' -r -F

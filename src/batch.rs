@@ -313,6 +313,11 @@ impl<R: AsyncBufRead + Unpin> LineReader<R> {
                     number: self.number,
                 }));
             }
+            // Notepad and other Windows editors start a UTF-8 file with a byte order mark: it
+            // is not part of the first URL.
+            if self.number == 1 && self.buf.starts_with(b"\xEF\xBB\xBF") {
+                self.buf.drain(..3);
+            }
             let bytes = self.buf.trim_ascii();
             if bytes.is_empty() || bytes.starts_with(b"#") {
                 continue;
@@ -870,6 +875,15 @@ mod tests {
 
     fn text(s: &str) -> Line {
         Line::Text { text: s.into() }
+    }
+
+    #[tokio::test]
+    async fn a_byte_order_mark_is_not_part_of_the_first_url() {
+        let input: &[u8] = b"\xEF\xBB\xBFhttps://vm.tiktok.com/a/\r\n\xEF\xBB\xBFb\n";
+        let (lines, err) = all(tokio::io::BufReader::new(input)).await;
+        assert!(err.is_none());
+        // Only the file's first bytes are a mark; elsewhere the bytes are the line's own.
+        assert_eq!(lines, [text("https://vm.tiktok.com/a/"), text("\u{feff}b")]);
     }
 
     #[tokio::test]

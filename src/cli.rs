@@ -344,9 +344,9 @@ pub struct SaveArgs {
 /// Which posts of a profile or collection to take.
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// At most N posts from each profile or collection.
-    #[arg(long, value_name = "N")]
-    pub max: Option<usize>,
+    /// At most N posts (N >= 1) from each profile, collection, sound or hashtag.
+    #[arg(long, value_name = "N", value_parser = parse_max)]
+    pub max: Option<u64>,
 
     /// Only posts uploaded on or after this date (YYYYMMDD, UTC).
     #[arg(long, value_name = "YYYYMMDD", value_parser = parse_date)]
@@ -392,6 +392,14 @@ pub struct BatchArgs {
 
     #[command(flatten)]
     pub lists: ListArgs,
+}
+
+fn parse_max(s: &str) -> Result<u64, String> {
+    match s.parse::<u64>() {
+        Ok(0) => Err("--max 0 would take no post at all; give 1 or more".to_owned()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("{s:?} is not a whole number of posts")),
+    }
 }
 
 fn parse_date(s: &str) -> Result<String, String> {

@@ -101,7 +101,7 @@ pub async fn expand(
         PostRef::Tag { name } => {
             let page_url = list.canonical_url();
             let challenge_id = detail_id(http, &page_url, TAG_SCOPE).await?.map_err(|size| {
-                Error::platform(
+                let mut e = Error::platform(
                     PlatformReason::NoData {
                         markers: format!(
                             "__UNIVERSAL_DATA_FOR_REHYDRATION__ ({}), snssdk://challenge/detail/",
@@ -112,7 +112,17 @@ pub async fn expand(
                     },
                     Operation::Extract,
                     &page_url,
-                )
+                );
+                // A hashtag page without data is most often a hashtag TikTok does not have, or
+                // its empty web-app shell (served at times): not a layout change.
+                if let Error::Platform { suggestions, .. } = &mut e {
+                    *suggestions = vec![
+                        "check the hashtag's spelling (open it in a browser)".to_owned(),
+                        "TikTok serves empty pages at times: retry later, or pass --cookies"
+                            .to_owned(),
+                    ];
+                }
+                e
             })?;
             let mut api = parse("https://www.tiktok.com/api/challenge/item_list/")?;
             api.query_pairs_mut()

@@ -132,6 +132,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Cache(what) => return commands::cache(what, &settings),
         _ => {}
     }
+    options::check(&cli.command)?;
     let handler = TikTokHandler::new(options::handler_config(&cli.global, &settings)?)?;
     let jobs = options::jobs(&settings);
     let work = async {

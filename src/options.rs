@@ -116,9 +116,50 @@ fn save_options(a: &SaveArgs, settings: &Settings) -> DownloadOptions {
 
 pub fn list_options(a: &ListArgs) -> ListOptions {
     ListOptions {
-        max: a.max,
+        max: a.max.map(|m| usize::try_from(m).unwrap_or(usize::MAX)),
         after: a.after.clone(),
         before: a.before.clone(),
+    }
+}
+
+/// What clap cannot check alone: options that contradict each other. An error here is a
+/// usage error (exit 2), before any request.
+pub fn check(command: &Command) -> Result<()> {
+    let lists = match command {
+        Command::Info(a) => &a.lists,
+        Command::Download(a) => &a.lists,
+        Command::Batch(a) => {
+            // The failed-file is rewritten at the end: it must not be the archive (that would
+            // erase the archive). It may be the list itself (retry in place).
+            if let (Some(f), Some(arch)) = (&a.failed_file, &a.download_archive)
+                && same_file(f, arch)
+            {
+                anyhow::bail!(
+                    "--failed-file and --download-archive name the same file ({}): the failed \
+                     URLs would replace the archive; give them different files",
+                    f.display()
+                );
+            }
+            &a.lists
+        }
+        _ => return Ok(()),
+    };
+    // Both are YYYYMMDD, so text order is date order.
+    if let (Some(after), Some(before)) = (&lists.after, &lists.before)
+        && after > before
+    {
+        anyhow::bail!(
+            "--after {after} is later than --before {before}: no post can match; swap them"
+        );
+    }
+    Ok(())
+}
+
+/// Whether two paths name one file (also through `..`, symlinks or another spelling).
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
     }
 }
 

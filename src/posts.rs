@@ -100,6 +100,13 @@ impl Posts {
             Ok(r) => {
                 let items = lists::expand(&self.http, &r, list).await?;
                 tracing::info!("{line}: {} posts", items.len());
+                if items.is_empty() {
+                    // Said at the default level: an empty list is usually a mistyped name or id.
+                    tracing::warn!(
+                        "{}: TikTok lists no posts here (check the name or id)",
+                        crate::terminal::safe(line)
+                    );
+                }
                 Ok(items
                     .into_iter()
                     .map(|i| Item {

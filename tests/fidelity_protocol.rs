@@ -578,3 +578,45 @@ fn f1_concurrent_challenges_all_pass_without_slowing_the_run() {
     assert!(lines.iter().all(|l| l["error"].is_null()), "{lines:?}");
     assert!(!stderr.contains("pushed back"), "{stderr}");
 }
+
+/// Found by the adversarial probe of issue 10: contradictory or empty list options and unknown
+/// accounts used to exit 0 silently.
+#[test]
+fn f5_bad_list_options_and_unknown_accounts_are_said() {
+    let env = Env::new();
+    let profile = "https://www.tiktok.com/@imitation45";
+    for args in [
+        vec!["info", "--max", "0", profile],
+        vec![
+            "info", "--after", "20270101", "--before", "20260101", profile,
+        ],
+    ] {
+        let out = env.cmd().args(&args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("--max 0") || stderr.contains("later than --before"),
+            "{stderr}"
+        );
+        assert!(
+            env.tiktok.requests().is_empty(),
+            "no request for a usage error"
+        );
+    }
+    // An account TikTok does not have: its page says 10221 "user not exist".
+    let out = env
+        .cmd()
+        .args(["info", "--json", "https://www.tiktok.com/@nosuchuser_zz"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["error"]["code"], "account_not_found", "{v}");
+    // A sound with no posts is not an error, but it is said.
+    let out = env
+        .cmd()
+        .args(["info", "https://www.tiktok.com/music/x-7700000000000000099"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("lists no posts"));
+}

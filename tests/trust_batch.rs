@@ -549,3 +549,33 @@ fn s8_cache_clear_removes_only_tikdl_entries() {
     }
     assert!(dir.join("789.json").is_dir());
 }
+
+/// `--failed-file` naming the archive would replace the archive with the failed URLs (second
+/// adversarial probe): refused before anything runs.
+#[test]
+fn d4_failed_file_that_is_the_archive_is_refused() {
+    let env = Env::new();
+    let list = env.dir.path().join("l.txt");
+    std::fs::write(&list, "bad-url\n").unwrap();
+    let arch = env.dir.path().join("arch.txt");
+    std::fs::write(&arch, "tiktok 7608826249200356630\n").unwrap();
+    let out = env
+        .cmd()
+        .args(["batch", "--info-only", "--download-archive"])
+        .arg(&arch)
+        .arg("--failed-file")
+        .arg(env.dir.path().join(".").join("arch.txt"))
+        .arg(&list)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&arch).unwrap(),
+        "tiktok 7608826249200356630\n"
+    );
+}

@@ -296,8 +296,28 @@ fn user_post_count(user: &str) -> u64 {
     }
 }
 
-/// The real profile page, made to be `user`'s. `user` is already checked to be a plain name.
+/// Accounts the imitation has; any other name gets TikTok's "user not exist" profile page.
+const KNOWN_USERS: &[&str] = &[
+    "imitation45",
+    "loopy",
+    "dylanlemay",
+    "recipe.pocket",
+    PROFILE_USER,
+];
+
+/// The profile page of `user`: the real capture made to be theirs, or, for an account the
+/// imitation does not have, `webapp.user-detail` with statusCode 10221 "user not exist" and no
+/// user (the shape SOURCES.md records for 10222, with the code tiktok-web.md gives for a
+/// missing account).
 pub fn profile_page(user: &str) -> String {
+    if !KNOWN_USERS.contains(&user) {
+        let data = r#"{"__DEFAULT_SCOPE__":{"webapp.user-detail":{"statusCode":10221,"statusMsg":"user not exist","userInfo":{}}}}"#;
+        return format!(
+            "<!DOCTYPE html><html><head><title>TikTok</title></head><body>\
+             <script id=\"__UNIVERSAL_DATA_FOR_REHYDRATION__\" type=\"application/json\">{data}</script>\
+             </body></html>"
+        );
+    }
     let n = user_post_count(user);
     PROFILE_HTML
         .replace(PROFILE_SEC_UID, &sec_uid(user))
