@@ -220,7 +220,7 @@ _tikdl() {
             return 0
             ;;
         tikdl__subcmd__batch)
-            opts="-o -P -q -x -r -j -v -h --info-only --download-archive --failed-file --output --paths --quality --codec --audio-only --no-audio --write-info-json --write-thumbnail --write-subs --sub-langs --force-overwrites --limit-rate --low-speed-limit --low-speed-time --quiet --no-progress --json --jobs --max --after --before --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
+            opts="-o -P -q -x -r -j -v -h --info-only --download-archive --failed-file --output --paths --quality --codec --audio-only --no-audio --write-info-json --write-thumbnail --embed-metadata --embed-thumbnail --write-subs --sub-langs --force-overwrites --limit-rate --low-speed-limit --low-speed-time --quiet --no-progress --json --jobs --max --after --before --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1010,7 +1010,7 @@ _tikdl() {
             return 0
             ;;
         tikdl__subcmd__download)
-            opts="-o -P -q -x -r -j -v -h --output --paths --quality --codec --audio-only --no-audio --write-info-json --write-thumbnail --write-subs --sub-langs --force-overwrites --limit-rate --low-speed-limit --low-speed-time --quiet --no-progress --json --jobs --max --after --before --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
+            opts="-o -P -q -x -r -j -v -h --output --paths --quality --codec --audio-only --no-audio --write-info-json --write-thumbnail --embed-metadata --embed-thumbnail --write-subs --sub-langs --force-overwrites --limit-rate --low-speed-limit --low-speed-time --quiet --no-progress --json --jobs --max --after --before --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

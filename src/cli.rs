@@ -299,6 +299,16 @@ pub struct SaveArgs {
     #[arg(long = "write-thumbnail")]
     pub write_thumbnail: bool,
 
+    /// Write the post's metadata (title, uploader, date, description, URL) into the MP4 / M4A /
+    /// MP3 file itself, no ffmpeg needed [default: false] (config: download.embed_metadata).
+    #[arg(long = "embed-metadata")]
+    pub embed_metadata: bool,
+
+    /// Write the post's cover (JPEG or PNG) into the MP4 / M4A / MP3 file itself
+    /// [default: false] (config: download.embed_thumbnail).
+    #[arg(long = "embed-thumbnail")]
+    pub embed_thumbnail: bool,
+
     /// Also save subtitles (WebVTT as served).
     #[arg(long = "write-subs")]
     pub write_subs: bool,

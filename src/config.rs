@@ -231,6 +231,10 @@ config_keys! {
         "download" "quality", read parsed, show quoted;
     codec: val CodecPref = CodecPref::default();
         "download" "codec", read parsed, show quoted;
+    embed_metadata: val bool = false;
+        "download" "embed_metadata", read boolean, show plain;
+    embed_thumbnail: val bool = false;
+        "download" "embed_thumbnail", read boolean, show plain;
 }
 
 /// The built-in default of `key` (`name` or `section.name`) as `config show` prints it (strings

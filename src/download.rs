@@ -26,6 +26,7 @@ use crate::error::{ConnectionReason, Error, Operation, from_reqwest};
 use crate::http::HttpClient;
 use crate::retry::{is_retryable_status, retry_after_header};
 use crate::safe_path::{meta_path, part_path};
+use crate::tags::{self, EmbedOutcome, TagData, TagFormat};
 
 /// What a file is expected to hold, so that an HTML error page is never saved as a video.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,6 +116,17 @@ pub struct MediaRequest {
     /// Sizes of the post's other renditions: a final file of one of these sizes is this post's
     /// own (saved by an earlier run or another tikdl) and counts as already downloaded.
     pub sibling_sizes: Vec<u64>,
+    /// Tags to write into the file once it is complete (`--embed-metadata`/`--embed-thumbnail`).
+    pub tag: Option<TagJob>,
+}
+
+/// What [`tags::embed`] writes into a finished download, on its `.part` before the rename.
+#[derive(Debug, Clone)]
+pub struct TagJob {
+    pub format: TagFormat,
+    pub meta: Option<TagData>,
+    /// The cover image (JPEG or PNG) for `--embed-thumbnail`.
+    pub cover: Option<Vec<u8>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -143,6 +155,9 @@ pub struct FileOutcome {
     pub status: FileStatus,
     /// Index into `MediaRequest::urls` of the mirror that delivered.
     pub mirror: usize,
+    /// What tagging did, for a file downloaded with a [`TagJob`] (`None` otherwise, and for a
+    /// file already present).
+    pub tags: Option<EmbedOutcome>,
 }
 
 const WRITE_BUFFER: usize = 1 << 20;
@@ -269,6 +284,7 @@ async fn existing(req: &MediaRequest, opts: &EngineOptions) -> Result<Option<Fil
     if let Some(want) = req.expected_size
         && want != meta.len()
         && !req.sibling_sizes.contains(&meta.len())
+        && !tagged_copy(req, meta.len()).await
     {
         // Another file lives at this name: another rendition, another post whose name renders
         // the same, or the user's own file. Replacing it silently would lose data.
@@ -285,7 +301,25 @@ async fn existing(req: &MediaRequest, opts: &EngineOptions) -> Result<Option<Fil
         bytes: meta.len(),
         status: FileStatus::AlreadyPresent,
         mirror: 0,
+        tags: None,
     }))
+}
+
+/// Whether the final file, `len` bytes where the rendition announced fewer, is this rendition
+/// as an earlier tagging run left it: tags only ever grow a file, and the file must carry
+/// tikdl's own tags (its encoder mark or a cover). A user's untagged file of another size is
+/// still refused.
+async fn tagged_copy(req: &MediaRequest, len: u64) -> bool {
+    let (Some(job), Some(want)) = (&req.tag, req.expected_size) else {
+        return false;
+    };
+    if len <= want {
+        return false;
+    }
+    let (path, format) = (req.dest.clone(), job.format);
+    tokio::task::spawn_blocking(move || tags::tagged_by_tikdl(&path, format))
+        .await
+        .unwrap_or(false)
 }
 
 async fn fetch_locked(
@@ -304,6 +338,8 @@ async fn fetch_locked(
     // would splice two encodes into one file.
     let record = part_record(req);
     let previous = lock.read();
+    // A `.part` marked as being tagged is not raw bytes any more (and may be half rewritten):
+    // `previous` differs from `record` by that mark, so it is started over below.
     if tokio::fs::symlink_metadata(part).await.is_ok() && previous != record {
         tracing::info!(
             "{} was left by {}; starting over",
@@ -319,12 +355,17 @@ async fn fetch_locked(
     for (i, url) in req.urls.iter().enumerate() {
         match fetch_one(http, url, part, req, opts, progress).await {
             Ok(bytes) => {
+                let (bytes, tags) = match &req.tag {
+                    Some(job) => tag_part(part, job, lock, &record).await?,
+                    None => (bytes, None),
+                };
                 finish(part, &req.dest, bytes).await?;
                 return Ok(FileOutcome {
                     path: req.dest.clone(),
                     bytes,
                     status: FileStatus::Downloaded,
                     mirror: i,
+                    tags,
                 });
             }
             Err(e) => {
@@ -349,6 +390,36 @@ async fn fetch_locked(
     Err(last_err
         .unwrap_or_else(|| Error::Config(format!("no URL to download {}", req.dest.display()))))
 }
+
+/// Tags the complete `.part` in place (before `finish` fsyncs and renames it) and returns its
+/// new length, which `finish` checks instead of the downloaded count. The record is marked first:
+/// a crash from here to the rename leaves a `.part` that is started over, never resumed.
+async fn tag_part(
+    part: &Path,
+    job: &TagJob,
+    lock: &PartLock,
+    record: &str,
+) -> Result<(u64, Option<EmbedOutcome>), Error> {
+    lock.write(&format!("{record}{TAGGING_MARK}"))?;
+    let (path, job) = (part.to_owned(), job.clone());
+    let outcome = tokio::task::spawn_blocking(move || {
+        tags::embed(&path, job.format, job.meta.as_ref(), job.cover.as_deref())
+    })
+    .await
+    .map_err(|e| Error::local(std::io::Error::other(e.to_string()), "tagging", part))?
+    .map_err(|e| {
+        let (source, action, path) = e.into_parts();
+        Error::local(source, action, &path)
+    })?;
+    let len = tokio::fs::symlink_metadata(part)
+        .await
+        .map_err(|e| Error::local(e, "checking", part))?
+        .len();
+    Ok((len, Some(outcome)))
+}
+
+/// Appended to a `.part`'s record while it is being tagged.
+const TAGGING_MARK: &str = "tagging: started\n";
 
 /// Destinations being written in this process.
 fn active() -> &'static Mutex<HashSet<PathBuf>> {
@@ -1059,6 +1130,7 @@ mod tests {
             kind: MediaKind::Video,
             rendition: "adapt_lowest_1080_1".into(),
             sibling_sizes: vec![],
+            tag: None,
         };
         let a = part_record(&req);
         assert!(

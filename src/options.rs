@@ -55,6 +55,8 @@ fn flag_layer(cli: &Cli) -> Layer {
         output: save.and_then(|s| s.output.clone()),
         quality: save.and_then(|s| s.quality),
         codec: save.and_then(|s| s.codec),
+        embed_metadata: save.and_then(|s| s.embed_metadata.then_some(true)),
+        embed_thumbnail: save.and_then(|s| s.embed_thumbnail.then_some(true)),
     }
 }
 
@@ -111,6 +113,8 @@ fn save_options(a: &SaveArgs, settings: &Settings) -> DownloadOptions {
         force_overwrites: a.force_overwrites,
         rate_limit: a.limit_rate,
         low_speed: a.low_speed(),
+        embed_metadata: settings.embed_metadata.value,
+        embed_thumbnail: settings.embed_thumbnail.value,
     }
 }
 
@@ -248,6 +252,8 @@ mod tests {
             "download.output",
             "download.quality",
             "download.codec",
+            "download.embed_metadata",
+            "download.embed_thumbnail",
         ] {
             assert!(
                 found.iter().any(|(_, _, k)| k == key),

@@ -9,12 +9,13 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::download::{
-    self, EngineOptions, FileStatus, LowSpeed, MediaKind, MediaRequest, ProgressFn,
+    self, EngineOptions, FileStatus, LowSpeed, MediaKind, MediaRequest, ProgressFn, TagJob,
 };
 use crate::error::{ConnectionReason, ContentReason, Error, Operation};
 use crate::model::{PostKind, VideoInfo};
 use crate::safe_path::{self, sidecar};
 use crate::select::{self, CodecPref, Quality};
+use crate::tags::{TagData, TagFormat};
 use crate::template::Template;
 
 /// How to save posts (the `download` command's options).
@@ -36,6 +37,10 @@ pub struct DownloadOptions {
     pub rate_limit: Option<u64>,
     /// Abandon (then resume) a transfer slower than this; `None`: never.
     pub low_speed: Option<LowSpeed>,
+    /// Write the post's metadata into the video / audio file (`--embed-metadata`).
+    pub embed_metadata: bool,
+    /// Write the post's cover into the video / audio file (`--embed-thumbnail`).
+    pub embed_thumbnail: bool,
 }
 
 impl Default for DownloadOptions {
@@ -53,6 +58,8 @@ impl Default for DownloadOptions {
             force_overwrites: false,
             rate_limit: None,
             low_speed: Some(LowSpeed::default()),
+            embed_metadata: false,
+            embed_thumbnail: false,
         }
     }
 }
@@ -86,6 +93,10 @@ pub struct SavedFile {
     pub role: FileRole,
     /// `false` when the file was already complete on disk and left alone.
     pub downloaded: bool,
+    /// Video / audio files: whether the metadata / the cover went into the file in this run
+    /// (`None`: not a media file, or already on disk and not looked at).
+    pub metadata_embedded: Option<bool>,
+    pub thumbnail_embedded: Option<bool>,
 }
 
 /// The outcome of saving one post (the seed's `DownloadResult`).
@@ -129,6 +140,8 @@ struct Job {
     rendition: String,
     /// See [`MediaRequest::sibling_sizes`].
     sibling_sizes: Vec<u64>,
+    /// See [`MediaRequest::tag`].
+    tag: Option<TagJob>,
 }
 
 /// Everything the template can use: the JSON keys of `info` plus per-file extras.
@@ -312,6 +325,7 @@ async fn run(
             let dest = render(opts, base, &f, url)?;
             let mut urls = vec![audio.url.clone()];
             urls.extend(audio.mirrors.iter().cloned());
+            let tag = tag_job(posts, &info, opts, &audio.ext, &dest, &mut Cover::default()).await;
             let job = Job {
                 role: FileRole::Audio,
                 urls,
@@ -320,6 +334,7 @@ async fn run(
                 kind: MediaKind::Audio,
                 rendition: "audio".into(),
                 sibling_sizes: Vec::new(),
+                tag,
             };
             main_path.get_or_insert(job.dest.clone());
             save(posts, &job, &engine, progress.as_ref(), result).await?;
@@ -362,6 +377,7 @@ async fn run(
                 kind: MediaKind::Image,
                 rendition: "image".into(),
                 sibling_sizes: Vec::new(),
+                tag: None,
             };
             save(posts, &job, &engine, progress.as_ref(), result).await?;
         }
@@ -417,6 +433,7 @@ async fn save_video(
     // Renditions tried before this one, with their file names: a complete better rendition
     // already on disk is never replaced by a lower one.
     let mut better: Vec<(&crate::model::Format, PathBuf)> = Vec::new();
+    let mut cover = Cover::default();
     for format in ranked {
         if format.watermarked {
             tracing::warn!(
@@ -452,6 +469,8 @@ async fn save_video(
                 path: dest.clone(),
                 role: FileRole::Video,
                 downloaded: false,
+                metadata_embedded: None,
+                thumbnail_embedded: None,
             });
             result.format_id = Some(done.format_id.clone());
             result.watermarked = done.watermarked;
@@ -460,6 +479,7 @@ async fn save_video(
         better.push((format, dest.clone()));
         let mut urls = vec![format.url.clone()];
         urls.extend(format.mirrors.iter().cloned());
+        let tag = tag_job(posts, info, opts, &format.ext, &dest, &mut cover).await;
         let mut job = Job {
             role: FileRole::Video,
             urls,
@@ -474,6 +494,7 @@ async fn save_video(
                 .filter(|f| !f.is_audio_only())
                 .filter_map(|f| f.filesize)
                 .collect(),
+            tag,
         };
         let mut outcome = save(posts, &job, engine, progress, result).await;
         if matches!(
@@ -636,15 +657,126 @@ async fn save(
         kind: job.kind,
         rendition: job.rendition.clone(),
         sibling_sizes: job.sibling_sizes.clone(),
+        tag: job.tag.clone(),
     };
     let out = download::fetch(posts.http(), &req, engine, cb.as_ref()).await?;
+    if let Some(reason) = out.tags.as_ref().and_then(|t| t.skip_reason()) {
+        // Not a failure: the file is what TikTok served, and the archive records the post.
+        tracing::warn!(
+            "{}: tagging skipped for {}: {reason}; the file is kept as downloaded",
+            result.id.as_deref().unwrap_or(&result.url),
+            out.path.display()
+        );
+    }
+    let media = matches!(job.role, FileRole::Video | FileRole::Audio);
+    let embedded = |f: fn(&crate::tags::EmbedOutcome) -> bool| match &out.tags {
+        Some(t) => Some(f(t)),
+        None if out.status == FileStatus::Downloaded && media => Some(false),
+        None => None,
+    };
     result.files.push(SavedFile {
+        metadata_embedded: embedded(|t| t.metadata_embedded()),
+        thumbnail_embedded: embedded(|t| t.thumbnail_embedded()),
         path: out.path,
         bytes: out.bytes,
         role: job.role,
         downloaded: out.status == FileStatus::Downloaded,
     });
     Ok(())
+}
+
+/// The post's cover for `--embed-thumbnail`, fetched at most once per post (`None`: not yet).
+#[derive(Default)]
+struct Cover(Option<Option<Vec<u8>>>);
+
+/// The tag job for a video / audio file at `dest`, or `None` when nothing is to be embedded or
+/// the container is not one tikdl tags. The cover is fetched only when the file will be written.
+async fn tag_job(
+    posts: &crate::posts::Posts,
+    info: &VideoInfo,
+    opts: &DownloadOptions,
+    ext: &str,
+    dest: &Path,
+    cover: &mut Cover,
+) -> Option<TagJob> {
+    if !opts.embed_metadata && !opts.embed_thumbnail {
+        return None;
+    }
+    let format = TagFormat::from_ext(ext)?;
+    let exists = !opts.force_overwrites && tokio::fs::symlink_metadata(dest).await.is_ok();
+    let cover = if opts.embed_thumbnail && !exists {
+        if cover.0.is_none() {
+            cover.0 = Some(fetch_cover(posts, info).await);
+        }
+        cover.0.clone().flatten()
+    } else {
+        None
+    };
+    Some(TagJob {
+        format,
+        meta: opts.embed_metadata.then(|| TagData::from_info(info)),
+        cover,
+    })
+}
+
+/// The most a cover may weigh (as an image sidecar of unknown size).
+const COVER_MAX: u64 = download::MAX_UNKNOWN_IMAGE;
+
+/// The post's cover as JPEG or PNG bytes, trying the covers whose URL names JPEG first (TikTok
+/// often serves WebP or HEIC, which MP4 `covr` cannot hold). `None`, with one warning, when no
+/// cover could be had in a type that can be embedded. Through `media_request`, so from TikTok's
+/// CDN only.
+async fn fetch_cover(posts: &crate::posts::Posts, info: &VideoInfo) -> Option<Vec<u8>> {
+    let named_jpeg = |u: &str| {
+        let path = u.split('?').next().unwrap_or(u).to_ascii_lowercase();
+        path.contains(".jpeg") || path.contains(".jpg")
+    };
+    let mut urls: Vec<&str> = info.thumbnails.iter().map(|t| t.url.as_str()).collect();
+    // Stable: within each group the page's order (the plain covers before the animated one).
+    urls.sort_by_key(|u| !named_jpeg(u));
+    urls.dedup();
+    let mut why = "the post lists no cover".to_owned();
+    for u in urls {
+        match fetch_small(posts, u).await {
+            Ok(b) if b.starts_with(&[0xff, 0xd8, 0xff]) || b.starts_with(b"\x89PNG\r\n\x1a\n") => {
+                return Some(b);
+            }
+            Ok(_) => why = "the cover is not JPEG or PNG (only those can be embedded)".into(),
+            Err(e) => why = format!("the cover could not be fetched ({e})"),
+        }
+    }
+    tracing::warn!("{}: cover not embedded: {why}", info.id);
+    None
+}
+
+/// A small file into memory, capped at [`COVER_MAX`].
+async fn fetch_small(posts: &crate::posts::Posts, url: &str) -> Result<Vec<u8>, Error> {
+    use futures_util::StreamExt;
+    let op = Operation::Download;
+    let parsed = reqwest::Url::parse(url).map_err(|_| {
+        Error::connection(ConnectionReason::Other("invalid cover URL".into()), op, url)
+    })?;
+    let resp = posts
+        .http()
+        .media_request(parsed)
+        .send()
+        .await
+        .map_err(|e| crate::error::from_reqwest(e, op, url))?;
+    if !resp.status().is_success() {
+        let code = resp.status().as_u16();
+        return Err(Error::connection(ConnectionReason::Status(code), op, url));
+    }
+    let mut body = Vec::new();
+    let mut stream = resp.bytes_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| crate::error::from_reqwest(e, op, url))?;
+        if body.len() as u64 + chunk.len() as u64 > COVER_MAX {
+            let msg = format!("cover larger than {COVER_MAX} bytes");
+            return Err(Error::connection(ConnectionReason::BadMedia(msg), op, url));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// Thumbnail, subtitles and info JSON. The post's media is saved by now: a sidecar that fails is
@@ -674,6 +806,8 @@ async fn sidecars(
                 bytes: n as u64,
                 role: FileRole::InfoJson,
                 downloaded: true,
+                metadata_embedded: None,
+                thumbnail_embedded: None,
             }),
             Err(e) => sidecar_failed(result, &info.id, FileRole::InfoJson, e)?,
         }
@@ -690,6 +824,7 @@ async fn sidecars(
             kind: MediaKind::Image,
             rendition: "thumbnail".into(),
             sibling_sizes: Vec::new(),
+            tag: None,
         };
         if let Err(e) = save(posts, &job, &engine, None, result).await {
             sidecar_failed(result, &info.id, FileRole::Thumbnail, e)?;
@@ -728,6 +863,7 @@ async fn sidecars(
                     kind: MediaKind::Subtitle,
                     rendition: format!("subtitle {safe_lang}"),
                     sibling_sizes: Vec::new(),
+                    tag: None,
                 };
                 if let Err(e) = save(posts, &job, &engine, None, result).await {
                     sidecar_failed(result, &info.id, FileRole::Subtitle, e)?;

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::error::Error;
 use crate::model::{PostKind, VideoInfo};
-use crate::save::DownloadResult;
+use crate::save::{DownloadResult, FileRole};
 use crate::terminal::{human_bytes, safe};
 
 /// A readable multi-line summary: title, creator, date, duration, counts, hashtags, formats.
@@ -115,12 +115,20 @@ pub fn result_json(r: &DownloadResult) -> serde_json::Value {
         "status": r.status(),
         "format_id": r.format_id,
         "watermarked": r.watermarked,
-        "files": r.files.iter().map(|f| json!({
-            "path": f.path,
-            "bytes": f.bytes,
-            "role": f.role,
-            "downloaded": f.downloaded,
-        })).collect::<Vec<_>>(),
+        "files": r.files.iter().map(|f| {
+            let mut file = json!({
+                "path": f.path,
+                "bytes": f.bytes,
+                "role": f.role,
+                "downloaded": f.downloaded,
+            });
+            // Video / audio files only (issue 12): whether the tags went in during this run.
+            if matches!(f.role, FileRole::Video | FileRole::Audio) {
+                file["metadata_embedded"] = json!(f.metadata_embedded);
+                file["thumbnail_embedded"] = json!(f.thumbnail_embedded);
+            }
+            file
+        }).collect::<Vec<_>>(),
         "bytes": r.filesize,
         "seconds": (r.seconds * 1000.0).round() / 1000.0,
         "error": r.error.as_ref().map(|e| error_json(&r.url, e)["error"].clone()),

@@ -263,6 +263,41 @@ pub fn embed(
     Ok(EmbedOutcome::Tagged { metadata, cover })
 }
 
+/// Whether `path` parses as `format` and carries tags tikdl writes: the encoder `tikdl ...`
+/// (`©too` / `TSSE`) or a cover (`covr` / `APIC`). The download engine uses it to recognise a
+/// final file that an earlier run tagged (bigger than the announced size because of the tags).
+pub fn tagged_by_tikdl(path: &Path, format: TagFormat) -> bool {
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let ours = |s: &str| s.starts_with("tikdl ");
+    match format {
+        TagFormat::Mp4 | TagFormat::M4a => {
+            let opts = ParseOptions::new().read_properties(false);
+            let Some(ilst) = Mp4File::read_from(&mut file, opts)
+                .ok()
+                .and_then(|f| f.ilst().cloned())
+            else {
+                return false;
+            };
+            let encoder = ilst
+                .get(&AtomIdent::Fourcc(*b"\xa9too"))
+                .is_some_and(|a| a.data().any(|d| matches!(d, AtomData::UTF8(s) if ours(s))));
+            encoder || ilst.pictures().is_some_and(|mut p| p.next().is_some())
+        }
+        TagFormat::Mp3 => {
+            let Some(tag) = MpegFile::read_from(&mut file, ParseOptions::new())
+                .ok()
+                .and_then(|f| f.id3v2().cloned())
+            else {
+                return false;
+            };
+            let id = |s: &'static str| FrameId::Valid(Cow::Borrowed(s));
+            tag.get_text(&id("TSSE")).is_some_and(ours) || tag.get(&id("APIC")).is_some()
+        }
+    }
+}
+
 fn skipped(format: TagFormat, e: &dyn std::error::Error) -> EmbedOutcome {
     let mut reason = format!("it does not parse as {format}: {e}");
     let mut source = e.source();

@@ -349,3 +349,4 @@ impl Run {
 pub fn run(mut cmd: Command) -> Run {
     Run::text(cmd.output().expect("run tikdl"))
 }
+pub mod walk;
