@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use anyhow::Result;
 
-use crate::cli::{Cli, Command, GlobalArgs, ListArgs, SaveArgs};
+use crate::cli::{BatchArgs, Cli, Command, GlobalArgs, ListArgs, SaveArgs};
 use tikdl::archive::Archive;
 use tikdl::config::{FileConfig, Layer, Settings};
 use tikdl::terminal::safe;
@@ -119,6 +119,7 @@ pub fn list_options(a: &ListArgs) -> ListOptions {
         max: a.max,
         after: a.after.clone(),
         before: a.before.clone(),
+        break_on: None,
     }
 }
 
@@ -133,23 +134,33 @@ pub fn download_options(save: &SaveArgs, lists: &ListArgs, settings: &Settings) 
         archive: None,
         keep_order: true,
         skip_repeats: false,
+        break_per_input: false,
+        shard: None,
+        keep_info: !save.print.is_empty(),
     }
 }
 
 /// `batch FILE`: outcomes as posts finish, repeats and archived posts skipped.
 pub fn batch_options(
-    save: &SaveArgs,
-    lists: &ListArgs,
-    info_only: bool,
+    args: &BatchArgs,
     archive: Option<Arc<Archive>>,
     settings: &Settings,
 ) -> BatchOptions {
+    let mut opts = download_options(&args.save, &args.lists, settings);
+    if args.break_on_existing
+        && let Some(a) = &archive
+    {
+        let a = a.clone();
+        opts.list.break_on = Some(tikdl::lists::BreakOn(Arc::new(move |id| a.contains(id))));
+    }
     BatchOptions {
-        info_only,
+        info_only: args.info_only,
         archive,
         keep_order: false,
         skip_repeats: true,
-        ..download_options(save, lists, settings)
+        break_per_input: args.break_per_input,
+        shard: args.shard,
+        ..opts
     }
 }
 
