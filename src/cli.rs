@@ -395,7 +395,8 @@ pub struct BatchArgs {
 
     /// With --download-archive: stop paging a profile, collection, sound or tag list at its first
     /// post already in the archive (lists come newest first; pinned posts never stop it), and
-    /// stop the whole run there unless --break-per-input.
+    /// stop the whole run there unless --break-per-input (config:
+    /// download.break_on_existing = true).
     #[arg(long = "break-on-existing", requires = "download_archive")]
     pub break_on_existing: bool,
 

@@ -52,6 +52,10 @@ fn flag_layer(cli: &Cli) -> Layer {
         rotation_interval: None,
         custom_headers: (!g.headers.is_empty()).then(|| g.headers.clone()),
         cookies_file: g.cookies.clone(),
+        break_on_existing: match &cli.command {
+            Command::Batch(a) => a.break_on_existing.then_some(true),
+            _ => None,
+        },
         output: save.and_then(|s| s.output.clone()),
         quality: save.and_then(|s| s.quality),
         codec: save.and_then(|s| s.codec),
@@ -147,7 +151,8 @@ pub fn batch_options(
     settings: &Settings,
 ) -> BatchOptions {
     let mut opts = download_options(&args.save, &args.lists, settings);
-    if args.break_on_existing
+    // The flag, or `break_on_existing = true` in the config file (used only with an archive).
+    if settings.break_on_existing.value
         && let Some(a) = &archive
     {
         let a = a.clone();

@@ -165,6 +165,21 @@ fn break_per_input_goes_on_with_the_next_input_and_without_it_the_run_stops() {
         "the collection was never asked for"
     );
 
+    // The config key does what the flag does.
+    let config = env.dir.path().join("config.toml");
+    std::fs::write(&config, "[download]\nbreak_on_existing = true\n").unwrap();
+    let out = env
+        .cmd_with_config(&config)
+        .args(["--rate-limit", "0", "batch", "--info-only"])
+        .arg("--download-archive")
+        .arg(&archive)
+        .arg("-")
+        .write_stdin(input.clone())
+        .output()
+        .unwrap();
+    assert!(ndjson(&out.stdout).is_empty(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("later inputs not processed"));
+
     // The flags need an archive (and --break-per-input needs --break-on-existing): exit 2.
     for args in [
         &["batch", "--break-on-existing", "-"][..],
