@@ -236,9 +236,10 @@ pub async fn batch(
         tikdl::save::prepare_output_dir(&opts.base)?;
     }
     let stdin = args.file.as_os_str() == "-";
-    // The total is only known for a regular file (counted without keeping it in memory).
+    // The total is only known for a regular file (counted without keeping it in memory), and not
+    // with --shard: the other shards' posts never finish here.
     let mut bars = Bars::new(&args.save).with_overall(|| {
-        (!stdin)
+        (!stdin && args.shard.is_none())
             .then(|| tikdl::batch::count_urls(&args.file))
             .flatten()
     });
