@@ -248,6 +248,20 @@ fn print_renders_one_line_per_post_in_input_order() {
         .unwrap();
     assert_eq!(stdout(&out), format!("{DESKTOP_ID}\temthenutritionist\n"));
 
+    // Into a pipe the values are written as they are (what a script reads), as yt-dlp does;
+    // only a terminal gets them neutralised.
+    let hostile = tiktok_imitation::OUTPUT_BASE + 1;
+    let out = env
+        .cmd()
+        .args(["info", "-O", "%(description)s"])
+        .arg(format!("https://www.tiktok.com/@u/video/{hostile}"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&out),
+        format!("{}\n", tiktok_imitation::OUTPUT_TEXTS[0])
+    );
+
     // -O and --json would mix two formats on stdout: a usage error.
     let out = env
         .cmd()
