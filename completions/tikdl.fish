@@ -57,6 +57,7 @@ complete -c tikdl -n "__fish_tikdl_needs_command" -f -a "help" -d 'Print this me
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l max -d 'At most N posts (N >= 1) from each profile, collection, sound or hashtag' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l after -d 'Only posts uploaded on or after this date (YYYYMMDD, UTC)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l before -d 'Only posts uploaded on or before this date (YYYYMMDD, UTC)' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand info" -s O -l print -d 'Print TEMPLATE rendered for each post instead of the summary (the -o language, not sanitized, NA for a missing field; `-O id,title` = one field per line); repeatable' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l jobs -d 'How many URLs to fetch at once; output stays in input order [default: 5] (config: max_concurrent_operations)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l config -d 'Read this config file instead of the default one (see `tikdl config path`)' -r -F
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l cache-dir -d 'Metadata cache folder [default: tikdl in the user\'s cache folder] (config: cache_dir)' -r -F
@@ -89,6 +90,7 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l sub-langs -d 'S
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s r -l limit-rate -d 'Maximum download rate per file, e.g. 500K or 2M (bytes per second)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l low-speed-limit -d 'Abandon (then resume) a media transfer that averages fewer than BYTES per second over --low-speed-time seconds, like curl\'s --speed-limit; 0 turns the check off [default: 1024]' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l low-speed-time -d 'The window for --low-speed-limit, in seconds [default: 30]' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s O -l print -d 'After each post is saved, print TEMPLATE rendered for it on stdout (the -o language, not sanitized, NA for a missing field; %(filepath)s is the saved file); repeatable, one line per template. Replaces the other stdout output; the files are still downloaded' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l jobs -d 'How many posts to work on at once [default: 5] (config: max_concurrent_operations)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l max -d 'At most N posts (N >= 1) from each profile, collection, sound or hashtag' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l after -d 'Only posts uploaded on or after this date (YYYYMMDD, UTC)' -r
@@ -127,6 +129,7 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l no-adaptive-rat
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s v -l verbose -d 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l download-archive -d 'Record finished posts in FILE (`tiktok ID` lines, yt-dlp\'s format) and skip those already there' -r -F
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l shard -d 'Do only shard K of N (1 <= K <= N): each post goes to exactly one shard by a hash of its id, so N runs over the same list (other machines, other --proxy) never do the same post and together do all. Posts of other shards are only counted' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l failed-file -d 'Write the lines that failed (and, after an early stop, those not attempted) to FILE, one per line, for a retry run. FILE may be the list itself; it is replaced only once the list was read to its end' -r -F
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s o -l output -d 'Output file name template (yt-dlp syntax: %(field)s, %(field).50s, %(field|default)s, %(index)02d; `/` makes folders) [default: "%(uploader)s - %(title).80s [%(id)s].%(ext)s"] (config: download.output)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s P -l paths -d 'Base folder for the output (created if missing)' -r -F
@@ -136,6 +139,7 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l sub-langs -d 'Subt
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s r -l limit-rate -d 'Maximum download rate per file, e.g. 500K or 2M (bytes per second)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l low-speed-limit -d 'Abandon (then resume) a media transfer that averages fewer than BYTES per second over --low-speed-time seconds, like curl\'s --speed-limit; 0 turns the check off [default: 1024]' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l low-speed-time -d 'The window for --low-speed-limit, in seconds [default: 30]' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s O -l print -d 'After each post is saved, print TEMPLATE rendered for it on stdout (the -o language, not sanitized, NA for a missing field; %(filepath)s is the saved file); repeatable, one line per template. Replaces the other stdout output; the files are still downloaded' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l jobs -d 'How many posts to work on at once [default: 5] (config: max_concurrent_operations)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l max -d 'At most N posts (N >= 1) from each profile, collection, sound or hashtag' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l after -d 'Only posts uploaded on or after this date (YYYYMMDD, UTC)' -r
@@ -156,6 +160,8 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l rate-limit -d 'Pag
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l burst -d 'Requests allowed at once before pacing starts [default: 10] (config: rate_limit.burst_limit)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l cooldown -d 'Pause after TikTok throttles (429, challenge, block) when it gives no Retry-After [default: 300] (config: rate_limit.cooldown_period)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l info-only -d 'Print each post\'s metadata (NDJSON, as `info --json`) instead of downloading'
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l break-on-existing -d 'With --download-archive: stop paging a profile, collection, sound or tag list at its first post already in the archive (lists come newest first; pinned posts never stop it), and stop the whole run there unless --break-per-input (config: download.break_on_existing = true)'
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l break-per-input -d 'With --break-on-existing: the stop ends that input only; the run goes on with the next'
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s x -l audio-only -d 'Save only the sound (with its real extension)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l no-audio -d 'Slideshows: skip the audio track'
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l write-info-json -d 'Also write NAME.info.json (the object `info --json` prints)'

@@ -26,6 +26,7 @@ use crate::error::{ContentReason, Error, Operation};
 use crate::lists::ListOptions;
 use crate::model::VideoInfo;
 use crate::save::{self, DownloadOptions, DownloadResult, ProgressFactory};
+use crate::shard::Shard;
 use crate::terminal;
 use crate::url::PostRef;
 
@@ -52,6 +53,14 @@ pub struct BatchOptions {
     pub keep_order: bool,
     /// A post listed twice is done once (`batch`); `download` does what it is told.
     pub skip_repeats: bool,
+    /// With [`ListOptions::break_on`] (`--break-on-existing`): a list stopped at an archived
+    /// post ends only that input (`--break-per-input`), not the whole run.
+    pub break_per_input: bool,
+    /// `--shard K/N`: only the posts of this shard; the others are counted, nothing more.
+    pub shard: Option<Shard>,
+    /// Hand each downloaded post's metadata to the caller (`--print`), fetched before the save
+    /// when the input did not carry it.
+    pub keep_info: bool,
 }
 
 impl BatchOptions {
@@ -59,14 +68,15 @@ impl BatchOptions {
     /// posts, or to report metadata); else a post goes straight to [`save::download_post`], which
     /// resolves it and reports every failure in its [`DownloadResult`].
     fn needs_id(&self) -> bool {
-        self.skip_repeats || self.archive.is_some() || self.info_only
+        self.skip_repeats || self.archive.is_some() || self.info_only || self.shard.is_some()
     }
 }
 
 /// What happened to one post (or one input line that could not become a post).
 #[derive(Debug)]
 pub enum Outcome {
-    Downloaded(Box<DownloadResult>),
+    /// The result, and the post's metadata when [`BatchOptions::keep_info`] asked for it.
+    Downloaded(Box<DownloadResult>, Option<Box<VideoInfo>>),
     Info(Box<VideoInfo>),
     Skipped {
         url: String,
@@ -85,7 +95,7 @@ pub enum Outcome {
 impl Outcome {
     pub fn url(&self) -> &str {
         match self {
-            Self::Downloaded(r) => &r.url,
+            Self::Downloaded(r, _) => &r.url,
             Self::Info(i) => &i.webpage_url,
             Self::Skipped { url, .. } | Self::Failed { url, .. } => url,
         }
@@ -109,6 +119,19 @@ pub struct Summary {
     pub unattempted: u64,
     /// Why the list could not be read to its end (not a bad line: a folder, an I/O error).
     pub read_error: Option<ReadError>,
+    /// Where `--break-on-existing` stopped lists, in the order it happened.
+    pub breaks: Vec<Break>,
+    /// Posts left to the other shards of `--shard`.
+    pub other_shards: u64,
+}
+
+/// A list `--break-on-existing` stopped: the input, the archived post it reached, and whether
+/// that ended the whole run (no `--break-per-input`: later inputs were not processed).
+#[derive(Debug, Clone)]
+pub struct Break {
+    pub input: String,
+    pub at: String,
+    pub whole_run: bool,
 }
 
 /// The URL list could not be read past `line` lines.
@@ -399,10 +422,15 @@ enum Task {
     },
     /// Not attempted because the batch stopped; goes to `--failed-file`.
     Unattempted(Vec<u8>),
+    /// `--break-on-existing` stopped this input's list (after its new posts).
+    Break(Break),
 }
 
 /// What `process` made of a task.
 enum Done {
+    Break(Break),
+    /// In another `--shard`.
+    OtherShard,
     /// `failed_input` is the line for `--failed-file` when it is not the outcome's URL.
     Outcome {
         outcome: Outcome,
@@ -428,6 +456,9 @@ impl Claims {
 #[derive(Default)]
 struct Shared {
     stop: AtomicBool,
+    /// `--break-on-existing` without `--break-per-input` reached an archived post: no further
+    /// input is read (not a failure: nothing goes to `--failed-file`).
+    broken: AtomicBool,
     read_error: Mutex<Option<ReadError>>,
 }
 
@@ -441,6 +472,14 @@ impl Tally<'_> {
     /// Records one finished task; returns whether the batch must stop starting new posts.
     fn record(&mut self, done: &Done) -> bool {
         let outcome = match done {
+            Done::Break(b) => {
+                self.summary.breaks.push(b.clone());
+                return false;
+            }
+            Done::OtherShard => {
+                self.summary.other_shards += 1;
+                return false;
+            }
             Done::Unattempted(raw) => {
                 self.summary.unattempted += 1;
                 if let Some(f) = self.failed_file.as_deref_mut() {
@@ -451,7 +490,7 @@ impl Tally<'_> {
             Done::Outcome { outcome, .. } => outcome,
         };
         match outcome {
-            Outcome::Downloaded(r) => {
+            Outcome::Downloaded(r, _) => {
                 self.summary.done += 1;
                 self.summary.bytes += r.filesize;
             }
@@ -509,6 +548,9 @@ where
     // Input is read lazily: only the lines in flight are in memory, whatever the list's size.
     let reader = (LineReader::new(input), shared.clone());
     let lines = futures_util::stream::unfold(reader, |(mut lines, shared)| async move {
+        if shared.broken.load(Ordering::Relaxed) {
+            return None;
+        }
         match lines.next().await {
             Ok(Some(line)) => {
                 let input = match line {
@@ -555,13 +597,16 @@ pub async fn run_urls(
 ) -> Summary {
     let shared = Arc::new(Shared::default());
     let stop = shared.clone();
-    let lines = futures_util::stream::iter(urls).map(move |text| {
-        if stop.stop.load(Ordering::Relaxed) {
-            Input::Unattempted(text.into_bytes())
-        } else {
-            Input::Line(Line::Text { text })
-        }
-    });
+    let broken = shared.clone();
+    let lines = futures_util::stream::iter(urls)
+        .take_while(move |_| std::future::ready(!broken.broken.load(Ordering::Relaxed)))
+        .map(move |text| {
+            if stop.stop.load(Ordering::Relaxed) {
+                Input::Unattempted(text.into_bytes())
+            } else {
+                Input::Line(Line::Text { text })
+            }
+        });
     work(posts, lines, shared, opts, None, progress, on_outcome).await
 }
 
@@ -580,7 +625,7 @@ async fn work(
     let claims = Arc::new(Claims::default());
     let counter = Arc::new(AtomicU64::new(0));
     let tasks = lines
-        .then(|input| expand_input(posts, input, opts))
+        .then(|input| expand_input(posts, input, opts, &shared))
         .flat_map(futures_util::stream::iter);
 
     let outcomes = tasks.map(|task| {
@@ -637,13 +682,18 @@ async fn work(
 }
 
 /// A line from the reader -> its tasks (see [`expand_line`]).
-async fn expand_input(posts: &crate::posts::Posts, input: Input, opts: &BatchOptions) -> Vec<Task> {
+async fn expand_input(
+    posts: &crate::posts::Posts,
+    input: Input,
+    opts: &BatchOptions,
+    shared: &Shared,
+) -> Vec<Task> {
     let line = match input {
         Input::Unattempted(raw) => return vec![Task::Unattempted(raw)],
         Input::Line(line) => line,
     };
     match line {
-        Line::Text { text } => expand_line(posts, text, opts).await,
+        Line::Text { text } => expand_line(posts, text, opts, shared).await,
         Line::NotUtf8 { number, raw, at } => {
             let shown = String::from_utf8_lossy(&raw).into_owned();
             let byte = raw.get(at).copied().unwrap_or(0);
@@ -671,7 +721,12 @@ async fn expand_input(posts: &crate::posts::Posts, input: Input, opts: &BatchOpt
 }
 
 /// One input line -> the tasks it stands for (a list expands to its posts).
-async fn expand_line(posts: &crate::posts::Posts, line: String, opts: &BatchOptions) -> Vec<Task> {
+async fn expand_line(
+    posts: &crate::posts::Posts,
+    line: String,
+    opts: &BatchOptions,
+    shared: &Shared,
+) -> Vec<Task> {
     if !opts.needs_id() && !crate::posts::Posts::is_list(&line) {
         // Resolved (or found not to be TikTok) by the download, which reports it.
         return vec![Task::Url {
@@ -679,17 +734,32 @@ async fn expand_line(posts: &crate::posts::Posts, line: String, opts: &BatchOpti
             id: None,
         }];
     }
-    match posts.expand(&line, &opts.list).await {
-        Ok(items) => items
-            .into_iter()
-            .map(|i| match i.info {
-                Some(info) => Task::Item(Box::new(info)),
-                None => Task::Url {
-                    url: i.url,
-                    id: i.id,
-                },
-            })
-            .collect(),
+    match posts.expand_until(&line, &opts.list).await {
+        Ok((items, stopped_at)) => {
+            let mut tasks: Vec<Task> = items
+                .into_iter()
+                .map(|i| match i.info {
+                    Some(info) => Task::Item(Box::new(info)),
+                    None => Task::Url {
+                        url: i.url,
+                        id: i.id,
+                    },
+                })
+                .collect();
+            if let Some(at) = stopped_at {
+                let whole_run = !opts.break_per_input;
+                if whole_run {
+                    // Set before this input's tasks run, so the reader takes no further line.
+                    shared.broken.store(true, Ordering::Relaxed);
+                }
+                tasks.push(Task::Break(Break {
+                    input: terminal::clip(&line, terminal::ECHO_CHARS).into_owned(),
+                    at,
+                    whole_run,
+                }));
+            }
+            tasks
+        }
         Err(error) => vec![Task::Failed { url: line, error }],
     }
 }
@@ -703,8 +773,10 @@ async fn process(
     progress: Option<ProgressFactory>,
 ) -> Done {
     let mut failed_input = None;
+    let in_shard = |id: &str| opts.shard.is_none_or(|s| s.contains(id));
     let outcome = match task {
         Task::Unattempted(raw) => return Done::Unattempted(raw),
+        Task::Break(b) => return Done::Break(b),
         Task::BadLine { raw, error } => {
             failed_input = Some(raw);
             Outcome::Failed {
@@ -720,7 +792,26 @@ async fn process(
             error,
             result: None,
         },
-        Task::Url { url, id } => post(posts, url, id, None, opts, claims, counter, progress).await,
+        Task::Url { url, id } => {
+            // A short link's id (hence its shard) is known only once it is resolved.
+            let id = match (id, opts.shard) {
+                (None, Some(_)) => match resolve_id(posts, &url).await {
+                    Ok(id) => Some(id),
+                    Err(outcome) => {
+                        return Done::Outcome {
+                            outcome,
+                            failed_input: None,
+                        };
+                    }
+                },
+                (id, _) => id,
+            };
+            if id.as_deref().is_some_and(|id| !in_shard(id)) {
+                return Done::OtherShard;
+            }
+            post(posts, url, id, None, opts, claims, counter, progress).await
+        }
+        Task::Item(info) if !in_shard(&info.id) => return Done::OtherShard,
         Task::Item(info) => {
             let url = info.webpage_url.clone();
             let id = Some(info.id.clone());
@@ -747,8 +838,7 @@ async fn post(
 ) -> Outcome {
     if !opts.needs_id() {
         let n = counter.fetch_add(1, Ordering::Relaxed) + 1;
-        let mut result =
-            save::download_post(posts, &url, info, &opts.base, &opts.download, n, progress).await;
+        let (mut result, kept) = save_post(posts, &url, info, opts, n, progress).await;
         return match result.error.take() {
             Some(error) => Outcome::Failed {
                 url,
@@ -756,33 +846,14 @@ async fn post(
                 error,
                 result: Some(Box::new(result)),
             },
-            None => Outcome::Downloaded(Box::new(result)),
+            None => Outcome::Downloaded(Box::new(result), kept),
         };
     }
     let (url, id) = match id {
         Some(id) => (url, id),
-        None => match posts.resolve(&url).await {
-            Ok(PostRef::Post { id, .. }) => (url, id),
-            Ok(other) => {
-                let reason = ContentReason::Unsupported(format!(
-                    "short link leads to {}",
-                    other.canonical_url()
-                ));
-                return Outcome::Failed {
-                    error: Error::content(reason, Operation::ResolveShortLink, &url),
-                    url,
-                    id: None,
-                    result: None,
-                };
-            }
-            Err(error) => {
-                return Outcome::Failed {
-                    url,
-                    id: None,
-                    error,
-                    result: None,
-                };
-            }
+        None => match resolve_id(posts, &url).await {
+            Ok(id) => (url, id),
+            Err(outcome) => return outcome,
         },
     };
     if opts.archive.as_ref().is_some_and(|a| a.contains(&id)) {
@@ -815,8 +886,7 @@ async fn post(
         };
     }
     let n = counter.fetch_add(1, Ordering::Relaxed) + 1;
-    let mut result =
-        save::download_post(posts, &url, info, &opts.base, &opts.download, n, progress).await;
+    let (mut result, kept) = save_post(posts, &url, info, opts, n, progress).await;
     match result.error.take() {
         Some(error) => Outcome::Failed {
             url,
@@ -836,9 +906,64 @@ async fn post(
                     result: None,
                 };
             }
-            Outcome::Downloaded(Box::new(result))
+            Outcome::Downloaded(Box::new(result), kept)
         }
     }
+}
+
+/// A short link (or any post URL without a known id) -> the post's id, or the failure.
+async fn resolve_id(posts: &crate::posts::Posts, url: &str) -> Result<String, Outcome> {
+    match posts.resolve(url).await {
+        Ok(PostRef::Post { id, .. }) => Ok(id),
+        Ok(other) => {
+            let reason = ContentReason::Unsupported(format!(
+                "short link leads to {}",
+                other.canonical_url()
+            ));
+            Err(Outcome::Failed {
+                error: Error::content(reason, Operation::ResolveShortLink, url),
+                url: url.to_owned(),
+                id: None,
+                result: None,
+            })
+        }
+        Err(error) => Err(Outcome::Failed {
+            url: url.to_owned(),
+            id: None,
+            error,
+            result: None,
+        }),
+    }
+}
+
+/// Saves one post; with [`BatchOptions::keep_info`], its metadata comes back too (fetched first
+/// when the input did not carry it, in the same post scope: one identity, one page request).
+async fn save_post(
+    posts: &crate::posts::Posts,
+    url: &str,
+    info: Option<VideoInfo>,
+    opts: &BatchOptions,
+    n: u64,
+    progress: Option<ProgressFactory>,
+) -> (DownloadResult, Option<Box<VideoInfo>>) {
+    let (base, dl) = (&opts.base, &opts.download);
+    if !opts.keep_info {
+        let r = save::download_post(posts, url, info, base, dl, n, progress).await;
+        return (r, None);
+    }
+    posts
+        .http()
+        .post_scope(async {
+            let info = match info {
+                Some(info) => Some(info),
+                // A failure here is met again, and reported, by the save itself.
+                None => posts.video_info(url).await.ok(),
+            };
+            let kept = info.clone().map(Box::new);
+            let r = save::download_post(posts, url, info, base, dl, n, progress).await;
+            (r, kept)
+        })
+        .await
 }
 
 #[cfg(test)]

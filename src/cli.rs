@@ -13,6 +13,7 @@ Examples:
   tikdl info --json https://vm.tiktok.com/ZMabc123/ | jq -r .title
   tikdl info --json --jobs 8 URL1 URL2 URL3 > meta.ndjson
   tikdl info --no-cache URL        # fetch even when a fresh cached copy exists
+  tikdl info -O $'%(id)s\t%(view_count)d\t%(title)s' URL1 URL2   # one line per post ($'' makes the tabs)
   tikdl info --json --max 10 https://www.tiktok.com/@user   # a profile's 10 newest posts
   tikdl --cookies cookies.txt info https://www.tiktok.com/@private/video/7608826249200356630";
 
@@ -159,7 +160,8 @@ Examples:
   tikdl download --audio-only URL
   tikdl download -P ~/TikTok -o '%(uploader)s/%(upload_date)s - %(title).60s [%(id)s].%(ext)s' URL
   tikdl download --write-info-json --write-subs --sub-langs en URL
-  tikdl download --json URL1 URL2 | jq -r .files[].path";
+  tikdl download --json URL1 URL2 | jq -r .files[].path
+  tikdl download -O '%(filepath)s' URL | xargs -d '\n' ls -l";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -346,6 +348,12 @@ pub struct SaveArgs {
     #[arg(long, short = 'j')]
     pub json: bool,
 
+    /// After each post is saved, print TEMPLATE rendered for it on stdout (the -o language, not
+    /// sanitized, NA for a missing field; %(filepath)s is the saved file); repeatable, one line
+    /// per template. Replaces the other stdout output; the files are still downloaded.
+    #[arg(short = 'O', long = "print", value_name = "TEMPLATE", value_parser = parse_print, conflicts_with = "json")]
+    pub print: Vec<tikdl::template::Template>,
+
     /// How many posts to work on at once [default: 5] (config: max_concurrent_operations).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: Option<u16>,
@@ -373,7 +381,11 @@ Examples:
   tikdl batch --download-archive done.txt --failed-file failed.txt -P archive urls.txt
   tikdl batch --info-only --rate-limit 0 urls.txt > meta.ndjson
   grep -h tiktok.com notes/*.md | tikdl batch -
-  echo https://www.tiktok.com/@user | tikdl batch --max 20 --after 20260101 -";
+  echo https://www.tiktok.com/@user | tikdl batch --max 20 --after 20260101 -
+  tikdl batch --download-archive done.txt --break-on-existing creators.txt   # nightly sync
+  tikdl batch --download-archive done.txt --break-on-existing --break-per-input creators.txt
+  tikdl batch --shard 2/3 --download-archive arch-2.txt --proxy http://p2:8080 list.txt
+  tikdl batch --info-only -O '%(id)s %(uploader)s' list.txt";
 
 #[derive(Debug, Args)]
 pub struct BatchArgs {
@@ -390,6 +402,23 @@ pub struct BatchArgs {
     /// Record finished posts in FILE (`tiktok ID` lines, yt-dlp's format) and skip those already there.
     #[arg(long = "download-archive", value_name = "FILE")]
     pub download_archive: Option<PathBuf>,
+
+    /// With --download-archive: stop paging a profile, collection, sound or tag list at its first
+    /// post already in the archive (lists come newest first; pinned posts never stop it), and
+    /// stop the whole run there unless --break-per-input (config:
+    /// download.break_on_existing = true).
+    #[arg(long = "break-on-existing", requires = "download_archive")]
+    pub break_on_existing: bool,
+
+    /// With --break-on-existing: the stop ends that input only; the run goes on with the next.
+    #[arg(long = "break-per-input", requires = "break_on_existing")]
+    pub break_per_input: bool,
+
+    /// Do only shard K of N (1 <= K <= N): each post goes to exactly one shard by a hash of
+    /// its id, so N runs over the same list (other machines, other --proxy) never do the same
+    /// post and together do all. Posts of other shards are only counted.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<tikdl::shard::Shard>,
 
     /// Write the lines that failed (and, after an early stop, those not attempted) to FILE, one
     /// per line, for a retry run. FILE may be the list itself; it is replaced only once the list
@@ -434,6 +463,10 @@ impl SaveArgs {
     }
 }
 
+fn parse_print(s: &str) -> Result<tikdl::template::Template, String> {
+    tikdl::template::Template::parse_print(s).map_err(|e| e.to_string())
+}
+
 fn parse_rate(s: &str) -> Result<u64, String> {
     tikdl::download::parse_rate(s)
         .ok_or_else(|| format!("{s:?} is not a rate (examples: 500K, 2M, 1048576)"))
@@ -452,6 +485,11 @@ pub struct InfoArgs {
     /// One compact JSON object per URL per line (NDJSON) on stdout.
     #[arg(long, short = 'j')]
     pub json: bool,
+
+    /// Print TEMPLATE rendered for each post instead of the summary (the -o language, not
+    /// sanitized, NA for a missing field; `-O id,title` = one field per line); repeatable.
+    #[arg(short = 'O', long = "print", value_name = "TEMPLATE", value_parser = parse_print, conflicts_with = "json")]
+    pub print: Vec<tikdl::template::Template>,
 
     /// How many URLs to fetch at once; output stays in input order [default: 5] (config:
     /// max_concurrent_operations).

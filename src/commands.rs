@@ -12,7 +12,9 @@ use futures_util::StreamExt;
 
 use crate::cli::{BatchArgs, CacheCommand, DownloadArgs, InfoArgs};
 use crate::options;
-use crate::output::{EXIT_FAILED, EXIT_USAGE, exit_code, print_json, report, write_stdout};
+use crate::output::{
+    EXIT_FAILED, EXIT_USAGE, exit_code, print_json, print_templates, report, write_stdout,
+};
 use crate::progress::Bars;
 use tikdl::archive::Archive;
 use tikdl::batch::Outcome;
@@ -80,6 +82,7 @@ pub async fn info(handler: &TikTokHandler, args: InfoArgs, jobs: usize) -> Resul
     let mut first = true;
     while let Some((url, result)) = results.next().await {
         match result {
+            Ok(info) if !args.print.is_empty() => print_templates(&args.print, &info, &[])?,
             // JSON is written exactly as extracted; the human summary is neutralised.
             Ok(info) if args.json => print_json(&info)?,
             Ok(info) => {
@@ -118,6 +121,40 @@ impl Emitter {
         }
         Ok(())
     }
+
+    /// `-O/--print` after a save: `%(filepath)s` is the post's main file (the video, the
+    /// sound with -x, a slideshow's first file), `%(ext)s` its extension.
+    fn print(
+        &mut self,
+        templates: &[tikdl::template::Template],
+        r: &tikdl::DownloadResult,
+        info: Option<&tikdl::VideoInfo>,
+    ) -> Result<(), String> {
+        use tikdl::save::FileRole;
+        let Some(info) = info else {
+            return Ok(());
+        };
+        let main = r
+            .files
+            .iter()
+            .find(|f| matches!(f.role, FileRole::Video | FileRole::Audio | FileRole::Image));
+        let mut extra = Vec::new();
+        if let Some(f) = main {
+            let path = f.path.to_string_lossy().into_owned();
+            extra.push(("filepath", serde_json::Value::from(path)));
+            if let Some(ext) = f.path.extension() {
+                extra.push(("ext", ext.to_string_lossy().into_owned().into()));
+            }
+        }
+        if self.write_error.is_none()
+            && let Err(e) = print_templates(templates, info, &extra)
+        {
+            let why = format!("{e:#}");
+            self.write_error = Some(e);
+            return Err(why);
+        }
+        Ok(())
+    }
 }
 
 pub async fn download(
@@ -128,11 +165,20 @@ pub async fn download(
     let opts = options::download_options(&args.save, &args.lists, settings);
     tikdl::save::prepare_output_dir(&opts.base)?;
     let bars = Bars::new(&args.save);
-    let (json, quiet) = (args.save.json, args.save.quiet);
+    let (json, quiet) = (
+        args.save.json,
+        args.save.quiet || !args.save.print.is_empty(),
+    );
     let mut out = Emitter { write_error: None };
+    let print = args.save.print.clone();
     let on_outcome = |o: &Outcome| {
+        if let Outcome::Downloaded(r, info) = o
+            && !print.is_empty()
+        {
+            return out.print(&print, r, info.as_deref());
+        }
         let line = match o {
-            Outcome::Downloaded(r) if json => Some(summary::result_json(r)),
+            Outcome::Downloaded(r, _) if json => Some(summary::result_json(r)),
             Outcome::Failed {
                 url, error, result, ..
             } if json => Some(match result {
@@ -149,7 +195,7 @@ pub async fn download(
         let sent = out.emit(line);
         match o {
             Outcome::Failed { error, .. } => report(error),
-            Outcome::Downloaded(r) if !quiet && !json => bars.note(summary::result_line(r)),
+            Outcome::Downloaded(r, _) if !quiet && !json => bars.note(summary::result_line(r)),
             _ => {}
         }
         sent
@@ -185,26 +231,44 @@ pub async fn batch(
     if let Some(a) = &archive {
         tracing::info!("download archive: {} posts already done", a.len());
     }
-    let opts = options::batch_options(&args.save, &args.lists, args.info_only, archive, settings);
+    let opts = options::batch_options(&args, archive, settings);
     if !args.info_only {
         tikdl::save::prepare_output_dir(&opts.base)?;
     }
     let stdin = args.file.as_os_str() == "-";
-    // The total is only known for a regular file (counted without keeping it in memory).
+    // The total is only known for a regular file (counted without keeping it in memory), and not
+    // with --shard: the other shards' posts never finish here.
     let mut bars = Bars::new(&args.save).with_overall(|| {
-        (!stdin)
+        (!stdin && args.shard.is_none())
             .then(|| tikdl::batch::count_urls(&args.file))
             .flatten()
     });
     let progress = if args.info_only { None } else { bars.files() };
-    let json = args.save.json || args.info_only;
-    let quiet = args.save.quiet;
+    let print = args.save.print.clone();
+    let json = (args.save.json || args.info_only) && print.is_empty();
+    let quiet = args.save.quiet || !print.is_empty();
     let mut out = Emitter { write_error: None };
     let mut on_outcome = |o: &Outcome| -> Result<(), String> {
         bars.post_done(o);
+        match o {
+            Outcome::Downloaded(r, info) if !print.is_empty() => {
+                return out.print(&print, r, info.as_deref());
+            }
+            Outcome::Info(info) if !print.is_empty() => {
+                if out.write_error.is_none()
+                    && let Err(e) = print_templates(&print, info, &[])
+                {
+                    let why = format!("{e:#}");
+                    out.write_error = Some(e);
+                    return Err(why);
+                }
+                return Ok(());
+            }
+            _ => {}
+        }
         let line = match o {
             Outcome::Info(info) => serde_json::to_value(info).ok(),
-            Outcome::Downloaded(r) if args.save.json => Some(summary::result_json(r)),
+            Outcome::Downloaded(r, _) if args.save.json => Some(summary::result_json(r)),
             Outcome::Skipped { url, id, reason } if json => Some(
                 serde_json::json!({"url": url, "id": id, "status": "skipped", "reason": reason}),
             ),
@@ -213,7 +277,7 @@ pub async fn batch(
         };
         if !quiet && !json {
             match o {
-                Outcome::Downloaded(r) => bars.note(summary::result_line(r)),
+                Outcome::Downloaded(r, _) => bars.note(summary::result_line(r)),
                 Outcome::Skipped { id, reason, .. } => {
                     bars.note(format!("{id}: skipped ({reason})"))
                 }

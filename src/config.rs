@@ -33,6 +33,7 @@
 //! cookies_file = "cookies.txt"      # relative to this file's folder
 //!
 //! [download]
+//! break_on_existing = true          # batch with --download-archive: see --break-on-existing
 //! output = "%(uploader)s/%(id)s.%(ext)s"
 //! quality = "720p"
 //! codec = "h264"
@@ -225,6 +226,9 @@ config_keys! {
         "headers" "custom_headers", read custom_headers, show headers;
     cookies_file: opt PathBuf = None;
         "session" "cookies_file", read path_value, show path;
+    /// `batch --break-on-existing` (takes effect with `--download-archive`).
+    break_on_existing: val bool = false;
+        "download" "break_on_existing", read boolean, show plain;
     output: val Template = default_template();
         "download" "output", read parsed, show quoted;
     quality: val Quality = Quality::default();

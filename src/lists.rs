@@ -14,9 +14,11 @@
 //!   `hashtag.py`); both answer `itemList`, `hasMore` and the next `cursor`, like post lists.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use reqwest::Url;
 
+use crate::break_existing::{self, Listed};
 use crate::error::{ContentReason, Error, Operation, PlatformReason};
 use crate::extract;
 use crate::http::HttpClient;
@@ -32,6 +34,25 @@ pub struct ListOptions {
     pub after: Option<String>,
     /// Only posts uploaded on or before this date (`YYYYMMDD`, UTC).
     pub before: Option<String>,
+    /// `--break-on-existing`: stop paging at the first post (not pinned) this says is done.
+    pub break_on: Option<BreakOn>,
+}
+
+/// Whether a post id is already done (the download archive), for `--break-on-existing`.
+#[derive(Clone)]
+pub struct BreakOn(pub Arc<dyn Fn(&str) -> bool + Send + Sync>);
+
+impl std::fmt::Debug for BreakOn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BreakOn(..)")
+    }
+}
+
+/// A list's posts, and where `--break-on-existing` stopped it (the archived post's id).
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub posts: Vec<VideoInfo>,
+    pub stopped_at: Option<String>,
 }
 
 /// Posts per API page, as TikTok's own web app asks for.
@@ -54,12 +75,13 @@ pub fn valid_date(s: &str) -> bool {
     s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// The posts of a profile or collection, newest first as TikTok lists them.
+/// The posts of a profile or collection, newest first as TikTok lists them. With
+/// [`ListOptions::break_on`], no page is asked for after the one holding the first done post.
 pub async fn expand(
     http: &HttpClient,
     list: &PostRef,
     opts: &ListOptions,
-) -> Result<Vec<VideoInfo>, Error> {
+) -> Result<Listing, Error> {
     let (label, api_base) = match list {
         PostRef::Profile { user } => {
             let page_url = list.canonical_url();
@@ -144,6 +166,12 @@ pub async fn expand(
     };
 
     let mut out = Vec::new();
+    let done = |posts| -> Result<Listing, Error> {
+        Ok(Listing {
+            posts,
+            stopped_at: None,
+        })
+    };
     let mut seen: HashSet<String> = HashSet::new();
     let mut cursor = "0".to_owned();
     for page_no in 0..MAX_PAGES {
@@ -156,8 +184,22 @@ pub async fn expand(
             let reason = crate::error::ConnectionReason::Status(page.status);
             return Err(Error::connection(reason, Operation::FetchApi, url.as_str()));
         }
-        let page = extract::parse_list_page(&page.body, url.as_str())?;
+        let mut page = extract::parse_list_page(&page.body, url.as_str())?;
         let total = page.items.len();
+        let mut stopped_at = None;
+        if let Some(BreakOn(archived)) = &opts.break_on {
+            let listed: Vec<Listed> = page
+                .items
+                .iter()
+                .map(|i| Listed {
+                    id: &i.id,
+                    pinned: page.pinned.contains(&i.id),
+                })
+                .collect();
+            let cut = break_existing::cut_page(&listed, |id| archived(id));
+            stopped_at = cut.stopped_at.map(str::to_owned);
+            page.items.truncate(cut.keep);
+        }
         let mut new = 0;
         for info in page.items {
             if !seen.insert(info.id.clone()) {
@@ -167,7 +209,7 @@ pub async fn expand(
             if opts.keeps(&info) {
                 out.push(info);
                 if opts.max.is_some_and(|m| out.len() >= m) {
-                    return Ok(out);
+                    return done(out);
                 }
             }
         }
@@ -175,25 +217,34 @@ pub async fn expand(
             "{label}: page {} gave {total} posts ({new} new)",
             page_no + 1
         );
+        if let Some(id) = stopped_at {
+            tracing::info!(
+                "{label}: stopped at post {id}, already in the download archive (--break-on-existing)"
+            );
+            return Ok(Listing {
+                posts: out,
+                stopped_at: Some(id),
+            });
+        }
         if !page.has_more {
-            return Ok(out);
+            return done(out);
         }
         if total > 0 && new == 0 {
             tracing::warn!(
                 "{label}: TikTok returned a page of posts already seen; stopping (pagination loop)"
             );
-            return Ok(out);
+            return done(out);
         }
         match page.cursor {
             Some(next) if next != cursor => cursor = next,
             _ => {
                 tracing::warn!("{label}: the list cursor did not move; stopping (pagination loop)");
-                return Ok(out);
+                return done(out);
             }
         }
     }
     tracing::warn!("{label}: stopped after {MAX_PAGES} pages");
-    Ok(out)
+    done(out)
 }
 
 /// The scope holding a music page's data and the path to its id inside it.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use anyhow::Result;
 
-use crate::cli::{Cli, Command, GlobalArgs, ListArgs, SaveArgs};
+use crate::cli::{BatchArgs, Cli, Command, GlobalArgs, ListArgs, SaveArgs};
 use tikdl::archive::Archive;
 use tikdl::config::{FileConfig, Layer, Settings};
 use tikdl::terminal::safe;
@@ -52,6 +52,10 @@ fn flag_layer(cli: &Cli) -> Layer {
         rotation_interval: None,
         custom_headers: (!g.headers.is_empty()).then(|| g.headers.clone()),
         cookies_file: g.cookies.clone(),
+        break_on_existing: match &cli.command {
+            Command::Batch(a) => a.break_on_existing.then_some(true),
+            _ => None,
+        },
         output: save.and_then(|s| s.output.clone()),
         quality: save.and_then(|s| s.quality),
         codec: save.and_then(|s| s.codec),
@@ -123,6 +127,7 @@ pub fn list_options(a: &ListArgs) -> ListOptions {
         max: a.max.map(|m| usize::try_from(m).unwrap_or(usize::MAX)),
         after: a.after.clone(),
         before: a.before.clone(),
+        break_on: None,
     }
 }
 
@@ -178,23 +183,34 @@ pub fn download_options(save: &SaveArgs, lists: &ListArgs, settings: &Settings) 
         archive: None,
         keep_order: true,
         skip_repeats: false,
+        break_per_input: false,
+        shard: None,
+        keep_info: !save.print.is_empty(),
     }
 }
 
 /// `batch FILE`: outcomes as posts finish, repeats and archived posts skipped.
 pub fn batch_options(
-    save: &SaveArgs,
-    lists: &ListArgs,
-    info_only: bool,
+    args: &BatchArgs,
     archive: Option<Arc<Archive>>,
     settings: &Settings,
 ) -> BatchOptions {
+    let mut opts = download_options(&args.save, &args.lists, settings);
+    // The flag, or `break_on_existing = true` in the config file (used only with an archive).
+    if settings.break_on_existing.value
+        && let Some(a) = &archive
+    {
+        let a = a.clone();
+        opts.list.break_on = Some(tikdl::lists::BreakOn(Arc::new(move |id| a.contains(id))));
+    }
     BatchOptions {
-        info_only,
+        info_only: args.info_only,
         archive,
         keep_order: false,
         skip_repeats: true,
-        ..download_options(save, lists, settings)
+        break_per_input: args.break_per_input,
+        shard: args.shard,
+        ..opts
     }
 }
 

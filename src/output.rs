@@ -65,3 +65,31 @@ pub fn report(err: &Error) {
     }
     eprintln!("{text}");
 }
+
+/// `-O/--print`: each template rendered for one post, a line each. On a terminal the text is
+/// neutralised like all human output (an escape sequence in a title must not drive it; line
+/// breaks and tabs stay); into a pipe or a file it is written exactly as rendered, as yt-dlp
+/// does, so scripts get the real values.
+pub fn print_templates(
+    templates: &[tikdl::template::Template],
+    info: &tikdl::VideoInfo,
+    extra: &[(&str, serde_json::Value)],
+) -> Result<()> {
+    use std::io::IsTerminal;
+    let fields = match serde_json::to_value(info) {
+        Ok(serde_json::Value::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    };
+    let tty = std::io::stdout().is_terminal();
+    let mut text = String::new();
+    for t in templates {
+        let line = t.render_print(&fields, extra);
+        if tty {
+            text.push_str(&tikdl::terminal::safe_text(&line));
+        } else {
+            text.push_str(&line);
+        }
+        text.push('\n');
+    }
+    write_stdout(|o| o.write_all(text.as_bytes()))
+}

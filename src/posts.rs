@@ -85,36 +85,54 @@ impl Posts {
     /// list is expanded into its posts (which carry their metadata). An input that is no TikTok
     /// URL is an error (echoed cut: a 60 KB junk line is not repeated in full).
     pub async fn expand(&self, input: &str, list: &ListOptions) -> Result<Vec<Item>, Error> {
+        self.expand_until(input, list).await.map(|(items, _)| items)
+    }
+
+    /// [`Self::expand`], with the id of the archived post where `--break-on-existing`
+    /// ([`ListOptions::break_on`]) stopped a list.
+    pub async fn expand_until(
+        &self,
+        input: &str,
+        list: &ListOptions,
+    ) -> Result<(Vec<Item>, Option<String>), Error> {
         let line = input.trim();
         match url::parse(line) {
-            Ok(PostRef::Post { id, .. }) => Ok(vec![Item {
-                url: input.to_owned(),
-                id: Some(id),
-                info: None,
-            }]),
-            Ok(r) if !r.is_list() => Ok(vec![Item {
-                url: input.to_owned(),
-                id: None,
-                info: None,
-            }]),
+            Ok(PostRef::Post { id, .. }) => Ok((
+                vec![Item {
+                    url: input.to_owned(),
+                    id: Some(id),
+                    info: None,
+                }],
+                None,
+            )),
+            Ok(r) if !r.is_list() => Ok((
+                vec![Item {
+                    url: input.to_owned(),
+                    id: None,
+                    info: None,
+                }],
+                None,
+            )),
             Ok(r) => {
-                let items = lists::expand(&self.http, &r, list).await?;
-                tracing::info!("{line}: {} posts", items.len());
-                if items.is_empty() {
+                let listing = lists::expand(&self.http, &r, list).await?;
+                tracing::info!("{line}: {} posts", listing.posts.len());
+                if listing.posts.is_empty() && listing.stopped_at.is_none() {
                     // Said at the default level: an empty list is usually a mistyped name or id.
                     tracing::warn!(
                         "{}: TikTok lists no posts here (check the name or id)",
                         crate::terminal::safe(line)
                     );
                 }
-                Ok(items
+                let items = listing
+                    .posts
                     .into_iter()
                     .map(|i| Item {
                         url: i.webpage_url.clone(),
                         id: Some(i.id.clone()),
                         info: Some(i),
                     })
-                    .collect())
+                    .collect();
+                Ok((items, listing.stopped_at))
             }
             Err(e) => Err(Error::not_tiktok(
                 terminal::clip(&e.to_string(), 2 * terminal::ECHO_CHARS),

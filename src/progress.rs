@@ -74,7 +74,7 @@ impl Bars {
     pub fn post_done(&mut self, o: &Outcome) {
         let (done, skipped, failed) = &mut self.tally;
         match o {
-            Outcome::Downloaded(_) | Outcome::Info(_) => *done += 1,
+            Outcome::Downloaded(..) | Outcome::Info(_) => *done += 1,
             Outcome::Skipped { .. } => *skipped += 1,
             Outcome::Failed { .. } => *failed += 1,
         }

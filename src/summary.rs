@@ -183,6 +183,22 @@ pub fn batch_summary(s: &crate::batch::Summary) -> String {
             s.unattempted
         );
     }
+    if s.other_shards > 0 {
+        let _ = write!(out, "\nother shards: {}", s.other_shards);
+    }
+    for b in &s.breaks {
+        let _ = write!(
+            out,
+            "\nbreak on existing: {} stopped at post {}, already in the download archive{}",
+            safe(&b.input),
+            safe(&b.at),
+            if b.whole_run {
+                "; later inputs not processed (--break-per-input goes on with them)"
+            } else {
+                "; went on with the next input (--break-per-input)"
+            }
+        );
+    }
     if !s.failures.is_empty() {
         out.push_str("\nfailed:");
         // Already cut and neutralised by the batch.

@@ -47,6 +47,10 @@ pub(crate) struct RawItem {
     challenges: Vec<Challenge>,
     #[serde(default, deserialize_with = "flex::bool")]
     pub is_content_classified: Option<bool>,
+    /// A profile's pinned post (list APIs only: `"isPinnedItem": true` in
+    /// ../shared/tiktok-captures/api_post_item_list_1item_cursor_via_proxy_2025-10.json).
+    #[serde(default, deserialize_with = "flex::bool")]
+    pub is_pinned_item: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]

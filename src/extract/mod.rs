@@ -264,6 +264,8 @@ pub struct ListPage {
     pub items: Vec<VideoInfo>,
     pub cursor: Option<String>,
     pub has_more: bool,
+    /// Ids of the items marked `isPinnedItem` (shown first whatever their age).
+    pub pinned: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -295,12 +297,16 @@ pub fn parse_list_page(json: &str, url: &str) -> Result<ListPage, Error> {
     if let Some(reason) = status_reason(raw.status_code.unwrap_or(0), raw.status_msg) {
         return Err(Error::content(reason, Operation::FetchApi, url));
     }
+    let mut pinned = Vec::new();
     let items = raw
         .item_list
         .into_iter()
         .filter(|i| i.id.is_some())
         .map(|i| {
             let id = i.id.clone().unwrap_or_default();
+            if i.is_pinned_item == Some(true) {
+                pinned.push(id.clone());
+            }
             i.into_info(&id, None)
         })
         .collect();
@@ -308,6 +314,7 @@ pub fn parse_list_page(json: &str, url: &str) -> Result<ListPage, Error> {
         items,
         cursor: raw.cursor,
         has_more: raw.has_more.unwrap_or(false),
+        pinned,
     })
 }
 
@@ -484,6 +491,7 @@ mod tests {
         assert_eq!(page.items[0].uploader.as_deref(), Some("zg.520"));
         assert_eq!(page.cursor.as_deref(), Some("1758331327601"));
         assert!(page.has_more);
+        assert_eq!(page.pinned, ["7513039993741397256"], "isPinnedItem");
         let json =
             include_str!("../../tests/fixtures/api_recommend_item_list_12items_2025-01.json");
         let page = parse_list_page(json, "u").unwrap();
@@ -493,6 +501,7 @@ mod tests {
                 .iter()
                 .all(|i| !i.formats.is_empty() && i.timestamp.is_some())
         );
+        assert!(page.pinned.is_empty());
     }
 
     #[test]
