@@ -118,6 +118,9 @@ pub struct MediaRequest {
     pub sibling_sizes: Vec<u64>,
     /// Tags to write into the file once it is complete (`--embed-metadata`/`--embed-thumbnail`).
     pub tag: Option<TagJob>,
+    /// The post this file belongs to: a final file tikdl tagged names it (see
+    /// [`tags::tagged_for_post`]), which is how a tagged copy is told from another post's file.
+    pub post_id: Option<String>,
 }
 
 /// What [`tags::embed`] writes into a finished download, on its `.part` before the rename.
@@ -305,19 +308,29 @@ async fn existing(req: &MediaRequest, opts: &EngineOptions) -> Result<Option<Fil
     }))
 }
 
-/// Whether the final file, `len` bytes where the rendition announced fewer, is this rendition
+/// Whether the final file, `len` bytes where the rendition announced fewer, is this post's file
 /// as an earlier tagging run left it: tags only ever grow a file, and the file must carry
-/// tikdl's own tags (its encoder mark or a cover). A user's untagged file of another size is
-/// still refused.
+/// tikdl's own tags naming this post (encoder mark and post URL). Another post's tagged file,
+/// or a user's file, is still refused.
 async fn tagged_copy(req: &MediaRequest, len: u64) -> bool {
-    let (Some(job), Some(want)) = (&req.tag, req.expected_size) else {
+    let (Some(post_id), Some(want)) = (req.post_id.clone(), req.expected_size) else {
+        return false;
+    };
+    // Whether or not this run tags: a file an earlier run tagged is this post's file either way.
+    let format = req.tag.as_ref().map(|j| j.format).or_else(|| {
+        req.dest
+            .extension()
+            .and_then(|e| e.to_str())
+            .and_then(tags::TagFormat::from_ext)
+    });
+    let Some(format) = format else {
         return false;
     };
     if len <= want {
         return false;
     }
-    let (path, format) = (req.dest.clone(), job.format);
-    tokio::task::spawn_blocking(move || tags::tagged_by_tikdl(&path, format))
+    let path = req.dest.clone();
+    tokio::task::spawn_blocking(move || tags::tagged_for_post(&path, format, &post_id))
         .await
         .unwrap_or(false)
 }
@@ -1131,6 +1144,7 @@ mod tests {
             rendition: "adapt_lowest_1080_1".into(),
             sibling_sizes: vec![],
             tag: None,
+            post_id: None,
         };
         let a = part_record(&req);
         assert!(

@@ -658,6 +658,7 @@ async fn save(
         rendition: job.rendition.clone(),
         sibling_sizes: job.sibling_sizes.clone(),
         tag: job.tag.clone(),
+        post_id: result.id.clone(),
     };
     let out = download::fetch(posts.http(), &req, engine, cb.as_ref()).await?;
     if let Some(reason) = out.tags.as_ref().and_then(|t| t.skip_reason()) {

@@ -263,14 +263,22 @@ pub fn embed(
     Ok(EmbedOutcome::Tagged { metadata, cover })
 }
 
-/// Whether `path` parses as `format` and carries tags tikdl writes: the encoder `tikdl ...`
-/// (`©too` / `TSSE`) or a cover (`covr` / `APIC`). The download engine uses it to recognise a
-/// final file that an earlier run tagged (bigger than the announced size because of the tags).
-pub fn tagged_by_tikdl(path: &Path, format: TagFormat) -> bool {
+/// Whether `path` parses as `format` and carries the tags tikdl writes for post `post_id`: the
+/// encoder `tikdl ...` (`©too` / `TSSE`) and the post's URL (`©cmt` / `WOAS`) naming that id.
+/// The download engine uses it to recognise a final file an earlier run tagged (bigger than the
+/// announced size because of the tags) without taking another post's tagged file for it.
+pub fn tagged_for_post(path: &Path, format: TagFormat, post_id: &str) -> bool {
     let Ok(mut file) = std::fs::File::open(path) else {
         return false;
     };
     let ours = |s: &str| s.starts_with("tikdl ");
+    // The canonical URL ends with `/ID`; a longer id that merely starts the same does not count.
+    let names_post = |s: &str| {
+        s.trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| last == post_id)
+    };
     match format {
         TagFormat::Mp4 | TagFormat::M4a => {
             let opts = ParseOptions::new().read_properties(false);
@@ -280,10 +288,11 @@ pub fn tagged_by_tikdl(path: &Path, format: TagFormat) -> bool {
             else {
                 return false;
             };
-            let encoder = ilst
-                .get(&AtomIdent::Fourcc(*b"\xa9too"))
-                .is_some_and(|a| a.data().any(|d| matches!(d, AtomData::UTF8(s) if ours(s))));
-            encoder || ilst.pictures().is_some_and(|mut p| p.next().is_some())
+            let text_of = |fourcc: &[u8; 4], test: &dyn Fn(&str) -> bool| {
+                ilst.get(&AtomIdent::Fourcc(*fourcc))
+                    .is_some_and(|a| a.data().any(|d| matches!(d, AtomData::UTF8(s) if test(s))))
+            };
+            text_of(b"\xa9too", &ours) && text_of(b"\xa9cmt", &names_post)
         }
         TagFormat::Mp3 => {
             let Some(tag) = MpegFile::read_from(&mut file, ParseOptions::new())
@@ -293,7 +302,11 @@ pub fn tagged_by_tikdl(path: &Path, format: TagFormat) -> bool {
                 return false;
             };
             let id = |s: &'static str| FrameId::Valid(Cow::Borrowed(s));
-            tag.get_text(&id("TSSE")).is_some_and(ours) || tag.get(&id("APIC")).is_some()
+            let url = match tag.get(&id("WOAS")) {
+                Some(Frame::Url(u)) => names_post(u.url()),
+                _ => false,
+            };
+            tag.get_text(&id("TSSE")).is_some_and(ours) && url
         }
     }
 }

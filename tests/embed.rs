@@ -382,3 +382,38 @@ fn ctrl_c_while_tagging_leaves_no_broken_final_file() {
     check_mp4(&std::fs::read(&video).unwrap(), &served, &info, &cover);
     assert!(!part.exists());
 }
+
+/// Found by the adversarial probe of issue 12: a tagged file is only this post's when its tags
+/// name this post. Another post whose name renders the same is refused (not archived as
+/// "already downloaded"), and a run without the flags still knows its own tagged file.
+#[test]
+fn a_tagged_file_counts_only_for_the_post_it_names() {
+    let env = Env::new();
+    let (one, two) = (valid_post_url(1), valid_post_url(2));
+    let run = |args: &[&str], url: &str| {
+        let out = env
+            .cmd()
+            .args(["download", "--json", "-P", "out", "-o", "same.%(ext)s"])
+            .args(args)
+            .arg(url)
+            .output()
+            .unwrap();
+        let mut lines = ndjson(&out.stdout);
+        assert_eq!(lines.len(), 1, "{lines:?} {}", stderr(&out));
+        (out.status.code().unwrap(), lines.remove(0), stderr(&out))
+    };
+    let (code, first, err) = run(&["--embed-metadata"], &one);
+    assert_eq!(code, 0, "{err}");
+    let (_, path) = file(&env, &first, "video");
+    let tagged = std::fs::read(&path).unwrap();
+    // Post 2 renders the same name: its download must not take post 1's file for its own.
+    let (code, second, err) = run(&["--embed-metadata"], &two);
+    assert_eq!(code, 1, "{second}\n{err}");
+    assert_eq!(second["status"], "failed", "{second}");
+    assert_eq!(std::fs::read(&path).unwrap(), tagged);
+    // Post 1 again, now without the flags: its own tagged file is already downloaded.
+    let (code, again, err) = run(&[], &one);
+    assert_eq!(code, 0, "{again}\n{err}");
+    assert_eq!(again["status"], "already_downloaded", "{again}");
+    assert_eq!(std::fs::read(&path).unwrap(), tagged);
+}
