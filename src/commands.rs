@@ -146,6 +146,10 @@ impl Emitter {
                 extra.push(("ext", ext.to_string_lossy().into_owned().into()));
             }
         }
+        // The rendition taken (after any fallback), as `-o` knows it.
+        if let Some(id) = &r.format_id {
+            extra.push(("format_id", serde_json::Value::from(id.clone())));
+        }
         if self.write_error.is_none()
             && let Err(e) = print_templates(templates, info, &extra)
         {

@@ -286,7 +286,7 @@ fn download_print_gives_the_real_path_of_each_saved_file() {
             "-o",
             "%(id)s/%(title).20s.%(ext)s",
         ])
-        .args(["-O", "%(filepath)s", "-O", "%(id)s %(ext)s"])
+        .args(["-O", "%(filepath)s", "-O", "%(id)s %(ext)s %(format_id)s"])
         .args(&urls)
         .output()
         .unwrap();
@@ -301,7 +301,10 @@ fn download_print_gives_the_real_path_of_each_saved_file() {
         assert!(printed.contains(&format!("saved/{id}/")), "{printed}");
         let relative = printed.trim_start_matches("./");
         assert!(saved.iter().any(|s| s.ends_with(relative)), "{printed}");
-        assert_eq!(lines[2 * i + 1], format!("{id} mp4"));
+        // The rendition taken, as `-o` knows it (found NA by the adversarial probe).
+        let second = &lines[2 * i + 1];
+        assert!(second.starts_with(&format!("{id} mp4 ")), "{second}");
+        assert!(!second.ends_with(" NA"), "{second}");
         assert!(path.metadata().unwrap().len() > 1000);
     }
     // The human result lines are not printed (as yt-dlp's -O implies --quiet).
