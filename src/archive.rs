@@ -126,3 +126,73 @@ mod tests {
         assert!(Archive::open(&path).unwrap().contains("999"));
     }
 }
+
+/// Which list inputs a `--break-on-existing` run may cut short: those whose last run ended
+/// clean (no failure, not interrupted), kept in `ARCHIVE.sync` beside the archive.
+///
+/// `--break-on-existing` stops at the first archived post, which is only safe when everything
+/// older is archived too. After a failure or an interruption (posts finish out of order with
+/// `--jobs`) there can be unarchived posts below archived ones, and cutting there would skip
+/// them for good. So an input is cut short only when it is listed here; using it removes it
+/// from the file at once, and a run that ends clean puts back every input it saw. Anything
+/// else (a failure, Ctrl-C, a crash) leaves those inputs out, so the next run pages them whole
+/// and retries what is missing.
+#[derive(Debug)]
+pub struct SyncState {
+    path: PathBuf,
+    synced: std::sync::Mutex<std::collections::BTreeSet<String>>,
+    seen: std::sync::Mutex<Vec<String>>,
+}
+
+impl SyncState {
+    /// The state kept beside `archive` (`ARCHIVE.sync`); a missing file is an empty state.
+    pub fn open(archive: &Path) -> Result<Self, Error> {
+        let mut name = archive.as_os_str().to_owned();
+        name.push(".sync");
+        let path = PathBuf::from(name);
+        let synced = match std::fs::read_to_string(&path) {
+            Ok(text) => text.lines().map(str::to_owned).collect(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Default::default(),
+            Err(e) => return Err(Error::local(e, "reading", &path)),
+        };
+        Ok(Self {
+            path,
+            synced: std::sync::Mutex::new(synced),
+            seen: std::sync::Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Whether `input`'s last run ended clean (so it may be cut at an archived post). Either
+    /// way it leaves the file until this run ends clean.
+    pub fn take(&self, input: &str) -> Result<bool, Error> {
+        let input = input.trim().to_owned();
+        lock(&self.seen).push(input.clone());
+        let was = lock(&self.synced).remove(&input);
+        if was {
+            self.save()?;
+        }
+        Ok(was)
+    }
+
+    /// The run ended clean: every input it saw may be cut short next time.
+    pub fn finish_clean(&self) -> Result<(), Error> {
+        let seen = std::mem::take(&mut *lock(&self.seen));
+        lock(&self.synced).extend(seen);
+        self.save()
+    }
+
+    fn save(&self) -> Result<(), Error> {
+        let mut text = String::new();
+        for line in lock(&self.synced).iter() {
+            text.push_str(line);
+            text.push('\n');
+        }
+        let tmp = self.path.with_extension("sync.tmp");
+        std::fs::write(&tmp, text).map_err(|e| Error::local(e, "writing", &tmp))?;
+        std::fs::rename(&tmp, &self.path).map_err(|e| Error::local(e, "writing", &self.path))
+    }
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}

@@ -61,6 +61,9 @@ pub struct BatchOptions {
     /// Hand each downloaded post's metadata to the caller (`--print`), fetched before the save
     /// when the input did not carry it.
     pub keep_info: bool,
+    /// Which list inputs ended clean last time, so that `--break-on-existing` may cut them
+    /// short (kept beside the archive; see [`crate::archive::SyncState`]).
+    pub sync: Option<Arc<crate::archive::SyncState>>,
 }
 
 impl BatchOptions {
@@ -734,7 +737,33 @@ async fn expand_line(
             id: None,
         }];
     }
-    match posts.expand_until(&line, &opts.list).await {
+    // `--break-on-existing` cuts a list short only when its last run ended clean; otherwise
+    // the whole list is paged (archived posts are skipped all the same) to find what is missing.
+    let may_cut = match &opts.sync {
+        Some(sync) if crate::posts::Posts::is_list(&line) => sync.take(&line).unwrap_or_else(|e| {
+            tracing::warn!("{e}; paging this list whole");
+            false
+        }),
+        _ => false,
+    };
+    let whole;
+    let list = if opts.list.break_on.is_some() && !may_cut {
+        if crate::posts::Posts::is_list(&line) {
+            tracing::info!(
+                "{}: its last run did not end clean (or this is its first): paging it whole \
+                 instead of stopping at the first archived post",
+                terminal::clip(&line, terminal::ECHO_CHARS)
+            );
+        }
+        whole = ListOptions {
+            break_on: None,
+            ..opts.list.clone()
+        };
+        &whole
+    } else {
+        &opts.list
+    };
+    match posts.expand_until(&line, list).await {
         Ok((items, stopped_at)) => {
             let mut tasks: Vec<Task> = items
                 .into_iter()

@@ -360,6 +360,14 @@ pub async fn batch(
         return Err(e);
     }
     let mut code = exit_code(sum.failed > 0 || sum.stopped.is_some());
+    // A clean run: its lists may be cut at the first archived post next time.
+    if sum.failed == 0
+        && sum.stopped.is_none()
+        && let Some(sync) = &opts.sync
+        && let Err(e) = sync.finish_clean()
+    {
+        report(&e);
+    }
     if let Some(f) = failed_file
         && let Err(e) = f.commit()
     {

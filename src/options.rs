@@ -186,6 +186,7 @@ pub fn download_options(save: &SaveArgs, lists: &ListArgs, settings: &Settings) 
         break_per_input: false,
         shard: None,
         keep_info: !save.print.is_empty(),
+        sync: None,
     }
 }
 
@@ -203,7 +204,16 @@ pub fn batch_options(
         let a = a.clone();
         opts.list.break_on = Some(tikdl::lists::BreakOn(Arc::new(move |id| a.contains(id))));
     }
+    // Beside any archive, which list inputs last ended clean (see SyncState): without it,
+    // --break-on-existing pages every list whole, which is slower but never skips a post.
+    let sync = args.download_archive.as_deref().and_then(|path| {
+        tikdl::archive::SyncState::open(path)
+            .map(Arc::new)
+            .map_err(|e| tracing::warn!("{e}; --break-on-existing will page every list whole"))
+            .ok()
+    });
     BatchOptions {
+        sync,
         info_only: args.info_only,
         archive,
         keep_order: false,

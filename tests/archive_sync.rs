@@ -130,6 +130,8 @@ fn break_per_input_goes_on_with_the_next_input_and_without_it_the_run_stops() {
         .map(|n| format!("tiktok {}\n", 7300000000000000000u64 + n))
         .collect();
     std::fs::write(&archive, lines).unwrap();
+    // ... and a clean first run marks its list as one that may be cut short next time.
+    std::fs::write(env.dir.path().join("arch.txt.sync"), format!("{PROFILE}\n")).unwrap();
     let input = format!("{PROFILE}\n{COLLECTION}\n");
     let run = |extra: &[&str]| {
         env.cmd()
@@ -389,4 +391,91 @@ fn shard_values_outside_the_rule_are_usage_errors() {
         assert!(err.contains("K/N with 1 <= K <= N"), "{bad}: {err}");
         assert!(err.contains(&format!("`{bad}`")), "{bad}: {err}");
     }
+}
+
+/// Found by the adversarial probe of issue 12: an archive with holes (an interrupted `--jobs`
+/// run finishes posts out of order; a post that failed) must not make `--break-on-existing`
+/// skip the missing posts for good. A list whose last run did not end clean is paged whole.
+#[test]
+fn break_on_existing_never_skips_posts_an_unclean_run_left_out() {
+    let env = Env::new();
+    let archive = env.dir.path().join("arch.txt");
+    let input = format!("{PROFILE}\n");
+    // As an interrupted run leaves it: the newest posts done, with holes, no clean mark.
+    let holes = [16u64, 18, 20];
+    let lines: String = (1..=22)
+        .filter(|n| !holes.contains(n))
+        .map(|n| format!("tiktok {}\n", 7300000000000000000u64 + n))
+        .collect();
+    std::fs::write(&archive, lines).unwrap();
+    let rerun = sync(&env, &archive, &["--break-on-existing"], &input);
+    assert!(rerun.status.success(), "{}", stderr(&rerun));
+    let got: HashSet<String> = downloaded(&rerun).into_iter().collect();
+    for n in holes.iter().copied().chain(23..=45) {
+        let id = (7300000000000000000u64 + n).to_string();
+        assert!(
+            got.contains(&id),
+            "post {n} was skipped: {}",
+            stderr(&rerun)
+        );
+    }
+    assert_eq!(archive_ids(&archive).len(), 45);
+    // That run ended clean: the next one may stop at the first archived post.
+    env.tiktok.clear_requests();
+    let next = sync(&env, &archive, &["--break-on-existing"], &input);
+    assert!(next.status.success(), "{}", stderr(&next));
+    assert!(downloaded(&next).is_empty());
+    assert_eq!(list_api_requests(&env), 1);
+
+    // A post that fails leaves the list unmarked, so the next run retries it.
+    env.tiktok.add_new_profile_posts(2);
+    let blocker_id = new_profile_post_id(1).to_string();
+    let out = env.dir.path().join("out");
+    std::fs::create_dir_all(out.join(&blocker_id)).unwrap();
+    let failing = env
+        .cmd()
+        .args([
+            "--rate-limit",
+            "0",
+            "batch",
+            "--json",
+            "-P",
+            "out",
+            "-o",
+            "%(id)s",
+        ])
+        .arg("--download-archive")
+        .arg(&archive)
+        .arg("--break-on-existing")
+        .arg("-")
+        .write_stdin(input.clone())
+        .output()
+        .unwrap();
+    assert_eq!(failing.status.code(), Some(1), "{}", stderr(&failing));
+    std::fs::remove_dir_all(out.join(&blocker_id)).unwrap();
+    let retry = env
+        .cmd()
+        .args([
+            "--rate-limit",
+            "0",
+            "batch",
+            "--json",
+            "-P",
+            "out",
+            "-o",
+            "%(id)s",
+        ])
+        .arg("--download-archive")
+        .arg(&archive)
+        .arg("--break-on-existing")
+        .arg("-")
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert!(retry.status.success(), "{}", stderr(&retry));
+    assert!(
+        archive_ids(&archive).contains(&blocker_id),
+        "{}",
+        stderr(&retry)
+    );
 }
