@@ -94,8 +94,9 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 
 fn init_logging(verbose: u8) {
     let default = match verbose {
-        0 => "warn",
-        1 => "tikdl=info,warn",
+        // lofty (tagging) warns about MP3 details that concern no user (a duration estimate).
+        0 => "warn,lofty=error",
+        1 => "tikdl=info,warn,lofty=error",
         _ => "tikdl=debug,info",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()

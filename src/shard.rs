@@ -65,13 +65,18 @@ impl std::str::FromStr for Shard {
         };
         let (k, n) = s.split_once('/').ok_or_else(|| err("no `/`"))?;
         // Digits only: `u32::from_str` would also take `+2`, which is not what the rule says.
-        let number = |t: &str| {
-            (!t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| t.parse::<u32>().ok())
-                .flatten()
+        let number = |t: &str, what: &'static str, too_big: &'static str| {
+            if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(err(what));
+            }
+            t.parse::<u32>().map_err(|_| err(too_big))
         };
-        let k = number(k).ok_or_else(|| err("K is not a whole number"))?;
-        let n = number(n).ok_or_else(|| err("N is not a whole number"))?;
+        let k = number(k, "K is not a whole number", "K is too large")?;
+        let n = number(
+            n,
+            "N is not a whole number",
+            "N is too large (at most 4294967295)",
+        )?;
         if n == 0 {
             return Err(err("N is 0"));
         }
