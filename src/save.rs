@@ -715,7 +715,13 @@ async fn tag_job(
     };
     Some(TagJob {
         format,
-        meta: opts.embed_metadata.then(|| TagData::from_info(info)),
+        // A cover alone still carries tikdl's mark and the post URL, so that a later run knows
+        // the (now bigger) file as this post's.
+        meta: Some(if opts.embed_metadata {
+            TagData::from_info(info)
+        } else {
+            TagData::identity(info)
+        }),
         cover,
     })
 }

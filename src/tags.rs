@@ -82,6 +82,9 @@ pub struct TagData {
     pub url: String,
     /// `tikdl VERSION`.
     pub encoder: String,
+    /// Only the encoder mark and the post URL (`--embed-thumbnail` without `--embed-metadata`):
+    /// enough for a later run to know the file as this post's, nothing the user did not ask for.
+    pub identity_only: bool,
 }
 
 impl TagData {
@@ -96,6 +99,20 @@ impl TagData {
             description: info.description.clone(),
             url: info.webpage_url.clone(),
             encoder: format!("tikdl {}", env!("CARGO_PKG_VERSION")),
+            identity_only: false,
+        }
+    }
+
+    /// The encoder mark and the post URL only (see [`TagData::identity_only`]).
+    pub fn identity(info: &VideoInfo) -> Self {
+        Self {
+            title: String::new(),
+            artist: None,
+            album_artist: None,
+            date: None,
+            description: String::new(),
+            identity_only: true,
+            ..Self::from_info(info)
         }
     }
 }
@@ -211,7 +228,7 @@ pub fn embed(
             reason: reason.clone(),
         },
     };
-    let metadata = meta.is_some();
+    let metadata = meta.is_some_and(|m| !m.identity_only);
     if meta.is_none() && to_embed.is_none() {
         return Ok(EmbedOutcome::Tagged { metadata, cover });
     }
@@ -366,6 +383,17 @@ fn fill_ilst(ilst: &mut Ilst, meta: Option<&TagData>, cover: Option<&Picture>) {
         ilst.insert_picture(p.clone());
     }
     let Some(meta) = meta else { return };
+    if meta.identity_only {
+        ilst.replace_atom(Atom::new(
+            AtomIdent::Fourcc(*b"\xa9cmt"),
+            AtomData::UTF8(meta.url.clone()),
+        ));
+        ilst.replace_atom(Atom::new(
+            AtomIdent::Fourcc(*b"\xa9too"),
+            AtomData::UTF8(meta.encoder.clone()),
+        ));
+        return;
+    }
     let mut set = |fourcc: &[u8; 4], value: &str| {
         let ident = AtomIdent::Fourcc(*fourcc);
         if value.is_empty() {
@@ -408,6 +436,20 @@ fn fill_id3(tag: &mut Id3v2Tag, meta: Option<&TagData>, cover: Option<&Picture>)
         )));
     }
     let Some(meta) = meta else { return };
+    if meta.identity_only {
+        for frame in ["TSSE", "WOAS"] {
+            tag.remove(&id(frame)).for_each(drop);
+        }
+        tag.insert(Frame::Text(TextInformationFrame::new(
+            id("TSSE"),
+            TextEncoding::UTF8,
+            meta.encoder.clone(),
+        )));
+        if meta.url.is_ascii() {
+            tag.insert(Frame::Url(UrlLinkFrame::new(id("WOAS"), meta.url.clone())));
+        }
+        return;
+    }
     // Ours replace whatever the file had under these ids; other frames stay.
     for frame in ["TIT2", "TPE1", "TPE2", "TDRC", "TSSE", "COMM", "WOAS"] {
         tag.remove(&id(frame)).for_each(drop);

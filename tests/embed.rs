@@ -417,3 +417,22 @@ fn a_tagged_file_counts_only_for_the_post_it_names() {
     assert_eq!(again["status"], "already_downloaded", "{again}");
     assert_eq!(std::fs::read(&path).unwrap(), tagged);
 }
+
+/// `--embed-thumbnail` alone: the cover goes in, no metadata is reported as embedded, and a
+/// rerun knows the bigger file as this post's (tikdl's mark and the post URL are written with
+/// the cover for that).
+#[test]
+fn a_cover_alone_is_still_recognised_on_a_rerun() {
+    let env = Env::new();
+    let url = valid_post_url(1);
+    let (code, first, err) = download(&env, &["--embed-thumbnail"], &url);
+    assert_eq!(code, 0, "{err}");
+    let (entry, path) = file(&env, &first, "video");
+    assert_eq!(entry["thumbnail_embedded"], true, "{first}");
+    assert_eq!(entry["metadata_embedded"], false, "{first}");
+    let tagged = std::fs::read(&path).unwrap();
+    let (code, again, err) = download(&env, &["--embed-thumbnail"], &url);
+    assert_eq!(code, 0, "{again}\n{err}");
+    assert_eq!(again["status"], "already_downloaded", "{again}");
+    assert_eq!(std::fs::read(&path).unwrap(), tagged);
+}
