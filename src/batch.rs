@@ -730,7 +730,8 @@ async fn expand_line(
     opts: &BatchOptions,
     shared: &Shared,
 ) -> Vec<Task> {
-    if !opts.needs_id() && !crate::posts::Posts::is_list(&line) {
+    let is_list = crate::posts::Posts::is_list(&line);
+    if !opts.needs_id() && !is_list {
         // Resolved (or found not to be TikTok) by the download, which reports it.
         return vec![Task::Url {
             url: line,
@@ -740,7 +741,7 @@ async fn expand_line(
     // `--break-on-existing` cuts a list short only when its last run ended clean; otherwise
     // the whole list is paged (archived posts are skipped all the same) to find what is missing.
     let may_cut = match &opts.sync {
-        Some(sync) if crate::posts::Posts::is_list(&line) => sync.take(&line).unwrap_or_else(|e| {
+        Some(sync) if is_list => sync.take(&line).unwrap_or_else(|e| {
             tracing::warn!("{e}; paging this list whole");
             false
         }),
@@ -748,7 +749,7 @@ async fn expand_line(
     };
     let whole;
     let list = if opts.list.break_on.is_some() && !may_cut {
-        if crate::posts::Posts::is_list(&line) {
+        if is_list {
             tracing::info!(
                 "{}: its last run did not end clean (or this is its first): paging it whole \
                  instead of stopping at the first archived post",

@@ -432,46 +432,20 @@ fn break_on_existing_never_skips_posts_an_unclean_run_left_out() {
     let blocker_id = new_profile_post_id(1).to_string();
     let out = env.dir.path().join("out");
     std::fs::create_dir_all(out.join(&blocker_id)).unwrap();
-    let failing = env
-        .cmd()
-        .args([
-            "--rate-limit",
-            "0",
-            "batch",
-            "--json",
-            "-P",
-            "out",
-            "-o",
-            "%(id)s",
-        ])
-        .arg("--download-archive")
-        .arg(&archive)
-        .arg("--break-on-existing")
-        .arg("-")
-        .write_stdin(input.clone())
-        .output()
-        .unwrap();
+    let failing = sync(
+        &env,
+        &archive,
+        &["--break-on-existing", "-o", "%(id)s"],
+        &input,
+    );
     assert_eq!(failing.status.code(), Some(1), "{}", stderr(&failing));
     std::fs::remove_dir_all(out.join(&blocker_id)).unwrap();
-    let retry = env
-        .cmd()
-        .args([
-            "--rate-limit",
-            "0",
-            "batch",
-            "--json",
-            "-P",
-            "out",
-            "-o",
-            "%(id)s",
-        ])
-        .arg("--download-archive")
-        .arg(&archive)
-        .arg("--break-on-existing")
-        .arg("-")
-        .write_stdin(input)
-        .output()
-        .unwrap();
+    let retry = sync(
+        &env,
+        &archive,
+        &["--break-on-existing", "-o", "%(id)s"],
+        &input,
+    );
     assert!(retry.status.success(), "{}", stderr(&retry));
     assert!(
         archive_ids(&archive).contains(&blocker_id),

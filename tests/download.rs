@@ -88,26 +88,8 @@ fn on_disk(env: &Env, p: &Path) -> PathBuf {
     }
 }
 
-/// The file at `path` holds exactly what the CDN serves for `url`.
-fn assert_media(path: &Path, expected: &[u8]) {
-    let got = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    if got != expected {
-        let at = got
-            .iter()
-            .zip(expected)
-            .position(|(a, b)| a != b)
-            .unwrap_or(got.len().min(expected.len()));
-        panic!(
-            "{}: {} bytes on disk, {} expected; first difference at byte {at}",
-            path.display(),
-            got.len(),
-            expected.len()
-        );
-    }
-}
-
 fn assert_served(env: &Env, path: &Path, url: &str) {
-    assert_media(path, &env.tiktok.media_bytes(url));
+    support::assert_bytes(path, &env.tiktok.media_bytes(url));
 }
 
 /// Host and a substring that identifies `url` among the requests (its path, or for the shared
@@ -947,7 +929,7 @@ fn wrong_content_range_is_not_spliced() {
         .add_fault(fault(&url, Fault::WrongContentRange, 1));
     let run = download(&env, &["-P", s(&out), "-o", BY_ID, DESKTOP_URL]).ok();
     assert_eq!(on_disk(&env, &the_file(run.result(), "video")), video);
-    assert_media(&video, &bytes);
+    support::assert_bytes(&video, &bytes);
 }
 
 #[test]
@@ -1006,7 +988,7 @@ fn existing_part_is_resumed_from_its_end() {
     env.tiktok.clear_requests();
     let run = download(&env, &["-P", s(&out), "-o", BY_ID, DESKTOP_URL]).ok();
     assert_eq!(on_disk(&env, &the_file(run.result(), "video")), video);
-    assert_media(&video, &bytes);
+    support::assert_bytes(&video, &bytes);
     let reqs = requests_for(&env, &url);
     assert_eq!(reqs.len(), 1, "{reqs:?}");
     assert_eq!(reqs[0].range, Some(format!("bytes={k}-")));
@@ -1028,7 +1010,7 @@ fn complete_part_is_finished_without_a_body() {
     env.tiktok.clear_requests();
     let run = download(&env, &["-P", s(&out), "-o", BY_ID, DESKTOP_URL]).ok();
     assert_eq!(on_disk(&env, &the_file(run.result(), "video")), video);
-    assert_media(&video, &bytes);
+    support::assert_bytes(&video, &bytes);
     let reqs = requests_for(&env, &url);
     assert_eq!(reqs.len(), 1, "{reqs:?}");
     assert_eq!(reqs[0].status, 416);
@@ -1167,7 +1149,7 @@ fn ctrl_c_keeps_the_part_and_the_next_run_resumes() {
     env.tiktok.clear_requests();
     let run = download(&env, &["-P", s(&out), "-o", BY_ID, DESKTOP_URL]).ok();
     assert_eq!(on_disk(&env, &the_file(run.result(), "video")), video);
-    assert_media(&video, &bytes);
+    support::assert_bytes(&video, &bytes);
     let reqs = requests_for(&env, &url);
     assert_eq!(reqs.len(), 1, "{reqs:?}");
     assert_eq!(reqs[0].range, Some(format!("bytes={stall_at}-")));
@@ -1282,9 +1264,9 @@ fn hostile(template_index: usize, half: usize) {
         let format_id = r["format_id"].as_str().expect("format_id");
         assert_eq!(format_id, "lower_540_0");
         let video = on_disk(&env, &the_file(r, "video"));
-        assert_media(&video, &want_video);
-        assert_media(&on_disk(&env, &the_file(r, "thumbnail")), &want_thumb);
-        assert_media(&on_disk(&env, &the_file(r, "subtitle")), &want_sub);
+        support::assert_bytes(&video, &want_video);
+        support::assert_bytes(&on_disk(&env, &the_file(r, "thumbnail")), &want_thumb);
+        support::assert_bytes(&on_disk(&env, &the_file(r, "subtitle")), &want_sub);
         let meta: Value = serde_json::from_slice(
             &std::fs::read(on_disk(&env, &the_file(r, "info_json"))).unwrap(),
         )

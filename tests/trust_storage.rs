@@ -57,24 +57,6 @@ fn format_url(info: &Value, id: &str) -> String {
         .to_owned()
 }
 
-/// The file holds exactly `expected`; otherwise says where they differ.
-fn assert_bytes(path: &Path, expected: &[u8]) {
-    let got = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    if got != expected {
-        let at = got
-            .iter()
-            .zip(expected)
-            .position(|(a, b)| a != b)
-            .unwrap_or(got.len().min(expected.len()));
-        panic!(
-            "{}: {} bytes on disk, {} expected; first difference at byte {at}",
-            path.display(),
-            got.len(),
-            expected.len()
-        );
-    }
-}
-
 fn names_in(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
         .map(|rd| {

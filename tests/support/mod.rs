@@ -350,3 +350,21 @@ pub fn run(mut cmd: Command) -> Run {
     Run::text(cmd.output().expect("run tikdl"))
 }
 pub mod walk;
+
+/// The file holds exactly `expected`; otherwise says where they differ (without printing bytes).
+pub fn assert_bytes(path: &Path, expected: &[u8]) {
+    let got = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    if got != expected {
+        let at = got
+            .iter()
+            .zip(expected)
+            .position(|(a, b)| a != b)
+            .unwrap_or(got.len().min(expected.len()));
+        panic!(
+            "{}: {} bytes on disk, {} expected; first difference at byte {at}",
+            path.display(),
+            got.len(),
+            expected.len()
+        );
+    }
+}
