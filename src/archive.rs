@@ -7,13 +7,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::error::Error;
+use crate::model::PostId;
 
 const EXTRACTOR: &str = "tiktok";
 
 #[derive(Debug)]
 pub struct Archive {
     path: PathBuf,
-    done: Mutex<HashSet<String>>,
+    done: Mutex<HashSet<PostId>>,
     file: Mutex<std::fs::File>,
 }
 
@@ -43,7 +44,7 @@ impl Archive {
         })
     }
 
-    pub fn contains(&self, id: &str) -> bool {
+    pub fn contains(&self, id: &PostId) -> bool {
         self.done
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -58,13 +59,14 @@ impl Archive {
         self.len() == 0
     }
 
-    /// Marks `id` done: one `write` of a whole line, then fsync.
-    pub fn record(&self, id: &str) -> Result<(), Error> {
+    /// Marks `id` done: one `write` of a whole line, then fsync. A [`PostId`] is digits only, so
+    /// the line is always exactly one `tiktok ID` line.
+    pub fn record(&self, id: &PostId) -> Result<(), Error> {
         if !self
             .done
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(id.to_owned())
+            .insert(id.clone())
         {
             return Ok(());
         }
@@ -84,17 +86,15 @@ impl Archive {
     }
 }
 
-/// Ids of `tiktok ID` lines; other extractors' lines and junk are ignored.
-fn parse(text: &str) -> HashSet<String> {
+/// Ids of `tiktok ID` lines; other extractors' lines, ids that are not post ids and junk are
+/// ignored.
+fn parse(text: &str) -> HashSet<PostId> {
     text.lines()
         .filter_map(|l| {
             let mut parts = l.split_whitespace();
             match (parts.next(), parts.next()) {
-                (Some(ex), Some(id))
-                    if ex.eq_ignore_ascii_case(EXTRACTOR)
-                        && id.bytes().all(|b| b.is_ascii_digit()) =>
-                {
-                    Some(id.to_owned())
+                (Some(ex), Some(id)) if ex.eq_ignore_ascii_case(EXTRACTOR) => {
+                    PostId::try_from(id).ok()
                 }
                 _ => None,
             }
@@ -112,18 +112,28 @@ mod tests {
         let path = dir.path().join("archive.txt");
         std::fs::write(
             &path,
-            "tiktok 7608826249200356630\nyoutube abc\n\ngarbage\ntiktok 123",
+            "tiktok 7608826249200356630\nyoutube abc\n\ngarbage\ntiktok 123\n\
+             tiktok 7500000000000000123",
         )
         .unwrap();
+        let id = |s: &str| -> PostId { s.parse().unwrap() };
         let a = Archive::open(&path).unwrap();
-        assert!(a.contains("7608826249200356630"));
-        assert!(a.contains("123"));
-        assert!(!a.contains("abc"));
-        a.record("999").unwrap();
-        a.record("999").unwrap(); // once only
+        assert!(a.contains(&id("7608826249200356630")));
+        assert!(a.contains(&id("7500000000000000123")));
+        // Not a post id: never read as one.
+        assert_eq!(a.len(), 2);
+        a.record(&id("7500000000000000999")).unwrap();
+        a.record(&id("7500000000000000999")).unwrap(); // once only
         let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.ends_with("tiktok 123\ntiktok 999\n"), "{text:?}");
-        assert!(Archive::open(&path).unwrap().contains("999"));
+        assert!(
+            text.ends_with("tiktok 7500000000000000123\ntiktok 7500000000000000999\n"),
+            "{text:?}"
+        );
+        assert!(
+            Archive::open(&path)
+                .unwrap()
+                .contains(&id("7500000000000000999"))
+        );
     }
 }
 

@@ -24,7 +24,7 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 use crate::archive::Archive;
 use crate::error::{ContentReason, Error, Operation};
 use crate::lists::ListOptions;
-use crate::model::VideoInfo;
+use crate::model::{PostId, VideoInfo};
 use crate::save::{self, DownloadOptions, DownloadResult, ProgressFactory};
 use crate::shard::Shard;
 use crate::terminal;
@@ -411,7 +411,7 @@ enum Input {
 enum Task {
     Url {
         url: String,
-        id: Option<String>,
+        id: Option<PostId>,
     },
     Item(Box<VideoInfo>),
     Failed {
@@ -803,7 +803,7 @@ async fn process(
     progress: Option<ProgressFactory>,
 ) -> Done {
     let mut failed_input = None;
-    let in_shard = |id: &str| opts.shard.is_none_or(|s| s.contains(id));
+    let in_shard = |id: &PostId| opts.shard.is_none_or(|s| s.contains(id));
     let outcome = match task {
         Task::Unattempted(raw) => return Done::Unattempted(raw),
         Task::Break(b) => return Done::Break(b),
@@ -836,7 +836,7 @@ async fn process(
                 },
                 (id, _) => id,
             };
-            if id.as_deref().is_some_and(|id| !in_shard(id)) {
+            if id.as_ref().is_some_and(|id| !in_shard(id)) {
                 return Done::OtherShard;
             }
             post(posts, url, id, None, opts, claims, counter, progress).await
@@ -859,7 +859,7 @@ async fn process(
 async fn post(
     posts: &crate::posts::Posts,
     url: String,
-    id: Option<String>,
+    id: Option<PostId>,
     info: Option<VideoInfo>,
     opts: &BatchOptions,
     claims: &Claims,
@@ -889,14 +889,14 @@ async fn post(
     if opts.archive.as_ref().is_some_and(|a| a.contains(&id)) {
         return Outcome::Skipped {
             url,
-            id,
+            id: id.to_string(),
             reason: "in the download archive",
         };
     }
     if !claims.claim(&id) {
         return Outcome::Skipped {
             url,
-            id,
+            id: id.to_string(),
             reason: "listed more than once",
         };
     }
@@ -909,7 +909,7 @@ async fn post(
             Ok(info) => Outcome::Info(Box::new(info)),
             Err(error) => Outcome::Failed {
                 url,
-                id: Some(id),
+                id: Some(id.to_string()),
                 error,
                 result: None,
             },
@@ -920,7 +920,7 @@ async fn post(
     match result.error.take() {
         Some(error) => Outcome::Failed {
             url,
-            id: Some(id),
+            id: Some(id.to_string()),
             error,
             result: Some(Box::new(result)),
         },
@@ -931,7 +931,7 @@ async fn post(
             {
                 return Outcome::Failed {
                     url,
-                    id: Some(id),
+                    id: Some(id.to_string()),
                     error: e,
                     result: None,
                 };
@@ -942,7 +942,7 @@ async fn post(
 }
 
 /// A short link (or any post URL without a known id) -> the post's id, or the failure.
-async fn resolve_id(posts: &crate::posts::Posts, url: &str) -> Result<String, Outcome> {
+async fn resolve_id(posts: &crate::posts::Posts, url: &str) -> Result<PostId, Outcome> {
     match posts.resolve(url).await {
         Ok(PostRef::Post { id, .. }) => Ok(id),
         Ok(other) => {

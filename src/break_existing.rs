@@ -14,10 +14,12 @@
 //! so an old, archived pinned post would stop every sync before any new post. Pinned posts never
 //! stop the list; an archived one is merely skipped like any archived post.
 
+use crate::model::PostId;
+
 /// One list item as the check sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Listed<'a> {
-    pub id: &'a str,
+    pub id: &'a PostId,
     /// `isPinnedItem` (profiles only).
     pub pinned: bool,
 }
@@ -29,11 +31,11 @@ pub struct PageCut<'a> {
     /// the usual archive check).
     pub keep: usize,
     /// The archived post where the list stops (it is item `keep`), or `None`: page on.
-    pub stopped_at: Option<&'a str>,
+    pub stopped_at: Option<&'a PostId>,
 }
 
 /// Cuts `page` (in list order, newest first) at its first archived post that is not pinned.
-pub fn cut_page<'a>(page: &[Listed<'a>], archived: impl Fn(&str) -> bool) -> PageCut<'a> {
+pub fn cut_page<'a>(page: &[Listed<'a>], archived: impl Fn(&PostId) -> bool) -> PageCut<'a> {
     match page.iter().position(|it| !it.pinned && archived(it.id)) {
         Some(i) => PageCut {
             keep: i,
@@ -51,17 +53,23 @@ mod tests {
     use super::*;
     use std::collections::HashSet;
 
+    /// Post `n` of a test list: `n` padded to a 19-digit id.
+    fn id(n: &str) -> &'static PostId {
+        let id: PostId = format!("{n:0>19}").parse().unwrap();
+        Box::leak(Box::new(id))
+    }
+
     fn listed(ids: &[&'static str]) -> Vec<Listed<'static>> {
         ids.iter()
-            .map(|id| Listed {
-                id: id.trim_start_matches('*'),
-                pinned: id.starts_with('*'),
+            .map(|n| Listed {
+                id: id(n.trim_start_matches('*')),
+                pinned: n.starts_with('*'),
             })
             .collect()
     }
 
     fn cut(ids: &[&'static str], archive: &[&str]) -> PageCut<'static> {
-        let archive: HashSet<&str> = archive.iter().copied().collect();
+        let archive: HashSet<&PostId> = archive.iter().map(|n| id(n)).collect();
         cut_page(&listed(ids), |id| archive.contains(id))
     }
 
@@ -90,7 +98,7 @@ mod tests {
             cut(&["8", "7", "6", "5", "4"], &["5", "4", "3"]),
             PageCut {
                 keep: 3,
-                stopped_at: Some("5")
+                stopped_at: Some(id("5"))
             }
         );
         // Newest already archived: nothing to do.
@@ -98,7 +106,7 @@ mod tests {
             cut(&["5", "4"], &["5", "4"]),
             PageCut {
                 keep: 0,
-                stopped_at: Some("5")
+                stopped_at: Some(id("5"))
             }
         );
         // A gap below the first archived post is not looked at (yt-dlp stops there too).
@@ -112,7 +120,7 @@ mod tests {
             cut(&["*2", "*1", "9", "8", "7"], &["1", "2", "8", "7"]),
             PageCut {
                 keep: 3,
-                stopped_at: Some("8")
+                stopped_at: Some(id("8"))
             }
         );
         // A list of pinned posts only, all archived: page on.

@@ -26,7 +26,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::VideoInfo;
+use crate::model::{PostId, VideoInfo};
 use crate::redacted::Secret;
 
 /// The seed's defaults.
@@ -105,7 +105,7 @@ pub enum Miss {
 #[derive(Serialize, Deserialize)]
 struct Stored {
     tikdl_cache: u32,
-    id: String,
+    id: PostId,
     /// Unix milliseconds (seconds would make a 1-second TTL flaky).
     stored_at_ms: u64,
     page_url: String,
@@ -157,14 +157,11 @@ fn now_ms() -> u64 {
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
-/// Post ids are digits; anything else is never a file name here (no path tricks possible).
-fn valid_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 32 && id.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// `ID` for a file named `ID.json`, for files that can be entries.
-fn entry_id(name: &str) -> Option<&str> {
-    name.strip_suffix(".json").filter(|id| valid_id(id))
+/// `ID` for a file named `ID.json`, for files that can be entries. Entries are keyed by
+/// [`PostId`], so nothing but a plain id is ever a file name here (no path tricks possible).
+fn entry_id(name: &str) -> Option<PostId> {
+    name.strip_suffix(".json")
+        .and_then(|id| PostId::try_from(id).ok())
 }
 
 /// tikdl's temporary entry files: `.ID.PID.NANOS.tmp`, all three parts digits.
@@ -211,7 +208,7 @@ fn is_ours(name: &str, path: &Path, meta: &fs::Metadata) -> bool {
     if is_temp(name) {
         return true;
     }
-    entry_id(name).is_some_and(|id| is_our_entry(path, id))
+    entry_id(name).is_some_and(|id| is_our_entry(path, &id))
 }
 
 /// The earliest expiry (Unix seconds) among the post's media URLs, from their `x-expires` or
@@ -260,15 +257,12 @@ impl Cache {
         &self.cfg
     }
 
-    fn path(&self, id: &str) -> PathBuf {
+    fn path(&self, id: &PostId) -> PathBuf {
         self.cfg.dir.join(format!("{id}.json"))
     }
 
     /// The entry for post `id`, if one is fresh and its media URLs are still good.
-    pub fn get(&self, id: &str) -> Result<Entry, Miss> {
-        if !valid_id(id) {
-            return Err(Miss::Absent);
-        }
+    pub fn get(&self, id: &PostId) -> Result<Entry, Miss> {
         let path = self.path(id);
         let bytes = match fs::read(&path) {
             Ok(b) => b,
@@ -295,7 +289,7 @@ impl Cache {
         page_url: &str,
         cookies: &[Secret],
     ) -> Result<(), CacheError> {
-        if !valid_id(&info.id) || self.cfg.max_entries == 0 {
+        if self.cfg.max_entries == 0 {
             return Ok(());
         }
         if media_expiry(info).is_some_and(|e| {
@@ -441,7 +435,7 @@ impl Cache {
                 .is_file()
                 .then(|| fs::read(&path).ok())
                 .flatten()
-                .and_then(|b| parse(&b, id));
+                .and_then(|b| parse(&b, &id));
             match stored {
                 None => s.unreadable += 1,
                 Some(st) if check_fresh(&st, self.cfg.ttl, now).is_ok() => s.fresh += 1,
@@ -469,9 +463,9 @@ impl Cache {
     }
 }
 
-fn parse(bytes: &[u8], id: &str) -> Option<Stored> {
+fn parse(bytes: &[u8], id: &PostId) -> Option<Stored> {
     let stored: Stored = serde_json::from_slice(bytes).ok()?;
-    (stored.tikdl_cache == VERSION && stored.id == id && stored.info.id == id).then_some(stored)
+    (stored.tikdl_cache == VERSION && stored.id == *id && stored.info.id == *id).then_some(stored)
 }
 
 fn check_fresh(stored: &Stored, ttl: Duration, now_ms: u64) -> Result<(), Miss> {
@@ -528,6 +522,10 @@ mod tests {
     use super::*;
     use crate::model::{Format, PostKind};
 
+    fn pid(id: &str) -> PostId {
+        id.parse().unwrap()
+    }
+
     fn info(id: &str, url: &str) -> VideoInfo {
         VideoInfo {
             extractor: "TikTok".into(),
@@ -537,7 +535,7 @@ mod tests {
             ext: None,
             width: None,
             height: None,
-            id: id.into(),
+            id: pid(id),
             kind: PostKind::Video,
             title: "t".into(),
             description: String::new(),
@@ -600,65 +598,91 @@ mod tests {
         let c = cache(d.path(), 60, 10);
         let cookie = Secret::from("tt_chain_token=abc; Domain=.tiktok.com; Path=/".to_owned());
         c.put(
-            &info("123", "https://cdn/x"),
-            "https://www.tiktok.com/@_/video/123",
+            &info("7500000000000000123", "https://cdn/x"),
+            "https://www.tiktok.com/@_/video/7500000000000000123",
             std::slice::from_ref(&cookie),
         )
         .unwrap();
-        let e = c.get("123").unwrap();
-        assert_eq!(e.info.id, "123");
+        let e = c.get(&pid("7500000000000000123")).unwrap();
+        assert_eq!(e.info.id, "7500000000000000123");
         assert_eq!(e.cookies, [cookie]);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = fs::metadata(d.path().join("123.json"))
+            let mode = fs::metadata(d.path().join("7500000000000000123.json"))
                 .unwrap()
                 .permissions()
                 .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
-        assert_eq!(c.get("456").unwrap_err(), Miss::Absent);
-        assert_eq!(c.get("../etc/passwd").unwrap_err(), Miss::Absent);
+        assert_eq!(
+            c.get(&pid("7500000000000000456")).unwrap_err(),
+            Miss::Absent
+        );
     }
 
     #[test]
     fn ttl_and_media_expiry() {
         let d = tempfile::tempdir().unwrap();
         cache(d.path(), 0, 10)
-            .put(&info("1", "https://cdn/x"), "", &[])
+            .put(&info("7500000000000000001", "https://cdn/x"), "", &[])
             .unwrap();
-        assert_eq!(cache(d.path(), 0, 10).get("1").unwrap_err(), Miss::Stale);
-        assert!(cache(d.path(), 60, 10).get("1").is_ok());
+        assert_eq!(
+            cache(d.path(), 0, 10)
+                .get(&pid("7500000000000000001"))
+                .unwrap_err(),
+            Miss::Stale
+        );
+        assert!(
+            cache(d.path(), 60, 10)
+                .get(&pid("7500000000000000001"))
+                .is_ok()
+        );
 
         let c = cache(d.path(), 60, 10);
         let soon = now_ms() / 1000 + 30;
         let later = now_ms() / 1000 + 3600;
         // Already (nearly) expired: never written.
-        let expiring = info("2", &format!("https://cdn/x?a=1&expire={soon}"));
+        let expiring = info(
+            "7500000000000000002",
+            &format!("https://cdn/x?a=1&expire={soon}"),
+        );
         c.put(&expiring, "", &[]).unwrap();
-        assert_eq!(c.get("2").unwrap_err(), Miss::Absent);
+        assert_eq!(
+            c.get(&pid("7500000000000000002")).unwrap_err(),
+            Miss::Absent
+        );
         // Written while good, served while good, refused once expired.
         c.put(
-            &info("3", &format!("https://cdn/x?x-expires={later}&b")),
+            &info(
+                "7500000000000000003",
+                &format!("https://cdn/x?x-expires={later}&b"),
+            ),
             "",
             &[],
         )
         .unwrap();
-        assert!(c.get("3").is_ok());
-        let path = d.path().join("3.json");
+        assert!(c.get(&pid("7500000000000000003")).is_ok());
+        let path = d.path().join("7500000000000000003.json");
         let text = fs::read_to_string(&path).unwrap();
         fs::write(&path, text.replace(&later.to_string(), &soon.to_string())).unwrap();
-        assert_eq!(c.get("3").unwrap_err(), Miss::MediaExpired);
+        assert_eq!(
+            c.get(&pid("7500000000000000003")).unwrap_err(),
+            Miss::MediaExpired
+        );
     }
 
     #[test]
     fn expiry_is_the_earliest_of_all_urls() {
-        let mut i = info("1", "https://cdn/a?expire=300");
+        let mut i = info("7500000000000000001", "https://cdn/a?expire=300");
         i.formats[0]
             .mirrors
             .push("https://cdn/b?x-expires=200".into());
         assert_eq!(media_expiry(&i), Some(200));
-        assert_eq!(media_expiry(&info("1", "https://cdn/a?x=1")), None);
+        assert_eq!(
+            media_expiry(&info("7500000000000000001", "https://cdn/a?x=1")),
+            None
+        );
         assert_eq!(url_expiry("https://cdn/a?expire=abc"), None);
     }
 
@@ -667,20 +691,23 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let c = cache(d.path(), 60, 2);
         let old = SystemTime::now() - Duration::from_secs(100);
-        c.put(&info("1", "u"), "", &[]).unwrap();
-        c.put(&info("2", "u"), "", &[]).unwrap();
-        for id in ["1", "2"] {
+        c.put(&info("7500000000000000001", "u"), "", &[]).unwrap();
+        c.put(&info("7500000000000000002", "u"), "", &[]).unwrap();
+        for id in ["7500000000000000001", "7500000000000000002"] {
             let f = fs::File::options()
                 .append(true)
                 .open(d.path().join(format!("{id}.json")))
                 .unwrap();
             f.set_modified(old).unwrap();
         }
-        assert!(c.get("1").is_ok()); // now 1 is the most recently used
-        c.put(&info("3", "u"), "", &[]).unwrap();
-        assert!(c.get("1").is_ok());
-        assert_eq!(c.get("2").unwrap_err(), Miss::Absent);
-        assert!(c.get("3").is_ok());
+        assert!(c.get(&pid("7500000000000000001")).is_ok()); // now 1 is the most recently used
+        c.put(&info("7500000000000000003", "u"), "", &[]).unwrap();
+        assert!(c.get(&pid("7500000000000000001")).is_ok());
+        assert_eq!(
+            c.get(&pid("7500000000000000002")).unwrap_err(),
+            Miss::Absent
+        );
+        assert!(c.get(&pid("7500000000000000003")).is_ok());
     }
 
     #[test]
@@ -688,29 +715,53 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let c = cache(d.path(), 60, 10);
         fs::write(
-            d.path().join("1.json"),
-            b"{\"tikdl_cache\":1,\"id\":\"1\",\"stor",
+            d.path().join("7500000000000000001.json"),
+            b"{\"tikdl_cache\":1,\"id\":\"7500000000000000001\",\"stor",
         )
         .unwrap();
-        fs::write(d.path().join("2.json"), [0u8, 159, 146, 150, 255, 0]).unwrap();
-        fs::create_dir(d.path().join("3.json")).unwrap();
-        fs::write(d.path().join("3.json").join("inner"), b"x").unwrap();
-        fs::write(d.path().join("4.json"), br#"{"name":"someone else's"}"#).unwrap();
+        fs::write(
+            d.path().join("7500000000000000002.json"),
+            [0u8, 159, 146, 150, 255, 0],
+        )
+        .unwrap();
+        fs::create_dir(d.path().join("7500000000000000003.json")).unwrap();
+        fs::write(
+            d.path().join("7500000000000000003.json").join("inner"),
+            b"x",
+        )
+        .unwrap();
+        fs::write(
+            d.path().join("7500000000000000004.json"),
+            br#"{"name":"someone else's"}"#,
+        )
+        .unwrap();
         fs::write(d.path().join("notes.txt"), b"mine").unwrap();
-        for id in ["1", "2", "3", "4"] {
-            assert_eq!(c.get(id).unwrap_err(), Miss::Unreadable, "{id}");
+        for id in [
+            "7500000000000000001",
+            "7500000000000000002",
+            "7500000000000000003",
+            "7500000000000000004",
+        ] {
+            assert_eq!(c.get(&pid(id)).unwrap_err(), Miss::Unreadable, "{id}");
         }
         let s = c.stats().unwrap();
         assert_eq!((s.entries, s.unreadable, s.fresh), (4, 4, 0));
-        for id in ["1", "2", "4"] {
+        for id in [
+            "7500000000000000001",
+            "7500000000000000002",
+            "7500000000000000004",
+        ] {
             c.put(&info(id, "u"), "", &[]).unwrap();
-            assert!(c.get(id).is_ok(), "{id}");
+            assert!(c.get(&pid(id)).is_ok(), "{id}");
         }
         // A folder at an entry's name is someone's: kept, with its contents; the post is not cached.
-        c.put(&info("3", "u"), "", &[]).unwrap();
-        assert_eq!(c.get("3").unwrap_err(), Miss::Unreadable);
+        c.put(&info("7500000000000000003", "u"), "", &[]).unwrap();
         assert_eq!(
-            fs::read(d.path().join("3.json").join("inner")).unwrap(),
+            c.get(&pid("7500000000000000003")).unwrap_err(),
+            Miss::Unreadable
+        );
+        assert_eq!(
+            fs::read(d.path().join("7500000000000000003.json").join("inner")).unwrap(),
             b"x"
         );
         assert_eq!(c.clear().unwrap(), 3);
@@ -718,7 +769,12 @@ mod tests {
             d.path().join("notes.txt").exists(),
             "foreign files are left alone"
         );
-        assert!(d.path().join("3.json").join("inner").exists());
+        assert!(
+            d.path()
+                .join("7500000000000000003.json")
+                .join("inner")
+                .exists()
+        );
         assert_eq!(
             fs::read_dir(d.path()).unwrap().count(),
             2,
@@ -731,9 +787,12 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let c = cache(d.path(), 60, 1);
         let foreign: [(&str, &[u8]); 5] = [
-            ("123.json", b"{\"mine\":true}"),
-            ("456.json", b"{\"tikdl_cache\":1,\"id\":\"999\"}"),
-            ("789.json", b""),
+            ("7500000000000000123.json", b"{\"mine\":true}"),
+            (
+                "7500000000000000456.json",
+                b"{\"tikdl_cache\":1,\"id\":\"7500000000000000999\"}",
+            ),
+            ("7500000000000000789.json", b""),
             (".notes.tmp", b"draft"),
             (".1.2.x.tmp", b"draft"),
         ];
@@ -741,9 +800,13 @@ mod tests {
             fs::write(d.path().join(name), body).unwrap();
         }
         // Eviction (at most 1 entry) and clear both leave them alone.
-        c.put(&info("1", "u"), "", &[]).unwrap();
-        c.put(&info("2", "u"), "", &[]).unwrap();
-        assert_eq!(c.get("1").unwrap_err(), Miss::Absent, "evicted");
+        c.put(&info("7500000000000000001", "u"), "", &[]).unwrap();
+        c.put(&info("7500000000000000002", "u"), "", &[]).unwrap();
+        assert_eq!(
+            c.get(&pid("7500000000000000001")).unwrap_err(),
+            Miss::Absent,
+            "evicted"
+        );
         assert_eq!(c.clear().unwrap(), 1);
         for (name, body) in foreign {
             assert_eq!(fs::read(d.path().join(name)).unwrap(), body, "{name}");
@@ -756,8 +819,15 @@ mod tests {
     fn an_entry_for_another_id_is_not_served() {
         let d = tempfile::tempdir().unwrap();
         let c = cache(d.path(), 60, 10);
-        c.put(&info("1", "u"), "", &[]).unwrap();
-        fs::copy(d.path().join("1.json"), d.path().join("2.json")).unwrap();
-        assert_eq!(c.get("2").unwrap_err(), Miss::Unreadable);
+        c.put(&info("7500000000000000001", "u"), "", &[]).unwrap();
+        fs::copy(
+            d.path().join("7500000000000000001.json"),
+            d.path().join("7500000000000000002.json"),
+        )
+        .unwrap();
+        assert_eq!(
+            c.get(&pid("7500000000000000002")).unwrap_err(),
+            Miss::Unreadable
+        );
     }
 }

@@ -22,7 +22,7 @@ use crate::break_existing::{self, Listed};
 use crate::error::{ContentReason, Error, Operation, PlatformReason};
 use crate::extract;
 use crate::http::HttpClient;
-use crate::model::VideoInfo;
+use crate::model::{PostId, VideoInfo};
 use crate::url::PostRef;
 
 /// What to keep from a list.
@@ -40,7 +40,7 @@ pub struct ListOptions {
 
 /// Whether a post id is already done (the download archive), for `--break-on-existing`.
 #[derive(Clone)]
-pub struct BreakOn(pub Arc<dyn Fn(&str) -> bool + Send + Sync>);
+pub struct BreakOn(pub Arc<dyn Fn(&PostId) -> bool + Send + Sync>);
 
 impl std::fmt::Debug for BreakOn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -172,7 +172,7 @@ pub async fn expand(
             stopped_at: None,
         })
     };
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<PostId> = HashSet::new();
     let mut cursor = "0".to_owned();
     for page_no in 0..MAX_PAGES {
         let mut url = api_base.clone();
@@ -197,7 +197,7 @@ pub async fn expand(
                 })
                 .collect();
             let cut = break_existing::cut_page(&listed, |id| archived(id));
-            stopped_at = cut.stopped_at.map(str::to_owned);
+            stopped_at = cut.stopped_at.map(PostId::to_string);
             page.items.truncate(cut.keep);
         }
         let mut new = 0;
@@ -270,7 +270,7 @@ async fn detail_id(
         return Err(Error::connection(reason, Operation::FetchPage, page_url));
     }
     if let Some(json) = extract::script_by_id(&page.body, "__UNIVERSAL_DATA_FOR_REHYDRATION__") {
-        let data: serde_json::Value = serde_json::from_str(json).map_err(|e| {
+        let data: serde_json::Value = extract::flex::from_str(json).map_err(|e| {
             Error::platform(
                 PlatformReason::BadJson(e.to_string()),
                 Operation::Extract,

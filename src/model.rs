@@ -7,6 +7,171 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+/// The fewest and most digits a TikTok id has. TikTok's post ids are 19 digits (every capture in
+/// `tests/fixtures` and every id the imitation serves); the range leaves room for older and
+/// future ids, as the URL parser always has.
+pub const MIN_ID_DIGITS: usize = 15;
+pub const MAX_ID_DIGITS: usize = 20;
+
+/// A TikTok post id: 15 to 20 ASCII decimal digits, nothing else.
+///
+/// Ids travel from TikTok's JSON into file names, the download archive, the cache's file names
+/// and shard hashes, so an id is only ever made by parsing ([`std::str::FromStr`] /
+/// [`TryFrom`]): a string that is not a plain id (a newline, a `/`, Unicode digits, a sign) can
+/// never reach those places. Serialized as a JSON string, so `"id"` in the JSON output keeps
+/// every digit; deserializing validates.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub struct PostId(String);
+
+/// Why a string is not a [`PostId`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PostIdError {
+    #[error("the id is empty")]
+    Empty,
+    #[error("the id {0:?} is not numeric (TikTok ids are decimal digits only)")]
+    NotNumeric(String),
+    #[error("the id {id:?} has {len} digits; TikTok ids have 15 to 20 digits")]
+    Length { id: String, len: usize },
+}
+
+impl PostId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// At most this much of a refused id is quoted in an error (a hostile one may be huge).
+const QUOTED_ID_CHARS: usize = 40;
+
+fn quoted(raw: &str) -> String {
+    match raw.char_indices().nth(QUOTED_ID_CHARS) {
+        Some((i, _)) => format!("{}...", &raw[..i]),
+        None => raw.to_owned(),
+    }
+}
+
+impl TryFrom<&str> for PostId {
+    type Error = PostIdError;
+    fn try_from(raw: &str) -> Result<Self, PostIdError> {
+        if raw.is_empty() {
+            return Err(PostIdError::Empty);
+        }
+        // Bytes, not `char::is_numeric` or `u64::from_str`: those take Unicode digits or a `+`.
+        if !raw.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(PostIdError::NotNumeric(quoted(raw)));
+        }
+        if !(MIN_ID_DIGITS..=MAX_ID_DIGITS).contains(&raw.len()) {
+            return Err(PostIdError::Length {
+                id: quoted(raw),
+                len: raw.len(),
+            });
+        }
+        Ok(PostId(raw.to_owned()))
+    }
+}
+
+impl TryFrom<String> for PostId {
+    type Error = PostIdError;
+    fn try_from(raw: String) -> Result<Self, PostIdError> {
+        PostId::try_from(raw.as_str())
+    }
+}
+
+impl std::str::FromStr for PostId {
+    type Err = PostIdError;
+    fn from_str(raw: &str) -> Result<Self, PostIdError> {
+        PostId::try_from(raw)
+    }
+}
+
+impl From<PostId> for String {
+    fn from(id: PostId) -> String {
+        id.0
+    }
+}
+
+impl std::fmt::Display for PostId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::ops::Deref for PostId {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for PostId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for PostId {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for PostId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for PostId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<String> for PostId {
+    fn eq(&self, other: &String) -> bool {
+        &self.0 == other
+    }
+}
+
+/// Which allow-list of extensions a file's extension is taken from (see [`safe_ext`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExtKind {
+    Video,
+    Audio,
+    Subtitle,
+}
+
+/// The extensions tikdl will put on a file of each kind; the first is the fallback. An
+/// extension is a path suffix, so one taken from the page as given could be anything
+/// (`webvtt/../../x`, `exe`). yt-dlp closed the same hole the same way: since 2024.07.01 it
+/// refuses any extension outside `ALLOWED_EXTENSIONS` (built from `MEDIA_EXTENSIONS`;
+/// `_UnsafeExtensionError.sanitize_extension` in `yt_dlp/utils/_utils.py`, advisory
+/// GHSA-79w7-vh3h-8g4j).
+const VIDEO_EXTS: &[&str] = &["mp4", "m4v", "mov", "webm", "mkv"];
+const AUDIO_EXTS: &[&str] = &["mp3", "m4a", "aac", "opus", "ogg", "wav", "flac"];
+const SUBTITLE_EXTS: &[&str] = &["vtt", "srt"];
+
+/// `raw` (any case) when it is on `kind`'s allow-list, else that list's fallback (`mp4`, `mp3`,
+/// `vtt`). TikTok names WebVTT `webvtt` (`subtitleInfos[].Format` in
+/// `tests/fixtures/web_video_universal_desktop_2026-07_bitrateinfo_subtitles.html`), so that
+/// spelling is `vtt` too. Never fails: whatever the page says, the result is a plain extension.
+pub fn safe_ext(kind: ExtKind, raw: &str) -> &'static str {
+    let list = match kind {
+        ExtKind::Video => VIDEO_EXTS,
+        ExtKind::Audio => AUDIO_EXTS,
+        ExtKind::Subtitle => SUBTITLE_EXTS,
+    };
+    let raw = raw.trim();
+    if kind == ExtKind::Subtitle && raw.eq_ignore_ascii_case("webvtt") {
+        return "vtt";
+    }
+    list.iter()
+        .find(|e| e.eq_ignore_ascii_case(raw))
+        .copied()
+        .unwrap_or(list[0])
+}
+
 /// What kind of post this is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -21,7 +186,7 @@ pub struct VideoInfo {
     /// Always `"TikTok"`, as yt-dlp names its TikTok extractor (class `TikTokIE`, no IE_NAME).
     pub extractor: String,
     /// The post id: 19 digits, kept as a string so it never loses precision.
-    pub id: String,
+    pub id: PostId,
     pub kind: PostKind,
     /// The description cut to 72 characters with `...`, or `TikTok video #ID` when empty.
     pub title: String,
@@ -238,6 +403,105 @@ pub struct Subtitle {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn post_ids_are_15_to_20_ascii_digits_only() {
+        for ok in [
+            "7608826249200356630",
+            "123456789012345",
+            "12345678901234567890",
+            "0000000000000000005",
+        ] {
+            let id: PostId = ok.parse().unwrap();
+            assert_eq!(id.as_str(), ok);
+            assert_eq!(id.to_string(), ok);
+            assert_eq!(PostId::try_from(ok.to_owned()).unwrap(), id);
+        }
+        let refused = [
+            ("", PostIdError::Empty),
+            (
+                "12345678901234",
+                PostIdError::Length {
+                    id: "12345678901234".into(),
+                    len: 14,
+                },
+            ),
+            (
+                "123456789012345678901",
+                PostIdError::Length {
+                    id: "123456789012345678901".into(),
+                    len: 21,
+                },
+            ),
+        ];
+        for (raw, want) in refused {
+            assert_eq!(PostId::try_from(raw).unwrap_err(), want, "{raw:?}");
+        }
+        for bad in [
+            "7500000000000001777\ntiktok 7500000000000001234",
+            "7608826249200356630\n",
+            " 7608826249200356630",
+            "+608826249200356630",
+            "-608826249200356630",
+            "760882624920035663x",
+            // Arabic-Indic and full-width digits: numeric to Unicode, not to TikTok.
+            "\u{661}\u{662}\u{663}\u{664}\u{665}\u{666}\u{667}\u{668}\u{669}\u{660}\u{661}\u{662}\u{663}\u{664}\u{665}",
+            "１２３４５６７８９０１２３４５",
+            "7608826249200356630/../x",
+        ] {
+            assert!(
+                matches!(PostId::try_from(bad), Err(PostIdError::NotNumeric(_))),
+                "{bad:?}"
+            );
+        }
+        // A long hostile id is quoted cut short in the error.
+        let long = "x".repeat(10_000);
+        assert!(
+            PostId::try_from(long.as_str())
+                .unwrap_err()
+                .to_string()
+                .len()
+                < 200
+        );
+    }
+
+    #[test]
+    fn post_ids_are_json_strings_and_validated_when_read() {
+        let id: PostId = "7608826249200356630".parse().unwrap();
+        assert_eq!(
+            serde_json::to_string(&id).unwrap(),
+            r#""7608826249200356630""#
+        );
+        let back: PostId = serde_json::from_str(r#""7608826249200356630""#).unwrap();
+        assert_eq!(back, id);
+        assert!(serde_json::from_str::<PostId>(r#""7608826249200356630\nx""#).is_err());
+        assert!(serde_json::from_str::<PostId>("7608826249200356630").is_err());
+    }
+
+    #[test]
+    fn extensions_come_from_a_fixed_list_per_kind() {
+        use ExtKind::*;
+        let cases = [
+            (Subtitle, "webvtt", "vtt"),
+            (Subtitle, "WebVTT", "vtt"),
+            (Subtitle, "vtt", "vtt"),
+            (Subtitle, "SRT", "srt"),
+            (Subtitle, "", "vtt"),
+            (Subtitle, "webvtt/../../x", "vtt"),
+            (Subtitle, "exe", "vtt"),
+            (Video, "mp4", "mp4"),
+            (Video, "MKV", "mkv"),
+            (Video, "../mp4", "mp4"),
+            (Video, "mp4\n", "mp4"),
+            (Audio, "m4a", "m4a"),
+            (Audio, "mp3", "mp3"),
+            (Audio, "sh", "mp3"),
+            (Audio, "m4a/..", "mp3"),
+        ];
+        for (kind, raw, want) in cases {
+            assert_eq!(safe_ext(kind, raw), want, "{kind:?} {raw:?}");
+        }
+    }
 
     #[test]
     fn audio_ext_from_the_sound_url() {

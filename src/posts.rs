@@ -10,7 +10,7 @@ use crate::error::{ConnectionReason, ContentReason, Error, Operation, PlatformRe
 use crate::extract::{self, PageOutcome};
 use crate::http::{HttpClient, HttpConfig};
 use crate::lists::{self, ListOptions};
-use crate::model::VideoInfo;
+use crate::model::{PostId, VideoInfo};
 use crate::url::{self, PostRef};
 use crate::{challenge, redacted, stats, terminal};
 
@@ -24,7 +24,7 @@ const MAX_SHORT_LINK_HOPS: usize = 5;
 #[derive(Debug, Clone)]
 pub struct Item {
     pub url: String,
-    pub id: Option<String>,
+    pub id: Option<PostId>,
     pub info: Option<VideoInfo>,
 }
 

@@ -12,7 +12,7 @@ use crate::download::{
     self, EngineOptions, FileStatus, LowSpeed, MediaKind, MediaRequest, ProgressFn, TagJob,
 };
 use crate::error::{ConnectionReason, ContentReason, Error, Operation};
-use crate::model::{PostKind, VideoInfo};
+use crate::model::{ExtKind, PostKind, VideoInfo, safe_ext};
 use crate::safe_path::{self, sidecar};
 use crate::select::{self, CodecPref, Quality};
 use crate::tags::{TagData, TagFormat};
@@ -170,6 +170,34 @@ fn render(
         .map_err(|e| template_error(format!("output template: {e}"), url))
 }
 
+/// The file `main` was rendered to with its extension replaced by `suffix` (`.info.json`,
+/// `.eng-US.vtt`, ` - 01.jpg`), checked against the output folder as [`render`] checks a
+/// template path. Suffixes are built from page data (language codes, extensions), so this is
+/// the one way a sidecar path is made: nothing a suffix holds can take it out of `-P`.
+fn sidecar_in(
+    opts: &DownloadOptions,
+    base: &Path,
+    main: &Path,
+    suffix: &str,
+    url: &str,
+) -> Result<PathBuf, Error> {
+    let base = match opts.template.absolute_split() {
+        Some((root, _)) => root,
+        None => base.to_owned(),
+    };
+    let path = sidecar(main, suffix);
+    let outside = || {
+        let e = safe_path::PathError::EscapesBase {
+            base: base.clone(),
+            path: path.clone(),
+        };
+        template_error(format!("sidecar file: {e}"), url)
+    };
+    let rel = path.strip_prefix(&base).map_err(|_| outside())?;
+    safe_path::resolve_in_base(&base, rel)
+        .map_err(|e| template_error(format!("sidecar file: {e}"), url))
+}
+
 /// `message` is the whole text: template errors already start with "output template".
 fn template_error(message: String, url: &str) -> Error {
     Error::content(
@@ -292,7 +320,7 @@ async fn run(
         Some(info) => info,
         None => posts.video_info(url).await?,
     };
-    result.id = Some(info.id.clone());
+    result.id = Some(info.id.to_string());
     let mut info_json = match serde_json::to_value(&info) {
         Ok(Value::Object(m)) => m,
         _ => Map::new(),
@@ -315,17 +343,18 @@ async fn run(
                 .into_iter()
                 .next()
         {
+            let ext = safe_ext(ExtKind::Audio, &audio.ext);
             let f = fields(
                 &info_json,
                 &[
-                    ("ext", audio.ext.clone().into()),
+                    ("ext", ext.into()),
                     ("format_id", audio.format_id.clone().into()),
                 ],
             );
             let dest = render(opts, base, &f, url)?;
             let mut urls = vec![audio.url.clone()];
             urls.extend(audio.mirrors.iter().cloned());
-            let tag = tag_job(posts, &info, opts, &audio.ext, &dest, &mut Cover::default()).await;
+            let tag = tag_job(posts, &info, opts, ext, &dest, &mut Cover::default()).await;
             let job = Job {
                 role: FileRole::Audio,
                 urls,
@@ -364,7 +393,7 @@ async fn run(
             if !has_index {
                 // Without %(index)s every image would get the same name: number them so they
                 // sort in post order and never collide.
-                dest = sidecar(&dest, &format!(" - {n:0width$}.{ext}"));
+                dest = sidecar_in(opts, base, &dest, &format!(" - {n:0width$}.{ext}"), url)?;
             }
             main_path.get_or_insert(dest.clone());
             let mut urls = vec![img.url.clone()];
@@ -405,7 +434,12 @@ async fn run(
             url,
         ));
     };
-    sidecars(posts, &info, &main_path, opts, &engine, result).await
+    let main = Main {
+        path: &main_path,
+        base,
+        url,
+    };
+    sidecars(posts, &info, &main, opts, &engine, result).await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -446,10 +480,11 @@ async fn save_video(
             (Some(w), Some(h)) => format!("{w}x{h}"),
             _ => "unknown".into(),
         };
+        let ext = safe_ext(ExtKind::Video, &format.ext);
         let f = fields(
             info_json,
             &[
-                ("ext", format.ext.clone().into()),
+                ("ext", ext.into()),
                 ("format_id", format.format_id.clone().into()),
                 ("resolution", resolution.into()),
             ],
@@ -479,7 +514,7 @@ async fn save_video(
         better.push((format, dest.clone()));
         let mut urls = vec![format.url.clone()];
         urls.extend(format.mirrors.iter().cloned());
-        let tag = tag_job(posts, info, opts, &format.ext, &dest, &mut cover).await;
+        let tag = tag_job(posts, info, opts, ext, &dest, &mut cover).await;
         let mut job = Job {
             role: FileRole::Video,
             urls,
@@ -789,10 +824,19 @@ async fn fetch_small(posts: &crate::posts::Posts, url: &str) -> Result<Vec<u8>, 
 /// Thumbnail, subtitles and info JSON. The post's media is saved by now: a sidecar that fails is
 /// a warning and an entry in `sidecars_failed`, not a failed post, unless the failure would hit
 /// every later post too (disk full, read-only, file size limit).
+/// The post's main file, beside which its sidecars go.
+struct Main<'a> {
+    path: &'a Path,
+    /// The output folder (`-P`) the main file was rendered in.
+    base: &'a Path,
+    /// The post's URL, for errors.
+    url: &'a str,
+}
+
 async fn sidecars(
     posts: &crate::posts::Posts,
     info: &VideoInfo,
-    main: &Path,
+    main: &Main<'_>,
     opts: &DownloadOptions,
     engine: &EngineOptions,
     result: &mut DownloadResult,
@@ -801,14 +845,17 @@ async fn sidecars(
         stop_on_forbidden: false,
         ..engine.clone()
     };
+    let side = |suffix: &str| sidecar_in(opts, main.base, main.path, suffix, main.url);
     if opts.write_info_json {
-        let dest = sidecar(main, ".info.json");
-        let saved = match serde_json::to_vec_pretty(info) {
-            Ok(body) => write_atomic(&dest, &body).await.map(|()| body.len()),
-            Err(e) => Err(Error::Config(format!("cannot encode metadata: {e}"))),
+        let saved = match (side(".info.json"), serde_json::to_vec_pretty(info)) {
+            (Ok(dest), Ok(body)) => write_atomic(&dest, &body)
+                .await
+                .map(|()| (dest, body.len())),
+            (Err(e), _) => Err(e),
+            (_, Err(e)) => Err(Error::Config(format!("cannot encode metadata: {e}"))),
         };
         match saved {
-            Ok(n) => result.files.push(SavedFile {
+            Ok((dest, n)) => result.files.push(SavedFile {
                 path: dest,
                 bytes: n as u64,
                 role: FileRole::InfoJson,
@@ -822,8 +869,7 @@ async fn sidecars(
     if opts.write_thumbnail
         && let Some(thumb) = info.thumbnails.first()
     {
-        let dest = sidecar(main, &format!(".{}", image_ext(&thumb.url)));
-        let job = Job {
+        let job = side(&format!(".{}", image_ext(&thumb.url))).map(|dest| Job {
             role: FileRole::Thumbnail,
             urls: vec![thumb.url.clone()],
             dest,
@@ -832,8 +878,12 @@ async fn sidecars(
             rendition: "thumbnail".into(),
             sibling_sizes: Vec::new(),
             tag: None,
+        });
+        let saved = match job {
+            Ok(job) => save(posts, &job, &engine, None, result).await,
+            Err(e) => Err(e),
         };
-        if let Err(e) = save(posts, &job, &engine, None, result).await {
+        if let Err(e) = saved {
             sidecar_failed(result, &info.id, FileRole::Thumbnail, e)?;
         }
     }
@@ -860,9 +910,11 @@ async fn sidecars(
                 continue;
             }
             if let Some(sub) = subs.first() {
+                // Both parts of the suffix come from the page: the language is sanitized into
+                // plain text, the extension taken from the allow-list.
                 let safe_lang = safe_path::sanitize_component(lang);
-                let dest = sidecar(main, &format!(".{safe_lang}.{}", sub.ext));
-                let job = Job {
+                let ext = safe_ext(ExtKind::Subtitle, &sub.ext);
+                let job = side(&format!(".{safe_lang}.{ext}")).map(|dest| Job {
                     role: FileRole::Subtitle,
                     urls: vec![sub.url.clone()],
                     dest,
@@ -871,8 +923,12 @@ async fn sidecars(
                     rendition: format!("subtitle {safe_lang}"),
                     sibling_sizes: Vec::new(),
                     tag: None,
+                });
+                let saved = match job {
+                    Ok(job) => save(posts, &job, &engine, None, result).await,
+                    Err(e) => Err(e),
                 };
-                if let Err(e) = save(posts, &job, &engine, None, result).await {
+                if let Err(e) = saved {
                     sidecar_failed(result, &info.id, FileRole::Subtitle, e)?;
                 }
             }

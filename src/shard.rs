@@ -20,6 +20,8 @@
 
 use sha2::{Digest, Sha256};
 
+use crate::model::PostId;
+
 /// One shard of N: `k` is 1-based (`1/3`, `2/3`, `3/3`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Shard {
@@ -39,13 +41,13 @@ pub struct ShardError {
 
 impl Shard {
     /// Whether `post_id` (TikTok's decimal id) belongs to this shard.
-    pub fn contains(&self, post_id: &str) -> bool {
+    pub fn contains(&self, post_id: &PostId) -> bool {
         shard_of(post_id, self.n) == self.k
     }
 }
 
 /// The 1-based shard of `post_id` among `n` (`n` 0 is treated as 1: everything in shard 1).
-pub fn shard_of(post_id: &str, n: u32) -> u32 {
+pub fn shard_of(post_id: &PostId, n: u32) -> u32 {
     let digest = Sha256::digest(post_id.as_bytes());
     let mut first = [0u8; 8];
     first.copy_from_slice(&digest[..8]);
@@ -102,7 +104,7 @@ mod tests {
     }
 
     /// 500 consecutive ids (as a profile's often are close) and 500 spread ones.
-    fn ids() -> Vec<String> {
+    fn ids() -> Vec<PostId> {
         let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
         let spread = (0..500).map(move |_| {
             x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
@@ -111,6 +113,7 @@ mod tests {
         (1..=500u64)
             .map(|i| (7_300_000_000_000_000_000 + i).to_string())
             .chain(spread)
+            .map(|id| id.parse().unwrap())
             .collect()
     }
 
@@ -188,10 +191,11 @@ mod tests {
             ("7526770564367748360", [1, 2, 1, 4, 4, 4, 1]),
         ];
         for (id, want) in pinned {
-            let got: Vec<u32> = (1..=7).map(|n| shard_of(id, n)).collect();
+            let id: PostId = id.parse().unwrap();
+            let got: Vec<u32> = (1..=7).map(|n| shard_of(&id, n)).collect();
             assert_eq!(got, want, "{id}");
         }
-        assert_eq!(shard_of("7608826249200356630", 0), 1);
+        assert_eq!(shard_of(&"7608826249200356630".parse().unwrap(), 0), 1);
     }
 
     #[test]

@@ -5,6 +5,8 @@
 
 use std::fmt::Write as _;
 
+use crate::model::{PostId, PostIdError};
+
 /// Kind of a single post.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PostKind {
@@ -21,7 +23,7 @@ pub enum PostRef {
     /// `_`, percent-encoded bytes, other text, overlong). Only host, kind and id
     /// decide what the post is; the user part is never trusted beyond that.
     Post {
-        id: String,
+        id: PostId,
         kind: PostKind,
         user: Option<String>,
     },
@@ -104,9 +106,6 @@ pub enum UrlError {
     #[error("the {what} name is not valid percent-encoded UTF-8")]
     BadEncoding { what: &'static str },
 }
-
-const MIN_ID_DIGITS: usize = 15;
-const MAX_ID_DIGITS: usize = 20;
 
 impl PostRef {
     /// Whether this URL names a list of posts (profile, collection, sound, hashtag) that
@@ -378,24 +377,20 @@ fn short_link(host: &str, prefix: Option<&str>, code: &str) -> Result<PostRef, U
         })
 }
 
-fn check_id(id: &str, what: &'static str) -> Result<String, UrlError> {
-    if id.is_empty() {
-        return Err(UrlError::MissingId { what });
-    }
-    if !id.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(UrlError::NonNumericId {
+/// A post, collection or sound id: the one rule of [`PostId`] (TikTok numbers them all alike).
+fn check_id(id: &str, what: &'static str) -> Result<PostId, UrlError> {
+    PostId::try_from(id).map_err(|e| match e {
+        PostIdError::Empty => UrlError::MissingId { what },
+        PostIdError::NotNumeric(_) => UrlError::NonNumericId {
             what,
             id: shorten(id),
-        });
-    }
-    if !(MIN_ID_DIGITS..=MAX_ID_DIGITS).contains(&id.len()) {
-        return Err(UrlError::IdLength {
+        },
+        PostIdError::Length { len, .. } => UrlError::IdLength {
             what,
             id: shorten(id),
-            len: id.len(),
-        });
-    }
-    Ok(id.to_owned())
+            len,
+        },
+    })
 }
 
 fn valid_user(user: &str) -> bool {
@@ -438,7 +433,7 @@ fn required_user(raw: &str, what: &'static str) -> Result<String, UrlError> {
 /// Splits "{name}-{id}" at the last '-'; the name may contain '-' itself.
 fn split_name_id(seg: &str, what: &'static str) -> Result<(String, String), UrlError> {
     let (name, id) = seg.rsplit_once('-').unwrap_or(("", seg));
-    let id = check_id(id, what)?;
+    let id = check_id(id, what)?.into();
     let name = percent_decode(name, what)?;
     if name.is_empty() {
         return Err(UrlError::MissingName { what });
@@ -480,7 +475,7 @@ mod tests {
 
     fn post(id: &str, kind: PostKind, user: Option<&str>) -> PostRef {
         PostRef::Post {
-            id: id.to_owned(),
+            id: id.parse().unwrap(),
             kind,
             user: user.map(str::to_owned),
         }

@@ -398,3 +398,35 @@ fn f3_webpage_url_from_an_odd_unique_id_is_still_a_post_url() {
         assert_eq!(env.info_json(&url)["id"], id.to_string());
     }
 }
+
+/// The post JSON as Python's `json` (yt-dlp) reads it: a later duplicate key wins, `1e400` is
+/// a number too large to keep, `NaN` and `Infinity` are numbers; none of them fails the post.
+#[test]
+fn odd_json_tokens_in_the_post_still_give_the_post() {
+    let env = Env::new();
+    let url = |n: u64| {
+        format!(
+            "https://www.tiktok.com/@u/video/{}",
+            tiktok_imitation::STRINGS_BASE + n
+        )
+    };
+    let d1 = env.info_json(DESKTOP_URL);
+    // `desc` twice: the later one.
+    let dup = env.info_json(&url(2));
+    assert_eq!(dup["description"], "hostile strings post 2", "{dup}");
+    assert!(!dup.to_string().contains(tiktok_imitation::EARLIER_DESC));
+    // `stats.playCount: 1e400`: the exact `statsV2` count is still read, the rest as D1's.
+    let big = env.info_json(&url(3));
+    assert_eq!(big["view_count"], d1["view_count"], "{big}");
+    assert_eq!(big["like_count"], d1["like_count"]);
+    // NaN and Infinity in fields tikdl ignores.
+    let nan = env.info_json(&url(4));
+    assert_eq!(nan["formats"], d1["formats"]);
+    // The scope key twice: the later (the post), not the stale "removed" answer before it.
+    let scope = env.info_json(&url(5));
+    assert_eq!(scope["description"], "hostile strings post 5", "{scope}");
+    for info in [&dup, &big, &nan, &scope] {
+        assert_eq!(info["duration"], d1["duration"]);
+        assert_eq!(info["uploader"], d1["uploader"]);
+    }
+}

@@ -134,3 +134,100 @@ fn tls_is_verified_unless_the_user_says_otherwise() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("verification is disabled"));
 }
+
+fn strings_post_url(n: u64) -> String {
+    format!(
+        "https://www.tiktok.com/@u/video/{}",
+        tiktok_imitation::STRINGS_BASE + n
+    )
+}
+
+#[test]
+fn a_subtitle_format_with_dot_dots_writes_nothing_outside_the_output_folder() {
+    let env = Env::new();
+    let root = env.dir.path().join("subs");
+    let out = root.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    // The page's Format is `webvtt/../../escaped-by-tikdl`: as given, the subtitle would land
+    // in `root`, beside the output folder.
+    let run = support::Run::of(
+        env.cmd()
+            .args(["download", "--json", "--write-subs", "-P"])
+            .arg(&out)
+            .arg(strings_post_url(1))
+            .output()
+            .unwrap(),
+    )
+    .ok();
+    let outside: Vec<_> = support::files_under(&root)
+        .into_iter()
+        .filter(|p| !p.starts_with(&out))
+        .collect();
+    assert!(outside.is_empty(), "written outside -P: {outside:?}");
+    let files = run.result()["files"].as_array().unwrap().clone();
+    let path_of = |role: &str| {
+        let f = files.iter().find(|f| f["role"] == role);
+        let f = f.unwrap_or_else(|| panic!("no {role} in {files:?}"));
+        env.dir.path().join(f["path"].as_str().unwrap())
+    };
+    let video = path_of("video");
+    let sub = path_of("subtitle");
+    let stem = video.file_stem().unwrap().to_str().unwrap();
+    assert_eq!(sub, video.with_file_name(format!("{stem}.eng-US.vtt")));
+    assert!(std::fs::read(&sub).unwrap().starts_with(b"WEBVTT"));
+    // Nothing but files: no folder named after the format either.
+    let folders: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.path())
+        .collect();
+    assert!(folders.is_empty(), "{folders:?}");
+}
+
+#[test]
+fn a_list_item_id_with_a_newline_injects_no_archive_line() {
+    let env = Env::new();
+    let archive = env.dir.path().join("arch.txt");
+    let batch = |input: &str| {
+        support::Run::of(
+            env.cmd()
+                .args(["batch", "--json", "-P", "out", "--download-archive"])
+                .arg(&archive)
+                .arg("-")
+                .write_stdin(input)
+                .timeout(Duration::from_secs(120))
+                .output()
+                .unwrap(),
+        )
+    };
+    let first = batch(&format!(
+        "https://www.tiktok.com/@{}\n",
+        tiktok_imitation::INJECT_USER
+    ));
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let lines: Vec<String> = std::fs::read_to_string(&archive)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    let valid = tiktok_imitation::STRINGS_BASE + 6;
+    assert_eq!(
+        lines,
+        [format!("tiktok {valid}")],
+        "the archive holds only the valid post"
+    );
+    assert!(
+        first.stderr.contains("id is unusable"),
+        "the dropped item is reported: {}",
+        first.stderr
+    );
+    let ids: Vec<&str> = first
+        .lines
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    assert_eq!(ids, [valid.to_string()]);
+    // The post the injected line named is still downloaded by a later run.
+    batch(&format!("{DESKTOP_URL}\n")).ok();
+}

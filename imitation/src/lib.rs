@@ -127,6 +127,7 @@ mod fixtures;
 mod hostile;
 mod hostile_output;
 mod hostile_storage;
+mod hostile_strings;
 mod lists_extra;
 mod media;
 mod routes;
@@ -140,6 +141,7 @@ pub use hostile_output::{OUTPUT_BASE, OUTPUT_TEXTS};
 pub use hostile_storage::{
     STORAGE_BASE, STORAGE_MEDIA_SIZE, storage_media_bytes, storage_media_url,
 };
+pub use hostile_strings::{EARLIER_DESC, INJECT_USER, INJECTED_ID, STRINGS_BASE, TRAVERSAL_FORMAT};
 pub use valid_posts::{
     MAX_NEW_PROFILE_POSTS, VALID_BASE, new_profile_post_id, valid_file, valid_post_url,
 };

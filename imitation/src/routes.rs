@@ -248,6 +248,7 @@ fn page_host(ctx: &Ctx) -> Reply {
             let new = (ctx.state.new_profile_posts).load(std::sync::atomic::Ordering::SeqCst);
             Reply::json(
                 crate::valid_posts::post_list(&sec, cursor, count, new)
+                    .or_else(|| crate::hostile_strings::post_list(&sec))
                     .unwrap_or_else(|| fixtures::post_list(&sec, cursor, count)),
             )
         }
@@ -264,7 +265,9 @@ fn page_host(ctx: &Ctx) -> Reply {
         ["v", file] if file.ends_with(".html") => post(ctx, file.trim_end_matches(".html")),
         [u] if u.len() > 1 && user(u).is_some_and(|u| plain_name(&u)) => {
             let name = user(u).unwrap_or_default();
-            with_cookies(ctx, Reply::html(200, fixtures::profile_page(&name)))
+            let page = crate::hostile_strings::profile_page(&name)
+                .unwrap_or_else(|| fixtures::profile_page(&name));
+            with_cookies(ctx, Reply::html(200, page))
         }
         [u, "collection", slug] if user(u).is_some_and(|u| plain_name(&u)) => {
             let name = user(u).unwrap_or_default();
@@ -373,6 +376,9 @@ fn post(ctx: &Ctx, id: &str) -> Reply {
         }
         id if crate::hostile_storage::is_storage_post(id) => {
             Reply::html(200, crate::hostile_storage::page(id))
+        }
+        id if crate::hostile_strings::is_strings_post(id) => {
+            with_cookies(ctx, Reply::html(200, crate::hostile_strings::page(id)))
         }
         GZIP_BOMB_ID => {
             let mut reply = Reply::html(200, Bytes::from_static(GZIP_BOMB));

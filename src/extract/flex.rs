@@ -278,9 +278,148 @@ impl<'de> Visitor<'de> for StringsVisitor {
     }
 }
 
+/// Parses TikTok JSON into `T` the way Python's `json` (yt-dlp) reads it, so that one odd
+/// token never fails a whole post: a key given twice keeps its last value, a number too large
+/// for a double (`1e400`) and `NaN`, `Infinity`, `-Infinity` are null (so the lenient fields
+/// above make them `None`). Every parse of TikTok's JSON goes through here.
+///
+/// Valid JSON takes the strict, streaming path at full speed; only a text it refuses is read
+/// again, with those tokens replaced ([`tolerant_text`]) into a `serde_json::Value`, whose
+/// objects keep the last of duplicate keys, and decoded from that. When even that fails, the
+/// strict error (with its position in the real text) is returned.
+pub fn from_str<T: DeserializeOwned>(json: &str) -> Result<T, serde_json::Error> {
+    let strict = match serde_json::from_str(json) {
+        Ok(v) => return Ok(v),
+        Err(e) => e,
+    };
+    match serde_json::from_str::<serde_json::Value>(&tolerant_text(json)) {
+        Ok(value) => T::deserialize(value).map_err(|_| strict),
+        Err(_) => Err(strict),
+    }
+}
+
+/// `json` with every `NaN`, `Infinity`, `-Infinity` and out-of-range number outside strings
+/// replaced by `null`; everything else byte for byte.
+pub(crate) fn tolerant_text(json: &str) -> std::borrow::Cow<'_, str> {
+    let b = json.as_bytes();
+    let mut out: Option<String> = None;
+    // Bytes of `json` before `done` are already in `out` (when it exists).
+    let mut done = 0;
+    let mut i = 0;
+    let replace = |out: &mut Option<String>, done: &mut usize, start: usize, end: usize| {
+        let o = out.get_or_insert_with(|| String::with_capacity(json.len()));
+        o.push_str(&json[*done..start]);
+        o.push_str("null");
+        *done = end;
+    };
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                // Skip the string: escapes hide quotes.
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'N' if b[i..].starts_with(b"NaN") => {
+                replace(&mut out, &mut done, i, i + 3);
+                i += 3;
+            }
+            b'I' if b[i..].starts_with(b"Infinity") => {
+                replace(&mut out, &mut done, i, i + 8);
+                i += 8;
+            }
+            b'-' if b[i..].starts_with(b"-Infinity") => {
+                replace(&mut out, &mut done, i, i + 9);
+                i += 9;
+            }
+            b'-' | b'0'..=b'9' => {
+                let end = i + b[i..]
+                    .iter()
+                    .position(|c| !matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
+                    .unwrap_or(b.len() - i);
+                // Only exponents can overflow a double here (plain digits become a float
+                // without error), so only those tokens are looked at.
+                let token = &json[i..end];
+                if token.bytes().any(|c| c == b'e' || c == b'E')
+                    && token.parse::<f64>().is_ok_and(f64::is_infinite)
+                {
+                    replace(&mut out, &mut done, i, end);
+                }
+                i = end;
+            }
+            _ => i += 1,
+        }
+    }
+    match out {
+        Some(mut o) => {
+            o.push_str(&json[done.min(json.len())..]);
+            std::borrow::Cow::Owned(o)
+        }
+        None => std::borrow::Cow::Borrowed(json),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
+
+    use super::{from_str, tolerant_text};
+
+    #[test]
+    fn tolerant_text_replaces_only_tokens_outside_strings() {
+        let cases = [
+            (
+                r#"{"a":NaN,"b":[Infinity,-Infinity]}"#,
+                r#"{"a":null,"b":[null,null]}"#,
+            ),
+            (
+                r#"{"a":1e400,"b":-1E+999,"c":1e308,"d":1e-400}"#,
+                r#"{"a":null,"b":null,"c":1e308,"d":1e-400}"#,
+            ),
+            (
+                r#"{"s":"NaN 1e400 \" Infinity","n":12345678901234567890123}"#,
+                r#"{"s":"NaN 1e400 \" Infinity","n":12345678901234567890123}"#,
+            ),
+            ("", ""),
+        ];
+        for (input, want) in cases {
+            assert_eq!(tolerant_text(input), want, "{input}");
+        }
+        assert!(matches!(
+            tolerant_text(r#"{"a":1}"#),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Post {
+        #[serde(default, deserialize_with = "super::string")]
+        desc: Option<String>,
+        #[serde(default, deserialize_with = "super::u64")]
+        plays: Option<u64>,
+        #[serde(default, deserialize_with = "super::u64")]
+        likes: Option<u64>,
+    }
+
+    #[test]
+    fn odd_json_is_read_as_python_reads_it() {
+        // A duplicate key: the last wins (the strict parse refuses it).
+        let p: Post = from_str(r#"{"desc":"old","plays":1,"desc":"new"}"#).unwrap();
+        assert_eq!((p.desc.as_deref(), p.plays), (Some("new"), Some(1)));
+        // Out of range and non-finite numbers are null, so None; the rest still parses.
+        let p: Post =
+            from_str(r#"{"desc":"d","plays":1e400,"likes":7,"x":[NaN,-Infinity]}"#).unwrap();
+        assert_eq!(
+            (p.desc.as_deref(), p.plays, p.likes),
+            (Some("d"), None, Some(7))
+        );
+        // Broken JSON is still an error, the strict one (its position is in the real text).
+        let e = from_str::<Post>(r#"{"desc":NaN,"#).unwrap_err();
+        assert!(e.to_string().contains("column"), "{e}");
+        assert!(from_str::<Post>("").is_err());
+    }
 
     #[derive(Deserialize, Default)]
     struct T {

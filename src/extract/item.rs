@@ -8,7 +8,10 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::flex;
-use crate::model::{Format, Image, Music, PostKind, Subtitle, Thumbnail, VideoInfo};
+use crate::model::{
+    ExtKind, Format, Image, Music, PostId, PostIdError, PostKind, Subtitle, Thumbnail, VideoInfo,
+    safe_ext,
+};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -289,10 +292,15 @@ impl RawItem {
         }
     }
 
-    /// Builds the public model. `id` is the id the caller asked for, used when the item lacks one.
-    pub(crate) fn into_info(self, id: &str, sigi_user: Option<&Author>) -> VideoInfo {
+    /// The item's post id: its own `id`, or `requested` when it has none. The one place an id
+    /// from TikTok's JSON becomes a [`PostId`]: anything else is refused here.
+    pub(crate) fn post_id(&self, requested: &str) -> Result<PostId, PostIdError> {
+        PostId::try_from(self.id.as_deref().unwrap_or(requested))
+    }
+
+    /// Builds the public model for post `id` (see [`RawItem::post_id`]).
+    pub(crate) fn into_info(self, id: PostId, sigi_user: Option<&Author>) -> VideoInfo {
         let author = self.author(sigi_user);
-        let id = self.id.clone().unwrap_or_else(|| id.to_owned());
         let description = self.desc.clone().unwrap_or_default();
         let title = make_title(&description, &id);
         let slideshow = self
@@ -411,7 +419,7 @@ impl RawItem {
         let mut info = VideoInfo {
             extractor: crate::model::EXTRACTOR.into(),
             extractor_key: crate::model::EXTRACTOR.into(),
-            display_id: id.clone(),
+            display_id: id.to_string(),
             thumbnail,
             ext,
             width,
@@ -699,10 +707,8 @@ fn subtitles(video: &RawVideo) -> BTreeMap<String, Vec<Subtitle>> {
     let mut add =
         |lang: Option<&String>, url: &str, format: Option<&str>, source: Option<String>| {
             let lang = lang.cloned().unwrap_or_else(|| "und".into());
-            let ext = match format.map(str::to_ascii_lowercase).as_deref() {
-                None | Some("webvtt") | Some("vtt") => "vtt".to_owned(),
-                Some(other) => other.to_owned(),
-            };
+            // The format names the file's extension, so it comes from the allow-list only.
+            let ext = safe_ext(ExtKind::Subtitle, format.unwrap_or("")).to_owned();
             let list = out.entry(lang).or_default();
             if !list.iter().any(|s| s.url == url) {
                 list.push(Subtitle {

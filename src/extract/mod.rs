@@ -7,6 +7,7 @@
 pub(crate) mod flex;
 pub(crate) mod item;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use memchr::memmem;
@@ -14,7 +15,7 @@ use serde::Deserialize;
 
 use crate::challenge::{self, Challenge};
 use crate::error::{ContentReason, Error, Operation, PlatformReason};
-use crate::model::VideoInfo;
+use crate::model::{PostId, VideoInfo};
 use item::{Author, RawItem};
 
 /// What a fetched post page turned out to be.
@@ -38,8 +39,11 @@ pub fn extract_post(html: &str, id: &str, url: &str) -> Result<PageOutcome, Erro
     {
         return Ok(PageOutcome::Info(Box::new(outcome)));
     }
-    if let Some(json) = script_by_id(html, SIGI_ID).or_else(|| sigi_assignment(html)) {
-        return from_sigi(json, id, url).map(|i| PageOutcome::Info(Box::new(i)));
+    if let Some(json) = script_by_id(html, SIGI_ID)
+        .map(Cow::Borrowed)
+        .or_else(|| sigi_assignment(html))
+    {
+        return from_sigi(&json, id, url).map(|i| PageOutcome::Info(Box::new(i)));
     }
     if let Some(json) = script_by_id(html, NEXT_ID) {
         return from_next_data(json, id, url).map(|i| PageOutcome::Info(Box::new(i)));
@@ -85,14 +89,26 @@ pub(crate) fn script_by_id<'a>(html: &'a str, id: &str) -> Option<&'a str> {
 }
 
 /// `window['SIGI_STATE']={...};` as in the `sigi-persisted-data` variant.
-fn sigi_assignment(html: &str) -> Option<&str> {
+fn sigi_assignment(html: &str) -> Option<Cow<'_, str>> {
     let start =
         memmem::find(html.as_bytes(), b"window['SIGI_STATE']=")? + "window['SIGI_STATE']=".len();
     let rest = &html[start..];
-    // The JSON value ends where a streaming parse of one value ends.
-    let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<serde::de::IgnoredAny>();
+    if let Some(end) = first_value_end(rest) {
+        return Some(Cow::Borrowed(&rest[..end]));
+    }
+    // A token strict JSON refuses (`NaN`, `1e400`) ends the streaming parse early: find the end
+    // in the tolerant text of the script instead (see `flex::from_str`).
+    let script = &rest[..memmem::find(rest.as_bytes(), b"</script>")?];
+    let tolerant = flex::tolerant_text(script);
+    let end = first_value_end(&tolerant)?;
+    Some(Cow::Owned(tolerant[..end].to_owned()))
+}
+
+/// Where the first JSON value of `text` ends: where a streaming parse of one value ends.
+fn first_value_end(text: &str) -> Option<usize> {
+    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<serde::de::IgnoredAny>();
     match stream.next() {
-        Some(Ok(_)) => Some(&rest[..stream.byte_offset()]),
+        Some(Ok(_)) => Some(stream.byte_offset()),
         _ => None,
     }
 }
@@ -167,7 +183,7 @@ struct ItemInfo {
 
 /// `Ok(None)` when the universal script has no detail scope (older transitional pages).
 fn from_universal(json: &str, id: &str, url: &str) -> Result<Option<VideoInfo>, Error> {
-    let data: Universal = serde_json::from_str(json).map_err(|e| bad_json(e, url))?;
+    let data: Universal = flex::from_str(json).map_err(|e| bad_json(e, url))?;
     let Some(scope) = data.scope else {
         return Ok(None);
     };
@@ -214,7 +230,7 @@ struct StatusOnly {
 }
 
 fn from_sigi(json: &str, id: &str, url: &str) -> Result<VideoInfo, Error> {
-    let mut data: Sigi = serde_json::from_str(json).map_err(|e| bad_json(e, url))?;
+    let mut data: Sigi = flex::from_str(json).map_err(|e| bad_json(e, url))?;
     let status = data
         .video_page
         .as_ref()
@@ -251,7 +267,7 @@ struct PageProps {
 }
 
 fn from_next_data(json: &str, id: &str, url: &str) -> Result<VideoInfo, Error> {
-    let data: NextData = serde_json::from_str(json).map_err(|e| bad_json(e, url))?;
+    let data: NextData = flex::from_str(json).map_err(|e| bad_json(e, url))?;
     let props = data.props.and_then(|p| p.page_props);
     let status = props.as_ref().and_then(|p| p.status_code).unwrap_or(0);
     let item = props.and_then(|p| p.item_info).and_then(|i| i.item_struct);
@@ -265,7 +281,7 @@ pub struct ListPage {
     pub cursor: Option<String>,
     pub has_more: bool,
     /// Ids of the items marked `isPinnedItem` (shown first whatever their age).
-    pub pinned: Vec<String>,
+    pub pinned: Vec<PostId>,
 }
 
 #[derive(Deserialize)]
@@ -288,7 +304,7 @@ struct RawListPage {
 
 /// Parses a list API answer; the items are full itemStructs, so no page fetch per post.
 pub fn parse_list_page(json: &str, url: &str) -> Result<ListPage, Error> {
-    let mut raw: RawListPage = serde_json::from_str(json).map_err(|e| bad_json(e, url))?;
+    let mut raw: RawListPage = flex::from_str(json).map_err(|e| bad_json(e, url))?;
     if let Some(inner) = raw.data.take()
         && raw.item_list.is_empty()
     {
@@ -298,18 +314,25 @@ pub fn parse_list_page(json: &str, url: &str) -> Result<ListPage, Error> {
         return Err(Error::content(reason, Operation::FetchApi, url));
     }
     let mut pinned = Vec::new();
-    let items = raw
-        .item_list
-        .into_iter()
-        .filter(|i| i.id.is_some())
-        .map(|i| {
-            let id = i.id.clone().unwrap_or_default();
-            if i.is_pinned_item == Some(true) {
-                pinned.push(id.clone());
+    let mut items = Vec::with_capacity(raw.item_list.len());
+    for item in raw.item_list {
+        // A list item has no requested id to fall back on; one without an id is skipped.
+        let Some(raw_id) = item.id.as_deref() else {
+            continue;
+        };
+        let id = match PostId::try_from(raw_id) {
+            Ok(id) => id,
+            Err(e) => {
+                // Never archived, cached or named: the id would become a line or a file name.
+                tracing::warn!("{url}: skipping a listed post whose id is unusable ({e})");
+                continue;
             }
-            i.into_info(&id, None)
-        })
-        .collect();
+        };
+        if item.is_pinned_item == Some(true) {
+            pinned.push(id.clone());
+        }
+        items.push(item.into_info(id, None));
+    }
     Ok(ListPage {
         items,
         cursor: raw.cursor,
@@ -374,7 +397,7 @@ struct SigiUserPage {
 /// The `secUid` of a profile page (needed by the post list API).
 pub fn profile_sec_uid(html: &str, url: &str) -> Result<String, Error> {
     if let Some(json) = script_by_id(html, UNIVERSAL_ID) {
-        let data: UniversalUser = serde_json::from_str(json).map_err(|e| bad_json(e, url))?;
+        let data: UniversalUser = flex::from_str(json).map_err(|e| bad_json(e, url))?;
         if let Some(detail) = data.scope.and_then(|s| s.user_detail) {
             if let Some(reason) = status_reason(detail.status_code.unwrap_or(0), detail.status_msg)
             {
@@ -390,7 +413,7 @@ pub fn profile_sec_uid(html: &str, url: &str) -> Result<String, Error> {
         }
     }
     if let Some(json) = script_by_id(html, SIGI_ID) {
-        let data: SigiUser = serde_json::from_str(json).map_err(|e| bad_json(e, url))?;
+        let data: SigiUser = flex::from_str(json).map_err(|e| bad_json(e, url))?;
         if let Some(page) = data.user_page {
             if let Some(reason) = status_reason(page.status_code.unwrap_or(0), None) {
                 return Err(Error::content(reason, Operation::Extract, url));
@@ -437,6 +460,13 @@ fn finish(
             url,
         ));
     }
+    let id = item.post_id(id).map_err(|e| {
+        let why = format!(
+            "TikTok's page names the post by an unusable id ({e}); the page is damaged or was \
+             altered on the way (a proxy?): try again later, or without the proxy"
+        );
+        Error::content(ContentReason::Unsupported(why), Operation::Extract, url)
+    })?;
     Ok(item.into_info(id, sigi_user))
 }
 
@@ -505,6 +535,61 @@ mod tests {
     }
 
     #[test]
+    fn a_list_item_whose_id_is_not_a_post_id_is_dropped() {
+        let json = r#"{"statusCode":0,"hasMore":false,"itemList":[
+            {"id":"7500000000000001777\ntiktok 7500000000000001234","desc":"a","isPinnedItem":true},
+            {"id":"../../x","desc":"b"},
+            {"id":7500000000000001778,"desc":"c","isPinnedItem":true},
+            {"desc":"no id"}
+        ]}"#;
+        let page = parse_list_page(json, "u").unwrap();
+        let ids: Vec<&str> = page.items.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["7500000000000001778"]);
+        assert_eq!(page.pinned, [page.items[0].id.clone()]);
+    }
+
+    #[test]
+    fn a_page_item_whose_id_is_not_a_post_id_is_a_content_error() {
+        let page = |id: &str| {
+            format!(
+                r#"<script id="__UNIVERSAL_DATA_FOR_REHYDRATION__" type="application/json">{{"__DEFAULT_SCOPE__":{{"webapp.video-detail":{{"statusCode":0,"itemInfo":{{"itemStruct":{{"id":{id},"desc":"d"}}}}}}}}}}</script>"#
+            )
+        };
+        let err = extract_post(&page(r#""1/../../x""#), "7608826249200356631", "u").unwrap_err();
+        assert_eq!(err.code(), "unsupported", "{err}");
+        assert!(err.to_string().contains("unusable id"), "{err}");
+        // No id in the item: the requested one, which must be a post id too.
+        let none = page("null");
+        assert!(extract_post(&none, "7608826249200356631", "u").is_ok());
+        assert!(extract_post(&none, "1\n2", "u").is_err());
+    }
+
+    #[test]
+    fn subtitle_formats_map_to_vtt_or_srt() {
+        let page = |format: &str| {
+            format!(
+                r#"<script id="__UNIVERSAL_DATA_FOR_REHYDRATION__" type="application/json">{{"__DEFAULT_SCOPE__":{{"webapp.video-detail":{{"statusCode":0,"itemInfo":{{"itemStruct":{{"id":"7608826249200356631","video":{{"subtitleInfos":[{{"LanguageCodeName":"eng-US","Url":"https://s/1","Format":{format}}}],"claInfo":{{"captionInfos":[{{"language":"fra-FR","url":"https://s/2","captionFormat":{format}}}]}}}}}}}}}}}}}}</script>"#
+            )
+        };
+        for (format, want) in [
+            (r#""webvtt""#, "vtt"),
+            (r#""srt""#, "srt"),
+            (r#""webvtt/../../x""#, "vtt"),
+            (r#""ttml""#, "vtt"),
+            ("null", "vtt"),
+        ] {
+            let PageOutcome::Info(info) =
+                extract_post(&page(format), "7608826249200356631", "u").unwrap()
+            else {
+                panic!()
+            };
+            for lang in ["eng-US", "fra-FR"] {
+                assert_eq!(info.subtitles[lang][0].ext, want, "{format} {lang}");
+            }
+        }
+    }
+
+    #[test]
     fn finds_script_by_id_only_in_script_tags() {
         let html = r#"<div id="SIGI_STATE">no</div><script id="SIGI_STATE" type="application/json">{"a":1}</script>"#;
         assert_eq!(script_by_id(html, "SIGI_STATE"), Some(r#"{"a":1}"#));
@@ -519,8 +604,14 @@ mod tests {
     fn sigi_assignment_variant() {
         let html = r#"<script>window['SIGI_STATE']={"VideoPage":{"statusCode":10204}};window['SIGI_RETRY']={}</script>"#;
         assert_eq!(
-            sigi_assignment(html),
+            sigi_assignment(html).as_deref(),
             Some(r#"{"VideoPage":{"statusCode":10204}}"#)
+        );
+        // A token strict JSON refuses still ends the value where it ends.
+        let html = r#"<script>window['SIGI_STATE']={"VideoPage":{"statusCode":10204,"x":NaN}};window['SIGI_RETRY']={}</script>"#;
+        assert_eq!(
+            sigi_assignment(html).as_deref(),
+            Some(r#"{"VideoPage":{"statusCode":10204,"x":null}}"#)
         );
     }
 
@@ -682,7 +773,7 @@ mod tests {
     #[test]
     fn capture_item_detail_as_next_data() {
         let json = include_str!("../../tests/fixtures/api_item_detail_itemstruct_2022-12.json");
-        let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        let v: serde_json::Value = flex::from_str(json).unwrap();
         let item = &v["itemInfo"]["itemStruct"];
         let html = format!(
             r#"<script id="__NEXT_DATA__" type="application/json">{{"props":{{"pageProps":{{"statusCode":0,"itemInfo":{{"itemStruct":{item}}}}}}}}}</script>"#
