@@ -194,7 +194,13 @@ fn sidecar_in(
         template_error(format!("sidecar file: {e}"), url)
     };
     let rel = path.strip_prefix(&base).map_err(|_| outside())?;
-    safe_path::resolve_in_base(&base, rel)
+    // The folder goes through the base check; the name is one plain component by then. A
+    // symlink at the name itself is refused by the writer, which says so ("symbolic link").
+    let (Some(dir), Some(name)) = (rel.parent(), rel.file_name()) else {
+        return Err(outside());
+    };
+    safe_path::resolve_in_base(&base, dir)
+        .map(|dir| dir.join(name))
         .map_err(|e| template_error(format!("sidecar file: {e}"), url))
 }
 
@@ -992,6 +998,41 @@ async fn write_atomic(dest: &Path, body: &[u8]) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_sidecar_suffix_leaves_the_output_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().join("out");
+        std::fs::create_dir(&base).unwrap();
+        let opts = DownloadOptions::default();
+        let main = base.join("sub").join("a [1].mp4");
+        let ok = sidecar_in(&opts, &base, &main, ".eng-US.vtt", "u").unwrap();
+        assert_eq!(ok, base.join("sub").join("a [1].eng-US.vtt"));
+        for bad in [
+            ".webvtt/../../../x",
+            "/../../../x",
+            ".x/../../../../etc/passwd",
+        ] {
+            let err = sidecar_in(&opts, &base, &main, bad, "u").unwrap_err();
+            assert!(
+                err.to_string().contains("outside the output folder"),
+                "{bad}: {err}"
+            );
+        }
+        // A suffix that stays inside after its `..` is still one name in the post's folder.
+        let inside = sidecar_in(&opts, &base, &main, ".x/../y.vtt", "u").unwrap();
+        assert!(inside.starts_with(&base), "{}", inside.display());
+        // An absolute template's folder is the base nothing may leave.
+        let abs = DownloadOptions {
+            template: format!("{}/%(id)s.%(ext)s", base.display())
+                .parse()
+                .unwrap(),
+            ..DownloadOptions::default()
+        };
+        let main = base.join("a.mp4");
+        assert!(sidecar_in(&abs, Path::new("elsewhere"), &main, ".vtt", "u").is_ok());
+        assert!(sidecar_in(&abs, Path::new("elsewhere"), &main, "/../../x", "u").is_err());
+    }
 
     #[test]
     fn extensions() {

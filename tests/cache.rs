@@ -313,7 +313,7 @@ fn cache_stats_and_clear() {
     env.info_json(BENCH_2);
     env.info_json(DESKTOP_URL); // not stored: its media URLs are already expired
     std::fs::write(env.cache_dir().join("notes.txt"), b"not ours").unwrap();
-    std::fs::write(env.cache_dir().join("123.json"), b"junk").unwrap();
+    std::fs::write(env.cache_dir().join("7500000000000000123.json"), b"junk").unwrap();
     let out = run_ok(env.cmd().args(["--cache-ttl", "0", "cache", "stats"]));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -332,14 +332,14 @@ fn cache_stats_and_clear() {
     );
 
     let out = run_ok(env.cmd().args(["cache", "clear"]));
-    // Only tikdl's own entries go: a junk `123.json` may be someone else's file (S8).
+    // Only tikdl's own entries go: a junk `7500000000000000123.json` may be someone else's file (S8).
     assert!(String::from_utf8_lossy(&out.stdout).contains("removed 2 entries"));
     assert!(
         env.cache_dir().join("notes.txt").exists(),
         "only entries are removed"
     );
     assert!(
-        env.cache_dir().join("123.json").exists(),
+        env.cache_dir().join("7500000000000000123.json").exists(),
         "not a tikdl entry"
     );
     let out = run_ok(env.cmd().args(["cache", "stats"]));
