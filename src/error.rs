@@ -628,3 +628,49 @@ fn last_cause(err: &(dyn std::error::Error + 'static)) -> String {
     }
     cur.to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(errno: i32) -> (String, &'static str, String) {
+        let e = Error::local(
+            std::io::Error::from_raw_os_error(errno),
+            "writing",
+            std::path::Path::new("./x"),
+        );
+        let hint = e.suggestions().join(" ");
+        (e.to_string(), e.code(), hint)
+    }
+
+    #[test]
+    fn local_errors_are_named_by_their_real_cause() {
+        let (text, code, hint) = shown(libc::EMFILE);
+        assert_eq!(text, "writing ./x: too many open files");
+        assert_eq!(code, "too_many_open_files");
+        assert!(hint.contains("ulimit -n"), "{hint}");
+        assert_eq!(shown(libc::ENFILE).1, "too_many_open_files");
+        let (text, _, hint) = shown(libc::ENAMETOOLONG);
+        assert!(text.ends_with("file name too long"), "{text}");
+        assert!(hint.contains("shorten -P"), "{hint}");
+        assert!(shown(libc::ENOENT).0.contains("vanished"));
+        assert_eq!(shown(libc::EEXIST).1, "already_exists");
+        assert_eq!(shown(libc::EBUSY).1, "busy");
+    }
+
+    #[test]
+    fn only_a_real_io_error_sends_people_to_the_disk() {
+        let (text, code, hint) = shown(libc::EIO);
+        assert!(text.ends_with("input/output error"), "{text}");
+        assert_eq!(code, "io_error");
+        assert!(hint.contains("check the disk"), "{hint}");
+        for errno in [libc::EMFILE, libc::ENAMETOOLONG, libc::ENOENT, libc::EINVAL] {
+            let (text, _, hint) = shown(errno);
+            assert!(!hint.contains("check the disk"), "{text}: {hint}");
+        }
+        // Unmapped: the operating system's own words.
+        let (text, code, _) = shown(libc::EINVAL);
+        assert!(text.contains("Invalid argument"), "{text}");
+        assert_eq!(code, "local_io");
+    }
+}
