@@ -161,9 +161,9 @@ impl std::fmt::Display for ReadError {
 /// whole: the lines stream to a temporary file beside it (memory stays flat) that
 /// [`FailedFile::commit`] renames over it, so the list itself may be the failed file. Anything
 /// else a name can be is never replaced: tikdl's own standard output or error (`/dev/stdout`,
-/// `/dev/stderr`), a FIFO, a character device (`/dev/null`) or a socket is written in place,
-/// each line as it comes (as `tee` and `sort -o` do); a symbolic link, a folder or a block
-/// device is refused.
+/// `/dev/stderr`), a pipe it was handed (`>(cmd)`), a FIFO, a character device (`/dev/null`) or
+/// a socket is written in place, each line as it comes (as `tee` and `sort -o` do); a symbolic
+/// link, a folder or a block device is refused.
 #[derive(Debug)]
 pub struct FailedFile {
     dest: PathBuf,
@@ -192,7 +192,15 @@ impl FailedFile {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => replace(path, None)?,
                 Err(e) => return Err(io(e)),
                 Ok(m) if m.is_file() => replace(path, Some(m.permissions()))?,
-                Ok(m) if in_place(&m.file_type()) => Sink::InPlace(open_in_place(path)?),
+                Ok(m) if in_place(&m.file_type()) => Sink::InPlace(open_in_place(path, false)?),
+                // `>(cmd)` (bash's /dev/fd/63): a descriptor tikdl was handed, to a pipe.
+                Ok(m)
+                    if m.file_type().is_symlink()
+                        && is_fd_alias(path)
+                        && std::fs::metadata(path).is_ok_and(|t| in_place(&t.file_type())) =>
+                {
+                    Sink::InPlace(open_in_place(path, true)?)
+                }
                 Ok(m) => {
                     let what = crate::owned_file::describe(&m.file_type());
                     let hint = if m.file_type().is_symlink() {
@@ -295,6 +303,17 @@ fn own_stream(path: &Path) -> Option<std::io::Result<std::fs::File>> {
     Some(owned.map(std::fs::File::from))
 }
 
+/// `/dev/fd/N` or `/proc/self/fd/N`: a descriptor of this process, not a file someone keeps.
+fn is_fd_alias(path: &Path) -> bool {
+    let Some(text) = path.to_str() else {
+        return false;
+    };
+    ["/dev/fd/", "/proc/self/fd/"].iter().any(|prefix| {
+        text.strip_prefix(prefix)
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
 /// What is written in place rather than replaced: a FIFO, a character device, a socket.
 fn in_place(t: &std::fs::FileType) -> bool {
     #[cfg(unix)]
@@ -309,15 +328,16 @@ fn in_place(t: &std::fs::FileType) -> bool {
     }
 }
 
-/// Opens a FIFO or device for appending without creating, following or blocking: a FIFO that
-/// no program reads is an error at once, never a hang.
-fn open_in_place(path: &Path) -> Result<std::fs::File, Error> {
+/// Opens a FIFO or device for appending without creating or blocking (and without following a
+/// link unless `follow`): a FIFO that no program reads is an error at once, never a hang.
+fn open_in_place(path: &Path, follow: bool) -> Result<std::fs::File, Error> {
     let mut o = std::fs::OpenOptions::new();
     o.append(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        o.custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC | libc::O_NONBLOCK);
+        let nofollow = if follow { 0 } else { libc::O_NOFOLLOW };
+        o.custom_flags(nofollow | libc::O_CLOEXEC | libc::O_NONBLOCK);
     }
     let file = o.open(path).map_err(|e| {
         #[cfg(unix)]

@@ -833,6 +833,27 @@ fn failed_file_that_is_a_fifo_is_written_in_place_without_hanging() {
 }
 
 #[test]
+fn failed_file_onto_a_process_substitution_reaches_its_reader() {
+    let env = Env::new();
+    std::fs::write(env.dir.path().join("l.txt"), "bad-url\n").unwrap();
+    if !Command::new("bash")
+        .arg("-c")
+        .arg("true")
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        eprintln!("skipped: no bash for >(...)");
+        return;
+    }
+    let mut cmd = env.std_cmd_in_shell(
+        r#"exec bash -c '"$0" "$@" batch --info-only --failed-file >(cat > got) l.txt; sleep 0.5' "$0" "$@""#,
+    );
+    let out = cmd.stdin(Stdio::null()).output().unwrap();
+    let got = std::fs::read_to_string(env.dir.path().join("got")).unwrap_or_default();
+    assert_eq!(got, "bad-url\n", "{}", stderr(&out));
+}
+
+#[test]
 fn a_symlinked_failed_file_is_not_followed() {
     let env = Env::new();
     let target = env.dir.path().join("mine.txt");
