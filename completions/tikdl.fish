@@ -118,7 +118,7 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l embed-metadata 
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l embed-thumbnail -d 'Write the post\'s cover (JPEG or PNG) into the MP4 / M4A / MP3 file itself [default: false] (config: download.embed_thumbnail)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l write-subs -d 'Also save subtitles (WebVTT as served)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l force-overwrites -d 'Download again even when the file already exists'
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l quiet -d 'Print nothing but errors'
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l quiet -d 'Print nothing but errors: no result lines, no summary, no warnings (yt-dlp\'s --no-warnings is part of it)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l no-progress -d 'No progress bars (they are only drawn on a terminal anyway)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s j -l json -d 'One JSON result object per post per line on stdout'
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l no-config -d 'Read no config file: built-in defaults and flags only'
@@ -130,7 +130,7 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s v -l verbose -d
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l download-archive -d 'Record finished posts in FILE (`tiktok ID` lines, yt-dlp\'s format) and skip those already there' -r -F
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l shard -d 'Do only shard K of N (1 <= K <= N): each post goes to exactly one shard by a hash of its id, so N runs over the same list (other machines, other --proxy) never do the same post and together do all. Posts of other shards are only counted' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l failed-file -d 'Write the lines that failed (and, after an early stop, those not attempted) to FILE, one per line, for a retry run. FILE may be the list itself; it is replaced only once the list was read to its end' -r -F
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l failed-file -d 'Write the lines that failed (and, after an early stop, those not attempted or whose result could not be printed) to FILE, one per line, for a retry run. FILE may be the list itself; a regular file is replaced only once the list was read to its end. /dev/stdout, /dev/stderr, a FIFO or a character device (/dev/null) is written in place, line by line; a symbolic link, a folder or a block device is refused' -r -F
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s o -l output -d 'Output file name template (yt-dlp syntax: %(field)s, %(field).50s, %(field|default)s, %(index)02d; `/` makes folders) [default: "%(uploader)s - %(title).80s [%(id)s].%(ext)s"] (config: download.output)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s P -l paths -d 'Base folder for the output (created if missing)' -r -F
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s q -l quality -d 'best, worst, hd, sd, ld, mobile, audio, 1080p, 720p, 576p, 540p, 480p or 360p: the best rendition at or below it, else the lowest above [default: best] (config: download.quality)' -r
@@ -170,7 +170,7 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l embed-metadata -d 
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l embed-thumbnail -d 'Write the post\'s cover (JPEG or PNG) into the MP4 / M4A / MP3 file itself [default: false] (config: download.embed_thumbnail)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l write-subs -d 'Also save subtitles (WebVTT as served)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l force-overwrites -d 'Download again even when the file already exists'
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l quiet -d 'Print nothing but errors'
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l quiet -d 'Print nothing but errors: no result lines, no summary, no warnings (yt-dlp\'s --no-warnings is part of it)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l no-progress -d 'No progress bars (they are only drawn on a terminal anyway)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s j -l json -d 'One JSON result object per post per line on stdout'
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l no-config -d 'Read no config file: built-in defaults and flags only'

@@ -59,8 +59,9 @@ impl Archive {
         self.len() == 0
     }
 
-    /// Marks `id` done: one `write` of a whole line, then fsync. A [`PostId`] is digits only, so
-    /// the line is always exactly one `tiktok ID` line.
+    /// Marks `id` done: one `write(2)` of a whole line (`O_APPEND`), then fsync, under an
+    /// exclusive `flock` on the archive so that runs sharing it never interleave. A [`PostId`]
+    /// is digits only, so the line is always exactly one `tiktok ID` line.
     pub fn record(&self, id: &PostId) -> Result<(), Error> {
         if !self
             .done
@@ -72,7 +73,12 @@ impl Archive {
         }
         let line = format!("{EXTRACTOR} {id}\n");
         let mut f = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        // Where the file system has no locks, O_APPEND alone keeps a short line whole.
+        let held = f.lock().is_ok();
         let written = f.write_all(line.as_bytes()).and_then(|()| f.sync_data());
+        if held {
+            let _ = f.unlock();
+        }
         if let Err(e) = written {
             // Not recorded after all: a later try (or run) must not believe it was.
             self.done
@@ -179,7 +185,9 @@ impl SyncState {
         lock(&self.seen).push(input.clone());
         let was = lock(&self.synced).remove(&input);
         if was {
-            self.save()?;
+            self.update(|set| {
+                set.remove(&input);
+            })?;
         }
         Ok(was)
     }
@@ -187,19 +195,37 @@ impl SyncState {
     /// The run ended clean: every input it saw may be cut short next time.
     pub fn finish_clean(&self) -> Result<(), Error> {
         let seen = std::mem::take(&mut *lock(&self.seen));
-        lock(&self.synced).extend(seen);
-        self.save()
+        lock(&self.synced).extend(seen.iter().cloned());
+        self.update(|set| set.extend(seen))
     }
 
-    fn save(&self) -> Result<(), Error> {
-        let mut text = String::new();
-        for line in lock(&self.synced).iter() {
-            text.push_str(line);
-            text.push('\n');
-        }
-        let tmp = self.path.with_extension("sync.tmp");
-        std::fs::write(&tmp, text).map_err(|e| Error::local(e, "writing", &tmp))?;
-        std::fs::rename(&tmp, &self.path).map_err(|e| Error::local(e, "writing", &self.path))
+    /// Applies this run's change to the file as it is now, under the folder's lock: runs that
+    /// share the archive each change only their own inputs, and none undoes another's.
+    fn update(
+        &self,
+        change: impl FnOnce(&mut std::collections::BTreeSet<String>),
+    ) -> Result<(), Error> {
+        let done = crate::owned_file::locked(&self.path, || {
+            let mut set: std::collections::BTreeSet<String> =
+                match std::fs::read_to_string(&self.path) {
+                    Ok(text) => text.lines().map(str::to_owned).collect(),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Default::default(),
+                    Err(e) => return Err(e),
+                };
+            change(&mut set);
+            let mut text = String::new();
+            for line in &set {
+                text.push_str(line);
+                text.push('\n');
+            }
+            crate::owned_file::write(
+                &self.path,
+                text.as_bytes(),
+                crate::owned_file::Options::DURABLE,
+            )
+        });
+        done.and_then(|r| r)
+            .map_err(|e| Error::local(e, "writing", &self.path))
     }
 }
 

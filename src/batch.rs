@@ -120,6 +120,9 @@ pub struct Summary {
     pub stopped: Option<String>,
     /// Lines (or a list's posts) not attempted because the batch stopped early.
     pub unattempted: u64,
+    /// Posts done whose result could not be delivered (standard output closed): they are in
+    /// `--failed-file` like the posts not attempted.
+    pub undelivered: u64,
     /// Why the list could not be read to its end (not a bad line: a folder, an I/O error).
     pub read_error: Option<ReadError>,
     /// Where `--break-on-existing` stopped lists, in the order it happened.
@@ -154,48 +157,70 @@ impl std::fmt::Display for ReadError {
     }
 }
 
-/// `--failed-file`: the failed and unattempted lines, streamed to a temporary file beside it
-/// (memory stays flat) and renamed over it only by [`FailedFile::commit`].
+/// `--failed-file`: the failed and unattempted lines. A regular file (or a new name) is replaced
+/// whole: the lines stream to a temporary file beside it (memory stays flat) that
+/// [`FailedFile::commit`] renames over it, so the list itself may be the failed file. Anything
+/// else a name can be is never replaced: tikdl's own standard output or error (`/dev/stdout`,
+/// `/dev/stderr`), a pipe it was handed (`>(cmd)`), a FIFO, a character device (`/dev/null`) or
+/// a socket is written in place, each line as it comes (as `tee` and `sort -o` do); a symbolic
+/// link, a folder or a block device is refused.
 #[derive(Debug)]
 pub struct FailedFile {
     dest: PathBuf,
-    tmp: PathBuf,
-    out: std::io::BufWriter<std::fs::File>,
+    sink: Sink,
     lines: u64,
     error: Option<std::io::Error>,
 }
 
+#[derive(Debug)]
+enum Sink {
+    Replace {
+        temp: crate::owned_file::Temp,
+        out: std::io::BufWriter<std::fs::File>,
+    },
+    InPlace(std::fs::File),
+}
+
 impl FailedFile {
-    /// Starts the temporary file (the destination is untouched until [`Self::commit`]).
+    /// Opens the destination in place, or starts the temporary file that will replace it (the
+    /// destination is then untouched until [`Self::commit`]).
     pub fn create(path: &Path) -> Result<Self, Error> {
-        // Retry in place through a link updates the linked list, as writing to it did before.
-        let dest = match std::fs::symlink_metadata(path) {
-            Ok(m) if m.file_type().is_symlink() => {
-                std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned())
-            }
-            _ => path.to_owned(),
+        let io = |e: std::io::Error| Error::local(e, "opening the --failed-file", path);
+        let sink = match own_stream(path) {
+            Some(file) => Sink::InPlace(file.map_err(io)?),
+            None => match std::fs::symlink_metadata(path) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => replace(path, None)?,
+                Err(e) => return Err(io(e)),
+                Ok(m) if m.is_file() => replace(path, Some(m.permissions()))?,
+                Ok(m) if in_place(&m.file_type()) => Sink::InPlace(open_in_place(path, false)?),
+                // `>(cmd)` (bash's /dev/fd/63): a descriptor tikdl was handed, to a pipe.
+                Ok(m)
+                    if m.file_type().is_symlink()
+                        && is_fd_alias(path)
+                        && std::fs::metadata(path).is_ok_and(|t| in_place(&t.file_type())) =>
+                {
+                    Sink::InPlace(open_in_place(path, true)?)
+                }
+                Ok(m) => {
+                    let what = crate::owned_file::describe(&m.file_type());
+                    let hint = if m.file_type().is_symlink() {
+                        match std::fs::canonicalize(path) {
+                            Ok(t) => format!("give the file it leads to ({}) ", t.display()),
+                            Err(_) => String::new(),
+                        }
+                    } else {
+                        String::new()
+                    };
+                    return Err(Error::Config(format!(
+                        "--failed-file {} is {what}: tikdl neither writes through nor replaces                          one ({hint}or choose another name)",
+                        path.display()
+                    )));
+                }
+            },
         };
-        let name = dest
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "failed".to_owned());
-        let tmp = dest.with_file_name(format!(".{name}.tikdl-{}.tmp", std::process::id()));
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&tmp)
-            .map_err(|e| Error::local(e, "creating the --failed-file beside", &dest))?;
-        if let Ok(m) = std::fs::metadata(&dest)
-            && m.is_file()
-        {
-            // The list keeps its permissions when it is rewritten.
-            let _ = file.set_permissions(m.permissions());
-        }
         Ok(Self {
-            dest,
-            tmp,
-            out: std::io::BufWriter::new(file),
+            dest: path.to_owned(),
+            sink,
             lines: 0,
             error: None,
         })
@@ -210,44 +235,135 @@ impl FailedFile {
         if self.error.is_some() {
             return;
         }
-        let written = self
-            .out
-            .write_all(bytes)
-            .and_then(|()| self.out.write_all(b"\n"));
+        let written = match &mut self.sink {
+            Sink::Replace { out, .. } => out.write_all(bytes).and_then(|()| out.write_all(b"\n")),
+            Sink::InPlace(f) => {
+                // One write per line, so lines sharing a pipe or a terminal stay whole.
+                let mut line = Vec::with_capacity(bytes.len() + 1);
+                line.extend_from_slice(bytes);
+                line.push(b'\n');
+                f.write_all(&line)
+            }
+        };
         match written {
             Ok(()) => self.lines += 1,
             Err(e) => self.error = Some(e),
         }
     }
 
-    /// Replaces the destination with the lines written (flushed and synced first, so a crash
-    /// never leaves a truncated list). Returns how many lines it holds.
+    /// Replaces a regular destination with the lines written (flushed and synced first, so a
+    /// crash never leaves a truncated list); an in-place destination already has them. Returns
+    /// how many lines it holds.
     pub fn commit(mut self) -> Result<u64, Error> {
-        let result = match self.error.take() {
-            Some(e) => Err(e),
-            None => self
-                .out
-                .flush()
-                .and_then(|()| self.out.get_ref().sync_all())
-                .and_then(|()| std::fs::rename(&self.tmp, &self.dest)),
+        let result = match (self.error.take(), self.sink) {
+            (Some(e), _) => Err(e),
+            (None, Sink::Replace { temp, mut out }) => out.flush().and_then(|()| {
+                drop(out);
+                temp.commit()
+            }),
+            (None, Sink::InPlace(_)) => Ok(()),
         };
         result
             .map(|()| self.lines)
             .map_err(|e| Error::local(e, "writing the --failed-file", &self.dest))
     }
 
-    /// Leaves the destination as it was.
-    pub fn abandon(self) {
-        // See `Drop`.
+    /// Leaves a regular destination as it was (the temporary file is removed).
+    pub fn abandon(self) {}
+}
+
+/// The temporary file that will replace `path` (keeping its permissions).
+fn replace(path: &Path, perms: Option<std::fs::Permissions>) -> Result<Sink, Error> {
+    let created = crate::owned_file::Temp::create(path, crate::owned_file::Options::DURABLE)
+        .and_then(|mut temp| {
+            let file = temp.file()?;
+            if let Some(p) = perms {
+                let _ = file.set_permissions(p);
+            }
+            let out = std::io::BufWriter::new(file.try_clone()?);
+            Ok(Sink::Replace { temp, out })
+        });
+    created.map_err(|e| Error::local(e, "creating the --failed-file beside", path))
+}
+
+/// `/dev/stdout`, `/dev/stderr` (and their `/dev/fd/N`, `/proc/self/fd/N` names): tikdl's own
+/// stream, whatever it is redirected to (a log opened with `>>` keeps its content).
+fn own_stream(path: &Path) -> Option<std::io::Result<std::fs::File>> {
+    use std::os::fd::AsFd;
+    let fd = match path.to_str()? {
+        "/dev/stdout" | "/dev/fd/1" | "/proc/self/fd/1" => 1,
+        "/dev/stderr" | "/dev/fd/2" | "/proc/self/fd/2" => 2,
+        _ => return None,
+    };
+    let owned = if fd == 1 {
+        std::io::stdout().as_fd().try_clone_to_owned()
+    } else {
+        std::io::stderr().as_fd().try_clone_to_owned()
+    };
+    Some(owned.map(std::fs::File::from))
+}
+
+/// `/dev/fd/N` or `/proc/self/fd/N`: a descriptor of this process, not a file someone keeps.
+fn is_fd_alias(path: &Path) -> bool {
+    let Some(text) = path.to_str() else {
+        return false;
+    };
+    ["/dev/fd/", "/proc/self/fd/"].iter().any(|prefix| {
+        text.strip_prefix(prefix)
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+/// What is written in place rather than replaced: a FIFO, a character device, a socket.
+fn in_place(t: &std::fs::FileType) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        t.is_fifo() || t.is_char_device() || t.is_socket()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = t;
+        false
     }
 }
 
-impl Drop for FailedFile {
-    /// A batch interrupted (Ctrl-C) or abandoned leaves no temporary file; after a commit the
-    /// temporary name no longer exists.
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.tmp);
+/// Opens a FIFO or device for appending without creating or blocking (and without following a
+/// link unless `follow`): a FIFO that no program reads is an error at once, never a hang.
+fn open_in_place(path: &Path, follow: bool) -> Result<std::fs::File, Error> {
+    let mut o = std::fs::OpenOptions::new();
+    o.append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let nofollow = if follow { 0 } else { libc::O_NOFOLLOW };
+        o.custom_flags(nofollow | libc::O_CLOEXEC | libc::O_NONBLOCK);
     }
+    let file = o.open(path).map_err(|e| {
+        #[cfg(unix)]
+        if e.raw_os_error() == Some(libc::ENXIO) {
+            return Error::Config(format!(
+                "--failed-file {} is a FIFO that no program reads (start its reader first, or \
+                 choose another name)",
+                path.display()
+            ));
+        }
+        Error::local(e, "opening the --failed-file", path)
+    })?;
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        // Blocking from now on: a slow reader slows the lines down instead of losing them.
+        // SAFETY: fcntl on a descriptor this function owns, with integer arguments only.
+        unsafe {
+            let fd = file.as_raw_fd();
+            let flags = libc::fcntl(fd, libc::F_GETFL);
+            if flags >= 0 {
+                libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK);
+            }
+        }
+    }
+    Ok(file)
 }
 
 /// One line of the list that is not blank and not a comment.
@@ -473,7 +589,9 @@ struct Tally<'a> {
 
 impl Tally<'_> {
     /// Records one finished task; returns whether the batch must stop starting new posts.
-    fn record(&mut self, done: &Done) -> bool {
+    /// `delivered` is false once a result could not be handed on (the reader of standard
+    /// output is gone): from then on a post's result is kept only in `--failed-file`.
+    fn record(&mut self, done: &Done, delivered: bool) -> bool {
         let outcome = match done {
             Done::Break(b) => {
                 self.summary.breaks.push(b.clone());
@@ -493,6 +611,12 @@ impl Tally<'_> {
             Done::Outcome { outcome, .. } => outcome,
         };
         match outcome {
+            Outcome::Downloaded(..) | Outcome::Info(_) if !delivered => {
+                self.summary.undelivered += 1;
+                if let Some(f) = self.failed_file.as_deref_mut() {
+                    f.line(outcome.url().as_bytes());
+                }
+            }
             Outcome::Downloaded(r, _) => {
                 self.summary.done += 1;
                 self.summary.bytes += r.filesize;
@@ -662,15 +786,20 @@ async fn work(
         summary: Summary::default(),
         failed_file,
     };
+    // Whether results still reach the caller's output; the first that cannot ends it.
+    let mut delivered = true;
     while let Some(done) = outcomes.next().await {
-        if tally.record(&done) {
+        if delivered
+            && let Done::Outcome { outcome, .. } = &done
+            && let Err(reason) = on_outcome(outcome)
+        {
+            delivered = false;
+            if tally.summary.stopped.is_none() {
+                tally.summary.stopped = Some(reason);
+            }
             shared.stop.store(true, Ordering::Relaxed);
         }
-        if let Done::Outcome { outcome, .. } = &done
-            && let Err(reason) = on_outcome(outcome)
-            && tally.summary.stopped.is_none()
-        {
-            tally.summary.stopped = Some(reason);
+        if tally.record(&done, delivered) {
             shared.stop.store(true, Ordering::Relaxed);
         }
     }
@@ -1117,14 +1246,17 @@ mod tests {
             Operation::FetchPage,
             "https://www.tiktok.com/@u/video/1",
         );
-        assert!(!tally.record(&failed(not_found)), "an ordinary failure");
+        assert!(
+            !tally.record(&failed(not_found), true),
+            "an ordinary failure"
+        );
         let not_a_folder = Error::local(
             std::io::ErrorKind::NotADirectory.into(),
             "writing",
             Path::new("x"),
         );
         assert!(
-            !tally.record(&failed(not_a_folder)),
+            !tally.record(&failed(not_a_folder), true),
             "not fatal for the run"
         );
         let full = Error::local(
@@ -1132,8 +1264,11 @@ mod tests {
             "writing",
             Path::new("x"),
         );
-        assert!(tally.record(&failed(full)), "disk full stops the batch");
-        assert!(!tally.record(&Done::Unattempted(b"https://u/2".to_vec())));
+        assert!(
+            tally.record(&failed(full), true),
+            "disk full stops the batch"
+        );
+        assert!(!tally.record(&Done::Unattempted(b"https://u/2".to_vec()), true));
         let s = tally.summary;
         assert_eq!((s.failed, s.unattempted), (3, 1));
         assert!(s.stopped.unwrap().contains("no space left"));
@@ -1153,15 +1288,18 @@ mod tests {
         let long = "x".repeat(100_000);
         for _ in 0..1000 {
             let e = Error::content(ContentReason::Removed(None), Operation::FetchPage, &long);
-            tally.record(&Done::Outcome {
-                outcome: Outcome::Failed {
-                    url: long.clone(),
-                    id: None,
-                    error: e,
-                    result: None,
+            tally.record(
+                &Done::Outcome {
+                    outcome: Outcome::Failed {
+                        url: long.clone(),
+                        id: None,
+                        error: e,
+                        result: None,
+                    },
+                    failed_input: None,
                 },
-                failed_input: None,
-            });
+                true,
+            );
         }
         let s = tally.summary;
         assert_eq!(s.failed, 1000);

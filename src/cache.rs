@@ -164,11 +164,17 @@ fn entry_id(name: &str) -> Option<PostId> {
         .and_then(|id| PostId::try_from(id).ok())
 }
 
-/// tikdl's temporary entry files: `.ID.PID.NANOS.tmp`, all three parts digits.
+/// tikdl's temporary entry files: `.ID.json.PID.HEX16.tmp` ([`crate::owned_file`]), or
+/// `.ID.PID.NANOS.tmp` (all three parts digits) left by an older tikdl.
 fn is_temp(name: &str) -> bool {
     let Some(inner) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else {
         return false;
     };
+    if let Some((id, _)) = inner.split_once(".json.")
+        && valid_id(id)
+    {
+        return crate::owned_file::is_temp_for(name, &format!("{id}.json"));
+    }
     let parts: Vec<&str> = inner.split('.').collect();
     parts.len() == 3
         && parts
@@ -327,25 +333,18 @@ impl Cache {
             path: self.cfg.dir.clone(),
             source,
         })?;
-        let tmp = self.cfg.dir.join(format!(
-            ".{}.{}.{}.tmp",
-            info.id,
-            std::process::id(),
-            SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.subsec_nanos())
-        ));
-        // No fsync: after a power cut a torn entry reads as corrupt, which is only a miss.
-        let written = create_private_file(&tmp).and_then(|mut f| f.write_all(&body));
-        if let Err(e) = written {
-            let _ = fs::remove_file(&tmp);
-            return Err(write_err(e));
-        }
         let existed = fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
-        if let Err(e) = replace(&tmp, &path) {
-            let _ = fs::remove_file(&tmp);
-            return Err(write_err(e));
-        }
+        // No fsync: after a power cut a torn entry reads as corrupt, which is only a miss.
+        let opts = crate::owned_file::Options {
+            mode: Some(0o600),
+            durable: false,
+        };
+        crate::owned_file::Temp::create(&path, opts)
+            .and_then(|mut t| {
+                t.file()?.write_all(&body)?;
+                t.commit()
+            })
+            .map_err(write_err)?;
         let due = {
             let mut count = self.count.lock().unwrap_or_else(|e| e.into_inner());
             match count.as_mut() {
@@ -482,12 +481,6 @@ fn check_fresh(stored: &Stored, ttl: Duration, now_ms: u64) -> Result<(), Miss> 
     Ok(())
 }
 
-/// Renames `tmp` over `dest` (a file or a link there is replaced; a directory makes it fail,
-/// and is never removed).
-fn replace(tmp: &Path, dest: &Path) -> std::io::Result<()> {
-    fs::rename(tmp, dest)
-}
-
 fn touch(path: &Path) -> std::io::Result<()> {
     fs::File::options()
         .append(true)
@@ -504,17 +497,6 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
         b.mode(0o700);
     }
     b.create(dir)
-}
-
-fn create_private_file(path: &Path) -> std::io::Result<fs::File> {
-    let mut o = fs::File::options();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    o.open(path)
 }
 
 #[cfg(test)]
@@ -812,6 +794,8 @@ mod tests {
             assert_eq!(fs::read(d.path().join(name)).unwrap(), body, "{name}");
         }
         assert!(is_temp(".123.456.789.tmp"));
+        assert!(is_temp(".123.json.456.0123456789abcdef.tmp"));
+        assert!(!is_temp(".123.json.456.tmp"));
         assert!(!is_temp(".123.456.tmp"));
     }
 

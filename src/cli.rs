@@ -336,7 +336,8 @@ pub struct SaveArgs {
     #[arg(long = "low-speed-time", value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
     pub low_speed_time: Option<u64>,
 
-    /// Print nothing but errors.
+    /// Print nothing but errors: no result lines, no summary, no warnings (yt-dlp's
+    /// --no-warnings is part of it).
     #[arg(long)]
     pub quiet: bool,
 
@@ -420,9 +421,11 @@ pub struct BatchArgs {
     #[arg(long, value_name = "K/N")]
     pub shard: Option<tikdl::shard::Shard>,
 
-    /// Write the lines that failed (and, after an early stop, those not attempted) to FILE, one
-    /// per line, for a retry run. FILE may be the list itself; it is replaced only once the list
-    /// was read to its end.
+    /// Write the lines that failed (and, after an early stop, those not attempted or whose result
+    /// could not be printed) to FILE, one per line, for a retry run. FILE may be the list itself;
+    /// a regular file is replaced only once the list was read to its end. /dev/stdout,
+    /// /dev/stderr, a FIFO or a character device (/dev/null) is written in place, line by line;
+    /// a symbolic link, a folder or a block device is refused.
     #[arg(long = "failed-file", value_name = "FILE")]
     pub failed_file: Option<PathBuf>,
 

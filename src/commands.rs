@@ -13,7 +13,8 @@ use futures_util::StreamExt;
 use crate::cli::{BatchArgs, CacheCommand, DownloadArgs, InfoArgs};
 use crate::options;
 use crate::output::{
-    EXIT_FAILED, EXIT_USAGE, exit_code, print_json, print_templates, report, write_stdout,
+    EXIT_FAILED, EXIT_USAGE, eprint_line, exit_code, print_json, print_templates, report,
+    write_stdout,
 };
 use crate::progress::Bars;
 use tikdl::archive::Archive;
@@ -214,11 +215,11 @@ pub async fn download(
     {
         // Disk full, read-only, file size limit: every later post would fail alike.
         let total = sum.done + sum.skipped + sum.failed + sum.unattempted;
-        eprintln!(
+        eprint_line(&format!(
             "stopped: {}; {} of {total} posts not attempted",
             safe(why),
             sum.unattempted
-        );
+        ));
     }
     Ok(exit_code(sum.failed > 0))
 }
@@ -343,13 +344,13 @@ pub async fn batch(
             None => String::new(),
         };
         if !quiet {
-            eprintln!("{}", summary::batch_summary(&sum));
+            eprint_line(&summary::batch_summary(&sum).to_string());
         }
-        eprintln!(
+        eprint_line(&format!(
             "error: cannot read the URL list {}: {}{kept}",
             safe(&list_name),
             safe(&read_error.to_string())
-        );
+        ));
         return Ok(ExitCode::from(EXIT_USAGE));
     }
     if let Some(e) = out.write_error {
@@ -375,7 +376,7 @@ pub async fn batch(
         code = ExitCode::from(EXIT_FAILED);
     }
     if !quiet || sum.stopped.is_some() {
-        eprintln!("{}", summary::batch_summary(&sum));
+        eprint_line(&summary::batch_summary(&sum).to_string());
     }
     Ok(code)
 }

@@ -135,7 +135,21 @@ pub enum LocalReason {
     NotAFolder,
     #[error("the file is larger than this process may write (file size limit)")]
     FileTooLarge,
+    #[error("too many open files")]
+    TooManyOpenFiles,
+    #[error("file name too long")]
+    NameTooLong,
+    #[error("no such file or folder (it vanished while tikdl worked)")]
+    Vanished,
+    #[error("a file of that name appeared at the same moment")]
+    AlreadyExists,
+    #[error("the file or device is busy")]
+    Busy,
+    /// The device reported a real I/O error (EIO).
     #[error("input/output error")]
+    Io,
+    /// Anything else: shown in the operating system's own words (the error's source).
+    #[error("local error")]
     Other,
 }
 
@@ -143,12 +157,22 @@ impl LocalReason {
     /// Sorts an I/O error from a local file operation.
     pub fn of(err: &std::io::Error) -> Self {
         use std::io::ErrorKind as K;
+        #[cfg(unix)]
+        match err.raw_os_error() {
+            Some(libc::EMFILE | libc::ENFILE) => return Self::TooManyOpenFiles,
+            Some(libc::EIO) => return Self::Io,
+            _ => {}
+        }
         match err.kind() {
             K::StorageFull | K::QuotaExceeded => Self::DiskFull,
             K::ReadOnlyFilesystem => Self::ReadOnly,
             K::PermissionDenied => Self::PermissionDenied,
             K::NotADirectory => Self::NotAFolder,
             K::FileTooLarge => Self::FileTooLarge,
+            K::InvalidFilename => Self::NameTooLong,
+            K::NotFound => Self::Vanished,
+            K::AlreadyExists => Self::AlreadyExists,
+            K::ResourceBusy | K::ExecutableFileBusy => Self::Busy,
             _ => Self::Other,
         }
     }
@@ -157,6 +181,14 @@ impl LocalReason {
     /// instead of failing each remaining post alike.
     pub fn is_fatal_for_run(self) -> bool {
         matches!(self, Self::DiskFull | Self::ReadOnly | Self::FileTooLarge)
+    }
+}
+
+/// The reason as shown: [`LocalReason::Other`] in the operating system's own words.
+fn local_text(reason: LocalReason, source: Option<&std::io::Error>) -> String {
+    match (reason, source) {
+        (LocalReason::Other, Some(e)) => e.to_string(),
+        _ => reason.to_string(),
     }
 }
 
@@ -209,7 +241,7 @@ pub enum Error {
         suggestions: Vec<String>,
     },
     /// A local file operation failed: `{what} {path}` says which, `reason` why.
-    #[error("{what} {path}: {reason}")]
+    #[error("{what} {path}: {}", local_text(*.reason, .source.as_ref()))]
     Local {
         reason: LocalReason,
         what: String,
@@ -346,6 +378,12 @@ impl Error {
                 LocalReason::PermissionDenied => "permission_denied",
                 LocalReason::NotAFolder => "not_a_folder",
                 LocalReason::FileTooLarge => "file_too_large",
+                LocalReason::TooManyOpenFiles => "too_many_open_files",
+                LocalReason::NameTooLong => "name_too_long",
+                LocalReason::Vanished => "vanished",
+                LocalReason::AlreadyExists => "already_exists",
+                LocalReason::Busy => "busy",
+                LocalReason::Io => "io_error",
                 LocalReason::Other => "local_io",
             },
             Self::Config(_) => "config",
@@ -389,25 +427,35 @@ impl Error {
 
 fn local_suggestions(reason: LocalReason) -> &'static [String] {
     use std::sync::OnceLock;
-    static TABLE: OnceLock<[Vec<String>; 6]> = OnceLock::new();
-    let table = TABLE.get_or_init(|| {
-        let v = |s: &[&str]| s.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-        [
-            v(&["free space on that disk or choose another folder with -P"]),
-            v(&["choose a writable folder with -P"]),
-            v(&["check the folder's permissions or choose another folder with -P"]),
-            v(&["a file sits where a folder is needed: move it or choose another -P"]),
-            v(&["raise the file size limit (ulimit -f) or choose another folder with -P"]),
-            v(&["check the disk (dmesg) or choose another folder with -P"]),
-        ]
-    });
+    const HINTS: [&str; 12] = [
+        "free space on that disk or choose another folder with -P",
+        "choose a writable folder with -P",
+        "check the folder's permissions or choose another folder with -P",
+        "a file sits where a folder is needed: move it or choose another -P",
+        "raise the file size limit (ulimit -f) or choose another folder with -P",
+        "raise the limit of open files (ulimit -n) or lower --jobs",
+        "shorten -P or the output template -o (a name may have at most 255 bytes)",
+        "another program (or another tikdl) removed it meanwhile: run the same command again",
+        "another program (or another tikdl) wrote the same name: run the same command again",
+        "another program is using it: run the same command again once it is done",
+        "check the disk (dmesg) or choose another folder with -P",
+        "choose another folder with -P",
+    ];
+    static TABLE: OnceLock<Vec<Vec<String>>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| HINTS.iter().map(|h| vec![(*h).to_owned()]).collect());
     let i = match reason {
         LocalReason::DiskFull => 0,
         LocalReason::ReadOnly => 1,
         LocalReason::PermissionDenied => 2,
         LocalReason::NotAFolder => 3,
         LocalReason::FileTooLarge => 4,
-        LocalReason::Other => 5,
+        LocalReason::TooManyOpenFiles => 5,
+        LocalReason::NameTooLong => 6,
+        LocalReason::Vanished => 7,
+        LocalReason::AlreadyExists => 8,
+        LocalReason::Busy => 9,
+        LocalReason::Io => 10,
+        LocalReason::Other => 11,
     };
     &table[i]
 }
@@ -579,4 +627,50 @@ fn last_cause(err: &(dyn std::error::Error + 'static)) -> String {
         cur = next;
     }
     cur.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(errno: i32) -> (String, &'static str, String) {
+        let e = Error::local(
+            std::io::Error::from_raw_os_error(errno),
+            "writing",
+            std::path::Path::new("./x"),
+        );
+        let hint = e.suggestions().join(" ");
+        (e.to_string(), e.code(), hint)
+    }
+
+    #[test]
+    fn local_errors_are_named_by_their_real_cause() {
+        let (text, code, hint) = shown(libc::EMFILE);
+        assert_eq!(text, "writing ./x: too many open files");
+        assert_eq!(code, "too_many_open_files");
+        assert!(hint.contains("ulimit -n"), "{hint}");
+        assert_eq!(shown(libc::ENFILE).1, "too_many_open_files");
+        let (text, _, hint) = shown(libc::ENAMETOOLONG);
+        assert!(text.ends_with("file name too long"), "{text}");
+        assert!(hint.contains("shorten -P"), "{hint}");
+        assert!(shown(libc::ENOENT).0.contains("vanished"));
+        assert_eq!(shown(libc::EEXIST).1, "already_exists");
+        assert_eq!(shown(libc::EBUSY).1, "busy");
+    }
+
+    #[test]
+    fn only_a_real_io_error_sends_people_to_the_disk() {
+        let (text, code, hint) = shown(libc::EIO);
+        assert!(text.ends_with("input/output error"), "{text}");
+        assert_eq!(code, "io_error");
+        assert!(hint.contains("check the disk"), "{hint}");
+        for errno in [libc::EMFILE, libc::ENAMETOOLONG, libc::ENOENT, libc::EINVAL] {
+            let (text, _, hint) = shown(errno);
+            assert!(!hint.contains("check the disk"), "{text}: {hint}");
+        }
+        // Unmapped: the operating system's own words.
+        let (text, code, _) = shown(libc::EINVAL);
+        assert!(text.contains("Invalid argument"), "{text}");
+        assert_eq!(code, "local_io");
+    }
 }

@@ -34,7 +34,11 @@ fn completions(dir: &Path) -> Result<()> {
     ] {
         let path = clap_complete::generate_to(shell, &mut cmd, "tikdl", dir)
             .with_context(|| format!("cannot write {shell} completions into {}", dir.display()))?;
-        eprintln!("wrote {}", path.display());
+        {
+            use std::io::Write as _;
+            // A closed standard error is no reason to fail (or panic).
+            let _ = writeln!(std::io::stderr(), "wrote {}", path.display());
+        }
     }
     Ok(())
 }
@@ -47,6 +51,10 @@ fn man(dir: &Path) -> Result<()> {
         .context("cannot render the man page")?;
     let path = dir.join("tikdl.1");
     std::fs::write(&path, page).with_context(|| format!("cannot write {}", path.display()))?;
-    eprintln!("wrote {}", path.display());
+    {
+        use std::io::Write as _;
+        // A closed standard error is no reason to fail (or panic).
+        let _ = writeln!(std::io::stderr(), "wrote {}", path.display());
+    }
     Ok(())
 }

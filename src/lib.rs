@@ -32,6 +32,7 @@ pub mod hosts;
 pub mod http;
 pub mod lists;
 pub mod model;
+pub mod owned_file;
 pub mod posts;
 pub mod ratelimit;
 pub mod redacted;

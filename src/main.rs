@@ -32,13 +32,13 @@ use tikdl::{Error, TikTokHandler};
 fn main() -> ExitCode {
     tikdl::download::ignore_sigxfsz();
     let cli = Cli::parse();
-    init_logging(cli.global.verbose);
+    init_logging(cli.global.verbose, quiet(&cli.command));
     if let Command::Generate(what) = &cli.command {
         // Needs neither the network nor the configuration.
         return match generation::generate(what) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("error: {}", safe_text(&format!("{e:#}")));
+                output::eprint_line(&format!("error: {}", safe_text(&format!("{e:#}"))));
                 ExitCode::from(EXIT_USAGE)
             }
         };
@@ -49,7 +49,7 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            output::eprint_line(&format!("error: cannot start the async runtime: {e}"));
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -72,16 +72,16 @@ fn exit_for(e: &anyhow::Error) -> ExitCode {
         // failure, with the local error's words and hints.
         if matches!(err, Error::Local { path, .. } if path == STDOUT_NAME) {
             // The -P hints do not apply to where standard output was sent.
-            eprintln!(
+            output::eprint_line(&format!(
                 "error: {}\n  hint: check where standard output is redirected (that disk may be full)",
                 safe(&err.to_string())
-            );
+            ));
         } else {
             report(err);
         }
         return ExitCode::from(EXIT_USAGE);
     }
-    eprintln!("error: {}", safe_text(&format!("{e:#}")));
+    output::eprint_line(&format!("error: {}", safe_text(&format!("{e:#}"))));
     ExitCode::from(EXIT_USAGE)
 }
 
@@ -92,8 +92,18 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-fn init_logging(verbose: u8) {
+/// `--quiet`: errors only, so no warnings either (yt-dlp's `--no-warnings` is part of it).
+fn quiet(command: &Command) -> bool {
+    match command {
+        Command::Download(a) => a.save.quiet,
+        Command::Batch(a) => a.save.quiet,
+        _ => false,
+    }
+}
+
+fn init_logging(verbose: u8, quiet: bool) {
     let default = match verbose {
+        0 if quiet => "error,lofty=off",
         // lofty (tagging) warns about MP3 details that concern no user (a duration estimate).
         0 => "warn,lofty=error",
         1 => "tikdl=info,warn,lofty=error",
@@ -107,6 +117,8 @@ fn init_logging(verbose: u8) {
         // Log lines can quote titles and input: neutralised like every other human output.
         .with_writer(|| tikdl::terminal::SafeStderr)
         .with_target(false)
+        // A closed standard error is ignored (see `output::eprint_line`), never reported there.
+        .log_internal_errors(false)
         .init();
 }
 
@@ -148,12 +160,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     let code = tokio::select! {
         code = work => code,
         _ = tokio::signal::ctrl_c() => {
-            eprintln!("\ninterrupted: partial downloads are kept as .part files; run the same command again to resume");
+            output::eprint_line(
+                "\ninterrupted: partial downloads are kept as .part files; run the same command again to resume",
+            );
             Ok(ExitCode::from(EXIT_INTERRUPTED))
         }
     };
     if cli.global.stats {
-        eprintln!("{}", safe_text(&handler.stats().to_string()));
+        output::eprint_line(&safe_text(&handler.stats().to_string()));
     }
     code
 }

@@ -76,7 +76,7 @@ fn config_file(g: &GlobalArgs) -> Result<Option<FileConfig>> {
     };
     if let Some(f) = &file {
         for u in &f.unknown_keys {
-            eprintln!("warning: {}", safe(&u.to_string()));
+            crate::output::eprint_line(&format!("warning: {}", safe(&u.to_string())));
         }
     }
     Ok(file)

@@ -48,12 +48,23 @@ pub fn write_stdout(
     f(&mut out).and_then(|()| out.flush()).map_err(stdout_error)
 }
 
-/// One JSON value, one line.
+/// One JSON value, one line, in one `write(2)`: runs appending to one file (`>> all.ndjson`,
+/// `O_APPEND`) never interleave inside a line.
 pub fn print_json(v: &impl serde::Serialize) -> Result<()> {
-    write_stdout(|o| {
-        serde_json::to_writer(&mut *o, v)?;
-        writeln!(o)
-    })
+    let mut line =
+        serde_json::to_vec(v).map_err(|e| anyhow::Error::new(std::io::Error::other(e)))?;
+    line.push(b'\n');
+    write_stdout(|o| o.write_all(&line))
+}
+
+/// A line for a person on standard error. Standard error that is closed (`2>&1 | head -2`) or
+/// full is ignored: the run goes on, and its results still reach standard output, the
+/// `--failed-file` and the archive.
+pub fn eprint_line(text: &str) {
+    let mut line = String::with_capacity(text.len() + 1);
+    line.push_str(text);
+    line.push('\n');
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }
 
 /// An error for a person: what happened, to which URL, and what to try next.
@@ -63,7 +74,7 @@ pub fn report(err: &Error) {
         text.push_str("\n  hint: ");
         text.push_str(&safe(s));
     }
-    eprintln!("{text}");
+    eprint_line(&text);
 }
 
 /// `-O/--print`: each template rendered for one post, a line each. On a terminal the text is

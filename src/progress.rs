@@ -94,7 +94,7 @@ impl Bars {
             Some(mp) => {
                 let _ = mp.println(line);
             }
-            None => eprintln!("{line}"),
+            None => crate::output::eprint_line(&line),
         }
     }
 

@@ -966,33 +966,23 @@ fn sidecar_failed(
     Ok(())
 }
 
-/// Small files (metadata) are written whole to a temporary name, fsynced, then renamed. Neither
-/// the temporary nor the final name is followed if it is a symlink.
+/// Small files (metadata) are written whole through [`crate::owned_file`]: a temporary name of
+/// this process's own, fsynced, then renamed over a regular file only (a link, FIFO or device
+/// at the name is refused and left alone).
 async fn write_atomic(dest: &Path, body: &[u8]) -> Result<(), Error> {
-    use std::io::Write;
-    let tmp = safe_path::part_path(dest);
-    for p in [dest, tmp.as_path()] {
-        if tokio::fs::symlink_metadata(p)
-            .await
-            .is_ok_and(|m| m.file_type().is_symlink())
-        {
-            return Err(download::symlink_refused(p));
-        }
-    }
-    let mut f = download::nofollow()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(&tmp)
-        .map_err(|e| download::open_error(e, "writing", &tmp))?;
-    download::ensure_regular(f.metadata(), &tmp)?;
-    let io = |e: std::io::Error| Error::local(e, "writing", &tmp);
-    f.write_all(body).map_err(io)?;
-    f.sync_all().map_err(io)?;
-    drop(f);
-    tokio::fs::rename(&tmp, dest)
-        .await
-        .map_err(|e| Error::local(e, "renaming to", dest))
+    let (dest, body) = (dest.to_owned(), body.to_owned());
+    let written = tokio::task::spawn_blocking(move || {
+        crate::owned_file::write(&dest, &body, crate::owned_file::Options::DURABLE)
+            .map_err(|e| Error::local(e, "writing", &dest))
+    })
+    .await;
+    written.unwrap_or_else(|e| {
+        Err(Error::local(
+            std::io::Error::other(e),
+            "writing",
+            Path::new("a sidecar"),
+        ))
+    })
 }
 
 #[cfg(test)]

@@ -579,3 +579,113 @@ fn d4_failed_file_that_is_the_archive_is_refused() {
         "tiktok 7608826249200356630\n"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Output pipelines that lose nothing
+
+/// `sh -c SCRIPT` in the test folder, tikdl as `$0` (network arguments in `$@`); returns
+/// (stdout, stderr).
+fn shell(env: &Env, script: &str) -> (String, String) {
+    let out = env
+        .std_cmd_in_shell(script)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn info_only_into_a_pipe_closed_early_with_retry_in_place_loses_no_line() {
+    const POSTS: u64 = 40;
+    let env = Env::new();
+    let list: String = (100..100 + POSTS).map(|n| batch_url(n) + "\n").collect();
+    std::fs::write(env.dir.path().join("urls.txt"), list).unwrap();
+    let (out, err) = shell(
+        &env,
+        // One post at a time, and the reader closes the pipe as soon as it has its three lines:
+        // a line the kernel took into the pipe before the reader left is delivered as far as any
+        // writer can know, so only lines tikdl itself dropped could be missing.
+        r#"{ "$0" "$@" --rate-limit 0 batch --jobs 1 --info-only --failed-file urls.txt urls.txt; echo "$?" > rc; } \
+             | { read -r a; read -r b; read -r c; exec <&-; printf '%s\n%s\n%s\n' "$a" "$b" "$c"; }"#,
+    );
+    let rc = std::fs::read_to_string(env.dir.path().join("rc")).unwrap();
+    assert_eq!(rc.trim(), "141", "{err}");
+    let printed: Vec<String> = ndjson(out.as_bytes())
+        .iter()
+        .map(|v| v["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(printed.len(), 3, "{out}");
+    let kept = std::fs::read_to_string(env.dir.path().join("urls.txt")).unwrap();
+    let kept: Vec<&str> = kept.lines().collect();
+    let mut all: Vec<String> = kept
+        .iter()
+        .map(|l| l.rsplit('/').next().unwrap().to_owned())
+        .chain(printed)
+        .collect();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len() as u64, POSTS, "kept {kept:?}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn a_closed_stderr_is_not_a_panic() {
+    let env = Env::new();
+    let mut list = String::new();
+    for n in 1..=20 {
+        list.push_str(&format!("bad-url-{n}\n{}\n", batch_url(200 + n)));
+    }
+    std::fs::write(env.dir.path().join("l.txt"), list).unwrap();
+    let (out, _) = shell(
+        &env,
+        r#"{ "$0" "$@" --rate-limit 0 batch -o '%(id)s.%(ext)s' -P out l.txt 2>&1; echo "$?" > rc; } | head -2"#,
+    );
+    let rc = std::fs::read_to_string(env.dir.path().join("rc")).unwrap();
+    assert!(!out.contains("panicked"), "{out}");
+    // Failures on the list (1) or a broken pipe (141); never a panic (101).
+    assert!(matches!(rc.trim(), "1" | "141"), "exit {rc}");
+}
+
+#[test]
+fn ndjson_lines_appended_by_three_runs_are_whole() {
+    let env = Env::new();
+    let list: String = (300..400).map(|n| batch_url(n) + "\n").collect();
+    std::fs::write(env.dir.path().join("l.txt"), list).unwrap();
+    shell(
+        &env,
+        r#"for k in 1 2 3; do "$0" "$@" --rate-limit 0 batch --info-only --jobs 8 l.txt >> all.ndjson & done; wait"#,
+    );
+    let text = std::fs::read_to_string(env.dir.path().join("all.ndjson")).unwrap();
+    let bad = text
+        .lines()
+        .filter(|l| serde_json::from_str::<Value>(l).is_err())
+        .count();
+    assert_eq!(text.lines().count(), 300);
+    assert_eq!(bad, 0, "{bad} of 300 lines are not whole");
+}
+
+#[test]
+fn quiet_prints_no_warning() {
+    let env = Env::new();
+    // Every cover of this post answers 404: saving its thumbnail warns.
+    let url = format!(
+        "https://www.tiktok.com/@u/video/{}",
+        tiktok_imitation::STORAGE_BASE + 4
+    );
+    let run = |quiet: bool| {
+        let mut cmd = env.cmd();
+        cmd.args(["download", "--write-thumbnail", "-o", "%(id)s.%(ext)s"]);
+        if quiet {
+            cmd.arg("--quiet");
+        }
+        cmd.arg(&url).output().unwrap()
+    };
+    let loud = run(false);
+    assert!(stderr(&loud).contains("WARN"), "{}", stderr(&loud));
+    let quiet = run(true);
+    assert!(!stderr(&quiet).contains("WARN"), "{}", stderr(&quiet));
+    assert!(quiet.status.success(), "{}", stderr(&quiet));
+}

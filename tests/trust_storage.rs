@@ -482,10 +482,10 @@ fn s4_info_json_through_a_symlinked_part_is_refused() {
     let outside = tempfile::tempdir().unwrap();
     let victim = outside.path().join("victim.txt");
     std::fs::write(&victim, b"precious").unwrap();
-    for name in [
-        format!("{DESKTOP_ID}.info.json.part"),
-        format!("{DESKTOP_ID}.info.json"),
-    ] {
+    // The temporary name is the process's own (never `.part`): a link at the final name is
+    // what could be written through.
+    {
+        let name = format!("{DESKTOP_ID}.info.json");
         let link = env.dir.path().join(&name);
         std::os::unix::fs::symlink(&victim, &link).unwrap();
         let run = download(
@@ -691,12 +691,12 @@ fn d2_template_collision_fails_the_later_posts_instead_of_overwriting() {
     );
 }
 
-/// A FIFO planted where tikdl writes (`.part`, `.part.meta`, an info JSON's temp file) never
-/// blocks the run: it is refused as "not a regular file", or (an unrecorded `.part`) removed
-/// and the download started over, which then gives the right bytes.
+/// A FIFO planted where tikdl writes (`.part`, `.part.meta`, an info JSON) never blocks the
+/// run: it is refused as "not a regular file", or (an unrecorded `.part`) removed and the
+/// download started over, which then gives the right bytes.
 #[test]
 fn s4_fifo_at_a_working_file_is_refused_without_hanging() {
-    for name in ["x.mp4.part.meta", "x.mp4.part", "x.info.json.part"] {
+    for name in ["x.mp4.part.meta", "x.mp4.part", "x.info.json"] {
         let env = Env::new();
         let info = env.info_json(DESKTOP_URL);
         let out = env.dir.path().join("fifo");
@@ -740,4 +740,261 @@ impl FifoLike for std::fs::FileType {
         use std::os::unix::fs::FileTypeExt;
         self.is_fifo()
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files tikdl owns: written one way, never through what a name leads to
+
+/// `sh -c SCRIPT` in the test folder, tikdl as `$0` (network arguments in `$@`), at most
+/// `limit`; returns (stdout, stderr).
+fn shell(env: &Env, script: &str, limit: Duration) -> (String, String) {
+    let mut child = env
+        .std_cmd_in_shell(script)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            panic!("`{script}` still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn failed_file_onto_stderr_appended_to_a_log_keeps_the_log() {
+    let env = Env::new();
+    std::fs::write(env.dir.path().join("batch.log"), "precious log line\n").unwrap();
+    std::fs::write(env.dir.path().join("l.txt"), "bad-url\n").unwrap();
+    shell(
+        &env,
+        r#""$0" "$@" batch --info-only --failed-file /dev/stderr l.txt 2>>batch.log; echo "rc=$?""#,
+        Duration::from_secs(30),
+    );
+    let log = std::fs::read_to_string(env.dir.path().join("batch.log")).unwrap();
+    assert!(log.starts_with("precious log line\n"), "{log}");
+    assert!(
+        log.lines().any(|l| l == "bad-url"),
+        "the failed line is in the log: {log}"
+    );
+    assert!(
+        log.contains("error: "),
+        "tikdl's own messages stay too: {log}"
+    );
+}
+
+#[test]
+fn failed_file_that_is_a_fifo_is_written_in_place_without_hanging() {
+    let env = Env::new();
+    std::fs::write(env.dir.path().join("l.txt"), "bad-url\n").unwrap();
+    let fifo = env.dir.path().join("fifo");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    // With a reader: the line reaches it.
+    let (out, err) = shell(
+        &env,
+        r#"timeout 20 cat fifo > got & "$0" "$@" batch --info-only --failed-file fifo l.txt; echo "rc=$?"; wait"#,
+        Duration::from_secs(40),
+    );
+    use std::os::unix::fs::FileTypeExt;
+    let is_fifo = || {
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    };
+    assert!(is_fifo(), "the FIFO is still a FIFO: {out} {err}");
+    let got = std::fs::read_to_string(env.dir.path().join("got")).unwrap();
+    assert_eq!(got, "bad-url\n", "{out} {err}");
+    assert!(out.contains("rc=1"), "{out} {err}");
+    // Without a reader: refused at once (never a hang), the FIFO left alone.
+    let (out, err) = shell(
+        &env,
+        r#""$0" "$@" batch --info-only --failed-file fifo l.txt; echo "rc=$?""#,
+        Duration::from_secs(20),
+    );
+    assert!(out.contains("rc=2"), "{out} {err}");
+    assert!(err.contains("FIFO"), "{err}");
+    assert!(is_fifo());
+}
+
+#[test]
+fn failed_file_onto_a_process_substitution_reaches_its_reader() {
+    let env = Env::new();
+    std::fs::write(env.dir.path().join("l.txt"), "bad-url\n").unwrap();
+    if !Command::new("bash")
+        .arg("-c")
+        .arg("true")
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        eprintln!("skipped: no bash for >(...)");
+        return;
+    }
+    let mut cmd = env.std_cmd_in_shell(
+        r#"exec bash -c '"$0" "$@" batch --info-only --failed-file >(cat > got) l.txt; sleep 0.5' "$0" "$@""#,
+    );
+    let out = cmd.stdin(Stdio::null()).output().unwrap();
+    let got = std::fs::read_to_string(env.dir.path().join("got")).unwrap_or_default();
+    assert_eq!(got, "bad-url\n", "{}", stderr(&out));
+}
+
+#[test]
+fn a_symlinked_failed_file_is_not_followed() {
+    let env = Env::new();
+    let target = env.dir.path().join("mine.txt");
+    std::fs::write(&target, "precious\n").unwrap();
+    let link = env.dir.path().join("failed.txt");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    std::fs::write(env.dir.path().join("l.txt"), "bad-url\n").unwrap();
+    let out = env
+        .cmd()
+        .args(["batch", "--info-only", "--failed-file"])
+        .arg(&link)
+        .arg("l.txt")
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("symbolic link"), "{err}");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "precious\n");
+    assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
+}
+
+/// As root, in a private mount namespace with its own `/dev` (the host's `/dev/null` is never
+/// touched): `--failed-file /dev/null` leaves the device a device.
+#[test]
+fn failed_file_onto_dev_null_leaves_the_device() {
+    let env = Env::new();
+    std::fs::write(env.dir.path().join("l.txt"), "bad-url\n").unwrap();
+    let probe = Command::new("unshare")
+        .args([
+            "-m",
+            "sh",
+            "-c",
+            "mount -t tmpfs none /dev && mknod -m 666 /dev/null c 1 3",
+        ])
+        .status();
+    if !probe.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: no private mount namespace here (needs root and unshare -m)");
+        return;
+    }
+    let cmd = env.std_cmd_in_shell(
+        r#"mount -t tmpfs none /dev && mknod -m 666 /dev/null c 1 3 &&
+           { "$0" "$@" batch --info-only --failed-file /dev/null l.txt; echo "rc=$?";
+             stat -c %F /dev/null; }"#,
+    );
+    // The same script, run by `unshare -m sh -c SCRIPT tikdl ARGS...`.
+    let args: Vec<std::ffi::OsString> = cmd.get_args().map(ToOwned::to_owned).collect();
+    let out = Command::new("unshare")
+        .arg("-m")
+        .arg("sh")
+        .args(&args)
+        .current_dir(env.dir.path())
+        .envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("rc=1"), "{text} {}", stderr(&out));
+    assert!(text.contains("character special file"), "{text}");
+}
+
+const CHANGING_POSTS: u64 = 30;
+
+#[test]
+fn concurrent_writers_of_one_info_json_never_leave_invalid_json() {
+    let env = Env::new();
+    let list: String = (1..=CHANGING_POSTS)
+        .map(|n| {
+            format!(
+                "https://www.tiktok.com/@imitation/video/{}\n",
+                tiktok_imitation::CHANGING_BASE + n
+            )
+        })
+        .collect();
+    std::fs::write(env.dir.path().join("l.txt"), list).unwrap();
+    let (out, err) = shell(
+        &env,
+        r#"for k in 1 2 3 4; do "$0" "$@" --no-cache --rate-limit 0 batch --jobs 8 \
+             --write-info-json -o '%(id)s.%(ext)s' -P out l.txt 2>"err$k" & done; wait;
+           cat err1 err2 err3 err4 >&2"#,
+        Duration::from_secs(120),
+    );
+    let mut checked = 0;
+    for f in std::fs::read_dir(env.dir.path().join("out")).unwrap() {
+        let f = f.unwrap().path();
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(!name.ends_with(".tmp"), "a temporary file is left: {name}");
+        if name.ends_with(".info.json") {
+            let body = std::fs::read(&f).unwrap();
+            let v: Result<Value, _> = serde_json::from_slice(&body);
+            assert!(v.is_ok(), "{name} is not valid JSON: {v:?}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, CHANGING_POSTS, "{out} {err}");
+    assert!(!err.contains("info JSON not saved"), "{err}");
+}
+
+#[test]
+fn two_break_on_existing_batches_on_one_archive_warn_no_io_error() {
+    let env = Env::new();
+    let list = "https://www.tiktok.com/@imitation45\n\
+        https://www.tiktok.com/@recipe.pocket/collection/%E6%96%99%E7%90%86-7400000000000000033\n";
+    std::fs::write(env.dir.path().join("l.txt"), list).unwrap();
+    let run = r#""$0" "$@" --rate-limit 0 batch --quiet --jobs 8 -P out --download-archive arch.txt \
+        --break-on-existing --break-per-input l.txt"#;
+    // A first clean run marks both lists in sync; then rounds of four at once.
+    let (_, first) = shell(&env, run, Duration::from_secs(120));
+    assert!(!first.contains("WARN"), "{first}");
+    let racing = format!(
+        "for r in 1 2 3 4 5; do for k in 1 2 3 4; do {run} 2>>errs & done; wait; done; cat errs >&2"
+    );
+    let (_, err) = shell(&env, &racing, Duration::from_secs(120));
+    assert!(!err.contains("sync"), "{err}");
+    assert!(!err.contains("input/output error"), "{err}");
+    let sync = std::fs::read_to_string(env.dir.path().join("arch.txt.sync")).unwrap();
+    assert_eq!(sync.lines().count(), 2, "both lists end in sync: {sync}");
+}
+
+#[test]
+fn too_few_open_files_is_named_as_such() {
+    let env = Env::new();
+    let (_, err) = shell(
+        &env,
+        &format!(r#"ulimit -n 12 && exec "$0" "$@" download -o '%(id)s.%(ext)s' {DESKTOP_URL}"#),
+        Duration::from_secs(60),
+    );
+    assert!(err.contains("too many open files"), "{err}");
+    assert!(!err.contains("check the disk"), "{err}");
+}
+
+#[test]
+fn a_folder_name_too_long_is_named_as_such() {
+    let env = Env::new();
+    let long = env.dir.path().join("d".repeat(5000));
+    let out = env
+        .cmd()
+        .args(["download", "-o", BY_ID, "-P"])
+        .arg(&long)
+        .arg(DESKTOP_URL)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(err.contains("name too long"), "{err}");
+    assert!(!err.contains("check the disk"), "{err}");
 }

@@ -133,6 +133,11 @@ pub fn known_media(path_query: &str) -> Option<FileSpec> {
 /// every other test pay for 5,000 items).
 pub const BATCH_BASE: u64 = GEN_BASE + 100_000;
 pub const BATCH_POSTS: u64 = 5000;
+/// `CHANGING_BASE + n` (n in 1..=BATCH_POSTS): batch post n's twin (its own id) whose caption
+/// grows or shrinks on every page request, as a live post's caption or view count changes
+/// between two fetches (the 2026-12-02 probe's mode 26): two fetches give bodies of different
+/// lengths.
+pub const CHANGING_BASE: u64 = GEN_BASE + 200_000;
 
 struct BatchCache {
     items: HashMap<u64, Value>,
@@ -150,9 +155,10 @@ fn batch_cache() -> &'static std::sync::Mutex<BatchCache> {
 }
 
 fn batch_item(id: u64) -> Option<Value> {
-    let n = id
-        .checked_sub(BATCH_BASE)
-        .filter(|n| (1..=BATCH_POSTS).contains(n))?;
+    let n = [BATCH_BASE, CHANGING_BASE]
+        .into_iter()
+        .filter_map(|base| id.checked_sub(base))
+        .find(|n| (1..=BATCH_POSTS).contains(n))?;
     let mut cache = batch_cache().lock().unwrap_or_else(|e| e.into_inner());
     if let Some(v) = cache.items.get(&id) {
         return Some(v.clone());
@@ -270,6 +276,12 @@ pub fn post_page(id: u64) -> String {
                 let mut item = item;
                 // Pages carry createTime as a string, the APIs as a number.
                 item["createTime"] = Value::String(item["createTime"].to_string());
+                if id > CHANGING_BASE {
+                    static FETCHES: std::sync::atomic::AtomicUsize =
+                        std::sync::atomic::AtomicUsize::new(0);
+                    let k = FETCHES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    item["desc"] = Value::String(format!("changing {}", "x".repeat(k % 13 * 97)));
+                }
                 item_page(&item)
             }
             None => NOT_EXIST_HTML.to_string(),

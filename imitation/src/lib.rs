@@ -136,6 +136,7 @@ mod tls;
 pub mod valid_media;
 mod valid_posts;
 
+pub use fixtures::CHANGING_BASE;
 pub use hostile::{HOSTILE_BASE, HOSTILE_NAMES};
 pub use hostile_output::{OUTPUT_BASE, OUTPUT_TEXTS};
 pub use hostile_storage::{
