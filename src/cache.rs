@@ -171,7 +171,7 @@ fn is_temp(name: &str) -> bool {
         return false;
     };
     if let Some((id, _)) = inner.split_once(".json.")
-        && valid_id(id)
+        && PostId::try_from(id).is_ok()
     {
         return crate::owned_file::is_temp_for(name, &format!("{id}.json"));
     }
