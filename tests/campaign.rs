@@ -178,6 +178,9 @@ struct Tally {
     kills: u64,
     disk_full: u64,
     tmpfs_skipped: u64,
+    /// Final files the oracle compared byte for byte, and archived ids it checked.
+    files_checked: u64,
+    archived_checked: u64,
     violations: Vec<String>,
 }
 
@@ -279,7 +282,8 @@ fn draw(index: u64, rng: &mut Rng, known: bool) -> Scenario {
             thumbnail: rng.chance(40),
             subs: rng.chance(40),
             audio_only: allowed(Kind::AudioOnly, known) && rng.chance(20),
-            archive,
+            // `download` has no --download-archive.
+            archive: archive && batch,
             kill,
             fsize: rng.chance(15).then(|| 20 + rng.below(300)),
         });
@@ -669,6 +673,7 @@ fn check(
     root: &Path,
     all_outcomes: &[Outcome],
     procs_run: &[Proc],
+    tally: &mut Tally,
 ) -> Vec<String> {
     let mut v = Vec::new();
     let out_dir = cwd.join("out");
@@ -690,6 +695,7 @@ fn check(
             continue;
         }
         by_name.insert(name.clone(), path.clone());
+        tally.files_checked += 1;
         if name.ends_with(".info.json") {
             let owners = info_json_claims(sc.template, &posts, &name);
             let id = serde_json::from_slice::<Value>(&bytes)
@@ -755,6 +761,7 @@ fn check(
         }
     }
     for id in archived {
+        tally.archived_checked += 1;
         let runs: Vec<&Proc> = procs_run
             .iter()
             .filter(|p| p.archive && p.posts.contains(&id))
@@ -849,6 +856,13 @@ fn check(
                 tail(&o.stderr)
             ));
         }
+        // A usage error is this test's mistake, not tikdl's: stop rather than check nothing.
+        assert!(
+            !(o.code == Some(2) && o.stderr.contains("Usage:")),
+            "scenario {}: the campaign built a command tikdl refuses: {}",
+            sc.index,
+            tail(&o.stderr)
+        );
         if o.code == Some(101) {
             v.push(format!("process {k}: panicked: {}", tail(&o.stderr)));
         }
@@ -922,7 +936,7 @@ fn run_scenario(env: &Env, seed: u64, sc: &Scenario, tally: &mut Tally) {
         outcomes.extend(run_procs(env, sc, &again, &cwd, &logs, "b"));
         procs_run.extend(again);
     }
-    let violations = check(sc, &cwd, &before_root, root, &outcomes, &procs_run);
+    let violations = check(sc, &cwd, &before_root, root, &outcomes, &procs_run, tally);
     if !violations.is_empty() {
         let mut report = String::new();
         let _ = writeln!(
@@ -1000,13 +1014,20 @@ fn campaign_of_hostile_scenarios_keeps_every_promise() {
         tally.scenarios += 1;
     }
     eprintln!(
-        "campaign: seed {seed}: {} scenarios, {} processes, {} kills, {} disk-full events ({} tmpfs skipped: no mount), {} scenarios with violations",
+        "campaign: seed {seed}: {} scenarios, {} processes, {} kills, {} disk-full events ({} tmpfs skipped: no mount), {} files and {} archived ids checked, {} scenarios with violations",
         tally.scenarios,
         tally.processes,
         tally.kills,
         tally.disk_full,
         tally.tmpfs_skipped,
+        tally.files_checked,
+        tally.archived_checked,
         tally.violations.len()
+    );
+    // An oracle that saw nothing would pass anything.
+    assert!(
+        tally.scenarios == 0 || tally.files_checked > 0,
+        "campaign seed {seed}: no final file was checked at all"
     );
     assert!(
         tally.violations.is_empty(),

@@ -65,7 +65,9 @@ pub enum Behaviour {
     CutOnce = 6,
     /// Every answer pauses 1.5 s halfway through its body.
     Stall = 7,
-    /// The subtitle and the cover never end (200, chunked, no Content-Length).
+    /// The video (whose size the page announces), the subtitle and the cover never end (200,
+    /// chunked, no Content-Length). The sound is spared: tikdl takes up to 4 GiB of audio of
+    /// unknown size, more than a test may write.
     Endless = 8,
     /// The page's item is another post ([`other_post`]), which is honest.
     ItemIsOther = 9,
@@ -253,7 +255,7 @@ fn spec(id: u64, role: Role) -> FileSpec {
 /// Whether the post's behaviour applies to `role` (three roles in four; page-level behaviours
 /// are not about roles).
 pub fn affected(id: u64, role: Role) -> bool {
-    seed(id, role) % 4 != 0
+    !seed(id, role).is_multiple_of(4)
 }
 
 /// The bytes of `role` of post `id`: what a file claiming to be it must hold.
@@ -311,7 +313,7 @@ pub fn item(id: u64) -> Value {
         let size = spec(id, Role::Video).size;
         let announced = match p.behaviour {
             // Bigger or smaller, by a number of bytes the id picks.
-            Behaviour::DataSizeLies if p.r % 2 == 0 => size + 1 + p.r % 5_000,
+            Behaviour::DataSizeLies if p.r.is_multiple_of(2) => size + 1 + p.r % 5_000,
             Behaviour::DataSizeLies => size - 1 - p.r % 5_000,
             _ => size,
         };
@@ -604,7 +606,7 @@ pub fn respond(
             let (st, h, b) = honest(a);
             (st, h, b.with_stall(total / 4, STALL))
         }
-        (Behaviour::Endless, _) if matches!(role, Role::Subtitle | Role::Cover) => {
+        (Behaviour::Endless, _) if matches!(role, Role::Video | Role::Subtitle | Role::Cover) => {
             let endless = FileSpec {
                 size: u64::MAX,
                 ..s
