@@ -71,6 +71,11 @@ const KNOWN_OPEN: &[(Kind, &str)] = &[
          taken as this post's (already downloaded, archived)",
     ),
     (
+        Kind::List(ListMode::InjectsId),
+        "a list item's id is not checked to be digits: an id with a newline and `tiktok ID` \
+         goes into file names and writes a second archive line (that post is then skipped)",
+    ),
+    (
         Kind::FancyCaptions,
         "the default template's 255-byte cut drops %(id)s for long 4-byte captions, so posts of \
          one group share names (and then the collision above)",
@@ -230,6 +235,7 @@ fn draw(index: u64, rng: &mut Rng, known: bool) -> Scenario {
         ListMode::Repeats,
         ListMode::Endless,
         ListMode::Overlaps,
+        ListMode::InjectsId,
     ]
     .into_iter()
     .filter(|m| allowed(Kind::List(*m), known))
@@ -421,8 +427,10 @@ fn info_json_claims(template: Option<&str>, posts: &BTreeSet<u64>, file: &str) -
 }
 
 /// What a file held, in words: whose object, a prefix of one, or nothing known.
-fn describe(bytes: &[u8], posts: &BTreeSet<u64>) -> String {
-    for &id in posts {
+fn describe(bytes: &[u8], posts: &BTreeSet<u64>, first: &[(u64, Role)]) -> String {
+    // The posts the name claims first: many objects share their first bytes (WebVTT headers).
+    let order = first.iter().map(|(id, _)| *id).chain(posts.iter().copied());
+    for id in order {
         for role in campaign::roles(id) {
             let obj = campaign::object(id, role);
             if obj == bytes {
@@ -698,12 +706,15 @@ fn check(
         tally.files_checked += 1;
         if name.ends_with(".info.json") {
             let owners = info_json_claims(sc.template, &posts, &name);
-            let id = serde_json::from_slice::<Value>(&bytes)
-                .ok()
-                .and_then(|j| j["id"].as_str().and_then(|s| s.parse::<u64>().ok()));
+            let json = serde_json::from_slice::<Value>(&bytes).ok();
+            let raw = json.as_ref().map(|j| j["id"].clone());
+            let id = raw
+                .as_ref()
+                .and_then(|i| i.as_str().and_then(|s| s.parse::<u64>().ok()));
             match id {
                 None => v.push(format!(
-                    "{name}: an info JSON that does not parse or has no id ({} bytes)",
+                    "{name}: an info JSON that does not parse or whose id is not a post id \
+                     ({} bytes, id {raw:?})",
                     bytes.len()
                 )),
                 Some(id) if !owners.contains(&id) => v.push(format!(
@@ -717,7 +728,7 @@ fn check(
         if cands.is_empty() {
             v.push(format!(
                 "{name}: a file no post's name claims ({})",
-                describe(&bytes, &posts)
+                describe(&bytes, &posts, &[])
             ));
             continue;
         }
@@ -730,7 +741,7 @@ fn check(
             v.push(format!(
                 "{name}: claimed by {} but holds {}",
                 short(&cands),
-                describe(&bytes, &posts)
+                describe(&bytes, &posts, &cands)
             ));
             continue;
         }
@@ -738,7 +749,7 @@ fn check(
             if !matching.iter().any(|(id, _)| id == owner) {
                 v.push(format!(
                     "{name}: a result line says post {owner} holds it, but it holds {}",
-                    describe(&bytes, &posts)
+                    describe(&bytes, &posts, &[])
                 ));
             }
         }

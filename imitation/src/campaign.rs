@@ -10,8 +10,8 @@
 //!   `eng-US` subtitle,
 //! * `NN` its name group: uploader `cgNN` and, for `NN < 50`, the caption `campaign group NN`
 //!   (posts of a group render alike under a template without `%(id)s`); for `NN >= 50` a long
-//!   caption in 4-byte "fancy font" characters (the probe's DL1: the default template's
-//!   255-byte cut drops the id, so a group's posts collide even with it),
+//!   caption in 4-byte "fancy font" characters (where the default template's 255-byte cut
+//!   drops the id, a group's posts collide even with it),
 //! * `R` a free number (the test draws it; it seeds nothing by itself but makes the id unique).
 //!
 //! Media live on TikTok CDN host names under `/cmp65/{id}/{role}` and need no cookie. Pages are
@@ -20,6 +20,7 @@
 //! ([`post_list`], modes in [`ListMode`]).
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -27,7 +28,7 @@ use hyper::Response;
 use serde_json::{Value, json};
 
 use crate::body::{Cut, GenBody, Kill};
-use crate::hostile_storage::response;
+use crate::hostile_storage::{range_start, response};
 use crate::media::{FileSpec, Kind, Source, fnv, webvtt};
 
 /// The smallest campaign id.
@@ -54,7 +55,7 @@ pub enum Behaviour {
     DataSizeLies = 2,
     /// The first answer is cut (no close_notify) at half; a resume announces a total of three
     /// quarters of the first answer's (an on-the-fly image renderer answering two edges
-    /// differently, the probe's DL3).
+    /// differently).
     TotalChanges = 3,
     /// The first answer is cut at half; a resume gets 200 with the whole body.
     No206 = 4,
@@ -373,13 +374,28 @@ pub fn item(id: u64) -> Value {
     item
 }
 
+/// Page and list answers served so far (all campaign posts): the play count they show.
+static VIEWS: AtomicU64 = AtomicU64::new(0);
+
+/// The post's itemStruct as one answer shows it: like [`item`], with a play count that changes
+/// on every answer, and by its number of digits (a live counter; two runs writing one post's
+/// info JSON at once then write bodies of different lengths).
+fn served_item(id: u64) -> Value {
+    let n = VIEWS.fetch_add(1, Ordering::Relaxed);
+    let views = 10u64.pow((n % 9) as u32) + n % 10;
+    let mut it = item(id);
+    it["stats"]["playCount"] = json!(views);
+    it["statsV2"]["playCount"] = json!(views.to_string());
+    it
+}
+
 /// The page of post `id`.
 pub fn page(id: u64) -> String {
     let shown = match decode(id) {
         Some(p) if p.behaviour == Behaviour::ItemIsOther => other_post(id).unwrap_or(id),
         _ => id,
     };
-    crate::fixtures::item_page(&item(shown))
+    crate::fixtures::item_page(&served_item(shown))
 }
 
 /// How a campaign profile (`@cl{M}_{first}_{n}`) pages.
@@ -393,6 +409,9 @@ pub enum ListMode {
     Endless = 2,
     /// Each page starts halfway into the previous one; ends after `n` posts.
     Overlaps = 3,
+    /// Like `Finite`, but the first item's id is `"{first}\ntiktok {first + 1}"`: an id that
+    /// would write a second line into a download archive.
+    InjectsId = 4,
 }
 
 /// The profile name of a list of `n` posts from `first` (ids `first + k`).
@@ -423,6 +442,7 @@ fn parse_list_user(sec: &str) -> Option<(ListMode, u64, u64)> {
         "1" => ListMode::Repeats,
         "2" => ListMode::Endless,
         "3" => ListMode::Overlaps,
+        "4" => ListMode::InjectsId,
         _ => return None,
     };
     let first: u64 = parts.next()?.parse().ok()?;
@@ -436,7 +456,7 @@ pub fn post_list(sec: &str, cursor: u64, count: usize) -> Option<String> {
     let (mode, first, n) = parse_list_user(sec)?;
     let count = count as u64;
     let (from, len, more) = match mode {
-        ListMode::Finite => {
+        ListMode::Finite | ListMode::InjectsId => {
             let from = cursor.min(n);
             let len = count.min(n - from);
             (from, len, from + len < n)
@@ -451,7 +471,10 @@ pub fn post_list(sec: &str, cursor: u64, count: usize) -> Option<String> {
     };
     let items: Vec<Value> = (from..from + len)
         .map(|k| {
-            let mut it = item(first + k);
+            let mut it = served_item(first + k);
+            if mode == ListMode::InjectsId && k == 0 {
+                it["id"] = json!(format!("{first}\ntiktok {}", first + 1));
+            }
             // The APIs carry createTime as a number, the pages as a string.
             it["createTime"] = json!(
                 it["createTime"]
@@ -475,18 +498,6 @@ pub fn post_list(sec: &str, cursor: u64, count: usize) -> Option<String> {
         })
         .to_string(),
     )
-}
-
-/// The first byte a `Range: bytes=N-` header asks for.
-fn range_start(range: Option<&str>) -> Option<u64> {
-    range?
-        .trim()
-        .strip_prefix("bytes=")?
-        .split('-')
-        .next()?
-        .trim()
-        .parse()
-        .ok()
 }
 
 /// The CDN answer for a campaign media path, else `None`.
