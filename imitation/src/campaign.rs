@@ -28,7 +28,7 @@ use hyper::Response;
 use serde_json::{Value, json};
 
 use crate::body::{Cut, GenBody, Kill};
-use crate::hostile_storage::{range_start, response};
+use crate::hostile_storage::{eng_subtitle, range_start, response};
 use crate::media::{FileSpec, Kind, Source, fnv, webvtt};
 
 /// The smallest campaign id.
@@ -332,16 +332,10 @@ pub fn item(id: u64) -> Value {
     }
     v["downloadAddr"] = json!("");
     v["subtitleInfos"] = if p.subtitles {
-        json!([{
-            "UrlExpire": "4102444800",
-            "Size": spec(id, Role::Subtitle).size.to_string(),
-            "LanguageID": "2",
-            "LanguageCodeName": "eng-US",
-            "Url": url(id, Role::Subtitle),
-            "Format": "webvtt",
-            "Version": "1:big_caption",
-            "Source": "ASR",
-        }])
+        json!([eng_subtitle(
+            &url(id, Role::Subtitle),
+            spec(id, Role::Subtitle).size
+        )])
     } else {
         json!([])
     };
