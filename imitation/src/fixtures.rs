@@ -304,7 +304,7 @@ fn user_post_count(user: &str) -> u64 {
     match user {
         "imitation45" => PROFILE_POSTS,
         "loopy" => LOOPY_PAGE as u64,
-        _ => 0,
+        _ => crate::campaign::list_len(user).unwrap_or(0),
     }
 }
 
@@ -322,7 +322,7 @@ const KNOWN_USERS: &[&str] = &[
 /// user (the shape SOURCES.md records for 10222, with the code tiktok-web.md gives for a
 /// missing account).
 pub fn profile_page(user: &str) -> String {
-    if !KNOWN_USERS.contains(&user) {
+    if !KNOWN_USERS.contains(&user) && crate::campaign::list_len(user).is_none() {
         let data = r#"{"__DEFAULT_SCOPE__":{"webapp.user-detail":{"statusCode":10221,"statusMsg":"user not exist","userInfo":{}}}}"#;
         return format!(
             "<!DOCTYPE html><html><head><title>TikTok</title></head><body>\

@@ -117,16 +117,10 @@ pub fn page(id: u64) -> String {
     v["downloadAddr"] = json!("");
     v["size"] = json!(STORAGE_MEDIA_SIZE);
     v["subtitleInfos"] = if n == 5 {
-        json!([{
-            "UrlExpire": "4102444800",
-            "Size": "1933",
-            "LanguageID": "2",
-            "LanguageCodeName": "eng-US",
-            "Url": format!("https://v16m-webapp.tiktokcdn-us.com{PREFIX}endless/sub.vtt?format=webvtt"),
-            "Format": "webvtt",
-            "Version": "1:big_caption",
-            "Source": "ASR",
-        }])
+        json!([eng_subtitle(
+            &format!("https://v16m-webapp.tiktokcdn-us.com{PREFIX}endless/sub.vtt?format=webvtt"),
+            1933
+        )])
     } else {
         json!([])
     };
@@ -154,6 +148,20 @@ pub fn page(id: u64) -> String {
         }
     }
     crate::fixtures::item_page(&item)
+}
+
+/// A `subtitleInfos` entry in D1's shape: an `eng-US` WebVTT subtitle at `url`.
+pub(crate) fn eng_subtitle(url: &str, size: u64) -> Value {
+    json!({
+        "UrlExpire": "4102444800",
+        "Size": size.to_string(),
+        "LanguageID": "2",
+        "LanguageCodeName": "eng-US",
+        "Url": url,
+        "Format": "webvtt",
+        "Version": "1:big_caption",
+        "Source": "ASR",
+    })
 }
 
 pub(crate) fn response(
@@ -185,7 +193,7 @@ fn small(status: u16, text: &str) -> Response<GenBody> {
 }
 
 /// The first byte a `Range: bytes=N-` header asks for.
-fn range_start(range: Option<&str>) -> Option<u64> {
+pub(crate) fn range_start(range: Option<&str>) -> Option<u64> {
     range?
         .trim()
         .strip_prefix("bytes=")?

@@ -45,6 +45,7 @@
 //! | 7000000000000000050 | a 50 MiB page (Content-Length announced) |
 //! | 7000000000000000052 | a gzip bomb: 200 MiB of zeros compressed to 200 KB, `Content-Encoding: gzip` |
 //! | 7300000000000100001..=7300000000000105000 | batch posts: D1-shaped pages with small media of their own, built on first request |
+//! | 7650000000000000000..=7650103999999999999 (`7650 BB S NN R`) | campaign posts, generated from their id: behaviour, shape, name group (see `campaign.rs`); profiles `@cl{M}_{first}_{n}` list them |
 //! | 7900000000000000001..=7900000000001048576 (`7900000000000000000` + size in MiB; `@bench`) | benchmark posts: a small desktop page whose only format (h264 1080x1920, `DataSize` = size) is `https://v16-webapp-prime.tiktok.com/bench/{bytes}.mp4?tk=tt_chain_token` (see `bench_post.rs`) |
 //!
 //! WAF challenge: shaped like the real capture; `cs` = unpadded standard base64 of
@@ -121,6 +122,7 @@
 
 mod bench_post;
 mod body;
+pub mod campaign;
 mod challenge;
 mod empty_shell;
 mod fixtures;

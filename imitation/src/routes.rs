@@ -90,6 +90,10 @@ pub async fn handle(
     {
         return resp;
     }
+    if let Some(resp) = crate::campaign::respond(&ctx.host, &ctx.path, ctx.range.as_deref(), &kill)
+    {
+        return resp;
+    }
     if is_cdn_host(&ctx.host)
         && let Some(resp) = crate::valid_posts::respond(&ctx.path, ctx.range.as_deref())
     {
@@ -247,7 +251,8 @@ fn page_host(ctx: &Ctx) -> Reply {
             let (cursor, count) = paging(ctx);
             let new = (ctx.state.new_profile_posts).load(std::sync::atomic::Ordering::SeqCst);
             Reply::json(
-                crate::valid_posts::post_list(&sec, cursor, count, new)
+                crate::campaign::post_list(&sec, cursor, count)
+                    .or_else(|| crate::valid_posts::post_list(&sec, cursor, count, new))
                     .or_else(|| crate::hostile_strings::post_list(&sec))
                     .unwrap_or_else(|| fixtures::post_list(&sec, cursor, count)),
             )
@@ -370,6 +375,9 @@ fn post(ctx: &Ctx, id: &str) -> Reply {
             drop(issued);
             let page = crate::empty_shell::page(id, ctx.user_agent.as_deref(), has_token);
             with_cookies(ctx, Reply::html(200, page))
+        }
+        id if crate::campaign::is_campaign(id) => {
+            with_cookies(ctx, Reply::html(200, crate::campaign::page(id)))
         }
         id if crate::valid_posts::is_valid_post(id) => {
             with_cookies(ctx, Reply::html(200, crate::valid_posts::page(id)))
