@@ -301,85 +301,11 @@ fn a_cover_alone_goes_in_without_the_text_frames() {
     assert_eq!(std::fs::read(&untouched).unwrap(), b"not looked at");
 }
 
-/// One ISO-BMFF box: 32-bit size, type, body.
-fn bx(kind: &[u8; 4], body: &[&[u8]]) -> Vec<u8> {
-    let body = body.concat();
-    let mut b = u32::try_from(8 + body.len())
-        .unwrap()
-        .to_be_bytes()
-        .to_vec();
-    b.extend_from_slice(kind);
-    b.extend(body);
-    b
-}
-
-/// A full box's version and flags, then its fields.
-fn full(version: u8, flags: u32, fields: &[&[u8]]) -> Vec<u8> {
-    let mut b = (flags & 0xff_ffff).to_be_bytes().to_vec();
-    b[0] = version;
-    b.extend(fields.concat());
-    b
-}
-
-/// A fragmented MP4 as ffmpeg's `frag_keyframe+empty_moov` lays one out (ISO/IEC 14496-12
-/// §8.8): `ftyp`, a `moov` with `mvex`/`trex` and no samples, then two fragments, each a `moof`
-/// whose `tfhd` carries an explicit base_data_offset (the `moof`'s own file offset) and whose
-/// `trun` data_offset points into the `mdat` right after it.
-fn fragmented_mp4() -> Vec<u8> {
-    let ftyp = bx(
-        b"ftyp",
-        &[b"isom", &0x200u32.to_be_bytes(), b"isomiso6mp41"],
-    );
-    let mut mvhd = vec![0u8; 96];
-    mvhd[8..12].copy_from_slice(&1000u32.to_be_bytes()); // timescale
-    mvhd[16..20].copy_from_slice(&0x0001_0000u32.to_be_bytes()); // rate 1.0
-    mvhd[20..22].copy_from_slice(&0x0100u16.to_be_bytes()); // volume 1.0
-    mvhd[92..96].copy_from_slice(&2u32.to_be_bytes()); // next_track_ID
-    let trex = full(0, 0, &[&1u32.to_be_bytes(), &1u32.to_be_bytes(), &[0; 12]]);
-    let moov = bx(
-        b"moov",
-        &[
-            &bx(b"mvhd", &[&full(0, 0, &[&mvhd])]),
-            &bx(b"mvex", &[&bx(b"trex", &[&trex])]),
-        ],
-    );
-    let mut file = [ftyp, moov].concat();
-    for seq in 1u32..=2 {
-        let samples: Vec<u8> = (0..64u8).map(|i| i.wrapping_mul(seq as u8 + 3)).collect();
-        let moof_at = file.len() as u64;
-        // tfhd flags 0x01: base-data-offset-present; trun flags 0x201: data offset + sizes.
-        let fragment = |data_offset: u32| {
-            let tfhd = full(0, 0x01, &[&1u32.to_be_bytes(), &moof_at.to_be_bytes()]);
-            let trun = full(
-                0,
-                0x201,
-                &[
-                    &2u32.to_be_bytes(),
-                    &data_offset.to_be_bytes(),
-                    &32u32.to_be_bytes(),
-                    &32u32.to_be_bytes(),
-                ],
-            );
-            bx(
-                b"moof",
-                &[
-                    &bx(b"mfhd", &[&full(0, 0, &[&seq.to_be_bytes()])]),
-                    &bx(b"traf", &[&bx(b"tfhd", &[&tfhd]), &bx(b"trun", &[&trun])]),
-                ],
-            )
-        };
-        let moof_len = fragment(0).len() as u32;
-        file.extend(fragment(moof_len + 8));
-        file.extend(bx(b"mdat", &[&samples]));
-    }
-    file
-}
-
 #[test]
 fn a_fragmented_mp4_is_kept_byte_for_byte() {
     let dir = tempfile::tempdir().unwrap();
     let meta = TagData::from_info(&info("d"));
-    let fragmented = fragmented_mp4();
+    let fragmented = valid_media::fragmented_mp4(1);
     // The same file without its fragments (`moov` with `mvex` alone): still refused.
     let moov_end = path(&fragmented, &[b"moov"]).unwrap().1;
     let empty_moov = fragmented[..moov_end].to_vec();
