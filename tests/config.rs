@@ -192,6 +192,16 @@ fn a_leading_tilde_is_the_home_folder() {
         assert!(want.is_file(), "{args:?}: no {}", want.display());
     }
     assert!(!env.dir.path().join("~").exists());
+    // A `%` in the home folder's name stays text, not the start of a field.
+    let odd_home = env.state.path().join("50%(id)s home");
+    let out = env
+        .cmd()
+        .env("HOME", &odd_home)
+        .args(["download", "--quiet", "-o", "~/x/%(id)s.%(ext)s", BENCH_1])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(odd_home.join(format!("x/{id}.mp4")).is_file());
 
     for args in [
         ["-o", "~nobody/x/%(id)s.%(ext)s"],
