@@ -456,8 +456,9 @@ impl<R: AsyncBufRead + Unpin> LineReader<R> {
                 }));
             }
             // Notepad and other Windows editors start a UTF-8 file with a byte order mark: it
-            // is not part of the first URL.
-            if self.number == 1 && self.buf.starts_with(b"\xEF\xBB\xBF") {
+            // is not part of the first URL, nor of the first URL of a file joined on with `cat`
+            // (a mark is never part of a URL, and is invisible where it is echoed).
+            if self.buf.starts_with(b"\xEF\xBB\xBF") {
                 self.buf.drain(..3);
             }
             let bytes = self.buf.trim_ascii();
@@ -1162,12 +1163,21 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_byte_order_mark_is_not_part_of_the_first_url() {
-        let input: &[u8] = b"\xEF\xBB\xBFhttps://vm.tiktok.com/a/\r\n\xEF\xBB\xBFb\n";
+    async fn a_byte_order_mark_is_not_part_of_any_url() {
+        let input: &[u8] =
+            b"\xEF\xBB\xBFhttps://vm.tiktok.com/a/\r\n\xEF\xBB\xBFb\n\xEF\xBB\xBF# c\nx\xEF\xBB\xBFy\n";
         let (lines, err) = all(tokio::io::BufReader::new(input)).await;
         assert!(err.is_none());
-        // Only the file's first bytes are a mark; elsewhere the bytes are the line's own.
-        assert_eq!(lines, [text("https://vm.tiktok.com/a/"), text("\u{feff}b")]);
+        // Files joined with `cat` carry a mark at each one's start: a comment stays a comment;
+        // a mark inside a line is the line's own.
+        assert_eq!(
+            lines,
+            [
+                text("https://vm.tiktok.com/a/"),
+                text("b"),
+                text("x\u{feff}y")
+            ]
+        );
     }
 
     #[tokio::test]

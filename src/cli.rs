@@ -49,7 +49,7 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Read this config file instead of the default one (see `tikdl config path`).
-    #[arg(long, global = true, value_name = "FILE", conflicts_with = "no_config")]
+    #[arg(value_parser = path_parser(), long, global = true, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
 
     /// Read no config file: built-in defaults and flags only.
@@ -57,7 +57,7 @@ pub struct GlobalArgs {
     pub no_config: bool,
 
     /// Metadata cache folder [default: tikdl in the user's cache folder] (config: cache_dir).
-    #[arg(long = "cache-dir", global = true, value_name = "DIR")]
+    #[arg(value_parser = path_parser(), long = "cache-dir", global = true, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
 
     /// Neither read nor write the metadata cache (config: enable_caching = false).
@@ -90,7 +90,7 @@ pub struct GlobalArgs {
     pub connect_to: Vec<String>,
 
     /// Trust this PEM certificate (or bundle) in addition to the built-in roots. Repeatable.
-    #[arg(long = "ca-cert", global = true, value_name = "FILE")]
+    #[arg(value_parser = path_parser(), long = "ca-cert", global = true, value_name = "FILE")]
     pub ca_cert: Vec<PathBuf>,
 
     /// Do not verify TLS certificates (unsafe: anyone on the path can read and alter traffic).
@@ -99,7 +99,7 @@ pub struct GlobalArgs {
 
     /// Netscape cookies.txt (as browser extensions and yt-dlp export it); read only (config:
     /// session.cookies_file).
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(value_parser = path_parser(), long, global = true, value_name = "FILE")]
     pub cookies: Option<PathBuf>,
 
     /// User-Agent to send instead of the built-in desktop browser one (config:
@@ -239,12 +239,12 @@ pub enum ConfigCommand {
 pub enum GenerateCommand {
     /// Completion scripts for bash, zsh, fish, PowerShell and elvish, written into DIR.
     Completions {
-        #[arg(value_name = "DIR")]
+        #[arg(value_parser = path_parser(), value_name = "DIR")]
         dir: PathBuf,
     },
     /// The man page, written to DIR/tikdl.1.
     Man {
-        #[arg(value_name = "DIR")]
+        #[arg(value_parser = path_parser(), value_name = "DIR")]
         dir: PathBuf,
     },
 }
@@ -268,11 +268,11 @@ pub struct SaveArgs {
     /// Output file name template (yt-dlp syntax: %(field)s, %(field).50s, %(field|default)s, %(index)02d;
     /// `/` makes folders) [default: "%(uploader)s - %(title).80s [%(id)s].%(ext)s"] (config:
     /// download.output).
-    #[arg(short = 'o', long = "output", value_name = "TEMPLATE")]
+    #[arg(value_parser = parse_output, short = 'o', long = "output", value_name = "TEMPLATE")]
     pub output: Option<tikdl::template::Template>,
 
     /// Base folder for the output (created if missing).
-    #[arg(short = 'P', long = "paths", value_name = "DIR", default_value = ".")]
+    #[arg(value_parser = path_parser(), short = 'P', long = "paths", value_name = "DIR", default_value = ".")]
     pub paths: PathBuf,
 
     /// best, worst, hd, sd, ld, mobile, audio, 1080p, 720p, 576p, 540p, 480p or 360p: the best
@@ -393,7 +393,7 @@ pub struct BatchArgs {
     /// File with one URL per line (`-` for standard input); blank lines and `#` comments are
     /// skipped. Profile and collection URLs expand into their posts. A line that is not UTF-8 or
     /// is longer than 64 KiB fails alone; a list that cannot be read (a folder) is exit 2.
-    #[arg(value_name = "FILE")]
+    #[arg(value_parser = path_parser(), value_name = "FILE")]
     pub file: PathBuf,
 
     /// Print each post's metadata (NDJSON, as `info --json`) instead of downloading.
@@ -401,7 +401,7 @@ pub struct BatchArgs {
     pub info_only: bool,
 
     /// Record finished posts in FILE (`tiktok ID` lines, yt-dlp's format) and skip those already there.
-    #[arg(long = "download-archive", value_name = "FILE")]
+    #[arg(value_parser = path_parser(), long = "download-archive", value_name = "FILE")]
     pub download_archive: Option<PathBuf>,
 
     /// With --download-archive: stop paging a profile, collection, sound or tag list at its first
@@ -426,7 +426,7 @@ pub struct BatchArgs {
     /// a regular file is replaced only once the list was read to its end. /dev/stdout,
     /// /dev/stderr, a FIFO or a character device (/dev/null) is written in place, line by line;
     /// a symbolic link, a folder or a block device is refused.
-    #[arg(long = "failed-file", value_name = "FILE")]
+    #[arg(value_parser = path_parser(), long = "failed-file", value_name = "FILE")]
     pub failed_file: Option<PathBuf>,
 
     #[command(flatten)]
@@ -464,6 +464,22 @@ impl SaveArgs {
                 .map_or(d.window, std::time::Duration::from_secs),
         })
     }
+}
+
+/// A path flag's value with a leading `~` expanded (see [`tikdl::config::expand_home`]). Any
+/// bytes are a path: a value that is not UTF-8 is taken as it is.
+fn path_parser() -> impl clap::builder::TypedValueParser<Value = PathBuf> {
+    use clap::builder::TypedValueParser;
+    clap::builder::OsStringValueParser::new().try_map(|os| match os.to_str() {
+        Some(s) => tikdl::config::expand_home(s),
+        None => Ok(PathBuf::from(os)),
+    })
+}
+
+/// `-o`, with a leading `~` expanded as in a path.
+fn parse_output(s: &str) -> Result<tikdl::template::Template, String> {
+    let s = tikdl::config::expand_home_template(s).map_err(|e| e.to_string())?;
+    tikdl::template::Template::parse(&s).map_err(|e| e.to_string())
 }
 
 fn parse_print(s: &str) -> Result<tikdl::template::Template, String> {

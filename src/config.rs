@@ -230,7 +230,7 @@ config_keys! {
     break_on_existing: val bool = false;
         "download" "break_on_existing", read boolean, show plain;
     output: val Template = default_template();
-        "download" "output", read parsed, show quoted;
+        "download" "output", read template, show quoted;
     quality: val Quality = Quality::default();
         "download" "quality", read parsed, show quoted;
     codec: val CodecPref = CodecPref::default();
@@ -423,7 +423,16 @@ impl<'t> Parser<'t> {
         if s.is_empty() {
             return Err(self.bad(key, v, "must not be empty".into()));
         }
-        Ok(resolve_path(&s, self.base))
+        resolve_path(&s, self.base).map_err(|e| self.bad(key, v, e.to_string()))
+    }
+
+    /// A template, with a leading `~` expanded as in a path.
+    fn template(&self, key: &str, v: &Val) -> Result<Template, ConfigError> {
+        let s = self.string(key, v)?;
+        expand_home_template(&s)
+            .map_err(|e| self.bad(key, v, e.to_string()))?
+            .parse::<Template>()
+            .map_err(|e| self.bad(key, v, format!("is not valid: {e}")))
     }
 
     fn parsed<T: std::str::FromStr>(&self, key: &str, v: &Val) -> Result<T, ConfigError>
@@ -522,14 +531,62 @@ impl<'t> Parser<'t> {
 }
 
 /// `~/x` from the home folder; other relative paths from `base` (the config file's folder).
-fn resolve_path(s: &str, base: &Path) -> PathBuf {
-    if let Some(rest) = s.strip_prefix("~/")
-        && let Some(home) = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf())
-    {
-        return home.join(rest);
-    }
-    let p = PathBuf::from(s);
-    if p.is_absolute() { p } else { base.join(p) }
+fn resolve_path(s: &str, base: &Path) -> Result<PathBuf, HomeError> {
+    let p = expand_home(s)?;
+    Ok(if p.is_absolute() { p } else { base.join(p) })
+}
+
+/// A `~` at the start of a path that cannot be put in.
+#[derive(Debug, thiserror::Error)]
+pub enum HomeError {
+    #[error(
+        "`{0}`: only `~` and `~/...` are expanded (to the home folder), not `~name`; write the folder out in full"
+    )]
+    OtherUser(String),
+    #[error("`{0}` starts with `~`, but no home folder is known (set HOME)")]
+    NoHome(String),
+}
+
+/// For `s` = `~` or `~/rest` (`~\rest` on Windows): the home folder and `rest`. `None` for a
+/// path without a leading `~`.
+fn split_home(s: &str) -> Result<Option<(String, &str)>, HomeError> {
+    let Some(rest) = s.strip_prefix('~') else {
+        return Ok(None);
+    };
+    let rest = match rest.chars().next() {
+        None => rest,
+        Some(c) if std::path::is_separator(c) => rest.trim_start_matches(std::path::is_separator),
+        // `~user` would otherwise be a folder named `~user` (yt-dlp's `os.path.expanduser`
+        // looks the user up; refusing is as safe and needs no user database).
+        Some(_) => return Err(HomeError::OtherUser(s.to_owned())),
+    };
+    let home = directories::BaseDirs::new()
+        .and_then(|b| b.home_dir().to_str().map(str::to_owned))
+        .filter(|h| !h.is_empty())
+        .ok_or_else(|| HomeError::NoHome(s.to_owned()))?;
+    Ok(Some((home, rest)))
+}
+
+/// `~` and `~/rest` with the home folder put in, as yt-dlp does for its paths, `-o`, `-P` and
+/// its config (`expand_path`: `os.path.expanduser`). A shell expands an unquoted `~` itself;
+/// a quoted one (cron lines, config files) would otherwise become a folder named `~`.
+pub fn expand_home(s: &str) -> Result<PathBuf, HomeError> {
+    Ok(match split_home(s)? {
+        Some((home, rest)) => Path::new(&home).join(rest),
+        None => PathBuf::from(s),
+    })
+}
+
+/// [`expand_home`] for an output template: the home folder's own `%` are escaped so they stay
+/// text.
+pub fn expand_home_template(s: &str) -> Result<Cow<'_, str>, HomeError> {
+    Ok(match split_home(s)? {
+        Some((home, rest)) => {
+            let home = PathBuf::from(home.replace('%', "%%")).join(rest);
+            Cow::Owned(home.to_string_lossy().into_owned())
+        }
+        None => Cow::Borrowed(s),
+    })
 }
 
 /// Where a value came from.

@@ -10,8 +10,20 @@ use std::path::{Component, Path, PathBuf};
 /// is larger, so bytes is the binding limit). Every name tikdl writes is fitted to it here.
 pub const MAX_COMPONENT_BYTES: usize = 255;
 
-/// An extension longer than this is probably part of the title, not an extension.
-const MAX_EXT_BYTES: usize = 16;
+/// The longest suffix tikdl puts after the stem of a rendered name: an image number
+/// (` - 001.heic`), `.info.json`, a subtitle (`.cmn-Hans-CN.vtt`), the cover (`.webp`). A
+/// longer suffix (a hostile language code) is cut by [`sidecar`], never the stem.
+pub const MAX_SIDECAR_SUFFIX: usize = 24;
+
+/// The longest temporary suffix after a final name: `.part.meta` (`.part` for small files).
+const MAX_TEMP_SUFFIX: usize = ".part.meta".len();
+
+/// Bytes the template leaves free in every file name it renders, so that no sidecar or
+/// temporary name derived from it ever has to cut the name (which could cut the id off).
+pub const NAME_RESERVE: usize = MAX_SIDECAR_SUFFIX + MAX_TEMP_SUFFIX;
+
+/// The longest file name the template renders: [`MAX_COMPONENT_BYTES`] less [`NAME_RESERVE`].
+pub const MAX_RENDERED_NAME_BYTES: usize = MAX_COMPONENT_BYTES - NAME_RESERVE;
 
 /// A path that [`resolve_in_base`] refuses, or could not check.
 #[derive(Debug, thiserror::Error)]
@@ -33,29 +45,6 @@ pub(crate) fn is_plain_component(s: &str) -> bool {
 
 pub(crate) fn trim_end_dots_spaces(s: &str) -> &str {
     s.trim_end_matches(|c: char| c == '.' || c.is_whitespace())
-}
-
-/// Cuts `name` to [`MAX_COMPONENT_BYTES`]; for the file name, the stem is cut and a plausible
-/// extension (short, alphanumeric) is kept so the file still opens with the right program.
-pub(crate) fn fit_component(name: String, keep_ext: bool) -> String {
-    if name.len() <= MAX_COMPONENT_BYTES {
-        return name;
-    }
-    let ext = name
-        .rfind('.')
-        .filter(|_| keep_ext)
-        .filter(|&dot| dot > 0)
-        .map(|dot| &name[dot..])
-        .filter(|ext| {
-            ext.len() > 1
-                && ext.len() <= MAX_EXT_BYTES + 1
-                && ext[1..].chars().all(|c| c.is_ascii_alphanumeric())
-        })
-        .unwrap_or("");
-    let stem = &name[..name.len() - ext.len()];
-    let stem = trim_end_dots_spaces(cut_bytes(stem, MAX_COMPONENT_BYTES - ext.len()));
-    let stem = if stem.is_empty() { "_" } else { stem };
-    format!("{stem}{ext}")
 }
 
 pub fn cut_bytes(s: &str, max: usize) -> &str {
@@ -182,14 +171,34 @@ pub fn resolve_in_base(base: &Path, relative: &Path) -> Result<PathBuf, PathErro
     }
 }
 
-/// `NAME.ext` -> `NAME{suffix}` (for sidecars: `.info.json`, `.eng-US.vtt`, `.jpg`). `NAME` is
-/// cut (on a character boundary) so the result still fits [`MAX_COMPONENT_BYTES`].
+/// `NAME.ext` -> `NAME{suffix}` (for sidecars: `.info.json`, `.eng-US.vtt`, `.jpg`, ` - 01.jpg`).
+///
+/// A name the template rendered leaves [`NAME_RESERVE`] bytes free, so `NAME` is kept whole and
+/// the sidecar's own `.part`/`.part.meta` still fit. A suffix over [`MAX_SIDECAR_SUFFIX`] is cut
+/// instead (keeping its short extension). Only a name that did not come from the template can
+/// be too long for that; it is cut at its end.
 pub fn sidecar(path: &Path, suffix: &str) -> PathBuf {
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    with_suffix(path, &stem, suffix)
+    let suffix = fit_suffix(suffix);
+    let room = MAX_COMPONENT_BYTES - MAX_TEMP_SUFFIX - suffix.len();
+    path.with_file_name(format!("{}{suffix}", cut_bytes(&stem, room)))
+}
+
+/// `suffix` cut to [`MAX_SIDECAR_SUFFIX`] bytes, keeping a final `.ext` of up to 8 bytes.
+fn fit_suffix(suffix: &str) -> String {
+    if suffix.len() <= MAX_SIDECAR_SUFFIX {
+        return suffix.to_owned();
+    }
+    let ext = suffix
+        .rfind('.')
+        .map(|dot| &suffix[dot..])
+        .filter(|ext| ext.len() <= 8)
+        .unwrap_or("");
+    let head = &suffix[..suffix.len() - ext.len()];
+    format!("{}{ext}", cut_bytes(head, MAX_SIDECAR_SUFFIX - ext.len()))
 }
 
 /// `NAME.part`, shortened so that it still fits [`MAX_COMPONENT_BYTES`].
@@ -325,10 +334,34 @@ pub(crate) mod tests {
             sidecar(Path::new("/d/a.b.mp4"), ".eng-US.vtt"),
             PathBuf::from("/d/a.b.eng-US.vtt")
         );
-        // A 255-byte name keeps room for the suffix.
+        // A name the template could not have rendered is cut at its end, leaving room for the
+        // sidecar's temporary name.
         let long = format!("{}.mp4", "é".repeat(125)); // 254 bytes
         let side = sidecar(&Path::new("/d").join(&long), ".info.json");
         let name = side.file_name().unwrap().to_str().unwrap();
-        assert!(name.len() <= 255 && name.ends_with("é.info.json"), "{name}");
+        assert!(name.len() <= 245 && name.ends_with("é.info.json"), "{name}");
+    }
+
+    #[test]
+    fn a_rendered_name_is_never_cut_for_a_sidecar() {
+        let stem = format!("u - {} [7500000000000005001]", "𝓗".repeat(47));
+        let name = format!("{stem}.mp4");
+        assert!(name.len() <= MAX_RENDERED_NAME_BYTES, "{}", name.len());
+        let main = Path::new("/d").join(&name);
+        for suffix in [" - 100.heic", ".info.json", ".cmn-Hans-CN.vtt", ".webp"] {
+            let side = sidecar(&main, suffix);
+            assert_eq!(side, Path::new("/d").join(format!("{stem}{suffix}")));
+            for tmp in [part_path(&side), meta_path(&side)] {
+                let n = tmp.file_name().unwrap().to_str().unwrap();
+                assert!(
+                    n.len() <= MAX_COMPONENT_BYTES && n.starts_with(&stem),
+                    "{n}"
+                );
+            }
+        }
+        // A hostile language code is cut, not the name.
+        let side = sidecar(&main, &format!(".{}.vtt", "x".repeat(300)));
+        let n = side.file_name().unwrap().to_str().unwrap();
+        assert_eq!(n, format!("{stem}.{}.vtt", "x".repeat(19)));
     }
 }

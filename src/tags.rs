@@ -15,7 +15,9 @@
 //! [`embed`] works in place on the `.part` file, before the fsync and rename, so a crash never
 //! leaves a half-tagged final file. lofty rewrites only the tag: `mdat` (MP4) and the audio
 //! frames (MP3) keep their bytes; lofty fixes the `stco`/`co64` chunk offsets when `moov` grows
-//! in front of `mdat`. A file lofty cannot parse is left as it is and reported as skipped.
+//! in front of `mdat`, and nothing else: a layout holding other offsets (fragmented MP4s) is
+//! refused before lofty sees it. A file refused or that lofty cannot parse is left as it is and
+//! reported as skipped.
 
 use std::borrow::Cow;
 use std::fs::OpenOptions;
@@ -241,6 +243,10 @@ pub fn embed(
     // before it changes a byte, so a later failure is the disk's.
     let written = match format {
         TagFormat::Mp4 | TagFormat::M4a => {
+            if let Some(why) = mp4_layout_refusal(&mut file).map_err(io("read"))? {
+                return Ok(EmbedOutcome::Skipped { reason: why });
+            }
+            file.rewind().map_err(io("read"))?;
             // No audio properties: lofty refuses MP4s without an audio track when asked for them,
             // and a silent TikTok video is still a video to tag.
             let opts = ParseOptions::new().read_properties(false);
@@ -326,6 +332,112 @@ pub fn tagged_for_post(path: &Path, format: TagFormat, post_id: &str) -> bool {
             tag.get_text(&id("TSSE")).is_some_and(ours) && url
         }
     }
+}
+
+/// Why an MP4 must not be rewritten, from its box headers alone (`None`: lofty may tag it).
+///
+/// lofty grows `moov` and moves what follows it, fixing `stco`/`co64`. It fixes nothing else
+/// that holds a file offset, so these layouts are refused:
+/// * fragmented files (a `moof` or `mfra` box, or `mvex` in `moov`): every `tfhd`
+///   base_data_offset (and `tfra` entry) would keep the old position and each `trun` would point
+///   at the wrong bytes (ffmpeg's `frag_keyframe+empty_moov` output is such a file);
+/// * a box whose size is 0 ("to the end of the file") before `moov`, and a 64-bit size on
+///   `moov` or a box in it (the boxes lofty resizes): layouts whose rewrite was never checked.
+///
+/// Sizes that do not add up are left to lofty, which refuses such a file as not parsing.
+fn mp4_layout_refusal(file: &mut std::fs::File) -> std::io::Result<Option<String>> {
+    let end = file.metadata()?.len();
+    let fragmented = |what: &str| {
+        Some(format!(
+            "it is a fragmented MP4 ({what}), whose fragment offsets tagging would break"
+        ))
+    };
+    let mut at = 0;
+    let mut seen_moov = false;
+    while at < end {
+        // Sizes that do not add up are lofty's to refuse ("does not parse").
+        let Some(b) = read_box(file, at, end)? else {
+            return Ok(None);
+        };
+        match &b.kind {
+            b"moof" => return Ok(fragmented("a `moof` box")),
+            b"mfra" => return Ok(fragmented("an `mfra` box")),
+            b"moov" => {
+                seen_moov = true;
+                if b.large {
+                    return Ok(Some("its `moov` box has a 64-bit size".into()));
+                }
+                let mut child = b.body;
+                while child < b.end {
+                    let Some(c) = read_box(file, child, b.end)? else {
+                        return Ok(None);
+                    };
+                    if &c.kind == b"mvex" {
+                        return Ok(fragmented("`mvex` in `moov`"));
+                    }
+                    if c.large {
+                        return Ok(Some("a box in its `moov` has a 64-bit size".into()));
+                    }
+                    child = c.end;
+                }
+            }
+            _ if b.to_eof && !seen_moov => {
+                return Ok(Some(
+                    "a box before its `moov` runs to the end of the file (size 0)".into(),
+                ));
+            }
+            _ => {}
+        }
+        at = b.end;
+    }
+    Ok(None)
+}
+
+/// One ISO-BMFF box header.
+struct BoxHeader {
+    kind: [u8; 4],
+    /// Where the body starts and the box ends (absolute offsets).
+    body: u64,
+    end: u64,
+    /// A 64-bit size (size field 1).
+    large: bool,
+    /// Size field 0: the box runs to the end of its container.
+    to_eof: bool,
+}
+
+/// The box at `at` inside a container ending at `limit`; `None` when its size is impossible
+/// (smaller than its header, or past `limit`).
+fn read_box(file: &mut std::fs::File, at: u64, limit: u64) -> std::io::Result<Option<BoxHeader>> {
+    use std::io::{Read, SeekFrom};
+    if limit - at < 8 {
+        return Ok(None);
+    }
+    let mut head = [0u8; 16];
+    file.seek(SeekFrom::Start(at))?;
+    let n = usize::try_from((limit - at).min(16)).unwrap_or(16);
+    file.read_exact(&mut head[..n])?;
+    let size32 = u32::from_be_bytes([head[0], head[1], head[2], head[3]]);
+    let kind = [head[4], head[5], head[6], head[7]];
+    let (size, header, large, to_eof) = match size32 {
+        0 => (limit - at, 8, false, true),
+        1 if n == 16 => {
+            let mut s = [0u8; 8];
+            s.copy_from_slice(&head[8..16]);
+            (u64::from_be_bytes(s), 16, true, false)
+        }
+        1 => return Ok(None),
+        s => (u64::from(s), 8, false, false),
+    };
+    if size < header || size > limit - at {
+        return Ok(None);
+    }
+    Ok(Some(BoxHeader {
+        kind,
+        body: at + header,
+        end: at + size,
+        large,
+        to_eof,
+    }))
 }
 
 fn skipped(format: TagFormat, e: &dyn std::error::Error) -> EmbedOutcome {

@@ -20,7 +20,8 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use crate::safe_path::{
-    fit_component, guard_reserved, is_plain_component, sanitize_component, trim_end_dots_spaces,
+    MAX_COMPONENT_BYTES, MAX_RENDERED_NAME_BYTES, NAME_RESERVE, cut_bytes, guard_reserved,
+    is_plain_component, sanitize_component, trim_end_dots_spaces,
 };
 
 pub const DEFAULT_TEMPLATE: &str = "%(uploader)s - %(title).80s [%(id)s].%(ext)s";
@@ -43,7 +44,19 @@ pub enum TemplateError {
     ParentComponent { component: String },
     #[error("output template rendered an empty file name")]
     Empty,
+    #[error(
+        "output template: `{name}` is {bytes} bytes even with its text fields emptied, over the {limit}-byte limit for {what} (file systems allow {MAX_COMPONENT_BYTES}; tikdl keeps {NAME_RESERVE} free in file names for the suffixes it adds); shorten the template's literal text"
+    )]
+    TooLong {
+        name: String,
+        bytes: usize,
+        limit: usize,
+        what: &'static str,
+    },
 }
+
+/// Fields never shortened to make a name fit: they tell posts and their files apart.
+const KEPT_WHOLE: [&str; 5] = ["id", "display_id", "ext", "index", "autonumber"];
 
 /// A parsed output template.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,21 +166,36 @@ impl Template {
     /// Fills the template from `fields` (the post's `info --json` object plus extra keys such as
     /// `ext`, `format_id`, `resolution`, `index`, `autonumber`) and returns a relative path.
     ///
-    /// The rendered text is split on `/` (and `\` on Windows). Each component: empty and `.`
-    /// components are dropped (so a leading `/` cannot make the path absolute); `..` is an error;
-    /// trailing dots and spaces are trimmed (Windows drops them silently, which could merge
-    /// names); Windows device names get a `_` prefix; and names longer than
-    /// [`crate::safe_path::MAX_COMPONENT_BYTES`] are cut on a character boundary, keeping the last component's
-    /// extension.
+    /// The rendered text is split on `/` (and `\` on Windows) of the template's own text. Each
+    /// component: empty and `.` components are dropped (so a leading `/` cannot make the path
+    /// absolute); `..` is an error; trailing dots and spaces are trimmed (Windows drops them
+    /// silently, which could merge names); Windows device names get a `_` prefix. A folder may
+    /// have [`MAX_COMPONENT_BYTES`] bytes, the file name [`MAX_RENDERED_NAME_BYTES`]; see
+    /// [`fit_component`] for how a longer one is shortened.
     pub fn render(&self, fields: &Map<String, Value>) -> Result<PathBuf, TemplateError> {
-        let mut out = String::new();
+        let mut components: Vec<Vec<Part>> = vec![Vec::new()];
         for piece in &self.pieces {
             match piece {
-                Piece::Literal(s) => out.push_str(s),
-                Piece::Field(f) => out.push_str(&render_field(f, fields)),
+                Piece::Literal(s) => {
+                    let mut split = s.split(std::path::is_separator);
+                    if let (Some(first), Some(last)) = (split.next(), components.last_mut()) {
+                        last.push(Part::literal(first));
+                    }
+                    components.extend(split.map(|rest| vec![Part::literal(rest)]));
+                }
+                Piece::Field(f) => {
+                    let part = Part {
+                        text: render_field(f, fields),
+                        shortenable: f.conversion == Conversion::Str
+                            && !f.names.iter().any(|p| KEPT_WHOLE.contains(&p[0].as_str())),
+                    };
+                    if let Some(last) = components.last_mut() {
+                        last.push(part);
+                    }
+                }
             }
         }
-        finish_path(&out)
+        finish_path(components)
     }
 }
 
@@ -625,39 +653,128 @@ mod print_tests {
     }
 }
 
-fn finish_path(rendered: &str) -> Result<PathBuf, TemplateError> {
-    let mut components = Vec::new();
-    for raw in rendered.split(std::path::is_separator) {
+/// A run of one path component's text: the template's own, or one field's value.
+struct Part {
+    text: String,
+    /// A text field that may be shortened to make its component fit.
+    shortenable: bool,
+}
+
+impl Part {
+    fn literal(s: &str) -> Part {
+        Part {
+            text: s.to_owned(),
+            shortenable: false,
+        }
+    }
+}
+
+fn finish_path(components: Vec<Vec<Part>>) -> Result<PathBuf, TemplateError> {
+    let mut kept = Vec::new();
+    for parts in components {
+        let raw: String = parts.iter().map(|p| p.text.as_str()).collect();
         if raw.is_empty() || raw == "." {
             continue;
         }
-        if raw == ".." || !is_plain_component(raw) {
-            return Err(TemplateError::ParentComponent {
-                component: raw.to_owned(),
-            });
+        if raw == ".." || !is_plain_component(&raw) {
+            return Err(TemplateError::ParentComponent { component: raw });
         }
-        let trimmed = trim_end_dots_spaces(raw);
-        if trimmed.is_empty() {
+        if trim_end_dots_spaces(&raw).is_empty() {
             continue;
         }
-        components.push(guard_reserved(trimmed));
+        kept.push(parts);
     }
-    let last = components
-        .len()
-        .checked_sub(1)
-        .ok_or(TemplateError::Empty)?;
-    Ok(components
-        .into_iter()
+    let last = kept.len().checked_sub(1).ok_or(TemplateError::Empty)?;
+    kept.into_iter()
         .enumerate()
-        .map(|(i, c)| fit_component(c, i == last))
-        .collect())
+        .map(|(i, parts)| fit_component(parts, i == last))
+        .collect()
+}
+
+/// One component's parts joined and cleaned: trailing dots and spaces trimmed, device names
+/// guarded.
+fn assemble(parts: &[Part]) -> String {
+    let joined: String = parts.iter().map(|p| p.text.as_str()).collect();
+    guard_reserved(trim_end_dots_spaces(&joined))
+}
+
+/// Joins a component's parts within its byte limit. A component that is too long has its text
+/// fields shortened, the longest first (all of the longest down to the next one's length, and so
+/// on), at character boundaries; the template's own text and the fields that tell posts and
+/// files apart ([`KEPT_WHOLE`], numbers) are kept whole, so the default template's `[%(id)s]`
+/// survives any caption. A name that does not fit even with every text field emptied is an
+/// error. yt-dlp never shortens a name silently either: without `--trim-filenames` it hands the
+/// name to the OS, which refuses it ("unable to open for writing: [Errno 36] File name too
+/// long").
+fn fit_component(mut parts: Vec<Part>, is_file: bool) -> Result<String, TemplateError> {
+    let (limit, what) = if is_file {
+        (MAX_RENDERED_NAME_BYTES, "a file name")
+    } else {
+        (MAX_COMPONENT_BYTES, "a folder name")
+    };
+    loop {
+        let name = assemble(&parts);
+        if name.len() <= limit {
+            return Ok(name);
+        }
+        let excess = name.len() - limit;
+        let lengths: Vec<usize> = parts
+            .iter()
+            .filter(|p| p.shortenable)
+            .map(|p| p.text.len())
+            .collect();
+        if lengths.iter().all(|&n| n == 0) {
+            let bytes = name.len();
+            let shown: String = name.chars().take(60).collect();
+            let name = if shown.len() < name.len() {
+                format!("{shown}…")
+            } else {
+                shown
+            };
+            return Err(TemplateError::TooLong {
+                name,
+                bytes,
+                limit,
+                what,
+            });
+        }
+        let level = water_level(&lengths, excess);
+        for p in parts.iter_mut().filter(|p| p.shortenable) {
+            if p.text.len() > level {
+                // Never end on a joiner or variation selector: half an emoji sequence reads as
+                // a different one.
+                let cut = cut_bytes(&p.text, level).trim_end_matches(['\u{200d}', '\u{fe0f}']);
+                p.text = cut.to_owned();
+            }
+        }
+    }
+}
+
+/// The highest length `L` such that cutting every length above `L` down to `L` removes at least
+/// `excess` bytes (0 when even that is not enough).
+fn water_level(lengths: &[usize], excess: usize) -> usize {
+    let removed =
+        |level: usize| -> usize { lengths.iter().map(|&n| n.saturating_sub(level)).sum() };
+    let (mut lo, mut hi) = (0, lengths.iter().copied().max().unwrap_or(0));
+    // Invariant: removed(lo) >= excess (or lo == 0); removed(hi + 1) < excess.
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if removed(mid) >= excess {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    lo
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::safe_path::tests::tmp;
-    use crate::safe_path::{MAX_COMPONENT_BYTES, is_windows_reserved, resolve_in_base};
+    use crate::safe_path::{
+        MAX_COMPONENT_BYTES, MAX_RENDERED_NAME_BYTES, is_windows_reserved, resolve_in_base,
+    };
     use serde_json::json;
     use std::path::Component;
 
@@ -861,14 +978,71 @@ mod tests {
             .render(&f)
             .unwrap();
         let c = components(&p);
-        assert_eq!(c[0].len(), 255);
-        assert_eq!(c[1].len(), 255);
+        assert_eq!(c[0].len(), MAX_COMPONENT_BYTES);
+        assert_eq!(c[1].len(), MAX_RENDERED_NAME_BYTES);
         assert!(c[1].ends_with("x.mp4"));
-        // Without a plausible extension the whole name is cut.
+        // A dot inside a value is not an extension: the value is cut at its end.
         let f = fields(json!({ "title": format!("{}.{}", "a".repeat(200), "b".repeat(100)) }));
         let p = render("%(title)s", &f);
-        assert_eq!(p.len(), 255);
+        assert_eq!(p.len(), MAX_RENDERED_NAME_BYTES);
         assert!(p.ends_with('b'));
+    }
+
+    #[test]
+    fn a_long_name_is_cut_from_its_longest_text_field() {
+        let id = "7500000000000005001";
+        let fancy = "𝓗𝓮𝓵𝓵𝓸 ".repeat(20);
+        let f = fields(json!({ "id": id, "uploader": "u", "title": fancy, "ext": "mp3" }));
+        let name = render(DEFAULT_TEMPLATE, &f);
+        assert!(name.len() <= MAX_RENDERED_NAME_BYTES, "{}", name.len());
+        assert!(name.starts_with("u - 𝓗𝓮𝓵𝓵𝓸"), "{name}");
+        assert!(name.ends_with(&format!(" [{id}].mp3")), "{name}");
+        // Two long fields are cut towards the same length, the shorter one untouched until
+        // the longer has come down to it.
+        let f = fields(json!({ "a": "x".repeat(300), "b": "y".repeat(150), "c": "z".repeat(10) }));
+        let name = render("%(a)s-%(b)s-%(c)s", &f);
+        assert!((MAX_RENDERED_NAME_BYTES - 1..=MAX_RENDERED_NAME_BYTES).contains(&name.len()));
+        let runs: Vec<usize> = name.split('-').map(str::len).collect();
+        assert_eq!(runs[2], 10);
+        assert!(runs[0].abs_diff(runs[1]) <= 1, "{runs:?}");
+        // Numbers, the index and the extension are kept whole too.
+        let f = fields(json!({ "title": "t".repeat(400), "index": 3, "n": 12345, "ext": "jpg" }));
+        let name = render("%(title)s %(index)s %(n)d.%(ext)s", &f);
+        assert!(name.ends_with(" 3 12345.jpg"), "{name}");
+        // An emoji sequence is not left ending on its joiner.
+        let f = fields(json!({ "title": "👩‍👩‍👧‍👦".repeat(20), "ext": "mp4" }));
+        let name = render("%(title)s.%(ext)s", &f);
+        assert!(
+            !name.trim_end_matches(".mp4").ends_with('\u{200d}'),
+            "{name}"
+        );
+    }
+
+    #[test]
+    fn a_name_that_cannot_fit_is_an_error_naming_the_limit() {
+        let t = Template::parse(&format!("{}%(title)s [%(id)s].%(ext)s", "L".repeat(230))).unwrap();
+        let e = t.render(&post()).unwrap_err();
+        assert!(
+            matches!(e, TemplateError::TooLong { limit, .. } if limit == MAX_RENDERED_NAME_BYTES),
+            "{e}"
+        );
+        let msg = e.to_string();
+        assert!(
+            msg.contains(&format!("{MAX_RENDERED_NAME_BYTES}-byte limit")),
+            "{msg}"
+        );
+        assert!(msg.contains("shorten the template"), "{msg}");
+        // A folder has the whole 255 bytes.
+        let t = Template::parse(&format!("{}/%(id)s", "F".repeat(240))).unwrap();
+        assert!(t.render(&post()).is_ok());
+        let t = Template::parse(&format!("{}/%(id)s", "F".repeat(256))).unwrap();
+        assert!(matches!(
+            t.render(&post()),
+            Err(TemplateError::TooLong {
+                what: "a folder name",
+                ..
+            })
+        ));
     }
 
     #[test]
@@ -981,9 +1155,9 @@ mod tests {
     fn long_multibyte_values_are_cut_on_a_char_boundary() {
         let f = fields(json!({ "title": "🐱".repeat(75), "ext": "mp4" }));
         let name = render("%(title)s.%(ext)s", &f);
-        // 4-byte chars: 251 bytes of stem would split one, so 62 cats (248 bytes) remain.
-        assert_eq!(name, format!("{}.mp4", "🐱".repeat(62)));
-        assert_eq!(name.len(), 252);
+        // 4-byte chars: 217 bytes of title would split one, so 54 cats (216 bytes) remain.
+        assert_eq!(name, format!("{}.mp4", "🐱".repeat(54)));
+        assert_eq!(name.len(), 220);
     }
 
     #[test]

@@ -10,10 +10,35 @@ use std::fmt::Write;
 /// Echoed input longer than this many characters is cut (see [`clip`]).
 pub const ECHO_CHARS: usize = 200;
 
-/// Whether `c` must not reach a terminal raw: C0 controls, DEL, C1 controls, and the bidi
-/// embedding/override/isolate characters (U+202A..U+202E, U+2066..U+2069).
+/// Whether `c` must not reach a terminal raw: C0 controls, DEL, C1 controls, the bidi
+/// embedding/override/isolate characters (U+202A..U+202E, U+2066..U+2069), and the other
+/// invisible format characters (see [`is_invisible_format`]).
 pub fn is_unsafe(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    c.is_control() || is_invisible_format(c)
+}
+
+/// The format characters (Unicode general category Cf, from Unicode 16's
+/// `DerivedGeneralCategory.txt`) that show nothing: a byte order mark or a zero-width space in
+/// echoed input makes `https://…` look right while it is not. Kept out: the joiners
+/// U+200C/U+200D and the tag characters U+E0020..U+E007F, which build visible emoji and words,
+/// and the prepended concatenation marks (U+0600..U+0605 and the like), which are visible.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{AD}'
+            | '\u{61C}'
+            | '\u{180E}'
+            | '\u{200B}'
+            | '\u{200E}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0001}'
+    )
 }
 
 /// `s` with every unsafe character (line breaks and tabs included) shown escaped, as `\u{1b}`.
@@ -112,6 +137,23 @@ mod tests {
         assert_eq!(safe("a\nb\r\0"), "a\\u{a}b\\u{d}\\u{0}");
         assert_eq!(safe_text("a\nb\tc\r"), "a\nb\tc\\u{d}");
         assert_eq!(safe("\u{7f}"), "\\u{7f}");
+    }
+
+    #[test]
+    fn invisible_format_characters_are_shown() {
+        assert_eq!(
+            echo("\u{feff}https://www.tiktok.com/@u/video/1\u{200b}2"),
+            "\\u{feff}https://www.tiktok.com/@u/video/1\\u{200b}2"
+        );
+        assert_eq!(
+            safe("a\u{2060}b\u{ad}c\u{200f}"),
+            "a\\u{2060}b\\u{ad}c\\u{200f}"
+        );
+        // Joiners and tags build visible emoji: they stay.
+        let family = "👩\u{200d}👩\u{200d}👧";
+        assert_eq!(safe(family), family);
+        let england = "🏴\u{e0067}\u{e0062}\u{e0065}\u{e006e}\u{e0067}\u{e007f}";
+        assert_eq!(safe(england), england);
     }
 
     #[test]

@@ -153,6 +153,89 @@ fn download_defaults_come_from_the_file() {
     assert!(env.dir.path().join("from-flag.mp4").is_file());
 }
 
+/// A quoted `~` (cron lines, config files) is the home folder, as in yt-dlp, in `-o`, `-P`,
+/// the config's `download.output` and path flags; `~name` is refused, never a folder named so.
+#[test]
+fn a_leading_tilde_is_the_home_folder() {
+    let env = Env::new();
+    let home = env.state.path().join("home");
+    let id = "7900000000000000001";
+    let config = write_config(&env, "[download]\noutput = \"~/tl3/%(id)s.%(ext)s\"\n");
+    let runs: [(&[&str], PathBuf); 4] = [
+        (
+            &["-o", "~/tl/%(id)s.%(ext)s"],
+            home.join(format!("tl/{id}.mp4")),
+        ),
+        (
+            &["-P", "~/tl2", "-o", "%(id)s.%(ext)s"],
+            home.join(format!("tl2/{id}.mp4")),
+        ),
+        (
+            &["-P", "~", "-o", "%(id)s.%(ext)s"],
+            home.join(format!("{id}.mp4")),
+        ),
+        (&[], home.join(format!("tl3/{id}.mp4"))),
+    ];
+    for (args, want) in runs {
+        let mut cmd = if args.is_empty() {
+            env.cmd_with_config(&config)
+        } else {
+            env.cmd()
+        };
+        let out = cmd
+            .args(["download", "--quiet"])
+            .args(args)
+            .arg(BENCH_1)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        assert!(want.is_file(), "{args:?}: no {}", want.display());
+    }
+    assert!(!env.dir.path().join("~").exists());
+    // A `%` in the home folder's name stays text, not the start of a field.
+    let odd_home = env.state.path().join("50%(id)s home");
+    let out = env
+        .cmd()
+        .env("HOME", &odd_home)
+        .args(["download", "--quiet", "-o", "~/x/%(id)s.%(ext)s", BENCH_1])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(odd_home.join(format!("x/{id}.mp4")).is_file());
+
+    for args in [
+        ["-o", "~nobody/x/%(id)s.%(ext)s"],
+        ["-P", "~nobody/x"],
+        ["--cookies", "~nobody/c.txt"],
+    ] {
+        let out = env
+            .cmd()
+            .args(["download", "--quiet"])
+            .args(args)
+            .arg(BENCH_1)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("not `~name`"), "{}", stderr(&out));
+    }
+    let config = write_config(&env, "[download]\noutput = \"~nobody/%(id)s.%(ext)s\"\n");
+    let out = env
+        .cmd_with_config(&config)
+        .args(["download", "--quiet", BENCH_1])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("download.output"), "{}", stderr(&out));
+    let made: Vec<_> = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        !made.iter().any(|n| n.to_string_lossy().starts_with('~')),
+        "{made:?}"
+    );
+}
+
 #[test]
 fn unknown_keys_are_warnings_that_name_the_key_and_line() {
     let env = Env::new();

@@ -1167,6 +1167,19 @@ const HOSTILE_TEMPLATES: [&str; 4] = [
     "%(uploader)s%(title)s%(channel)s.%(ext)s",
 ];
 
+/// Args that save a post's smallest video and every sidecar under `base`.
+fn every_file(base: &Path) -> Vec<&str> {
+    vec![
+        "-P",
+        s(base),
+        "-q",
+        "worst",
+        "--write-info-json",
+        "--write-thumbnail",
+        "--write-subs",
+    ]
+}
+
 /// Every hostile post with `template`: exit 0, nothing outside the base, sane components,
 /// correct bytes (video and sidecars), and `%(id)s` in a value kept literally.
 fn hostile(template_index: usize, half: usize) {
@@ -1197,15 +1210,7 @@ fn hostile(template_index: usize, half: usize) {
         let tmp = cases.join(format!("t{i}"));
         let base = tmp.join("base");
         std::fs::create_dir_all(&tmp).unwrap();
-        let mut args = vec![
-            "-P",
-            s(&base),
-            "-q",
-            "worst",
-            "--write-info-json",
-            "--write-thumbnail",
-            "--write-subs",
-        ];
+        let mut args = every_file(&base);
         if !template.is_empty() {
             args.extend(["-o", template]);
         }
@@ -1291,6 +1296,42 @@ fn hostile(template_index: usize, half: usize) {
         .collect();
     top.sort();
     assert_eq!(top, ["ca.pem", "cases"]);
+}
+
+/// Two posts whose captions start with the same 294 bytes of 4-byte letters: with the default
+/// template every file of each (video, info JSON, cover, subtitles) keeps `[ID]` whole, so no
+/// file of one is ever taken for the other's.
+#[test]
+fn captions_in_four_byte_letters_keep_the_id_in_every_file_name() {
+    let env = Env::new();
+    let base = out_dir(&env, "out");
+    let n = HOSTILE_NAMES.len() as u64;
+    let ids = [HOSTILE_BASE + n - 1, HOSTILE_BASE + n];
+    assert!(HOSTILE_NAMES[HOSTILE_NAMES.len() - 1].starts_with("𝓗𝓮𝓵𝓵𝓸"));
+    let urls = ids.map(|id| format!("https://www.tiktok.com/@x/video/{id}"));
+    let mut args = every_file(&base);
+    args.extend(urls.iter().map(String::as_str));
+    let run = download(&env, &args);
+    assert_eq!(run.code, 0, "{}\n{:?}", run.stderr, run.lines);
+    assert_eq!(run.lines.len(), 2, "{:?}", run.lines);
+    for (line, id) in run.lines.iter().zip(ids) {
+        assert_eq!(line["id"], id.to_string(), "{line}");
+        assert_eq!(line["status"], "downloaded", "{line}");
+        let files = line["files"].as_array().unwrap();
+        assert_eq!(files.len(), 4, "{line}");
+        for f in files {
+            let name = Path::new(f["path"].as_str().unwrap())
+                .file_name()
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_owned();
+            assert!(name.len() <= 255, "{} bytes: {name}", name.len());
+            assert!(name.contains(&format!("[{id}]")), "{name}");
+        }
+    }
+    let created = walk(&base);
+    assert_eq!(created.len(), 8, "{created:?}");
 }
 
 #[test]

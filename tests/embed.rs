@@ -276,6 +276,42 @@ fn a_file_that_does_not_parse_is_kept_warned_about_once_and_archived() {
     assert!(archive.contains("7300000000000102001"), "{archive}");
 }
 
+/// A fragmented MP4 is not tagged (its fragment offsets would break): it is kept byte for byte as
+/// served, one warning says why, and the post succeeds.
+#[test]
+fn a_fragmented_mp4_is_kept_as_served_with_one_warning() {
+    let env = Env::new();
+    for flags in [
+        &["--embed-metadata"][..],
+        &["--embed-thumbnail"],
+        &["--embed-metadata", "--embed-thumbnail"],
+    ] {
+        let (code, result, err) = download(&env, flags, &valid_post_url(3));
+        assert_eq!(code, 0, "{flags:?}: {err}");
+        assert_eq!(
+            err.matches("tagging skipped").count(),
+            1,
+            "{flags:?}: {err}"
+        );
+        assert!(err.contains("fragmented MP4"), "{err}");
+        assert!(err.contains("kept as downloaded"), "{err}");
+        let (entry, path) = file(&env, &result, "video");
+        assert_eq!(entry["metadata_embedded"], false, "{result}");
+        assert_eq!(entry["thumbnail_embedded"], false, "{result}");
+        let rendition = result["format_id"].as_str().unwrap();
+        let served = if rendition.contains("720") {
+            valid_file(3, "720.mp4")
+        } else {
+            valid_file(3, "1080.mp4")
+        };
+        assert!(
+            std::fs::read(&path).ok() == served,
+            "{flags:?}: not as served"
+        );
+        std::fs::remove_dir_all(env.dir.path().join("out")).unwrap();
+    }
+}
+
 fn part_of(p: &Path) -> PathBuf {
     let mut s = p.as_os_str().to_owned();
     s.push(".part");

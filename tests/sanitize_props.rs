@@ -6,7 +6,9 @@ use std::path::{Component, Path};
 
 use proptest::prelude::*;
 use serde_json::{Map, Value};
-use tikdl::safe_path::{MAX_COMPONENT_BYTES, resolve_in_base, sanitize_component};
+use tikdl::safe_path::{
+    MAX_COMPONENT_BYTES, meta_path, part_path, resolve_in_base, sanitize_component, sidecar,
+};
 use tikdl::template::Template;
 
 /// Strings biased towards what breaks file names: separators, dots, spaces, control and
@@ -126,5 +128,102 @@ proptest! {
             inside.components().all(|c| matches!(c, Component::Normal(_))),
             "{full:?}"
         );
+    }
+}
+
+/// Captions as they come: "fancy font" letters (4 bytes each), emoji with skin tones and ZWJ
+/// sequences (up to 25 bytes a grapheme), a creator's recurring intro, and arbitrary Unicode.
+fn caption() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("𝓗𝓮𝓵𝓵𝓸 ".to_owned()),
+        Just("👩‍👩‍👧‍👦".to_owned()),
+        Just("👍🏽".to_owned()),
+        Just("🏳️‍🌈".to_owned()),
+        Just("\u{feff}\u{200b}".to_owned()),
+        Just("é".to_owned()),
+        Just(" ".to_owned()),
+        Just(".".to_owned()),
+        "[a-z]{1,8}",
+        any::<char>().prop_map(String::from),
+    ];
+    prop_oneof![
+        3 => prop::collection::vec(piece, 0..90).prop_map(|v| v.concat()),
+        1 => any::<String>(),
+    ]
+}
+
+/// The default template's fields for one post, with a title cut the way extraction cuts it.
+fn post_fields(id: &str, uploader: &str, caption: &str, ext: &str) -> Map<String, Value> {
+    let mut fields = Map::new();
+    fields.insert("id".into(), Value::String(id.into()));
+    fields.insert("uploader".into(), Value::String(uploader.into()));
+    fields.insert("title".into(), Value::String(caption.into()));
+    fields.insert("ext".into(), Value::String(ext.into()));
+    fields
+}
+
+/// Every suffix tikdl puts after a rendered name's stem, and the temporary names after those.
+const SIDECARS: [&str; 6] = [
+    " - 01.jpg",
+    " - 100.heic",
+    ".info.json",
+    ".eng-US.vtt",
+    ".cmn-Hans-CN.vtt",
+    ".webp",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..config() })]
+
+    #[test]
+    fn the_default_name_and_every_sidecar_keep_the_id_whole(
+        title in caption(),
+        uploader in prop_oneof![caption(), "[a-z0-9_.]{2,24}"],
+        ext in prop_oneof![Just("mp4"), Just("mp3"), Just("jpg"), Just("webp")],
+    ) {
+        let id = "7500000000000005001";
+        let t = Template::default();
+        let rel = t.render(&post_fields(id, &uploader, &title, ext)).unwrap();
+        let name = rel.file_name().unwrap().to_str().unwrap().to_owned();
+        let mut names = vec![name.clone()];
+        for suffix in SIDECARS {
+            names.push(sidecar(&rel, suffix).file_name().unwrap().to_str().unwrap().to_owned());
+        }
+        for n in names.clone() {
+            let p = rel.with_file_name(&n);
+            for tmp in [part_path(&p), meta_path(&p)] {
+                names.push(tmp.file_name().unwrap().to_str().unwrap().to_owned());
+            }
+        }
+        for n in &names {
+            prop_assert!(n.len() <= MAX_COMPONENT_BYTES, "{} bytes: {n:?}", n.len());
+            prop_assert!(n.contains(&format!("[{id}]")), "{n:?}");
+        }
+        prop_assert!(name.ends_with(&format!("[{id}].{ext}")), "{name:?}");
+        // Sidecar suffixes are appended whole, never cut into.
+        for suffix in SIDECARS {
+            let side = sidecar(&rel, suffix);
+            prop_assert!(side.to_str().unwrap().ends_with(suffix), "{side:?}");
+            let part = format!("{suffix}.part");
+            let meta = format!("{suffix}.part.meta");
+            prop_assert!(part_path(&side).to_str().unwrap().ends_with(&part), "{side:?}");
+            prop_assert!(meta_path(&side).to_str().unwrap().ends_with(&meta), "{side:?}");
+        }
+    }
+
+    #[test]
+    fn two_posts_with_different_ids_never_render_alike(
+        title in caption(),
+        other_title in caption(),
+        uploader in "[a-z0-9_.]{2,24}",
+        intro in prop_oneof![Just(String::new()), Just("𝓗𝓮𝓵𝓵𝓸 ".repeat(20))],
+    ) {
+        let t = Template::default();
+        let a = t.render(&post_fields("7500000000000005001", &uploader, &format!("{intro}{title}"), "mp4")).unwrap();
+        let b = t.render(&post_fields("7500000000000005002", &uploader, &format!("{intro}{other_title}"), "mp4")).unwrap();
+        prop_assert_ne!(&a, &b);
+        for suffix in SIDECARS {
+            prop_assert_ne!(sidecar(&a, suffix), sidecar(&b, suffix));
+        }
     }
 }

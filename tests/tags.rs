@@ -53,6 +53,28 @@ fn write_part(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
     p
 }
 
+/// Tags `part` (which holds `bytes`), expecting a skip that leaves it byte for byte: the reason.
+fn skipped_untouched(
+    part: &Path,
+    format: TagFormat,
+    meta: Option<&TagData>,
+    cover: Option<&[u8]>,
+    bytes: &[u8],
+) -> String {
+    let outcome = embed(part, format, meta, cover).unwrap();
+    let EmbedOutcome::Skipped { reason } = &outcome else {
+        panic!("{}: {outcome:?}", part.display());
+    };
+    assert!(!outcome.metadata_embedded() && !outcome.thumbnail_embedded());
+    assert_eq!(
+        std::fs::read(part).unwrap(),
+        bytes,
+        "{} untouched",
+        part.display()
+    );
+    reason.clone()
+}
+
 #[test]
 fn mp4_video_gets_every_atom_and_keeps_its_samples() {
     let dir = tempfile::tempdir().unwrap();
@@ -208,16 +230,12 @@ fn a_file_that_does_not_parse_is_kept_byte_for_byte() {
     ];
     for (name, format, bytes) in cases {
         let part = write_part(dir.path(), name, &bytes);
-        let outcome = embed(&part, format, Some(&meta), Some(&valid_media::png(2))).unwrap();
-        let EmbedOutcome::Skipped { reason } = &outcome else {
-            panic!("{name}: {outcome:?}");
-        };
+        let png = valid_media::png(2);
+        let reason = skipped_untouched(&part, format, Some(&meta), Some(&png), &bytes);
         assert!(
             reason.starts_with("it does not parse as"),
             "{name}: {reason}"
         );
-        assert!(!outcome.metadata_embedded() && !outcome.thumbnail_embedded());
-        assert_eq!(std::fs::read(&part).unwrap(), bytes, "{name} untouched");
     }
 }
 
@@ -281,4 +299,81 @@ fn a_cover_alone_goes_in_without_the_text_frames() {
     let outcome = embed(&untouched, TagFormat::Mp4, None, None).unwrap();
     assert!(!outcome.metadata_embedded() && !outcome.thumbnail_embedded());
     assert_eq!(std::fs::read(&untouched).unwrap(), b"not looked at");
+}
+
+#[test]
+fn a_fragmented_mp4_is_kept_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let meta = TagData::from_info(&info("d"));
+    let fragmented = valid_media::fragmented_mp4(1);
+    // The same file without its fragments (`moov` with `mvex` alone): still refused.
+    let moov_end = path(&fragmented, &[b"moov"]).unwrap().1;
+    let empty_moov = fragmented[..moov_end].to_vec();
+    // Fragments behind a `moov` that does not announce them (its `mvex` made a `free` box).
+    let mut unannounced = fragmented.clone();
+    let mvex = path(&fragmented, &[b"moov", b"mvex"]).unwrap().0;
+    unannounced[mvex - 4..mvex].copy_from_slice(b"free");
+    let cases = [
+        (
+            "frag.mp4.part",
+            TagFormat::Mp4,
+            fragmented.clone(),
+            "`mvex`",
+        ),
+        ("frag.m4a.part", TagFormat::M4a, fragmented, "`mvex`"),
+        ("empty.mp4.part", TagFormat::Mp4, empty_moov, "`mvex`"),
+        ("moof.mp4.part", TagFormat::Mp4, unannounced, "`moof`"),
+    ];
+    for (name, format, bytes, why) in cases {
+        let part = write_part(dir.path(), name, &bytes);
+        for cover in [None, Some(valid_media::png(2))] {
+            for m in [Some(&meta), None] {
+                if m.is_none() && cover.is_none() {
+                    continue;
+                }
+                let reason = skipped_untouched(&part, format, m, cover.as_deref(), &bytes);
+                assert!(
+                    reason.contains("fragmented MP4") && reason.contains(why),
+                    "{name}: {reason}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn an_mp4_whose_layout_was_never_checked_is_kept_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let meta = TagData::from_info(&info("d"));
+    let original = valid_media::mp4(4, 320, 240);
+    let top = boxes(&original, 0, original.len());
+    let moov = top.iter().find(|b| &b.0 == b"moov").unwrap();
+    // Where the `moov` box (its 8-byte header) starts, and ends.
+    let (start, end) = (moov.1 - 8, moov.2);
+    // A `free` box of size 0 before `moov`: all that follows is inside it.
+    let to_eof = [
+        &original[..start],
+        &[0, 0, 0, 0],
+        b"free",
+        &original[start..],
+    ]
+    .concat();
+    // `moov` with a 64-bit size.
+    let large_size = ((end - start + 8) as u64).to_be_bytes();
+    let large = [
+        &original[..start],
+        &1u32.to_be_bytes(),
+        b"moov",
+        &large_size,
+        &original[start + 8..],
+    ]
+    .concat();
+    for (name, bytes, why) in [
+        ("large.mp4.part", large, "64-bit"),
+        ("eof.mp4.part", to_eof, "size 0"),
+    ] {
+        let part = write_part(dir.path(), name, &bytes);
+        let reason = skipped_untouched(&part, TagFormat::Mp4, Some(&meta), None, &bytes);
+        assert!(reason.contains(why), "{name}: {reason}");
+    }
 }

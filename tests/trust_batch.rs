@@ -10,7 +10,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::Value;
-use support::{Env, ndjson, stderr};
+use support::{DESKTOP_URL, Env, ndjson, stderr};
 use tiktok_imitation::{OUTPUT_BASE, OUTPUT_TEXTS};
 
 /// First id of the imitation's batch family (small media of their own).
@@ -444,17 +444,11 @@ fn s5_info_neutralises_escapes_for_people_and_keeps_json_exact() {
     }
 }
 
-#[test]
-fn s5_batch_errors_do_not_echo_control_bytes_from_the_list() {
-    let env = Env::new();
+/// `batch --info-only` over a list of `lines`, which must exit 1 (some lines fail): its output
+/// and its stderr.
+fn failing_info_batch(env: &Env, lines: &str) -> (std::process::Output, String) {
     let list = env.dir.path().join("list.txt");
-    std::fs::write(
-        &list,
-        "https://www.tiktok.com/@u/video/\u{1b}]0;EVIL\u{7}\n\
-         junk\u{1b}[2J\u{9b}6n\u{202e}\0\r\n\
-         https://evil\u{1b}]52;c;cm0K\u{7}.example/x\n",
-    )
-    .unwrap();
+    std::fs::write(&list, lines).unwrap();
     let out = env
         .cmd()
         .args(["batch", "--info-only"])
@@ -463,9 +457,45 @@ fn s5_batch_errors_do_not_echo_control_bytes_from_the_list() {
         .unwrap();
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
+    (out, err)
+}
+
+#[test]
+fn s5_batch_errors_do_not_echo_control_bytes_from_the_list() {
+    let env = Env::new();
+    let (out, err) = failing_info_batch(
+        &env,
+        "https://www.tiktok.com/@u/video/\u{1b}]0;EVIL\u{7}\n\
+         junk\u{1b}[2J\u{9b}6n\u{202e}\0\r\n\
+         https://evil\u{1b}]52;c;cm0K\u{7}.example/x\n",
+    );
     assert!(err.contains("3 failed"), "{err}");
     assert_eq!(raw_controls(&out.stderr), Vec::<String>::new(), "{err}");
     assert!(err.contains("\\u{1b}]0;EVIL"), "{err}");
+}
+
+/// Invisible characters in a list line are shown in its error, so the line no longer looks
+/// right while it fails; a byte order mark at the start of a joined-on file is no part of a URL.
+#[test]
+fn invisible_characters_in_a_list_line_are_shown_in_its_error() {
+    let env = Env::new();
+    let (_, err) = failing_info_batch(
+        &env,
+        &format!(
+            "{DESKTOP_URL}\n\u{feff}https://www.tiktok.com/@dangthuhaf/video/7526770564367748360\n\
+             https://www.tiktok.com/@u/video/76\u{200b}08826249200356630\n\
+             \u{2060}https://evil.example/\u{feff}x\n"
+        ),
+    );
+    assert!(err.contains("2 failed"), "{err}");
+    assert!(err.contains("76\\u{200b}08826249200356630"), "{err}");
+    assert!(
+        err.contains("\\u{2060}https://evil.example/\\u{feff}x"),
+        "{err}"
+    );
+    for c in ['\u{feff}', '\u{200b}', '\u{2060}'] {
+        assert!(!err.contains(c), "{c:?} raw in {err}");
+    }
 }
 
 #[test]

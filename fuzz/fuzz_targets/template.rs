@@ -5,15 +5,18 @@
 //! music.title, hashtags.0 and index, so hostile values need no JSON escaping.
 //!
 //! Checks: parse and render never panic; a rendered path is relative, has only normal
-//! components (no `..`, no root), each non-empty and at most MAX_COMPONENT_BYTES; it resolves
-//! inside a base folder; `sanitize_component` is idempotent and separator-free.
+//! components (no `..`, no root), each non-empty and at most MAX_COMPONENT_BYTES (the file name
+//! at most MAX_RENDERED_NAME_BYTES); it resolves inside a base folder; `sanitize_component` is
+//! idempotent and separator-free.
 #![no_main]
 
 use std::path::{Component, Path};
 
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value, json};
-use tikdl::safe_path::{MAX_COMPONENT_BYTES, resolve_in_base, sanitize_component};
+use tikdl::safe_path::{
+    MAX_COMPONENT_BYTES, MAX_RENDERED_NAME_BYTES, resolve_in_base, sanitize_component,
+};
 use tikdl::template::Template;
 
 const KEYS: [&str; 5] = ["title", "uploader", "id", "ext", "description"];
@@ -89,6 +92,13 @@ fuzz_target!(|data: &[u8]| {
         );
     }
     assert!(count > 0, "{template:?} rendered an empty path");
+    // The file name leaves room for every suffix tikdl adds.
+    let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    assert!(
+        file_name.len() <= MAX_RENDERED_NAME_BYTES,
+        "{template:?}: file name of {} bytes in {path:?}",
+        file_name.len()
+    );
 
     // Lexical containment (a base that does not exist, so no file system access).
     let base = Path::new("/nonexistent-tikdl-fuzz-base/out");

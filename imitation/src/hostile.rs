@@ -36,6 +36,10 @@ pub const HOSTILE_NAMES: &[&str] = &[
     "     ",
     "..\\..\\windows",
     "evil\u{202E}4pm.exe",
+    // Two captions that start alike in 4-byte "fancy font" letters, a creator's recurring intro
+    // (the first 255 bytes are the same): only the id can tell their files apart.
+    "𝓗𝓮𝓵𝓵𝓸 𝓗𝓮𝓵𝓵𝓸 𝓗𝓮𝓵𝓵𝓸 𝓗𝓮𝓵𝓵𝓸 𝓗𝓮𝓵𝓵𝓸 𝓗𝓮𝓵𝓵𝓸 𝓗𝓮𝓵𝓵𝓸 𝓗𝓮𝓵𝓵𝓸 𝓗𝓮𝓵𝓵𝓸 𝓗𝓮𝓵𝓵𝓸 𝓗𝓮𝓵𝓵𝓸 𝓗𝓮𝓵𝓵𝓸 𝓗𝓮𝓵𝓵𝓸 𝓗𝓮𝓵𝓵𝓸 Part 1",
+    "𝓗𝓮𝓵𝓵𝓸 𝓗𝓮𝓵𝓵𝓸 𝓗𝓮𝓵𝓵𝓸 𝓗𝓮𝓵𝓵𝓸 𝓗𝓮𝓵𝓵𝓸 𝓗𝓮𝓵𝓵𝓸 𝓗𝓮𝓵𝓵𝓸 𝓗𝓮𝓵𝓵𝓸 𝓗𝓮𝓵𝓵𝓸 𝓗𝓮𝓵𝓵𝓸 𝓗𝓮𝓵𝓵𝓸 𝓗𝓮𝓵𝓵𝓸 𝓗𝓮𝓵𝓵𝓸 𝓗𝓮𝓵𝓵𝓸 Part 2",
 ];
 
 /// Whether `id` is one of the hostile posts.

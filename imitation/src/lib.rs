@@ -39,9 +39,9 @@
 //! | 7000000000000000403 | the D1 page, but only with a valid `_wafchallengeid` cookie; else a WAF JS challenge page |
 //! | 7300000000000000001..=45, 7300000000000001001..=1033 | the generated list items (see below), as D1-shaped pages |
 //! | 7400000000000000001..=7400000000000000005 | terminal escapes (OSC, C1, OSC 52, OSC 8, bidi, CR/BS/NUL) in `desc`, `uniqueId`, `nickname`, `music.title`/`authorName`: [`OUTPUT_TEXTS`] (D1's media) |
-//! | 7100000000000000001..=7100000000000000018 | hostile names: D1's page with one of [`HOSTILE_NAMES`] as `desc`, `author.uniqueId`, `author.nickname` and `music.title` (D1's media) |
+//! | 7100000000000000001..=7100000000000000020 | hostile names: D1's page with one of [`HOSTILE_NAMES`] as `desc`, `author.uniqueId`, `author.nickname` and `music.title` (D1's media) |
 //! | 7200000000000000001..=7200000000000000005 | hostile storage posts (cut-then-403 renditions, endless or 1 byte per 100 ms media, a 404 thumbnail, an endless subtitle): see `hostile_storage.rs` |
-//! | 7910000000000000001..=02, 7910000000000000101..=200 | posts whose renditions are valid MP4s, sound a valid MP3 and cover a valid JPEG, on `/vp79/` (see `valid_posts.rs`) |
+//! | 7910000000000000001..=03, 7910000000000000101..=200 | posts whose renditions are valid MP4s (03: fragmented), sound a valid MP3 and cover a valid JPEG, on `/vp79/` (see `valid_posts.rs`) |
 //! | 7000000000000000050 | a 50 MiB page (Content-Length announced) |
 //! | 7000000000000000052 | a gzip bomb: 200 MiB of zeros compressed to 200 KB, `Content-Encoding: gzip` |
 //! | 7300000000000100001..=7300000000000105000 | batch posts: D1-shaped pages with small media of their own, built on first request |

@@ -6,6 +6,7 @@
 //!   checks is well formed and the sample tables (`stts`, `stsc`, `stsz`, `stco`) point exactly
 //!   at the samples in `mdat`; the samples themselves are deterministic filler, not pictures.
 //! * [`m4a`]: the same with only the audio track (brand `M4A `).
+//! * [`fragmented_mp4`]: a fragmented MP4 (`moov` with `mvex`, then `moof` + `mdat` pairs).
 //! * [`mp3`]: MPEG-1 Layer III frames, 128 kbit/s, 44.1 kHz, mono, no CRC; each frame's side
 //!   information is zero (silence) and the rest is ancillary data, so the frames decode.
 //! * [`png`]: a valid 8x8 RGB PNG (stored deflate blocks), usable as a cover.
@@ -50,6 +51,54 @@ pub fn m4a(seed: u64) -> Vec<u8> {
         0,
         seed,
     )
+}
+
+/// A fragmented MP4 as ffmpeg's `frag_keyframe+empty_moov` lays one out (ISO/IEC 14496-12
+/// §8.8): `ftyp`, a `moov` with `mvex`/`trex` and no samples, then two fragments, each a `moof`
+/// whose `tfhd` carries an explicit base_data_offset (the `moof`'s own file offset) and whose
+/// `trun` data_offset points into the `mdat` right after it. A tagger that moves the fragments
+/// without fixing those offsets breaks the file.
+pub fn fragmented_mp4(seed: u64) -> Vec<u8> {
+    let ftyp = boxed(
+        b"ftyp",
+        &[b"isom", &512u32.to_be_bytes()[..], b"isomiso6mp41"].concat(),
+    );
+    let mut mvhd = full(0, 0);
+    mvhd.extend(vec![0u8; 96]);
+    mvhd[12..16].copy_from_slice(&1000u32.to_be_bytes()); // timescale
+    mvhd[20..24].copy_from_slice(&0x0001_0000u32.to_be_bytes()); // rate 1.0
+    mvhd[24..26].copy_from_slice(&0x0100u16.to_be_bytes()); // volume 1.0
+    mvhd[96..100].copy_from_slice(&2u32.to_be_bytes()); // next_track_ID
+    let trex = [full(0, 0), u32s(&[1, 1, 0, 0, 0])].concat();
+    let moov = boxed(
+        b"moov",
+        &[
+            boxed(b"mvhd", &mvhd),
+            boxed(b"mvex", &boxed(b"trex", &trex)),
+        ]
+        .concat(),
+    );
+    let mut file = [ftyp, moov].concat();
+    let mut rng = Filler(seed ^ 0x4652_4147);
+    for seq in 1u32..=2 {
+        let samples: Vec<u8> = (0..64).map(|_| rng.next() as u8).collect();
+        let moof_at = file.len() as u64;
+        let fragment = |data_offset: u32| {
+            // tfhd flags 0x01: base-data-offset-present; trun 0x201: data offset + sizes.
+            let tfhd = [full(0, 0x01), u32s(&[1]), moof_at.to_be_bytes().to_vec()].concat();
+            let trun = [full(0, 0x201), u32s(&[2, data_offset, 32, 32])].concat();
+            let traf = [boxed(b"tfhd", &tfhd), boxed(b"trun", &trun)].concat();
+            let mfhd = [full(0, 0), u32s(&[seq])].concat();
+            boxed(
+                b"moof",
+                &[boxed(b"mfhd", &mfhd), boxed(b"traf", &traf)].concat(),
+            )
+        };
+        let moof_len = fragment(0).len() as u32;
+        file.extend(fragment(moof_len + 8));
+        file.extend(boxed(b"mdat", &samples));
+    }
+    file
 }
 
 /// The `mdat` payload of [`mp4`]/[`m4a`] (the samples, track after track), to compare hashes.

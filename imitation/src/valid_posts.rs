@@ -7,6 +7,7 @@
 //! |---|---|
 //! | 1 | D1's page (author `@emthenutritionist`) with a description over 255 bytes (multi-byte characters) |
 //! | 2 | the same with a short description |
+//! | 3 | the same, its renditions fragmented MP4s ([`valid_media::fragmented_mp4`], as ffmpeg's `frag_keyframe+empty_moov` writes) |
 //! | 101..=200 | new posts of `@imitation45`, listed on top of its 45 after [`crate::Imitation::add_new_profile_posts`] (n = 101 is the oldest of them) |
 //!
 //! Every one has two renditions, `1080.mp4` (1080x1920) and `720.mp4` (720x1280), each an MP4
@@ -28,7 +29,9 @@ use crate::valid_media;
 /// `VALID_BASE + n` is post n.
 pub const VALID_BASE: u64 = 7_910_000_000_000_000_000;
 /// Posts 1..=VALID_POSTS are standalone.
-pub const VALID_POSTS: u64 = 2;
+pub const VALID_POSTS: u64 = 3;
+/// The post whose renditions are fragmented MP4s.
+const FRAGMENTED_POST: u64 = 3;
 /// New profile post k (1-based, oldest first) is `VALID_BASE + NEW_PROFILE_FIRST - 1 + k`.
 const NEW_PROFILE_FIRST: u64 = 101;
 /// How many new profile posts there can be.
@@ -81,7 +84,11 @@ pub fn valid_file(n: u64, file: &str) -> Option<Vec<u8>> {
     }
     let seed = n.wrapping_mul(0x9e37_79b9_7f4a_7c15);
     if let Some(&(_, w, h, _, _)) = RENDITIONS.iter().find(|r| r.0 == file) {
-        return Some(valid_media::mp4(seed ^ u64::from(h), w, h));
+        return Some(if n == FRAGMENTED_POST {
+            valid_media::fragmented_mp4(seed ^ u64::from(h))
+        } else {
+            valid_media::mp4(seed ^ u64::from(h), w, h)
+        });
     }
     match file {
         "sound.mp3" => Some(valid_media::mp3(seed ^ 3, SOUND_FRAMES)),
@@ -280,7 +287,7 @@ mod tests {
                 .starts_with(&[0xff, 0xd8])
         );
         assert_eq!(valid_file(1, "x.mp4"), None);
-        assert_eq!(valid_file(3, "1080.mp4"), None);
+        assert_eq!(valid_file(VALID_POSTS + 1, "1080.mp4"), None);
     }
 
     #[test]
