@@ -33,6 +33,7 @@ pub mod http;
 pub mod lists;
 pub mod model;
 pub mod posts;
+pub mod provenance;
 pub mod ratelimit;
 pub mod redacted;
 pub mod retry;

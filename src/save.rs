@@ -138,8 +138,8 @@ struct Job {
     kind: MediaKind,
     /// What writes the file (see [`MediaRequest::rendition`]).
     rendition: String,
-    /// See [`MediaRequest::sibling_sizes`].
-    sibling_sizes: Vec<u64>,
+    /// Which of the post's files it is (see [`MediaRequest::role`]).
+    what: String,
     /// See [`MediaRequest::tag`].
     tag: Option<TagJob>,
 }
@@ -332,8 +332,8 @@ async fn run(
                 dest,
                 expected_size: None,
                 kind: MediaKind::Audio,
-                rendition: "audio".into(),
-                sibling_sizes: Vec::new(),
+                rendition: audio.format_id.clone(),
+                what: "audio".into(),
                 tag,
             };
             main_path.get_or_insert(job.dest.clone());
@@ -366,7 +366,6 @@ async fn run(
                 // sort in post order and never collide.
                 dest = sidecar(&dest, &format!(" - {n:0width$}.{ext}"));
             }
-            main_path.get_or_insert(dest.clone());
             let mut urls = vec![img.url.clone()];
             urls.extend(img.mirrors.iter().cloned());
             let job = Job {
@@ -376,10 +375,19 @@ async fn run(
                 expected_size: None,
                 kind: MediaKind::Image,
                 rendition: "image".into(),
-                sibling_sizes: Vec::new(),
+                what: format!("image {n}"),
                 tag: None,
             };
             save(posts, &job, &engine, progress.as_ref(), result).await?;
+        }
+        // Sidecars are named from the post's own name (the one its sound gets), never from an
+        // image's: the cover would land on image 1's name.
+        if main_path.is_none() {
+            let f = fields(
+                &info_json,
+                &[("ext", "mp3".into()), ("format_id", "audio".into())],
+            );
+            main_path = Some(render(opts, base, &f, url)?);
         }
     }
     if !audio_only && info.kind == PostKind::Video {
@@ -430,9 +438,6 @@ async fn save_video(
     }
     let mut last_err = None;
     let mut refreshed = false;
-    // Renditions tried before this one, with their file names: a complete better rendition
-    // already on disk is never replaced by a lower one.
-    let mut better: Vec<(&crate::model::Format, PathBuf)> = Vec::new();
     let mut cover = Cover::default();
     for format in ranked {
         if format.watermarked {
@@ -455,28 +460,6 @@ async fn save_video(
             ],
         );
         let dest = render(opts, base, &f, url)?;
-        if !opts.force_overwrites
-            && let Some(done) = complete_better(&better, &dest).await
-        {
-            tracing::info!(
-                "{}: {} already holds the complete {} rendition; keeping it",
-                info.id,
-                dest.display(),
-                done.format_id
-            );
-            result.files.push(SavedFile {
-                bytes: done.filesize.unwrap_or(0),
-                path: dest.clone(),
-                role: FileRole::Video,
-                downloaded: false,
-                metadata_embedded: None,
-                thumbnail_embedded: None,
-            });
-            result.format_id = Some(done.format_id.clone());
-            result.watermarked = done.watermarked;
-            return Ok(dest);
-        }
-        better.push((format, dest.clone()));
         let mut urls = vec![format.url.clone()];
         urls.extend(format.mirrors.iter().cloned());
         let tag = tag_job(posts, info, opts, &format.ext, &dest, &mut cover).await;
@@ -487,13 +470,9 @@ async fn save_video(
             expected_size: format.filesize,
             kind: MediaKind::Video,
             rendition: format.format_id.clone(),
-            // Another rendition of this same post already saved here is this post's file.
-            sibling_sizes: info
-                .formats
-                .iter()
-                .filter(|f| !f.is_audio_only())
-                .filter_map(|f| f.filesize)
-                .collect(),
+            // Any rendition of this post already saved here is this post's video (the
+            // manifest's role), so a better one on disk is kept.
+            what: "video".into(),
             tag,
         };
         let mut outcome = save(posts, &job, engine, progress, result).await;
@@ -555,21 +534,6 @@ async fn save_video(
             url,
         )
     }))
-}
-
-/// The better rendition (tried earlier) whose complete file is at `dest`, if any.
-async fn complete_better<'a>(
-    better: &[(&'a crate::model::Format, PathBuf)],
-    dest: &Path,
-) -> Option<&'a crate::model::Format> {
-    let meta = tokio::fs::symlink_metadata(dest).await.ok()?;
-    if !meta.is_file() {
-        return None;
-    }
-    better
-        .iter()
-        .find(|(f, d)| d == dest && f.filesize == Some(meta.len()))
-        .map(|(f, _)| *f)
 }
 
 /// Creates a folder and its parents; a file standing where a folder must be is named as such
@@ -656,9 +620,9 @@ async fn save(
         expected_size: job.expected_size,
         kind: job.kind,
         rendition: job.rendition.clone(),
-        sibling_sizes: job.sibling_sizes.clone(),
+        role: job.what.clone(),
         tag: job.tag.clone(),
-        post_id: result.id.clone(),
+        post_id: result.id.clone().unwrap_or_default(),
     };
     let out = download::fetch(posts.http(), &req, engine, cb.as_ref()).await?;
     if let Some(reason) = out.tags.as_ref().and_then(|t| t.skip_reason()) {
@@ -804,7 +768,7 @@ async fn sidecars(
     if opts.write_info_json {
         let dest = sidecar(main, ".info.json");
         let saved = match serde_json::to_vec_pretty(info) {
-            Ok(body) => write_atomic(&dest, &body).await.map(|()| body.len()),
+            Ok(body) => write_info_json(&dest, &info.id, &body).await,
             Err(e) => Err(Error::Config(format!("cannot encode metadata: {e}"))),
         };
         match saved {
@@ -830,7 +794,7 @@ async fn sidecars(
             expected_size: None,
             kind: MediaKind::Image,
             rendition: "thumbnail".into(),
-            sibling_sizes: Vec::new(),
+            what: "thumbnail".into(),
             tag: None,
         };
         if let Err(e) = save(posts, &job, &engine, None, result).await {
@@ -868,8 +832,8 @@ async fn sidecars(
                     dest,
                     expected_size: None,
                     kind: MediaKind::Subtitle,
-                    rendition: format!("subtitle {safe_lang}"),
-                    sibling_sizes: Vec::new(),
+                    rendition: sub.ext.clone(),
+                    what: format!("subtitle {safe_lang}"),
                     tag: None,
                 };
                 if let Err(e) = save(posts, &job, &engine, None, result).await {
@@ -902,6 +866,23 @@ fn sidecar_failed(
         error: err.to_string(),
     });
     Ok(())
+}
+
+/// The info JSON at `dest`, never over a file the manifest says is another post's, and recorded
+/// as this post's once written.
+async fn write_info_json(dest: &Path, post_id: &str, body: &[u8]) -> Result<usize, Error> {
+    if let Some(e) = crate::provenance::lookup(dest)?
+        && (*e.post_id != *post_id || &*e.role != "info_json")
+    {
+        let whose = format!("post {}'s {}", e.post_id, e.role);
+        return Err(download::not_this_posts(dest, &whose));
+    }
+    write_atomic(dest, body).await?;
+    let n = body.len();
+    if let Err(e) = crate::provenance::record(dest, post_id, "info_json", "info_json", n as u64) {
+        tracing::warn!("{e}");
+    }
+    Ok(n)
 }
 
 /// Small files (metadata) are written whole to a temporary name, fsynced, then renamed. Neither
