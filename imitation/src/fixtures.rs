@@ -392,7 +392,7 @@ fn make_item(
 }
 
 /// Gives every CDN URL of a generated item its own identity (and so its own bytes and size).
-fn tag_media_urls(v: &mut Value, id: u64) {
+pub(crate) fn tag_media_urls(v: &mut Value, id: u64) {
     match v {
         Value::String(s) => {
             let Some(rest) = s.strip_prefix("https://") else {

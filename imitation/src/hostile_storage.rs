@@ -185,7 +185,7 @@ fn small(status: u16, text: &str) -> Response<GenBody> {
 }
 
 /// The first byte a `Range: bytes=N-` header asks for.
-fn range_start(range: Option<&str>) -> Option<u64> {
+pub(crate) fn range_start(range: Option<&str>) -> Option<u64> {
     range?
         .trim()
         .strip_prefix("bytes=")?
