@@ -168,6 +168,9 @@ pub struct FileOutcome {
     /// What tagging did, for a file downloaded with a [`TagJob`] (`None` otherwise, and for a
     /// file already present).
     pub tags: Option<EmbedOutcome>,
+    /// The rendition the file is, when the manifest knows it as another rendition of this post
+    /// than the one asked for (a better video kept from an earlier run).
+    pub other_rendition: Option<String>,
 }
 
 const WRITE_BUFFER: usize = 1 << 20;
@@ -316,17 +319,21 @@ async fn existing(req: &MediaRequest, opts: &EngineOptions) -> Result<Existing, 
         )));
     }
     let len = meta.len();
-    let proven = || {
+    let proven = |other_rendition: Option<String>| {
         Existing::Proven(FileOutcome {
             path: req.dest.clone(),
             bytes: len,
             status: FileStatus::AlreadyPresent,
             mirror: 0,
             tags: None,
+            other_rendition,
         })
     };
     match entry {
-        Some(e) if e.proves(&req.post_id, &req.role, len) => return Ok(proven()),
+        Some(e) if e.proves(&req.post_id, &req.role, len) => {
+            let other = (*e.rendition != *req.rendition).then(|| e.rendition.to_string());
+            return Ok(proven(other));
+        }
         Some(e) if *e.post_id != *req.post_id => {
             return Err(not_this_posts(
                 &req.dest,
@@ -344,7 +351,7 @@ async fn existing(req: &MediaRequest, opts: &EngineOptions) -> Result<Existing, 
     }
     if tagged_copy(req).await {
         record(req, len).await;
-        return Ok(proven());
+        return Ok(proven(None));
     }
     Ok(Existing::Unproven(len))
 }
@@ -453,6 +460,7 @@ async fn fetch_locked(
                     status: FileStatus::Downloaded,
                     mirror: i,
                     tags,
+                    other_rendition: None,
                 });
             }
             Err(e) => {
@@ -511,6 +519,7 @@ async fn adopt_or_refuse(
         status: FileStatus::AlreadyPresent,
         mirror: 0,
         tags: None,
+        other_rendition: None,
     })
 }
 

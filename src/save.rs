@@ -508,9 +508,13 @@ async fn save_video(
             outcome = save(posts, &job, &engine, progress, result).await;
         }
         match outcome {
-            Ok(()) => {
-                result.format_id = Some(format.format_id.clone());
-                result.watermarked = format.watermarked;
+            Ok(kept) => {
+                // A better rendition kept from an earlier run is reported as what it is.
+                let taken = kept
+                    .and_then(|id| info.formats.iter().find(|f| f.format_id == id))
+                    .unwrap_or(format);
+                result.format_id = Some(taken.format_id.clone());
+                result.watermarked = taken.watermarked;
                 return Ok(dest);
             }
             Err(e) if download::is_local(&e) => {
@@ -602,7 +606,7 @@ async fn save(
     engine: &EngineOptions,
     progress: Option<&ProgressFactory>,
     result: &mut DownloadResult,
-) -> Result<(), Error> {
+) -> Result<Option<String>, Error> {
     if let Some(dir) = job.dest.parent()
         && !dir.as_os_str().is_empty()
     {
@@ -647,7 +651,7 @@ async fn save(
         role: job.role,
         downloaded: out.status == FileStatus::Downloaded,
     });
-    Ok(())
+    Ok(out.other_rendition)
 }
 
 /// The post's cover for `--embed-thumbnail`, fetched at most once per post (`None`: not yet).

@@ -464,3 +464,31 @@ fn two_processes_on_one_folder_leave_a_consistent_manifest() {
     }
     no_part_left(&env);
 }
+
+#[test]
+fn a_rendition_kept_from_an_earlier_run_is_reported_as_itself() {
+    // Post STORAGE_BASE + 1: 1080p sends half then refuses Range, so 720p is what gets saved,
+    // under the same name. Both announce 200,000 bytes: the size cannot tell them apart.
+    let env = Env::new();
+    let url = format!(
+        "https://www.tiktok.com/@u/video/{}",
+        tiktok_imitation::STORAGE_BASE + 1
+    );
+    let args = [
+        "--retries",
+        "1",
+        "-q",
+        "1080p",
+        "-o",
+        "%(id)s.%(ext)s",
+        &url,
+    ];
+    let first = download(&env, &args);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert_eq!(first.result()["format_id"], "adapt_lower_720_1");
+    let again = download(&env, &args);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    let r = again.result();
+    assert_eq!(r["status"], "already_downloaded", "{r}");
+    assert_eq!(r["format_id"], "adapt_lower_720_1", "{r}");
+}
