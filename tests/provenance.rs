@@ -492,3 +492,36 @@ fn a_rendition_kept_from_an_earlier_run_is_reported_as_itself() {
     assert_eq!(r["status"], "already_downloaded", "{r}");
     assert_eq!(r["format_id"], "adapt_lower_720_1", "{r}");
 }
+
+#[test]
+fn one_post_listed_twice_in_a_batch_is_saved_once_with_exit_zero() {
+    let env = Env::new();
+    let other_form = format!("https://www.tiktok.com/@other/video/{DESKTOP_ID}?x=1");
+    std::fs::write(
+        path(&env, "list.txt"),
+        format!("{DESKTOP_URL}\n{other_form}\n"),
+    )
+    .unwrap();
+    let run = tikdl(
+        &env,
+        "batch",
+        &[
+            "--jobs",
+            "2",
+            "--download-archive",
+            "archive.txt",
+            "-o",
+            "%(id)s.%(ext)s",
+            "list.txt",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.lines.iter().all(|l| l["error"].is_null()),
+        "{}",
+        run.stdout
+    );
+    let archived = std::fs::read_to_string(path(&env, "archive.txt")).unwrap();
+    assert_eq!(archived.matches(DESKTOP_ID).count(), 1, "{archived}");
+    no_part_left(&env);
+}
