@@ -794,7 +794,9 @@ mod tests {
             assert_eq!(fs::read(d.path().join(name)).unwrap(), body, "{name}");
         }
         assert!(is_temp(".123.456.789.tmp"));
-        assert!(is_temp(".7500000000000000123.json.456.0123456789abcdef.tmp"));
+        assert!(is_temp(
+            ".7500000000000000123.json.456.0123456789abcdef.tmp"
+        ));
         assert!(!is_temp(".123.json.456.0123456789abcdef.tmp"), "not an id");
         assert!(!is_temp(".123.json.456.tmp"));
         assert!(!is_temp(".123.456.tmp"));

@@ -5,12 +5,18 @@
 //! byte reached; the result is checked against Content-Length / Content-Range and TikTok's
 //! `DataSize`, flushed, fsynced and only then renamed to `NAME`.
 //!
-//! Beside the `.part`, `NAME.part.meta` records which rendition (format id and announced size)
-//! wrote it, so that no other rendition ever resumes it, and is the lock (`flock`) that keeps two
-//! tikdl processes from writing the same file at once. Files are opened with `O_NOFOLLOW`: a
-//! symlink at the `.part`, the record or the final name is refused, never written through.
+//! Beside the `.part`, `NAME.part.meta` records which post, role and rendition (format id and
+//! announced size) wrote it, and the total the first answer announced, so that no other file
+//! ever resumes it and no resume answer with another total is believed; it is also the lock
+//! (`flock`) that keeps two tikdl processes from writing the same file at once. Files are opened
+//! with `O_NOFOLLOW`: a symlink at the `.part`, the record or the final name is refused, never
+//! written through.
+//!
+//! A final file counts as already downloaded only with a proof that it is this post's (see
+//! [`crate::provenance`] and ARCHITECTURE.md's Promises): the folder's manifest says so, tikdl's
+//! own tags name the post, or its bytes equal what the post's URL serves.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::{Mutex, OnceLock};
@@ -24,6 +30,7 @@ use tokio::io::{AsyncWriteExt, BufWriter};
 
 use crate::error::{ConnectionReason, Error, Operation, from_reqwest};
 use crate::http::HttpClient;
+use crate::provenance;
 use crate::retry::{is_retryable_status, retry_after_header};
 use crate::safe_path::{meta_path, part_path};
 use crate::tags::{self, EmbedOutcome, TagData, TagFormat};
@@ -111,16 +118,16 @@ pub struct MediaRequest {
     pub expected_size: Option<u64>,
     pub kind: MediaKind,
     /// What writes the file (a format id, or `thumbnail`, `audio`, ...): a `.part` is resumed
-    /// only by the same rendition with the same announced size.
+    /// only by the same post, role and rendition with the same announced size.
     pub rendition: String,
-    /// Sizes of the post's other renditions: a final file of one of these sizes is this post's
-    /// own (saved by an earlier run or another tikdl) and counts as already downloaded.
-    pub sibling_sizes: Vec<u64>,
+    /// Which of the post's files this is (`video`, `audio`, `image N`, `thumbnail`,
+    /// `subtitle LANG`), as the manifest records it.
+    pub role: String,
     /// Tags to write into the file once it is complete (`--embed-metadata`/`--embed-thumbnail`).
     pub tag: Option<TagJob>,
-    /// The post this file belongs to: a final file tikdl tagged names it (see
-    /// [`tags::tagged_for_post`]), which is how a tagged copy is told from another post's file.
-    pub post_id: Option<String>,
+    /// The post this file belongs to: recorded in the manifest and the `.part` record, and named
+    /// by the tags tikdl writes (see [`tags::tagged_for_post`]).
+    pub post_id: String,
 }
 
 /// What [`tags::embed`] writes into a finished download, on its `.part` before the rename.
@@ -161,6 +168,9 @@ pub struct FileOutcome {
     /// What tagging did, for a file downloaded with a [`TagJob`] (`None` otherwise, and for a
     /// file already present).
     pub tags: Option<EmbedOutcome>,
+    /// The rendition the file is, when the manifest knows it as another rendition of this post
+    /// than the one asked for (a better video kept from an earlier run).
+    pub other_rendition: Option<String>,
 }
 
 const WRITE_BUFFER: usize = 1 << 20;
@@ -250,14 +260,22 @@ pub async fn fetch(
     opts: &EngineOptions,
     progress: Option<&ProgressFn>,
 ) -> Result<FileOutcome, Error> {
-    // Two posts whose names render the same must not write one `.part` at once.
-    let _claim = DestClaim::new(&req.dest)?;
+    if req.dest.file_name() == Some(std::ffi::OsStr::new(provenance::MANIFEST_NAME)) {
+        return Err(Error::Config(format!(
+            "{} is the name of tikdl's record of whose files are in that folder; choose \
+             another output template (-o)",
+            req.dest.display()
+        )));
+    }
+    // Two posts whose names render the same must not write one `.part` at once; the same post
+    // given twice waits for the first, then finds its file proven.
+    let _claim = DestClaim::new(&req.dest, &req.post_id).await?;
     let part = part_path(&req.dest);
     refuse_symlink(&part).await?;
     refuse_symlink(&req.dest).await?;
-    // A complete file needs no lock (nor a writable folder): the final name only ever gets a
-    // complete file, by rename.
-    if let Some(done) = existing(req, opts).await? {
+    // A proven complete file needs no lock (nor a writable folder): the final name only ever
+    // gets a complete file, by rename.
+    if let Existing::Proven(done) = existing(req, opts).await? {
         return Ok(done);
     }
     // ... nor two tikdl processes.
@@ -270,13 +288,29 @@ pub async fn fetch(
     out
 }
 
-/// The final file, when it is already there and complete (and overwriting was not asked for).
-async fn existing(req: &MediaRequest, opts: &EngineOptions) -> Result<Option<FileOutcome>, Error> {
+/// What is at the final name before a download.
+enum Existing {
+    /// Nothing (or `--force-overwrites`): download and rename.
+    Absent,
+    /// A file proven to be this post's (manifest, tikdl's tags): already downloaded.
+    Proven(FileOutcome),
+    /// A file that proves nothing (an older tikdl's, the user's): download to the `.part`, then
+    /// adopt it only if its bytes are the same.
+    Unproven(u64),
+}
+
+/// What the final name holds, and whether it is proven to be this post's file.
+async fn existing(req: &MediaRequest, opts: &EngineOptions) -> Result<Existing, Error> {
+    // Looked at even with --force-overwrites: a symlink at the manifest is refused either way.
+    let dest = req.dest.clone();
+    let entry = tokio::task::spawn_blocking(move || provenance::lookup(&dest))
+        .await
+        .map_err(|e| Error::local(std::io::Error::other(e.to_string()), "reading", &req.dest))??;
     if opts.force_overwrite {
-        return Ok(None);
+        return Ok(Existing::Absent);
     }
     let Ok(meta) = tokio::fs::symlink_metadata(&req.dest).await else {
-        return Ok(None);
+        return Ok(Existing::Absent);
     };
     if !meta.is_file() {
         return Err(Error::Config(format!(
@@ -284,38 +318,75 @@ async fn existing(req: &MediaRequest, opts: &EngineOptions) -> Result<Option<Fil
             req.dest.display()
         )));
     }
-    if let Some(want) = req.expected_size
-        && want != meta.len()
-        && !req.sibling_sizes.contains(&meta.len())
-        && !tagged_copy(req, meta.len()).await
-    {
-        // Another file lives at this name: another rendition, another post whose name renders
-        // the same, or the user's own file. Replacing it silently would lose data.
-        return Err(Error::Config(format!(
-            "{} already exists with {} bytes, but this rendition has {want}: it is another \
-             rendition or another file, so it is kept; use --force-overwrites to replace it, or \
-             put %(id)s in -o so posts get names of their own",
-            req.dest.display(),
-            meta.len()
-        )));
+    let len = meta.len();
+    let proven = |other_rendition: Option<String>| {
+        Existing::Proven(FileOutcome {
+            path: req.dest.clone(),
+            bytes: len,
+            status: FileStatus::AlreadyPresent,
+            mirror: 0,
+            tags: None,
+            other_rendition,
+        })
+    };
+    match entry {
+        Some(e) if e.proves(&req.post_id, &req.role, len) => {
+            let other = (*e.rendition != *req.rendition).then(|| e.rendition.to_string());
+            return Ok(proven(other));
+        }
+        Some(e) if *e.post_id != *req.post_id => {
+            return Err(not_this_posts(
+                &req.dest,
+                &format!("post {}'s {}", e.post_id, e.role),
+            ));
+        }
+        Some(e) if *e.role != *req.role => {
+            return Err(not_this_posts(
+                &req.dest,
+                &format!("this post's {}", e.role),
+            ));
+        }
+        // This post's file, changed since it was recorded: it proves nothing any more.
+        _ => {}
     }
-    Ok(Some(FileOutcome {
-        path: req.dest.clone(),
-        bytes: meta.len(),
-        status: FileStatus::AlreadyPresent,
-        mirror: 0,
-        tags: None,
-    }))
+    if tagged_copy(req).await {
+        record(req, len).await;
+        return Ok(proven(None));
+    }
+    Ok(Existing::Unproven(len))
 }
 
-/// Whether the final file, `len` bytes where the rendition announced fewer, is this post's file
-/// as an earlier tagging run left it: tags only ever grow a file, and the file must carry
-/// tikdl's own tags naming this post (encoder mark and post URL). Another post's tagged file,
-/// or a user's file, is still refused.
-async fn tagged_copy(req: &MediaRequest, len: u64) -> bool {
-    let (Some(post_id), Some(want)) = (req.post_id.clone(), req.expected_size) else {
-        return false;
-    };
+/// The failure for a final name that holds another file tikdl knows of. Never a hint to
+/// overwrite: that would destroy the other file.
+pub(crate) fn not_this_posts(dest: &Path, whose: &str) -> Error {
+    Error::Config(format!(
+        "{} already holds {whose}, so it is kept and this file is not saved; put %(id)s in -o \
+         so that every post's files get names of their own, or move that file away",
+        dest.display()
+    ))
+}
+
+/// Appends the manifest line for a file now complete at `req.dest`. A record that cannot be
+/// written loses only the proof (a later run compares bytes instead), so it is a warning.
+async fn record(req: &MediaRequest, len: u64) {
+    let (dest, post, role, rendition) = (
+        req.dest.clone(),
+        req.post_id.clone(),
+        req.role.clone(),
+        req.rendition.clone(),
+    );
+    let done = tokio::task::spawn_blocking(move || {
+        provenance::record(&dest, &post, &role, &rendition, len)
+    })
+    .await;
+    if let Ok(Err(e)) = done {
+        tracing::warn!("{e}; a later run will compare this file's bytes instead");
+    }
+}
+
+/// Whether the final file carries tikdl's own tags naming this post (encoder mark and post
+/// URL): an earlier tagging run's file. Another post's tagged file, or a user's file, does not.
+async fn tagged_copy(req: &MediaRequest) -> bool {
     // Whether or not this run tags: a file an earlier run tagged is this post's file either way.
     let format = req.tag.as_ref().map(|j| j.format).or_else(|| {
         req.dest
@@ -326,10 +397,7 @@ async fn tagged_copy(req: &MediaRequest, len: u64) -> bool {
     let Some(format) = format else {
         return false;
     };
-    if len <= want {
-        return false;
-    }
-    let path = req.dest.clone();
+    let (path, post_id) = (req.dest.clone(), req.post_id.clone());
     tokio::task::spawn_blocking(move || tags::tagged_for_post(&path, format, &post_id))
         .await
         .unwrap_or(false)
@@ -344,16 +412,23 @@ async fn fetch_locked(
     lock: &PartLock,
 ) -> Result<FileOutcome, Error> {
     // Again under the lock: another tikdl may have finished the file while this one waited.
-    if let Some(done) = existing(req, opts).await? {
-        return Ok(done);
-    }
-    // A `.part` is resumed only by the rendition that wrote it (D1): another one's bytes
-    // would splice two encodes into one file.
-    let record = part_record(req);
+    let unproven = match existing(req, opts).await? {
+        Existing::Proven(done) => return Ok(done),
+        // A size TikTok announced and the file does not have: not this file, no need to look.
+        Existing::Unproven(len) if req.expected_size.is_some_and(|e| e != len) => {
+            return Err(differs(req, len));
+        }
+        Existing::Unproven(len) => Some(len),
+        Existing::Absent => None,
+    };
+    // A `.part` is resumed only by the post, role and rendition that wrote it: another one's
+    // bytes would splice two files into one.
+    let rec = PartRecord::new(req);
     let previous = lock.read();
     // A `.part` marked as being tagged is not raw bytes any more (and may be half rewritten):
     // `previous` differs from `record` by that mark, so it is started over below.
-    if tokio::fs::symlink_metadata(part).await.is_ok() && previous != record {
+    let resumable = rec.resumes(&previous);
+    if tokio::fs::symlink_metadata(part).await.is_ok() && resumable.is_none() {
         tracing::info!(
             "{} was left by {}; starting over",
             part.display(),
@@ -363,22 +438,29 @@ async fn fetch_locked(
             .await
             .map_err(|e| Error::local(e, "removing", part))?;
     }
-    lock.write(&record)?;
+    rec.set_total(resumable.flatten());
+    lock.write(&rec.text())?;
+    let state = PartState { lock, record: &rec };
     let mut last_err = None;
     for (i, url) in req.urls.iter().enumerate() {
-        match fetch_one(http, url, part, req, opts, progress).await {
+        match fetch_one(http, url, part, req, opts, progress, &state).await {
             Ok(bytes) => {
+                if let Some(len) = unproven {
+                    return adopt_or_refuse(req, part, bytes, len).await;
+                }
                 let (bytes, tags) = match &req.tag {
-                    Some(job) => tag_part(part, job, lock, &record).await?,
+                    Some(job) => tag_part(part, job, lock, &rec.text()).await?,
                     None => (bytes, None),
                 };
                 finish(part, &req.dest, bytes).await?;
+                record(req, bytes).await;
                 return Ok(FileOutcome {
                     path: req.dest.clone(),
                     bytes,
                     status: FileStatus::Downloaded,
                     mirror: i,
                     tags,
+                    other_rendition: None,
                 });
             }
             Err(e) => {
@@ -402,6 +484,84 @@ async fn fetch_locked(
     }
     Err(last_err
         .unwrap_or_else(|| Error::Config(format!("no URL to download {}", req.dest.display()))))
+}
+
+/// The end of a download over a final file that proved nothing: identical bytes mean it is this
+/// post's file after all (adopted, and recorded as such); different bytes are someone else's
+/// file, kept untouched while this post fails. The `.part` goes either way.
+async fn adopt_or_refuse(
+    req: &MediaRequest,
+    part: &Path,
+    bytes: u64,
+    len: u64,
+) -> Result<FileOutcome, Error> {
+    let (a, b) = (part.to_owned(), req.dest.clone());
+    let same = bytes == len
+        && tokio::task::spawn_blocking(move || same_bytes(&a, &b))
+            .await
+            .map_err(|e| Error::local(std::io::Error::other(e.to_string()), "comparing", part))?
+            .map_err(|e| Error::local(e, "comparing", &req.dest))?;
+    tokio::fs::remove_file(part)
+        .await
+        .map_err(|e| Error::local(e, "removing", part))?;
+    if !same {
+        return Err(differs(req, len));
+    }
+    tracing::info!(
+        "{}: already holds this post's {}, byte for byte; keeping it",
+        req.dest.display(),
+        req.role
+    );
+    record(req, len).await;
+    Ok(FileOutcome {
+        path: req.dest.clone(),
+        bytes: len,
+        status: FileStatus::AlreadyPresent,
+        mirror: 0,
+        tags: None,
+        other_rendition: None,
+    })
+}
+
+/// The failure for a final file, `len` bytes, that is not this post's file and proves nothing.
+fn differs(req: &MediaRequest, len: u64) -> Error {
+    Error::Config(format!(
+        "{} already exists ({len} bytes) and differs from this post's {}: it is another file \
+         (the user's own, or another post's), so it is kept and this file is not saved; put \
+         %(id)s in -o so that every post's files get names of their own, or move that file away",
+        req.dest.display(),
+        req.role
+    ))
+}
+
+/// Whether two files hold the same bytes (neither followed if it is a symlink).
+fn same_bytes(a: &Path, b: &Path) -> std::io::Result<bool> {
+    let mut fa = nofollow().read(true).open(a)?;
+    let mut fb = nofollow().read(true).open(b)?;
+    let (mut ba, mut bb) = (vec![0u8; 1 << 16], vec![0u8; 1 << 16]);
+    loop {
+        let n = read_full(&mut fa, &mut ba)?;
+        let m = read_full(&mut fb, &mut bb)?;
+        if n != m || ba[..n] != bb[..m] {
+            return Ok(false);
+        }
+        if n == 0 {
+            return Ok(true);
+        }
+    }
+}
+
+/// Fills `buf` as far as the file goes; the count read.
+fn read_full(f: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    use std::io::Read;
+    let mut n = 0;
+    while n < buf.len() {
+        match f.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
 }
 
 /// Tags the complete `.part` in place (before `finish` fsyncs and renames it) and returns its
@@ -434,9 +594,9 @@ async fn tag_part(
 /// Appended to a `.part`'s record while it is being tagged.
 const TAGGING_MARK: &str = "tagging: started\n";
 
-/// Destinations being written in this process.
-fn active() -> &'static Mutex<HashSet<PathBuf>> {
-    static ACTIVE: OnceLock<Mutex<HashSet<PathBuf>>> = OnceLock::new();
+/// Destinations being written in this process, with the post writing each.
+fn active() -> &'static Mutex<HashMap<PathBuf, String>> {
+    static ACTIVE: OnceLock<Mutex<HashMap<PathBuf, String>>> = OnceLock::new();
     ACTIVE.get_or_init(Default::default)
 }
 
@@ -444,18 +604,33 @@ fn active() -> &'static Mutex<HashSet<PathBuf>> {
 struct DestClaim(PathBuf);
 
 impl DestClaim {
-    fn new(dest: &Path) -> Result<Self, Error> {
-        let mut set = active().lock().unwrap_or_else(|e| e.into_inner());
-        if !set.insert(dest.to_owned()) {
-            return Err(Error::Config(format!(
-                "{} is already being written by another post in this run; make the output \
-                 template unique, e.g. with %(id)s",
-                dest.display()
-            )));
+    /// Claims `dest` for `post_id`. The same post given twice (two URL forms) waits for the
+    /// first to finish, then finds its file proven; another post is refused.
+    async fn new(dest: &Path, post_id: &str) -> Result<Self, Error> {
+        loop {
+            {
+                let mut map = active().lock().unwrap_or_else(|e| e.into_inner());
+                match map.get(dest) {
+                    None => {
+                        map.insert(dest.to_owned(), post_id.to_owned());
+                        return Ok(Self(dest.to_owned()));
+                    }
+                    Some(other) if other != post_id => {
+                        return Err(not_this_posts(
+                            dest,
+                            &format!("a file of post {other}, being written in this run"),
+                        ));
+                    }
+                    Some(_) => {}
+                }
+            }
+            tokio::time::sleep(CLAIM_POLL).await;
         }
-        Ok(Self(dest.to_owned()))
     }
 }
+
+/// How often the same post given twice looks whether its first copy is done.
+const CLAIM_POLL: Duration = Duration::from_millis(20);
 
 impl Drop for DestClaim {
     fn drop(&mut self) {
@@ -466,17 +641,81 @@ impl Drop for DestClaim {
     }
 }
 
-/// What `NAME.part.meta` holds: the rendition and announced size that wrote `NAME.part`.
-fn part_record(req: &MediaRequest) -> String {
-    let rendition: String = req
-        .rendition
-        .chars()
-        .map(|c| if c.is_control() { '_' } else { c })
-        .collect();
-    let size = req
-        .expected_size
-        .map_or_else(|| "unknown".to_owned(), |n| n.to_string());
-    format!("tikdl partial download\nrendition: {rendition}\nsize: {size}\n")
+/// What `NAME.part.meta` holds: the post, role, rendition and announced size that write
+/// `NAME.part`, and the total the first answer announced once it is known. A `.part` is resumed
+/// only under the same first lines; a resume answer with another total starts over.
+struct PartRecord {
+    /// Everything but the total.
+    head: String,
+    total: Mutex<Option<u64>>,
+}
+
+const TOTAL_KEY: &str = "total: ";
+
+impl PartRecord {
+    fn new(req: &MediaRequest) -> Self {
+        let clean = |s: &str| -> String {
+            s.chars()
+                .map(|c| if c.is_control() { '_' } else { c })
+                .collect()
+        };
+        let size = req
+            .expected_size
+            .map_or_else(|| "unknown".to_owned(), |n| n.to_string());
+        let head = format!(
+            "tikdl partial download\npost: {}\nrole: {}\nrendition: {}\nsize: {size}\n",
+            clean(&req.post_id),
+            clean(&req.role),
+            clean(&req.rendition)
+        );
+        Self {
+            head,
+            total: Mutex::new(None),
+        }
+    }
+
+    /// `Some(total recorded)` when `previous` was written for this same file (so its `.part`
+    /// may be resumed), `None` when it was another's (or was being tagged).
+    fn resumes(&self, previous: &str) -> Option<Option<u64>> {
+        let rest = previous.strip_prefix(&self.head)?;
+        if rest.is_empty() {
+            return Some(None);
+        }
+        let n = rest.strip_prefix(TOTAL_KEY)?.strip_suffix('\n')?;
+        n.parse().ok().map(Some)
+    }
+
+    fn total(&self) -> Option<u64> {
+        *self.total.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn set_total(&self, t: Option<u64>) {
+        *self.total.lock().unwrap_or_else(|e| e.into_inner()) = t;
+    }
+
+    fn text(&self) -> String {
+        match self.total() {
+            Some(t) => format!("{}{TOTAL_KEY}{t}\n", self.head),
+            None => self.head.clone(),
+        }
+    }
+}
+
+/// The `.part`'s record and lock, for the attempts that write it.
+struct PartState<'a> {
+    lock: &'a PartLock,
+    record: &'a PartRecord,
+}
+
+impl PartState<'_> {
+    /// Remembers the total announced by an answer from byte 0.
+    fn first_total(&self, t: Option<u64>) -> Result<(), Error> {
+        if self.record.total() != t {
+            self.record.set_total(t);
+            self.lock.write(&self.record.text())?;
+        }
+        Ok(())
+    }
 }
 
 fn record_owner(record: &str) -> String {
@@ -490,12 +729,14 @@ fn record_owner(record: &str) -> String {
     };
     if record.starts_with("tikdl partial download") {
         format!(
-            "another rendition ({}, {} bytes)",
+            "another download (post {}, {}, rendition {}, {} bytes)",
+            field("post:"),
+            field("role:"),
             field("rendition:"),
             field("size:")
         )
     } else {
-        "an unknown download (no record of its rendition)".to_owned()
+        "an unknown download (no record of its post and rendition)".to_owned()
     }
 }
 
@@ -672,6 +913,7 @@ async fn fetch_one(
     req: &MediaRequest,
     opts: &EngineOptions,
     progress: Option<&ProgressFn>,
+    state: &PartState<'_>,
 ) -> Result<u64, Error> {
     let op = Operation::Download;
     let parsed = reqwest::Url::parse(url).map_err(|_| {
@@ -682,7 +924,7 @@ async fn fetch_one(
     let mut stalled = 0u32;
     loop {
         let have = file_len(part).await;
-        let outcome = attempt(http, &parsed, part, have, req, opts, progress).await;
+        let outcome = attempt(http, &parsed, part, have, req, opts, progress, state).await;
         match outcome {
             Ok(Attempt::Done(n)) => return Ok(n),
             Ok(Attempt::Restart) => {
@@ -713,7 +955,12 @@ async fn fetch_one(
                 } else {
                     stalled += 1;
                 }
-                if !err.is_transient() || stalled > policy.retries.clamp(1, STALLED_ATTEMPTS) {
+                // A size the server announces against TikTok's will be announced again: the next
+                // mirror or rendition, at once.
+                if !err.is_transient()
+                    || announces_other_size(&err)
+                    || stalled > policy.retries.clamp(1, STALLED_ATTEMPTS)
+                {
                     return Err(err);
                 }
                 let pause = if gained {
@@ -732,6 +979,16 @@ async fn fetch_one(
 enum Attempt {
     Done(u64),
     Restart,
+}
+
+/// Start of the message of an answer whose announced size cannot be the file's.
+const ANNOUNCES: &str = "server announces";
+
+fn announces_other_size(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::Connection { reason: ConnectionReason::BadMedia(m), .. } if m.starts_with(ANNOUNCES)
+    )
 }
 
 type AttemptError = (Error, Option<Duration>);
@@ -787,6 +1044,7 @@ fn looks_like_text_page(first: &[u8]) -> bool {
         || lower.starts_with(b"<head")
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn attempt(
     http: &HttpClient,
     url: &reqwest::Url,
@@ -795,6 +1053,7 @@ async fn attempt(
     req: &MediaRequest,
     opts: &EngineOptions,
     progress: Option<&ProgressFn>,
+    state: &PartState<'_>,
 ) -> Result<Attempt, AttemptError> {
     let op = Operation::Download;
     let u = url.as_str();
@@ -841,7 +1100,10 @@ async fn attempt(
     if status == StatusCode::RANGE_NOT_SATISFIABLE && have > 0 {
         // Either the part is already complete or it is longer than the file: check.
         let total = content_range(resp.headers()).and_then(|(_, _, t)| t);
-        if total == Some(have) && req.expected_size.is_none_or(|e| e == have) {
+        if total == Some(have)
+            && req.expected_size.is_none_or(|e| e == have)
+            && state.record.total().is_none_or(|k| k == have)
+        {
             return Ok(Attempt::Done(have));
         }
         return Ok(Attempt::Restart);
@@ -883,11 +1145,26 @@ async fn attempt(
     if let (Some(t), Some(e)) = (total, req.expected_size)
         && t != e
     {
-        let msg = format!("server announces {t} bytes but TikTok said {e}");
+        let msg = format!("{ANNOUNCES} {t} bytes but TikTok said {e}");
         return Err((
             Error::connection(ConnectionReason::BadMedia(msg), op, u),
             None,
         ));
+    }
+    if start > 0 {
+        // Never the resume answer's word over the first answer's: a total that changed means
+        // another file (or another encode) is being served now.
+        if let (Some(first), Some(t)) = (state.record.total(), total)
+            && first != t
+        {
+            tracing::warn!(
+                "{u}: the resume answer announces {t} bytes but the first answer announced \
+                 {first}; starting over"
+            );
+            return Ok(Attempt::Restart);
+        }
+    } else {
+        state.first_total(total).map_err(|e| (e, None))?;
     }
     // No byte beyond the announced size, or beyond the kind's cap when nobody announced one (D3).
     let cap = req.kind.size_cap();
@@ -902,7 +1179,7 @@ async fn attempt(
     };
     if total.is_some_and(|t| t > cap) && req.expected_size.is_none() {
         let msg = format!(
-            "server announces {} bytes, more than the {cap}-byte limit for {} of unknown size",
+            "{ANNOUNCES} {} bytes, more than the {cap}-byte limit for {} of unknown size",
             total.unwrap_or(0),
             req.kind.noun()
         );
@@ -1115,13 +1392,24 @@ pub fn parse_rate(s: &str) -> Option<u64> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn one_destination_one_writer() {
-        let a = DestClaim::new(Path::new("claims/same.mp4")).unwrap();
-        let err = DestClaim::new(Path::new("claims/same.mp4")).err().unwrap();
-        assert!(err.to_string().contains("%(id)s"));
+    #[tokio::test]
+    async fn one_destination_one_post() {
+        let a = DestClaim::new(Path::new("claims/same.mp4"), "1")
+            .await
+            .unwrap();
+        let err = DestClaim::new(Path::new("claims/same.mp4"), "2")
+            .await
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("%(id)s") && err.contains("post 1"), "{err}");
+        assert!(!err.contains("force-overwrites"), "{err}");
+        // The same post waits for the first claim instead of failing.
+        let waiter = tokio::spawn(DestClaim::new(Path::new("claims/same.mp4"), "1"));
+        tokio::task::yield_now().await;
+        assert!(!waiter.is_finished());
         drop(a);
-        assert!(DestClaim::new(Path::new("claims/same.mp4")).is_ok());
+        assert!(waiter.await.unwrap().is_ok());
     }
 
     #[test]
@@ -1135,31 +1423,45 @@ mod tests {
     }
 
     #[test]
-    fn part_records_name_rendition_and_size() {
+    fn part_records_name_post_role_rendition_and_total() {
         let mut req = MediaRequest {
             urls: vec![],
             dest: PathBuf::from("a.mp4"),
             expected_size: Some(200_000),
             kind: MediaKind::Video,
             rendition: "adapt_lowest_1080_1".into(),
-            sibling_sizes: vec![],
+            role: "video".into(),
             tag: None,
-            post_id: None,
+            post_id: "7500000000000000001".into(),
         };
-        let a = part_record(&req);
+        let a = PartRecord::new(&req);
         assert!(
-            a.contains("rendition: adapt_lowest_1080_1\nsize: 200000\n"),
-            "{a}"
+            a.text()
+                .contains("post: 7500000000000000001\nrole: video\nrendition: adapt_lowest_1080_1\nsize: 200000\n"),
+            "{}",
+            a.text()
         );
-        assert_eq!(
-            record_owner(&a),
-            "another rendition (adapt_lowest_1080_1, 200000 bytes)"
-        );
+        assert_eq!(a.resumes(&a.text()), Some(None));
+        a.set_total(Some(200_000));
+        assert_eq!(a.resumes(&a.text()), Some(Some(200_000)));
+        assert!(record_owner(&a.text()).contains("post 7500000000000000001"));
         req.rendition = "adapt_lower_720_1".into();
-        assert_ne!(part_record(&req), a);
+        assert_eq!(PartRecord::new(&req).resumes(&a.text()), None);
+        // Another post's image, same name, same "size unknown": never resumed.
+        let image = |post: &str| {
+            PartRecord::new(&MediaRequest {
+                expected_size: None,
+                rendition: "image".into(),
+                role: "image 1".into(),
+                post_id: post.into(),
+                ..req.clone()
+            })
+        };
+        assert_eq!(image("1").resumes(&image("2").text()), None);
         req.rendition = "a\nsize: 1".into();
-        assert!(!part_record(&req).contains("\nsize: 1\n"));
+        assert!(!PartRecord::new(&req).text().contains("\nsize: 1\n"));
         assert!(record_owner("").starts_with("an unknown download"));
+        assert_eq!(a.resumes(&format!("{}{TAGGING_MARK}", a.text())), None);
     }
 
     #[test]

@@ -34,6 +34,7 @@ pub mod lists;
 pub mod model;
 pub mod owned_file;
 pub mod posts;
+pub mod provenance;
 pub mod ratelimit;
 pub mod redacted;
 pub mod retry;

@@ -170,7 +170,8 @@ impl Posts {
         // Small synchronous file reads: cheaper than a hop to the blocking pool.
         if use_cache && let Some(cache) = &self.cache {
             match cache.get(id) {
-                Ok(entry) => {
+                // An entry holds only the post it is named for (see `requested_item`).
+                Ok(entry) if entry.info.id == *id => {
                     stats.cache_hit();
                     tracing::debug!("{id}: metadata from the cache");
                     self.http.restore_cookies(&entry.page_url, &entry.cookies);
@@ -180,6 +181,10 @@ impl Posts {
                     info.complete_from_music();
                     return Ok(info);
                 }
+                Ok(_) => {
+                    stats.cache_miss();
+                    tracing::debug!("{id}: cache entry for another post; fetching the page");
+                }
                 Err(miss) => {
                     stats.cache_miss();
                     tracing::debug!("{id}: cache miss ({miss:?})");
@@ -187,6 +192,7 @@ impl Posts {
             }
         }
         let (info, page_url, cookies) = self.fetch_post_or_recover(&post, id).await?;
+        requested_item(&info, id, &page_url)?;
         // Empty pages end in an error above and are never cached; a recovered post is cached
         // with the page (desktop or mobile) and the cookies that gave it.
         if let Some(cache) = &self.cache
@@ -466,6 +472,24 @@ impl Posts {
             }
         }
     }
+}
+
+/// The page's item must be the post asked for (the URL's id, or the short link's target): a
+/// page holding another post's item is an error, before anything is cached, saved or archived.
+fn requested_item(info: &VideoInfo, id: &str, page_url: &str) -> Result<(), Error> {
+    if info.id == id {
+        return Ok(());
+    }
+    // TikTok did not serve the post asked for: as far as this page goes, it is not there.
+    Err(Error::content(
+        ContentReason::Removed(Some(format!(
+            "its page holds another post, {}, instead of post {id}; nothing was saved, \
+             cached or archived",
+            terminal::clip(&info.id, terminal::ECHO_CHARS)
+        ))),
+        Operation::Extract,
+        page_url,
+    ))
 }
 
 /// A current iPhone Safari: TikTok answers phones with the mobile "reflow" page (see

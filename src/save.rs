@@ -138,8 +138,8 @@ struct Job {
     kind: MediaKind,
     /// What writes the file (see [`MediaRequest::rendition`]).
     rendition: String,
-    /// See [`MediaRequest::sibling_sizes`].
-    sibling_sizes: Vec<u64>,
+    /// Which of the post's files it is (see [`MediaRequest::role`]).
+    what: String,
     /// See [`MediaRequest::tag`].
     tag: Option<TagJob>,
 }
@@ -367,8 +367,8 @@ async fn run(
                 dest,
                 expected_size: None,
                 kind: MediaKind::Audio,
-                rendition: "audio".into(),
-                sibling_sizes: Vec::new(),
+                rendition: audio.format_id.clone(),
+                what: "audio".into(),
                 tag,
             };
             main_path.get_or_insert(job.dest.clone());
@@ -401,7 +401,6 @@ async fn run(
                 // sort in post order and never collide.
                 dest = sidecar_in(opts, base, &dest, &format!(" - {n:0width$}.{ext}"), url)?;
             }
-            main_path.get_or_insert(dest.clone());
             let mut urls = vec![img.url.clone()];
             urls.extend(img.mirrors.iter().cloned());
             let job = Job {
@@ -411,10 +410,19 @@ async fn run(
                 expected_size: None,
                 kind: MediaKind::Image,
                 rendition: "image".into(),
-                sibling_sizes: Vec::new(),
+                what: format!("image {n}"),
                 tag: None,
             };
             save(posts, &job, &engine, progress.as_ref(), result).await?;
+        }
+        // Sidecars are named from the post's own name (the one its sound gets), never from an
+        // image's: the cover would land on image 1's name.
+        if main_path.is_none() {
+            let f = fields(
+                &info_json,
+                &[("ext", "mp3".into()), ("format_id", "audio".into())],
+            );
+            main_path = Some(render(opts, base, &f, url)?);
         }
     }
     if !audio_only && info.kind == PostKind::Video {
@@ -470,9 +478,6 @@ async fn save_video(
     }
     let mut last_err = None;
     let mut refreshed = false;
-    // Renditions tried before this one, with their file names: a complete better rendition
-    // already on disk is never replaced by a lower one.
-    let mut better: Vec<(&crate::model::Format, PathBuf)> = Vec::new();
     let mut cover = Cover::default();
     for format in ranked {
         if format.watermarked {
@@ -496,28 +501,6 @@ async fn save_video(
             ],
         );
         let dest = render(opts, base, &f, url)?;
-        if !opts.force_overwrites
-            && let Some(done) = complete_better(&better, &dest).await
-        {
-            tracing::info!(
-                "{}: {} already holds the complete {} rendition; keeping it",
-                info.id,
-                dest.display(),
-                done.format_id
-            );
-            result.files.push(SavedFile {
-                bytes: done.filesize.unwrap_or(0),
-                path: dest.clone(),
-                role: FileRole::Video,
-                downloaded: false,
-                metadata_embedded: None,
-                thumbnail_embedded: None,
-            });
-            result.format_id = Some(done.format_id.clone());
-            result.watermarked = done.watermarked;
-            return Ok(dest);
-        }
-        better.push((format, dest.clone()));
         let mut urls = vec![format.url.clone()];
         urls.extend(format.mirrors.iter().cloned());
         let tag = tag_job(posts, info, opts, ext, &dest, &mut cover).await;
@@ -528,13 +511,9 @@ async fn save_video(
             expected_size: format.filesize,
             kind: MediaKind::Video,
             rendition: format.format_id.clone(),
-            // Another rendition of this same post already saved here is this post's file.
-            sibling_sizes: info
-                .formats
-                .iter()
-                .filter(|f| !f.is_audio_only())
-                .filter_map(|f| f.filesize)
-                .collect(),
+            // Any rendition of this post already saved here is this post's video (the
+            // manifest's role), so a better one on disk is kept.
+            what: "video".into(),
             tag,
         };
         let mut outcome = save(posts, &job, engine, progress, result).await;
@@ -570,9 +549,13 @@ async fn save_video(
             outcome = save(posts, &job, &engine, progress, result).await;
         }
         match outcome {
-            Ok(()) => {
-                result.format_id = Some(format.format_id.clone());
-                result.watermarked = format.watermarked;
+            Ok(kept) => {
+                // A better rendition kept from an earlier run is reported as what it is.
+                let taken = kept
+                    .and_then(|id| info.formats.iter().find(|f| f.format_id == id))
+                    .unwrap_or(format);
+                result.format_id = Some(taken.format_id.clone());
+                result.watermarked = taken.watermarked;
                 return Ok(dest);
             }
             Err(e) if download::is_local(&e) => {
@@ -596,21 +579,6 @@ async fn save_video(
             url,
         )
     }))
-}
-
-/// The better rendition (tried earlier) whose complete file is at `dest`, if any.
-async fn complete_better<'a>(
-    better: &[(&'a crate::model::Format, PathBuf)],
-    dest: &Path,
-) -> Option<&'a crate::model::Format> {
-    let meta = tokio::fs::symlink_metadata(dest).await.ok()?;
-    if !meta.is_file() {
-        return None;
-    }
-    better
-        .iter()
-        .find(|(f, d)| d == dest && f.filesize == Some(meta.len()))
-        .map(|(f, _)| *f)
 }
 
 /// Creates a folder and its parents; a file standing where a folder must be is named as such
@@ -679,7 +647,7 @@ async fn save(
     engine: &EngineOptions,
     progress: Option<&ProgressFactory>,
     result: &mut DownloadResult,
-) -> Result<(), Error> {
+) -> Result<Option<String>, Error> {
     if let Some(dir) = job.dest.parent()
         && !dir.as_os_str().is_empty()
     {
@@ -697,9 +665,9 @@ async fn save(
         expected_size: job.expected_size,
         kind: job.kind,
         rendition: job.rendition.clone(),
-        sibling_sizes: job.sibling_sizes.clone(),
+        role: job.what.clone(),
         tag: job.tag.clone(),
-        post_id: result.id.clone(),
+        post_id: result.id.clone().unwrap_or_default(),
     };
     let out = download::fetch(posts.http(), &req, engine, cb.as_ref()).await?;
     if let Some(reason) = out.tags.as_ref().and_then(|t| t.skip_reason()) {
@@ -724,7 +692,7 @@ async fn save(
         role: job.role,
         downloaded: out.status == FileStatus::Downloaded,
     });
-    Ok(())
+    Ok(out.other_rendition)
 }
 
 /// The post's cover for `--embed-thumbnail`, fetched at most once per post (`None`: not yet).
@@ -854,9 +822,9 @@ async fn sidecars(
     let side = |suffix: &str| sidecar_in(opts, main.base, main.path, suffix, main.url);
     if opts.write_info_json {
         let saved = match (side(".info.json"), serde_json::to_vec_pretty(info)) {
-            (Ok(dest), Ok(body)) => write_atomic(&dest, &body)
+            (Ok(dest), Ok(body)) => write_info_json(&dest, &info.id, &body)
                 .await
-                .map(|()| (dest, body.len())),
+                .map(|n| (dest, n)),
             (Err(e), _) => Err(e),
             (_, Err(e)) => Err(Error::Config(format!("cannot encode metadata: {e}"))),
         };
@@ -882,7 +850,7 @@ async fn sidecars(
             expected_size: None,
             kind: MediaKind::Image,
             rendition: "thumbnail".into(),
-            sibling_sizes: Vec::new(),
+            what: "thumbnail".into(),
             tag: None,
         });
         let saved = match job {
@@ -926,8 +894,8 @@ async fn sidecars(
                     dest,
                     expected_size: None,
                     kind: MediaKind::Subtitle,
-                    rendition: format!("subtitle {safe_lang}"),
-                    sibling_sizes: Vec::new(),
+                    rendition: sub.ext.clone(),
+                    what: format!("subtitle {safe_lang}"),
                     tag: None,
                 });
                 let saved = match job {
@@ -964,6 +932,23 @@ fn sidecar_failed(
         error: err.to_string(),
     });
     Ok(())
+}
+
+/// The info JSON at `dest`, never over a file the manifest says is another post's, and recorded
+/// as this post's once written.
+async fn write_info_json(dest: &Path, post_id: &str, body: &[u8]) -> Result<usize, Error> {
+    if let Some(e) = crate::provenance::lookup(dest)?
+        && (*e.post_id != *post_id || &*e.role != "info_json")
+    {
+        let whose = format!("post {}'s {}", e.post_id, e.role);
+        return Err(download::not_this_posts(dest, &whose));
+    }
+    write_atomic(dest, body).await?;
+    let n = body.len();
+    if let Err(e) = crate::provenance::record(dest, post_id, "info_json", "info_json", n as u64) {
+        tracing::warn!("{e}");
+    }
+    Ok(n)
 }
 
 /// Small files (metadata) are written whole through [`crate::owned_file`]: a temporary name of

@@ -158,7 +158,8 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
             let ft = e.file_type().expect("file type");
             if ft.is_dir() {
                 stack.push(e.path());
-            } else {
+            } else if e.file_name() != support::MANIFEST {
+                // tikdl's record of whose files these are is not one of them.
                 out.push(e.path());
             }
         }
@@ -184,7 +185,10 @@ fn plant_part(video: &Path, bytes: &[u8], info: &Value, format_id: &str) {
     name.push(".part.meta");
     std::fs::write(
         video.with_file_name(name),
-        format!("tikdl partial download\nrendition: {format_id}\nsize: {size}\n"),
+        format!(
+            "tikdl partial download\npost: {}\nrole: video\nrendition: {format_id}\nsize: {size}\n",
+            info["id"].as_str().expect("id")
+        ),
     )
     .unwrap();
 }
@@ -623,11 +627,14 @@ fn a_different_file_at_the_name_is_kept_unless_forced() {
     let run = download(&env, &["-P", s(&out), "-o", BY_ID, DESKTOP_URL]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(std::fs::read(&video).unwrap(), b"my own file");
+    // Whose file it is nobody knows: the hint never suggests destroying it.
     let err = &run.lines[0]["error"]["message"];
+    let err = err.as_str().unwrap();
     assert!(
-        err.as_str().unwrap().contains("--force-overwrites"),
+        err.contains("move that file away") && err.contains("%(id)s"),
         "{err}"
     );
+    assert!(!err.contains("force-overwrites"), "{err}");
     let run = download(
         &env,
         &[

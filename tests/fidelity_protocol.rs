@@ -196,7 +196,9 @@ async fn f1_challenge_page_replays_the_capture_shape() {
 
     let env = Env::new();
     let i = env.info_json(RCI_CHALLENGE_POST);
-    assert_eq!(i["id"], DESKTOP_ID);
+    // The page behind the challenge is the post asked for (with D1's content).
+    assert_eq!(i["id"], "7700000000000000002");
+    assert_eq!(i["uploader"], "emthenutritionist");
     let pages = pages_of(&env, "7700000000000000002");
     assert_eq!(pages.len(), 2, "{pages:?}");
     for c in ["_wafchallengeid", "waforiginalreid"] {

@@ -62,6 +62,8 @@ fn names_in(dir: &Path) -> Vec<String> {
         .map(|rd| {
             rd.filter_map(|e| e.ok())
                 .map(|e| e.file_name().to_string_lossy().into_owned())
+                // tikdl's record of whose files these are is not one of them.
+                .filter(|n| n != MANIFEST)
                 .collect()
         })
         .unwrap_or_default();

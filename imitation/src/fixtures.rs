@@ -300,11 +300,11 @@ pub fn challenge_page(cs: &str) -> String {
     format!("{}{}{}", &WAF_HTML[..start], cs, &WAF_HTML[end..])
 }
 
-fn user_post_count(user: &str) -> u64 {
+fn user_post_count(user: &str, listed: Option<u64>) -> u64 {
     match user {
         "imitation45" => PROFILE_POSTS,
         "loopy" => LOOPY_PAGE as u64,
-        _ => crate::campaign::list_len(user).unwrap_or(0),
+        _ => listed.unwrap_or(0),
     }
 }
 
@@ -320,9 +320,10 @@ const KNOWN_USERS: &[&str] = &[
 /// The profile page of `user`: the real capture made to be theirs, or, for an account the
 /// imitation does not have, `webapp.user-detail` with statusCode 10221 "user not exist" and no
 /// user (the shape SOURCES.md records for 10222, with the code tiktok-web.md gives for a
-/// missing account).
-pub fn profile_page(user: &str) -> String {
-    if !KNOWN_USERS.contains(&user) && crate::campaign::list_len(user).is_none() {
+/// missing account). `listed`: the post count of an account another module generates (the
+/// campaign's lists), which the imitation then has too.
+pub fn profile_page(user: &str, listed: Option<u64>) -> String {
+    if !KNOWN_USERS.contains(&user) && listed.is_none() {
         let data = r#"{"__DEFAULT_SCOPE__":{"webapp.user-detail":{"statusCode":10221,"statusMsg":"user not exist","userInfo":{}}}}"#;
         return format!(
             "<!DOCTYPE html><html><head><title>TikTok</title></head><body>\
@@ -330,7 +331,7 @@ pub fn profile_page(user: &str) -> String {
              </body></html>"
         );
     }
-    let n = user_post_count(user);
+    let n = user_post_count(user, listed);
     PROFILE_HTML
         .replace(PROFILE_SEC_UID, &sec_uid(user))
         .replace(PROFILE_USER, user)
@@ -404,7 +405,7 @@ fn make_item(
 }
 
 /// Gives every CDN URL of a generated item its own identity (and so its own bytes and size).
-fn tag_media_urls(v: &mut Value, id: u64) {
+pub(crate) fn tag_media_urls(v: &mut Value, id: u64) {
     match v {
         Value::String(s) => {
             let Some(rest) = s.strip_prefix("https://") else {

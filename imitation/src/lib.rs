@@ -41,6 +41,7 @@
 //! | 7400000000000000001..=7400000000000000005 | terminal escapes (OSC, C1, OSC 52, OSC 8, bidi, CR/BS/NUL) in `desc`, `uniqueId`, `nickname`, `music.title`/`authorName`: [`OUTPUT_TEXTS`] (D1's media) |
 //! | 7100000000000000001..=7100000000000000020 | hostile names: D1's page with one of [`HOSTILE_NAMES`] as `desc`, `author.uniqueId`, `author.nickname` and `music.title` (D1's media) |
 //! | 7200000000000000001..=7200000000000000005 | hostile storage posts (cut-then-403 renditions, endless or 1 byte per 100 ms media, a 404 thumbnail, an endless subtitle): see `hostile_storage.rs` |
+//! | 7820000000000000001..=7820000000000000005 | provenance posts: slideshows that render alike, images cut mid-body whose resume is refused or answers another total, a page holding another post's item: see `hostile_provenance.rs` |
 //! | 7910000000000000001..=03, 7910000000000000101..=200 | posts whose renditions are valid MP4s (03: fragmented), sound a valid MP3 and cover a valid JPEG, on `/vp79/` (see `valid_posts.rs`) |
 //! | 7000000000000000050 | a 50 MiB page (Content-Length announced) |
 //! | 7000000000000000052 | a gzip bomb: 200 MiB of zeros compressed to 200 KB, `Content-Encoding: gzip` |
@@ -128,6 +129,7 @@ mod empty_shell;
 mod fixtures;
 mod hostile;
 mod hostile_output;
+mod hostile_provenance;
 mod hostile_storage;
 mod hostile_strings;
 mod lists_extra;
@@ -141,6 +143,9 @@ mod valid_posts;
 pub use fixtures::CHANGING_BASE;
 pub use hostile::{HOSTILE_BASE, HOSTILE_NAMES};
 pub use hostile_output::{OUTPUT_BASE, OUTPUT_TEXTS};
+pub use hostile_provenance::{
+    PROV_BASE, PROV_IMAGES, PROV_POSTS, prov_image_url, prov_media_bytes,
+};
 pub use hostile_storage::{
     STORAGE_BASE, STORAGE_MEDIA_SIZE, storage_media_bytes, storage_media_url,
 };

@@ -92,6 +92,13 @@ pub async fn handle(
     }
     if let Some(resp) = crate::campaign::respond(&ctx.host, &ctx.path, ctx.range.as_deref(), &kill)
     {
+        record(&state, &conn, &ctx, headers, resp.status().as_u16());
+        return resp;
+    }
+    if let Some(resp) =
+        crate::hostile_provenance::respond(&ctx.host, &ctx.path, ctx.range.as_deref(), &kill)
+    {
+        record(&state, &conn, &ctx, headers, resp.status().as_u16());
         return resp;
     }
     if is_cdn_host(&ctx.host)
@@ -172,20 +179,31 @@ pub async fn handle(
         h.insert("content-length", HeaderValue::from(content_length));
     }
 
+    record(&state, &conn, &ctx, headers, resp.status().as_u16());
+    resp
+}
+
+/// Keeps the request for [`crate::Imitation::requests`].
+fn record(state: &State, conn: &ConnInfo, ctx: &Ctx, headers: &HeaderMap, status: u16) {
+    let text = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
     lock(&state.records).push(RequestRecord {
-        host: ctx.host,
-        method: ctx.method,
-        path: ctx.path_query,
-        cookie_names: ctx.cookies.into_iter().map(|(n, _)| n).collect(),
-        range: ctx.range,
+        host: ctx.host.clone(),
+        method: ctx.method.clone(),
+        path: ctx.path_query.clone(),
+        cookie_names: ctx.cookies.iter().map(|(n, _)| n.clone()).collect(),
+        range: ctx.range.clone(),
         user_agent: text("user-agent"),
         referer: text("referer"),
-        status: resp.status().as_u16(),
+        status,
         via_connect: conn.via_connect,
         authorization: headers.contains_key("authorization"),
         header_names: headers.keys().map(|k| k.as_str().to_string()).collect(),
     });
-    resp
 }
 
 fn strip_port(host: &str) -> &str {
@@ -271,7 +289,7 @@ fn page_host(ctx: &Ctx) -> Reply {
         [u] if u.len() > 1 && user(u).is_some_and(|u| plain_name(&u)) => {
             let name = user(u).unwrap_or_default();
             let page = crate::hostile_strings::profile_page(&name)
-                .unwrap_or_else(|| fixtures::profile_page(&name));
+                .unwrap_or_else(|| fixtures::profile_page(&name, crate::campaign::list_len(&name)));
             with_cookies(ctx, Reply::html(200, page))
         }
         [u, "collection", slug] if user(u).is_some_and(|u| plain_name(&u)) => {
@@ -353,7 +371,7 @@ fn post(ctx: &Ctx, id: &str) -> Reply {
                 .cookie("_wafchallengeid")
                 .any(|v| ctx.state.challenges.verify(v));
             if solved {
-                with_cookies(ctx, Reply::html(200, fixtures::D1_HTML))
+                with_cookies(ctx, Reply::html(200, d1_as(id)))
             } else {
                 let cs = ctx.state.challenges.issue(ctx.state.opts.challenge_max);
                 Reply::html(200, fixtures::challenge_page(&cs))
@@ -363,7 +381,7 @@ fn post(ctx: &Ctx, id: &str) -> Reply {
             let max = ctx.state.opts.challenge_max;
             match crate::challenge::gate(&ctx.state.challenges, id, &ctx.cookies, max) {
                 Some(page) => Reply::html(200, page),
-                None => with_cookies(ctx, Reply::html(200, fixtures::D1_HTML)),
+                None => with_cookies(ctx, Reply::html(200, d1_as(id))),
             }
         }
         // Hostile servers: a 50 MiB "page" (a client must refuse it from Content-Length alone)
@@ -381,6 +399,9 @@ fn post(ctx: &Ctx, id: &str) -> Reply {
         }
         id if crate::valid_posts::is_valid_post(id) => {
             with_cookies(ctx, Reply::html(200, crate::valid_posts::page(id)))
+        }
+        id if crate::hostile_provenance::is_prov_post(id) => {
+            with_cookies(ctx, Reply::html(200, crate::hostile_provenance::page(id)))
         }
         id if crate::hostile_storage::is_storage_post(id) => {
             Reply::html(200, crate::hostile_storage::page(id))
@@ -404,6 +425,14 @@ fn post(ctx: &Ctx, id: &str) -> Reply {
             with_cookies(ctx, Reply::html(200, page))
         }
     }
+}
+
+/// D1's page holding D1's item under the id asked for (D1's media): a page always holds the
+/// post it was asked for.
+fn d1_as(id: u64) -> String {
+    let mut item = crate::hostile::d1_item().clone();
+    item["id"] = serde_json::Value::from(id.to_string());
+    fixtures::item_page(&item)
 }
 
 fn random_text(n: usize) -> String {

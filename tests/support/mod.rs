@@ -222,6 +222,10 @@ pub fn verify_downloads(env: &Env, results: &[Value]) -> usize {
     checked
 }
 
+/// tikdl's record of whose files are in a folder (`src/provenance.rs`): one per folder it saves
+/// into, not one of the saved files.
+pub const MANIFEST: &str = ".tikdl-manifest";
+
 pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_owned()];
@@ -230,7 +234,7 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
             let p = e.unwrap().path();
             if p.is_dir() {
                 stack.push(p)
-            } else {
+            } else if p.file_name() != Some(std::ffi::OsStr::new(MANIFEST)) {
                 out.push(p)
             }
         }
