@@ -245,6 +245,9 @@ fn page_host(ctx: &Ctx) -> Reply {
         ["api", "post", "item_list"] => {
             let sec = ctx.param("secUid").unwrap_or_default();
             let (cursor, count) = paging(ctx);
+            if let Some(list) = crate::lists_extra::big_post_list(&sec, cursor) {
+                return Reply::json(list);
+            }
             let new = (ctx.state.new_profile_posts).load(std::sync::atomic::Ordering::SeqCst);
             Reply::json(
                 crate::valid_posts::post_list(&sec, cursor, count, new)
@@ -264,7 +267,9 @@ fn page_host(ctx: &Ctx) -> Reply {
         ["v", file] if file.ends_with(".html") => post(ctx, file.trim_end_matches(".html")),
         [u] if u.len() > 1 && user(u).is_some_and(|u| plain_name(&u)) => {
             let name = user(u).unwrap_or_default();
-            with_cookies(ctx, Reply::html(200, fixtures::profile_page(&name)))
+            let page = crate::lists_extra::big_profile_page(&name)
+                .unwrap_or_else(|| fixtures::profile_page(&name));
+            with_cookies(ctx, Reply::html(200, page))
         }
         [u, "collection", slug] if user(u).is_some_and(|u| plain_name(&u)) => {
             let name = user(u).unwrap_or_default();
