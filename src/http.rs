@@ -1263,6 +1263,32 @@ mod tests {
     }
 
     #[test]
+    fn the_speed_check_judges_only_whole_windows_and_can_be_off() {
+        let limit = |window| {
+            Some(LowSpeed {
+                bytes_per_sec: 1000,
+                window,
+            })
+        };
+        let mut off = SpeedCheck::new(None);
+        let mut zero = SpeedCheck::new(Some(LowSpeed {
+            bytes_per_sec: 0,
+            window: Duration::ZERO,
+        }));
+        let mut long = SpeedCheck::new(limit(Duration::from_secs(3600)));
+        let mut short = SpeedCheck::new(limit(Duration::from_millis(1)));
+        std::thread::sleep(Duration::from_millis(5));
+        assert_eq!(off.record(1), None);
+        assert_eq!(zero.record(1), None);
+        assert_eq!(long.record(1), None, "the window is not over");
+        let msg = short.record(1).unwrap();
+        assert!(
+            msg.starts_with(TOO_SLOW) && msg.contains("1000 bytes/s"),
+            "{msg}"
+        );
+    }
+
+    #[test]
     fn cookie_domain() {
         assert_eq!(registrable_tiktok_domain("www.tiktok.com"), "tiktok.com");
         assert_eq!(

@@ -73,9 +73,8 @@ pub type ListStream = futures_util::stream::BoxStream<'static, Result<ListEvent,
 /// `_build_web_query` in `yt_dlp/extractor/tiktok.py` asks for `count=15`; TikTok sends up to
 /// about 35 whatever is asked).
 const PAGE_SIZE: usize = 30;
-/// Items kept from one page: well above what TikTok sends, so only a broken or hostile answer
-/// (tens of thousands of items) is cut, and one page never holds more than this many posts.
-pub const MAX_ITEMS_PER_PAGE: usize = 100;
+/// Items kept from one page (the page is parsed only that far, see [`extract::MAX_LIST_ITEMS`]).
+const MAX_ITEMS_PER_PAGE: usize = extract::MAX_LIST_ITEMS;
 /// Hard stop for any pagination, whatever the API says.
 const MAX_PAGES: usize = 1000;
 /// Pages in a row that bring no new post (all already seen, or empty while `hasMore` says
@@ -251,8 +250,8 @@ async fn page_through(
         let total = page.items.len();
         if total > MAX_ITEMS_PER_PAGE {
             let msg = format!(
-                "{label}: page {} lists {total} posts, more than the {MAX_ITEMS_PER_PAGE} a \
-                 list page can hold; keeping the first {MAX_ITEMS_PER_PAGE}",
+                "{label}: page {} lists more than the {MAX_ITEMS_PER_PAGE} posts a list page \
+                 can hold; keeping the first {MAX_ITEMS_PER_PAGE}",
                 page_no + 1
             );
             if cut_warned {
