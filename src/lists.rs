@@ -49,13 +49,6 @@ impl std::fmt::Debug for BreakOn {
     }
 }
 
-/// A list's posts, and where `--break-on-existing` stopped it (the archived post's id).
-#[derive(Debug, Default)]
-pub struct Listing {
-    pub posts: Vec<VideoInfo>,
-    pub stopped_at: Option<String>,
-}
-
 /// What a list hands on, page by page (see [`stream`]).
 #[derive(Debug)]
 pub enum ListEvent {
@@ -98,28 +91,11 @@ pub fn valid_date(s: &str) -> bool {
     s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// The posts of a profile or collection, newest first as TikTok lists them, all in memory: for
-/// callers that want them whole (`info`); [`stream`] hands them on page by page. With
-/// [`ListOptions::break_on`], no page is asked for after the one holding the first done post.
-pub async fn expand(
-    http: &HttpClient,
-    list: &PostRef,
-    opts: &ListOptions,
-) -> Result<Listing, Error> {
-    let mut out = Listing::default();
-    let mut posts = stream(http.clone(), list.clone(), opts.clone());
-    while let Some(event) = posts.next().await {
-        match event? {
-            ListEvent::Post(info) => out.posts.push(*info),
-            ListEvent::Stopped(id) => out.stopped_at = Some(id),
-        }
-    }
-    Ok(out)
-}
-
-/// The posts of a list as they come, page by page, through a bounded hand-over: the pager runs
-/// at most [`HANDED_ON`] posts (plus the page it holds) ahead of the consumer, so memory stays
-/// flat however long the list is, and dropping the stream stops the paging.
+/// The posts of a list (newest first, as TikTok lists them) as they come, page by page, through
+/// a bounded hand-over: the pager runs at most [`HANDED_ON`] posts (plus the page it holds) ahead
+/// of the consumer, so memory stays flat however long the list is, and dropping the stream stops
+/// the paging. With [`ListOptions::break_on`], no page is asked for after the one holding the
+/// first done post.
 pub fn stream(http: HttpClient, list: PostRef, opts: ListOptions) -> ListStream {
     let (tx, rx) = tokio::sync::mpsc::channel(HANDED_ON);
     tokio::spawn(async move {
