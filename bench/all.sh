@@ -12,5 +12,7 @@ echo "## cached tikdl info"
 bench/cached-info.sh 50 | tail -1
 echo "## batch --info-only, 1000 posts"
 bench/batch-info.sh 1000 8 | tail -3
+echo "## batch --info-only over one long profile (peak RSS, first line)"
+bench/list-memory.sh 100000 2>/dev/null | tail -1
 echo "## download throughput vs curl, 1 GiB"
 bench/download-throughput.sh 1024 | tail -8

@@ -23,8 +23,10 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
 use crate::archive::Archive;
 use crate::error::{ContentReason, Error, Operation};
+use crate::lists::ListEvent;
 use crate::lists::ListOptions;
 use crate::model::{PostId, VideoInfo};
+use crate::posts::Expansion;
 use crate::save::{self, DownloadOptions, DownloadResult, ProgressFactory};
 use crate::shard::Shard;
 use crate::terminal;
@@ -752,9 +754,10 @@ async fn work(
     let started = Instant::now();
     let claims = Arc::new(Claims::default());
     let counter = Arc::new(AtomicU64::new(0));
+    // A list's posts come as its pages do: the first post starts before the last page is read.
     let tasks = lines
-        .then(|input| expand_input(posts, input, opts, &shared))
-        .flat_map(futures_util::stream::iter);
+        .map(|input| expand_input(posts, input, opts, &shared))
+        .flatten();
 
     let outcomes = tasks.map(|task| {
         let claims = claims.clone();
@@ -814,19 +817,26 @@ async fn work(
     summary
 }
 
+/// The tasks of one input, as they come.
+type Tasks<'a> = futures_util::stream::BoxStream<'a, Task>;
+
+fn tasks<'a>(list: Vec<Task>) -> Tasks<'a> {
+    futures_util::stream::iter(list).boxed()
+}
+
 /// A line from the reader -> its tasks (see [`expand_line`]).
-async fn expand_input(
+fn expand_input<'a>(
     posts: &crate::posts::Posts,
     input: Input,
-    opts: &BatchOptions,
-    shared: &Shared,
-) -> Vec<Task> {
+    opts: &'a BatchOptions,
+    shared: &'a Shared,
+) -> Tasks<'a> {
     let line = match input {
-        Input::Unattempted(raw) => return vec![Task::Unattempted(raw)],
+        Input::Unattempted(raw) => return tasks(vec![Task::Unattempted(raw)]),
         Input::Line(line) => line,
     };
-    match line {
-        Line::Text { text } => expand_line(posts, text, opts, shared).await,
+    tasks(match line {
+        Line::Text { text } => return expand_line(posts, text, opts, shared),
         Line::NotUtf8 { number, raw, at } => {
             let shown = String::from_utf8_lossy(&raw).into_owned();
             let byte = raw.get(at).copied().unwrap_or(0);
@@ -850,23 +860,23 @@ async fn expand_input(
                 raw: None,
             }]
         }
-    }
+    })
 }
 
 /// One input line -> the tasks it stands for (a list expands to its posts).
-async fn expand_line(
+fn expand_line<'a>(
     posts: &crate::posts::Posts,
     line: String,
-    opts: &BatchOptions,
-    shared: &Shared,
-) -> Vec<Task> {
+    opts: &'a BatchOptions,
+    shared: &'a Shared,
+) -> Tasks<'a> {
     let is_list = crate::posts::Posts::is_list(&line);
     if !opts.needs_id() && !is_list {
         // Resolved (or found not to be TikTok) by the download, which reports it.
-        return vec![Task::Url {
+        return tasks(vec![Task::Url {
             url: line,
             id: None,
-        }];
+        }]);
     }
     // `--break-on-existing` cuts a list short only when its last run ended clean; otherwise
     // the whole list is paged (archived posts are skipped all the same) to find what is missing.
@@ -894,34 +904,45 @@ async fn expand_line(
     } else {
         &opts.list
     };
-    match posts.expand_until(&line, list).await {
-        Ok((items, stopped_at)) => {
-            let mut tasks: Vec<Task> = items
-                .into_iter()
-                .map(|i| match i.info {
-                    Some(info) => Task::Item(Box::new(info)),
-                    None => Task::Url {
-                        url: i.url,
-                        id: i.id,
-                    },
-                })
-                .collect();
-            if let Some(at) = stopped_at {
-                let whole_run = !opts.break_per_input;
-                if whole_run {
-                    // Set before this input's tasks run, so the reader takes no further line.
-                    shared.broken.store(true, Ordering::Relaxed);
-                }
-                tasks.push(Task::Break(Break {
-                    input: terminal::clip(&line, terminal::ECHO_CHARS).into_owned(),
-                    at,
-                    whole_run,
-                }));
-            }
-            tasks
+    let events = match posts.expand_stream(&line, list) {
+        Ok(Expansion::One(item)) => {
+            return tasks(vec![Task::Url {
+                url: item.url,
+                id: item.id,
+            }]);
         }
-        Err(error) => vec![Task::Failed { url: line, error }],
-    }
+        Ok(Expansion::List(events)) => events,
+        Err(error) => return tasks(vec![Task::Failed { url: line, error }]),
+    };
+    let whole_run = !opts.break_per_input;
+    // `None` once the list ended (or the batch stopped, which ends it with its line kept for
+    // --failed-file, so a retry pages it again).
+    futures_util::stream::unfold(Some(events), move |events| {
+        let line = line.clone();
+        async move {
+            let mut events = events?;
+            if shared.stop.load(Ordering::Relaxed) {
+                return Some((Task::Unattempted(line.into_bytes()), None));
+            }
+            let task = match events.next().await? {
+                Ok(ListEvent::Post(info)) => Task::Item(info),
+                Ok(ListEvent::Stopped(at)) => {
+                    if whole_run {
+                        // Set before the next line is read, so the reader takes no further one.
+                        shared.broken.store(true, Ordering::Relaxed);
+                    }
+                    Task::Break(Break {
+                        input: terminal::clip(&line, terminal::ECHO_CHARS).into_owned(),
+                        at,
+                        whole_run,
+                    })
+                }
+                Err(error) => Task::Failed { url: line, error },
+            };
+            Some((task, Some(events)))
+        }
+    })
+    .boxed()
 }
 
 async fn process(

@@ -84,26 +84,9 @@ pub const MAX_UNKNOWN_SUBTITLE: u64 = 10 << 20;
 
 /// curl's `--speed-limit`/`--speed-time` idea: an attempt that receives fewer than
 /// `bytes_per_sec` on average over `window` is abandoned as too slow (then resumed, by the usual
-/// retry policy). `--timeout` alone cannot catch a server that sends one byte a second.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LowSpeed {
-    pub bytes_per_sec: u64,
-    pub window: Duration,
-}
-
-/// Default low-speed limit: fewer than 1 KiB/s ...
-pub const LOW_SPEED_LIMIT: u64 = 1024;
-/// ... for 30 seconds (`--low-speed-limit`, `--low-speed-time`).
-pub const LOW_SPEED_TIME: Duration = Duration::from_secs(30);
-
-impl Default for LowSpeed {
-    fn default() -> Self {
-        Self {
-            bytes_per_sec: LOW_SPEED_LIMIT,
-            window: LOW_SPEED_TIME,
-        }
-    }
-}
+/// retry policy). `--timeout` alone cannot catch a server that sends one byte a second. Defined
+/// beside the bounded reader, which cuts small fetches at the same limit.
+pub use crate::http::{LOW_SPEED_LIMIT, LOW_SPEED_TIME, LowSpeed};
 
 /// Start of the message of an attempt stopped by the low-speed limit.
 const TOO_SLOW: &str = "transfer too slow";

@@ -79,6 +79,9 @@ pub enum ConnectionReason {
     BadMedia(String),
     #[error("timed out")]
     Timeout,
+    /// The whole answer did not arrive within this many seconds (a small fetch's deadline).
+    #[error("the answer did not arrive whole within {0} s")]
+    Deadline(u64),
     #[error("connection refused")]
     Refused,
     #[error("connection failed: {0}")]
@@ -356,7 +359,7 @@ impl Error {
                 ConnectionReason::Tls | ConnectionReason::TlsName(_) => "tls",
                 ConnectionReason::BadResponse(_) => "bad_response",
                 ConnectionReason::BadMedia(_) => "bad_media",
-                ConnectionReason::Timeout => "timeout",
+                ConnectionReason::Timeout | ConnectionReason::Deadline(_) => "timeout",
                 ConnectionReason::Refused => "refused",
                 ConnectionReason::Other(_) => "connection",
                 ConnectionReason::Status(_) => "http_status",
@@ -415,6 +418,7 @@ impl Error {
             self,
             Self::Connection {
                 reason: ConnectionReason::Timeout
+                    | ConnectionReason::Deadline(_)
                     | ConnectionReason::Refused
                     | ConnectionReason::Other(_)
                     | ConnectionReason::BadMedia(_)
@@ -513,6 +517,10 @@ fn connection_suggestions(reason: &ConnectionReason) -> Vec<String> {
              (--cookies) or --header values are too big",
         ],
         ConnectionReason::Timeout => &["retry later or raise --timeout"],
+        ConnectionReason::Deadline(_) => &[
+            "the server sends too slowly to finish within twice --timeout: retry later, raise \
+             --timeout, or check --proxy",
+        ],
         ConnectionReason::Status(s) if *s == 403 => {
             &["TikTok refused the request: retry later, or pass --cookies"]
         }

@@ -388,6 +388,12 @@ impl HttpClient {
         }
     }
 
+    /// The bounds of a small fetch that is not a page (a cover): at most `cap` bytes, within
+    /// the page deadline from now.
+    pub fn small_body(&self, cap: u64) -> BoundedBody {
+        BoundedBody::new(cap, self.page_deadline)
+    }
+
     /// Puts back cookies a page set earlier (`Set-Cookie` values, from a cache entry).
     pub fn restore_cookies(&self, page_url: &str, cookies: &[Secret]) {
         let Ok(url) = Url::parse(page_url) else {
@@ -441,7 +447,7 @@ impl HttpClient {
         url: &Url,
         op: Operation,
         extra: &HeaderMap,
-    ) -> Result<reqwest::Response, Error> {
+    ) -> Result<(reqwest::Response, BoundedBody), Error> {
         let what = format!("{op} {url}");
         if url.port().is_some() {
             // Every request goes to port 443, which `--connect-to` rules rely on.
@@ -486,22 +492,21 @@ impl HttpClient {
                     self.rotation.page_requests.fetch_add(1, Ordering::Relaxed);
                 }
                 tracing::debug!("GET {url}");
-                // The deadline covers the whole answer, body included: a server that trickles a
-                // page byte by byte never trips the idle timeout, but it trips this.
+                // The deadline covers the whole answer, body included (the body's reader gets
+                // what is left of it): a server that trickles a page byte by byte never trips
+                // the idle timeout, but it trips this.
+                let began = Instant::now();
+                let body = BoundedBody::until(MAX_PAGE_BYTES, began + deadline, deadline);
                 let mut req = self
                     .lane(identity)
                     .client
                     .get(url.clone())
-                    .timeout(deadline)
                     .headers(self.request_headers(url, true))
                     .headers(extra.clone());
                 if let Some(ua) = self.user_agent_header(identity) {
                     req = req.header(header::USER_AGENT, ua);
                 }
-                let resp = req
-                    .send()
-                    .await
-                    .map_err(|e| Failure::from(from_reqwest(e, op, url.as_str())))?;
+                let resp = body.send(req, op, url.as_str()).await?;
                 let status = resp.status().as_u16();
                 tracing::debug!("{status} {url}");
                 if status == 431 {
@@ -520,7 +525,7 @@ impl HttpClient {
                         retry_after,
                     });
                 }
-                Ok(resp)
+                Ok((resp, body))
             })
             .await
     }
@@ -531,7 +536,7 @@ impl HttpClient {
         let mut current = url.clone();
         let mut set_cookies = Vec::new();
         for _ in 0..=MAX_REDIRECTS {
-            let resp = self.send(&current, op, &HeaderMap::new()).await?;
+            let (resp, body) = self.send(&current, op, &HeaderMap::new()).await?;
             set_cookies.extend(
                 resp.headers()
                     .get_all(header::SET_COOKIE)
@@ -552,7 +557,7 @@ impl HttpClient {
                 continue;
             }
             let status = resp.status().as_u16();
-            let body = read_capped(resp, MAX_PAGE_BYTES, op, current.as_str()).await?;
+            let body = body.read(resp, op, current.as_str()).await?;
             let body = String::from_utf8_lossy(&body).into_owned();
             return Ok(Page {
                 url: current,
@@ -575,7 +580,7 @@ impl HttpClient {
         url: &Url,
         op: Operation,
     ) -> Result<Result<Url, StatusCode>, Error> {
-        let resp = self.send(url, op, &HeaderMap::new()).await?;
+        let (resp, _) = self.send(url, op, &HeaderMap::new()).await?;
         if resp.status().is_redirection() {
             return redirect_target(&resp, url, op).map(Ok);
         }
@@ -668,26 +673,191 @@ impl serde::Serialize for Refusal {
     }
 }
 
-/// Reads a body, refusing (without reading it all) one larger than `cap`.
-pub(crate) async fn read_capped(
-    resp: reqwest::Response,
-    cap: u64,
-    op: Operation,
-    url: &str,
-) -> Result<Vec<u8>, Error> {
-    if resp.content_length().is_some_and(|n| n > cap) {
-        return Err(Error::connection(ConnectionReason::TooLarge(cap), op, url));
-    }
-    let mut out = Vec::with_capacity(resp.content_length().unwrap_or(512 * 1024).min(cap) as usize);
-    let mut stream = resp.bytes_stream();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| from_reqwest(e, op, url))?;
-        if out.len() as u64 + chunk.len() as u64 > cap {
-            return Err(Error::connection(ConnectionReason::TooLarge(cap), op, url));
+/// The low-speed limit (`--low-speed-limit`, `--low-speed-time`, like curl's
+/// `--speed-limit/--speed-time`): a transfer that averages fewer than `bytes_per_sec` over
+/// `window` is abandoned as too slow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LowSpeed {
+    pub bytes_per_sec: u64,
+    pub window: Duration,
+}
+
+/// Default low-speed limit: fewer than 1 KiB/s ...
+pub const LOW_SPEED_LIMIT: u64 = 1024;
+/// ... for 30 seconds.
+pub const LOW_SPEED_TIME: Duration = Duration::from_secs(30);
+
+impl Default for LowSpeed {
+    fn default() -> Self {
+        Self {
+            bytes_per_sec: LOW_SPEED_LIMIT,
+            window: LOW_SPEED_TIME,
         }
-        out.extend_from_slice(&chunk);
     }
-    Ok(out)
+}
+
+/// Start of the message of a transfer stopped by the low-speed limit.
+pub const TOO_SLOW: &str = "transfer too slow";
+
+/// The low-speed check of one transfer: told the bytes as they come (and `0` when a wait for
+/// them ran out), it says once the average over a whole window fell under the limit. One check
+/// for every reader, so a slow sender is cut the same way wherever it is read.
+#[derive(Debug)]
+pub struct SpeedCheck {
+    limit: Option<LowSpeed>,
+    window_start: Instant,
+    window_bytes: u64,
+}
+
+impl SpeedCheck {
+    /// `None`, a zero rate or a zero window: no check.
+    pub fn new(limit: Option<LowSpeed>) -> Self {
+        Self {
+            limit: limit.filter(|l| l.bytes_per_sec > 0 && !l.window.is_zero()),
+            window_start: Instant::now(),
+            window_bytes: 0,
+        }
+    }
+
+    /// Adds `got` bytes; `Some(message)` (starting with [`TOO_SLOW`]) once a full window
+    /// averaged under the limit.
+    pub fn record(&mut self, got: u64) -> Option<String> {
+        let l = self.limit?;
+        self.window_bytes += got;
+        let elapsed = self.window_start.elapsed();
+        if elapsed < l.window {
+            return None;
+        }
+        let want = (l.bytes_per_sec as f64 * elapsed.as_secs_f64()) as u64;
+        if self.window_bytes < want {
+            return Some(format!(
+                "{TOO_SLOW}: {} bytes in {:.0} s, under the low-speed limit of {} bytes/s for \
+                 {} s (--low-speed-limit, --low-speed-time)",
+                self.window_bytes,
+                elapsed.as_secs_f64(),
+                l.bytes_per_sec,
+                l.window.as_secs()
+            ));
+        }
+        self.window_start = Instant::now();
+        self.window_bytes = 0;
+        None
+    }
+}
+
+/// How often a reader waiting for bytes looks at the low-speed check, so a sender that goes
+/// quiet is judged too.
+const SPEED_POLL: Duration = Duration::from_secs(1);
+
+/// The one reader of a small answer (a page, an API page, a cover) into memory, under three
+/// bounds, each named in its error with the URL: a size cap (refused from `Content-Length`
+/// before reading when it says so), an overall deadline for the whole answer, and the
+/// low-speed limit. A server that trickles, never ends or sends too much is cut by one of them.
+#[derive(Debug, Clone, Copy)]
+pub struct BoundedBody {
+    cap: u64,
+    deadline: Instant,
+    within: Duration,
+    low_speed: Option<LowSpeed>,
+}
+
+impl BoundedBody {
+    /// At most `cap` bytes, all of them within `within` from now.
+    pub fn new(cap: u64, within: Duration) -> Self {
+        Self::until(cap, Instant::now() + within, within)
+    }
+
+    /// At most `cap` bytes, all of them by `deadline` (`within` after the request began).
+    fn until(cap: u64, deadline: Instant, within: Duration) -> Self {
+        Self {
+            cap,
+            deadline,
+            within,
+            low_speed: None,
+        }
+    }
+
+    /// Also cut at the low-speed limit.
+    pub fn low_speed(mut self, limit: Option<LowSpeed>) -> Self {
+        self.low_speed = limit;
+        self
+    }
+
+    /// Sends `req`; its answer's head must come by the deadline too.
+    pub async fn send(
+        &self,
+        req: reqwest::RequestBuilder,
+        op: Operation,
+        url: &str,
+    ) -> Result<reqwest::Response, Error> {
+        let deadline = tokio::time::Instant::from_std(self.deadline);
+        match tokio::time::timeout_at(deadline, req.send()).await {
+            Ok(sent) => sent.map_err(|e| from_reqwest(e, op, url)),
+            Err(_) => Err(self.late(op, url)),
+        }
+    }
+
+    fn late(&self, op: Operation, url: &str) -> Error {
+        let secs = self.within.as_secs().max(1);
+        Error::connection(ConnectionReason::Deadline(secs), op, url)
+    }
+
+    /// Reads the whole body of `resp` (which [`Self::send`] got) under the bounds.
+    pub async fn read(
+        self,
+        resp: reqwest::Response,
+        op: Operation,
+        url: &str,
+    ) -> Result<Vec<u8>, Error> {
+        let too_large = || {
+            let mut e = Error::connection(ConnectionReason::TooLarge(self.cap), op, url);
+            if let Error::Connection { suggestions, .. } = &mut e {
+                *suggestions = vec![format!(
+                    "the server sent more than the {} KiB such an answer can be; check --proxy",
+                    self.cap >> 10
+                )];
+            }
+            e
+        };
+        if resp.content_length().is_some_and(|n| n > self.cap) {
+            return Err(too_large());
+        }
+        let mut speed = SpeedCheck::new(self.low_speed);
+        let deadline = tokio::time::Instant::from_std(self.deadline);
+        let mut out =
+            Vec::with_capacity(resp.content_length().unwrap_or(64 * 1024).min(self.cap) as usize);
+        let mut stream = resp.bytes_stream();
+        loop {
+            let next = tokio::select! {
+                biased;
+                () = tokio::time::sleep_until(deadline) => return Err(self.late(op, url)),
+                next = tokio::time::timeout(SPEED_POLL, stream.next()) => next,
+            };
+            let got = match next {
+                Err(_quiet) => 0,
+                Ok(None) => return Ok(out),
+                Ok(Some(chunk)) => {
+                    let chunk = chunk.map_err(|e| from_reqwest(e, op, url))?;
+                    if out.len() as u64 + chunk.len() as u64 > self.cap {
+                        return Err(too_large());
+                    }
+                    out.extend_from_slice(&chunk);
+                    chunk.len() as u64
+                }
+            };
+            if let Some(msg) = speed.record(got) {
+                let mut e = Error::connection(ConnectionReason::Other(msg), op, url);
+                if let Error::Connection { suggestions, .. } = &mut e {
+                    *suggestions = vec![
+                        "the server sends too slowly: retry later, check --proxy, or lower \
+                         --low-speed-limit (0 turns the check off)"
+                            .to_owned(),
+                    ];
+                }
+                return Err(e);
+            }
+        }
+    }
 }
 
 /// `tiktok.com` for any `*.tiktok.com` host, so a cookie set for a page reaches its CDN too.
@@ -1090,6 +1260,32 @@ mod tests {
         let e = check_proxy_url("http://user:s3cretPW@127.0.0.1:99999").unwrap_err();
         assert!(!e.contains("s3cretPW"), "{e}");
         assert!(check_proxy_url("ftp://h:1").is_err());
+    }
+
+    #[test]
+    fn the_speed_check_judges_only_whole_windows_and_can_be_off() {
+        let limit = |window| {
+            Some(LowSpeed {
+                bytes_per_sec: 1000,
+                window,
+            })
+        };
+        let mut off = SpeedCheck::new(None);
+        let mut zero = SpeedCheck::new(Some(LowSpeed {
+            bytes_per_sec: 0,
+            window: Duration::ZERO,
+        }));
+        let mut long = SpeedCheck::new(limit(Duration::from_secs(3600)));
+        let mut short = SpeedCheck::new(limit(Duration::from_millis(1)));
+        std::thread::sleep(Duration::from_millis(5));
+        assert_eq!(off.record(1), None);
+        assert_eq!(zero.record(1), None);
+        assert_eq!(long.record(1), None, "the window is not over");
+        let msg = short.record(1).unwrap();
+        assert!(
+            msg.starts_with(TOO_SLOW) && msg.contains("1000 bytes/s"),
+            "{msg}"
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use futures_util::StreamExt;
 use reqwest::Url;
 
 use crate::break_existing::{self, Listed};
@@ -48,17 +49,32 @@ impl std::fmt::Debug for BreakOn {
     }
 }
 
-/// A list's posts, and where `--break-on-existing` stopped it (the archived post's id).
-#[derive(Debug, Default)]
-pub struct Listing {
-    pub posts: Vec<VideoInfo>,
-    pub stopped_at: Option<String>,
+/// What a list hands on, page by page (see [`stream`]).
+#[derive(Debug)]
+pub enum ListEvent {
+    /// The next post kept (new, inside the date filters).
+    Post(Box<VideoInfo>),
+    /// `--break-on-existing` stopped the list at this archived post; nothing follows.
+    Stopped(String),
 }
 
-/// Posts per API page, as TikTok's own web app asks for.
+/// A list's posts as they come: the first page's posts are handed on before the second page
+/// is asked for. An error ends it (the posts before it were handed on).
+pub type ListStream = futures_util::stream::BoxStream<'static, Result<ListEvent, Error>>;
+
+/// Posts per API page, as TikTok's own web app asks for (yt-dlp's `TikTokUserIE`
+/// `_build_web_query` in `yt_dlp/extractor/tiktok.py` asks for `count=15`; TikTok sends up to
+/// about 35 whatever is asked).
 const PAGE_SIZE: usize = 30;
+/// Items kept from one page (the page is parsed only that far, see [`extract::MAX_LIST_ITEMS`]).
+const MAX_ITEMS_PER_PAGE: usize = extract::MAX_LIST_ITEMS;
 /// Hard stop for any pagination, whatever the API says.
 const MAX_PAGES: usize = 1000;
+/// Pages in a row that bring no new post (all already seen, or empty while `hasMore` says
+/// more) before the list is taken to loop and ends.
+const STALE_PAGES: usize = 2;
+/// Posts waiting between the pager and the consumer: a slow consumer stops the paging here.
+const HANDED_ON: usize = 64;
 /// The web app's id, sent with list API calls.
 const WEB_AID: &str = "1988";
 
@@ -75,14 +91,30 @@ pub fn valid_date(s: &str) -> bool {
     s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// The posts of a profile or collection, newest first as TikTok lists them. With
-/// [`ListOptions::break_on`], no page is asked for after the one holding the first done post.
-pub async fn expand(
-    http: &HttpClient,
-    list: &PostRef,
-    opts: &ListOptions,
-) -> Result<Listing, Error> {
-    let (label, api_base) = match list {
+/// The posts of a list (newest first, as TikTok lists them) as they come, page by page, through
+/// a bounded hand-over: the pager runs at most [`HANDED_ON`] posts (plus the page it holds) ahead
+/// of the consumer, so memory stays flat however long the list is, and dropping the stream stops
+/// the paging. With [`ListOptions::break_on`], no page is asked for after the one holding the
+/// first done post.
+pub fn stream(http: HttpClient, list: PostRef, opts: ListOptions) -> ListStream {
+    let (tx, rx) = tokio::sync::mpsc::channel(HANDED_ON);
+    tokio::spawn(async move {
+        let out = tx.clone();
+        if let Err(e) = page_through(&http, &list, &opts, &tx).await {
+            // A closed channel: the consumer went away, nobody is left to tell.
+            let _ = out.send(Err(e)).await;
+        }
+    });
+    futures_util::stream::unfold(rx, |mut rx| async move {
+        let event = rx.recv().await?;
+        Some((event, rx))
+    })
+    .boxed()
+}
+
+/// The list's API URL (without `count` and `cursor`) and its name for messages.
+async fn list_api(http: &HttpClient, list: &PostRef) -> Result<(String, Url), Error> {
+    Ok(match list {
         PostRef::Profile { user } => {
             let page_url = list.canonical_url();
             let url = parse(&page_url)?;
@@ -163,16 +195,22 @@ pub async fn expand(
                 &other.canonical_url(),
             ));
         }
-    };
+    })
+}
 
-    let mut out = Vec::new();
-    let done = |posts| -> Result<Listing, Error> {
-        Ok(Listing {
-            posts,
-            stopped_at: None,
-        })
-    };
+/// Pages through a list, handing each kept post on as soon as its page is read. Returns when
+/// the list ends, a bound stops it, or the consumer is gone.
+async fn page_through(
+    http: &HttpClient,
+    list: &PostRef,
+    opts: &ListOptions,
+    tx: &tokio::sync::mpsc::Sender<Result<ListEvent, Error>>,
+) -> Result<(), Error> {
+    let (label, api_base) = list_api(http, list).await?;
     let mut seen: HashSet<PostId> = HashSet::new();
+    let mut kept = 0usize;
+    let mut stale = 0usize;
+    let mut cut_warned = false;
     let mut cursor = "0".to_owned();
     for page_no in 0..MAX_PAGES {
         let mut url = api_base.clone();
@@ -186,6 +224,20 @@ pub async fn expand(
         }
         let mut page = extract::parse_list_page(&page.body, url.as_str())?;
         let total = page.items.len();
+        if total > MAX_ITEMS_PER_PAGE {
+            let msg = format!(
+                "{label}: page {} lists more than the {MAX_ITEMS_PER_PAGE} posts a list page \
+                 can hold; keeping the first {MAX_ITEMS_PER_PAGE}",
+                page_no + 1
+            );
+            if cut_warned {
+                tracing::debug!("{msg}");
+            } else {
+                tracing::warn!("{msg} (said once per list)");
+                cut_warned = true;
+            }
+            page.items.truncate(MAX_ITEMS_PER_PAGE);
+        }
         let mut stopped_at = None;
         if let Some(BreakOn(archived)) = &opts.break_on {
             let listed: Vec<Listed> = page
@@ -207,9 +259,12 @@ pub async fn expand(
             }
             new += 1;
             if opts.keeps(&info) {
-                out.push(info);
-                if opts.max.is_some_and(|m| out.len() >= m) {
-                    return done(out);
+                if tx.send(Ok(ListEvent::Post(Box::new(info)))).await.is_err() {
+                    return Ok(());
+                }
+                kept += 1;
+                if opts.max.is_some_and(|m| kept >= m) {
+                    return Ok(());
                 }
             }
         }
@@ -221,30 +276,31 @@ pub async fn expand(
             tracing::info!(
                 "{label}: stopped at post {id}, already in the download archive (--break-on-existing)"
             );
-            return Ok(Listing {
-                posts: out,
-                stopped_at: Some(id),
-            });
+            // Nobody left to tell when the consumer is gone.
+            let _ = tx.send(Ok(ListEvent::Stopped(id))).await;
+            return Ok(());
         }
         if !page.has_more {
-            return done(out);
+            return Ok(());
         }
-        if total > 0 && new == 0 {
+        stale = if new == 0 { stale + 1 } else { 0 };
+        if stale >= STALE_PAGES {
             tracing::warn!(
-                "{label}: TikTok returned a page of posts already seen; stopping (pagination loop)"
+                "{label}: TikTok returned {stale} pages in a row without a new post; stopping \
+                 (pagination loop)"
             );
-            return done(out);
+            return Ok(());
         }
         match page.cursor {
             Some(next) if next != cursor => cursor = next,
             _ => {
                 tracing::warn!("{label}: the list cursor did not move; stopping (pagination loop)");
-                return done(out);
+                return Ok(());
             }
         }
     }
     tracing::warn!("{label}: stopped after {MAX_PAGES} pages");
-    done(out)
+    Ok(())
 }
 
 /// The scope holding a music page's data and the path to its id inside it.

@@ -5,11 +5,13 @@
 
 use std::sync::Arc;
 
+use futures_util::StreamExt;
+
 use crate::cache::{Cache, CacheConfig};
 use crate::error::{ConnectionReason, ContentReason, Error, Operation, PlatformReason};
 use crate::extract::{self, PageOutcome};
 use crate::http::{HttpClient, HttpConfig};
-use crate::lists::{self, ListOptions};
+use crate::lists::{self, ListEvent, ListOptions, ListStream};
 use crate::model::{PostId, VideoInfo};
 use crate::url::{self, PostRef};
 use crate::{challenge, redacted, stats, terminal};
@@ -26,6 +28,49 @@ pub struct Item {
     pub url: String,
     pub id: Option<PostId>,
     pub info: Option<VideoInfo>,
+}
+
+impl Item {
+    /// A list's post, which carries its metadata.
+    pub fn listed(info: VideoInfo) -> Self {
+        Self {
+            url: info.webpage_url.clone(),
+            id: Some(info.id.clone()),
+            info: Some(info),
+        }
+    }
+}
+
+/// What one input stands for (see [`Posts::expand_stream`]).
+pub enum Expansion {
+    One(Box<Item>),
+    List(ListStream),
+}
+
+/// `events`, saying at its end how many posts the list gave, and warning when it gave none.
+fn counted(line: String, events: ListStream) -> ListStream {
+    let state = (events, line, 0usize, false);
+    futures_util::stream::unfold(state, |(mut events, line, n, stopped)| async move {
+        match events.next().await {
+            Some(event) => {
+                let n = n + usize::from(matches!(event, Ok(ListEvent::Post(_))));
+                let stopped = stopped || matches!(event, Ok(ListEvent::Stopped(_)));
+                Some((event, (events, line, n, stopped)))
+            }
+            None => {
+                tracing::info!("{line}: {n} posts");
+                if n == 0 && !stopped {
+                    // Said at the default level: an empty list is usually a mistyped name or id.
+                    tracing::warn!(
+                        "{}: TikTok lists no posts here (check the name or id)",
+                        crate::terminal::safe(&line)
+                    );
+                }
+                None
+            }
+        }
+    })
+    .boxed()
 }
 
 /// The fetch stage: one per program, shared by all tasks (`Clone` and cheap to clone).
@@ -81,9 +126,10 @@ impl Posts {
         url::parse(input.trim()).is_ok_and(|r| r.is_list())
     }
 
-    /// The posts `input` stands for: a post or short link is one item (nothing fetched yet), a
-    /// list is expanded into its posts (which carry their metadata). An input that is no TikTok
-    /// URL is an error (echoed cut: a 60 KB junk line is not repeated in full).
+    /// The posts `input` stands for, all in memory: a post or short link is one item (nothing
+    /// fetched yet), a list is expanded into its posts (which carry their metadata). An input
+    /// that is no TikTok URL is an error (echoed cut: a 60 KB junk line is not repeated in
+    /// full). [`Self::expand_stream`] hands a list's posts on as they come instead.
     pub async fn expand(&self, input: &str, list: &ListOptions) -> Result<Vec<Item>, Error> {
         self.expand_until(input, list).await.map(|(items, _)| items)
     }
@@ -95,44 +141,39 @@ impl Posts {
         input: &str,
         list: &ListOptions,
     ) -> Result<(Vec<Item>, Option<String>), Error> {
+        let mut events = match self.expand_stream(input, list)? {
+            Expansion::One(item) => return Ok((vec![*item], None)),
+            Expansion::List(events) => events,
+        };
+        let mut items = Vec::new();
+        let mut stopped_at = None;
+        while let Some(event) = events.next().await {
+            match event? {
+                ListEvent::Post(info) => items.push(Item::listed(*info)),
+                ListEvent::Stopped(id) => stopped_at = Some(id),
+            }
+        }
+        Ok((items, stopped_at))
+    }
+
+    /// What `input` stands for, without waiting for a list: one item for a post or short link,
+    /// or a list's posts as its pages come ([`lists::stream`]).
+    pub fn expand_stream(&self, input: &str, list: &ListOptions) -> Result<Expansion, Error> {
         let line = input.trim();
         match url::parse(line) {
-            Ok(PostRef::Post { id, .. }) => Ok((
-                vec![Item {
-                    url: input.to_owned(),
-                    id: Some(id),
-                    info: None,
-                }],
-                None,
-            )),
-            Ok(r) if !r.is_list() => Ok((
-                vec![Item {
-                    url: input.to_owned(),
-                    id: None,
-                    info: None,
-                }],
-                None,
-            )),
+            Ok(PostRef::Post { id, .. }) => Ok(Expansion::One(Box::new(Item {
+                url: input.to_owned(),
+                id: Some(id),
+                info: None,
+            }))),
+            Ok(r) if !r.is_list() => Ok(Expansion::One(Box::new(Item {
+                url: input.to_owned(),
+                id: None,
+                info: None,
+            }))),
             Ok(r) => {
-                let listing = lists::expand(&self.http, &r, list).await?;
-                tracing::info!("{line}: {} posts", listing.posts.len());
-                if listing.posts.is_empty() && listing.stopped_at.is_none() {
-                    // Said at the default level: an empty list is usually a mistyped name or id.
-                    tracing::warn!(
-                        "{}: TikTok lists no posts here (check the name or id)",
-                        crate::terminal::safe(line)
-                    );
-                }
-                let items = listing
-                    .posts
-                    .into_iter()
-                    .map(|i| Item {
-                        url: i.webpage_url.clone(),
-                        id: Some(i.id.clone()),
-                        info: Some(i),
-                    })
-                    .collect();
-                Ok((items, listing.stopped_at))
+                let events = lists::stream(self.http.clone(), r, list.clone());
+                Ok(Expansion::List(counted(line.to_owned(), events)))
             }
             Err(e) => Err(Error::not_tiktok(
                 terminal::clip(&e.to_string(), 2 * terminal::ECHO_CHARS),

@@ -716,7 +716,7 @@ async fn tag_job(
     let exists = !opts.force_overwrites && tokio::fs::symlink_metadata(dest).await.is_ok();
     let cover = if opts.embed_thumbnail && !exists {
         if cover.0.is_none() {
-            cover.0 = Some(fetch_cover(posts, info).await);
+            cover.0 = Some(fetch_cover(posts, info, opts.low_speed).await);
         }
         cover.0.clone().flatten()
     } else {
@@ -742,7 +742,11 @@ const COVER_MAX: u64 = download::MAX_UNKNOWN_IMAGE;
 /// often serves WebP or HEIC, which MP4 `covr` cannot hold). `None`, with one warning, when no
 /// cover could be had in a type that can be embedded. Through `media_request`, so from TikTok's
 /// CDN only.
-async fn fetch_cover(posts: &crate::posts::Posts, info: &VideoInfo) -> Option<Vec<u8>> {
+async fn fetch_cover(
+    posts: &crate::posts::Posts,
+    info: &VideoInfo,
+    low_speed: Option<LowSpeed>,
+) -> Option<Vec<u8>> {
     let named_jpeg = |u: &str| {
         let path = u.split('?').next().unwrap_or(u).to_ascii_lowercase();
         path.contains(".jpeg") || path.contains(".jpg")
@@ -753,7 +757,7 @@ async fn fetch_cover(posts: &crate::posts::Posts, info: &VideoInfo) -> Option<Ve
     urls.dedup();
     let mut why = "the post lists no cover".to_owned();
     for u in urls {
-        match fetch_small(posts, u).await {
+        match fetch_small(posts, u, low_speed).await {
             Ok(b) if b.starts_with(&[0xff, 0xd8, 0xff]) || b.starts_with(b"\x89PNG\r\n\x1a\n") => {
                 return Some(b);
             }
@@ -765,34 +769,26 @@ async fn fetch_cover(posts: &crate::posts::Posts, info: &VideoInfo) -> Option<Ve
     None
 }
 
-/// A small file into memory, capped at [`COVER_MAX`].
-async fn fetch_small(posts: &crate::posts::Posts, url: &str) -> Result<Vec<u8>, Error> {
-    use futures_util::StreamExt;
+/// A small file into memory through the one bounded reader: at most [`COVER_MAX`] bytes,
+/// within the page deadline, and cut at the low-speed limit (a cover is fetched before the
+/// video starts, so a slow one would hold the post).
+async fn fetch_small(
+    posts: &crate::posts::Posts,
+    url: &str,
+    low_speed: Option<LowSpeed>,
+) -> Result<Vec<u8>, Error> {
     let op = Operation::Download;
     let parsed = reqwest::Url::parse(url).map_err(|_| {
         Error::connection(ConnectionReason::Other("invalid cover URL".into()), op, url)
     })?;
-    let resp = posts
-        .http()
-        .media_request(parsed)
-        .send()
-        .await
-        .map_err(|e| crate::error::from_reqwest(e, op, url))?;
+    let http = posts.http();
+    let body = http.small_body(COVER_MAX).low_speed(low_speed);
+    let resp = body.send(http.media_request(parsed), op, url).await?;
     if !resp.status().is_success() {
         let code = resp.status().as_u16();
         return Err(Error::connection(ConnectionReason::Status(code), op, url));
     }
-    let mut body = Vec::new();
-    let mut stream = resp.bytes_stream();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| crate::error::from_reqwest(e, op, url))?;
-        if body.len() as u64 + chunk.len() as u64 > COVER_MAX {
-            let msg = format!("cover larger than {COVER_MAX} bytes");
-            return Err(Error::connection(ConnectionReason::BadMedia(msg), op, url));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
+    body.read(resp, op, url).await
 }
 
 /// Thumbnail, subtitles and info JSON. The post's media is saved by now: a sidecar that fails is

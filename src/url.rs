@@ -109,7 +109,7 @@ pub enum UrlError {
 
 impl PostRef {
     /// Whether this URL names a list of posts (profile, collection, sound, hashtag) that
-    /// the list stage (`lists::expand`) turns into its posts.
+    /// the list stage (`lists::stream`) turns into its posts.
     pub fn is_list(&self) -> bool {
         matches!(
             self,

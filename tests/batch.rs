@@ -325,12 +325,7 @@ fn pagination_loop_is_stopped_with_a_warning() {
     assert_eq!(ndjson(&out.stdout).len(), 10);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("pagination loop"), "{stderr}");
-    let api = env
-        .tiktok
-        .requests()
-        .iter()
-        .filter(|r| r.path.starts_with("/api/post/item_list/"))
-        .count();
+    let api = profile_pages(&env);
     assert!(
         api <= 3,
         "stopped quickly, not after the page cap ({api} pages)"
@@ -431,4 +426,122 @@ fn the_same_post_in_any_url_form_is_done_once() {
         .filter(|r| r.path.contains(DESKTOP_ID))
         .count();
     assert_eq!(pages, 1);
+}
+
+/// `tikdl batch --info-only -` started with `input` on stdin, its output piped.
+fn spawn_info_only(env: &Env, input: &str) -> std::process::Child {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = env
+        .std_cmd()
+        .args(["--rate-limit", "0", "batch", "--info-only", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(input.as_bytes()).unwrap();
+    child
+}
+
+/// [`spawn_info_only`] run to its end: (stdout, stderr, the child's own peak RSS in KiB).
+// Reaped by wait4 rather than `wait`: it gives this child's own rusage, so no other process
+// (another test's) is counted.
+#[allow(clippy::zombie_processes)]
+fn info_only_measured(env: &Env, input: &str) -> (String, String, i64) {
+    use std::io::Read;
+    let mut child = spawn_info_only(env, input);
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        out.read_to_string(&mut s).unwrap();
+        s
+    });
+    let mut stderr = String::new();
+    err.read_to_string(&mut stderr).unwrap();
+    let stdout = reader.join().unwrap();
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value; wait4 fills it for this child only.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as libc::pid_t;
+    // SAFETY: `pid` is our own child, not yet waited for; both pointers are to live locals.
+    let got = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(got, pid, "wait4: {}", std::io::Error::last_os_error());
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "{stderr}"
+    );
+    (stdout, stderr, usage.ru_maxrss)
+}
+
+#[test]
+fn a_list_with_fat_pages_keeps_memory_flat_and_drops_what_is_past_the_cap() {
+    let env = Env::new();
+    // 8 pages of 20,000 fresh posts each.
+    let (stdout, stderr, peak_kib) =
+        info_only_measured(&env, "https://www.tiktok.com/@fat_20000_8\n");
+    let posts = ndjson(stdout.as_bytes());
+    assert_eq!(posts.len(), 8 * 100, "100 posts kept per page: {stderr}");
+    assert_eq!(
+        stderr
+            .matches("more than the 100 posts a list page can hold")
+            .count(),
+        1,
+        "one warning for the list: {stderr}"
+    );
+    assert!(
+        peak_kib < 64 * 1024,
+        "peak RSS {} MiB for 8 pages of 20,000 posts",
+        peak_kib / 1024
+    );
+}
+
+#[test]
+fn the_first_post_is_printed_before_the_last_page_is_requested() {
+    use std::io::BufRead;
+    let env = Env::new();
+    // 1000 posts in 35-post pages: the last page starts at offset 980.
+    let mut child = spawn_info_only(&env, "https://www.tiktok.com/@many_1000\n");
+    let mut err = child.stderr.take().unwrap();
+    let err = std::thread::spawn(move || std::io::copy(&mut err, &mut std::io::sink()));
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    out.read_line(&mut first).unwrap();
+    assert!(first.contains("\"id\""), "{first}");
+    // While this test reads no further, the pipe fills and tikdl waits: the pages asked for so
+    // far are what it needed for the first line and the few after it.
+    let last_page = |reqs: &[tiktok_imitation::RequestRecord]| {
+        reqs.iter()
+            .any(|r| r.path.starts_with("/api/post/item_list/") && r.path.contains("cursor=980"))
+    };
+    assert!(
+        !last_page(&env.tiktok.requests()),
+        "the whole list was paged before the first post was printed"
+    );
+    let rest = out.lines().map_while(Result::ok).count();
+    assert!(child.wait().unwrap().success());
+    err.join().unwrap().unwrap();
+    assert_eq!(1 + rest, 1000);
+    assert!(last_page(&env.tiktok.requests()));
+}
+
+#[test]
+fn a_list_of_empty_pages_that_never_ends_stops_after_a_few() {
+    let env = Env::new();
+    let (stdout, stderr, _) = info_only_measured(&env, "https://www.tiktok.com/@empty_forever\n");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(stderr.contains("pagination loop"), "{stderr}");
+    let pages = profile_pages(&env);
+    assert!(pages <= 4, "stopped after a few pages, not {pages}");
+}
+
+/// Profile list pages the imitation was asked for.
+fn profile_pages(env: &Env) -> usize {
+    env.tiktok
+        .requests()
+        .iter()
+        .filter(|r| r.path.starts_with("/api/post/item_list/"))
+        .count()
 }

@@ -472,3 +472,56 @@ fn a_cover_alone_is_still_recognised_on_a_rerun() {
     assert_eq!(again["status"], "already_downloaded", "{again}");
     assert_eq!(std::fs::read(&path).unwrap(), tagged);
 }
+
+/// A cover that arrives a byte at a time is cut at the low-speed limit: the post goes on and is
+/// saved without it, instead of waiting hours for the cover before its video starts.
+#[test]
+fn a_cover_that_trickles_ends_at_the_low_speed_limit() {
+    let env = Env::new();
+    let url = support::DESKTOP_URL;
+    let info = env.info_json(url);
+    let covers: Vec<&str> = info["thumbnails"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["url"].as_str())
+        .collect();
+    assert!(!covers.is_empty(), "{info}");
+    for cover in &covers {
+        let cover = reqwest::Url::parse(cover).unwrap();
+        env.tiktok.add_fault(support::FaultRule {
+            host: cover.host_str().map(str::to_owned),
+            path_contains: cover.path().to_owned(),
+            // One byte every 50 ms: 20 bytes/s, for as long as the cover lasts.
+            fault: support::Fault::Trickle(0),
+            times: 0,
+        });
+    }
+    let out = env
+        .cmd()
+        .timeout(Duration::from_secs(40))
+        .args([
+            "download",
+            "--json",
+            "-P",
+            "out",
+            "-o",
+            BY_ID,
+            "--embed-thumbnail",
+        ])
+        .args(["--low-speed-limit", "1000", "--low-speed-time", "1"])
+        .arg(url)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    let lines = ndjson(&out.stdout);
+    assert_eq!(lines.len(), 1, "the post was not reported: {err}");
+    assert_eq!(lines[0]["status"], "downloaded", "{}\n{err}", lines[0]);
+    let (entry, path) = file(&env, &lines[0], "video");
+    assert!(path.is_file(), "{}", lines[0]);
+    assert_ne!(entry["thumbnail_embedded"], true, "{}", lines[0]);
+    assert!(
+        err.contains("cover not embedded") && err.contains("transfer too slow"),
+        "{err}"
+    );
+}

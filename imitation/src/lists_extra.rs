@@ -212,3 +212,144 @@ pub fn short_link_target(code: &str) -> Option<String> {
         _ => return None,
     })
 }
+
+/// Profiles for the memory and streaming bounds of list expansion, by name:
+///
+/// | name | pages |
+/// |------|-------|
+/// | `@many_N` | N posts, 35 per page (about what TikTok sends), newest first, the cursor an offset |
+/// | `@fat_N` | N fresh posts on every page, `hasMore` forever |
+/// | `@fat_N_P` | the same, P pages only |
+/// | `@empty_forever` | empty pages, `hasMore` true and a cursor that moves, forever |
+///
+/// Items are minimal post items (id, desc, createTime, author, a duration): what a list page
+/// needs for `--info-only`, and small enough that a long list is cheap to serve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BigProfile {
+    Many(u64),
+    Fat { per_page: u64, pages: Option<u64> },
+    EmptyForever,
+}
+
+/// Posts of `@many_N` per page.
+pub const MANY_PAGE: u64 = 35;
+/// Ids of the big profiles' posts: `BIG_BASE + page * 1_000_000 + n` for fat pages, `BIG_BASE + n`
+/// for `@many_N` (N below a million).
+const BIG_BASE: u64 = 7_600_000_000_000_000_000;
+/// createTime of the newest post; each older one is a minute before.
+const BIG_NEWEST: u64 = 1_767_225_600;
+
+impl BigProfile {
+    pub fn of(user: &str) -> Option<Self> {
+        if user == "empty_forever" {
+            return Some(Self::EmptyForever);
+        }
+        if let Some(n) = user.strip_prefix("many_") {
+            return n.parse().ok().filter(|n| *n < 1_000_000).map(Self::Many);
+        }
+        let rest = user.strip_prefix("fat_")?;
+        let (per_page, pages) = match rest.split_once('_') {
+            Some((n, p)) => (n, Some(p.parse().ok()?)),
+            None => (rest, None),
+        };
+        let per_page = per_page.parse().ok().filter(|n| *n < 1_000_000)?;
+        Some(Self::Fat { per_page, pages })
+    }
+}
+
+/// The profile page of a big profile: just the `webapp.user-detail` scope with its secUid.
+pub fn big_profile_page(user: &str) -> Option<String> {
+    BigProfile::of(user)?;
+    let scope = json!({
+        "statusCode": 0,
+        "statusMsg": "",
+        "userInfo": {
+            "user": {"uniqueId": user, "secUid": fixtures::sec_uid(user), "nickname": user},
+            "stats": {"videoCount": 0},
+        },
+    });
+    Some(page_with_scope(
+        &format!("{user} | TikTok"),
+        "webapp.user-detail",
+        scope,
+    ))
+}
+
+/// `/api/post/item_list/` for a big profile's secUid (`None` for any other). Built as text:
+/// a fat page has tens of thousands of items.
+pub fn big_post_list(sec: &str, cursor: u64) -> Option<String> {
+    let user = sec.strip_prefix(&fixtures::sec_uid(""))?;
+    let profile = BigProfile::of(user)?;
+    let (ids, next, has_more) = match profile {
+        BigProfile::Many(n) => {
+            let first = cursor.min(n);
+            let end = (first + MANY_PAGE).min(n);
+            ((first..end).map(|i| BIG_BASE + i).collect(), end, end < n)
+        }
+        BigProfile::Fat { per_page, pages } => {
+            let ids = (0..per_page)
+                .map(|i| BIG_BASE + cursor * 1_000_000 + i)
+                .collect();
+            let more = pages.is_none_or(|p| cursor + 1 < p);
+            (ids, cursor + 1, more)
+        }
+        BigProfile::EmptyForever => (Vec::new(), cursor + 1, true),
+    };
+    let mut items = String::new();
+    for id in ids {
+        if !items.is_empty() {
+            items.push(',');
+        }
+        let n = id - BIG_BASE;
+        let created = BIG_NEWEST - (n % 1_000_000 + n / 1_000_000 * 1000) * 60;
+        items.push_str(&format!(
+            r#"{{"id":"{id}","desc":"post {n}","createTime":{created},"author":{{"uniqueId":"{user}","secUid":"{sec}"}},"video":{{"duration":10}}}}"#
+        ));
+    }
+    Some(format!(
+        r#"{{"statusCode":0,"status_code":0,"status_msg":"","itemList":[{items}],"cursor":"{next}","hasMore":{has_more}}}"#
+    ))
+}
+
+#[cfg(test)]
+mod big_tests {
+    use super::*;
+
+    #[test]
+    fn big_profiles_by_name() {
+        assert_eq!(
+            BigProfile::of("many_100000"),
+            Some(BigProfile::Many(100_000))
+        );
+        assert_eq!(
+            BigProfile::of("fat_20000"),
+            Some(BigProfile::Fat {
+                per_page: 20_000,
+                pages: None
+            })
+        );
+        assert_eq!(
+            BigProfile::of("fat_20000_8"),
+            Some(BigProfile::Fat {
+                per_page: 20_000,
+                pages: Some(8)
+            })
+        );
+        assert_eq!(BigProfile::of("many_x"), None);
+        assert_eq!(BigProfile::of("imitation45"), None);
+        let sec = fixtures::sec_uid("many_70");
+        let page: Value = serde_json::from_str(&big_post_list(&sec, 35).unwrap()).unwrap();
+        assert_eq!(page["itemList"].as_array().unwrap().len(), 35);
+        assert_eq!(page["hasMore"], false);
+        assert_eq!(page["cursor"], "70");
+        let sec = fixtures::sec_uid("fat_3_2");
+        let page: Value = serde_json::from_str(&big_post_list(&sec, 1).unwrap()).unwrap();
+        assert_eq!(page["itemList"][2]["id"], "7600000000001000002");
+        assert_eq!(page["hasMore"], false);
+        assert!(
+            big_profile_page("empty_forever")
+                .unwrap()
+                .contains(&fixtures::sec_uid("empty_forever"))
+        );
+    }
+}

@@ -267,6 +267,9 @@ fn page_host(ctx: &Ctx) -> Reply {
         ["api", "post", "item_list"] => {
             let sec = ctx.param("secUid").unwrap_or_default();
             let (cursor, count) = paging(ctx);
+            if let Some(list) = crate::lists_extra::big_post_list(&sec, cursor) {
+                return Reply::json(list);
+            }
             let new = (ctx.state.new_profile_posts).load(std::sync::atomic::Ordering::SeqCst);
             Reply::json(
                 crate::campaign::post_list(&sec, cursor, count)
@@ -289,6 +292,7 @@ fn page_host(ctx: &Ctx) -> Reply {
         [u] if u.len() > 1 && user(u).is_some_and(|u| plain_name(&u)) => {
             let name = user(u).unwrap_or_default();
             let page = crate::hostile_strings::profile_page(&name)
+                .or_else(|| crate::lists_extra::big_profile_page(&name))
                 .unwrap_or_else(|| fixtures::profile_page(&name, crate::campaign::list_len(&name)));
             with_cookies(ctx, Reply::html(200, page))
         }

@@ -37,7 +37,16 @@ pub fn object<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Op
 
 /// A JSON array of objects decoded as `T`; non-objects inside are skipped, a non-array is empty.
 pub fn vec<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Vec<T>, D::Error> {
-    d.deserialize_any(VecVisitor(PhantomData))
+    vec_at_most(d, usize::MAX)
+}
+
+/// [`vec`], keeping at most `cap` elements: the rest are skipped unparsed, so a huge array costs
+/// its bytes, never its items.
+pub fn vec_at_most<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+    d: D,
+    cap: usize,
+) -> Result<Vec<T>, D::Error> {
+    d.deserialize_any(VecVisitor(PhantomData, cap))
 }
 
 /// A JSON array of strings; other elements are skipped.
@@ -192,7 +201,8 @@ impl<'de, T: DeserializeOwned> serde::Deserialize<'de> for Lenient<T> {
     }
 }
 
-struct VecVisitor<T>(PhantomData<T>);
+/// The element type and how many to keep.
+struct VecVisitor<T>(PhantomData<T>, usize);
 impl<'de, T: DeserializeOwned> Visitor<'de> for VecVisitor<T> {
     type Value = Vec<T>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -200,9 +210,13 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for VecVisitor<T> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut out = Vec::new();
-        while let Some(Lenient(item)) = seq.next_element::<Lenient<T>>()? {
-            out.extend(item);
+        while out.len() < self.1 {
+            match seq.next_element::<Lenient<T>>()? {
+                Some(Lenient(item)) => out.extend(item),
+                None => return Ok(out),
+            }
         }
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(out)
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {

@@ -291,7 +291,7 @@ struct RawListPage {
     status_code: Option<u64>,
     #[serde(default, deserialize_with = "flex::string")]
     status_msg: Option<String>,
-    #[serde(default, deserialize_with = "flex::vec")]
+    #[serde(default, deserialize_with = "list_items")]
     item_list: Vec<RawItem>,
     #[serde(default, deserialize_with = "flex::string")]
     cursor: Option<String>,
@@ -300,6 +300,16 @@ struct RawListPage {
     /// Some proxies wrap the API answer in `{"data": {...}}`.
     #[serde(default, deserialize_with = "flex::object")]
     data: Option<Box<RawListPage>>,
+}
+
+/// Items a list page may hold: well above what TikTok sends (about 35), so only a broken or
+/// hostile answer is cut.
+pub const MAX_LIST_ITEMS: usize = 100;
+
+/// A page's items, one more than [`MAX_LIST_ITEMS`] (so a page with too many is known as such);
+/// the rest are skipped unparsed.
+fn list_items<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<RawItem>, D::Error> {
+    flex::vec_at_most(d, MAX_LIST_ITEMS + 1)
 }
 
 /// Parses a list API answer; the items are full itemStructs, so no page fetch per post.
