@@ -164,6 +164,12 @@ const EARLY_SYNC_EVERY: u64 = 64 << 20;
 const IDLE_FLUSH: Duration = Duration::from_millis(200);
 /// Attempts on one mirror that make no progress before moving on.
 const STALLED_ATTEMPTS: u32 = 4;
+/// A resume asks again for this many bytes before the end of the `.part` and compares them with
+/// what is on disk: a server now serving other bytes (the file changed on the CDN, another
+/// encode, a lying cache) is caught there and the file starts over instead of splicing two
+/// objects into one. No validator (ETag, If-Range) is needed, so it holds for servers that send
+/// none or lie about it.
+const RESUME_OVERLAP: u64 = 64 << 10;
 /// How often a process waiting for another tikdl's lock on a file tries again.
 const LOCK_POLL: Duration = Duration::from_millis(250);
 
@@ -1051,8 +1057,10 @@ async fn attempt(
         header::ACCEPT_ENCODING,
         HeaderValue::from_static("identity"),
     );
+    let overlap = have.min(RESUME_OVERLAP);
+    let from = have - overlap;
     if have > 0 {
-        let range = HeaderValue::from_str(&format!("bytes={have}-")).map_err(|_| {
+        let range = HeaderValue::from_str(&format!("bytes={from}-")).map_err(|_| {
             (
                 Error::connection(ConnectionReason::Other("bad range".into()), op, u),
                 None,
@@ -1113,9 +1121,9 @@ async fn attempt(
     let mut total = resp.content_length();
     if status == StatusCode::PARTIAL_CONTENT {
         match content_range(resp.headers()) {
-            Some((a, _, t)) if a == have => {
+            Some((a, _, t)) if a == from => {
                 start = have;
-                total = t.or(total.map(|n| n + have));
+                total = t.or(total.map(|n| n + from));
             }
             _ => {
                 tracing::warn!("{u}: Content-Range does not match the requested range; restarting");
@@ -1206,6 +1214,16 @@ async fn attempt(
     let mut syncing: Option<tokio::task::JoinHandle<()>> = None;
     let mut out = BufWriter::with_capacity(WRITE_BUFFER, file);
     let mut written = start;
+    // The bytes the resume answer must repeat before it may add any (see RESUME_OVERLAP).
+    let again = if start > 0 {
+        read_tail(part, from, overlap)
+            .await
+            .map_err(|e| (Error::local(e, "reading", part), None))?
+    } else {
+        Vec::new()
+    };
+    let mut repeated = 0usize;
+    let mut changed = false;
     let mut checked_magic = start > 0 || req.kind == MediaKind::Subtitle;
     let mut stream = resp.bytes_stream();
     let began = Instant::now();
@@ -1268,6 +1286,19 @@ async fn attempt(
             };
             let Some(chunk) = next else { break };
             let chunk = chunk.map_err(|e| (from_reqwest(e, op, u), None))?;
+            let mut chunk = &chunk[..];
+            if repeated < again.len() {
+                let n = (again.len() - repeated).min(chunk.len());
+                if chunk[..n] != again[repeated..repeated + n] {
+                    changed = true;
+                    return Ok(());
+                }
+                repeated += n;
+                chunk = &chunk[n..];
+                if chunk.is_empty() {
+                    continue;
+                }
+            }
             if !checked_magic {
                 checked_magic = true;
                 if looks_like_text_page(&chunk) {
@@ -1323,6 +1354,13 @@ async fn attempt(
     if let Some(h) = syncing {
         let _ = h.await;
     }
+    if changed {
+        tracing::warn!(
+            "{u}: the resume answer's bytes differ from the ones received before (the file \
+             changed on the server); starting over"
+        );
+        return Ok(Attempt::Restart);
+    }
     if let Err((err, ra)) = result {
         if poisoned || written == 0 {
             let _ = tokio::fs::remove_file(part).await;
@@ -1349,6 +1387,22 @@ async fn attempt(
             Ok(Attempt::Done(written))
         }
     }
+}
+
+/// `len` bytes of `path` from byte `from`: the tail a resume answer must repeat.
+async fn read_tail(path: &Path, from: u64, len: u64) -> std::io::Result<Vec<u8>> {
+    use tokio::io::{AsyncReadExt, AsyncSeekExt};
+    let mut f = OpenOptions::from(nofollow().read(true).clone()).open(path).await?;
+    f.seek(std::io::SeekFrom::Start(from)).await?;
+    let mut buf = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    f.take(len).read_to_end(&mut buf).await?;
+    if (buf.len() as u64) < len {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "the partial file shrank while resuming",
+        ));
+    }
+    Ok(buf)
 }
 
 /// Parses a rate such as `500K`, `2M`, `1.5M` or `1048576` (binary multiples, like yt-dlp).

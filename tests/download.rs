@@ -916,7 +916,7 @@ fn server_ignoring_range_restarts_from_zero() {
     assert_eq!(on_disk(&env, &the_file(run.result(), "video")), video);
     assert_served(&env, &video, &url);
     let reqs = requests_for(&env, &url);
-    assert_eq!(reqs[0].range.as_deref(), Some("bytes=100000-"));
+    assert_eq!(reqs[0].range.as_deref(), Some(resume_range(100_000).as_str()));
     assert_eq!(reqs[0].status, 200);
     assert_eq!(reqs.len(), 1, "the full answer is used as is: {reqs:?}");
     assert_eq!(walk(&out), [video]);
@@ -998,14 +998,48 @@ fn existing_part_is_resumed_from_its_end() {
     support::assert_bytes(&video, &bytes);
     let reqs = requests_for(&env, &url);
     assert_eq!(reqs.len(), 1, "{reqs:?}");
-    assert_eq!(reqs[0].range, Some(format!("bytes={k}-")));
+    assert_eq!(reqs[0].range, Some(resume_range(k as u64)));
     assert_eq!(reqs[0].status, 206);
     assert_eq!(media_requests(&env).len(), 1);
     assert_eq!(walk(&out), [video]);
 }
 
+/// The Range header of a resume from byte `have`: the last 64 KiB already on disk are asked
+/// for again and compared, so that a server now serving other bytes is caught.
+fn resume_range(have: u64) -> String {
+    format!("bytes={}-", have - have.min(64 << 10))
+}
+
 #[test]
-fn complete_part_is_finished_without_a_body() {
+fn a_resume_whose_bytes_changed_on_the_server_starts_over_and_the_file_is_whole() {
+    let env = Env::new();
+    let info = env.info_json(DESKTOP_URL);
+    let url = format_url(&info, BEST);
+    let bytes = env.tiktok.media_bytes(&url);
+    let k = 1_234_567;
+    let out = out_dir(&env, "changed");
+    std::fs::create_dir_all(&out).unwrap();
+    let video = out.join(format!("{DESKTOP_ID}.mp4"));
+    plant_part(&video, &bytes[..k], &info, BEST);
+    // The resume answer is a proper 206 of the right length and total, but of other bytes.
+    env.tiktok.add_fault(fault(&url, Fault::OtherBytes, 1));
+    env.tiktok.clear_requests();
+    let run = download(&env, &["-P", s(&out), "-o", BY_ID, DESKTOP_URL]).ok();
+    assert_eq!(on_disk(&env, &the_file(run.result(), "video")), video);
+    support::assert_bytes(&video, &bytes);
+    let reqs = requests_for(&env, &url);
+    assert_eq!(reqs.len(), 2, "the resume, then the whole file again: {reqs:?}");
+    assert_eq!(reqs[0].range, Some(resume_range(k as u64)));
+    assert!(
+        reqs[1].range.is_none() || reqs[1].range.as_deref() == Some("bytes=0-"),
+        "{reqs:?}"
+    );
+    assert!(run.both().contains("differ from the ones received before"), "{}", run.both());
+    assert_eq!(walk(&out), [video]);
+}
+
+#[test]
+fn complete_part_is_finished_once_its_tail_is_confirmed() {
     let env = Env::new();
     let info = env.info_json(DESKTOP_URL);
     let url = format_url(&info, BEST);
@@ -1020,7 +1054,9 @@ fn complete_part_is_finished_without_a_body() {
     support::assert_bytes(&video, &bytes);
     let reqs = requests_for(&env, &url);
     assert_eq!(reqs.len(), 1, "{reqs:?}");
-    assert_eq!(reqs[0].status, 416);
+    // Only the last bytes, asked for again to confirm the server still serves this file.
+    assert_eq!(reqs[0].range, Some(resume_range(bytes.len() as u64)));
+    assert_eq!(reqs[0].status, 206);
 }
 
 #[cfg(unix)]
@@ -1159,7 +1195,7 @@ fn ctrl_c_keeps_the_part_and_the_next_run_resumes() {
     support::assert_bytes(&video, &bytes);
     let reqs = requests_for(&env, &url);
     assert_eq!(reqs.len(), 1, "{reqs:?}");
-    assert_eq!(reqs[0].range, Some(format!("bytes={stall_at}-")));
+    assert_eq!(reqs[0].range, Some(resume_range(stall_at)));
     assert!(!part.exists());
 }
 

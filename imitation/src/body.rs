@@ -132,6 +132,8 @@ pub struct GenBody {
     cut_at_flush: Option<u64>,
     flush_timer: Option<Pin<Box<tokio::time::Sleep>>>,
     kill: Option<Arc<Kill>>,
+    /// Every byte flipped ([`crate::Fault::OtherBytes`]).
+    flipped: bool,
 }
 
 impl GenBody {
@@ -149,7 +151,14 @@ impl GenBody {
             cut_at_flush: None,
             flush_timer: None,
             kill: None,
+            flipped: false,
         }
+    }
+
+    /// The same length of other bytes: each one flipped.
+    pub fn flipped(mut self) -> GenBody {
+        self.flipped = true;
+        self
     }
 
     pub fn with_cut(mut self, cut: Cut, kill: Arc<Kill>) -> GenBody {
@@ -230,7 +239,10 @@ impl Body for GenBody {
                     n = n.min(after - this.sent);
                 }
             }
-            let chunk = this.src.read(this.pos, n);
+            let mut chunk = this.src.read(this.pos, n);
+            if this.flipped {
+                chunk = chunk.iter().map(|b| !b).collect::<Vec<u8>>().into();
+            }
             this.pos += n;
             this.sent += n;
             return Poll::Ready(Some(Ok(Frame::data(chunk))));

@@ -247,6 +247,9 @@ pub enum Fault {
     Trickle(u64),
     /// A 302 to this location instead of the answer (the probe's `redir_file`, S3).
     Redirect(String),
+    /// Normal status and headers, but every body byte is flipped: the same length of other
+    /// bytes, as a CDN serves after the file changed under the same URL.
+    OtherBytes,
     /// Read the request, then drop the connection without any answer (no close_notify): what
     /// curl calls "Empty reply from server".
     Hangup,

@@ -153,6 +153,7 @@ pub async fn handle(
             body = body.with_cut(Cut::Clean(len), kill);
         }
         Some(Fault::StallBody { after, dur }) => body = body.with_stall(after, dur),
+        Some(Fault::OtherBytes) => body = body.flipped(),
         Some(Fault::Trickle(after)) => {
             body = body.with_trickle(after, Duration::from_millis(50));
         }
