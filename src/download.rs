@@ -1301,7 +1301,7 @@ async fn attempt(
             }
             if !checked_magic {
                 checked_magic = true;
-                if looks_like_text_page(&chunk) {
+                if looks_like_text_page(chunk) {
                     poisoned = true;
                     let msg = "server sent a web page instead of media".to_owned();
                     return Err((
@@ -1317,7 +1317,7 @@ async fn attempt(
                     None,
                 ));
             }
-            out.write_all(&chunk).await.map_err(write_err)?;
+            out.write_all(chunk).await.map_err(write_err)?;
             written += chunk.len() as u64;
             if written >= next_sync
                 && let Some(f) = &early_sync
@@ -1392,7 +1392,9 @@ async fn attempt(
 /// `len` bytes of `path` from byte `from`: the tail a resume answer must repeat.
 async fn read_tail(path: &Path, from: u64, len: u64) -> std::io::Result<Vec<u8>> {
     use tokio::io::{AsyncReadExt, AsyncSeekExt};
-    let mut f = OpenOptions::from(nofollow().read(true).clone()).open(path).await?;
+    let mut f = OpenOptions::from(nofollow().read(true).clone())
+        .open(path)
+        .await?;
     f.seek(std::io::SeekFrom::Start(from)).await?;
     let mut buf = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     f.take(len).read_to_end(&mut buf).await?;

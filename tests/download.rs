@@ -916,7 +916,10 @@ fn server_ignoring_range_restarts_from_zero() {
     assert_eq!(on_disk(&env, &the_file(run.result(), "video")), video);
     assert_served(&env, &video, &url);
     let reqs = requests_for(&env, &url);
-    assert_eq!(reqs[0].range.as_deref(), Some(resume_range(100_000).as_str()));
+    assert_eq!(
+        reqs[0].range.as_deref(),
+        Some(resume_range(100_000).as_str())
+    );
     assert_eq!(reqs[0].status, 200);
     assert_eq!(reqs.len(), 1, "the full answer is used as is: {reqs:?}");
     assert_eq!(walk(&out), [video]);
@@ -1028,13 +1031,21 @@ fn a_resume_whose_bytes_changed_on_the_server_starts_over_and_the_file_is_whole(
     assert_eq!(on_disk(&env, &the_file(run.result(), "video")), video);
     support::assert_bytes(&video, &bytes);
     let reqs = requests_for(&env, &url);
-    assert_eq!(reqs.len(), 2, "the resume, then the whole file again: {reqs:?}");
+    assert_eq!(
+        reqs.len(),
+        2,
+        "the resume, then the whole file again: {reqs:?}"
+    );
     assert_eq!(reqs[0].range, Some(resume_range(k as u64)));
     assert!(
         reqs[1].range.is_none() || reqs[1].range.as_deref() == Some("bytes=0-"),
         "{reqs:?}"
     );
-    assert!(run.both().contains("differ from the ones received before"), "{}", run.both());
+    assert!(
+        run.both().contains("differ from the ones received before"),
+        "{}",
+        run.both()
+    );
     assert_eq!(walk(&out), [video]);
 }
 
