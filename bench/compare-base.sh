@@ -38,3 +38,18 @@ for r in 1 2 3; do
     echo "batch --info-only ($b) run $r: $((1000000000000 / (e - s))) posts/s"
   done
 done
+
+# Download throughput and peak RSS of one 256 MiB post (bench/download-throughput.sh's post).
+mib=${DOWNLOAD_MIB:-256}
+post=https://www.tiktok.com/@bench/video/$((7900000000000000000 + mib))
+for r in 1 2 3; do
+  for b in base new; do
+    rm -rf "$work/dl"
+    s=$(date +%s%N)
+    /usr/bin/time -f "%M" -o "$work/rss" \
+      "$(binary $b)" --no-config --no-cache --proxy "$proxy" --ca-cert "$ca" --rate-limit 0 \
+      download -P "$work/dl" --no-progress --quiet "$post"
+    e=$(date +%s%N)
+    echo "download ${mib} MiB ($b) run $r: $((mib * 1000000000 / (e - s))) MiB/s, peak RSS $(($(cat "$work/rss") / 1024)) MiB"
+  done
+done
