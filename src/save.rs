@@ -818,7 +818,7 @@ async fn sidecars(
     let side = |suffix: &str| sidecar_in(opts, main.base, main.path, suffix, main.url);
     if opts.write_info_json {
         let saved = match (side(".info.json"), serde_json::to_vec_pretty(info)) {
-            (Ok(dest), Ok(body)) => write_info_json(&dest, &info.id, &body)
+            (Ok(dest), Ok(body)) => write_info_json(&dest, &info.id, &body, opts.force_overwrites)
                 .await
                 .map(|n| (dest, n)),
             (Err(e), _) => Err(e),
@@ -932,12 +932,28 @@ fn sidecar_failed(
 
 /// The info JSON at `dest`, never over a file the manifest says is another post's, and recorded
 /// as this post's once written.
-async fn write_info_json(dest: &Path, post_id: &str, body: &[u8]) -> Result<usize, Error> {
-    if let Some(e) = crate::provenance::lookup(dest)?
-        && (*e.post_id != *post_id || &*e.role != "info_json")
-    {
-        let whose = format!("post {}'s {}", e.post_id, e.role);
-        return Err(download::not_this_posts(dest, &whose));
+/// A file at that name with no manifest line (an older tikdl's, or the user's) is replaced only
+/// when it is an info JSON of this same post (its `id`): the content is the proof, as bytes are
+/// for media (the metadata itself changes between runs, so bytes cannot be compared).
+async fn write_info_json(
+    dest: &Path,
+    post_id: &str,
+    body: &[u8],
+    force: bool,
+) -> Result<usize, Error> {
+    if !force {
+        match crate::provenance::lookup(dest)? {
+            Some(e) if *e.post_id != *post_id || &*e.role != "info_json" => {
+                let whose = format!("post {}'s {}", e.post_id, e.role);
+                return Err(download::not_this_posts(dest, &whose));
+            }
+            Some(_) => {}
+            None => {
+                if let Some(whose) = info_json_owner(dest, post_id).await {
+                    return Err(download::not_this_posts(dest, &whose));
+                }
+            }
+        }
     }
     write_atomic(dest, body).await?;
     let n = body.len();
@@ -945,6 +961,39 @@ async fn write_info_json(dest: &Path, post_id: &str, body: &[u8]) -> Result<usiz
         tracing::warn!("{e}");
     }
     Ok(n)
+}
+
+/// The most of an existing info JSON read to learn whose it is.
+const INFO_JSON_MAX: u64 = 16 << 20;
+
+/// `None` when nothing is at `dest` or it is this post's info JSON; else who it is, for the error.
+async fn info_json_owner(dest: &Path, post_id: &str) -> Option<String> {
+    use std::io::Read;
+    let (dest, post_id) = (dest.to_owned(), post_id.to_owned());
+    tokio::task::spawn_blocking(move || {
+        let f = match download::nofollow().read(true).open(&dest) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+            // A link, FIFO or folder: the writer refuses it with its own message.
+            Err(_) => return None,
+        };
+        if !f.metadata().is_ok_and(|m| m.is_file()) {
+            return None;
+        }
+        let mut text = Vec::new();
+        let read = f.take(INFO_JSON_MAX).read_to_end(&mut text);
+        let id = read
+            .ok()
+            .and_then(|_| serde_json::from_slice::<Value>(&text).ok())
+            .and_then(|v| v.get("id").and_then(Value::as_str).map(str::to_owned));
+        match id {
+            Some(id) if id == post_id => None,
+            Some(id) => Some(format!("post {id}'s info JSON")),
+            None => Some("a file that is not an info JSON of this post".to_owned()),
+        }
+    })
+    .await
+    .unwrap_or_else(|_| Some("a file that could not be read".to_owned()))
 }
 
 /// Small files (metadata) are written whole through [`crate::owned_file`]: a temporary name of

@@ -525,3 +525,35 @@ fn one_post_listed_twice_in_a_batch_is_saved_once_with_exit_zero() {
     assert_eq!(archived.matches(DESKTOP_ID).count(), 1, "{archived}");
     no_part_left(&env);
 }
+
+#[test]
+fn an_info_json_at_the_name_that_is_not_this_posts_is_kept() {
+    let env = Env::new();
+    let args = ["-o", "%(id)s.%(ext)s", "--write-info-json", DESKTOP_URL];
+    let name = format!("{DESKTOP_ID}.info.json");
+    // The user's own file, never written by tikdl (no manifest line): kept, a warning.
+    std::fs::write(path(&env, &name), b"my notes\n").unwrap();
+    let run = download(&env, &args);
+    assert_eq!(run.code, 0, "the media is saved: {}", run.stderr);
+    assert_eq!(read(&env, &name), b"my notes\n");
+    let failed: Vec<&str> = run.result()["sidecars_failed"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|f| f["kind"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(failed, ["info_json"], "{}", run.result());
+    // Another post's info JSON as an older tikdl left it: kept too.
+    let other = r#"{"id":"7500000000000000001","title":"another post"}"#;
+    std::fs::write(path(&env, &name), other).unwrap();
+    let run = download(&env, &args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(read(&env, &name), other.as_bytes());
+    // This post's own, as an older tikdl left it: rewritten with today's metadata.
+    let own = format!(r#"{{"id":"{DESKTOP_ID}","title":"old"}}"#);
+    std::fs::write(path(&env, &name), &own).unwrap();
+    let run = download(&env, &args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let now: Value = serde_json::from_slice(&read(&env, &name)).unwrap();
+    assert_eq!(now["id"], DESKTOP_ID);
+    assert_ne!(now["title"], "old");
+    no_part_left(&env);
+}
