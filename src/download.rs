@@ -88,9 +88,6 @@ pub const MAX_UNKNOWN_SUBTITLE: u64 = 10 << 20;
 /// beside the bounded reader, which cuts small fetches at the same limit.
 pub use crate::http::{LOW_SPEED_LIMIT, LOW_SPEED_TIME, LowSpeed};
 
-/// Start of the message of an attempt stopped by the low-speed limit.
-const TOO_SLOW: &str = "transfer too slow";
-
 /// One file to fetch.
 #[derive(Debug, Clone)]
 pub struct MediaRequest {
@@ -934,7 +931,7 @@ async fn fetch_one(
             Err((err, retry_after)) => {
                 let too_slow = matches!(
                     &err,
-                    Error::Connection { reason: ConnectionReason::Other(m), .. } if m.starts_with(TOO_SLOW)
+                    Error::Connection { reason: ConnectionReason::Other(m), .. } if m.starts_with(crate::http::TOO_SLOW)
                 );
                 // Bytes trickling in must not keep a mirror alive forever.
                 let gained = file_len(part).await > have && !too_slow;
@@ -1239,31 +1236,9 @@ async fn attempt(
             opts.rate_limit
                 .is_none_or(|r| r == 0 || r > l.bytes_per_sec)
         });
-    let mut window_start = Instant::now();
-    let mut window_bytes: u64 = 0;
-    // Some(message) once the average over the window falls under the limit.
-    let mut too_slow = |got: u64| -> Option<String> {
-        let l = low_speed?;
-        window_bytes += got;
-        let elapsed = window_start.elapsed();
-        if elapsed < l.window {
-            return None;
-        }
-        let want = (l.bytes_per_sec as f64 * elapsed.as_secs_f64()) as u64;
-        if window_bytes < want {
-            let msg = format!(
-                "{TOO_SLOW}: {window_bytes} bytes in {:.0} s, under the low-speed limit of {} bytes/s \
-                 for {} s (--low-speed-limit, --low-speed-time)",
-                elapsed.as_secs_f64(),
-                l.bytes_per_sec,
-                l.window.as_secs()
-            );
-            return Some(msg);
-        }
-        window_start = Instant::now();
-        window_bytes = 0;
-        None
-    };
+    // The same check as every other reader's (`http::SpeedCheck`).
+    let mut speed = crate::http::SpeedCheck::new(low_speed);
+    let mut too_slow = |got: u64| speed.record(got);
     let slow_err = |msg: String| (Error::connection(ConnectionReason::Other(msg), op, u), None);
     let result: Result<(), AttemptError> = async {
         loop {
