@@ -57,28 +57,16 @@ pub fn cache(what: &CacheCommand, settings: &Settings) -> Result<ExitCode> {
 
 pub async fn info(handler: &TikTokHandler, args: InfoArgs, jobs: usize) -> Result<ExitCode> {
     let list_opts = options::list_options(&args.lists);
-    // Each URL yields its post, or a list's posts (which already carry their metadata).
+    // Each URL yields its post, or a list's posts (which already carry their metadata) as they
+    // are paged: a list is never held whole, so memory stays flat in its length.
     let mut results = futures_util::stream::iter(args.urls.iter().cloned())
         .map(|url| {
             let handler = handler.clone();
             let list_opts = list_opts.clone();
-            async move {
-                if !handler.may_be_list(&url) {
-                    let result = handler.video_info(&url).await;
-                    return vec![(url, result)];
-                }
-                match handler.posts().expand(&url, &list_opts).await {
-                    Ok(items) => items
-                        .into_iter()
-                        .filter_map(|i| i.info)
-                        .map(|i| (url.clone(), Ok(i)))
-                        .collect(),
-                    Err(e) => vec![(url, Err(e))],
-                }
-            }
+            async move { info_lines(handler, url, &list_opts).await }
         })
         .buffered(jobs)
-        .flat_map(futures_util::stream::iter);
+        .flatten();
     let mut failed = false;
     let mut first = true;
     while let Some((url, result)) = results.next().await {
@@ -102,6 +90,45 @@ pub async fn info(handler: &TikTokHandler, args: InfoArgs, jobs: usize) -> Resul
         first = false;
     }
     Ok(exit_code(failed))
+}
+
+type InfoLine = (String, Result<tikdl::VideoInfo, tikdl::Error>);
+
+/// The posts of one `info` argument: its post, or a list's posts as the list is paged.
+async fn info_lines(
+    handler: TikTokHandler,
+    url: String,
+    list_opts: &tikdl::ListOptions,
+) -> futures_util::stream::BoxStream<'static, InfoLine> {
+    use tikdl::lists::ListEvent;
+    use tikdl::posts::Expansion;
+    let one = |line: InfoLine| futures_util::stream::iter([line]).boxed();
+    if !handler.may_be_list(&url) {
+        let result = handler.video_info(&url).await;
+        return one((url, result));
+    }
+    match handler.posts().expand_stream(&url, list_opts) {
+        Ok(Expansion::List(events)) => events
+            .filter_map(move |event| {
+                let url = url.clone();
+                async move {
+                    match event {
+                        Ok(ListEvent::Post(info)) => Some((url, Ok(*info))),
+                        Ok(ListEvent::Stopped(_)) => None,
+                        Err(e) => Some((url, Err(e))),
+                    }
+                }
+            })
+            .boxed(),
+        Ok(Expansion::One(item)) => match item.info {
+            Some(info) => one((url, Ok(info))),
+            None => {
+                let result = handler.video_info(&item.url).await;
+                one((url, result))
+            }
+        },
+        Err(e) => one((url, Err(e))),
+    }
 }
 
 /// Prints each outcome's JSON line; the first line nobody can receive stops the run (the error

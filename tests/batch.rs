@@ -430,11 +430,17 @@ fn the_same_post_in_any_url_form_is_done_once() {
 
 /// `tikdl batch --info-only -` started with `input` on stdin, its output piped.
 fn spawn_info_only(env: &Env, input: &str) -> std::process::Child {
+    spawn_with(env, &["batch", "--info-only", "-"], input)
+}
+
+/// `tikdl --rate-limit 0 ARGS` with `input` on its standard input.
+fn spawn_with(env: &Env, args: &[&str], input: &str) -> std::process::Child {
     use std::io::Write;
     use std::process::Stdio;
     let mut child = env
         .std_cmd()
-        .args(["--rate-limit", "0", "batch", "--info-only", "-"])
+        .args(["--rate-limit", "0"])
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -450,8 +456,13 @@ fn spawn_info_only(env: &Env, input: &str) -> std::process::Child {
 // (another test's) is counted.
 #[allow(clippy::zombie_processes)]
 fn info_only_measured(env: &Env, input: &str) -> (String, String, i64) {
+    measured(spawn_info_only(env, input))
+}
+
+/// Runs `child` to its end: (stdout, stderr, its own peak RSS in KiB).
+#[allow(clippy::zombie_processes)]
+fn measured(mut child: std::process::Child) -> (String, String, i64) {
     use std::io::Read;
-    let mut child = spawn_info_only(env, input);
     let mut out = child.stdout.take().unwrap();
     let mut err = child.stderr.take().unwrap();
     let reader = std::thread::spawn(move || {
@@ -499,11 +510,38 @@ fn a_list_with_fat_pages_keeps_memory_flat_and_drops_what_is_past_the_cap() {
 }
 
 #[test]
+fn info_on_a_list_with_fat_pages_keeps_memory_flat_too() {
+    let env = Env::new();
+    let child = spawn_with(
+        &env,
+        &["info", "--json", "https://www.tiktok.com/@fat_20000_8"],
+        "",
+    );
+    let (stdout, stderr, peak_kib) = measured(child);
+    assert_eq!(ndjson(stdout.as_bytes()).len(), 8 * 100, "{stderr}");
+    assert!(
+        peak_kib < 64 * 1024,
+        "peak RSS {} MiB for 8 pages of 20,000 posts",
+        peak_kib / 1024
+    );
+}
+
+#[test]
 fn the_first_post_is_printed_before_the_last_page_is_requested() {
+    first_post_before_the_last_page(&["batch", "--info-only", "-"]);
+}
+
+#[test]
+fn info_prints_a_lists_first_post_before_its_last_page_is_requested() {
+    first_post_before_the_last_page(&["info", "--json", "https://www.tiktok.com/@many_1000"]);
+}
+
+/// `tikdl ARGS` on the list `@many_1000` (also given on standard input).
+fn first_post_before_the_last_page(args: &[&str]) {
     use std::io::BufRead;
     let env = Env::new();
     // 1000 posts in 35-post pages: the last page starts at offset 980.
-    let mut child = spawn_info_only(&env, "https://www.tiktok.com/@many_1000\n");
+    let mut child = spawn_with(&env, args, "https://www.tiktok.com/@many_1000\n");
     let mut err = child.stderr.take().unwrap();
     let err = std::thread::spawn(move || std::io::copy(&mut err, &mut std::io::sink()));
     let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
