@@ -60,8 +60,10 @@ pub fn cut_bytes(s: &str, max: usize) -> &str {
 /// * `/` `\` and the characters Windows forbids (`<>:"|?*`) become `_` (one portable rule for
 ///   every system, so files can be copied to any disk);
 /// * tab, newline and other line breaks become a space; other control characters are removed;
-/// * Unicode bidirectional overrides/isolates/marks are removed (they can disguise an extension,
-///   as in `evil\u{202E}4pm.exe`);
+/// * invisible characters are removed: bidirectional overrides/isolates/marks (they can disguise
+///   an extension, as in `evil\u{202E}4pm.exe`), zero-width spaces, byte order marks and the
+///   other invisible format characters (`terminal::is_invisible_format`), so that two names
+///   that look alike never differ only by them;
 /// * leading and trailing dots and spaces are removed (no hidden files, no `..`, nothing Windows
 ///   would silently drop);
 /// * an empty result becomes `_`, and Windows device names (`CON`, `nul.txt`, `COM1`...) get a
@@ -77,7 +79,9 @@ pub fn sanitize_component(s: &str) -> String {
                 out.push(' ')
             }
             '/' | '\\' | '<' | '>' | ':' | '"' | '|' | '?' | '*' => out.push('_'),
-            c if c.is_control() || is_bidi_control(c) => {}
+            // Invisible characters (bidi controls, zero-width spaces, a BOM) are dropped, so no
+            // two names that look alike differ only by them.
+            c if crate::terminal::is_unsafe(c) => {}
             c => out.push(c),
         }
     }
@@ -88,13 +92,6 @@ pub fn sanitize_component(s: &str) -> String {
     } else {
         guard_reserved(trimmed)
     }
-}
-
-fn is_bidi_control(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
-    )
 }
 
 pub(crate) fn guard_reserved(name: &str) -> String {
@@ -227,6 +224,17 @@ fn with_suffix(path: &Path, name: &str, suffix: &str) -> PathBuf {
 
 #[cfg(test)]
 pub(crate) mod tests {
+    #[test]
+    fn invisible_characters_never_reach_a_name() {
+        assert_eq!(
+            super::sanitize_component("a\u{200b}b\u{feff}c\u{2060}d\u{ad}e"),
+            "abcde"
+        );
+        // Joiners build visible emoji: they stay.
+        let family = "👩\u{200d}👩\u{200d}👧";
+        assert_eq!(super::sanitize_component(family), family);
+    }
+
     use super::*;
 
     /// A fresh folder under the system temp dir (removed by `TempDir` on drop).
