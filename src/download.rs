@@ -761,7 +761,7 @@ impl PartLock {
                     tokio::time::sleep(LOCK_POLL).await;
                     continue;
                 }
-                Err(std::fs::TryLockError::Error(e)) if lock_unsupported(&e) => {
+                Err(std::fs::TryLockError::Error(e)) if crate::owned_file::lock_unsupported(&e) => {
                     // Some network file systems have no locks: go on without one.
                     tracing::debug!("no file lock on {}: {e}", path.display());
                     return Ok(Self {
@@ -809,20 +809,6 @@ impl PartLock {
     fn remove(mut self) {
         let _ = std::fs::remove_file(&self.path);
         self.file = None;
-    }
-}
-
-fn lock_unsupported(e: &std::io::Error) -> bool {
-    #[cfg(unix)]
-    {
-        matches!(
-            e.raw_os_error(),
-            Some(libc::ENOLCK | libc::EOPNOTSUPP | libc::ENOSYS)
-        )
-    }
-    #[cfg(not(unix))]
-    {
-        e.kind() == std::io::ErrorKind::Unsupported
     }
 }
 

@@ -206,7 +206,8 @@ pub fn locked<T>(path: &Path, f: impl FnOnce() -> T) -> io::Result<T> {
     Ok(out)
 }
 
-fn lock_unsupported(e: &io::Error) -> bool {
+/// Whether a lock failed only because the file system has none (some network file systems).
+pub(crate) fn lock_unsupported(e: &io::Error) -> bool {
     #[cfg(unix)]
     {
         matches!(
