@@ -1090,7 +1090,8 @@ fn tail(s: &str) -> String {
     lines[lines.len().saturating_sub(6)..].join(" | ")
 }
 
-fn run_scenario(env: &Env, seed: u64, sc: &Scenario, tally: &mut Tally) {
+/// `known`: known-open kinds were drawn (the replay must draw them too).
+fn run_scenario(env: &Env, seed: u64, known: bool, sc: &Scenario, tally: &mut Tally) {
     let root = env.dir.path();
     let mut before_root: Vec<PathBuf> = std::fs::read_dir(root)
         .expect("root")
@@ -1143,8 +1144,14 @@ fn run_scenario(env: &Env, seed: u64, sc: &Scenario, tally: &mut Tally) {
         let mut report = String::new();
         let _ = writeln!(
             report,
-            "VIOLATION seed {seed} scenario {} (replay: TIKDL_CAMPAIGN_SEED={seed} TIKDL_CAMPAIGN_ONLY={} cargo test --test campaign -- --nocapture)",
-            sc.index, sc.index
+            "VIOLATION seed {seed} scenario {} (replay: TIKDL_CAMPAIGN_SEED={seed} TIKDL_CAMPAIGN_ONLY={}{} cargo test --test campaign -- --nocapture)",
+            sc.index,
+            sc.index,
+            if known {
+                " TIKDL_CAMPAIGN_KNOWN_OPEN=1"
+            } else {
+                ""
+            }
         );
         let _ = writeln!(
             report,
@@ -1233,7 +1240,7 @@ fn campaign_of_hostile_scenarios_keeps_every_promise() {
         if draw_only {
             continue;
         }
-        run_scenario(&env, seed, &sc, &mut tally);
+        run_scenario(&env, seed, known, &sc, &mut tally);
         tally.scenarios += 1;
     }
     eprintln!(
