@@ -1267,3 +1267,41 @@ fn campaign_of_hostile_scenarios_keeps_every_promise() {
         tally.violations.join("\n")
     );
 }
+
+/// The oracle's own readers, on names it must accept and refuse (an oracle that misreads a
+/// name passes or fails the wrong files).
+#[test]
+fn campaign_oracle_reads_names_and_tells_bookkeeping_from_final_files() {
+    let id = campaign::campaign_id(Behaviour::Honest, true, true, 57, 42);
+    let long = title(id);
+    let cut: String = long.chars().take(40).collect();
+    let name = format!("cg57 - {cut} [{id}] - 02.jpg");
+    let n = parse_default(&name).expect("a cut default name reads");
+    assert_eq!((n.id, n.role), (id, Some(Role::Image(2))));
+    assert!(default_name_faults(&name, &n).is_empty());
+    let wrong = format!("cg58 - {cut} [{id}].mp3");
+    let n = parse_default(&wrong).expect("reads");
+    assert_eq!(n.role, Some(Role::Audio));
+    assert!(
+        !default_name_faults(&wrong, &n).is_empty(),
+        "another uploader"
+    );
+    let info = format!("cg57 - {cut} [{id}].info.json");
+    assert_eq!(parse_default(&info).map(|n| n.role), Some(None));
+    for bad in [
+        format!("cg57 - {cut} [{id}x].mp4"),
+        format!("cg57 - {cut} [{id}].mp4.part.x"),
+        format!("cg57 - {cut} {id}.mp4"),
+    ] {
+        assert!(parse_default(&bad).is_none(), "{bad}");
+    }
+    assert_eq!(not_final(".tikdl-manifest"), Some(NotFinal::Bookkeeping));
+    assert_eq!(not_final("a.mp4.part.meta"), Some(NotFinal::Bookkeeping));
+    assert_eq!(
+        not_final(".1.info.json.4242.0123456789abcdef.tmp"),
+        Some(NotFinal::Temporary)
+    );
+    assert_eq!(not_final(".1.info.json.tmp"), Some(NotFinal::UnknownHidden));
+    assert_eq!(not_final(".hidden.mp4"), Some(NotFinal::UnknownHidden));
+    assert_eq!(not_final("1.mp4"), None);
+}
