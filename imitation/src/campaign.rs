@@ -68,16 +68,19 @@ pub enum Behaviour {
     Stall = 7,
     /// The video (whose size the page announces), the subtitle and the cover never end (200,
     /// chunked, no Content-Length). The sound is spared: tikdl takes up to 4 GiB of audio of
-    /// unknown size, more than a test may write.
+    /// unknown size, more than a test may write ([`Behaviour::EndlessAudio`] is that case).
     Endless = 8,
     /// The page's item is another post ([`other_post`]), which is honest.
     ItemIsOther = 9,
     /// The first answer is cut at half; every resume is refused with 403 (a `.part` is left).
     CutThen403 = 10,
+    /// The sound never ends (200, chunked, no Content-Length), so only a full disk stops it: a
+    /// test must run every process given such a post under a file size limit or a small tmpfs.
+    EndlessAudio = 11,
 }
 
 /// Every behaviour, in id order.
-pub const BEHAVIOURS: [Behaviour; 11] = [
+pub const BEHAVIOURS: [Behaviour; 12] = [
     Behaviour::Honest,
     Behaviour::LongContentLength,
     Behaviour::DataSizeLies,
@@ -89,6 +92,7 @@ pub const BEHAVIOURS: [Behaviour; 11] = [
     Behaviour::Endless,
     Behaviour::ItemIsOther,
     Behaviour::CutThen403,
+    Behaviour::EndlessAudio,
 ];
 
 /// One file of a post.
@@ -263,6 +267,11 @@ pub fn affected(id: u64, role: Role) -> bool {
 pub fn object(id: u64, role: Role) -> Vec<u8> {
     let s = spec(id, role);
     Source::for_spec(s).read(0, s.size).to_vec()
+}
+
+/// The length of [`object`], without making it (the oracle's disk bound over long lists).
+pub fn object_len(id: u64, role: Role) -> u64 {
+    spec(id, role).size
 }
 
 /// Other bytes of the same length (a [`Behaviour::BytesChange`] resume).
@@ -611,7 +620,12 @@ pub fn respond(
             let (st, h, b) = honest(a);
             (st, h, b.with_stall(total / 4, STALL))
         }
-        (Behaviour::Endless, _) if matches!(role, Role::Video | Role::Subtitle | Role::Cover) => {
+        (Behaviour::Endless, _) | (Behaviour::EndlessAudio, _)
+            if match behaviour {
+                Behaviour::Endless => matches!(role, Role::Video | Role::Subtitle | Role::Cover),
+                _ => role == Role::Audio,
+            } =>
+        {
             let endless = FileSpec {
                 size: u64::MAX,
                 ..s
@@ -656,6 +670,10 @@ mod tests {
     fn objects_are_pure() {
         let id = campaign_id(Behaviour::Honest, false, true, 3, 42);
         assert_eq!(object(id, Role::Video), object(id, Role::Video));
+        assert_eq!(
+            object(id, Role::Audio).len() as u64,
+            object_len(id, Role::Audio)
+        );
         assert_ne!(object(id, Role::Video), object(id, Role::Audio));
         assert_eq!(object(id, Role::Subtitle), subtitle_text(id));
         assert!(object(id, Role::Subtitle).starts_with(b"WEBVTT"));
