@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the README's "One list over many machines" recipes for real against the local imitation
-# (issue 12): GNU parallel with 3 proxies on one host, the Kubernetes Indexed Job's container
+# GNU parallel with 3 proxies on one host, the Kubernetes Indexed Job's container
 # command with JOB_COMPLETION_INDEX=0..2 set by hand, and the Slurm array script with
 # SLURM_ARRAY_TASK_ID=1..3 set by hand. Each recipe runs over one 100-post list; the script
 # checks that the 3 archives are disjoint, concatenate into 100 unique lines, and that 100

@@ -122,7 +122,7 @@ pub fn result_json(r: &DownloadResult) -> serde_json::Value {
                 "role": f.role,
                 "downloaded": f.downloaded,
             });
-            // Video / audio files only (issue 12): whether the tags went in during this run.
+            // Video / audio files only: whether the tags went in during this run.
             if matches!(f.role, FileRole::Video | FileRole::Audio) {
                 file["metadata_embedded"] = json!(f.metadata_embedded);
                 file["thumbnail_embedded"] = json!(f.thumbnail_embedded);

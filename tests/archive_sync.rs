@@ -1,4 +1,4 @@
-//! Issue 12 for archivists: `--break-on-existing` / `--break-per-input` (keep a creator in sync),
+//! For archivists: `--break-on-existing` / `--break-per-input` (keep a creator in sync),
 //! `-O/--print`, and `batch --shard K/N`, run as a user would against the imitation.
 
 mod support;
@@ -393,7 +393,7 @@ fn shard_values_outside_the_rule_are_usage_errors() {
     }
 }
 
-/// Found by the adversarial probe of issue 12: an archive with holes (an interrupted `--jobs`
+/// Found by an adversarial probe: an archive with holes (an interrupted `--jobs`
 /// run finishes posts out of order; a post that failed) must not make `--break-on-existing`
 /// skip the missing posts for good. A list whose last run did not end clean is paged whole.
 #[test]

@@ -614,8 +614,8 @@ fn force_overwrites_downloads_again() {
 
 /// A file at the final name was never written by tikdl (it renames only complete files there):
 /// it is another rendition, another post with the same rendered name, or the user's own file.
-/// It is kept (the post fails, saying why) unless --force-overwrites asks to replace it (issue 9,
-/// found by the second adversarial probe: a silent replacement lost data).
+/// It is kept (the post fails, saying why) unless --force-overwrites asks to replace it (found
+/// by an adversarial probe: a silent replacement lost data).
 #[test]
 fn a_different_file_at_the_name_is_kept_unless_forced() {
     let env = Env::new();

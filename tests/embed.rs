@@ -1,4 +1,4 @@
-//! `--embed-metadata` / `--embed-thumbnail` through the binary (issue 12 part 1): files saved from
+//! `--embed-metadata` / `--embed-thumbnail` through the binary: files saved from
 //! the imitation's valid posts, read back with the test's own box / frame walkers
 //! (`support::walk`, no lofty), every field checked, the cover and the media payload byte-exact.
 
@@ -419,7 +419,7 @@ fn ctrl_c_while_tagging_leaves_no_broken_final_file() {
     assert!(!part.exists());
 }
 
-/// Found by the adversarial probe of issue 12: a tagged file is only this post's when its tags
+/// Found by an adversarial probe: a tagged file is only this post's when its tags
 /// name this post. Another post whose name renders the same is refused (not archived as
 /// "already downloaded"), and a run without the flags still knows its own tagged file.
 #[test]

@@ -36,7 +36,7 @@ enum Scenario {
     MirrorDown,
     HtmlForever,
     NotFoundForever,
-    // Hostile behaviours from the 2026-11-29 probe (issue 9).
+    // Hostile behaviours from the 2026-11-29 probe.
     /// D3: no Content-Length and no end.
     EndlessOnce,
     /// W2: the body slows to one byte every 50 ms.
@@ -210,7 +210,7 @@ fn random_faults_never_leave_a_wrong_file() {
         .collect();
     let list = env.dir.path().join("urls.txt");
     std::fs::write(&list, urls.join("\n")).unwrap();
-    // Secrets that must never show up in any output or file (issue 9, S2/S6).
+    // Secrets that must never show up in any output or file.
     let cookies = env.dir.path().join("cookies.txt");
     std::fs::write(
         &cookies,
@@ -381,7 +381,7 @@ fn final_video_is_a_rendition(env: &Env, files: &[std::path::PathBuf], id: u64) 
     }))
 }
 
-/// Issue 9, D2: several tikdl processes on one list, one output folder and one archive (two at
+/// Several tikdl processes on one list, one output folder and one archive (two at
 /// once, a third killed mid-run, then a last run): every final file is one rendition's exact
 /// bytes, and every post ends downloaded.
 #[test]

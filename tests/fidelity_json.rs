@@ -1,4 +1,4 @@
-//! Issue 10, parts 3 and 4, seen from outside: `info --json` that yt-dlp users' scripts read
+//! Seen from outside: `info --json` that yt-dlp users' scripts read
 //! unchanged, and the recovery when TikTok serves a page without data.
 
 mod support;

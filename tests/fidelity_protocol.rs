@@ -1,4 +1,4 @@
-//! Fidelity to TikTok's real protocol (issue 10, parts 1, 2 and 5), against the imitation:
+//! Fidelity to TikTok's real protocol, against the imitation:
 //! the WAF challenge's answer shape, post URLs whose user part is odd, and music / tag lists.
 //! Each protocol fact is grounded where the product code states it (yt-dlp 2026.10.26's
 //! `tiktok.py`, the captures, davidteather/TikTok-Api).
@@ -556,7 +556,7 @@ async fn f5_page_and_api_structure_matches_sources() {
 }
 
 /// Several jobs answering challenges at once share one cookie jar: each answer must reach its
-/// own request (found by the adversarial probe of issue 10: half the posts failed, blamed on the
+/// own request (found by an adversarial probe: half the posts failed, blamed on the
 /// network, after a minute). A passed challenge does not slow the run down either.
 #[test]
 fn f1_concurrent_challenges_all_pass_without_slowing_the_run() {
@@ -581,7 +581,7 @@ fn f1_concurrent_challenges_all_pass_without_slowing_the_run() {
     assert!(!stderr.contains("pushed back"), "{stderr}");
 }
 
-/// Found by the adversarial probe of issue 10: contradictory or empty list options and unknown
+/// Found by an adversarial probe: contradictory or empty list options and unknown
 /// accounts used to exit 0 silently.
 #[test]
 fn f5_bad_list_options_and_unknown_accounts_are_said() {

@@ -1,5 +1,5 @@
 //! No two source files import each other, directly or around a loop: in `src/` and in the
-//! imitation's `imitation/src/` (issue 11). A file's edges are the modules it names as
+//! imitation's `imitation/src/`. A file's edges are the modules it names as
 //! `crate::NAME` (also inside `use crate::{a, b}`) and, for a file included with
 //! `#[path = "F.rs"] mod x;`, `super::` (its parent file). The crate roots (`lib.rs`, `main.rs`)
 //! declare the modules and are left out; a folder module (`src/extract/`) is one node.

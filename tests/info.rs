@@ -52,7 +52,7 @@ fn desktop_page_2026() {
     assert_eq!(strs(&i["hashtags"]), ["healthyrecipes", "quickrecipes"]);
     assert_eq!(i["track"], "original sound");
     assert_eq!(strs(&i["artists"]), ["Emily English"]);
-    // Five renditions plus the audio-only one (issue 10).
+    // Five renditions plus the audio-only one.
     assert_eq!(i["formats"].as_array().unwrap().len(), 6);
     assert_eq!(sizes(&i), [4170749, 4997854, 5084196, 7777340, 8788538]);
     let best = i["formats"].as_array().unwrap().last().unwrap();
@@ -204,7 +204,7 @@ fn mobile_photo_slideshow() {
     assert_eq!(i["uploader"], "mu33.__");
     assert_eq!(i["uploader_id"], "7076878307794568197");
     assert_eq!(i["timestamp"], 1771940448);
-    assert_eq!(i["duration"], 31); // the sound's, as yt-dlp reports it (issue 10)
+    assert_eq!(i["duration"], 31); // the sound's, as yt-dlp reports it
     assert_eq!(i["view_count"], 174);
     assert_eq!(i["formats"].as_array().unwrap().len(), 1); // the audio-only rendition
     let images = i["images"].as_array().unwrap();
@@ -347,7 +347,7 @@ fn status_pages_map_to_distinct_errors() {
         ("7000000000000010202", "content", "account_banned"),
         ("7000000000000209002", "content", "login_required"),
         ("7000000000000000777", "content", "login_required"),
-        // The empty shell, after the recovery (issue 10 part 4) found nothing either.
+        // The empty shell, after the recovery found nothing either.
         ("7000000000000000000", "platform", "empty_page"),
     ] {
         let url = format!("https://www.tiktok.com/@someone/video/{id}");

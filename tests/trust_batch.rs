@@ -1,6 +1,7 @@
-//! Issue 9's batch, output and cache findings (D4, E1, E2, C1, W1, S5, S8 of
-//! `reliability-2026-11-29.md`), each as a user meets it: the real binary against the imitation,
-//! asserting exit codes, what reaches the terminal, and what is left on disk.
+//! Batch, output and cache trust: unreadable lists, exit codes, bounded lines, stops that would
+//! repeat, terminal escapes, cache housekeeping, closed pipes, each as a user meets it: the
+//! real binary against the imitation, asserting exit codes, what reaches the terminal, and what
+//! is left on disk.
 
 mod support;
 
@@ -40,10 +41,10 @@ fn raw_controls(bytes: &[u8]) -> Vec<String> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// D4: a URL list that cannot be read
+// a URL list that cannot be read
 
 #[test]
-fn d4_non_utf8_line_fails_alone_and_retry_in_place_keeps_the_rest() {
+fn non_utf8_line_fails_alone_and_retry_in_place_keeps_the_rest() {
     let env = Env::new();
     let list = env.dir.path().join("retry.txt");
     let mut text = b"bad-url\n\xe9t\xe9 list\n".to_vec();
@@ -84,7 +85,7 @@ fn d4_non_utf8_line_fails_alone_and_retry_in_place_keeps_the_rest() {
 }
 
 #[test]
-fn d4_a_list_that_cannot_be_read_exits_2_and_keeps_the_failed_file() {
+fn a_list_that_cannot_be_read_exits_2_and_keeps_the_failed_file() {
     let env = Env::new();
     let failed = env.dir.path().join("failed.txt");
     std::fs::write(&failed, "https://keep.me/1\n").unwrap();
@@ -107,10 +108,10 @@ fn d4_a_list_that_cannot_be_read_exits_2_and_keeps_the_failed_file() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// E1: exit codes
+// exit codes
 
 #[test]
-fn e1_batch_dir_exits_2() {
+fn batch_dir_exits_2() {
     let env = Env::new();
     let out = env
         .cmd()
@@ -124,7 +125,7 @@ fn e1_batch_dir_exits_2() {
 }
 
 #[test]
-fn e1_info_piped_into_head_exits_quietly() {
+fn info_piped_into_head_exits_quietly() {
     let env = Env::new();
     // Far more output than a pipe buffer holds, so tikdl is still writing when the reader goes.
     let mut cmd = env.std_cmd();
@@ -153,7 +154,7 @@ fn e1_info_piped_into_head_exits_quietly() {
 }
 
 #[test]
-fn e1_info_json_to_a_full_disk_is_a_local_error() {
+fn info_json_to_a_full_disk_is_a_local_error() {
     let env = Env::new();
     if !Path::new("/dev/full").exists() {
         eprintln!("skipped: this platform has no /dev/full");
@@ -179,7 +180,7 @@ fn e1_info_json_to_a_full_disk_is_a_local_error() {
 }
 
 #[test]
-fn e1_output_folder_under_a_file_is_one_local_error_one_exit_code() {
+fn output_folder_under_a_file_is_one_local_error_one_exit_code() {
     let env = Env::new();
     std::fs::write(env.dir.path().join("afile"), b"x").unwrap();
     for p in ["afile", "afile/sub"] {
@@ -195,10 +196,10 @@ fn e1_output_folder_under_a_file_is_one_local_error_one_exit_code() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// E2: unbounded URL-list lines
+// unbounded URL-list lines
 
 #[test]
-fn e2_dev_zero_as_the_list_ends_with_a_bounded_error() {
+fn dev_zero_as_the_list_ends_with_a_bounded_error() {
     let env = Env::new();
     let out = env
         .cmd()
@@ -218,7 +219,7 @@ fn e2_dev_zero_as_the_list_ends_with_a_bounded_error() {
 }
 
 #[test]
-fn e2_a_line_longer_than_64_kib_fails_alone() {
+fn a_line_longer_than_64_kib_fails_alone() {
     let env = Env::new();
     let list = env.dir.path().join("list.txt");
     let mut text = format!("{}\n", batch_url(1)).into_bytes();
@@ -244,10 +245,10 @@ fn e2_a_line_longer_than_64_kib_fails_alone() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// C1: volume
+// volume
 
 #[test]
-fn c1_five_thousand_bad_lines_give_a_bounded_summary() {
+fn five_thousand_bad_lines_give_a_bounded_summary() {
     let env = Env::new();
     let list = env.dir.path().join("junk.txt");
     let junk: String = (0..5000)
@@ -280,7 +281,7 @@ fn c1_five_thousand_bad_lines_give_a_bounded_summary() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// W1: a batch stops when every later post would fail the same way
+// a batch stops when every later post would fail the same way
 
 /// Runs `tikdl ARGS` under `ulimit -f 1` with SIGXFSZ ignored (inherited through exec), so that
 /// writing past 512 bytes into any file fails with EFBIG: the "file size limit" local error.
@@ -292,7 +293,7 @@ fn under_file_size_limit(env: &Env, args: &[String]) -> std::process::Output {
 }
 
 #[test]
-fn w1_batch_stops_when_the_archive_hits_the_file_size_limit() {
+fn batch_stops_when_the_archive_hits_the_file_size_limit() {
     let env = Env::new();
     let urls: Vec<String> = (11..=14).map(batch_url).collect();
     let list = env.dir.path().join("list.txt");
@@ -351,7 +352,7 @@ fn w1_batch_stops_when_the_archive_hits_the_file_size_limit() {
 }
 
 #[test]
-fn w1_batch_stops_when_media_hits_the_file_size_limit() {
+fn batch_stops_when_media_hits_the_file_size_limit() {
     let env = Env::new();
     let urls: Vec<String> = (21..=24).map(batch_url).collect();
     let list = env.dir.path().join("list.txt");
@@ -385,7 +386,7 @@ fn w1_batch_stops_when_media_hits_the_file_size_limit() {
 }
 
 #[test]
-fn w1_download_of_several_urls_stops_when_media_hits_the_file_size_limit() {
+fn download_of_several_urls_stops_when_media_hits_the_file_size_limit() {
     let env = Env::new();
     let mut args: Vec<String> = ["--no-cache", "--rate-limit", "0", "download", "--jobs", "1"]
         .map(str::to_owned)
@@ -404,10 +405,10 @@ fn w1_download_of_several_urls_stops_when_media_hits_the_file_size_limit() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// S5: terminal escapes
+// terminal escapes
 
 #[test]
-fn s5_info_neutralises_escapes_for_people_and_keeps_json_exact() {
+fn info_neutralises_escapes_for_people_and_keeps_json_exact() {
     let env = Env::new();
     let urls: Vec<String> = (1..=OUTPUT_TEXTS.len() as u64).map(output_url).collect();
     let out = env
@@ -461,7 +462,7 @@ fn failing_info_batch(env: &Env, lines: &str) -> (std::process::Output, String) 
 }
 
 #[test]
-fn s5_batch_errors_do_not_echo_control_bytes_from_the_list() {
+fn batch_errors_do_not_echo_control_bytes_from_the_list() {
     let env = Env::new();
     let (out, err) = failing_info_batch(
         &env,
@@ -499,7 +500,7 @@ fn invisible_characters_in_a_list_line_are_shown_in_its_error() {
 }
 
 #[test]
-fn s5_download_lines_and_warnings_are_neutralised() {
+fn download_lines_and_warnings_are_neutralised() {
     let env = Env::new();
     let out = env
         .cmd()
@@ -523,14 +524,14 @@ fn s5_download_lines_and_warnings_are_neutralised() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// S8: cache housekeeping touches only tikdl's own files
+// cache housekeeping touches only tikdl's own files
 
 /// A benchmark post: its media URLs carry no expiry, so its metadata is cached.
 const BENCH_1: &str = "https://www.tiktok.com/@bench/video/7900000000000000001";
 const BENCH_1_ID: &str = "7900000000000000001";
 
 #[test]
-fn s8_a_folder_at_an_entry_name_is_never_deleted() {
+fn a_folder_at_an_entry_name_is_never_deleted() {
     let env = Env::new();
     let folder = env.cache_dir().join(format!("{BENCH_1_ID}.json"));
     std::fs::create_dir_all(folder.join("sub")).unwrap();
@@ -551,7 +552,7 @@ fn s8_a_folder_at_an_entry_name_is_never_deleted() {
 }
 
 #[test]
-fn s8_cache_clear_removes_only_tikdl_entries() {
+fn cache_clear_removes_only_tikdl_entries() {
     let env = Env::new();
     env.info_json(BENCH_1);
     let dir = env.cache_dir();
@@ -583,7 +584,7 @@ fn s8_cache_clear_removes_only_tikdl_entries() {
 /// `--failed-file` naming the archive would replace the archive with the failed URLs (second
 /// adversarial probe): refused before anything runs.
 #[test]
-fn d4_failed_file_that_is_the_archive_is_refused() {
+fn failed_file_that_is_the_archive_is_refused() {
     let env = Env::new();
     let list = env.dir.path().join("l.txt");
     std::fs::write(&list, "bad-url\n").unwrap();

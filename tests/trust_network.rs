@@ -1,5 +1,5 @@
 //! Network trust: proxies, custom headers, media hosts, redirects, deadlines and the messages
-//! about them (issue 9: S1, S2, S3, S6, S7, W2, W3, E2, E3). Each test runs the real binary
+//! about them. Each test runs the real binary
 //! against the imitation's hostile network posts (imitation/src/hostile_net.rs).
 
 mod support;
@@ -37,7 +37,7 @@ fn direct(env: &Env) -> assert_cmd::Command {
 }
 
 #[test]
-fn s1_unknown_proxy_scheme_is_refused_from_flag_config_and_env() {
+fn unknown_proxy_scheme_is_refused_from_flag_config_and_env() {
     let env = Env::new();
     for scheme in ["sock5", "socks", "ftp", "gopher"] {
         let mut cmd = direct(&env);
@@ -94,7 +94,7 @@ fn s1_unknown_proxy_scheme_is_refused_from_flag_config_and_env() {
 }
 
 #[test]
-fn s2_custom_headers_reach_only_tiktok_page_hosts() {
+fn custom_headers_reach_only_tiktok_page_hosts() {
     let env = Env::new();
     let mut cmd = env.cmd();
     cmd.args(["--header", "Authorization: Bearer TOPSECRET"])
@@ -134,7 +134,7 @@ fn s2_custom_headers_reach_only_tiktok_page_hosts() {
 }
 
 #[test]
-fn s2_config_headers_can_be_scoped_to_one_host_and_stay_redacted() {
+fn config_headers_can_be_scoped_to_one_host_and_stay_redacted() {
     let env = Env::new();
     let cfg = write(
         &env,
@@ -173,7 +173,7 @@ fn s2_config_headers_can_be_scoped_to_one_host_and_stay_redacted() {
 }
 
 #[test]
-fn s3_media_on_a_foreign_host_is_refused_and_the_next_format_used() {
+fn media_on_a_foreign_host_is_refused_and_the_next_format_used() {
     let env = Env::new();
     let mut cmd = env.cmd();
     cmd.args(["download", "--json", &net_url(1)]);
@@ -196,7 +196,7 @@ fn s3_media_on_a_foreign_host_is_refused_and_the_next_format_used() {
 }
 
 #[test]
-fn s3_media_only_on_foreign_hosts_fails_without_contacting_them() {
+fn media_only_on_foreign_hosts_fails_without_contacting_them() {
     let env = Env::new();
     let mut cmd = env.cmd();
     cmd.args(["download", "--write-thumbnail", &net_url(2)]);
@@ -217,7 +217,7 @@ fn s3_media_only_on_foreign_hosts_fails_without_contacting_them() {
 }
 
 #[test]
-fn s3_plain_http_media_on_a_local_address_is_refused() {
+fn plain_http_media_on_a_local_address_is_refused() {
     let env = Env::new();
     let mut cmd = env.cmd();
     cmd.args(["download", &net_url(3)]);
@@ -235,7 +235,7 @@ fn s3_plain_http_media_on_a_local_address_is_refused() {
 }
 
 #[test]
-fn s6_invalid_proxy_and_header_messages_hide_secrets_and_name_the_source() {
+fn invalid_proxy_and_header_messages_hide_secrets_and_name_the_source() {
     let env = Env::new();
     // --proxy with a bad port.
     let mut cmd = direct(&env);
@@ -308,7 +308,7 @@ fn s6_invalid_proxy_and_header_messages_hide_secrets_and_name_the_source() {
 }
 
 #[test]
-fn s7_https_to_http_redirect_is_refused_and_names_the_target() {
+fn https_to_http_redirect_is_refused_and_names_the_target() {
     let env = Env::new();
     let cookies = write(
         &env,
@@ -337,7 +337,7 @@ fn s7_https_to_http_redirect_is_refused_and_names_the_target() {
 }
 
 #[test]
-fn e3_redirect_to_a_file_url_names_the_target() {
+fn redirect_to_a_file_url_names_the_target() {
     let env = Env::new();
     let (code, err, _) = env.info_error(&net_url(5));
     assert_eq!(code, 1);
@@ -348,7 +348,7 @@ fn e3_redirect_to_a_file_url_names_the_target() {
 }
 
 #[test]
-fn w2_a_page_trickling_one_byte_a_second_times_out() {
+fn a_page_trickling_one_byte_a_second_times_out() {
     let env = Env::new();
     let mut cmd = env.cmd();
     cmd.args(["--timeout", "2", "--retries", "0", "--no-cache"])
@@ -361,7 +361,7 @@ fn w2_a_page_trickling_one_byte_a_second_times_out() {
 }
 
 #[test]
-fn w3_connect_to_port1_80_does_not_catch_https() {
+fn connect_to_port1_80_does_not_catch_https() {
     let env = Env::new();
     let mut cmd = env.bare();
     cmd.arg("--no-config")
@@ -387,7 +387,7 @@ fn w3_connect_to_port1_80_does_not_catch_https() {
 }
 
 #[test]
-fn e2_config_over_1_mib_and_cookies_over_64_mib_are_refused() {
+fn config_over_1_mib_and_cookies_over_64_mib_are_refused() {
     let env = Env::new();
     let cfg = env.dir.path().join("huge.toml");
     std::fs::File::create(&cfg)
@@ -422,7 +422,7 @@ fn e2_config_over_1_mib_and_cookies_over_64_mib_are_refused() {
 }
 
 #[test]
-fn e3_oversized_response_headers_are_not_retried() {
+fn oversized_response_headers_are_not_retried() {
     let env = Env::new();
     for n in [7, 8] {
         let mut cmd = env.cmd();
@@ -464,7 +464,7 @@ fn e3_oversized_response_headers_are_not_retried() {
 }
 
 #[test]
-fn e3_status_431_says_the_cookies_or_headers_are_too_large() {
+fn status_431_says_the_cookies_or_headers_are_too_large() {
     let env = Env::new();
     let (code, err, _) = env.info_error(&net_url(9));
     assert_eq!(code, 1);
@@ -477,7 +477,7 @@ fn e3_status_431_says_the_cookies_or_headers_are_too_large() {
 }
 
 #[test]
-fn e3_retry_warning_does_not_repeat_the_url() {
+fn retry_warning_does_not_repeat_the_url() {
     let env = Env::new();
     env.tiktok.add_fault(FaultRule {
         host: Some("www.tiktok.com".into()),
@@ -501,7 +501,7 @@ fn e3_retry_warning_does_not_repeat_the_url() {
 }
 
 #[test]
-fn e3_bad_user_agent_is_named_instead_of_builder_error() {
+fn bad_user_agent_is_named_instead_of_builder_error() {
     let env = Env::new();
     let mut cmd = direct(&env);
     cmd.args(["--user-agent", "a\u{1}b", "info", DESKTOP_URL]);
@@ -512,7 +512,7 @@ fn e3_bad_user_agent_is_named_instead_of_builder_error() {
 }
 
 #[test]
-fn e3_wrong_host_certificate_says_the_name_does_not_match() {
+fn wrong_host_certificate_says_the_name_does_not_match() {
     let env = Env::new();
     let mut cmd = env.cmd();
     cmd.args(["download", "--json", &net_url(10)]);
@@ -530,7 +530,7 @@ fn e3_wrong_host_certificate_says_the_name_does_not_match() {
 }
 
 #[test]
-fn e3_odd_cookie_lines_are_warned_about_with_their_line() {
+fn odd_cookie_lines_are_warned_about_with_their_line() {
     let env = Env::new();
     let cookies = write(
         &env,
@@ -559,7 +559,7 @@ fn e3_odd_cookie_lines_are_warned_about_with_their_line() {
 }
 
 #[test]
-fn e3_early_tls_close_is_said_plainly_without_a_docs_link() {
+fn early_tls_close_is_said_plainly_without_a_docs_link() {
     let env = Env::new();
     env.tiktok.add_fault(FaultRule {
         host: Some("www.tiktok.com".into()),
@@ -583,7 +583,7 @@ fn e3_early_tls_close_is_said_plainly_without_a_docs_link() {
 /// server") is a connection problem, not a certificate one: the hint must never suggest turning
 /// verification off.
 #[test]
-fn e3_server_hangup_is_not_called_a_certificate_failure() {
+fn server_hangup_is_not_called_a_certificate_failure() {
     let env = Env::new();
     env.tiktok.add_fault(FaultRule {
         host: Some("www.tiktok.com".into()),
@@ -618,7 +618,7 @@ fn e3_server_hangup_is_not_called_a_certificate_failure() {
 /// `config show` names the custom headers but never prints a value: any of them may be a token
 /// (X-Tt-Token, msToken, an API key), scoped or not. Mistyped scopes are refused, not sent.
 #[test]
-fn s6_config_show_hides_every_header_value_and_refuses_mistyped_scopes() {
+fn config_show_hides_every_header_value_and_refuses_mistyped_scopes() {
     let env = Env::new();
     let r = run({
         let mut c = env.cmd();

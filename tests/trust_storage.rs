@@ -1,6 +1,7 @@
-//! Issue 9, storage and download-engine findings (D1, D2, D3, S4, W1, W2, W4, W5, E1): each test
-//! reproduces what the 2026-11-29 reliability probe did, against the imitation's hostile storage
-//! posts (`imitation/src/hostile_storage.rs`) or D1 with faults, and checks what a user sees.
+//! Storage and download-engine trust: resumes, concurrent writers, size bounds, symlinks and
+//! special files, local write failures, files tikdl owns: each test does what a hostile server or
+//! disk would, against the imitation's hostile storage posts (`imitation/src/hostile_storage.rs`)
+//! or the desktop post with faults, and checks what a user sees.
 
 mod support;
 
@@ -85,11 +86,11 @@ fn is_root() -> bool {
 }
 
 // ---------------------------------------------------------------------------------------------
-// D1: a `.part` is resumed only by the rendition that wrote it
+// a `.part` is resumed only by the rendition that wrote it
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-fn d1_part_of_other_rendition_restarts_within_a_run() {
+fn part_of_other_rendition_restarts_within_a_run() {
     // 1080p sends half then answers 403 to Range; the fallback 720p must not append to its part.
     let env = Env::new();
     let out = env.dir.path().join("d1");
@@ -121,7 +122,7 @@ fn d1_part_of_other_rendition_restarts_within_a_run() {
 }
 
 #[test]
-fn d1_part_of_other_rendition_restarts_across_runs() {
+fn part_of_other_rendition_restarts_across_runs() {
     // Run 1 (1080p) stops at the file size limit and leaves a 1 MiB `.part`; run 2 asks for 720p.
     let env = Env::new();
     let info = env.info_json(DESKTOP_URL);
@@ -151,11 +152,11 @@ fn d1_part_of_other_rendition_restarts_across_runs() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// D2: two tikdl processes on one destination
+// two tikdl processes on one destination
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-fn d2_two_processes_one_destination_one_correct_file() {
+fn two_processes_one_destination_one_correct_file() {
     let env = Env::new();
     let info = env.info_json(DESKTOP_URL);
     let args = [
@@ -208,7 +209,7 @@ fn d2_two_processes_one_destination_one_correct_file() {
 }
 
 #[test]
-fn d2_races_and_kills_never_leave_a_corrupt_file() {
+fn races_and_kills_never_leave_a_corrupt_file() {
     // Rounds of two processes on one destination, started a few milliseconds apart; in odd
     // rounds one of them is killed (SIGKILL) mid-way and a third run finishes the job. Every
     // round must end with exactly the served bytes under the final name.
@@ -261,11 +262,11 @@ fn d2_races_and_kills_never_leave_a_corrupt_file() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// D3: no byte beyond the announced size
+// no byte beyond the announced size
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-fn d3_endless_media_stops_at_the_announced_size() {
+fn endless_media_stops_at_the_announced_size() {
     let env = Env::new();
     let out = env.dir.path().join("d3");
     let run = download(
@@ -300,7 +301,7 @@ fn d3_endless_media_stops_at_the_announced_size() {
 }
 
 #[test]
-fn d3_endless_subtitle_of_unknown_size_stops_at_its_cap() {
+fn endless_subtitle_of_unknown_size_stops_at_its_cap() {
     // Nobody announces a subtitle's size: the subtitle cap (10 MiB) applies, and the post, whose
     // video is saved, succeeds with the subtitle listed as failed.
     let env = Env::new();
@@ -342,11 +343,11 @@ fn d3_endless_subtitle_of_unknown_size_stops_at_its_cap() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// W2: a trickling sender is abandoned
+// a trickling sender is abandoned
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-fn w2_trickling_media_is_abandoned_as_too_slow() {
+fn trickling_media_is_abandoned_as_too_slow() {
     let env = Env::new();
     let out = env.dir.path().join("w2");
     let run = download(
@@ -376,11 +377,11 @@ fn w2_trickling_media_is_abandoned_as_too_slow() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// W1 / E1: local write failures stop the post at once, with a clear message
+// local write failures stop the post at once, with a clear message
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-fn w1_file_size_limit_stops_the_post_at_once() {
+fn file_size_limit_stops_the_post_at_once() {
     // `ulimit -f 1024` (512 KiB): tikdl ignores SIGXFSZ, so the write fails with EFBIG.
     let env = Env::new();
     env.tiktok.clear_requests();
@@ -409,7 +410,7 @@ fn w1_file_size_limit_stops_the_post_at_once() {
 }
 
 #[test]
-fn w1_file_where_a_folder_must_be_stops_the_post() {
+fn file_where_a_folder_must_be_stops_the_post() {
     let env = Env::new();
     std::fs::write(env.dir.path().join("afile"), b"keep me").unwrap();
     env.tiktok.clear_requests();
@@ -430,7 +431,7 @@ fn w1_file_where_a_folder_must_be_stops_the_post() {
 }
 
 #[test]
-fn e1_output_folder_that_is_a_file_is_not_a_folder() {
+fn output_folder_that_is_a_file_is_not_a_folder() {
     let env = Env::new();
     std::fs::write(env.dir.path().join("afile"), b"keep me").unwrap();
     for p in ["afile", "afile/sub"] {
@@ -446,7 +447,7 @@ fn e1_output_folder_that_is_a_file_is_not_a_folder() {
 }
 
 #[test]
-fn e1_read_only_folder_same_exit_code_for_it_and_below_it() {
+fn read_only_folder_same_exit_code_for_it_and_below_it() {
     if is_root() {
         eprintln!(
             "skipped: running as root, which writes into a read-only (chmod 555) folder anyway"
@@ -475,11 +476,11 @@ fn e1_read_only_folder_same_exit_code_for_it_and_below_it() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// S4: sidecars never write through a symlink
+// sidecars never write through a symlink
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-fn s4_info_json_through_a_symlinked_part_is_refused() {
+fn info_json_through_a_symlinked_part_is_refused() {
     let env = Env::new();
     let outside = tempfile::tempdir().unwrap();
     let victim = outside.path().join("victim.txt");
@@ -516,7 +517,7 @@ fn s4_info_json_through_a_symlinked_part_is_refused() {
 }
 
 #[test]
-fn s4_media_part_record_symlink_is_refused() {
+fn media_part_record_symlink_is_refused() {
     let env = Env::new();
     let outside = tempfile::tempdir().unwrap();
     let victim = outside.path().join("victim.txt");
@@ -530,11 +531,11 @@ fn s4_media_part_record_symlink_is_refused() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// W4: absolute output templates
+// absolute output templates
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-fn w4_absolute_template_is_honoured() {
+fn absolute_template_is_honoured() {
     let env = Env::new();
     let abs = tempfile::tempdir().unwrap();
     let base = env.dir.path().join("base");
@@ -569,11 +570,11 @@ fn w4_absolute_template_is_honoured() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// W5: a failed sidecar does not fail a saved post
+// a failed sidecar does not fail a saved post
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-fn w5_thumbnail_404_does_not_fail_a_saved_post() {
+fn thumbnail_404_does_not_fail_a_saved_post() {
     let env = Env::new();
     let url = hostile_url(4);
     let list = env.dir.path().join("urls.txt");
@@ -612,12 +613,12 @@ fn w5_thumbnail_404_does_not_fail_a_saved_post() {
     );
 }
 
-// Found by the second adversarial probe of issue 9's fixes.
+// Found by an adversarial probe of the fixes.
 
 /// A complete 1080p file is never replaced by a run that asks for 720p (no --force-overwrites):
 /// it is this post's own file, so the post counts as already downloaded.
 #[test]
-fn d2_complete_file_is_not_replaced_by_another_rendition() {
+fn complete_file_is_not_replaced_by_another_rendition() {
     let env = Env::new();
     let info = env.info_json(DESKTOP_URL);
     let out = env.dir.path().join("keep");
@@ -647,7 +648,7 @@ fn d2_complete_file_is_not_replaced_by_another_rendition() {
 /// Three posts whose names render the same, one after another: the first is saved, the other
 /// two fail (and so are not archived) instead of overwriting it and counting as done.
 #[test]
-fn d2_template_collision_fails_the_later_posts_instead_of_overwriting() {
+fn template_collision_fails_the_later_posts_instead_of_overwriting() {
     let env = Env::new();
     let ids = [
         7300000000000102001u64,
@@ -697,7 +698,7 @@ fn d2_template_collision_fails_the_later_posts_instead_of_overwriting() {
 /// run: it is refused as "not a regular file", or (an unrecorded `.part`) removed and the
 /// download started over, which then gives the right bytes.
 #[test]
-fn s4_fifo_at_a_working_file_is_refused_without_hanging() {
+fn fifo_at_a_working_file_is_refused_without_hanging() {
     for name in ["x.mp4.part.meta", "x.mp4.part", "x.info.json"] {
         let env = Env::new();
         let info = env.info_json(DESKTOP_URL);

@@ -1,4 +1,4 @@
-//! The imitation's valid-media posts (issue 12): what `tikdl download` saves from them is a real
+//! The imitation's valid-media posts: what `tikdl download` saves from them is a real
 //! MP4 / MP3 / JPEG, byte for byte what the CDN served, and the `@imitation45` profile can grow
 //! new posts on top (for `--break-on-existing`).
 

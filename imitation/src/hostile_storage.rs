@@ -1,5 +1,5 @@
-//! Posts whose CDN misbehaves the way the 2026-11-29 reliability probe's `hostile.py` did, for the
-//! storage findings of issue 9 (see `../shared/probes/reliability-2026-11-29.md`, appendix).
+//! Posts whose CDN misbehaves the way an adversarial probe's own server did (cut-then-403
+//! renditions, endless and trickling bodies, a missing cover, an endless subtitle).
 //!
 //! Post `STORAGE_BASE + n` is D1's page with its formats replaced by the renditions below (each
 //! `DataSize` 200,000 unless said otherwise, media on `v16-webapp-prime.us.tiktok.com/hs72/...`,

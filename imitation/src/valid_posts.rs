@@ -1,5 +1,5 @@
 //! Posts whose media are real, valid files ([`crate::valid_media`]), for tests that parse what
-//! tikdl saved (issue 12: `--embed-metadata`, `--embed-thumbnail`, `--print`,
+//! tikdl saved (`--embed-metadata`, `--embed-thumbnail`, `--print`,
 //! `--break-on-existing`). Ids are `VALID_BASE + n` (the `7900000000000000000` block belongs to
 //! the benchmark posts up to `+ 1048576`, so this family starts at `7910000000000000000`):
 //!

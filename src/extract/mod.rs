@@ -681,7 +681,7 @@ mod tests {
         assert_eq!(info.title, "TikTok video #7608826249200356631");
     }
 
-    /// Issue 10 part 3, per capture: what `info --json` lists for each real page shape.
+    /// Per capture: what `info --json` lists for each real page shape.
     /// (capture, post id, whether its `downloadAddr` is non-empty, the sound's duration).
     fn yt_dlp_formats(html: &str, id: &str, download_addr: bool, sound_secs: u64) -> VideoInfo {
         let PageOutcome::Info(info) = extract_post(html, id, "u").unwrap() else {
