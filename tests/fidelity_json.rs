@@ -26,7 +26,7 @@ fn audio_only_ids(info: &Value) -> Vec<String> {
 }
 
 #[test]
-fn f3_audio_rendition_listed_for_a_video_and_a_slideshow() {
+fn audio_rendition_listed_for_a_video_and_a_slideshow() {
     let env = Env::new();
     for url in [DESKTOP_URL, REFLOW_VIDEO_URL, SIGI_URL, SLIDESHOW_URL] {
         let info = env.info_json(url);
@@ -45,7 +45,7 @@ fn f3_audio_rendition_listed_for_a_video_and_a_slideshow() {
 }
 
 #[test]
-fn f3_watermarked_download_always_listed_without_a_borrowed_size() {
+fn watermarked_download_always_listed_without_a_borrowed_size() {
     let env = Env::new();
     // The mobile reflow page and the 2023 SIGI page both carry a `downloadAddr`.
     for url in [REFLOW_VIDEO_URL, SIGI_URL] {
@@ -84,7 +84,7 @@ fn f3_watermarked_download_always_listed_without_a_borrowed_size() {
 }
 
 #[test]
-fn f3_slideshow_duration_is_the_sounds() {
+fn slideshow_duration_is_the_sounds() {
     let env = Env::new();
     let info = env.info_json(SLIDESHOW_URL);
     assert_eq!(info["kind"], "slideshow");
@@ -97,7 +97,7 @@ fn f3_slideshow_duration_is_the_sounds() {
 }
 
 #[test]
-fn f3_yt_dlp_keys_and_tikdl_extras_are_there() {
+fn yt_dlp_keys_and_tikdl_extras_are_there() {
     let env = Env::new();
     let info = env.info_json(REFLOW_VIDEO_URL);
     for key in [
@@ -178,7 +178,7 @@ fn saved(result: &Value, role: &str) -> Vec<PathBuf> {
 }
 
 #[test]
-fn f3_audio_is_chosen_by_selection_and_never_as_a_video() {
+fn audio_is_chosen_by_selection_and_never_as_a_video() {
     let env = Env::new();
     // `-q audio` on a slideshow: only its sound, named with the rendition's ext.
     let out = env.dir.path().join("a");
@@ -262,7 +262,7 @@ fn run_info(env: &Env, id: &str) -> (std::process::Output, Value) {
 }
 
 #[test]
-fn f4_shell_until_cookie_is_asked_again_with_the_cookies_it_set() {
+fn shell_until_cookie_is_asked_again_with_the_cookies_it_set() {
     let env = Env::new();
     let (out, info) = run_info(&env, SHELL_UNTIL_COOKIE);
     assert!(out.status.success(), "{info}");
@@ -283,7 +283,7 @@ fn f4_shell_until_cookie_is_asked_again_with_the_cookies_it_set() {
 }
 
 #[test]
-fn f4_shell_for_desktop_is_recovered_from_the_mobile_page() {
+fn shell_for_desktop_is_recovered_from_the_mobile_page() {
     let env = Env::new();
     let (out, info) = run_info(&env, SHELL_FOR_DESKTOP);
     assert!(out.status.success(), "{info}");
@@ -322,7 +322,7 @@ fn f4_shell_for_desktop_is_recovered_from_the_mobile_page() {
 }
 
 #[test]
-fn f4_always_shell_gives_up_plainly() {
+fn always_shell_gives_up_plainly() {
     let env = Env::new();
     let (out, line) = run_info(&env, SHELL_ALWAYS);
     assert_eq!(out.status.code(), Some(1));
@@ -354,7 +354,7 @@ fn f4_always_shell_gives_up_plainly() {
 }
 
 #[test]
-fn f4_cache_never_keeps_an_empty_shell() {
+fn cache_never_keeps_an_empty_shell() {
     let env = Env::new();
     let cached = |id: &str| env.cache_dir().join(format!("{id}.json")).exists();
     for _ in 0..2 {
@@ -382,7 +382,7 @@ fn f4_cache_never_keeps_an_empty_shell() {
 /// The page's uniqueId is untrusted: a URL built from it must stay a valid post URL that tikdl
 /// (and yt-dlp) accept back, whatever the account name holds.
 #[test]
-fn f3_webpage_url_from_an_odd_unique_id_is_still_a_post_url() {
+fn webpage_url_from_an_odd_unique_id_is_still_a_post_url() {
     let env = Env::new();
     for n in [1u64, 4, 5, 10, 14] {
         let id = tiktok_imitation::HOSTILE_BASE + n;

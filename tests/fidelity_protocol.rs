@@ -73,7 +73,7 @@ fn pages_of(env: &Env, id: &str) -> Vec<tiktok_imitation::RequestRecord> {
 
 /// tikdl answers the challenge the way yt-dlp does (`d` beside `v` and `s`) and gets the post.
 #[test]
-fn f1_challenge_answer_has_d_beside_v() {
+fn challenge_answer_has_d_beside_v() {
     let env = Env::new();
     let i = env.info_json(CHALLENGE_POST);
     assert_eq!(i["uploader"], "emthenutritionist");
@@ -105,7 +105,7 @@ fn f1_challenge_answer_has_d_beside_v() {
 /// The imitation is strict: the old shape (`d` inside `v`), a wrong `d`, an unknown challenge
 /// and an answer used twice all get a fresh challenge; exactly yt-dlp's shape gets the page.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn f1_imitation_rejects_old_answer_shape() {
+async fn imitation_rejects_old_answer_shape() {
     let env = Env::new();
     let http = client(&env);
     let page = get(&http, CHALLENGE_POST, None).await;
@@ -173,7 +173,7 @@ async fn f1_imitation_rejects_old_answer_shape() {
 /// The imitation serves the real capture's structure with fresh values; with a non-empty `rs`,
 /// tikdl sends the `rci` cookie too (yt-dlp: only when both `rci` and `rs` are non-empty).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn f1_challenge_page_replays_the_capture_shape() {
+async fn challenge_page_replays_the_capture_shape() {
     let env = Env::new();
     let http = client(&env);
     let first = get(&http, RCI_CHALLENGE_POST, None).await;
@@ -212,7 +212,7 @@ async fn f1_challenge_page_replays_the_capture_shape() {
 /// A challenge that comes back after solving is one plain error, kind platform, code
 /// challenge; it imposes no cooldown (a batch goes on at once with the next post).
 #[test]
-fn f1_persistent_challenge_reported_once() {
+fn persistent_challenge_reported_once() {
     let env = Env::new();
     let (code, err, stderr) = env.info_error(PERSISTENT_CHALLENGE_POST);
     assert_eq!(code, 1);
@@ -284,7 +284,7 @@ fn requested_users(env: &Env, id: &str) -> Vec<String> {
 }
 
 #[test]
-fn f2_odd_user_segments_info_fine() {
+fn odd_user_segments_info_fine() {
     let env = Env::new();
     for user in odd_users() {
         let url = format!("https://www.tiktok.com/@{user}/video/{DESKTOP_ID}");
@@ -304,7 +304,7 @@ fn f2_odd_user_segments_info_fine() {
 }
 
 #[test]
-fn f2_odd_user_segment_downloads_inside_the_folder() {
+fn odd_user_segment_downloads_inside_the_folder() {
     let env = Env::new();
     let out = env.dir.path().join("out");
     let url = format!("https://www.tiktok.com/@..%2F..%2Fetc%2Fpasswd/video/{DESKTOP_ID}");
@@ -338,7 +338,7 @@ fn f2_odd_user_segment_downloads_inside_the_folder() {
 }
 
 #[test]
-fn f2_short_link_to_odd_user_post_works() {
+fn short_link_to_odd_user_post_works() {
     let env = Env::new();
     for code in ["ZMfidodd1", "ZMfidodd2", "ZMfidodd3", "ZMfidodd4"] {
         let i = env.info_json(&format!("https://vm.tiktok.com/{code}/"));
@@ -350,7 +350,7 @@ fn f2_short_link_to_odd_user_post_works() {
 }
 
 #[test]
-fn f2_short_link_to_a_non_post_url_says_so() {
+fn short_link_to_a_non_post_url_says_so() {
     let env = Env::new();
     let (code, err, stderr) = env.info_error("https://vm.tiktok.com/ZMfidbad1/");
     assert_eq!(code, 1);
@@ -366,7 +366,7 @@ fn f2_short_link_to_a_non_post_url_says_so() {
 }
 
 #[test]
-fn f2_profile_and_collection_need_a_real_user_name() {
+fn profile_and_collection_need_a_real_user_name() {
     let env = Env::new();
     for url in [
         "https://www.tiktok.com/@..%2F..%2Fetc%2Fpasswd".to_owned(),
@@ -403,7 +403,7 @@ fn api_calls(env: &Env, path: &str) -> Vec<String> {
 }
 
 #[test]
-fn f5_music_list_info_with_max() {
+fn music_list_info_with_max() {
     let env = Env::new();
     let infos = run_ok(&env, &["info", "--json", "--max", "31", MUSIC_URL]);
     assert_eq!(infos.len(), 31);
@@ -428,7 +428,7 @@ fn f5_music_list_info_with_max() {
 }
 
 #[test]
-fn f5_tag_list_batch_info_only() {
+fn tag_list_batch_info_only() {
     let env = Env::new();
     let list = env.dir.path().join("tags.txt");
     std::fs::write(&list, format!("{TAG_URL}\n")).unwrap();
@@ -458,7 +458,7 @@ fn f5_tag_list_batch_info_only() {
 }
 
 #[test]
-fn f5_tag_list_date_filters() {
+fn tag_list_date_filters() {
     let env = Env::new();
     let args = [
         "info", "--json", "--after", "20251225", "--before", "20251230", TAG_URL,
@@ -473,7 +473,7 @@ fn f5_tag_list_date_filters() {
 }
 
 #[test]
-fn f5_unknown_tag_is_a_plain_error() {
+fn unknown_tag_is_a_plain_error() {
     let env = Env::new();
     let (code, err, _) = env.info_error("https://www.tiktok.com/tag/nosuchtagatall");
     assert_eq!(code, 1);
@@ -489,7 +489,7 @@ fn f5_unknown_tag_is_a_plain_error() {
 /// The imitation's pages and APIs have the structure the cited sources read, and the APIs refuse
 /// missing or misspelt parameters.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn f5_page_and_api_structure_matches_sources() {
+async fn page_and_api_structure_matches_sources() {
     let env = Env::new();
     let http = client(&env);
     let scope = |page: &str| -> Value {
@@ -559,7 +559,7 @@ async fn f5_page_and_api_structure_matches_sources() {
 /// own request (found by an adversarial probe: half the posts failed, blamed on the
 /// network, after a minute). A passed challenge does not slow the run down either.
 #[test]
-fn f1_concurrent_challenges_all_pass_without_slowing_the_run() {
+fn concurrent_challenges_all_pass_without_slowing_the_run() {
     let env = Env::new();
     let a = "https://www.tiktok.com/@x/video/7000000000000000403";
     let b = "https://www.tiktok.com/@x/video/7700000000000000002";
@@ -584,7 +584,7 @@ fn f1_concurrent_challenges_all_pass_without_slowing_the_run() {
 /// Found by an adversarial probe: contradictory or empty list options and unknown
 /// accounts used to exit 0 silently.
 #[test]
-fn f5_bad_list_options_and_unknown_accounts_are_said() {
+fn bad_list_options_and_unknown_accounts_are_said() {
     let env = Env::new();
     let profile = "https://www.tiktok.com/@imitation45";
     for args in [
