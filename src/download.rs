@@ -10,7 +10,10 @@
 //! ever resumes it and no resume answer with another total is believed; it is also the lock
 //! (`flock`) that keeps two tikdl processes from writing the same file at once. Files are opened
 //! with `O_NOFOLLOW`: a symlink at the `.part`, the record or the final name is refused, never
-//! written through.
+//! written through. All of them are opened, renamed and removed relative to the destination's
+//! folder, held open from the start of the download ([`crate::folder`]): a folder swapped for a
+//! link meanwhile never receives a byte, and the `.part` renamed into place is the very file
+//! this download wrote (same device and inode), or nothing is renamed.
 //!
 //! A final file counts as already downloaded only with a proof that it is this post's (see
 //! [`crate::provenance`] and ARCHITECTURE.md's Promises): the folder's manifest says so, tikdl's
@@ -25,10 +28,11 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt;
 use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap, HeaderValue};
-use tokio::fs::{File, OpenOptions};
+use tokio::fs::File;
 use tokio::io::{AsyncWriteExt, BufWriter};
 
 use crate::error::{ConnectionReason, Error, Operation, from_reqwest};
+use crate::folder::{Access, Folder};
 use crate::http::HttpClient;
 use crate::provenance;
 use crate::retry::{is_retryable_status, retry_after_header};
@@ -256,22 +260,117 @@ pub async fn fetch(
     // Two posts whose names render the same must not write one `.part` at once; the same post
     // given twice waits for the first, then finds its file proven.
     let _claim = DestClaim::new(&req.dest, &req.post_id).await?;
-    let part = part_path(&req.dest);
-    refuse_symlink(&part).await?;
-    refuse_symlink(&req.dest).await?;
+    let place = Place::new(&req.dest)?;
+    place.refuse_symlink(&place.part_name, &place.part)?;
+    place.refuse_symlink(&place.dest_name, &req.dest)?;
     // A proven complete file needs no lock (nor a writable folder): the final name only ever
     // gets a complete file, by rename.
-    if let Existing::Proven(done) = existing(req, opts).await? {
+    if let Existing::Proven(done) = existing(req, opts, &place).await? {
         return Ok(done);
     }
     // ... nor two tikdl processes.
-    let lock = PartLock::acquire(&req.dest).await?;
-    let out = fetch_locked(http, req, opts, progress, &part, &lock).await;
-    if tokio::fs::symlink_metadata(&part).await.is_err() {
+    let lock = PartLock::acquire(&place, &req.dest).await?;
+    let out = fetch_locked(http, req, opts, progress, &place, &lock).await;
+    if place.part_len().is_none() {
         // Nothing left to resume: the record goes too.
-        lock.remove();
+        lock.remove(&place);
     }
     out
+}
+
+/// Where one file is written: its folder, held open, and the names in it. The `.part` this
+/// download opened last is remembered by identity, so that only that very file is renamed.
+struct Place {
+    folder: Folder,
+    /// The final file, the `.part` and its record, as paths for messages.
+    part: PathBuf,
+    dest_name: std::ffi::OsString,
+    part_name: std::ffi::OsString,
+    meta_name: std::ffi::OsString,
+    written: Mutex<Option<std::fs::Metadata>>,
+}
+
+impl Place {
+    fn new(dest: &Path) -> Result<Self, Error> {
+        let name = |p: &Path| p.file_name().map(ToOwned::to_owned).unwrap_or_default();
+        let (part, meta) = (part_path(dest), meta_path(dest));
+        let folder = Folder::of(dest).map_err(|e| {
+            Error::local(e, "opening the folder", dest.parent().unwrap_or(Path::new(".")))
+        })?;
+        Ok(Self {
+            folder,
+            dest_name: name(dest),
+            part_name: name(&part),
+            meta_name: name(&meta),
+            part,
+            written: Mutex::new(None),
+        })
+    }
+
+    /// A `.part` or final name that is a symlink could write anywhere: never follow it.
+    fn refuse_symlink(&self, name: &std::ffi::OsStr, shown: &Path) -> Result<(), Error> {
+        match self.folder.metadata(name) {
+            Ok(m) if m.file_type().is_symlink() => Err(symlink_refused(shown)),
+            _ => Ok(()),
+        }
+    }
+
+    /// The `.part`'s length, `None` when there is none.
+    fn part_len(&self) -> Option<u64> {
+        self.folder.metadata(&self.part_name).ok().map(|m| m.len())
+    }
+
+    /// Opens the `.part` for writing (from the start, or appending) and remembers which file it is.
+    fn open_part(&self, access: Access) -> Result<std::fs::File, Error> {
+        let f = self
+            .folder
+            .open_file(&self.part_name, access, None)
+            .map_err(|e| open_error(e, "writing", &self.part))?;
+        let meta = f.metadata();
+        if let Ok(m) = &meta {
+            *self.written.lock().unwrap_or_else(|e| e.into_inner()) = Some(m.clone());
+        }
+        ensure_regular(meta, &self.part)?;
+        Ok(f)
+    }
+
+    fn remove_part(&self) -> Result<(), Error> {
+        match self.folder.remove(&self.part_name) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(Error::local(e, "removing", &self.part))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Opens the `.part` for reading, refused unless it is the file this download wrote (the
+    /// same device and inode): another program may have put another file at its name.
+    fn own_part(&self) -> Result<std::fs::File, Error> {
+        let f = self
+            .folder
+            .open_file(&self.part_name, Access::Read, None)
+            .map_err(|e| open_error(e, "reopening", &self.part))?;
+        let meta = f.metadata();
+        let ours = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        match (&meta, ours.as_ref()) {
+            (Ok(m), Some(w)) if crate::folder::same_file(m, w) => Ok(f),
+            _ => Err(Error::Config(format!(
+                "{} is no longer the file this download wrote (another program replaced it);                  it is left as it is and nothing was saved; run tikdl again",
+                self.part.display()
+            ))),
+        }
+    }
+
+    /// The folder must still be where it was checked before anything is renamed into it.
+    fn still_in_place(&self) -> Result<(), Error> {
+        if self.folder.still_at_path() {
+            return Ok(());
+        }
+        Err(Error::Config(format!(
+            "the folder {} was moved or replaced while downloading, so nothing was saved in              it; its `.part` stays in the folder's new place; run tikdl again",
+            self.folder.path().display()
+        )))
+    }
 }
 
 /// What is at the final name before a download.
@@ -286,16 +385,17 @@ enum Existing {
 }
 
 /// What the final name holds, and whether it is proven to be this post's file.
-async fn existing(req: &MediaRequest, opts: &EngineOptions) -> Result<Existing, Error> {
+async fn existing(
+    req: &MediaRequest,
+    opts: &EngineOptions,
+    place: &Place,
+) -> Result<Existing, Error> {
     // Looked at even with --force-overwrites: a symlink at the manifest is refused either way.
-    let dest = req.dest.clone();
-    let entry = tokio::task::spawn_blocking(move || provenance::lookup(&dest))
-        .await
-        .map_err(|e| Error::local(std::io::Error::other(e.to_string()), "reading", &req.dest))??;
+    let entry = provenance::lookup(&place.folder, &place.dest_name)?;
     if opts.force_overwrite {
         return Ok(Existing::Absent);
     }
-    let Ok(meta) = tokio::fs::symlink_metadata(&req.dest).await else {
+    let Ok(meta) = place.folder.metadata(&place.dest_name) else {
         return Ok(Existing::Absent);
     };
     if !meta.is_file() {
@@ -336,7 +436,7 @@ async fn existing(req: &MediaRequest, opts: &EngineOptions) -> Result<Existing, 
         _ => {}
     }
     if tagged_copy(req).await {
-        record(req, len).await;
+        record(req, place, len);
         return Ok(proven(None));
     }
     Ok(Existing::Unproven(len))
@@ -354,18 +454,16 @@ pub(crate) fn not_this_posts(dest: &Path, whose: &str) -> Error {
 
 /// Appends the manifest line for a file now complete at `req.dest`. A record that cannot be
 /// written loses only the proof (a later run compares bytes instead), so it is a warning.
-async fn record(req: &MediaRequest, len: u64) {
-    let (dest, post, role, rendition) = (
-        req.dest.clone(),
-        req.post_id.clone(),
-        req.role.clone(),
-        req.rendition.clone(),
+fn record(req: &MediaRequest, place: &Place, len: u64) {
+    let done = provenance::record(
+        &place.folder,
+        &place.dest_name,
+        &req.post_id,
+        &req.role,
+        &req.rendition,
+        len,
     );
-    let done = tokio::task::spawn_blocking(move || {
-        provenance::record(&dest, &post, &role, &rendition, len)
-    })
-    .await;
-    if let Ok(Err(e)) = done {
+    if let Err(e) = done {
         tracing::warn!("{e}; a later run will compare this file's bytes instead");
     }
 }
@@ -394,11 +492,11 @@ async fn fetch_locked(
     req: &MediaRequest,
     opts: &EngineOptions,
     progress: Option<&ProgressFn>,
-    part: &Path,
+    place: &Place,
     lock: &PartLock,
 ) -> Result<FileOutcome, Error> {
     // Again under the lock: another tikdl may have finished the file while this one waited.
-    let unproven = match existing(req, opts).await? {
+    let unproven = match existing(req, opts, place).await? {
         Existing::Proven(done) => return Ok(done),
         // A size TikTok announced and the file does not have: not this file, no need to look.
         Existing::Unproven(len) if req.expected_size.is_some_and(|e| e != len) => {
@@ -414,32 +512,38 @@ async fn fetch_locked(
     // A `.part` marked as being tagged is not raw bytes any more (and may be half rewritten):
     // `previous` differs from `record` by that mark, so it is started over below.
     let resumable = rec.resumes(&previous);
-    if tokio::fs::symlink_metadata(part).await.is_ok() && resumable.is_none() {
+    if place.part_len().is_some() && resumable.is_none() {
         tracing::info!(
             "{} was left by {}; starting over",
-            part.display(),
+            place.part.display(),
             record_owner(&previous)
         );
-        tokio::fs::remove_file(part)
-            .await
-            .map_err(|e| Error::local(e, "removing", part))?;
+        place.remove_part()?;
+    }
+    if resumable.is_some() && place.part_len().is_some() {
+        // The `.part` this download resumes is the one at its name now.
+        drop(place.open_part(Access::Append)?);
     }
     rec.set_total(resumable.flatten());
     lock.write(&rec.text())?;
-    let state = PartState { lock, record: &rec };
+    let state = PartState {
+        lock,
+        record: &rec,
+        place,
+    };
     let mut last_err = None;
     for (i, url) in req.urls.iter().enumerate() {
-        match fetch_one(http, url, part, req, opts, progress, &state).await {
+        match fetch_one(http, url, req, opts, progress, &state).await {
             Ok(bytes) => {
                 if let Some(len) = unproven {
-                    return adopt_or_refuse(req, part, bytes, len).await;
+                    return adopt_or_refuse(req, place, bytes, len);
                 }
                 let (bytes, tags) = match &req.tag {
-                    Some(job) => tag_part(part, job, lock, &rec.text()).await?,
+                    Some(job) => tag_part(place, job, lock, &rec.text()).await?,
                     None => (bytes, None),
                 };
-                finish(part, &req.dest, bytes).await?;
-                record(req, bytes).await;
+                finish(place, bytes).await?;
+                record(req, place, bytes);
                 return Ok(FileOutcome {
                     path: req.dest.clone(),
                     bytes,
@@ -475,21 +579,21 @@ async fn fetch_locked(
 /// The end of a download over a final file that proved nothing: identical bytes mean it is this
 /// post's file after all (adopted, and recorded as such); different bytes are someone else's
 /// file, kept untouched while this post fails. The `.part` goes either way.
-async fn adopt_or_refuse(
+fn adopt_or_refuse(
     req: &MediaRequest,
-    part: &Path,
+    place: &Place,
     bytes: u64,
     len: u64,
 ) -> Result<FileOutcome, Error> {
-    let (a, b) = (part.to_owned(), req.dest.clone());
-    let same = bytes == len
-        && tokio::task::spawn_blocking(move || same_bytes(&a, &b))
-            .await
-            .map_err(|e| Error::local(std::io::Error::other(e.to_string()), "comparing", part))?
-            .map_err(|e| Error::local(e, "comparing", &req.dest))?;
-    tokio::fs::remove_file(part)
-        .await
-        .map_err(|e| Error::local(e, "removing", part))?;
+    let same = bytes == len && {
+        let part = place.own_part()?;
+        let dest = place
+            .folder
+            .open_file(&place.dest_name, Access::Read, None)
+            .map_err(|e| open_error(e, "comparing", &req.dest))?;
+        same_bytes(part, dest).map_err(|e| Error::local(e, "comparing", &req.dest))?
+    };
+    place.remove_part()?;
     if !same {
         return Err(differs(req, len));
     }
@@ -498,7 +602,7 @@ async fn adopt_or_refuse(
         req.dest.display(),
         req.role
     );
-    record(req, len).await;
+    record(req, place, len);
     Ok(FileOutcome {
         path: req.dest.clone(),
         bytes: len,
@@ -520,10 +624,8 @@ fn differs(req: &MediaRequest, len: u64) -> Error {
     ))
 }
 
-/// Whether two files hold the same bytes (neither followed if it is a symlink).
-fn same_bytes(a: &Path, b: &Path) -> std::io::Result<bool> {
-    let mut fa = nofollow().read(true).open(a)?;
-    let mut fb = nofollow().read(true).open(b)?;
+/// Whether two files hold the same bytes.
+fn same_bytes(mut fa: std::fs::File, mut fb: std::fs::File) -> std::io::Result<bool> {
     let (mut ba, mut bb) = (vec![0u8; 1 << 16], vec![0u8; 1 << 16]);
     loop {
         let n = read_full(&mut fa, &mut ba)?;
@@ -554,12 +656,17 @@ fn read_full(f: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
 /// new length, which `finish` checks instead of the downloaded count. The record is marked first:
 /// a crash from here to the rename leaves a `.part` that is started over, never resumed.
 async fn tag_part(
-    part: &Path,
+    place: &Place,
     job: &TagJob,
     lock: &PartLock,
     record: &str,
 ) -> Result<(u64, Option<EmbedOutcome>), Error> {
+    let part = &place.part;
     lock.write(&format!("{record}{TAGGING_MARK}"))?;
+    // The tagger opens the `.part` by its path: only while it is this download's file, in the
+    // folder that was checked.
+    drop(place.own_part()?);
+    place.still_in_place()?;
     let (path, job) = (part.to_owned(), job.clone());
     let outcome = tokio::task::spawn_blocking(move || {
         tags::embed(&path, job.format, job.meta.as_ref(), job.cover.as_deref())
@@ -570,8 +677,9 @@ async fn tag_part(
         let (source, action, path) = e.into_parts();
         Error::local(source, action, &path)
     })?;
-    let len = tokio::fs::symlink_metadata(part)
-        .await
+    let len = place
+        .own_part()?
+        .metadata()
         .map_err(|e| Error::local(e, "checking", part))?
         .len();
     Ok((len, Some(outcome)))
@@ -691,6 +799,7 @@ impl PartRecord {
 struct PartState<'a> {
     lock: &'a PartLock,
     record: &'a PartRecord,
+    place: &'a Place,
 }
 
 impl PartState<'_> {
@@ -735,16 +844,13 @@ struct PartLock {
 }
 
 impl PartLock {
-    async fn acquire(dest: &Path) -> Result<Self, Error> {
+    async fn acquire(place: &Place, dest: &Path) -> Result<Self, Error> {
         let path = meta_path(dest);
         let mut warned = false;
         loop {
-            let file = nofollow()
-                .read(true)
-                .write(true)
-                .create(true)
-                .truncate(false)
-                .open(&path)
+            let file = place
+                .folder
+                .open_file(&place.meta_name, Access::ReadWrite, None)
                 .map_err(|e| open_error(e, "creating", &path))?;
             ensure_regular(file.metadata(), &path)?;
             match file.try_lock() {
@@ -775,7 +881,11 @@ impl PartLock {
             }
             // The previous holder removes the record when done: the lock must be on the file
             // now at the path, not on the removed one.
-            if same_file(&file, &path) {
+            if place
+                .folder
+                .metadata(&place.meta_name)
+                .is_ok_and(|m| file.metadata().is_ok_and(|f| crate::folder::same_file(&f, &m)))
+            {
                 return Ok(Self {
                     file: Some(file),
                     path,
@@ -806,49 +916,24 @@ impl PartLock {
     }
 
     /// Removes the record while still holding the lock, then releases it.
-    fn remove(mut self) {
-        let _ = std::fs::remove_file(&self.path);
+    fn remove(mut self, place: &Place) {
+        let _ = place.folder.remove(&place.meta_name);
         self.file = None;
     }
 }
 
-fn same_file(file: &std::fs::File, path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        match (file.metadata(), std::fs::symlink_metadata(path)) {
-            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
-            _ => false,
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = (file, path);
-        true
-    }
-}
-
-/// A `.part` or final path that is a symlink could write anywhere: never follow it.
-async fn refuse_symlink(path: &Path) -> Result<(), Error> {
-    match tokio::fs::symlink_metadata(path).await {
-        Ok(m) if m.file_type().is_symlink() => Err(symlink_refused(path)),
-        _ => Ok(()),
-    }
-}
-
-/// Checks the `.part` file's own size (fstat) against what was downloaded, fsyncs it, renames
-/// it into place, fsyncs the folder so the rename survives a crash.
-async fn finish(part: &Path, dest: &Path, bytes: u64) -> Result<(), Error> {
-    let f = nofollow()
-        .read(true)
-        .open(part)
-        .map_err(|e| open_error(e, "reopening", part))?;
+/// Checks that the `.part` is the file this download wrote (same inode) and holds the bytes
+/// downloaded (fstat), fsyncs it, checks that its folder is still where it was, renames it into
+/// place within that folder and fsyncs the folder so the rename survives a crash.
+async fn finish(place: &Place, bytes: u64) -> Result<(), Error> {
+    let part = &place.part;
+    let f = place.own_part()?;
     let meta = f.metadata();
     let on_disk = meta.as_ref().map_or(0, |m| m.len());
     ensure_regular(meta, part)?;
     if on_disk != bytes {
         // Something else wrote to the file (an older tikdl, another program): never rename it.
-        let _ = tokio::fs::remove_file(part).await;
+        let _ = place.remove_part();
         return Err(Error::Config(format!(
             "{} holds {on_disk} bytes but {bytes} were downloaded: another program wrote to it; \
              it was removed, run tikdl again",
@@ -860,20 +945,13 @@ async fn finish(part: &Path, dest: &Path, bytes: u64) -> Result<(), Error> {
         .await
         .map_err(|e| Error::local(e, "flushing", part))?;
     drop(f);
-    tokio::fs::rename(part, dest)
-        .await
-        .map_err(|e| Error::local(e, "renaming the finished download to", dest))?;
-    if let Some(dir) = dest.parent()
-        && let Ok(d) = File::open(if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            dir
-        })
-        .await
-    {
-        // Best effort: some filesystems refuse to fsync a directory.
-        let _ = d.sync_all().await;
-    }
+    place.still_in_place()?;
+    let dest = place.folder.join(&place.dest_name);
+    place
+        .folder
+        .rename(&place.part_name, &place.dest_name)
+        .map_err(|e| Error::local(e, "renaming the finished download to", &dest))?;
+    place.folder.sync();
     Ok(())
 }
 
@@ -881,12 +959,12 @@ async fn finish(part: &Path, dest: &Path, bytes: u64) -> Result<(), Error> {
 async fn fetch_one(
     http: &HttpClient,
     url: &str,
-    part: &Path,
     req: &MediaRequest,
     opts: &EngineOptions,
     progress: Option<&ProgressFn>,
     state: &PartState<'_>,
 ) -> Result<u64, Error> {
+    let place = state.place;
     let op = Operation::Download;
     let parsed = reqwest::Url::parse(url).map_err(|_| {
         Error::connection(ConnectionReason::Other("invalid media URL".into()), op, url)
@@ -895,14 +973,14 @@ async fn fetch_one(
     let mut failures = 0u32;
     let mut stalled = 0u32;
     loop {
-        let have = file_len(part).await;
-        let outcome = attempt(http, &parsed, part, have, req, opts, progress, state).await;
+        let have = place.part_len().unwrap_or(0);
+        let outcome = attempt(http, &parsed, have, req, opts, progress, state).await;
         match outcome {
             Ok(Attempt::Done(n)) => return Ok(n),
             Ok(Attempt::Restart) => {
                 // The server could not continue the part (Range ignored or answered wrongly):
                 // start over from zero rather than splice mismatched bytes.
-                truncate(part).await?;
+                drop(place.open_part(Access::Truncate)?);
                 failures += 1;
                 if failures > policy.retries + 1 {
                     return Err(Error::connection(
@@ -920,7 +998,7 @@ async fn fetch_one(
                     Error::Connection { reason: ConnectionReason::Other(m), .. } if m.starts_with(crate::http::TOO_SLOW)
                 );
                 // Bytes trickling in must not keep a mirror alive forever.
-                let gained = file_len(part).await > have && !too_slow;
+                let gained = place.part_len().unwrap_or(0) > have && !too_slow;
                 if gained {
                     // Progress was made: a drop mid-body is not a strike against the mirror.
                     stalled = 0;
@@ -965,23 +1043,6 @@ fn announces_other_size(e: &Error) -> bool {
 
 type AttemptError = (Error, Option<Duration>);
 
-async fn file_len(path: &Path) -> u64 {
-    tokio::fs::metadata(path)
-        .await
-        .map(|m| m.len())
-        .unwrap_or(0)
-}
-
-async fn truncate(path: &Path) -> Result<(), Error> {
-    nofollow()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(path)
-        .map_err(|e| open_error(e, "writing", path))
-        .and_then(|f| ensure_regular(f.metadata(), path))
-}
-
 /// Parses `Content-Range: bytes START-END/TOTAL`.
 fn content_range(headers: &HeaderMap) -> Option<(u64, u64, Option<u64>)> {
     let v = headers.get(header::CONTENT_RANGE)?.to_str().ok()?;
@@ -1020,13 +1081,13 @@ fn looks_like_text_page(first: &[u8]) -> bool {
 async fn attempt(
     http: &HttpClient,
     url: &reqwest::Url,
-    part: &Path,
     have: u64,
     req: &MediaRequest,
     opts: &EngineOptions,
     progress: Option<&ProgressFn>,
     state: &PartState<'_>,
 ) -> Result<Attempt, AttemptError> {
+    let (place, part) = (state.place, &state.place.part);
     let op = Operation::Download;
     let u = url.as_str();
     let mut headers = HeaderMap::new();
@@ -1178,17 +1239,17 @@ async fn attempt(
         ));
     }
 
-    let mut oo = nofollow();
-    if start == 0 {
-        oo.write(true).create(true).truncate(true);
-    } else {
-        oo.append(true);
-    }
-    let file = OpenOptions::from(oo)
-        .open(part)
-        .await
-        .map_err(|e| (open_error(e, "writing", part), None))?;
-    ensure_regular(file.metadata().await, part).map_err(|e| (e, None))?;
+    // Only into the folder that was checked, and only while it is still there.
+    place.still_in_place().map_err(|e| (e, None))?;
+    let file = File::from_std(
+        place
+            .open_part(if start == 0 {
+                Access::Truncate
+            } else {
+                Access::Append
+            })
+            .map_err(|e| (e, None))?,
+    );
     let early_sync = match file.try_clone().await {
         Ok(f) => Some(Arc::new(f.into_std().await)),
         Err(_) => None,
@@ -1199,7 +1260,7 @@ async fn attempt(
     let mut written = start;
     // The bytes the resume answer must repeat before it may add any (see RESUME_OVERLAP).
     let again = if start > 0 {
-        read_tail(part, from, overlap)
+        read_tail(place, from, overlap)
             .await
             .map_err(|e| (Error::local(e, "reading", part), None))?
     } else {
@@ -1324,7 +1385,7 @@ async fn attempt(
     }
     if let Err((err, ra)) = result {
         if poisoned || written == 0 {
-            let _ = tokio::fs::remove_file(part).await;
+            let _ = place.remove_part();
         }
         return Err((err, ra));
     }
@@ -1339,7 +1400,7 @@ async fn attempt(
                 && written != e
             {
                 let msg = format!("got {written} bytes but TikTok announced {e}");
-                let _ = tokio::fs::remove_file(part).await;
+                let _ = place.remove_part();
                 return Err((
                     Error::connection(ConnectionReason::BadMedia(msg), op, u),
                     None,
@@ -1351,11 +1412,9 @@ async fn attempt(
 }
 
 /// `len` bytes of `path` from byte `from`: the tail a resume answer must repeat.
-async fn read_tail(path: &Path, from: u64, len: u64) -> std::io::Result<Vec<u8>> {
+async fn read_tail(place: &Place, from: u64, len: u64) -> std::io::Result<Vec<u8>> {
     use tokio::io::{AsyncReadExt, AsyncSeekExt};
-    let mut f = OpenOptions::from(nofollow().read(true).clone())
-        .open(path)
-        .await?;
+    let mut f = File::from_std(place.folder.open_file(&place.part_name, Access::Read, None)?);
     f.seek(std::io::SeekFrom::Start(from)).await?;
     let mut buf = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     f.take(len).read_to_end(&mut buf).await?;

@@ -28,6 +28,7 @@ pub mod download;
 pub mod error;
 #[doc(hidden)]
 pub mod extract;
+pub mod folder;
 pub mod hosts;
 pub mod http;
 pub mod lists;

@@ -8,10 +8,15 @@
 //! Only a regular file (or a missing name) is ever replaced: a symbolic link, a folder, a FIFO,
 //! a device or a socket at the destination is refused, so a rename never destroys what a name
 //! leads to. Read-modify-write of one file by several processes goes through [`locked`].
+//! The temporary file is created and renamed within the destination's folder held open
+//! ([`Folder`]): a folder swapped for a link in between never gets the body.
 
 use std::fs::File;
 use std::io::{self, Write};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+
+use crate::folder::{Access, Folder};
 
 /// How a file is written.
 #[derive(Debug, Clone, Copy, Default)]
@@ -33,7 +38,10 @@ impl Options {
 /// A temporary file beside its destination; removed when dropped unless [`Temp::commit`]ted.
 #[derive(Debug)]
 pub struct Temp {
-    path: PathBuf,
+    folder: Folder,
+    /// The temporary name in `folder`; empty once renamed.
+    name: OsString,
+    dest_name: OsString,
     dest: PathBuf,
     file: Option<File>,
     durable: bool,
@@ -43,25 +51,13 @@ impl Temp {
     /// Checks that `dest` may be replaced and creates a fresh temporary name beside it.
     pub fn create(dest: &Path, opts: Options) -> io::Result<Self> {
         check_replaceable(dest)?;
-        let dir = dest.parent().filter(|p| !p.as_os_str().is_empty());
-        let name = dest
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let folder = Folder::of(dest)?;
+        let dest_name = dest.file_name().map(ToOwned::to_owned).unwrap_or_default();
+        let name = dest_name.to_string_lossy().into_owned();
         // The temporary name stays within NAME_MAX (255 bytes) however long the name is.
         let mut keep = name.len().min(200);
         while !name.is_char_boundary(keep) {
             keep -= 1;
-        }
-        let mut o = File::options();
-        o.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            o.custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC);
-            if let Some(mode) = opts.mode {
-                o.mode(mode);
-            }
         }
         // A clash (another process's name, a leftover) only means: draw again.
         let mut tries = 0;
@@ -72,11 +68,12 @@ impl Temp {
                 std::process::id(),
                 rand::random::<u64>()
             );
-            let path = dir.map_or_else(|| PathBuf::from(&tmp), |d| d.join(&tmp));
-            match o.open(&path) {
+            match folder.open_file(tmp.as_ref(), Access::CreateNew, opts.mode) {
                 Ok(file) => {
                     return Ok(Self {
-                        path,
+                        folder,
+                        name: tmp.into(),
+                        dest_name,
                         dest: dest.to_owned(),
                         file: Some(file),
                         durable: opts.durable,
@@ -110,12 +107,18 @@ impl Temp {
             drop(file);
         }
         // Something may have appeared at the name since `create` (a FIFO, a link).
-        check_replaceable(&self.dest)?;
-        std::fs::rename(&self.path, &self.dest)?;
+        check_kind(self.folder.metadata(&self.dest_name))?;
+        if !self.folder.still_at_path() {
+            return Err(io::Error::other(format!(
+                "the folder {} was moved or replaced meanwhile; nothing was written",
+                self.folder.path().display()
+            )));
+        }
+        self.folder.rename(&self.name, &self.dest_name)?;
         // Renamed: nothing left to remove.
-        self.path = PathBuf::new();
+        self.name = OsString::new();
         if self.durable {
-            sync_dir(&self.dest);
+            self.folder.sync();
         }
         Ok(())
     }
@@ -123,8 +126,8 @@ impl Temp {
 
 impl Drop for Temp {
     fn drop(&mut self) {
-        if !self.path.as_os_str().is_empty() {
-            let _ = std::fs::remove_file(&self.path);
+        if !self.name.is_empty() {
+            let _ = self.folder.remove(&self.name);
         }
     }
 }
@@ -139,7 +142,11 @@ pub fn write(dest: &Path, body: &[u8], opts: Options) -> io::Result<()> {
 /// Whether `dest` may be replaced by a rename: it is missing or a regular file. Anything else
 /// is an error that says what is there.
 pub fn check_replaceable(dest: &Path) -> io::Result<()> {
-    match std::fs::symlink_metadata(dest) {
+    check_kind(std::fs::symlink_metadata(dest))
+}
+
+fn check_kind(meta: io::Result<std::fs::Metadata>) -> io::Result<()> {
+    match meta {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(e),
         Ok(m) if m.is_file() => Ok(()),
@@ -218,21 +225,6 @@ pub(crate) fn lock_unsupported(e: &io::Error) -> bool {
     #[cfg(not(unix))]
     {
         e.kind() == io::ErrorKind::Unsupported
-    }
-}
-
-/// fsync of the folder holding `path`, so a rename into it is on disk; best effort (some file
-/// systems refuse to sync a folder, and the data itself is already synced).
-fn sync_dir(path: &Path) {
-    if let Some(dir) = path.parent() {
-        let dir = if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            dir
-        };
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
     }
 }
 

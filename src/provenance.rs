@@ -13,7 +13,9 @@
 //! share folders), then fsynced. Each process keeps one index per folder, loaded once and then
 //! only extended by the tail appended since (an archivist's folder holds 100k files).
 //!
-//! A symlink, FIFO or device at the manifest's name is refused, never followed or read.
+//! A symlink, FIFO or device at the manifest's name is refused, never followed or read. The
+//! manifest is opened in the folder the download holds open ([`Folder`]), so it is always the
+//! one beside the files it speaks of.
 
 use std::collections::HashMap;
 use std::ffi::OsString;
@@ -22,6 +24,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
 use crate::error::Error;
+use crate::folder::{Access, Folder};
 
 /// The manifest's name inside an output folder.
 pub const MANIFEST_NAME: &str = ".tikdl-manifest";
@@ -57,33 +60,25 @@ fn indexes() -> &'static Mutex<HashMap<PathBuf, FolderIndex>> {
     INDEXES.get_or_init(Default::default)
 }
 
-fn folder_of(dest: &Path) -> PathBuf {
-    match dest.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-        _ => PathBuf::from("."),
-    }
-}
-
 /// The manifest of the folder `dest` is in.
 pub fn manifest_path(dest: &Path) -> PathBuf {
-    folder_of(dest).join(MANIFEST_NAME)
+    match dest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.join(MANIFEST_NAME),
+        _ => PathBuf::from(MANIFEST_NAME),
+    }
 }
 
 /// Opens without following a symlink and without blocking on a FIFO; anything but a regular
 /// file is refused.
-fn open(path: &Path, write: bool) -> Result<Option<std::fs::File>, Error> {
-    let mut o = std::fs::OpenOptions::new();
-    if write {
-        o.append(true).create(true);
+fn open(folder: &Folder, write: bool) -> Result<Option<std::fs::File>, Error> {
+    let path = folder.join(MANIFEST_NAME.as_ref());
+    let path = &path;
+    let access = if write {
+        Access::AppendCreate
     } else {
-        o.read(true);
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC | libc::O_NONBLOCK);
-    }
-    let f = match o.open(path) {
+        Access::Read
+    };
+    let f = match folder.open_file(MANIFEST_NAME.as_ref(), access, None) {
         Ok(f) => f,
         Err(e) if !write && e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         #[cfg(unix)]
@@ -128,15 +123,11 @@ fn file_id(m: &std::fs::Metadata) -> (u64, u64) {
 
 /// The manifest's last entry for `dest`'s file name, reading only what was appended since the
 /// last look. `Ok(None)`: no manifest, or nothing recorded for that name.
-pub fn lookup(dest: &Path) -> Result<Option<Entry>, Error> {
-    let Some(name) = dest.file_name() else {
-        return Ok(None);
-    };
-    let folder = folder_of(dest);
-    let path = folder.join(MANIFEST_NAME);
-    let file = open(&path, false)?;
+pub fn lookup(folder: &Folder, name: &std::ffi::OsStr) -> Result<Option<Entry>, Error> {
+    let path = folder.join(MANIFEST_NAME.as_ref());
+    let file = open(folder, false)?;
     let mut all = indexes().lock().unwrap_or_else(|e| e.into_inner());
-    let index = all.entry(folder).or_default();
+    let index = all.entry(folder.path().to_owned()).or_default();
     if let Some(mut f) = file {
         let meta = f
             .metadata()
@@ -171,17 +162,15 @@ pub fn lookup(dest: &Path) -> Result<Option<Entry>, Error> {
 /// Appends the line saying `dest` (of `size` bytes) is `post_id`'s `role` written by
 /// `rendition`: one write under an exclusive lock, then fsynced.
 pub fn record(
-    dest: &Path,
+    folder: &Folder,
+    name: &std::ffi::OsStr,
     post_id: &str,
     role: &str,
     rendition: &str,
     size: u64,
 ) -> Result<(), Error> {
-    let Some(name) = dest.file_name() else {
-        return Ok(());
-    };
-    let path = manifest_path(dest);
-    let Some(mut f) = open(&path, true)? else {
+    let path = folder.join(MANIFEST_NAME.as_ref());
+    let Some(mut f) = open(folder, true)? else {
         return Ok(());
     };
     let line = format_line(name, post_id, role, rendition, size);
@@ -299,6 +288,15 @@ fn parse_line(line: &[u8]) -> Option<(OsString, Entry)> {
 mod tests {
     use super::*;
 
+    fn look(dest: &Path) -> Result<Option<Entry>, Error> {
+        lookup(&Folder::of(dest).unwrap(), dest.file_name().unwrap())
+    }
+
+    fn rec(dest: &Path, post: &str, role: &str, rendition: &str, size: u64) -> Result<(), Error> {
+        let name = dest.file_name().unwrap();
+        record(&Folder::of(dest).unwrap(), name, post, role, rendition, size)
+    }
+
     #[test]
     fn a_name_cannot_forge_a_line() {
         let name = std::ffi::OsStr::new("a\tb\n7500000000000000001\tvideo\tx\t1\tc%41.mp4");
@@ -318,11 +316,11 @@ mod tests {
     fn the_last_line_for_a_name_wins_and_only_the_tail_is_read() {
         let dir = tempfile::tempdir().unwrap();
         let dest = dir.path().join("s - 01.jpg");
-        assert_eq!(lookup(&dest).unwrap(), None);
-        record(&dest, "1", "image 1", "image", 10).unwrap();
-        assert!(lookup(&dest).unwrap().unwrap().proves("1", "image 1", 10));
-        record(&dest, "2", "image 1", "image", 11).unwrap();
-        let e = lookup(&dest).unwrap().unwrap();
+        assert_eq!(look(&dest).unwrap(), None);
+        rec(&dest, "1", "image 1", "image", 10).unwrap();
+        assert!(look(&dest).unwrap().unwrap().proves("1", "image 1", 10));
+        rec(&dest, "2", "image 1", "image", 11).unwrap();
+        let e = look(&dest).unwrap().unwrap();
         assert!(e.proves("2", "image 1", 11) && !e.proves("1", "image 1", 10));
         // A half-written line (another process mid-write) is not taken until it is whole.
         let mut f = std::fs::OpenOptions::new()
@@ -330,9 +328,9 @@ mod tests {
             .open(manifest_path(&dest))
             .unwrap();
         f.write_all(b"3\timage 1\timage\t12\ts - 0").unwrap();
-        assert!(lookup(&dest).unwrap().unwrap().proves("2", "image 1", 11));
+        assert!(look(&dest).unwrap().unwrap().proves("2", "image 1", 11));
         f.write_all(b"1.jpg\n").unwrap();
-        assert!(lookup(&dest).unwrap().unwrap().proves("3", "image 1", 12));
+        assert!(look(&dest).unwrap().unwrap().proves("3", "image 1", 12));
     }
 
     #[cfg(unix)]
@@ -343,8 +341,8 @@ mod tests {
         std::fs::write(&target, b"").unwrap();
         std::os::unix::fs::symlink(&target, dir.path().join(MANIFEST_NAME)).unwrap();
         let dest = dir.path().join("a.mp4");
-        assert!(lookup(&dest).is_err());
-        assert!(record(&dest, "1", "video", "f", 1).is_err());
+        assert!(look(&dest).is_err());
+        assert!(rec(&dest, "1", "video", "f", 1).is_err());
         assert_eq!(std::fs::read(&target).unwrap(), b"");
     }
 }

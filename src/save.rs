@@ -941,8 +941,12 @@ async fn write_info_json(
     body: &[u8],
     force: bool,
 ) -> Result<usize, Error> {
+    let folder = crate::folder::Folder::of(dest).map_err(|e| {
+        Error::local(e, "opening the folder", dest.parent().unwrap_or(Path::new(".")))
+    })?;
+    let name = dest.file_name().unwrap_or_default();
     if !force {
-        match crate::provenance::lookup(dest)? {
+        match crate::provenance::lookup(&folder, name)? {
             Some(e) if *e.post_id != *post_id || &*e.role != "info_json" => {
                 let whose = format!("post {}'s {}", e.post_id, e.role);
                 return Err(download::not_this_posts(dest, &whose));
@@ -957,7 +961,9 @@ async fn write_info_json(
     }
     write_atomic(dest, body).await?;
     let n = body.len();
-    if let Err(e) = crate::provenance::record(dest, post_id, "info_json", "info_json", n as u64) {
+    let recorded =
+        crate::provenance::record(&folder, name, post_id, "info_json", "info_json", n as u64);
+    if let Err(e) = recorded {
         tracing::warn!("{e}");
     }
     Ok(n)

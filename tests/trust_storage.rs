@@ -1001,3 +1001,95 @@ fn a_folder_name_too_long_is_named_as_such() {
     assert!(err.contains("name too long"), "{err}");
     assert!(!err.contains("check the disk"), "{err}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// a path swapped while a download runs
+// ---------------------------------------------------------------------------------------------
+
+/// Starts a `--json` download of the desktop post's best video into `out` with template
+/// `template`, stalled for three seconds after 3 MB, and returns it once its `.part` (at
+/// `part`) holds those bytes.
+fn stalled_download(env: &Env, out: &Path, template: &str, part: &Path) -> std::process::Child {
+    let info = env.info_json(DESKTOP_URL);
+    let url = format_url(&info, BEST);
+    let stall_at = 3_000_000u64;
+    let after_host = url.splitn(4, '/').nth(3).unwrap_or("");
+    env.tiktok.add_fault(FaultRule {
+        host: None,
+        path_contains: after_host.split('?').next().unwrap_or("").to_owned(),
+        fault: Fault::StallBody {
+            after: stall_at,
+            dur: Duration::from_secs(3),
+        },
+        times: 1,
+    });
+    let mut child = tikdl(env, None)
+        .args(["download", "--json", "-q", "1080p", "-o", template, "-P"])
+        .arg(out)
+        .arg(DESKTOP_URL)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn tikdl");
+    let started = Instant::now();
+    while std::fs::metadata(part).map_or(0, |m| m.len()) < stall_at {
+        if started.elapsed() > Duration::from_secs(30) || child.try_wait().unwrap().is_some() {
+            let _ = child.kill();
+            panic!("the download never reached its stall");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child
+}
+
+#[test]
+fn a_part_replaced_by_another_program_is_never_saved_as_the_post() {
+    let env = Env::new();
+    let out = env.dir.path().join("out");
+    let video = out.join(format!("{DESKTOP_ID}.mp4"));
+    let part = out.join(format!("{DESKTOP_ID}.mp4.part"));
+    let child = stalled_download(&env, &out, BY_ID, &part);
+    // Another program puts a file of the full size at the `.part`'s name.
+    let size = env
+        .tiktok
+        .media_bytes(&format_url(&env.info_json(DESKTOP_URL), BEST))
+        .len();
+    let forged = vec![b'X'; size];
+    let tmp = out.join("forged");
+    std::fs::write(&tmp, &forged).unwrap();
+    std::fs::rename(&tmp, &part).unwrap();
+    let run = Run::of(child.wait_with_output().expect("wait"));
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no longer the file this download wrote"),
+        "{}",
+        run.stderr
+    );
+    assert!(!video.exists(), "the forged file must not become the video");
+    assert_eq!(std::fs::read(&part).unwrap(), forged, "the other file is left as it is");
+    let manifest = std::fs::read_to_string(out.join(".tikdl-manifest")).unwrap_or_default();
+    assert!(!manifest.contains(DESKTOP_ID), "{manifest}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_folder_swapped_for_a_link_mid_download_gets_nothing_written_outside() {
+    let env = Env::new();
+    let out = env.dir.path().join("out");
+    let outside = env.dir.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    let sub = out.join("sub");
+    let part = sub.join(format!("{DESKTOP_ID}.mp4.part"));
+    let child = stalled_download(&env, &out, "sub/%(id)s.%(ext)s", &part);
+    std::fs::rename(&sub, out.join("sub.moved")).unwrap();
+    std::os::unix::fs::symlink(&outside, &sub).unwrap();
+    let run = Run::of(child.wait_with_output().expect("wait"));
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("was moved or replaced"), "{}", run.stderr);
+    assert_eq!(
+        names_in(&outside),
+        Vec::<String>::new(),
+        "nothing may be written through the link"
+    );
+    assert!(!out.join("sub.moved").join(format!("{DESKTOP_ID}.mp4")).exists());
+}
