@@ -37,10 +37,10 @@ impl fmt::Display for Secret {
 /// to parse (a bad port, say) still loses its password.
 pub fn proxy_url(proxy: &str) -> String {
     let start = proxy.find("://").map_or(0, |i| i + 3);
-    let authority_end = proxy[start..]
-        .find(['/', '?', '#'])
-        .map_or(proxy.len(), |i| start + i);
-    let authority = &proxy[start..authority_end];
+    // Up to the last `@`, wherever it is: a password typed with `/`, `?` or `#` in it (not
+    // percent-encoded) must not end the userinfo early and be shown. A path holding an `@`
+    // loses a little more than needed, which is the safe side.
+    let authority = &proxy[start..];
     match authority.rfind('@') {
         Some(at) => {
             let userinfo = &authority[..at];
@@ -86,6 +86,11 @@ mod tests {
         );
         assert_eq!(proxy_url("socks5://token@h:1"), "socks5://(redacted)@h:1");
         assert_eq!(proxy_url("http://proxy:8080"), "http://proxy:8080");
+        for pw in ["p/w", "p#w", "p?w", "p@w", "a/b?c#d"] {
+            let shown = proxy_url(&format!("http://user:{pw}@proxy:8080"));
+            assert_eq!(shown, "http://user:(redacted)@proxy:8080", "{pw}");
+        }
+        assert_eq!(proxy_url("tok/en@h:1"), "(redacted)@h:1");
         assert!(is_secret_header("Authorization") && is_secret_header("COOKIE"));
         assert!(!is_secret_header("Referer"));
     }

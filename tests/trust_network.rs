@@ -308,6 +308,33 @@ fn invalid_proxy_and_header_messages_hide_secrets_and_name_the_source() {
 }
 
 #[test]
+fn a_proxy_password_with_url_delimiters_is_never_echoed() {
+    let env = Env::new();
+    // Passwords typed with `/`, `#`, `?` or `@` unescaped make the URL unparsable (or parsed
+    // wrongly): the message must still hide every character of them.
+    for pw in ["se/cretPW", "se#cretPW", "se?cretPW", "se@cretPW"] {
+        let proxy = format!("http://user:{pw}@127.0.0.1:99999");
+        let mut cmd = direct(&env);
+        cmd.args(["--proxy", &proxy, "info", DESKTOP_URL]);
+        let r = run(cmd);
+        assert_eq!(r.code, 2, "{}", r.both());
+        r.assert_hides("cretPW");
+        let mut cmd = direct(&env);
+        cmd.env("HTTPS_PROXY", &proxy).args(["info", DESKTOP_URL]);
+        let r = run(cmd);
+        assert_eq!(r.code, 2, "{}", r.both());
+        assert!(r.stderr.contains("HTTPS_PROXY"), "{}", r.stderr);
+        r.assert_hides("cretPW");
+        let cfg = write(&env, "pw.toml", &format!("[proxy]\nurls = [\"{proxy}\"]\n"));
+        let mut cmd = env.bare();
+        cmd.arg("--config").arg(&cfg).args(["info", DESKTOP_URL]);
+        let r = run(cmd);
+        assert_eq!(r.code, 2, "{}", r.both());
+        r.assert_hides("cretPW");
+    }
+}
+
+#[test]
 fn https_to_http_redirect_is_refused_and_names_the_target() {
     let env = Env::new();
     let cookies = write(
