@@ -1161,6 +1161,16 @@ async fn attempt(
             },
         ));
     }
+    if let Some(enc) = crate::http::unrequested_encoding(resp.headers()) {
+        let msg = format!(
+            "server sent the media {enc}-encoded although only the bytes as they are \
+             (identity) were asked for"
+        );
+        return Err((
+            Error::connection(ConnectionReason::BadMedia(msg), op, u),
+            None,
+        ));
+    }
     let mut start = 0;
     let mut total = resp.content_length();
     if status == StatusCode::PARTIAL_CONTENT {

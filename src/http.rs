@@ -107,7 +107,10 @@ pub struct Page {
 /// One way out: a client (with its proxy) and the cookies it has collected. Each proxy gets its
 /// own jar so that every exit looks like one consistent browser.
 struct Lane {
+    /// Pages and API calls (compressed answers decoded).
     client: reqwest::Client,
+    /// Media and covers: bytes as sent, never decoded.
+    media: reqwest::Client,
     jar: Arc<Jar>,
 }
 
@@ -153,6 +156,62 @@ impl std::fmt::Debug for HttpClient {
             .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
+}
+
+/// One lane's client: its cookie jar, proxy, roots and resolver; `decode` turns on decoding of
+/// compressed answers (pages), off for media.
+fn lane_client(
+    cfg: &HttpConfig,
+    ua: &HeaderValue,
+    jar: &Arc<Jar>,
+    proxy: Option<&str>,
+    roots: &[reqwest::Certificate],
+    resolver: Option<&Arc<ConnectToResolver>>,
+    decode: bool,
+) -> Result<reqwest::Client, Error> {
+    let mut b = reqwest::Client::builder()
+        .user_agent(ua.clone())
+        .cookie_provider(jar.clone())
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(cfg.timeout)
+        .read_timeout(cfg.timeout)
+        .gzip(decode)
+        .brotli(decode)
+        .deflate(decode)
+        .http1_only();
+    if let Some(p) = proxy {
+        // Checked above; the URL may carry a password, so it is shown redacted.
+        let proxy = reqwest::Proxy::all(p).map_err(|_| {
+            setup(format!(
+                "--proxy {:?} is not a valid proxy URL",
+                crate::redacted::proxy_url(p)
+            ))
+        })?;
+        b = b.proxy(proxy);
+    }
+    for c in roots {
+        b = b.add_root_certificate(c.clone());
+    }
+    if cfg.insecure {
+        b = b.danger_accept_invalid_certs(true);
+    }
+    if let Some(r) = resolver {
+        b = b.dns_resolver(r.clone());
+    }
+    b.build().map_err(|e| {
+        setup(format!(
+            "cannot set up the HTTP client ({}): check --proxy, --ca-cert and --user-agent",
+            crate::error::tidy_cause(&e)
+        ))
+    })
+}
+
+/// The `Content-Encoding` of a media answer, when it is not the identity tikdl asked for: such
+/// bytes are not the file (their size and ranges are the encoding's), so they are refused.
+pub fn unrequested_encoding(headers: &HeaderMap) -> Option<String> {
+    let v = headers.get(header::CONTENT_ENCODING)?;
+    let v = String::from_utf8_lossy(v.as_bytes()).trim().to_ascii_lowercase();
+    (!v.is_empty() && v != "identity").then(|| shorten(&v.escape_debug().to_string(), 40))
 }
 
 fn setup(msg: String) -> Error {
@@ -235,42 +294,12 @@ impl HttpClient {
         for proxy in proxies {
             let jar = Arc::new(Jar::default());
             add_cookies(&jar, &cookies);
-            let mut b = reqwest::Client::builder()
-                .user_agent(ua.clone())
-                .cookie_provider(jar.clone())
-                .redirect(reqwest::redirect::Policy::none())
-                .connect_timeout(cfg.timeout)
-                .read_timeout(cfg.timeout)
-                .gzip(true)
-                .brotli(true)
-                .deflate(true)
-                .http1_only();
-            if let Some(p) = proxy {
-                // Checked above; the URL may carry a password, so it is shown redacted.
-                let proxy = reqwest::Proxy::all(p).map_err(|_| {
-                    setup(format!(
-                        "--proxy {:?} is not a valid proxy URL",
-                        crate::redacted::proxy_url(p)
-                    ))
-                })?;
-                b = b.proxy(proxy);
-            }
-            for c in &roots {
-                b = b.add_root_certificate(c.clone());
-            }
-            if cfg.insecure {
-                b = b.danger_accept_invalid_certs(true);
-            }
-            if let Some(r) = &resolver {
-                b = b.dns_resolver(r.clone());
-            }
-            let client = b.build().map_err(|e| {
-                setup(format!(
-                    "cannot set up the HTTP client ({}): check --proxy, --ca-cert and --user-agent",
-                    crate::error::tidy_cause(&e)
-                ))
-            })?;
-            lanes.push(Lane { client, jar });
+            // Pages are decoded (gzip, brotli, deflate); media never is: tikdl asks for the
+            // bytes as they are (identity), so that sizes and ranges are the file's, and an
+            // encoded answer is refused (see `unrequested_encoding`) instead of inflated.
+            let client = lane_client(cfg, &ua, &jar, proxy, &roots, resolver.as_ref(), true)?;
+            let media = lane_client(cfg, &ua, &jar, proxy, &roots, resolver.as_ref(), false)?;
+            lanes.push(Lane { client, media, jar });
         }
         let pacer = Pacer::new(cfg.pace).map(Arc::new);
         Ok(Self {
@@ -373,15 +402,17 @@ impl HttpClient {
     /// not retried, so the caller moves on to the next mirror or format.
     pub fn media_request(&self, url: Url) -> reqwest::RequestBuilder {
         let identity = self.identity();
-        let client = &self.lane(identity).client;
+        let client = &self.lane(identity).media;
         if let Err(why) = hosts::check_media_url(&url) {
             tracing::debug!("{why}: {url}");
             return client.get(url).query(&Refusal(why));
         }
         self.stats.request(RequestKind::Media);
+        // Media is already compressed; identity keeps byte offsets meaningful for Range.
         let req = client
             .get(url.clone())
-            .headers(self.request_headers(&url, false));
+            .headers(self.request_headers(&url, false))
+            .header(header::ACCEPT_ENCODING, "identity");
         match self.user_agent_header(identity) {
             Some(ua) => req.header(header::USER_AGENT, ua),
             None => req,

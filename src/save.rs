@@ -788,6 +788,10 @@ async fn fetch_small(
         let code = resp.status().as_u16();
         return Err(Error::connection(ConnectionReason::Status(code), op, url));
     }
+    if let Some(enc) = crate::http::unrequested_encoding(resp.headers()) {
+        let msg = format!("server sent the cover {enc}-encoded although identity was asked for");
+        return Err(Error::connection(ConnectionReason::BadMedia(msg), op, url));
+    }
     body.read(resp, op, url).await
 }
 

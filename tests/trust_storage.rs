@@ -1093,3 +1093,30 @@ fn a_folder_swapped_for_a_link_mid_download_gets_nothing_written_outside() {
     );
     assert!(!out.join("sub.moved").join(format!("{DESKTOP_ID}.mp4")).exists());
 }
+
+#[test]
+fn gzip_encoded_media_is_refused_never_inflated() {
+    let env = Env::new();
+    let info = env.info_json(DESKTOP_URL);
+    assert!(format_url(&info, BEST).contains("mime_type=video_mp4"));
+    // Every video answer: 200 KB of gzip that inflates to 200 MiB of zeros.
+    env.tiktok.add_fault(FaultRule {
+        host: None,
+        path_contains: "mime_type=video_mp4".into(),
+        fault: Fault::GzipEncodedMedia,
+        times: 0,
+    });
+    let out = env.dir.path().join("out");
+    let run = download(
+        &env,
+        &["-q", "1080p", "-o", BY_ID, "-P", s(&out), DESKTOP_URL],
+        Duration::from_secs(120),
+    );
+    assert!(run.stderr.contains("gzip-encoded") || run.stdout.contains("gzip-encoded"), "{}", run.both());
+    // Whatever another mirror then delivered, no file is the inflated body.
+    for name in names_in(&out) {
+        let body = std::fs::read(out.join(&name)).unwrap_or_default();
+        let zeros = body.iter().take(1 << 20).all(|b| *b == 0);
+        assert!(body.is_empty() || !zeros, "{name} holds the inflated gzip body");
+    }
+}

@@ -253,6 +253,9 @@ pub enum Fault {
     /// Read the request, then drop the connection without any answer (no close_notify): what
     /// curl calls "Empty reply from server".
     Hangup,
+    /// 200 `video/mp4` whose body is the gzip bomb (200 MiB of zeros in 200 KB) sent with
+    /// `Content-Encoding: gzip`, although the client asked for identity.
+    GzipEncodedMedia,
 }
 
 /// Shared by the server tasks and the [`Imitation`] handle.

@@ -129,6 +129,11 @@ pub async fn handle(
                 .into(),
         ),
         Some(Fault::Redirect(location)) => Reply::redirect(302, location),
+        Some(Fault::GzipEncodedMedia) => {
+            let mut r = Reply::new(200, "video/mp4", Bytes::from_static(GZIP_BOMB));
+            r.headers.push(("content-encoding", "gzip".into()));
+            r
+        }
         Some(Fault::Stall(d)) => {
             tokio::time::sleep(*d).await;
             route(&ctx, None)
