@@ -15,44 +15,80 @@ const EXTRACTOR: &str = "tiktok";
 pub struct Archive {
     path: PathBuf,
     done: Mutex<HashSet<PostId>>,
-    file: Mutex<std::fs::File>,
+    file: Mutex<Tail>,
+    /// A regular file (fsynced after each line). `/dev/null` and other character devices are
+    /// written in place and never synced (fsync of a device fails).
+    regular: bool,
 }
 
+/// The archive open for reading and appending, and how far it has been read: other tikdl
+/// processes sharing it append too, and their lines are taken in before each check.
+#[derive(Debug)]
+struct Tail {
+    file: std::fs::File,
+    read_to: u64,
+}
+
+/// The most read of the lines other processes appended, per look (a look that finds more
+/// reads the rest next time).
+const MAX_TAIL_READ: u64 = 16 << 20;
+
 impl Archive {
-    /// Opens (or creates) the archive and reads the ids already done.
+    /// Opens (or creates) the archive and reads the ids already done. A FIFO, socket or folder
+    /// at the name is refused; a character device such as `/dev/null` is an archive that
+    /// forgets.
     pub fn open(path: &Path) -> Result<Self, Error> {
         let err = |e: std::io::Error| Error::local(e, "opening the download archive", path);
-        let text = match std::fs::read(path) {
-            Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        let regular = match std::fs::metadata(path) {
+            Ok(m) if m.is_file() => true,
+            Ok(m) if is_char_device(&m) => false,
+            Ok(m) => {
+                return Err(Error::Config(format!(
+                    "the download archive {} is {}, not a file; give a file's name to \
+                     --download-archive",
+                    path.display(),
+                    crate::owned_file::describe(&m.file_type())
+                )));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
             Err(e) => return Err(err(e)),
         };
-        let done = parse(&text);
         let mut file = std::fs::OpenOptions::new()
             .create(true)
+            .read(true)
             .append(true)
             .open(path)
             .map_err(err)?;
-        // A previous run killed mid-line leaves a fragment: start our lines on a fresh one.
-        if !text.is_empty() && !text.ends_with('\n') {
+        let mut tail = Tail { file, read_to: 0 };
+        let mut done = HashSet::new();
+        let ends_clean = tail.take_new(&mut done, true).map_err(err)?;
+        file = tail.file;
+        // A run cut off mid-line leaves a fragment: it is skipped, and our lines start on a
+        // fresh one.
+        if !ends_clean {
             file.write_all(b"\n").map_err(err)?;
         }
+        let read_to = file.metadata().map_or(0, |m| m.len());
         Ok(Self {
             path: path.to_owned(),
             done: Mutex::new(done),
-            file: Mutex::new(file),
+            file: Mutex::new(Tail { file, read_to }),
+            regular,
         })
     }
 
+    /// Whether `id` is archived, by this process or (since its last look) by another.
     pub fn contains(&self, id: &PostId) -> bool {
-        self.done
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .contains(id)
+        if lock(&self.done).contains(id) {
+            return true;
+        }
+        let mut tail = lock(&self.file);
+        let _ = tail.take_new(&mut lock(&self.done), false);
+        lock(&self.done).contains(id)
     }
 
     pub fn len(&self) -> usize {
-        self.done.lock().unwrap_or_else(|e| e.into_inner()).len()
+        lock(&self.done).len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -60,35 +96,83 @@ impl Archive {
     }
 
     /// Marks `id` done: one `write(2)` of a whole line (`O_APPEND`), then fsync, under an
-    /// exclusive `flock` on the archive so that runs sharing it never interleave. A [`PostId`]
-    /// is digits only, so the line is always exactly one `tiktok ID` line.
+    /// exclusive `flock` on the archive so that runs sharing it never interleave. Under the
+    /// lock the lines other runs appended are read first: an id one of them archived is not
+    /// written again. A [`PostId`] is digits only, so the line is always exactly one
+    /// `tiktok ID` line.
     pub fn record(&self, id: &PostId) -> Result<(), Error> {
-        if !self
-            .done
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(id.clone())
-        {
+        if lock(&self.done).contains(id) {
             return Ok(());
         }
         let line = format!("{EXTRACTOR} {id}\n");
-        let mut f = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        let mut tail = lock(&self.file);
         // Where the file system has no locks, O_APPEND alone keeps a short line whole.
-        let held = f.lock().is_ok();
-        let written = f.write_all(line.as_bytes()).and_then(|()| f.sync_data());
+        let held = tail.file.lock().is_ok();
+        let _ = tail.take_new(&mut lock(&self.done), false);
+        if lock(&self.done).contains(id) {
+            if held {
+                let _ = tail.file.unlock();
+            }
+            return Ok(());
+        }
+        let regular = self.regular;
+        let f = &mut tail.file;
+        let written = f
+            .write_all(line.as_bytes())
+            .and_then(|()| if regular { f.sync_data() } else { Ok(()) });
         if held {
-            let _ = f.unlock();
+            let _ = tail.file.unlock();
         }
         if let Err(e) = written {
-            // Not recorded after all: a later try (or run) must not believe it was.
-            self.done
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .remove(id);
             // A disk-full or file-size-limit error here stops a batch (Error::is_fatal_for_run).
             return Err(Error::local(e, "writing the download archive", &self.path));
         }
+        tail.read_to += line.len() as u64;
+        lock(&self.done).insert(id.clone());
         Ok(())
+    }
+}
+
+impl Tail {
+    /// Reads the whole lines appended since the last look into `done` (all at open, then at
+    /// most [`MAX_TAIL_READ`] bytes a look).
+    /// Returns whether the file ends at a line end (or is empty).
+    fn take_new(&mut self, done: &mut HashSet<PostId>, at_open: bool) -> std::io::Result<bool> {
+        use std::io::{Read, Seek, SeekFrom};
+        let len = self.file.metadata()?.len();
+        if len <= self.read_to {
+            // Shrunk (rewritten by hand): nothing new to take; keep what is known.
+            self.read_to = self.read_to.min(len);
+            return Ok(true);
+        }
+        self.file.seek(SeekFrom::Start(self.read_to))?;
+        let mut buf = Vec::new();
+        let max = if at_open { u64::MAX } else { MAX_TAIL_READ };
+        (&mut self.file).take(max).read_to_end(&mut buf)?;
+        let whole = buf.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
+        done.extend(parse(&String::from_utf8_lossy(&buf[..whole])));
+        self.read_to += whole as u64;
+        // A last line without its newline: at open it is read (a hand-edited file often ends
+        // so, and tikdl's own lines go out in one write each); later it is left until whole,
+        // as another process may be writing it.
+        if at_open && whole < buf.len() {
+            done.extend(parse(&String::from_utf8_lossy(&buf[whole..])));
+            self.read_to = len;
+        }
+        Ok(whole == buf.len())
+    }
+}
+
+fn is_char_device(m: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        m.file_type().is_char_device()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = m;
+        false
     }
 }
 
@@ -140,6 +224,34 @@ mod tests {
                 .unwrap()
                 .contains(&id("7500000000000000999"))
         );
+    }
+
+    #[test]
+    fn another_runs_lines_are_seen_and_not_written_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("archive.txt");
+        let id = |s: &str| -> PostId { s.parse().unwrap() };
+        let (a, b) = (Archive::open(&path).unwrap(), Archive::open(&path).unwrap());
+        a.record(&id("7500000000000000001")).unwrap();
+        assert!(b.contains(&id("7500000000000000001")), "b sees what a archived");
+        a.record(&id("7500000000000000002")).unwrap();
+        b.record(&id("7500000000000000002")).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text, "tiktok 7500000000000000001\ntiktok 7500000000000000002\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn dev_null_is_an_archive_that_forgets_and_a_fifo_is_refused() {
+        let a = Archive::open(Path::new("/dev/null")).unwrap();
+        a.record(&"7500000000000000001".parse().unwrap()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let e = Archive::open(&fifo).unwrap_err().to_string();
+        assert!(e.contains("a FIFO, not a file"), "{e}");
     }
 }
 

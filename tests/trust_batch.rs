@@ -720,3 +720,30 @@ fn quiet_prints_no_warning() {
     assert!(!stderr(&quiet).contains("WARN"), "{}", stderr(&quiet));
     assert!(quiet.status.success(), "{}", stderr(&quiet));
 }
+
+#[cfg(unix)]
+#[test]
+fn dev_null_as_the_archive_downloads_every_post() {
+    let env = Env::new();
+    let list = env.dir.path().join("list.txt");
+    std::fs::write(&list, format!("{DESKTOP_URL}\n")).unwrap();
+    let out = env
+        .cmd()
+        .args(["batch", "--info-only", "--download-archive", "/dev/null"])
+        .arg(&list)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains("error"), "{err}");
+    let out = env
+        .cmd()
+        .args(["batch", "-o", "%(id)s.%(ext)s", "--download-archive", "/dev/null"])
+        .arg(&list)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains("error") && !err.contains("warning"), "{err}");
+    assert!(env.dir.path().join("7608826249200356630.mp4").exists());
+}
