@@ -233,11 +233,17 @@ mod tests {
         let id = |s: &str| -> PostId { s.parse().unwrap() };
         let (a, b) = (Archive::open(&path).unwrap(), Archive::open(&path).unwrap());
         a.record(&id("7500000000000000001")).unwrap();
-        assert!(b.contains(&id("7500000000000000001")), "b sees what a archived");
+        assert!(
+            b.contains(&id("7500000000000000001")),
+            "b sees what a archived"
+        );
         a.record(&id("7500000000000000002")).unwrap();
         b.record(&id("7500000000000000002")).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
-        assert_eq!(text, "tiktok 7500000000000000001\ntiktok 7500000000000000002\n");
+        assert_eq!(
+            text,
+            "tiktok 7500000000000000001\ntiktok 7500000000000000002\n"
+        );
     }
 
     #[cfg(unix)]

@@ -295,7 +295,11 @@ impl Place {
         let name = |p: &Path| p.file_name().map(ToOwned::to_owned).unwrap_or_default();
         let (part, meta) = (part_path(dest), meta_path(dest));
         let folder = Folder::of(dest).map_err(|e| {
-            Error::local(e, "opening the folder", dest.parent().unwrap_or(Path::new(".")))
+            Error::local(
+                e,
+                "opening the folder",
+                dest.parent().unwrap_or(Path::new(".")),
+            )
         })?;
         Ok(Self {
             folder,
@@ -881,11 +885,10 @@ impl PartLock {
             }
             // The previous holder removes the record when done: the lock must be on the file
             // now at the path, not on the removed one.
-            if place
-                .folder
-                .metadata(&place.meta_name)
-                .is_ok_and(|m| file.metadata().is_ok_and(|f| crate::folder::same_file(&f, &m)))
-            {
+            if place.folder.metadata(&place.meta_name).is_ok_and(|m| {
+                file.metadata()
+                    .is_ok_and(|f| crate::folder::same_file(&f, &m))
+            }) {
                 return Ok(Self {
                     file: Some(file),
                     path,
@@ -1424,7 +1427,11 @@ async fn attempt(
 /// `len` bytes of `path` from byte `from`: the tail a resume answer must repeat.
 async fn read_tail(place: &Place, from: u64, len: u64) -> std::io::Result<Vec<u8>> {
     use tokio::io::{AsyncReadExt, AsyncSeekExt};
-    let mut f = File::from_std(place.folder.open_file(&place.part_name, Access::Read, None)?);
+    let mut f = File::from_std(
+        place
+            .folder
+            .open_file(&place.part_name, Access::Read, None)?,
+    );
     f.seek(std::io::SeekFrom::Start(from)).await?;
     let mut buf = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     f.take(len).read_to_end(&mut buf).await?;

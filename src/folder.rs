@@ -155,7 +155,12 @@ mod imp {
     impl Folder {
         /// Opens `name` in this folder, never through a symbolic link. `mode` applies to a new
         /// file (the umask too); `None` is 0o666.
-        pub fn open_file(&self, name: &OsStr, access: Access, mode: Option<u32>) -> io::Result<File> {
+        pub fn open_file(
+            &self,
+            name: &OsStr,
+            access: Access,
+            mode: Option<u32>,
+        ) -> io::Result<File> {
             let c = component(name)?;
             let flags = match access {
                 Access::Read => libc::O_RDONLY,
@@ -224,10 +229,18 @@ mod imp {
 
     // Without `openat`, names are resolved by path (checked for symbolic links first).
     impl Folder {
-        pub fn open_file(&self, name: &OsStr, access: Access, _mode: Option<u32>) -> io::Result<File> {
+        pub fn open_file(
+            &self,
+            name: &OsStr,
+            access: Access,
+            _mode: Option<u32>,
+        ) -> io::Result<File> {
             let path = self.join(name);
             if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
-                return Err(io::Error::new(io::ErrorKind::InvalidInput, "a symbolic link"));
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "a symbolic link",
+                ));
             }
             let mut o = File::options();
             match access {
@@ -270,7 +283,10 @@ mod tests {
         std::fs::rename(&inside, t.path().join("moved")).unwrap();
         std::os::unix::fs::symlink(&elsewhere, &inside).unwrap();
         assert!(!f.still_at_path());
-        drop(f.open_file(OsStr::new("a.part"), Access::Truncate, None).unwrap());
+        drop(
+            f.open_file(OsStr::new("a.part"), Access::Truncate, None)
+                .unwrap(),
+        );
         f.rename(OsStr::new("a.part"), OsStr::new("a")).unwrap();
         assert!(t.path().join("moved/a").exists());
         assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
@@ -282,8 +298,16 @@ mod tests {
         let f = Folder::open(t.path()).unwrap();
         std::os::unix::fs::symlink("/etc/passwd", t.path().join("l")).unwrap();
         assert!(f.open_file(OsStr::new("l"), Access::Read, None).is_err());
-        assert!(f.metadata(OsStr::new("l")).unwrap().file_type().is_symlink());
-        assert!(f.open_file(OsStr::new("../x"), Access::Truncate, None).is_err());
+        assert!(
+            f.metadata(OsStr::new("l"))
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert!(
+            f.open_file(OsStr::new("../x"), Access::Truncate, None)
+                .is_err()
+        );
         assert!(f.open_file(OsStr::new(".."), Access::Read, None).is_err());
         let fifo = std::ffi::CString::new(t.path().join("p").to_str().unwrap()).unwrap();
         // SAFETY: a NUL-terminated path.

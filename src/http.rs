@@ -210,7 +210,9 @@ fn lane_client(
 /// bytes are not the file (their size and ranges are the encoding's), so they are refused.
 pub fn unrequested_encoding(headers: &HeaderMap) -> Option<String> {
     let v = headers.get(header::CONTENT_ENCODING)?;
-    let v = String::from_utf8_lossy(v.as_bytes()).trim().to_ascii_lowercase();
+    let v = String::from_utf8_lossy(v.as_bytes())
+        .trim()
+        .to_ascii_lowercase();
     (!v.is_empty() && v != "identity").then(|| shorten(&v.escape_debug().to_string(), 40))
 }
 

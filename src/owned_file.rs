@@ -11,9 +11,9 @@
 //! The temporary file is created and renamed within the destination's folder held open
 //! ([`Folder`]): a folder swapped for a link in between never gets the body.
 
+use std::ffi::OsString;
 use std::fs::File;
 use std::io::{self, Write};
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use crate::folder::{Access, Folder};

@@ -47,19 +47,20 @@ pub enum Expansion {
     List(ListStream),
 }
 
-/// `events`, saying at its end how many posts the list gave, and warning when it gave none.
+/// `events`, saying at its end how many posts the list gave, and warning when it gave none
+/// (unless it stopped early or failed: the failure says why already).
 fn counted(line: String, events: ListStream) -> ListStream {
     let state = (events, line, 0usize, false);
-    futures_util::stream::unfold(state, |(mut events, line, n, stopped)| async move {
+    futures_util::stream::unfold(state, |(mut events, line, n, quiet)| async move {
         match events.next().await {
             Some(event) => {
                 let n = n + usize::from(matches!(event, Ok(ListEvent::Post(_))));
-                let stopped = stopped || matches!(event, Ok(ListEvent::Stopped(_)));
-                Some((event, (events, line, n, stopped)))
+                let quiet = quiet || matches!(event, Ok(ListEvent::Stopped(_)) | Err(_));
+                Some((event, (events, line, n, quiet)))
             }
             None => {
                 tracing::info!("{line}: {n} posts");
-                if n == 0 && !stopped {
+                if n == 0 && !quiet {
                     // Said at the default level: an empty list is usually a mistyped name or id.
                     tracing::warn!(
                         "{}: TikTok lists no posts here (check the name or id)",

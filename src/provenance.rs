@@ -294,7 +294,14 @@ mod tests {
 
     fn rec(dest: &Path, post: &str, role: &str, rendition: &str, size: u64) -> Result<(), Error> {
         let name = dest.file_name().unwrap();
-        record(&Folder::of(dest).unwrap(), name, post, role, rendition, size)
+        record(
+            &Folder::of(dest).unwrap(),
+            name,
+            post,
+            role,
+            rendition,
+            size,
+        )
     }
 
     #[test]

@@ -30,6 +30,13 @@ pub const MAX_RENDERED_NAME_BYTES: usize = MAX_COMPONENT_BYTES - NAME_RESERVE;
 pub enum PathError {
     #[error("`{}` is outside the output folder `{}`", path.display(), base.display())]
     EscapesBase { base: PathBuf, path: PathBuf },
+    #[error(
+        "`{}` is a symbolic link leading outside the output folder `{}`; tikdl never writes \
+         through one (remove it, or choose another name with -o)",
+        link.display(),
+        base.display()
+    )]
+    LinkOutside { base: PathBuf, link: PathBuf },
     #[error("checking `{}`: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -160,11 +167,25 @@ pub fn resolve_in_base(base: &Path, relative: &Path) -> Result<PathBuf, PathErro
         .unwrap_or(base);
     // A dangling or looping symlink cannot be canonicalized; writing through it could create a
     // file anywhere, so it is refused like any other escape.
-    let canonical = existing.canonicalize().map_err(|_| escapes())?;
+    let outside = || {
+        // Name the link itself when one is what leads out: that is what the user must fix.
+        let link = existing.ancestors().find(|p| {
+            p.starts_with(base)
+                && std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink())
+        });
+        match link {
+            Some(link) => PathError::LinkOutside {
+                base: base.to_owned(),
+                link: link.to_owned(),
+            },
+            None => escapes(),
+        }
+    };
+    let canonical = existing.canonicalize().map_err(|_| outside())?;
     if canonical.starts_with(&canonical_base) {
         Ok(joined)
     } else {
-        Err(escapes())
+        Err(outside())
     }
 }
 

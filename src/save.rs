@@ -205,12 +205,10 @@ fn sidecar_in(
 }
 
 /// `message` is the whole text: template errors already start with "output template".
+/// A file name the template cannot give this post (a bad template, a path outside `-P`): the
+/// user's setting, not the URL, so no hint about URL kinds.
 fn template_error(message: String, url: &str) -> Error {
-    Error::content(
-        ContentReason::Unsupported(message),
-        Operation::Download,
-        url,
-    )
+    Error::Config(format!("{message} (for {url})"))
 }
 
 /// The file extension a CDN URL implies.
@@ -946,7 +944,11 @@ async fn write_info_json(
     force: bool,
 ) -> Result<usize, Error> {
     let folder = crate::folder::Folder::of(dest).map_err(|e| {
-        Error::local(e, "opening the folder", dest.parent().unwrap_or(Path::new(".")))
+        Error::local(
+            e,
+            "opening the folder",
+            dest.parent().unwrap_or(Path::new(".")),
+        )
     })?;
     let name = dest.file_name().unwrap_or_default();
     if !force {

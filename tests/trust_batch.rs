@@ -738,7 +738,13 @@ fn dev_null_as_the_archive_downloads_every_post() {
     assert!(!err.contains("error"), "{err}");
     let out = env
         .cmd()
-        .args(["batch", "-o", "%(id)s.%(ext)s", "--download-archive", "/dev/null"])
+        .args([
+            "batch",
+            "-o",
+            "%(id)s.%(ext)s",
+            "--download-archive",
+            "/dev/null",
+        ])
         .arg(&list)
         .output()
         .unwrap();
@@ -746,4 +752,39 @@ fn dev_null_as_the_archive_downloads_every_post() {
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(!err.contains("error") && !err.contains("warning"), "{err}");
     assert!(env.dir.path().join("7608826249200356630.mp4").exists());
+}
+
+#[test]
+fn a_list_whose_api_fails_is_not_called_empty() {
+    let env = Env::new();
+    env.tiktok.add_fault(support::FaultRule {
+        host: None,
+        path_contains: "/api/post/item_list".into(),
+        fault: support::Fault::Status {
+            code: 500,
+            retry_after: None,
+        },
+        times: 0,
+    });
+    let out = env
+        .cmd()
+        .args([
+            "--retries",
+            "0",
+            "info",
+            "--json",
+            "https://www.tiktok.com/@imitation45",
+        ])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_ne!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("500") || String::from_utf8_lossy(&out.stdout).contains("500"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("lists no posts"),
+        "the failure is not an empty list: {err}"
+    );
 }

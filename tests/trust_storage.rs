@@ -1061,12 +1061,17 @@ fn a_part_replaced_by_another_program_is_never_saved_as_the_post() {
     let run = Run::of(child.wait_with_output().expect("wait"));
     assert_ne!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stderr.contains("no longer the file this download wrote"),
+        run.stderr
+            .contains("no longer the file this download wrote"),
         "{}",
         run.stderr
     );
     assert!(!video.exists(), "the forged file must not become the video");
-    assert_eq!(std::fs::read(&part).unwrap(), forged, "the other file is left as it is");
+    assert_eq!(
+        std::fs::read(&part).unwrap(),
+        forged,
+        "the other file is left as it is"
+    );
     let manifest = std::fs::read_to_string(out.join(".tikdl-manifest")).unwrap_or_default();
     assert!(!manifest.contains(DESKTOP_ID), "{manifest}");
 }
@@ -1085,13 +1090,21 @@ fn a_folder_swapped_for_a_link_mid_download_gets_nothing_written_outside() {
     std::os::unix::fs::symlink(&outside, &sub).unwrap();
     let run = Run::of(child.wait_with_output().expect("wait"));
     assert_ne!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("was moved or replaced"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("was moved or replaced"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(
         names_in(&outside),
         Vec::<String>::new(),
         "nothing may be written through the link"
     );
-    assert!(!out.join("sub.moved").join(format!("{DESKTOP_ID}.mp4")).exists());
+    assert!(
+        !out.join("sub.moved")
+            .join(format!("{DESKTOP_ID}.mp4"))
+            .exists()
+    );
 }
 
 #[test]
@@ -1112,11 +1125,41 @@ fn gzip_encoded_media_is_refused_never_inflated() {
         &["-q", "1080p", "-o", BY_ID, "-P", s(&out), DESKTOP_URL],
         Duration::from_secs(120),
     );
-    assert!(run.stderr.contains("gzip-encoded") || run.stdout.contains("gzip-encoded"), "{}", run.both());
+    assert!(
+        run.stderr.contains("gzip-encoded") || run.stdout.contains("gzip-encoded"),
+        "{}",
+        run.both()
+    );
     // Whatever another mirror then delivered, no file is the inflated body.
     for name in names_in(&out) {
         let body = std::fs::read(out.join(&name)).unwrap_or_default();
         let zeros = body.iter().take(1 << 20).all(|b| *b == 0);
-        assert!(body.is_empty() || !zeros, "{name} holds the inflated gzip body");
+        assert!(
+            body.is_empty() || !zeros,
+            "{name} holds the inflated gzip body"
+        );
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_at_the_final_name_is_named_as_a_link_without_a_url_hint() {
+    let env = Env::new();
+    let out = env.dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let outside = env.dir.path().join("elsewhere.mp4");
+    std::os::unix::fs::symlink(&outside, out.join(format!("{DESKTOP_ID}.mp4"))).unwrap();
+    let run = download(
+        &env,
+        &["-o", BY_ID, "-P", s(&out), DESKTOP_URL],
+        Duration::from_secs(60),
+    );
+    assert_eq!(run.code, 1, "{}", run.both());
+    assert!(run.both().contains("symbolic link"), "{}", run.both());
+    assert!(
+        !run.both().contains("tikdl supports post"),
+        "{}",
+        run.both()
+    );
+    assert!(!outside.exists(), "nothing written through the link");
 }
