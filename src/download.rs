@@ -112,6 +112,9 @@ pub struct MediaRequest {
     /// The post this file belongs to: recorded in the manifest and the `.part` record, and named
     /// by the tags tikdl writes (see [`tags::tagged_for_post`]).
     pub post_id: String,
+    /// The folder nothing may be written outside of (`-P`): the destination's folder is checked
+    /// to lie within it again when it is opened for this file.
+    pub within: Option<PathBuf>,
 }
 
 /// What [`tags::embed`] writes into a finished download, on its `.part` before the rename.
@@ -260,7 +263,7 @@ pub async fn fetch(
     // Two posts whose names render the same must not write one `.part` at once; the same post
     // given twice waits for the first, then finds its file proven.
     let _claim = DestClaim::new(&req.dest, &req.post_id).await?;
-    let place = Place::new(&req.dest)?;
+    let place = Place::new(&req.dest, req.within.as_deref())?;
     place.refuse_symlink(&place.part_name, &place.part)?;
     place.refuse_symlink(&place.dest_name, &req.dest)?;
     // A proven complete file needs no lock (nor a writable folder): the final name only ever
@@ -278,6 +281,22 @@ pub async fn fetch(
     out
 }
 
+/// Opens the folder of `dest`, checked to lie within `within` now that it is open: its name was
+/// checked when rendered, but a link may have been put in its path since.
+pub(crate) fn open_folder_within(dest: &Path, within: Option<&Path>) -> Result<Folder, Error> {
+    let dir = dest.parent().unwrap_or(Path::new("."));
+    let folder = Folder::of(dest).map_err(|e| open_error(e, "opening the folder", dir))?;
+    match within {
+        Some(base) if !folder.is_within(base) => Err(Error::Config(format!(
+            "the folder {} no longer lies within the output folder {} (a link was put in its \
+             path); nothing was written there",
+            dir.display(),
+            base.display()
+        ))),
+        _ => Ok(folder),
+    }
+}
+
 /// Where one file is written: its folder, held open, and the names in it. The `.part` this
 /// download opened last is remembered by identity, so that only that very file is renamed.
 struct Place {
@@ -291,16 +310,10 @@ struct Place {
 }
 
 impl Place {
-    fn new(dest: &Path) -> Result<Self, Error> {
+    fn new(dest: &Path, within: Option<&Path>) -> Result<Self, Error> {
         let name = |p: &Path| p.file_name().map(ToOwned::to_owned).unwrap_or_default();
         let (part, meta) = (part_path(dest), meta_path(dest));
-        let folder = Folder::of(dest).map_err(|e| {
-            Error::local(
-                e,
-                "opening the folder",
-                dest.parent().unwrap_or(Path::new(".")),
-            )
-        })?;
+        let folder = open_folder_within(dest, within)?;
         Ok(Self {
             folder,
             dest_name: name(dest),
@@ -1468,6 +1481,27 @@ pub fn parse_rate(s: &str) -> Option<u64> {
 mod tests {
     use super::*;
 
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_that_became_a_link_out_of_the_output_folder_is_not_opened() {
+        let t = tempfile::tempdir().unwrap();
+        let (base, outside) = (t.path().join("out"), t.path().join("outside"));
+        std::fs::create_dir_all(base.join("sub")).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        let dest = base.join("sub").join("a.jpg");
+        assert!(open_folder_within(&dest, Some(&base)).is_ok());
+        std::fs::rename(base.join("sub"), base.join("old")).unwrap();
+        std::os::unix::fs::symlink(&outside, base.join("sub")).unwrap();
+        let e = open_folder_within(&dest, Some(&base))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("no longer lies within the output folder"), "{e}");
+        // A link that stays inside is fine.
+        std::fs::remove_file(base.join("sub")).unwrap();
+        std::os::unix::fs::symlink(base.join("old"), base.join("sub")).unwrap();
+        assert!(open_folder_within(&dest, Some(&base)).is_ok());
+    }
+
     #[tokio::test]
     async fn one_destination_one_post() {
         let a = DestClaim::new(Path::new("claims/same.mp4"), "1")
@@ -1509,6 +1543,7 @@ mod tests {
             role: "video".into(),
             tag: None,
             post_id: "7500000000000000001".into(),
+            within: None,
         };
         let a = PartRecord::new(&req);
         assert!(
@@ -1530,6 +1565,7 @@ mod tests {
                 rendition: "image".into(),
                 role: "image 1".into(),
                 post_id: post.into(),
+                within: None,
                 ..req.clone()
             })
         };

@@ -86,6 +86,21 @@ impl Folder {
         }
     }
 
+    /// Whether this folder is still at its path and that path lies within `base` once links
+    /// are resolved: checked right after opening, so that a folder checked earlier (when its
+    /// name was rendered) and swapped for a link since is never written to.
+    pub fn is_within(&self, base: &Path) -> bool {
+        let shown = if self.path.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            &self.path
+        };
+        let (Ok(dir), Ok(base)) = (shown.canonicalize(), base.canonicalize()) else {
+            return false;
+        };
+        dir.starts_with(base) && self.still_at_path()
+    }
+
     /// fsync of the folder, so that a rename into it survives a crash. Best effort: some file
     /// systems refuse to sync a folder.
     pub fn sync(&self) {

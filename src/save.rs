@@ -142,6 +142,16 @@ struct Job {
     what: String,
     /// See [`MediaRequest::tag`].
     tag: Option<TagJob>,
+    /// See [`MediaRequest::within`].
+    within: PathBuf,
+}
+
+/// The folder no file may be written outside of: `-P`, or the root of an absolute template.
+fn confinement(opts: &DownloadOptions, base: &Path) -> PathBuf {
+    match opts.template.absolute_split() {
+        Some((root, _)) => root,
+        None => base.to_owned(),
+    }
 }
 
 /// Everything the template can use: the JSON keys of `info` plus per-file extras.
@@ -181,10 +191,7 @@ fn sidecar_in(
     suffix: &str,
     url: &str,
 ) -> Result<PathBuf, Error> {
-    let base = match opts.template.absolute_split() {
-        Some((root, _)) => root,
-        None => base.to_owned(),
-    };
+    let base = confinement(opts, base);
     let path = sidecar(main, suffix);
     let outside = || {
         let e = safe_path::PathError::EscapesBase {
@@ -361,6 +368,7 @@ async fn run(
             let tag = tag_job(posts, &info, opts, ext, &dest, &mut Cover::default()).await;
             let job = Job {
                 role: FileRole::Audio,
+                within: confinement(opts, base),
                 urls,
                 dest,
                 expected_size: None,
@@ -403,6 +411,7 @@ async fn run(
             urls.extend(img.mirrors.iter().cloned());
             let job = Job {
                 role: FileRole::Image,
+                within: confinement(opts, base),
                 urls,
                 dest,
                 expected_size: None,
@@ -504,6 +513,7 @@ async fn save_video(
         let tag = tag_job(posts, info, opts, ext, &dest, &mut cover).await;
         let mut job = Job {
             role: FileRole::Video,
+            within: confinement(opts, base),
             urls,
             dest: dest.clone(),
             expected_size: format.filesize,
@@ -666,6 +676,7 @@ async fn save(
         role: job.what.clone(),
         tag: job.tag.clone(),
         post_id: result.id.clone().unwrap_or_default(),
+        within: Some(job.within.clone()),
     };
     let out = download::fetch(posts.http(), &req, engine, cb.as_ref()).await?;
     if let Some(reason) = out.tags.as_ref().and_then(|t| t.skip_reason()) {
@@ -820,9 +831,12 @@ async fn sidecars(
     let side = |suffix: &str| sidecar_in(opts, main.base, main.path, suffix, main.url);
     if opts.write_info_json {
         let saved = match (side(".info.json"), serde_json::to_vec_pretty(info)) {
-            (Ok(dest), Ok(body)) => write_info_json(&dest, &info.id, &body, opts.force_overwrites)
-                .await
-                .map(|n| (dest, n)),
+            (Ok(dest), Ok(body)) => {
+                let within = confinement(opts, main.base);
+                write_info_json(&dest, &within, &info.id, &body, opts.force_overwrites)
+                    .await
+                    .map(|n| (dest, n))
+            }
             (Err(e), _) => Err(e),
             (_, Err(e)) => Err(Error::Config(format!("cannot encode metadata: {e}"))),
         };
@@ -843,6 +857,7 @@ async fn sidecars(
     {
         let job = side(&format!(".{}", image_ext(&thumb.url))).map(|dest| Job {
             role: FileRole::Thumbnail,
+            within: confinement(opts, main.base),
             urls: vec![thumb.url.clone()],
             dest,
             expected_size: None,
@@ -888,6 +903,7 @@ async fn sidecars(
                 let ext = safe_ext(ExtKind::Subtitle, &sub.ext);
                 let job = side(&format!(".{safe_lang}.{ext}")).map(|dest| Job {
                     role: FileRole::Subtitle,
+                    within: confinement(opts, main.base),
                     urls: vec![sub.url.clone()],
                     dest,
                     expected_size: None,
@@ -939,17 +955,12 @@ fn sidecar_failed(
 /// for media (the metadata itself changes between runs, so bytes cannot be compared).
 async fn write_info_json(
     dest: &Path,
+    within: &Path,
     post_id: &str,
     body: &[u8],
     force: bool,
 ) -> Result<usize, Error> {
-    let folder = crate::folder::Folder::of(dest).map_err(|e| {
-        Error::local(
-            e,
-            "opening the folder",
-            dest.parent().unwrap_or(Path::new(".")),
-        )
-    })?;
+    let folder = download::open_folder_within(dest, Some(within))?;
     let name = dest.file_name().unwrap_or_default();
     if !force {
         match crate::provenance::lookup(&folder, name)? {

@@ -741,9 +741,11 @@ fn fit_component(mut parts: Vec<Part>, is_file: bool) -> Result<String, Template
         let level = water_level(&lengths, excess);
         for p in parts.iter_mut().filter(|p| p.shortenable) {
             if p.text.len() > level {
-                // Never end on a joiner or variation selector: half an emoji sequence reads as
-                // a different one.
-                let cut = cut_bytes(&p.text, level).trim_end_matches(['\u{200d}', '\u{fe0f}']);
+                // Never end on a joiner or variation selector (half an emoji sequence reads as
+                // a different one), nor on a space (`title  [ID]` would read as two spaces).
+                let cut = cut_bytes(&p.text, level)
+                    .trim_end_matches(['\u{200d}', '\u{fe0f}'])
+                    .trim_end();
                 p.text = cut.to_owned();
             }
         }
@@ -997,6 +999,13 @@ mod tests {
         assert!(name.len() <= MAX_RENDERED_NAME_BYTES, "{}", name.len());
         assert!(name.starts_with("u - 𝓗𝓮𝓵𝓵𝓸"), "{name}");
         assert!(name.ends_with(&format!(" [{id}].mp3")), "{name}");
+        // A cut for length never leaves a space before what follows (a `.80s` precision is
+        // yt-dlp's plain slice and stays one).
+        for k in 150..170 {
+            let f = fields(json!({ "id": id, "uploader": "u", "title": "w ".repeat(k), "ext": "mp4" }));
+            let name = render("%(uploader)s - %(title)s [%(id)s].%(ext)s", &f);
+            assert!(!name.contains("  ["), "a cut never leaves its space: {name}");
+        }
         // Two long fields are cut towards the same length, the shorter one untouched until
         // the longer has come down to it.
         let f = fields(json!({ "a": "x".repeat(300), "b": "y".repeat(150), "c": "z".repeat(10) }));
