@@ -194,8 +194,9 @@ pub async fn download(
     args: DownloadArgs,
     settings: &Settings,
 ) -> Result<ExitCode> {
-    let opts = options::download_options(&args.save, &args.lists, settings);
+    let mut opts = options::download_options(&args.save, &args.lists, settings);
     tikdl::save::prepare_output_dir(&opts.base)?;
+    tikdl::save::settle_confinement(&mut opts.download, &opts.base);
     let bars = Bars::new(&args.save);
     let (json, quiet) = (
         args.save.json,
@@ -263,9 +264,10 @@ pub async fn batch(
     if let Some(a) = &archive {
         tracing::info!("download archive: {} posts already done", a.len());
     }
-    let opts = options::batch_options(&args, archive, settings);
+    let mut opts = options::batch_options(&args, archive, settings);
     if !args.info_only {
         tikdl::save::prepare_output_dir(&opts.base)?;
+        tikdl::save::settle_confinement(&mut opts.download, &opts.base);
     }
     let stdin = args.file.as_os_str() == "-";
     // The total is only known for a regular file (counted without keeping it in memory), and not

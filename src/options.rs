@@ -119,6 +119,8 @@ fn save_options(a: &SaveArgs, settings: &Settings) -> DownloadOptions {
         low_speed: a.low_speed(),
         embed_metadata: settings.embed_metadata.value,
         embed_thumbnail: settings.embed_thumbnail.value,
+        // Settled once the folder exists (`save::settle_confinement`).
+        confine_to: None,
     }
 }
 

@@ -41,6 +41,10 @@ pub struct DownloadOptions {
     pub embed_metadata: bool,
     /// Write the post's cover into the video / audio file (`--embed-thumbnail`).
     pub embed_thumbnail: bool,
+    /// The output folder as it was when the run began, links resolved (see
+    /// [`settle_confinement`]): every file's folder must lie within it, so a `-P` swapped for a
+    /// link during the run receives nothing. `None`: the folder named, resolved at each check.
+    pub confine_to: Option<PathBuf>,
 }
 
 impl Default for DownloadOptions {
@@ -60,6 +64,7 @@ impl Default for DownloadOptions {
             low_speed: Some(LowSpeed::default()),
             embed_metadata: false,
             embed_thumbnail: false,
+            confine_to: None,
         }
     }
 }
@@ -146,12 +151,27 @@ struct Job {
     within: PathBuf,
 }
 
-/// The folder no file may be written outside of: `-P`, or the root of an absolute template.
+/// The folder no file may be written outside of, as named: `-P`, or the root of an absolute
+/// template.
 fn confinement(opts: &DownloadOptions, base: &Path) -> PathBuf {
     match opts.template.absolute_split() {
         Some((root, _)) => root,
         None => base.to_owned(),
     }
+}
+
+/// The folder every file's folder is checked against when opened: the one settled at the
+/// start of the run, else [`confinement`].
+fn within(opts: &DownloadOptions, base: &Path) -> PathBuf {
+    opts.confine_to
+        .clone()
+        .unwrap_or_else(|| confinement(opts, base))
+}
+
+/// Resolves the output folder once, at the start of a run (after [`prepare_output_dir`]): from
+/// then on, files go only into folders within the folder it was then.
+pub fn settle_confinement(opts: &mut DownloadOptions, base: &Path) {
+    opts.confine_to = confinement(opts, base).canonicalize().ok();
 }
 
 /// Everything the template can use: the JSON keys of `info` plus per-file extras.
@@ -368,7 +388,7 @@ async fn run(
             let tag = tag_job(posts, &info, opts, ext, &dest, &mut Cover::default()).await;
             let job = Job {
                 role: FileRole::Audio,
-                within: confinement(opts, base),
+                within: within(opts, base),
                 urls,
                 dest,
                 expected_size: None,
@@ -411,7 +431,7 @@ async fn run(
             urls.extend(img.mirrors.iter().cloned());
             let job = Job {
                 role: FileRole::Image,
-                within: confinement(opts, base),
+                within: within(opts, base),
                 urls,
                 dest,
                 expected_size: None,
@@ -513,7 +533,7 @@ async fn save_video(
         let tag = tag_job(posts, info, opts, ext, &dest, &mut cover).await;
         let mut job = Job {
             role: FileRole::Video,
-            within: confinement(opts, base),
+            within: within(opts, base),
             urls,
             dest: dest.clone(),
             expected_size: format.filesize,
@@ -832,7 +852,7 @@ async fn sidecars(
     if opts.write_info_json {
         let saved = match (side(".info.json"), serde_json::to_vec_pretty(info)) {
             (Ok(dest), Ok(body)) => {
-                let within = confinement(opts, main.base);
+                let within = within(opts, main.base);
                 write_info_json(&dest, &within, &info.id, &body, opts.force_overwrites)
                     .await
                     .map(|n| (dest, n))
@@ -857,7 +877,7 @@ async fn sidecars(
     {
         let job = side(&format!(".{}", image_ext(&thumb.url))).map(|dest| Job {
             role: FileRole::Thumbnail,
-            within: confinement(opts, main.base),
+            within: within(opts, main.base),
             urls: vec![thumb.url.clone()],
             dest,
             expected_size: None,
@@ -903,7 +923,7 @@ async fn sidecars(
                 let ext = safe_ext(ExtKind::Subtitle, &sub.ext);
                 let job = side(&format!(".{safe_lang}.{ext}")).map(|dest| Job {
                     role: FileRole::Subtitle,
-                    within: confinement(opts, main.base),
+                    within: within(opts, main.base),
                     urls: vec![sub.url.clone()],
                     dest,
                     expected_size: None,

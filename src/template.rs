@@ -1002,9 +1002,13 @@ mod tests {
         // A cut for length never leaves a space before what follows (a `.80s` precision is
         // yt-dlp's plain slice and stays one).
         for k in 150..170 {
-            let f = fields(json!({ "id": id, "uploader": "u", "title": "w ".repeat(k), "ext": "mp4" }));
+            let f =
+                fields(json!({ "id": id, "uploader": "u", "title": "w ".repeat(k), "ext": "mp4" }));
             let name = render("%(uploader)s - %(title)s [%(id)s].%(ext)s", &f);
-            assert!(!name.contains("  ["), "a cut never leaves its space: {name}");
+            assert!(
+                !name.contains("  ["),
+                "a cut never leaves its space: {name}"
+            );
         }
         // Two long fields are cut towards the same length, the shorter one untouched until
         // the longer has come down to it.

@@ -24,7 +24,10 @@
 //! SIGKILL, SIGTERM or SIGINT at a random moment, some under `RLIMIT_FSIZE` (`ulimit -f` through
 //! `Env::std_cmd_in_shell`: a process-local full disk, works unprivileged), some on a small tmpfs
 //! as `-P` (only where `mount -t tmpfs` works, i.e. as root; skipped otherwise; unmounted after);
-//! then sometimes a rerun to completion. A post whose audio never ends is only given to
+//! in some, another program meddles at a random moment: it renames a forged file (the object's
+//! full length, other bytes) over a `.part`, or moves `-P` away and puts a link to a folder
+//! beside it in its place (put back before the checks; the folder behind the link must stay
+//! empty); then sometimes a rerun to completion. A post whose audio never ends is only given to
 //! processes under a file size limit (the rerun keeps it): tikdl may take up to 4 GiB of audio
 //! of unknown size, so only a full disk stops it, and it must then save and archive nothing.
 //!
@@ -109,6 +112,17 @@ impl Rng {
     }
 }
 
+/// Another program at work in `-P` while tikdl runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Meddle {
+    /// A `.part` is replaced (by rename) with a file of its object's full length holding other
+    /// bytes: no final file may ever hold them.
+    SwapPart,
+    /// `-P` is moved away and a link to a folder beside it put in its place: nothing may be
+    /// written through the link.
+    SwapFolder,
+}
+
 #[derive(Clone, Copy, Debug)]
 enum Signal {
     Kill,
@@ -153,6 +167,8 @@ struct Scenario {
     /// tmpfs size for `-P`, KiB.
     tmpfs_kib: Option<u64>,
     rerun: bool,
+    /// When, after the start of the first round, another program meddles, and how.
+    meddle: Option<(Duration, Meddle)>,
 }
 
 #[derive(Default)]
@@ -161,6 +177,8 @@ struct Tally {
     processes: u64,
     kills: u64,
     disk_full: u64,
+    /// Swaps of a `.part` or of `-P` itself by another program (see [`Meddle`]) done.
+    meddles: u64,
     tmpfs_skipped: u64,
     /// Final files the oracle compared byte for byte, and archived ids it checked.
     files_checked: u64,
@@ -281,14 +299,27 @@ fn draw(index: u64, rng: &mut Rng, known: bool) -> Scenario {
         });
     }
     let killed = procs.iter().any(|p| p.kill.is_some() || p.fsize.is_some());
+    let tmpfs_kib = rng.chance(12).then(|| 128 + rng.below(1024));
+    let rerun = killed && rng.chance(60);
+    let meddle = rng.chance(20).then(|| {
+        let at = Duration::from_millis(100 + rng.below(2500));
+        // A tmpfs mount point cannot be moved.
+        let m = if tmpfs_kib.is_none() && rng.chance(50) {
+            Meddle::SwapFolder
+        } else {
+            Meddle::SwapPart
+        };
+        (at, m)
+    });
     Scenario {
         index,
         template,
         posts,
         list,
         procs,
-        tmpfs_kib: rng.chance(12).then(|| 128 + rng.below(1024)),
-        rerun: killed && rng.chance(60),
+        tmpfs_kib,
+        rerun,
+        meddle,
     }
 }
 
@@ -596,7 +627,14 @@ fn run_procs(
         running.push((pid, p.kill, deadline, out, err, None::<Outcome>, false));
     }
     let start = Instant::now();
+    let mut meddle = sc.meddle.filter(|_| round == "a");
     loop {
+        if let Some((at, how)) = meddle
+            && start.elapsed() >= at
+        {
+            meddle = None;
+            do_meddle(cwd, sc, how);
+        }
         let mut left = 0;
         for (pid, kill, deadline, out, err, done, killed) in running.iter_mut() {
             if done.is_some() {
@@ -643,6 +681,73 @@ fn run_procs(
         .into_iter()
         .map(|r| r.5.expect("every process reaped"))
         .collect()
+}
+
+/// Every post a scenario's processes may handle.
+fn all_posts(sc: &Scenario) -> BTreeSet<u64> {
+    let mut posts: BTreeSet<u64> = sc.posts.iter().copied().collect();
+    for p in &sc.procs {
+        posts.extend(&p.posts);
+    }
+    posts
+}
+
+/// What another program does to `-P` (see [`Meddle`]).
+fn do_meddle(cwd: &Path, sc: &Scenario, how: Meddle) {
+    let out = cwd.join("out");
+    match how {
+        Meddle::SwapPart => {
+            let posts = all_posts(sc);
+            for rel in tree(&out) {
+                let name = rel.to_string_lossy().into_owned();
+                let Some(final_name) = name.strip_suffix(".part") else {
+                    continue;
+                };
+                let Some(&(id, role)) = claims(sc.template, &posts, final_name).first() else {
+                    continue;
+                };
+                let forged: Vec<u8> = campaign::object(id, role)
+                    .iter()
+                    .map(|b| b ^ 0x5a)
+                    .collect();
+                let tmp = out.join(format!("{final_name}.forged"));
+                if std::fs::write(&tmp, &forged).is_ok() {
+                    let _ = std::fs::rename(&tmp, out.join(&rel));
+                }
+                let _ = std::fs::remove_file(&tmp);
+                return;
+            }
+        }
+        Meddle::SwapFolder => {
+            let _ = std::fs::create_dir_all(cwd.join("elsewhere"));
+            if std::fs::rename(&out, cwd.join("out.moved")).is_ok() {
+                let _ = std::os::unix::fs::symlink("elsewhere", &out);
+            }
+        }
+    }
+}
+
+/// Undoes a [`Meddle::SwapFolder`] after the processes ended: what went through the link is a
+/// violation; `-P` is put back for the rest of the checks.
+fn undo_swapped_folder(cwd: &Path) -> Vec<String> {
+    let out = cwd.join("out");
+    let elsewhere = cwd.join("elsewhere");
+    let leaked: Vec<String> = tree(&elsewhere)
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    let mut v = Vec::new();
+    if !leaked.is_empty() {
+        v.push(format!(
+            "written through a link another program put in place of -P: {leaked:?}"
+        ));
+    }
+    if std::fs::symlink_metadata(&out).is_ok_and(|m| m.file_type().is_symlink()) {
+        let _ = std::fs::remove_file(&out);
+        let _ = std::fs::rename(cwd.join("out.moved"), &out);
+    }
+    let _ = std::fs::remove_dir_all(&elsewhere);
+    v
 }
 
 /// A small tmpfs at `path`, unmounted when dropped; `None` where mounting is not allowed.
@@ -1117,6 +1222,13 @@ fn run_scenario(env: &Env, seed: u64, known: bool, sc: &Scenario, tally: &mut Ta
         None => None,
     };
     let mut outcomes = run_procs(env, sc, &sc.procs, &cwd, &logs, "a");
+    let mut meddled = Vec::new();
+    if let Some((_, how)) = sc.meddle {
+        tally.meddles += 1;
+        if how == Meddle::SwapFolder {
+            meddled = undo_swapped_folder(&cwd);
+        }
+    }
     let mut procs_run = sc.procs.clone();
     tally.processes += sc.procs.len() as u64;
     tally.kills += sc.procs.iter().filter(|p| p.kill.is_some()).count() as u64;
@@ -1135,7 +1247,8 @@ fn run_scenario(env: &Env, seed: u64, known: bool, sc: &Scenario, tally: &mut Ta
         outcomes.extend(run_procs(env, sc, &again, &cwd, &logs, "b"));
         procs_run.extend(again);
     }
-    let violations = check(sc, &cwd, &before_root, root, &outcomes, &procs_run, tally);
+    let mut violations = check(sc, &cwd, &before_root, root, &outcomes, &procs_run, tally);
+    violations.extend(meddled);
     if !violations.is_empty() {
         let mut report = String::new();
         let _ = writeln!(
@@ -1151,7 +1264,7 @@ fn run_scenario(env: &Env, seed: u64, known: bool, sc: &Scenario, tally: &mut Ta
         );
         let _ = writeln!(
             report,
-            "  template {:?}, posts {:?}, list {:?}, tmpfs {:?}, rerun {}",
+            "  template {:?}, posts {:?}, list {:?}, tmpfs {:?}, rerun {}, meddle {:?}",
             sc.template.unwrap_or("(default)"),
             sc.posts
                 .iter()
@@ -1159,7 +1272,8 @@ fn run_scenario(env: &Env, seed: u64, known: bool, sc: &Scenario, tally: &mut Ta
                 .collect::<Vec<_>>(),
             sc.list,
             sc.tmpfs_kib,
-            sc.rerun
+            sc.rerun,
+            sc.meddle
         );
         for (k, (p, o)) in procs_run.iter().zip(&outcomes).enumerate() {
             let _ = writeln!(
@@ -1218,7 +1332,7 @@ fn campaign_of_hostile_scenarios_keeps_every_promise() {
         let sc = draw(index, &mut rng, known);
         // One line per scenario (shown with --nocapture), to find a kind's scenarios to replay.
         eprintln!(
-            "campaign: scenario {index}: {:?} {} {:?}, list {:?}, {} processes",
+            "campaign: scenario {index}: {:?} {} {:?}, list {:?}, {} processes{}",
             sc.template.unwrap_or("(default)"),
             if campaign::caption(sc.posts[0]).len() > 72 {
                 "long captions"
@@ -1231,7 +1345,10 @@ fn campaign_of_hostile_scenarios_keeps_every_promise() {
                 .collect::<Vec<_>>(),
             sc.list
                 .map(|(m, first, _)| (m, campaign::decode(first).map(|p| p.behaviour))),
-            sc.procs.len()
+            sc.procs.len(),
+            sc.meddle
+                .map(|(at, m)| format!(", {m:?} at {} ms", at.as_millis()))
+                .unwrap_or_default()
         );
         if draw_only {
             continue;
@@ -1240,12 +1357,13 @@ fn campaign_of_hostile_scenarios_keeps_every_promise() {
         tally.scenarios += 1;
     }
     eprintln!(
-        "campaign: seed {seed}: {} scenarios, {} processes, {} kills, {} disk-full events ({} tmpfs skipped: no mount), {} files ({} with a cut title) and {} archived ids checked, {} scenarios with violations",
+        "campaign: seed {seed}: {} scenarios, {} processes, {} kills, {} disk-full events ({} tmpfs skipped: no mount), {} swaps by another program, {} files ({} with a cut title) and {} archived ids checked, {} scenarios with violations",
         tally.scenarios,
         tally.processes,
         tally.kills,
         tally.disk_full,
         tally.tmpfs_skipped,
+        tally.meddles,
         tally.files_checked,
         tally.cut_names,
         tally.archived_checked,
