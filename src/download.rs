@@ -112,8 +112,8 @@ pub struct MediaRequest {
     /// The post this file belongs to: recorded in the manifest and the `.part` record, and named
     /// by the tags tikdl writes (see [`tags::tagged_for_post`]).
     pub post_id: String,
-    /// The folder nothing may be written outside of (`-P`): the destination's folder is checked
-    /// to lie within it again when it is opened for this file.
+    /// The folder nothing may be written outside of (`-P`), links resolved (canonical): the
+    /// destination's folder is checked to lie within it again when it is opened for this file.
     pub within: Option<PathBuf>,
 }
 
@@ -1489,6 +1489,7 @@ mod tests {
         std::fs::create_dir_all(base.join("sub")).unwrap();
         std::fs::create_dir_all(&outside).unwrap();
         let dest = base.join("sub").join("a.jpg");
+        let base = base.canonicalize().unwrap();
         assert!(open_folder_within(&dest, Some(&base)).is_ok());
         std::fs::rename(base.join("sub"), base.join("old")).unwrap();
         std::os::unix::fs::symlink(&outside, base.join("sub")).unwrap();

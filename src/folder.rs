@@ -86,19 +86,20 @@ impl Folder {
         }
     }
 
-    /// Whether this folder is still at its path and that path lies within `base` once links
-    /// are resolved: checked right after opening, so that a folder checked earlier (when its
-    /// name was rendered) and swapped for a link since is never written to.
-    pub fn is_within(&self, base: &Path) -> bool {
+    /// Whether this folder is still at its path and that path, links resolved, lies within
+    /// `canonical_base` (itself resolved already: resolving it again now would follow a link
+    /// put in its place). Checked right after opening, so that a folder checked earlier (when
+    /// its name was rendered) and swapped for a link since is never written to.
+    pub fn is_within(&self, canonical_base: &Path) -> bool {
         let shown = if self.path.as_os_str().is_empty() {
             Path::new(".")
         } else {
             &self.path
         };
-        let (Ok(dir), Ok(base)) = (shown.canonicalize(), base.canonicalize()) else {
-            return false;
-        };
-        dir.starts_with(base) && self.still_at_path()
+        shown
+            .canonicalize()
+            .is_ok_and(|dir| dir.starts_with(canonical_base))
+            && self.still_at_path()
     }
 
     /// fsync of the folder, so that a rename into it survives a crash. Best effort: some file

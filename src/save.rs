@@ -160,12 +160,13 @@ fn confinement(opts: &DownloadOptions, base: &Path) -> PathBuf {
     }
 }
 
-/// The folder every file's folder is checked against when opened: the one settled at the
-/// start of the run, else [`confinement`].
+/// The folder every file's folder is checked against when opened, links resolved: the one
+/// settled at the start of the run, else [`confinement`] resolved now.
 fn within(opts: &DownloadOptions, base: &Path) -> PathBuf {
-    opts.confine_to
-        .clone()
-        .unwrap_or_else(|| confinement(opts, base))
+    opts.confine_to.clone().unwrap_or_else(|| {
+        let named = confinement(opts, base);
+        named.canonicalize().unwrap_or(named)
+    })
 }
 
 /// Resolves the output folder once, at the start of a run (after [`prepare_output_dir`]): from

@@ -739,7 +739,9 @@ fn undo_swapped_folder(cwd: &Path) -> Vec<String> {
     let mut v = Vec::new();
     if !leaked.is_empty() {
         v.push(format!(
-            "written through a link another program put in place of -P: {leaked:?}"
+            "written through a link another program put in place of -P: {} files, such as {:?}",
+            leaked.len(),
+            &leaked[..leaked.len().min(6)]
         ));
     }
     if std::fs::symlink_metadata(&out).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -861,6 +863,14 @@ fn endless_evidence(
                 words.push(id.to_owned());
             }
         }
+        // A killed run's last words: "... already holds post ID's audio" names a post whose
+        // file is on disk although no result line was printed for it.
+        words.extend(
+            o.stderr
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|w| w.len() == 19)
+                .map(str::to_owned),
+        );
     }
     words.extend(
         archive
@@ -1305,8 +1315,11 @@ fn campaign_of_hostile_scenarios_keeps_every_promise() {
             .map_or(0, |d| d.as_nanos() as u64);
         t ^ u64::from(std::process::id()).rotate_left(32)
     });
-    let count = env_u64("TIKDL_CAMPAIGN_SCENARIOS").unwrap_or(DEFAULT_SCENARIOS);
     let only = env_u64("TIKDL_CAMPAIGN_ONLY");
+    // A replay of one scenario draws as many as it takes to reach it.
+    let count = env_u64("TIKDL_CAMPAIGN_SCENARIOS")
+        .unwrap_or(DEFAULT_SCENARIOS)
+        .max(only.map_or(0, |o| o + 1));
     let known = std::env::var_os("TIKDL_CAMPAIGN_KNOWN_OPEN").is_some();
     let draw_only = std::env::var_os("TIKDL_CAMPAIGN_DRAW_ONLY").is_some();
     eprintln!(
