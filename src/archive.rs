@@ -284,11 +284,9 @@ impl SyncState {
         let mut name = archive.as_os_str().to_owned();
         name.push(".sync");
         let path = PathBuf::from(name);
-        let synced = match std::fs::read_to_string(&path) {
-            Ok(text) => text.lines().map(str::to_owned).collect(),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Default::default(),
-            Err(e) => return Err(Error::local(e, "reading", &path)),
-        };
+        let synced = read_sync(&path)
+            .map_err(|e| Error::local(e, "reading", &path))?
+            .unwrap_or_default();
         Ok(Self {
             path,
             synced: std::sync::Mutex::new(synced),
@@ -324,12 +322,7 @@ impl SyncState {
         change: impl FnOnce(&mut std::collections::BTreeSet<String>),
     ) -> Result<(), Error> {
         let done = crate::owned_file::locked(&self.path, || {
-            let mut set: std::collections::BTreeSet<String> =
-                match std::fs::read_to_string(&self.path) {
-                    Ok(text) => text.lines().map(str::to_owned).collect(),
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Default::default(),
-                    Err(e) => return Err(e),
-                };
+            let mut set = read_sync(&self.path)?.unwrap_or_default();
             change(&mut set);
             let mut text = String::new();
             for line in &set {
@@ -345,6 +338,20 @@ impl SyncState {
         done.and_then(|r| r)
             .map_err(|e| Error::local(e, "writing", &self.path))
     }
+}
+
+/// Largest `ARCHIVE.sync` read (one line per list input of a clean run).
+const MAX_SYNC_BYTES: u64 = 64 << 20;
+
+/// The inputs `ARCHIVE.sync` lists; `None` when there is no such file.
+fn read_sync(path: &Path) -> std::io::Result<Option<std::collections::BTreeSet<String>>> {
+    let body = crate::owned_file::read_small(path, MAX_SYNC_BYTES)?;
+    Ok(body.map(|b| {
+        String::from_utf8_lossy(&b)
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }))
 }
 
 fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {

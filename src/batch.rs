@@ -127,6 +127,9 @@ pub struct Summary {
     pub undelivered: u64,
     /// Why the list could not be read to its end (not a bad line: a folder, an I/O error).
     pub read_error: Option<ReadError>,
+    /// Bytes of the list read when it ended: lines appended after them were never seen (see
+    /// [`FailedFile::keep_appended`]).
+    pub list_bytes: u64,
     /// Where `--break-on-existing` stopped lists, in the order it happened.
     pub breaks: Vec<Break>,
     /// Posts left to the other shards of `--shard`.
@@ -214,7 +217,8 @@ impl FailedFile {
                         String::new()
                     };
                     return Err(Error::Config(format!(
-                        "--failed-file {} is {what}: tikdl neither writes through nor replaces                          one ({hint}or choose another name)",
+                        "--failed-file {} is {what}: tikdl neither writes through nor replaces \
+                         one ({hint}or choose another name)",
                         path.display()
                     )));
                 }
@@ -272,6 +276,34 @@ impl FailedFile {
 
     /// Leaves a regular destination as it was (the temporary file is removed).
     pub fn abandon(self) {}
+
+    /// Retry in place (`--failed-file LIST LIST`): lines appended to the list after the run
+    /// read its first `read` bytes (a queue another program adds to) were never attempted, so
+    /// they go to the failed file as they are, before it replaces the list.
+    pub fn keep_appended(&mut self, list: &Path, read: u64) {
+        use std::io::{Read, Seek, SeekFrom};
+        let same = match (std::fs::metadata(list), std::fs::metadata(&self.dest)) {
+            (Ok(a), Ok(b)) => crate::folder::same_file(&a, &b),
+            _ => false,
+        };
+        let Ok(mut f) = std::fs::File::open(list) else {
+            return;
+        };
+        let grown = f.metadata().is_ok_and(|m| m.len() > read);
+        if !same || !grown || f.seek(SeekFrom::Start(read)).is_err() {
+            return;
+        }
+        let mut tail = Vec::new();
+        if let Err(e) = f.take(MAX_SKIP).read_to_end(&mut tail) {
+            self.error = Some(e);
+            return;
+        }
+        for line in tail.split(|b| *b == b'\n' || *b == b'\r') {
+            if !line.trim_ascii().is_empty() {
+                self.line(line);
+            }
+        }
+    }
 }
 
 /// The temporary file that will replace `path` (keeping its permissions).
@@ -380,9 +412,11 @@ enum Line {
         raw: Vec<u8>,
         at: usize,
     },
-    /// Longer than [`MAX_LINE`]: not kept.
+    /// Longer than [`MAX_LINE`]: not used, but kept whole (up to [`MAX_SKIP`]) for
+    /// `--failed-file`, so that retrying in place never loses it.
     TooLong {
         number: u64,
+        raw: Vec<u8>,
     },
 }
 
@@ -391,6 +425,10 @@ struct LineReader<R> {
     input: R,
     number: u64,
     buf: Vec<u8>,
+    /// The last line ended with CR: a LF right after it belongs to that line end.
+    after_cr: bool,
+    /// Bytes read from the input.
+    consumed: u64,
 }
 
 impl<R: AsyncBufRead + Unpin> LineReader<R> {
@@ -399,6 +437,8 @@ impl<R: AsyncBufRead + Unpin> LineReader<R> {
             input,
             number: 0,
             buf: Vec::new(),
+            after_cr: false,
+            consumed: 0,
         }
     }
 
@@ -407,17 +447,27 @@ impl<R: AsyncBufRead + Unpin> LineReader<R> {
         loop {
             self.buf.clear();
             let mut any = false;
-            // Bytes of an over-long line seen so far (the line itself is dropped).
+            // Bytes of an over-long line seen so far (kept for --failed-file, not used).
             let mut too_long: Option<u64> = None;
             let mut comment = false;
             loop {
-                let chunk = self.input.fill_buf().await?;
+                let mut chunk = self.input.fill_buf().await?;
+                if std::mem::take(&mut self.after_cr) && chunk.first() == Some(&b'\n') {
+                    self.input.consume(1);
+                    self.consumed += 1;
+                    chunk = self.input.fill_buf().await?;
+                }
                 if chunk.is_empty() {
                     break;
                 }
                 any = true;
-                let (take, end) = match chunk.iter().position(|&b| b == b'\n') {
-                    Some(i) => (i + 1, true),
+                // `\r` ends a line too (Python's universal newlines, which yt-dlp reads lists
+                // with): a list saved with old Mac line ends is a list, not one long line.
+                let (take, end) = match chunk.iter().position(|&b| b == b'\n' || b == b'\r') {
+                    Some(i) => {
+                        self.after_cr = chunk[i] == b'\r';
+                        (i + 1, true)
+                    }
                     None => (chunk.len(), false),
                 };
                 match too_long.as_mut() {
@@ -425,11 +475,12 @@ impl<R: AsyncBufRead + Unpin> LineReader<R> {
                     None if self.buf.len() + take > MAX_LINE + 2 => {
                         comment = self.buf.trim_ascii_start().starts_with(b"#");
                         too_long = Some((self.buf.len() + take) as u64);
-                        self.buf.clear();
                     }
-                    None => self.buf.extend_from_slice(&chunk[..take]),
+                    None => {}
                 }
+                self.buf.extend_from_slice(&chunk[..take]);
                 self.input.consume(take);
+                self.consumed += take as u64;
                 if end {
                     break;
                 }
@@ -453,8 +504,10 @@ impl<R: AsyncBufRead + Unpin> LineReader<R> {
                 if comment {
                     continue;
                 }
+                let raw = self.buf.trim_ascii_end().to_vec();
                 return Ok(Some(Line::TooLong {
                     number: self.number,
+                    raw,
                 }));
             }
             // Notepad and other Windows editors start a UTF-8 file with a byte order mark: it
@@ -582,6 +635,8 @@ struct Shared {
     /// input is read (not a failure: nothing goes to `--failed-file`).
     broken: AtomicBool,
     read_error: Mutex<Option<ReadError>>,
+    /// Bytes of the list consumed so far.
+    read_bytes: std::sync::atomic::AtomicU64,
 }
 
 /// The end-of-run bookkeeping: counts, the first failures, the stop rule, `--failed-file`.
@@ -695,7 +750,10 @@ where
                 };
                 Some((input, (lines, shared)))
             }
-            Ok(None) => None,
+            Ok(None) => {
+                shared.read_bytes.store(lines.consumed, Ordering::Relaxed);
+                None
+            }
             Err(error) => {
                 let line = lines.number;
                 *shared.read_error.lock().unwrap_or_else(|e| e.into_inner()) =
@@ -813,6 +871,7 @@ async fn work(
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .take();
+    summary.list_bytes = shared.read_bytes.load(Ordering::Relaxed);
     summary.seconds = started.elapsed().as_secs_f64();
     summary
 }
@@ -850,14 +909,14 @@ fn expand_input<'a>(
                 raw: Some(raw),
             }]
         }
-        Line::TooLong { number } => {
+        Line::TooLong { number, raw } => {
             let reason = ContentReason::NotTikTok(format!(
                 "line {number} is longer than {} KiB",
                 MAX_LINE >> 10
             ));
             vec![Task::BadLine {
                 error: Error::content(reason, Operation::ParseUrl, &format!("(line {number})")),
-                raw: None,
+                raw: Some(raw),
             }]
         }
     })
@@ -1231,7 +1290,23 @@ mod tests {
         // A small buffer: the long line arrives in many pieces.
         let (lines, err) = all(tokio::io::BufReader::with_capacity(1000, &input[..])).await;
         assert!(err.is_none());
-        assert_eq!(lines, [text("a"), Line::TooLong { number: 2 }, text("b")]);
+        let long = Line::TooLong {
+            number: 2,
+            raw: vec![b'x'; MAX_LINE + 10],
+        };
+        assert_eq!(lines, [text("a"), long, text("b")]);
+        // Old Mac line ends (a lone CR) end lines too; CR LF is one line end, also when the
+        // LF comes in the next read.
+        let (lines, err) = all(tokio::io::BufReader::with_capacity(2, &b"a\rb\r\nc"[..])).await;
+        assert!(err.is_none());
+        assert_eq!(lines, [text("a"), text("b"), text("c")]);
+        let mut r = LineReader::new(tokio::io::BufReader::with_capacity(
+            2,
+            &b"a\r\n\r\nb\r\n"[..],
+        ));
+        r.next().await.unwrap();
+        assert_eq!(r.next().await.unwrap(), Some(text("b")));
+        assert_eq!(r.number, 3, "CR LF counts as one line end");
 
         let endless = tokio::io::repeat(0).take(MAX_SKIP * 4);
         let (lines, err) = all(tokio::io::BufReader::new(endless)).await;

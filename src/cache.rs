@@ -246,6 +246,9 @@ fn url_expiry(url: &str) -> Option<u64> {
         .min()
 }
 
+/// Largest cache entry read.
+pub const MAX_ENTRY_BYTES: u64 = 16 << 20;
+
 impl Cache {
     /// Creates the folder (private to the user) if needed.
     pub fn open(cfg: CacheConfig) -> Result<Self, CacheError> {
@@ -267,13 +270,15 @@ impl Cache {
         self.cfg.dir.join(format!("{id}.json"))
     }
 
-    /// The entry for post `id`, if one is fresh and its media URLs are still good.
+    /// The entry for post `id`, if one is fresh and its media URLs are still good (an entry
+    /// is a post's metadata: kilobytes; anything over [`MAX_ENTRY_BYTES`] is not one).
     pub fn get(&self, id: &PostId) -> Result<Entry, Miss> {
         let path = self.path(id);
-        let bytes = match fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Miss::Absent),
-            // A directory, a dangling link, no permission: not usable, replaced on the next put.
+        let bytes = match crate::owned_file::read_small(&path, MAX_ENTRY_BYTES) {
+            Ok(Some(b)) => b,
+            Ok(None) => return Err(Miss::Absent),
+            // A directory, a FIFO, a dangling link, no permission: not usable, replaced on the
+            // next put.
             Err(_) => return Err(Miss::Unreadable),
         };
         let stored = parse(&bytes, id).ok_or(Miss::Unreadable)?;

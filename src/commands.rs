@@ -382,6 +382,11 @@ pub async fn batch(
         ));
         return Ok(ExitCode::from(EXIT_USAGE));
     }
+    if let Some(f) = failed_file.as_mut()
+        && !stdin
+    {
+        f.keep_appended(&args.file, sum.list_bytes);
+    }
     if let Some(e) = out.write_error {
         if let Some(f) = failed_file.take() {
             // The lines not attempted are in it: keep them for the retry.

@@ -174,6 +174,11 @@ const STALLED_ATTEMPTS: u32 = 4;
 /// objects into one. No validator (ETag, If-Range) is needed, so it holds for servers that send
 /// none or lie about it.
 const RESUME_OVERLAP: u64 = 64 << 10;
+/// How long a process waits for another tikdl's lock on a file while that one writes
+/// nothing: longer than any pause a working download takes (a server's longest honoured
+/// Retry-After, 5 minutes, plus the low-speed window), so only a stopped or hung holder
+/// meets it.
+const LOCK_STALL: Duration = Duration::from_secs(10 * 60);
 /// How often a process waiting for another tikdl's lock on a file tries again.
 const LOCK_POLL: Duration = Duration::from_millis(250);
 
@@ -324,10 +329,13 @@ impl Place {
         })
     }
 
-    /// A `.part` or final name that is a symlink could write anywhere: never follow it.
+    /// A `.part` or final name that is a symlink could write anywhere: never follow it. A
+    /// folder, FIFO or device at the `.part` is someone's too: refused before anything (its
+    /// lock record included) is made beside it.
     fn refuse_symlink(&self, name: &std::ffi::OsStr, shown: &Path) -> Result<(), Error> {
         match self.folder.metadata(name) {
             Ok(m) if m.file_type().is_symlink() => Err(symlink_refused(shown)),
+            Ok(m) if !m.is_file() && name == self.part_name => Err(not_regular(shown)),
             _ => Ok(()),
         }
     }
@@ -372,7 +380,8 @@ impl Place {
         match (&meta, ours.as_ref()) {
             (Ok(m), Some(w)) if crate::folder::same_file(m, w) => Ok(f),
             _ => Err(Error::Config(format!(
-                "{} is no longer the file this download wrote (another program replaced it);                  it is left as it is and nothing was saved; run tikdl again",
+                "{} is no longer the file this download wrote (another program replaced it); \
+                 it is left as it is and nothing was saved; run tikdl again",
                 self.part.display()
             ))),
         }
@@ -384,7 +393,8 @@ impl Place {
             return Ok(());
         }
         Err(Error::Config(format!(
-            "the folder {} was moved or replaced while downloading, so nothing was saved in              it; its `.part` stays in the folder's new place; run tikdl again",
+            "the folder {} was moved or replaced while downloading, so nothing was saved in \
+             it; its `.part` stays in the folder's new place; run tikdl again",
             self.folder.path().display()
         )))
     }
@@ -452,7 +462,13 @@ async fn existing(
         // This post's file, changed since it was recorded: it proves nothing any more.
         _ => {}
     }
-    if tagged_copy(req).await {
+    // Tags are bytes a CDN can forge: they prove the post only where the name, which tikdl
+    // made, names it too. Under a template without the id, the bytes are compared instead.
+    let named = place
+        .dest_name
+        .to_string_lossy()
+        .contains(req.post_id.as_str());
+    if named && tagged_copy(req).await {
         record(req, place, len);
         return Ok(proven(None));
     }
@@ -864,6 +880,8 @@ impl PartLock {
     async fn acquire(place: &Place, dest: &Path) -> Result<Self, Error> {
         let path = meta_path(dest);
         let mut warned = false;
+        // The holder's progress: its `.part` growing (or changing) now and then.
+        let mut seen = (place.part_len(), Instant::now());
         loop {
             let file = place
                 .folder
@@ -881,6 +899,17 @@ impl PartLock {
                         );
                     }
                     drop(file);
+                    let now = place.part_len();
+                    if now != seen.0 {
+                        seen = (now, Instant::now());
+                    } else if seen.1.elapsed() > LOCK_STALL {
+                        return Err(Error::Config(format!(
+                            "{} is held by another tikdl that has written nothing for {} \
+                             minutes (stopped, or hung); run tikdl again once it is gone",
+                            dest.display(),
+                            LOCK_STALL.as_secs() / 60
+                        )));
+                    }
                     tokio::time::sleep(LOCK_POLL).await;
                     continue;
                 }
@@ -1023,8 +1052,12 @@ async fn fetch_one(
                 }
                 // A size the server announces against TikTok's will be announced again: the next
                 // mirror or rendition, at once.
+                // A server asking to wait longer than tikdl ever waits: this mirror is done, as
+                // for pages.
+                let too_long = retry_after.is_some_and(|ra| ra > crate::retry::MAX_RETRY_AFTER);
                 if !err.is_transient()
-                    || announces_other_size(&err)
+                    || settled(&err)
+                    || too_long
                     || stalled > policy.retries.clamp(1, STALLED_ATTEMPTS)
                 {
                     return Err(err);
@@ -1049,11 +1082,21 @@ enum Attempt {
 
 /// Start of the message of an answer whose announced size cannot be the file's.
 const ANNOUNCES: &str = "server announces";
+/// Start of the message of a body that went past its limit.
+const SENT_MORE: &str = "server sent more";
+/// Start of the message of an answer with no body at all.
+const EMPTY: &str = "server sent an empty body";
+/// Start of the message of a part of a file whose total the server does not say.
+const UNKNOWN_TOTAL: &str = "server answered with a part";
 
-fn announces_other_size(e: &Error) -> bool {
+/// Whether an answer's fault will be the same on the next attempt at this mirror (a size it
+/// announces, a body past its limit, an empty body, a part of unknown total): the next mirror
+/// or rendition is tried at once instead.
+fn settled(e: &Error) -> bool {
     matches!(
         e,
-        Error::Connection { reason: ConnectionReason::BadMedia(m), .. } if m.starts_with(ANNOUNCES)
+        Error::Connection { reason: ConnectionReason::BadMedia(m), .. }
+            if [ANNOUNCES, SENT_MORE, EMPTY, UNKNOWN_TOTAL].iter().any(|p| m.starts_with(p))
     )
 }
 
@@ -1187,13 +1230,39 @@ async fn attempt(
             None,
         ));
     }
+    let bad = |msg: String| {
+        (
+            Error::connection(ConnectionReason::BadMedia(msg), op, u),
+            None,
+        )
+    };
+    if status == StatusCode::NO_CONTENT {
+        return Err(bad(format!("{EMPTY} (204 No Content)")));
+    }
+    if let Some(e) = req.expected_size
+        && e > req.kind.size_cap()
+    {
+        return Err(bad(format!(
+            "{ANNOUNCES} nothing yet, but TikTok says {e} bytes, more than the {}-byte limit \
+             for {}",
+            req.kind.size_cap(),
+            req.kind.noun()
+        )));
+    }
     let mut start = 0;
     let mut total = resp.content_length();
     if status == StatusCode::PARTIAL_CONTENT {
         match content_range(resp.headers()) {
+            // A part whose total is not said (`bytes A-B/*`) cannot tell when the file is
+            // complete: its end is not the file's.
+            Some((a, _, None)) if a == from => {
+                return Err(bad(format!(
+                    "{UNKNOWN_TOTAL} of a file of unknown size (Content-Range without a total)"
+                )));
+            }
             Some((a, _, t)) if a == from => {
                 start = have;
-                total = t.or(total.map(|n| n + from));
+                total = t;
             }
             _ => {
                 tracing::warn!("{u}: Content-Range does not match the requested range; restarting");
@@ -1206,11 +1275,14 @@ async fn attempt(
     if let (Some(t), Some(e)) = (total, req.expected_size)
         && t != e
     {
-        let msg = format!("{ANNOUNCES} {t} bytes but TikTok said {e}");
-        return Err((
-            Error::connection(ConnectionReason::BadMedia(msg), op, u),
-            None,
-        ));
+        if start > 0 {
+            // Only the resume answer says so: a plain request may yet serve the right file.
+            tracing::warn!(
+                "{u}: the resume answer announces {t} bytes but TikTok said {e}; starting over"
+            );
+            return Ok(Attempt::Restart);
+        }
+        return Err(bad(format!("{ANNOUNCES} {t} bytes but TikTok said {e}")));
     }
     if start > 0 {
         // Never the resume answer's word over the first answer's: a total that changed means
@@ -1294,7 +1366,7 @@ async fn attempt(
     };
     let mut repeated = 0usize;
     let mut changed = false;
-    let mut checked_magic = start > 0 || req.kind == MediaKind::Subtitle;
+    let mut checked_magic = start > 0;
     let mut stream = resp.bytes_stream();
     let began = Instant::now();
     let mut paced: u64 = 0;
@@ -1431,6 +1503,10 @@ async fn attempt(
                     Error::connection(ConnectionReason::BadMedia(msg), op, u),
                     None,
                 ));
+            }
+            if written == 0 {
+                let _ = place.remove_part();
+                return Err(bad(EMPTY.to_owned()));
             }
             Ok(Attempt::Done(written))
         }

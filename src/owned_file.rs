@@ -139,6 +139,41 @@ pub fn write(dest: &Path, body: &[u8], opts: Options) -> io::Result<()> {
     temp.commit()
 }
 
+/// The whole of a small file tikdl owns (at most `cap` bytes), `Ok(None)` when there is none.
+/// Opened without blocking (a FIFO planted at the name never hangs the run) and read only when
+/// it is a regular file; anything else, or a file over `cap`, is an error.
+pub fn read_small(path: &Path, cap: u64) -> io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut o = File::options();
+    o.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC);
+    }
+    let f = match o.open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let meta = f.metadata()?;
+    if !meta.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("it is {}, not a file", describe(&meta.file_type())),
+        ));
+    }
+    let mut body = Vec::new();
+    f.take(cap + 1).read_to_end(&mut body)?;
+    if body.len() as u64 > cap {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("it is larger than {cap} bytes"),
+        ));
+    }
+    Ok(Some(body))
+}
+
 /// Whether `dest` may be replaced by a rename: it is missing or a regular file. Anything else
 /// is an error that says what is there.
 pub fn check_replaceable(dest: &Path) -> io::Result<()> {

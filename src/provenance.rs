@@ -169,6 +169,17 @@ pub fn record(
     rendition: &str,
     size: u64,
 ) -> Result<(), Error> {
+    // A line the manifest already ends with for this name says nothing new (an info JSON
+    // rewritten alike, a file found proven): the manifest grows only with changes.
+    let same = Entry {
+        post_id: post_id.into(),
+        role: role.into(),
+        rendition: rendition.into(),
+        size,
+    };
+    if lookup(folder, name)?.is_some_and(|e| e == same) {
+        return Ok(());
+    }
     let path = folder.join(MANIFEST_NAME.as_ref());
     let Some(mut f) = open(folder, true)? else {
         return Ok(());

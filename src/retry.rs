@@ -8,7 +8,7 @@ use crate::error::Error;
 
 /// Longest pause a `Retry-After` header can impose; beyond it we fail and say so instead of
 /// hanging for hours.
-const MAX_RETRY_AFTER: Duration = Duration::from_secs(300);
+pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(300);
 /// Cap on one computed backoff pause.
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
 

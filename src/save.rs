@@ -83,6 +83,14 @@ pub enum FileRole {
     InfoJson,
 }
 
+impl FileRole {
+    /// The post's own media (video, audio, images), not a sidecar: what makes a post
+    /// `downloaded` rather than `already_downloaded`.
+    pub fn is_media(self) -> bool {
+        matches!(self, Self::Video | Self::Audio | Self::Image)
+    }
+}
+
 /// A sidecar (thumbnail, subtitles, info JSON) that could not be saved although the post's
 /// media was: the post still succeeds, with a warning.
 #[derive(Debug, Clone, Serialize)]
@@ -127,7 +135,12 @@ impl DownloadResult {
     pub fn status(&self) -> &'static str {
         if !self.success {
             "failed"
-        } else if self.files.iter().all(|f| !f.downloaded) {
+        } else if self
+            .files
+            .iter()
+            .filter(|f| f.role.is_media())
+            .all(|f| !f.downloaded)
+        {
             "already_downloaded"
         } else {
             "downloaded"
@@ -364,6 +377,12 @@ async fn run(
         stop_on_forbidden: true,
         low_speed: opts.low_speed,
     };
+    // A slideshow's images and sound have no page refresh on a 403 (the video's rendition
+    // loop has): their other mirrors are tried instead.
+    let every_mirror = EngineOptions {
+        stop_on_forbidden: false,
+        ..engine.clone()
+    };
     let mut main_path: Option<PathBuf> = None;
 
     let audio_only = opts.audio_only || opts.quality == Quality::Audio;
@@ -399,7 +418,7 @@ async fn run(
                 tag,
             };
             main_path.get_or_insert(job.dest.clone());
-            save(posts, &job, &engine, progress.as_ref(), result).await?;
+            save(posts, &job, &every_mirror, progress.as_ref(), result).await?;
         } else if audio_only {
             return Err(Error::content(
                 ContentReason::Unsupported("this post has no separate audio track".into()),
@@ -441,7 +460,7 @@ async fn run(
                 what: format!("image {n}"),
                 tag: None,
             };
-            save(posts, &job, &engine, progress.as_ref(), result).await?;
+            save(posts, &job, &every_mirror, progress.as_ref(), result).await?;
         }
         // Sidecars are named from the post's own name (the one its sound gets), never from an
         // image's: the cover would land on image 1's name.
@@ -913,6 +932,7 @@ async fn sidecars(
                 }
             );
         }
+        let mut used = std::collections::HashSet::new();
         for (lang, subs) in &info.subtitles {
             if !wants_lang(&opts.sub_langs, lang) {
                 continue;
@@ -922,7 +942,21 @@ async fn sidecars(
                 // plain text, the extension taken from the allow-list.
                 let safe_lang = safe_path::sanitize_component(lang);
                 let ext = safe_ext(ExtKind::Subtitle, &sub.ext);
-                let job = side(&format!(".{safe_lang}.{ext}")).map(|dest| Job {
+                let dest = side(&format!(".{safe_lang}.{ext}"));
+                if let Ok(d) = &dest
+                    && !used.insert(d.clone())
+                {
+                    // Two languages whose codes clean up alike ("a/b", "a_b"): one file.
+                    tracing::warn!(
+                        "{}: subtitles {:?} would be saved as {}, which another language's \
+                         subtitles take; skipped",
+                        info.id,
+                        crate::terminal::safe(lang),
+                        d.display()
+                    );
+                    continue;
+                }
+                let job = dest.map(|dest| Job {
                     role: FileRole::Subtitle,
                     within: within(opts, main.base),
                     urls: vec![sub.url.clone()],

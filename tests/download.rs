@@ -1427,3 +1427,156 @@ fn hostile_names_glued_template_1() {
 fn hostile_names_glued_template_2() {
     hostile(3, 1);
 }
+
+// ---------------------------------------------------------------------------------------------
+// answers that are not a whole file
+// ---------------------------------------------------------------------------------------------
+
+/// Every final file under `out` (not a `.part`, its record or the manifest) is byte for byte
+/// one of `served`.
+fn only_served_files(out: &Path, served: &[Vec<u8>]) {
+    for p in walk(out) {
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        if name.ends_with(".part") || name.ends_with(".part.meta") || name == support::MANIFEST {
+            continue;
+        }
+        let body = std::fs::read(&p).unwrap();
+        assert!(
+            served.contains(&body),
+            "{} ({} bytes) is none of the files served",
+            p.display(),
+            body.len()
+        );
+    }
+}
+
+#[test]
+fn a_part_of_unknown_total_or_an_empty_body_is_never_a_complete_file() {
+    let env = Env::new();
+    let info = env.info_json(PHOTO_URL);
+    let images = info["images"].as_array().expect("images");
+    let urls: Vec<String> = images
+        .iter()
+        .map(|i| i["url"].as_str().unwrap().to_owned())
+        .collect();
+    env.tiktok
+        .add_fault(fault(&urls[0], Fault::PartOfUnknownTotal, 0));
+    env.tiktok.add_fault(fault(&urls[1], Fault::EmptyBody, 0));
+    env.tiktok.add_fault(fault(
+        &urls[2],
+        Fault::Status {
+            code: 204,
+            retry_after: None,
+        },
+        0,
+    ));
+    let out = out_dir(&env, "parts");
+    let run = download(&env, &["-P", s(&out), "-o", BY_ID, PHOTO_URL]);
+    assert!(
+        run.stderr.contains("unknown size") && run.stderr.contains("empty body"),
+        "{}",
+        run.stderr
+    );
+    // Each image's mirrors too (a mirror serves the image whole).
+    let mut served: Vec<Vec<u8>> = images
+        .iter()
+        .flat_map(|i| {
+            let mirrors = i["mirrors"].as_array().cloned().unwrap_or_default();
+            std::iter::once(i["url"].clone()).chain(mirrors)
+        })
+        .filter_map(|u| u.as_str().map(|u| env.tiktok.media_bytes(u)))
+        .collect();
+    served.push(
+        env.tiktok
+            .media_bytes(info["music"]["url"].as_str().unwrap()),
+    );
+    only_served_files(&out, &served);
+}
+
+#[test]
+fn a_media_retry_after_longer_than_tikdl_waits_moves_on_at_once() {
+    let env = Env::new();
+    let info = env.info_json(DESKTOP_URL);
+    let url = format_url(&info, BEST);
+    env.tiktok.add_fault(fault(
+        &url,
+        Fault::Status {
+            code: 503,
+            retry_after: Some(100_000),
+        },
+        0,
+    ));
+    let out = out_dir(&env, "wait");
+    let done = env
+        .cmd()
+        .args([
+            "download",
+            "--json",
+            "-q",
+            "1080p",
+            "-o",
+            BY_ID,
+            "-P",
+            s(&out),
+            DESKTOP_URL,
+        ])
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .expect("run tikdl");
+    let run = Run::of(done);
+    assert!(!run.stderr.contains("resuming in 300"), "{}", run.stderr);
+    assert_eq!(
+        requests_for(&env, &url).len(),
+        1,
+        "asked once, not waited on"
+    );
+    let served: Vec<Vec<u8>> = info["formats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| env.tiktok.media_bytes(f["url"].as_str().unwrap()))
+        .collect();
+    only_served_files(&out, &served);
+}
+
+#[test]
+fn a_web_page_served_as_subtitles_is_not_saved() {
+    let env = Env::new();
+    let info = env.info_json(DESKTOP_URL);
+    let sub_url = info["subtitles"]["eng-US"][0]["url"].as_str().unwrap();
+    env.tiktok
+        .add_fault(fault(sub_url, Fault::HtmlInsteadOfMedia, 0));
+    let out = out_dir(&env, "subs");
+    let run = download(
+        &env,
+        &["-P", s(&out), "--write-subs", "-o", BY_ID, DESKTOP_URL],
+    );
+    let r = run.result();
+    assert!(files(r, "subtitle").is_empty(), "{r}");
+    assert_eq!(r["sidecars_failed"][0]["kind"], "subtitle", "{r}");
+    assert!(
+        !walk(&out)
+            .iter()
+            .any(|p| p.to_string_lossy().ends_with(".vtt"))
+    );
+}
+
+#[test]
+fn a_rerun_with_info_json_is_already_downloaded_and_adds_no_manifest_line() {
+    let env = Env::new();
+    let out = out_dir(&env, "again");
+    let args = ["-P", s(&out), "--write-info-json", "-o", BY_ID, DESKTOP_URL];
+    let first = download(&env, &args).ok();
+    assert_eq!(first.result()["status"], "downloaded");
+    let manifest = || std::fs::read_to_string(out.join(support::MANIFEST)).unwrap();
+    let lines = manifest().lines().count();
+    let again = download(&env, &args);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(
+        again.result()["status"],
+        "already_downloaded",
+        "{}",
+        again.result()
+    );
+    assert_eq!(manifest().lines().count(), lines, "{}", manifest());
+}

@@ -43,6 +43,16 @@ fn raw_controls(bytes: &[u8]) -> Vec<String> {
 // ---------------------------------------------------------------------------------------------
 // a URL list that cannot be read
 
+/// `batch --info-only --failed-file LIST LIST`: the failed lines replace the list.
+fn retry_in_place(env: &Env, list: &Path) -> std::process::Output {
+    env.cmd()
+        .args(["--rate-limit", "0", "batch", "--info-only", "--failed-file"])
+        .arg(list)
+        .arg(list)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn non_utf8_line_fails_alone_and_retry_in_place_keeps_the_rest() {
     let env = Env::new();
@@ -52,13 +62,7 @@ fn non_utf8_line_fails_alone_and_retry_in_place_keeps_the_rest() {
     std::fs::write(&list, &text).unwrap();
 
     // The retry-in-place pattern: the failed lines replace the list.
-    let out = env
-        .cmd()
-        .args(["--rate-limit", "0", "batch", "--info-only", "--failed-file"])
-        .arg(&list)
-        .arg(&list)
-        .output()
-        .unwrap();
+    let out = retry_in_place(&env, &list);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     // Every valid URL after the bad line was processed.
@@ -787,4 +791,93 @@ fn a_list_whose_api_fails_is_not_called_empty() {
         !err.contains("lists no posts"),
         "the failure is not an empty list: {err}"
     );
+}
+
+#[test]
+fn retry_in_place_keeps_an_over_long_line_and_reads_cr_line_ends() {
+    let env = Env::new();
+    let list = env.dir.path().join("retry.txt");
+    let long = format!("https://www.tiktok.com/@u/video/{}", "9".repeat(70_000));
+    // Old Mac line ends: three lines, not one long one.
+    std::fs::write(&list, format!("{}\r{long}\rbad-url\r", batch_url(1))).unwrap();
+    let out = retry_in_place(&env, &list);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("line 2 is longer than"), "{err}");
+    let ids: Vec<String> = ndjson(&out.stdout)
+        .iter()
+        .filter_map(|v| v["id"].as_str().map(str::to_owned))
+        .collect();
+    assert!(ids.contains(&(BATCH_BASE + 1).to_string()), "{ids:?} {err}");
+    // Both failed lines are kept, the long one whole.
+    let after = std::fs::read_to_string(&list).unwrap();
+    assert_eq!(after, format!("{long}\nbad-url\n"));
+}
+
+#[test]
+fn retry_in_place_keeps_lines_appended_while_the_batch_runs() {
+    let env = Env::new();
+    // The one post's page takes two seconds: the list is appended to meanwhile.
+    env.tiktok.add_fault(support::FaultRule {
+        host: Some("www.tiktok.com".into()),
+        path_contains: (BATCH_BASE + 1).to_string(),
+        fault: support::Fault::Stall(std::time::Duration::from_secs(2)),
+        times: 1,
+    });
+    let list = env.dir.path().join("queue.txt");
+    std::fs::write(&list, format!("{}\n", batch_url(1))).unwrap();
+    let child = env
+        .std_cmd()
+        .args(["--rate-limit", "0", "batch", "--info-only", "--failed-file"])
+        .arg(&list)
+        .arg(&list)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let appended = batch_url(2);
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&list)
+        .unwrap();
+    std::io::Write::write_all(&mut f, format!("{appended}\n").as_bytes()).unwrap();
+    drop(f);
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&list).unwrap(),
+        format!("{appended}\n"),
+        "the line added during the run waits for the next one"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_beside_the_archive_never_hangs_the_batch() {
+    let env = Env::new();
+    let list = env.dir.path().join("list.txt");
+    std::fs::write(&list, format!("{}\n", batch_url(1))).unwrap();
+    let fifo = env.dir.path().join("arch.txt.sync");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let out = env
+        .cmd()
+        .args([
+            "--rate-limit",
+            "0",
+            "batch",
+            "--info-only",
+            "--download-archive",
+        ])
+        .arg(env.dir.path().join("arch.txt"))
+        .arg(&list)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("a FIFO"), "{err}");
 }

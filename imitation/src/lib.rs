@@ -256,6 +256,11 @@ pub enum Fault {
     /// 200 `video/mp4` whose body is the gzip bomb (200 MiB of zeros in 200 KB) sent with
     /// `Content-Encoding: gzip`, although the client asked for identity.
     GzipEncodedMedia,
+    /// 206 with `Content-Range: bytes 0-(N-1)/*` and the first half of the body, to a request
+    /// with or without Range: a part of a file whose total is not said.
+    PartOfUnknownTotal,
+    /// 200 with `Content-Length: 0` and no body.
+    EmptyBody,
 }
 
 /// Shared by the server tasks and the [`Imitation`] handle.

@@ -129,6 +129,7 @@ pub async fn handle(
                 .into(),
         ),
         Some(Fault::Redirect(location)) => Reply::redirect(302, location),
+        Some(Fault::EmptyBody) => Reply::new(200, "video/mp4", Bytes::new()),
         Some(Fault::GzipEncodedMedia) => {
             let mut r = Reply::new(200, "video/mp4", Bytes::from_static(GZIP_BOMB));
             r.headers.push(("content-encoding", "gzip".into()));
@@ -141,6 +142,14 @@ pub async fn handle(
         f => route(&ctx, f.as_ref()),
     };
 
+    let mut reply = reply;
+    if fault == Some(Fault::PartOfUnknownTotal) && matches!(reply.src, Source::Media(_)) {
+        reply.end = (reply.start + (reply.end - reply.start) / 2).max(reply.start + 1);
+        reply.status = 206;
+        reply.headers.retain(|(n, _)| *n != "content-range");
+        let range = format!("bytes {}-{}/*", reply.start, reply.end - 1);
+        reply.headers.push(("content-range", range));
+    }
     let len = reply.end - reply.start;
     let mut content_length = len;
     // Only generated media can go on past its end (a fixed body has nothing more to send).
