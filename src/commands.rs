@@ -214,15 +214,7 @@ pub async fn download(
             Outcome::Downloaded(r, _) if json => Some(summary::result_json(r)),
             Outcome::Failed {
                 url, error, result, ..
-            } if json => Some(match result {
-                // The download's own report, with the error it ended in.
-                Some(r) => {
-                    let mut v = summary::result_json(r);
-                    v["error"] = summary::error_json(url, error)["error"].clone();
-                    v
-                }
-                None => summary::error_json(url, error),
-            }),
+            } if json => Some(summary::failure_json(url, error, result.as_deref())),
             _ => None,
         };
         let sent = out.emit(line);
@@ -306,7 +298,9 @@ pub async fn batch(
             Outcome::Skipped { url, id, reason } if json => Some(
                 serde_json::json!({"url": url, "id": id, "status": "skipped", "reason": reason}),
             ),
-            Outcome::Failed { url, error, .. } if json => Some(summary::error_json(url, error)),
+            Outcome::Failed {
+                url, error, result, ..
+            } if json => Some(summary::failure_json(url, error, result.as_deref())),
             _ => None,
         };
         if !quiet && !json {

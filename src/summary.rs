@@ -214,6 +214,20 @@ pub fn batch_summary(s: &crate::batch::Summary) -> String {
 }
 
 /// The NDJSON line printed for a URL that failed.
+/// A failed post: its download's own report with the error it ended in when saving had begun
+/// (the files kept, the format tried), else the error alone. `download` and `batch` print
+/// the same object.
+pub fn failure_json(url: &str, err: &Error, result: Option<&DownloadResult>) -> serde_json::Value {
+    match result {
+        Some(r) => {
+            let mut v = result_json(r);
+            v["error"] = error_json(url, err)["error"].clone();
+            v
+        }
+        None => error_json(url, err),
+    }
+}
+
 pub fn error_json(url: &str, err: &Error) -> serde_json::Value {
     json!({
         "url": url,
