@@ -55,6 +55,9 @@ struct FolderIndex {
     entries: HashMap<OsString, Entry>,
 }
 
+/// How much of the manifest is read at a time.
+const READ_CHUNK: usize = 1 << 20;
+
 fn indexes() -> &'static Mutex<HashMap<PathBuf, FolderIndex>> {
     static INDEXES: OnceLock<Mutex<HashMap<PathBuf, FolderIndex>>> = OnceLock::new();
     INDEXES.get_or_init(Default::default)
@@ -140,18 +143,30 @@ pub fn lookup(folder: &Folder, name: &std::ffi::OsStr) -> Result<Option<Entry>, 
             };
         }
         if meta.len() > index.offset {
-            let mut tail = Vec::new();
+            // Read in pieces, so a manifest of a million lines costs its index, not its size
+            // again in one buffer.
             f.seek(SeekFrom::Start(index.offset))
-                .and_then(|_| f.read_to_end(&mut tail))
                 .map_err(|e| Error::local(e, "reading", &path))?;
-            // Only whole lines: a writer may be between its write and the next look.
-            let end = tail.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
-            for line in tail[..end].split(|b| *b == b'\n') {
-                if let Some((name, entry)) = parse_line(line) {
-                    index.entries.insert(name, entry);
+            let mut chunk = vec![0u8; READ_CHUNK];
+            let mut carry: Vec<u8> = Vec::new();
+            loop {
+                let n = f
+                    .read(&mut chunk)
+                    .map_err(|e| Error::local(e, "reading", &path))?;
+                if n == 0 {
+                    break;
                 }
+                carry.extend_from_slice(&chunk[..n]);
+                // Only whole lines: a writer may be between its write and the next look.
+                let end = carry.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
+                for line in carry[..end].split(|b| *b == b'\n') {
+                    if let Some((name, entry)) = parse_line(line) {
+                        index.entries.insert(name, entry);
+                    }
+                }
+                index.offset += end as u64;
+                carry.drain(..end);
             }
-            index.offset += end as u64;
         }
     } else {
         *index = FolderIndex::default();
