@@ -308,6 +308,14 @@ impl SyncState {
         Ok(was)
     }
 
+    /// `input` was not paged to its end this run (`--max`, a date filter, a pagination guard):
+    /// a clean end of the run must not mark it, or the next run would stop at its newest
+    /// archived post and never page the older ones.
+    pub fn forget(&self, input: &str) {
+        let input = input.trim();
+        lock(&self.seen).retain(|s| s != input);
+    }
+
     /// The run ended clean: every input it saw may be cut short next time.
     pub fn finish_clean(&self) -> Result<(), Error> {
         let seen = std::mem::take(&mut *lock(&self.seen));

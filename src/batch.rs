@@ -940,10 +940,18 @@ fn expand_line<'a>(
     // `--break-on-existing` cuts a list short only when its last run ended clean; otherwise
     // the whole list is paged (archived posts are skipped all the same) to find what is missing.
     let may_cut = match &opts.sync {
-        Some(sync) if is_list => sync.take(&line).unwrap_or_else(|e| {
-            tracing::warn!("{e}; paging this list whole");
-            false
-        }),
+        Some(sync) if is_list => {
+            let was = sync.take(&line).unwrap_or_else(|e| {
+                tracing::warn!("{e}; paging this list whole");
+                false
+            });
+            // A list cut by --max or a date filter is not seen whole, whatever the run's end.
+            let l = &opts.list;
+            if l.max.is_some() || l.after.is_some() || l.before.is_some() {
+                sync.forget(&line);
+            }
+            was
+        }
         _ => false,
     };
     let whole;
@@ -976,14 +984,24 @@ fn expand_line<'a>(
     let whole_run = !opts.break_per_input;
     // `None` once the list ended (or the batch stopped, which ends it with its line kept for
     // --failed-file, so a retry pages it again).
+    let sync = opts.sync.clone();
     futures_util::stream::unfold(Some(events), move |events| {
         let line = line.clone();
+        let sync = sync.clone();
         async move {
             let mut events = events?;
             if shared.stop.load(Ordering::Relaxed) {
                 return Some((Task::Unattempted(line.into_bytes()), None));
             }
-            let task = match events.next().await? {
+            let mut next = events.next().await?;
+            if matches!(next, Ok(ListEvent::Cut)) {
+                if let Some(s) = &sync {
+                    s.forget(&line);
+                }
+                next = events.next().await?;
+            }
+            let task = match next {
+                Ok(ListEvent::Cut) => return None,
                 Ok(ListEvent::Post(info)) => Task::Item(info),
                 Ok(ListEvent::Stopped(at)) => {
                     if whole_run {

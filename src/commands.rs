@@ -114,7 +114,7 @@ async fn info_lines(
                 async move {
                     match event {
                         Ok(ListEvent::Post(info)) => Some((url, Ok(*info))),
-                        Ok(ListEvent::Stopped(_)) => None,
+                        Ok(ListEvent::Stopped(_) | ListEvent::Cut) => None,
                         Err(e) => Some((url, Err(e))),
                     }
                 }
@@ -333,6 +333,20 @@ pub async fn batch(
                 .with_context(|| format!("cannot open the URL list {}", safe(&list_name)))?,
         )
     };
+    // Retrying in place with --shard would replace the list with this shard's failures
+    // alone: the other shards' lines would be gone.
+    if let Some(path) = &args.failed_file
+        && args.shard.is_some()
+        && !stdin
+        && let (Ok(a), Ok(b)) = (std::fs::metadata(path), std::fs::metadata(&args.file))
+        && tikdl::folder::same_file(&a, &b)
+    {
+        eprint_line(
+            "error: --failed-file is the URL list itself and --shard is given: the other \
+             shards' lines would be lost; give --failed-file another name",
+        );
+        return Ok(ExitCode::from(EXIT_USAGE));
+    }
     let mut failed_file = match &args.failed_file {
         Some(path) => Some(tikdl::batch::FailedFile::create(path)?),
         None => None,

@@ -371,9 +371,13 @@ impl Place {
     /// Opens the `.part` for reading, refused unless it is the file this download wrote (the
     /// same device and inode): another program may have put another file at its name.
     fn own_part(&self) -> Result<std::fs::File, Error> {
+        self.own_part_with(Access::Read)
+    }
+
+    fn own_part_with(&self, access: Access) -> Result<std::fs::File, Error> {
         let f = self
             .folder
-            .open_file(&self.part_name, Access::Read, None)
+            .open_file(&self.part_name, access, None)
             .map_err(|e| open_error(e, "reopening", &self.part))?;
         let meta = f.metadata();
         let ours = self.written.lock().unwrap_or_else(|e| e.into_inner());
@@ -696,13 +700,18 @@ async fn tag_part(
 ) -> Result<(u64, Option<EmbedOutcome>), Error> {
     let part = &place.part;
     lock.write(&format!("{record}{TAGGING_MARK}"))?;
-    // The tagger opens the `.part` by its path: only while it is this download's file, in the
-    // folder that was checked.
-    drop(place.own_part()?);
+    // Tagged through the folder held open, and only while the `.part` is this download's file.
+    let file = place.own_part_with(Access::ReadWrite)?;
     place.still_in_place()?;
     let (path, job) = (part.to_owned(), job.clone());
     let outcome = tokio::task::spawn_blocking(move || {
-        tags::embed(&path, job.format, job.meta.as_ref(), job.cover.as_deref())
+        tags::embed_file(
+            file,
+            &path,
+            job.format,
+            job.meta.as_ref(),
+            job.cover.as_deref(),
+        )
     })
     .await
     .map_err(|e| Error::local(std::io::Error::other(e.to_string()), "tagging", part))?
@@ -997,7 +1006,18 @@ async fn finish(place: &Place, bytes: u64) -> Result<(), Error> {
         .rename(&place.part_name, &place.dest_name)
         .map_err(|e| Error::local(e, "renaming the finished download to", &dest))?;
     place.folder.sync();
-    Ok(())
+    // The rename moves whatever is at the `.part`'s name at that instant: what arrived under
+    // the final name must be this download's file, or nothing is recorded or archived.
+    let arrived = place.folder.metadata(&place.dest_name);
+    let ours = place.written.lock().unwrap_or_else(|e| e.into_inner());
+    match (arrived, ours.as_ref()) {
+        (Ok(a), Some(w)) if crate::folder::same_file(&a, w) => Ok(()),
+        _ => Err(Error::Config(format!(
+            "{} is not the file this download wrote (another program swapped the `.part` as it \
+             was renamed); it is not recorded as this post's; move it away and run tikdl again",
+            dest.display()
+        ))),
+    }
 }
 
 /// Downloads from one URL into `part`, resuming as needed. Returns the final size.
@@ -1270,6 +1290,21 @@ async fn attempt(
             }
         }
     } else if have > 0 {
+        // A whole-file answer must be the whole file: not a part of it (a Content-Range), nor
+        // of another length than the first answer announced.
+        let partial = content_range(resp.headers())
+            .is_some_and(|(a, b, t)| a != 0 || t.is_none_or(|t| b + 1 != t));
+        if partial || state.record.total().is_some_and(|t| total != Some(t)) {
+            return Err(bad(format!(
+                "{ANNOUNCES} a whole file of {} bytes in answer to a resume, but its first \
+                 answer said {}",
+                total.map_or_else(|| "unknown".to_owned(), |n| n.to_string()),
+                state
+                    .record
+                    .total()
+                    .map_or_else(|| "unknown".to_owned(), |n| n.to_string())
+            )));
+        }
         tracing::info!("{u}: server ignored the Range request; restarting from zero");
     }
     if let (Some(t), Some(e)) = (total, req.expected_size)

@@ -56,6 +56,9 @@ pub enum ListEvent {
     Post(Box<VideoInfo>),
     /// `--break-on-existing` stopped the list at this archived post; nothing follows.
     Stopped(String),
+    /// A guard ended the list before TikTok said it ended (pages without new posts, a cursor
+    /// that does not move, the page bound): its posts were handed on, but it was not seen whole.
+    Cut,
 }
 
 /// A list's posts as they come: the first page's posts are handed on before the second page
@@ -289,17 +292,20 @@ async fn page_through(
                 "{label}: TikTok returned {stale} pages in a row without a new post; stopping \
                  (pagination loop)"
             );
+            let _ = tx.send(Ok(ListEvent::Cut)).await;
             return Ok(());
         }
         match page.cursor {
             Some(next) if next != cursor => cursor = next,
             _ => {
                 tracing::warn!("{label}: the list cursor did not move; stopping (pagination loop)");
+                let _ = tx.send(Ok(ListEvent::Cut)).await;
                 return Ok(());
             }
         }
     }
     tracing::warn!("{label}: stopped after {MAX_PAGES} pages");
+    let _ = tx.send(Ok(ListEvent::Cut)).await;
     Ok(())
 }
 

@@ -152,6 +152,7 @@ impl Posts {
             match event? {
                 ListEvent::Post(info) => items.push(Item::listed(*info)),
                 ListEvent::Stopped(id) => stopped_at = Some(id),
+                ListEvent::Cut => {}
             }
         }
         Ok((items, stopped_at))

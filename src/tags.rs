@@ -214,6 +214,31 @@ pub fn embed(
     meta: Option<&TagData>,
     cover: Option<&[u8]>,
 ) -> Result<EmbedOutcome, TagError> {
+    embed_with(path, format, meta, cover, || {
+        OpenOptions::new().read(true).write(true).open(path)
+    })
+}
+
+/// [`embed`] on a file the caller opened (read and write): the engine opens its `.part`
+/// through the folder it holds, never by a path that could lead elsewhere now. `path` only
+/// names it in errors.
+pub fn embed_file(
+    file: std::fs::File,
+    path: &Path,
+    format: TagFormat,
+    meta: Option<&TagData>,
+    cover: Option<&[u8]>,
+) -> Result<EmbedOutcome, TagError> {
+    embed_with(path, format, meta, cover, || Ok(file))
+}
+
+fn embed_with(
+    path: &Path,
+    format: TagFormat,
+    meta: Option<&TagData>,
+    cover: Option<&[u8]>,
+    open: impl FnOnce() -> std::io::Result<std::fs::File>,
+) -> Result<EmbedOutcome, TagError> {
     let io = |action: &'static str| {
         move |source| TagError::Io {
             action,
@@ -234,11 +259,7 @@ pub fn embed(
     if meta.is_none() && to_embed.is_none() {
         return Ok(EmbedOutcome::Tagged { metadata, cover });
     }
-    let mut file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(path)
-        .map_err(io("open for tagging"))?;
+    let mut file = open().map_err(io("open for tagging"))?;
     // Parse first: a file lofty cannot read is kept untouched. Writing re-checks the structure
     // before it changes a byte, so a later failure is the disk's.
     let written = match format {

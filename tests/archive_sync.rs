@@ -453,3 +453,24 @@ fn break_on_existing_never_skips_posts_an_unclean_run_left_out() {
         stderr(&retry)
     );
 }
+
+#[test]
+fn a_list_cut_by_max_is_not_marked_clean_and_the_next_run_pages_it_whole() {
+    let env = Env::new();
+    let archive = env.dir.path().join("arch.txt");
+    let input = format!("{PROFILE}\n");
+    let first = sync(
+        &env,
+        &archive,
+        &["--break-on-existing", "--max", "5"],
+        &input,
+    );
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert_eq!(archive_ids(&archive).len(), 5);
+    let marked = std::fs::read_to_string(env.dir.path().join("arch.txt.sync")).unwrap_or_default();
+    assert!(!marked.contains("imitation45"), "{marked}");
+    // Without --max the next run pages the profile whole and gets every post.
+    let second = sync(&env, &archive, &["--break-on-existing"], &input);
+    assert!(second.status.success(), "{}", stderr(&second));
+    assert_eq!(archive_ids(&archive).len(), 45);
+}

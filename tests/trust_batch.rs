@@ -881,3 +881,30 @@ fn a_fifo_beside_the_archive_never_hangs_the_batch() {
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(err.contains("a FIFO"), "{err}");
 }
+
+#[test]
+fn retry_in_place_with_a_shard_is_refused_before_any_line_is_lost() {
+    let env = Env::new();
+    let list = env.dir.path().join("shards.txt");
+    let text: String = (1..=6).map(|i| format!("{}\n", batch_url(i))).collect();
+    std::fs::write(&list, &text).unwrap();
+    let out = env
+        .cmd()
+        .args([
+            "--rate-limit",
+            "0",
+            "batch",
+            "--info-only",
+            "--shard",
+            "1/2",
+            "--failed-file",
+        ])
+        .arg(&list)
+        .arg(&list)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("other shards' lines"), "{err}");
+    assert_eq!(std::fs::read_to_string(&list).unwrap(), text);
+}
