@@ -1307,6 +1307,22 @@ async fn attempt(
         }
         tracing::info!("{u}: server ignored the Range request; restarting from zero");
     }
+    // With no size from anyone and no framing (neither Content-Length nor chunked: the body
+    // ends when the connection closes), a cut body cannot be told from a whole one.
+    let chunked = resp
+        .headers()
+        .get(header::TRANSFER_ENCODING)
+        .is_some_and(|v| {
+            String::from_utf8_lossy(v.as_bytes())
+                .to_ascii_lowercase()
+                .contains("chunked")
+        });
+    if total.is_none() && req.expected_size.is_none() && !chunked {
+        return Err(bad(format!(
+            "{UNKNOWN_TOTAL} whose end only the connection's close would tell (no \
+             Content-Length, not chunked), so a cut could not be told from the end"
+        )));
+    }
     if let (Some(t), Some(e)) = (total, req.expected_size)
         && t != e
     {
