@@ -379,16 +379,21 @@ impl Place {
             .folder
             .open_file(&self.part_name, access, None)
             .map_err(|e| open_error(e, "reopening", &self.part))?;
-        let meta = f.metadata();
-        let ours = self.written.lock().unwrap_or_else(|e| e.into_inner());
-        match (&meta, ours.as_ref()) {
-            (Ok(m), Some(w)) if crate::folder::same_file(m, w) => Ok(f),
-            _ => Err(Error::Config(format!(
-                "{} is no longer the file this download wrote (another program replaced it); \
-                 it is left as it is and nothing was saved; run tikdl again",
-                self.part.display()
-            ))),
+        if f.metadata().is_ok_and(|m| self.wrote(&m)) {
+            return Ok(f);
         }
+        Err(Error::Config(format!(
+            "{} is no longer the file this download wrote (another program replaced it); \
+                 it is left as it is and nothing was saved; run tikdl again",
+            self.part.display()
+        )))
+    }
+
+    /// Whether `m` describes the file this download last opened for writing.
+    fn wrote(&self, m: &std::fs::Metadata) -> bool {
+        let ours = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        ours.as_ref()
+            .is_some_and(|w| crate::folder::same_file(m, w))
     }
 
     /// The folder must still be where it was checked before anything is renamed into it.
@@ -1008,16 +1013,18 @@ async fn finish(place: &Place, bytes: u64) -> Result<(), Error> {
     place.folder.sync();
     // The rename moves whatever is at the `.part`'s name at that instant: what arrived under
     // the final name must be this download's file, or nothing is recorded or archived.
-    let arrived = place.folder.metadata(&place.dest_name);
-    let ours = place.written.lock().unwrap_or_else(|e| e.into_inner());
-    match (arrived, ours.as_ref()) {
-        (Ok(a), Some(w)) if crate::folder::same_file(&a, w) => Ok(()),
-        _ => Err(Error::Config(format!(
-            "{} is not the file this download wrote (another program swapped the `.part` as it \
-             was renamed); it is not recorded as this post's; move it away and run tikdl again",
-            dest.display()
-        ))),
+    if place
+        .folder
+        .metadata(&place.dest_name)
+        .is_ok_and(|m| place.wrote(&m))
+    {
+        return Ok(());
     }
+    Err(Error::Config(format!(
+        "{} is not the file this download wrote (another program swapped the `.part` as it \
+             was renamed); it is not recorded as this post's; move it away and run tikdl again",
+        dest.display()
+    )))
 }
 
 /// Downloads from one URL into `part`, resuming as needed. Returns the final size.

@@ -44,9 +44,11 @@ fn raw_controls(bytes: &[u8]) -> Vec<String> {
 // a URL list that cannot be read
 
 /// `batch --info-only --failed-file LIST LIST`: the failed lines replace the list.
-fn retry_in_place(env: &Env, list: &Path) -> std::process::Output {
+fn retry_in_place(env: &Env, list: &Path, extra: &[&str]) -> std::process::Output {
     env.cmd()
-        .args(["--rate-limit", "0", "batch", "--info-only", "--failed-file"])
+        .args(["--rate-limit", "0", "batch", "--info-only"])
+        .args(extra)
+        .arg("--failed-file")
         .arg(list)
         .arg(list)
         .output()
@@ -62,7 +64,7 @@ fn non_utf8_line_fails_alone_and_retry_in_place_keeps_the_rest() {
     std::fs::write(&list, &text).unwrap();
 
     // The retry-in-place pattern: the failed lines replace the list.
-    let out = retry_in_place(&env, &list);
+    let out = retry_in_place(&env, &list, &[]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     // Every valid URL after the bad line was processed.
@@ -800,7 +802,7 @@ fn retry_in_place_keeps_an_over_long_line_and_reads_cr_line_ends() {
     let long = format!("https://www.tiktok.com/@u/video/{}", "9".repeat(70_000));
     // Old Mac line ends: three lines, not one long one.
     std::fs::write(&list, format!("{}\r{long}\rbad-url\r", batch_url(1))).unwrap();
-    let out = retry_in_place(&env, &list);
+    let out = retry_in_place(&env, &list, &[]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("line 2 is longer than"), "{err}");
@@ -888,21 +890,7 @@ fn retry_in_place_with_a_shard_is_refused_before_any_line_is_lost() {
     let list = env.dir.path().join("shards.txt");
     let text: String = (1..=6).map(|i| format!("{}\n", batch_url(i))).collect();
     std::fs::write(&list, &text).unwrap();
-    let out = env
-        .cmd()
-        .args([
-            "--rate-limit",
-            "0",
-            "batch",
-            "--info-only",
-            "--shard",
-            "1/2",
-            "--failed-file",
-        ])
-        .arg(&list)
-        .arg(&list)
-        .output()
-        .unwrap();
+    let out = retry_in_place(&env, &list, &["--shard", "1/2"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("other shards' lines"), "{err}");
