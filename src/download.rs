@@ -940,15 +940,21 @@ impl PartLock {
                 }
             }
             // The previous holder removes the record when done: the lock must be on the file
-            // now at the path, not on the removed one.
-            if place.folder.metadata(&place.meta_name).is_ok_and(|m| {
-                file.metadata()
-                    .is_ok_and(|f| crate::folder::same_file(&f, &m))
-            }) {
-                return Ok(Self {
-                    file: Some(file),
-                    path,
-                });
+            // now at the path, not on the removed one. Only "gone" or "another file" means
+            // look again; any other failure (too many open files) ends here, never loops.
+            let held = file
+                .metadata()
+                .map_err(|e| open_error(e, "checking", &path))?;
+            match place.folder.metadata(&place.meta_name) {
+                Ok(now) if crate::folder::same_file(&held, &now) => {
+                    return Ok(Self {
+                        file: Some(file),
+                        path,
+                    });
+                }
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(open_error(e, "checking", &path)),
             }
         }
     }

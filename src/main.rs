@@ -43,6 +43,10 @@ fn main() -> ExitCode {
             }
         };
     }
+    if let Err(msg) = ensure_open_file_headroom() {
+        output::eprint_line(&format!("error: {msg}"));
+        return ExitCode::from(EXIT_USAGE);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -57,6 +61,49 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => exit_for(&e),
     }
+}
+
+/// How many files a run must be able to open besides what it inherited: the runtime and its
+/// signal pipe take about seven, one download about six more. Below that, parts of the runtime
+/// fail in ways that cannot be reported (a panic), so the run is refused up front.
+const OPEN_FILES_NEEDED: usize = 16;
+
+/// Raises the soft limit of open files to the hard one (as Go programs do: batches with many
+/// jobs need more than the usual 1024), then checks that enough can still be opened.
+fn ensure_open_file_headroom() -> Result<(), String> {
+    #[cfg(unix)]
+    // SAFETY: getrlimit/setrlimit only read and write the struct passed.
+    unsafe {
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 && lim.rlim_cur < lim.rlim_max {
+            let raised = libc::rlimit {
+                rlim_cur: lim.rlim_max.min(1 << 16),
+                rlim_max: lim.rlim_max,
+            };
+            if raised.rlim_cur > lim.rlim_cur {
+                libc::setrlimit(libc::RLIMIT_NOFILE, &raised);
+            }
+        }
+    }
+    let mut probe = Vec::with_capacity(OPEN_FILES_NEEDED);
+    for _ in 0..OPEN_FILES_NEEDED {
+        match std::fs::File::open(if cfg!(unix) { "/dev/null" } else { "NUL" }) {
+            Ok(f) => probe.push(f),
+            Err(e) if e.raw_os_error() == Some(libc::EMFILE) => {
+                return Err(format!(
+                    "too many open files: only {} more can be opened, tikdl needs at least \
+                     {OPEN_FILES_NEEDED}\n  hint: raise the limit of open files (ulimit -n 1024)",
+                    probe.len()
+                ));
+            }
+            // No /dev/null (a bare container): nothing to measure with, go on.
+            Err(_) => break,
+        }
+    }
+    Ok(())
 }
 
 /// The exit code (and message) for an error that ended the whole run.
