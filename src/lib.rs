@@ -189,7 +189,7 @@ impl TikTokHandler {
     /// let result = handler
     ///     .download("https://vm.tiktok.com/ZMabc123/", std::path::Path::new("out"), &DownloadOptions::default(), None)
     ///     .await;
-    /// println!("{}: {} bytes in {:.1}s", result.status(), result.filesize, result.seconds);
+    /// println!("{}: {} bytes in {:.1}s", result.status.as_str(), result.filesize, result.seconds);
     /// # Ok(()) }
     /// ```
     pub async fn download(
@@ -201,7 +201,7 @@ impl TikTokHandler {
     ) -> save::DownloadResult {
         let factory: Option<save::ProgressFactory> = progress
             .map(|p| std::sync::Arc::new(move |_: &str| Some(p.clone())) as save::ProgressFactory);
-        save::download(&self.posts, url, output_dir, options, 1, factory).await
+        save::download_post(&self.posts, url, None, output_dir, options, 1, factory).await
     }
 }
 

@@ -1,13 +1,15 @@
 //! Flags and the config file -> the library's option structs (ripgrep's "low-level arguments
 //! -> high-level arguments" step): [`Cli`] as parsed, layered over the config file into
 //! [`Settings`], then turned into [`Config`], [`DownloadOptions`], [`ListOptions`] and
-//! [`BatchOptions`]. Nothing here touches the network.
+//! [`BatchOptions`], and how the run prints ([`Output`]). Nothing here touches the network.
 
+use std::io::IsTerminal;
 use std::sync::Arc;
 
 use anyhow::Result;
 
 use crate::cli::{BatchArgs, Cli, Command, GlobalArgs, ListArgs, SaveArgs};
+use crate::output::{Mode, Output};
 use tikdl::archive::Archive;
 use tikdl::config::{FileConfig, Layer, Settings};
 use tikdl::terminal::safe;
@@ -80,6 +82,31 @@ fn config_file(g: &GlobalArgs) -> Result<Option<FileConfig>> {
         }
     }
     Ok(file)
+}
+
+/// How `command` prints: its output mode, whether it is quiet and whether it draws bars. `-O`
+/// implies `--quiet` (no status lines, no bars); `batch --info-only` prints JSON lines.
+pub fn output(command: &Command) -> Output {
+    let (save, json, print) = match command {
+        Command::Info(a) => (None, a.json, &a.print),
+        Command::Download(a) => (Some(&a.save), a.save.json, &a.save.print),
+        Command::Batch(a) => (Some(&a.save), a.save.json || a.info_only, &a.save.print),
+        _ => return Output::default(),
+    };
+    let mode = match () {
+        () if !print.is_empty() => Mode::Print(print.clone()),
+        () if json => Mode::Json,
+        () => Mode::Human,
+    };
+    let asked_quiet = save.is_some_and(|s| s.quiet);
+    let quiet = asked_quiet || !print.is_empty();
+    let bars = save.is_some_and(|s| !quiet && !s.no_progress) && std::io::stderr().is_terminal();
+    Output {
+        mode,
+        quiet,
+        bars,
+        warnings: !asked_quiet,
+    }
 }
 
 /// The handler's configuration.
