@@ -178,7 +178,7 @@ impl TikTokHandler {
         self.posts.resolve(input).await
     }
 
-    /// Downloads one post into `output_dir` (the seed's `download`): the chosen format, or a
+    /// Downloads one post into `output_dir`: the chosen format, or a
     /// slideshow's images and audio, plus the sidecars `options` asks for. `progress` receives
     /// (bytes on disk, total if known) for each file as it grows.
     ///

@@ -255,7 +255,32 @@ pub fn batch_options(
 
 #[cfg(test)]
 mod tests {
-    use clap::CommandFactory;
+    use clap::{CommandFactory, Parser};
+
+    use crate::output::Mode;
+
+    fn output(args: &[&str]) -> crate::output::Output {
+        let cli = crate::cli::Cli::try_parse_from(args).unwrap();
+        super::output(&cli.command)
+    }
+
+    #[test]
+    fn output_is_decided_once_from_the_flags() {
+        let print = output(&["tikdl", "download", "-O", "%(id)s", "u"]);
+        assert!(matches!(print.mode, Mode::Print(_)));
+        // -O implies --quiet (no status lines, no bars) but keeps the warnings.
+        assert!(print.quiet && !print.bars && print.warnings);
+        let quiet = output(&["tikdl", "batch", "--quiet", "list.txt"]);
+        assert!(quiet.quiet && !quiet.bars && !quiet.warnings);
+        assert!(matches!(quiet.mode, Mode::Human));
+        let info_only = output(&["tikdl", "batch", "--info-only", "list.txt"]);
+        assert!(matches!(info_only.mode, Mode::Json));
+        let printed_info = output(&["tikdl", "batch", "--info-only", "-O", "%(id)s", "l"]);
+        assert!(matches!(printed_info.mode, Mode::Print(_)));
+        let json = output(&["tikdl", "info", "--json", "u"]);
+        assert!(matches!(json.mode, Mode::Json) && json.warnings && !json.bars);
+        assert!(output(&["tikdl", "cache", "path"]).warnings);
+    }
 
     /// Every `[default: X] (config: KEY)` in the help of every command, as (flag, X, KEY).
     fn help_defaults() -> Vec<(String, String, String)> {

@@ -10,8 +10,9 @@ use tikdl::terminal::safe;
 
 /// How a run prints, decided once from the flags and the terminal (`options::output`), and
 /// read by everything that prints.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Output {
+    /// What goes to standard output.
     pub mode: Mode,
     /// No status lines and no end-of-run summary for people (`--quiet`, or `-O`); errors are
     /// still told.
@@ -20,6 +21,18 @@ pub struct Output {
     pub bars: bool,
     /// Warnings in the log: `--quiet` silences them, `-O` does not.
     pub warnings: bool,
+}
+
+impl Default for Output {
+    /// A command that prints no posts (`config`, `cache`): plain text, warnings on.
+    fn default() -> Self {
+        Self {
+            mode: Mode::Human,
+            quiet: false,
+            bars: false,
+            warnings: true,
+        }
+    }
 }
 
 /// What goes to standard output.

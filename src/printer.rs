@@ -62,10 +62,7 @@ impl<'a> Printer<'a> {
                 Outcome::Info(info) => print_templates(templates, info, &[]),
                 _ => Ok(()),
             },
-            Mode::Human => match o {
-                Outcome::Info(_) => json_line(o),
-                _ => Ok(()),
-            },
+            Mode::Human => Ok(()),
         };
         written.map_err(|e| {
             let why = format!("{e:#}");

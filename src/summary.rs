@@ -80,31 +80,7 @@ pub fn render(info: &VideoInfo) -> String {
         }
     }
     if !info.formats.is_empty() {
-        let _ = writeln!(s, "  formats:");
-        let _ = writeln!(
-            s,
-            "    {:<22} {:>10} {:<6} {:>9} {:>10}  note",
-            "ID", "RES", "CODEC", "KBPS", "SIZE"
-        );
-        for f in &info.formats {
-            let mut note = Vec::new();
-            if f.watermarked {
-                note.push("watermarked");
-            }
-            if f.unplayable {
-                note.push("unplayable");
-            }
-            let _ = writeln!(
-                s,
-                "    {:<22} {:>10} {:<6} {:>9} {:>10}  {}",
-                safe(&f.format_id),
-                dims(f.width, f.height),
-                safe(&f.vcodec),
-                f.tbr.map_or("-".into(), |t| format!("{t:.0}")),
-                f.filesize.map_or("-".into(), human_bytes),
-                note.join(", ")
-            );
-        }
+        formats(&mut s, &info.formats);
     }
     s
 }
@@ -116,18 +92,18 @@ pub fn render(info: &VideoInfo) -> String {
 /// or failed (the README's "JSON output" names its keys).
 #[derive(Debug, Serialize)]
 pub struct ResultLine<'a> {
-    pub bytes: u64,
-    pub error: Option<ErrorBody<'a>>,
-    pub files: Vec<FileLine<'a>>,
-    pub format_id: Option<&'a str>,
-    pub id: Option<&'a str>,
+    bytes: u64,
+    error: Option<ErrorBody<'a>>,
+    files: Vec<FileLine<'a>>,
+    format_id: Option<&'a str>,
+    id: Option<&'a str>,
     /// Rounded to milliseconds.
-    pub seconds: f64,
-    pub sidecars_failed: Vec<SidecarLine<'a>>,
+    seconds: f64,
+    sidecars_failed: Vec<SidecarLine<'a>>,
     /// `downloaded`, `already_downloaded` or `failed`.
-    pub status: &'static str,
-    pub url: &'a str,
-    pub watermarked: bool,
+    status: &'static str,
+    url: &'a str,
+    watermarked: bool,
 }
 
 impl<'a> ResultLine<'a> {
@@ -151,17 +127,17 @@ impl<'a> ResultLine<'a> {
 /// One file of a [`ResultLine`].
 #[derive(Debug, Serialize)]
 pub struct FileLine<'a> {
-    pub bytes: u64,
-    pub downloaded: bool,
+    bytes: u64,
+    downloaded: bool,
     /// Video / audio files only: whether the metadata went in during this run (`null`: the
     /// file was on disk already and not looked at).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata_embedded: Option<Option<bool>>,
-    pub path: &'a Path,
-    pub role: FileRole,
+    metadata_embedded: Option<Option<bool>>,
+    path: &'a Path,
+    role: FileRole,
     /// Video / audio files only: whether the cover went in during this run.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub thumbnail_embedded: Option<Option<bool>>,
+    thumbnail_embedded: Option<Option<bool>>,
 }
 
 impl<'a> FileLine<'a> {
@@ -181,8 +157,8 @@ impl<'a> FileLine<'a> {
 /// A sidecar that failed, in a [`ResultLine`].
 #[derive(Debug, Serialize)]
 pub struct SidecarLine<'a> {
-    pub error: &'a str,
-    pub kind: FileRole,
+    error: &'a str,
+    kind: FileRole,
 }
 
 impl<'a> SidecarLine<'a> {
@@ -197,10 +173,10 @@ impl<'a> SidecarLine<'a> {
 /// The error object of a failed post: what kind, its stable code, the message and what to try.
 #[derive(Debug, Serialize)]
 pub struct ErrorBody<'a> {
-    pub code: &'static str,
-    pub kind: &'static str,
-    pub message: String,
-    pub suggestions: &'a [String],
+    code: &'static str,
+    kind: &'static str,
+    message: String,
+    suggestions: &'a [String],
 }
 
 impl<'a> ErrorBody<'a> {
@@ -219,8 +195,8 @@ impl<'a> ErrorBody<'a> {
 /// that leads nowhere, a failed archive write).
 #[derive(Debug, Serialize)]
 pub struct ErrorLine<'a> {
-    pub error: ErrorBody<'a>,
-    pub url: &'a str,
+    error: ErrorBody<'a>,
+    url: &'a str,
 }
 
 impl<'a> ErrorLine<'a> {
@@ -236,11 +212,11 @@ impl<'a> ErrorLine<'a> {
 /// The `batch --json` line for a post not attempted (in the archive, listed twice).
 #[derive(Debug, Serialize)]
 pub struct SkippedLine<'a> {
-    pub id: &'a str,
-    pub reason: &'a str,
+    id: &'a str,
+    reason: &'a str,
     /// Always `skipped`.
-    pub status: &'static str,
-    pub url: &'a str,
+    status: &'static str,
+    url: &'a str,
 }
 
 impl<'a> SkippedLine<'a> {
@@ -330,6 +306,35 @@ pub fn batch_summary(s: &crate::batch::Summary) -> String {
         }
     }
     out
+}
+
+/// The formats table of the summary: one row per rendition.
+fn formats(s: &mut String, formats: &[crate::model::Format]) {
+    let _ = writeln!(s, "  formats:");
+    let _ = writeln!(
+        s,
+        "    {:<22} {:>10} {:<6} {:>9} {:>10}  note",
+        "ID", "RES", "CODEC", "KBPS", "SIZE"
+    );
+    for f in formats {
+        let mut note = Vec::new();
+        if f.watermarked {
+            note.push("watermarked");
+        }
+        if f.unplayable {
+            note.push("unplayable");
+        }
+        let _ = writeln!(
+            s,
+            "    {:<22} {:>10} {:<6} {:>9} {:>10}  {}",
+            safe(&f.format_id),
+            dims(f.width, f.height),
+            safe(&f.vcodec),
+            f.tbr.map_or("-".into(), |t| format!("{t:.0}")),
+            f.filesize.map_or("-".into(), human_bytes),
+            note.join(", ")
+        );
+    }
 }
 
 fn dims(w: Option<u64>, h: Option<u64>) -> String {
