@@ -931,7 +931,7 @@ async fn fetch_small(
     body.read(resp, op, url).await
 }
 
-impl PostSaver<'_> {
+impl<'a> PostSaver<'a> {
     /// Thumbnail, subtitles and info JSON, beside the post's main file (see
     /// [`Saved::sidecar`]); on a failure every later post would meet too, the sidecars saved
     /// before it.
@@ -948,7 +948,11 @@ impl PostSaver<'_> {
                 saved.sidecar(id, FileRole::Thumbnail, self.thumbnail(main, thumb).await)?;
             }
             if self.opts.write_subs {
-                for job in self.subtitle_jobs(main) {
+                let mut used = std::collections::HashSet::new();
+                for (lang, sub) in self.wanted_subtitles() {
+                    let Some(job) = self.subtitle_job(main, lang, sub, &mut used) else {
+                        continue;
+                    };
                     let got = match job {
                         Ok(job) => self.fetch(&job, &self.every_mirror()).await.map(|(f, _)| f),
                         Err(e) => Err(e),
@@ -993,9 +997,9 @@ impl PostSaver<'_> {
         })
     }
 
-    /// One subtitle file per language asked for (`--sub-langs`), or the reason it cannot be
-    /// named.
-    fn subtitle_jobs(&self, main: &Path) -> Vec<Result<Job, Error>> {
+    /// The first subtitle file of each language asked for (`--sub-langs`); a warning when
+    /// none is there.
+    fn wanted_subtitles(&self) -> Vec<(&'a String, &'a crate::model::Subtitle)> {
         let (info, want) = (self.info, &self.opts.sub_langs);
         if !info.subtitles.keys().any(|l| wants_lang(want, l)) {
             // Say so, as yt-dlp does: a silent "success" would hide a language-code typo.
@@ -1010,36 +1014,43 @@ impl PostSaver<'_> {
                 }
             );
         }
-        let mut used = std::collections::HashSet::new();
-        let mut jobs = Vec::new();
-        for (lang, subs) in &info.subtitles {
-            let Some(sub) = subs.first().filter(|_| wants_lang(want, lang)) else {
-                continue;
-            };
-            // Both parts of the suffix come from the page: the language is sanitized into
-            // plain text, the extension taken from the allow-list.
-            let safe_lang = safe_path::sanitize_component(lang);
-            let ext = safe_ext(ExtKind::Subtitle, &sub.ext);
-            let dest = self.side(main, &format!(".{safe_lang}.{ext}"));
-            if let Ok(d) = &dest
-                && !used.insert(d.clone())
-            {
-                // Two languages whose codes clean up alike ("a/b", "a_b"): one file.
-                tracing::warn!(
-                    "{}: subtitles {:?} would be saved as {}, which another language's \
-                     subtitles take; skipped",
-                    info.id,
-                    crate::terminal::safe(lang),
-                    d.display()
-                );
-                continue;
-            }
-            let (role, kind) = (FileRole::Subtitle, MediaKind::Subtitle);
-            let what = format!("subtitle {safe_lang}");
-            let urls = vec![sub.url.clone()];
-            jobs.push(dest.map(|dest| self.job(role, kind, what, &sub.ext, dest, urls)));
+        let wanted = info.subtitles.iter().filter(|(l, _)| wants_lang(want, l));
+        wanted
+            .filter_map(|(l, subs)| Some((l, subs.first()?)))
+            .collect()
+    }
+
+    /// The subtitle file of `lang` beside `main`, or the reason it cannot be named; `None`
+    /// (with a warning) when another language's file, in `used`, already takes its name.
+    fn subtitle_job(
+        &self,
+        main: &Path,
+        lang: &str,
+        sub: &crate::model::Subtitle,
+        used: &mut std::collections::HashSet<PathBuf>,
+    ) -> Option<Result<Job, Error>> {
+        // Both parts of the suffix come from the page: the language is sanitized into plain
+        // text, the extension taken from the allow-list.
+        let safe_lang = safe_path::sanitize_component(lang);
+        let ext = safe_ext(ExtKind::Subtitle, &sub.ext);
+        let dest = self.side(main, &format!(".{safe_lang}.{ext}"));
+        if let Ok(d) = &dest
+            && !used.insert(d.clone())
+        {
+            // Two languages whose codes clean up alike ("a/b", "a_b"): one file.
+            tracing::warn!(
+                "{}: subtitles {:?} would be saved as {}, which another language's \
+                 subtitles take; skipped",
+                self.info.id,
+                crate::terminal::safe(lang),
+                d.display()
+            );
+            return None;
         }
-        jobs
+        let (role, kind) = (FileRole::Subtitle, MediaKind::Subtitle);
+        let what = format!("subtitle {safe_lang}");
+        let urls = vec![sub.url.clone()];
+        Some(dest.map(|dest| self.job(role, kind, what, &sub.ext, dest, urls)))
     }
 }
 
