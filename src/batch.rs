@@ -88,21 +88,40 @@ pub enum Outcome {
         id: String,
         reason: &'static str,
     },
+    /// A post that failed outside its save: its line, its short link, the archive.
     Failed {
         url: String,
         id: Option<String>,
         error: Error,
-        /// The download's own report, when the failure happened while saving.
-        result: Option<Box<DownloadResult>>,
     },
+    /// A post whose save failed: the download's own report, its status holding the error.
+    SaveFailed(Box<DownloadResult>),
 }
 
 impl Outcome {
     pub fn url(&self) -> &str {
         match self {
-            Self::Downloaded(r, _) => &r.url,
+            Self::Downloaded(r, _) | Self::SaveFailed(r) => &r.url,
             Self::Info(i) => &i.webpage_url,
             Self::Skipped { url, .. } | Self::Failed { url, .. } => url,
+        }
+    }
+
+    /// Why the post failed (`None`: it did not).
+    pub fn error(&self) -> Option<&Error> {
+        match self {
+            Self::Failed { error, .. } => Some(error),
+            Self::SaveFailed(r) => r.status.error(),
+            Self::Downloaded(..) | Self::Info(_) | Self::Skipped { .. } => None,
+        }
+    }
+
+    /// The outcome of a save: downloaded (or already there), else failed.
+    fn of_save(result: DownloadResult, info: Option<Box<VideoInfo>>) -> Self {
+        if result.is_saved() {
+            Self::Downloaded(Box::new(result), info)
+        } else {
+            Self::SaveFailed(Box::new(result))
         }
     }
 }
@@ -681,8 +700,13 @@ impl Tally<'_> {
             }
             Outcome::Info(_) => self.summary.done += 1,
             Outcome::Skipped { .. } => self.summary.skipped += 1,
-            Outcome::Failed { url, error, .. } => {
+            Outcome::Failed { .. } | Outcome::SaveFailed(_) => {
                 self.summary.failed += 1;
+                let url = outcome.url();
+                // Both hold their error (a failed save in its status).
+                let Some(error) = outcome.error() else {
+                    return false;
+                };
                 if self.summary.failures.len() < LISTED_FAILURES {
                     let reason =
                         terminal::clip(&error.to_string(), 4 * terminal::ECHO_CHARS).into_owned();
@@ -1041,14 +1065,12 @@ async fn process(
                 url: error.url().unwrap_or_default().to_owned(),
                 id: None,
                 error,
-                result: None,
             }
         }
         Task::Failed { url, error } => Outcome::Failed {
             url,
             id: None,
             error,
-            result: None,
         },
         Task::Url { url, id } => {
             // A short link's id (hence its shard) is known only once it is resolved.
@@ -1096,16 +1118,8 @@ async fn post(
 ) -> Outcome {
     if !opts.needs_id() {
         let n = counter.fetch_add(1, Ordering::Relaxed) + 1;
-        let (mut result, kept) = save_post(posts, &url, info, opts, n, progress).await;
-        return match result.error.take() {
-            Some(error) => Outcome::Failed {
-                url,
-                id: result.id.clone(),
-                error,
-                result: Some(Box::new(result)),
-            },
-            None => Outcome::Downloaded(Box::new(result), kept),
-        };
+        let (result, kept) = save_post(posts, &url, info, opts, n, progress).await;
+        return Outcome::of_save(result, kept);
     }
     let (url, id) = match id {
         Some(id) => (url, id),
@@ -1139,34 +1153,23 @@ async fn post(
                 url,
                 id: Some(id.to_string()),
                 error,
-                result: None,
             },
         };
     }
     let n = counter.fetch_add(1, Ordering::Relaxed) + 1;
-    let (mut result, kept) = save_post(posts, &url, info, opts, n, progress).await;
-    match result.error.take() {
-        Some(error) => Outcome::Failed {
+    let (result, kept) = save_post(posts, &url, info, opts, n, progress).await;
+    // Only once the post is complete on disk is it recorded.
+    if result.is_saved()
+        && let Some(archive) = &opts.archive
+        && let Err(e) = archive.record(&id)
+    {
+        return Outcome::Failed {
             url,
             id: Some(id.to_string()),
-            error,
-            result: Some(Box::new(result)),
-        },
-        None => {
-            // Only now is the post complete on disk: record it.
-            if let Some(archive) = &opts.archive
-                && let Err(e) = archive.record(&id)
-            {
-                return Outcome::Failed {
-                    url,
-                    id: Some(id.to_string()),
-                    error: e,
-                    result: None,
-                };
-            }
-            Outcome::Downloaded(Box::new(result), kept)
-        }
+            error: e,
+        };
     }
+    Outcome::of_save(result, kept)
 }
 
 /// A short link (or any post URL without a known id) -> the post's id, or the failure.
@@ -1182,14 +1185,12 @@ async fn resolve_id(posts: &crate::posts::Posts, url: &str) -> Result<PostId, Ou
                 error: Error::content(reason, Operation::ResolveShortLink, url),
                 url: url.to_owned(),
                 id: None,
-                result: None,
             })
         }
         Err(error) => Err(Outcome::Failed {
             url: url.to_owned(),
             id: None,
             error,
-            result: None,
         }),
     }
 }
@@ -1349,7 +1350,6 @@ mod tests {
                 url: "https://www.tiktok.com/@u/video/1".into(),
                 id: None,
                 error,
-                result: None,
             },
             failed_input: None,
         }
@@ -1418,7 +1418,6 @@ mod tests {
                         url: long.clone(),
                         id: None,
                         error: e,
-                        result: None,
                     },
                     failed_input: None,
                 },

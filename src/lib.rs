@@ -178,7 +178,7 @@ impl TikTokHandler {
         self.posts.resolve(input).await
     }
 
-    /// Downloads one post into `output_dir` (the seed's `download`): the chosen format, or a
+    /// Downloads one post into `output_dir`: the chosen format, or a
     /// slideshow's images and audio, plus the sidecars `options` asks for. `progress` receives
     /// (bytes on disk, total if known) for each file as it grows.
     ///
@@ -189,7 +189,7 @@ impl TikTokHandler {
     /// let result = handler
     ///     .download("https://vm.tiktok.com/ZMabc123/", std::path::Path::new("out"), &DownloadOptions::default(), None)
     ///     .await;
-    /// println!("{}: {} bytes in {:.1}s", result.status(), result.filesize, result.seconds);
+    /// println!("{}: {} bytes in {:.1}s", result.status.as_str(), result.filesize, result.seconds);
     /// # Ok(()) }
     /// ```
     pub async fn download(
@@ -201,7 +201,7 @@ impl TikTokHandler {
     ) -> save::DownloadResult {
         let factory: Option<save::ProgressFactory> = progress
             .map(|p| std::sync::Arc::new(move |_: &str| Some(p.clone())) as save::ProgressFactory);
-        save::download(&self.posts, url, output_dir, options, 1, factory).await
+        save::download_post(&self.posts, url, None, output_dir, options, 1, factory).await
     }
 }
 

@@ -313,6 +313,55 @@ fn download_print_gives_the_real_path_of_each_saved_file() {
     assert!(!stderr(&out).contains("saved"), "{}", stderr(&out));
 }
 
+/// `-O` implies `--quiet`, so no progress bars either, also on a terminal: run under a
+/// pseudo-terminal (`script`), where bars are otherwise drawn on standard error.
+#[test]
+fn print_draws_no_progress_bars_on_a_terminal() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: no `script` to give tikdl a terminal");
+        return;
+    }
+    let env = Env::new();
+    // Big enough to take several bar refreshes.
+    let url = "https://www.tiktok.com/@bench/video/7900000000000000032";
+    let run = |extra: &[&str]| {
+        let mut tikdl = env.std_cmd();
+        tikdl.args(["download", "-P", "saved"]).args(extra).arg(url);
+        let quote =
+            |s: &std::ffi::OsStr| format!("'{}'", s.to_string_lossy().replace('\'', r"'\''"));
+        let line: Vec<String> = std::iter::once(tikdl.get_program())
+            .chain(tikdl.get_args())
+            .map(quote)
+            .collect();
+        let mut script = std::process::Command::new("script");
+        script.current_dir(env.dir.path());
+        for (k, v) in tikdl.get_envs() {
+            match v {
+                Some(v) => script.env(k, v),
+                None => script.env_remove(k),
+            };
+        }
+        let out = script
+            .args(["-qec", &line.join(" "), "/dev/null"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stdout(&out));
+        std::fs::remove_dir_all(env.dir.path().join("saved")).unwrap();
+        stdout(&out)
+    };
+    // The terminal shows bars without -O (so the check below can see them) ...
+    let plain = run(&[]);
+    assert!(plain.contains(" eta "), "no bars drawn at all: {plain:?}");
+    // ... and only the printed line with it.
+    let printed = run(&["-O", "%(id)s"]);
+    assert!(!printed.contains(" eta "), "{printed:?}");
+    assert_eq!(printed.trim(), "7900000000000000032", "{printed:?}");
+}
+
 #[test]
 fn shards_split_one_list_disjointly_and_their_archives_concatenate() {
     let env = Env::new();

@@ -51,7 +51,7 @@ async fn capabilities_validation_info_and_download_with_progress() {
     let result = h
         .download(DESKTOP_URL, env.dir.path(), &opts, Some(progress))
         .await;
-    assert!(result.success, "{:?}", result.error);
+    assert!(result.is_saved(), "{:?}", result.status);
     assert_eq!(result.format_id.as_deref(), Some("adapt_lower_720_1"));
     assert_eq!(result.files.len(), 1);
     assert_eq!(result.filesize, 5084196);
