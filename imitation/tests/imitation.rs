@@ -4,11 +4,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
-use sha2::{Digest, Sha256};
 use tiktok_imitation::{Fault, FaultRule, Imitation};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -315,23 +312,7 @@ fn solve_challenge(page: &str) -> String {
     let open = r#"<p id="cs" class=""#;
     let start = page.find(open).unwrap() + open.len();
     let cs = &page[start..start + page[start..].find('"').unwrap()];
-    let json = STANDARD_NO_PAD.decode(cs).unwrap();
-    let mut v: serde_json::Value = serde_json::from_slice(&json).unwrap();
-    let a = STANDARD.decode(v["v"]["a"].as_str().unwrap()).unwrap();
-    let c = STANDARD.decode(v["v"]["c"].as_str().unwrap()).unwrap();
-    let n = (0u64..=100_000)
-        .find(|n| {
-            Sha256::new()
-                .chain_update(&a)
-                .chain_update(n.to_string())
-                .finalize()
-                .as_slice()
-                == c
-        })
-        .expect("n within challenge_max");
-    // Top-level `d`, beside `v` and `s`, as yt-dlp 2026.10.26 answers (tiktok.py).
-    v["d"] = STANDARD.encode(n.to_string()).into();
-    STANDARD.encode(v.to_string())
+    tiktok_imitation::solve_challenge(cs, 100_000).expect("n within challenge_max")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
