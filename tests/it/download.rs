@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use crate::support;
 use crate::support::{
     DESKTOP_ID, DESKTOP_URL, Env, Fault, FaultRule, RequestRecord, Run, download, download_in,
-    format_url, media_requests, page_requests, part_of, s,
+    files, format_url, media_requests, page_requests, part_of, s,
 };
 use serde_json::Value;
 use tiktok_imitation::{
@@ -37,17 +37,6 @@ fn format<'a>(info: &'a Value, id: &str) -> &'a Value {
         .iter()
         .find(|f| f["format_id"] == id)
         .unwrap_or_else(|| panic!("no format {id}"))
-}
-
-/// Paths of the result's files with this role, in result order.
-fn files(result: &Value, role: &str) -> Vec<PathBuf> {
-    result["files"]
-        .as_array()
-        .expect("files")
-        .iter()
-        .filter(|f| f["role"] == role)
-        .map(|f| PathBuf::from(f["path"].as_str().expect("path")))
-        .collect()
 }
 
 fn the_file(result: &Value, role: &str) -> PathBuf {

@@ -1,10 +1,10 @@
 //! `tikdl info` against the local TikTok imitation: every capture's shape, short links, the bot
 //! challenge, status pages, and TLS/proxy handling. Expected values were read from the captures.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::support;
-use crate::support::{DESKTOP_ID, DESKTOP_URL, Env, sizes};
+use crate::support::{DESKTOP_ID, DESKTOP_URL, Env, files, sizes};
 use serde_json::Value;
 
 fn strs(v: &Value) -> Vec<&str> {
@@ -763,25 +763,15 @@ fn download(env: &Env, out: &Path, args: &[&str]) -> Value {
     run.lines.into_iter().next().expect("a result line")
 }
 
-fn saved(result: &Value, role: &str) -> Vec<PathBuf> {
-    result["files"]
-        .as_array()
-        .expect("files")
-        .iter()
-        .filter(|f| f["role"] == role)
-        .map(|f| PathBuf::from(f["path"].as_str().unwrap()))
-        .collect()
-}
-
 #[test]
 fn audio_is_chosen_by_selection_and_never_as_a_video() {
     let env = Env::new();
     // `-q audio` on a slideshow: only its sound, named with the rendition's ext.
     let out = env.dir.path().join("a");
     let r = download(&env, &out, &["-q", "audio", SLIDESHOW_URL]);
-    let audio = saved(&r, "audio");
+    let audio = files(&r, "audio");
     assert_eq!(audio.len(), 1, "{r}");
-    assert!(saved(&r, "image").is_empty(), "{r}");
+    assert!(files(&r, "image").is_empty(), "{r}");
     assert_eq!(audio[0].extension().and_then(|e| e.to_str()), Some("mp3"));
     // Result paths are relative to the folder tikdl ran in.
     let bytes = std::fs::read(env.dir.path().join(&audio[0])).expect("the sound on disk");
@@ -790,8 +780,8 @@ fn audio_is_chosen_by_selection_and_never_as_a_video() {
     let out = env.dir.path().join("w");
     let r = download(&env, &out, &["-q", "worst", REFLOW_VIDEO_URL]);
     assert_eq!(r["format_id"], "play_addr", "{r}");
-    assert_eq!(saved(&r, "video").len(), 1, "{r}");
-    assert!(saved(&r, "audio").is_empty(), "{r}");
+    assert_eq!(files(&r, "video").len(), 1, "{r}");
+    assert!(files(&r, "audio").is_empty(), "{r}");
 }
 
 // ---- Part 4: recovery when TikTok serves a page without data ----
@@ -911,7 +901,7 @@ fn shell_for_desktop_is_recovered_from_the_mobile_page() {
         String::from_utf8_lossy(&o.stderr)
     );
     let r: Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
-    let video = saved(&r, "video");
+    let video = files(&r, "video");
     assert_eq!(video.len(), 1, "{r}");
     let bytes = std::fs::read(env.dir.path().join(&video[0])).expect("video on disk");
     assert_eq!(&bytes[4..8], b"ftyp");

@@ -407,6 +407,17 @@ pub fn names_in(dir: &Path) -> Vec<String> {
     v
 }
 
+/// The paths of a result's files with `role`, in result order.
+pub fn files(result: &Value, role: &str) -> Vec<PathBuf> {
+    result["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter(|f| f["role"] == role)
+        .map(|f| PathBuf::from(f["path"].as_str().expect("path")))
+        .collect()
+}
+
 /// The URL of the format `id` in an info JSON.
 pub fn format_url(info: &Value, id: &str) -> String {
     info["formats"]
