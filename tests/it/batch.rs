@@ -487,6 +487,12 @@ fn measured(mut child: std::process::Child) -> (String, String, i64) {
 
 #[test]
 fn a_list_with_fat_pages_keeps_memory_flat_and_drops_what_is_past_the_cap() {
+    if support::in_own_process(
+        module_path!(),
+        "a_list_with_fat_pages_keeps_memory_flat_and_drops_what_is_past_the_cap",
+    ) {
+        return;
+    }
     let env = Env::new();
     // 8 pages of 20,000 fresh posts each.
     let (stdout, stderr, peak_kib) =
@@ -509,6 +515,12 @@ fn a_list_with_fat_pages_keeps_memory_flat_and_drops_what_is_past_the_cap() {
 
 #[test]
 fn info_on_a_list_with_fat_pages_keeps_memory_flat_too() {
+    if support::in_own_process(
+        module_path!(),
+        "info_on_a_list_with_fat_pages_keeps_memory_flat_too",
+    ) {
+        return;
+    }
     let env = Env::new();
     let child = spawn_with(
         &env,

@@ -561,6 +561,64 @@ pub fn run(mut cmd: Command) -> Run {
 }
 pub mod walk;
 
+/// Runs the test `module::name` (as `module_path!()` and the function's name give it) again, alone,
+/// in a test process of its own, and returns true there: the caller returns at once. In that
+/// process it returns false and the test runs.
+///
+/// For tests that measure a child's peak RSS: `wait4` reports the larger of the child's own peak
+/// and this process's peak when the child was spawned (the kernel keeps the old address space's
+/// high-water mark across `exec`), and this one process runs every other test's imitation too.
+pub fn in_own_process(module: &str, name: &str) -> bool {
+    const MARK: &str = "TIKDL_IT_OWN_PROCESS";
+    if std::env::var_os(MARK).is_some() {
+        return false;
+    }
+    let module = module.split_once("::").map_or("", |(_, rest)| rest);
+    let test = format!("{module}::{name}");
+    let mut child = std::process::Command::new(std::env::current_exe().expect("test binary"))
+        .args([
+            test.as_str(),
+            "--exact",
+            "--nocapture",
+            "--test-threads",
+            "1",
+        ])
+        .env(MARK, "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the test binary");
+    // Line by line through print!/eprint!, so libtest shows them as this test's own output.
+    let out = child.stdout.take().map(|p| forward(p, false));
+    let err = child.stderr.take().map(|p| forward(p, true));
+    let status = child.wait().expect("wait for the test binary");
+    out.into_iter().chain(err).for_each(|t| {
+        let _ = t.join();
+    });
+    assert!(
+        status.success(),
+        "{test} failed in its own process (its output is above)"
+    );
+    true
+}
+
+fn forward(
+    pipe: impl std::io::Read + Send + 'static,
+    to_stderr: bool,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(pipe).lines().map_while(Result::ok) {
+            if to_stderr {
+                eprintln!("{line}");
+            } else {
+                println!("{line}");
+            }
+        }
+    })
+}
+
 /// The file holds exactly `expected`; otherwise says where they differ (without printing bytes).
 pub fn assert_bytes(path: &Path, expected: &[u8]) {
     let got = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
