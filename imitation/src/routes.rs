@@ -118,35 +118,7 @@ async fn faulted(ctx: &Ctx, kill: Arc<Kill>) -> Response<GenBody> {
         kill.fire(false);
         std::future::pending::<()>().await;
     }
-    let reply = match &fault {
-        Some(Fault::Status { code, retry_after }) => {
-            let r = Reply::small_page(*code, "Please try again later");
-            match retry_after {
-                Some(s) => r.header("retry-after", s.to_string()),
-                None => r,
-            }
-        }
-        Some(Fault::HtmlInsteadOfMedia) => Reply::html(
-            200,
-            "<!DOCTYPE html><html><head><title>TikTok</title></head><body>Something went wrong</body></html>\n",
-        ),
-        Some(Fault::JsonInsteadOfMedia) => Reply::json(
-            r#"{"statusCode":10000,"status_code":10000,"status_msg":"something went wrong"}"#
-                .into(),
-        ),
-        Some(Fault::Redirect(location)) => Reply::redirect(302, location),
-        Some(Fault::EmptyBody) => Reply::new(200, "video/mp4", Bytes::new()),
-        Some(Fault::GzipEncodedMedia) => {
-            let mut r = Reply::new(200, "video/mp4", Bytes::from_static(GZIP_BOMB));
-            r.headers.push(("content-encoding", "gzip".into()));
-            r
-        }
-        Some(Fault::Stall(d)) => {
-            tokio::time::sleep(*d).await;
-            route(ctx, None)
-        }
-        f => route(ctx, f.as_ref()),
-    };
+    let reply = reply_for(ctx, fault.as_ref()).await;
 
     let mut reply = reply;
     if fault == Some(Fault::PartOfUnknownTotal) && matches!(reply.src, Source::Media(_)) {
@@ -201,6 +173,40 @@ async fn faulted(ctx: &Ctx, kill: Arc<Kill>) -> Response<GenBody> {
     }
 
     resp
+}
+
+/// The answer a fault puts in place of the normal one (`None`: the normal answer, which a
+/// Range fault still shapes).
+async fn reply_for(ctx: &Ctx, fault: Option<&Fault>) -> Reply {
+    match fault {
+        Some(Fault::Status { code, retry_after }) => {
+            let r = Reply::small_page(*code, "Please try again later");
+            match retry_after {
+                Some(s) => r.header("retry-after", s.to_string()),
+                None => r,
+            }
+        }
+        Some(Fault::HtmlInsteadOfMedia) => Reply::html(
+            200,
+            "<!DOCTYPE html><html><head><title>TikTok</title></head><body>Something went wrong</body></html>\n",
+        ),
+        Some(Fault::JsonInsteadOfMedia) => Reply::json(
+            r#"{"statusCode":10000,"status_code":10000,"status_msg":"something went wrong"}"#
+                .into(),
+        ),
+        Some(Fault::Redirect(location)) => Reply::redirect(302, location),
+        Some(Fault::EmptyBody) => Reply::new(200, "video/mp4", Bytes::new()),
+        Some(Fault::GzipEncodedMedia) => {
+            let mut r = Reply::new(200, "video/mp4", Bytes::from_static(GZIP_BOMB));
+            r.headers.push(("content-encoding", "gzip".into()));
+            r
+        }
+        Some(Fault::Stall(d)) => {
+            tokio::time::sleep(*d).await;
+            route(ctx, None)
+        }
+        f => route(ctx, f),
+    }
 }
 
 /// Keeps the request for [`crate::Imitation::requests`].
