@@ -460,3 +460,31 @@ fn plain_requests_get_405_and_ca_file() {
     assert_eq!(im.proxy_url(), format!("http://127.0.0.1:{}", im.port()));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// Every request is in the log, the media of the families that misbehave on their own included,
+/// and a fault rule never takes a use on them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_request_is_logged_and_own_media_take_no_fault() {
+    let im = Imitation::start();
+    im.add_fault(FaultRule {
+        host: None,
+        path_contains: "/vp79/".into(),
+        fault: Fault::Status {
+            code: 503,
+            retry_after: None,
+        },
+        times: 1,
+    });
+    let storage = tiktok_imitation::storage_media_url("range");
+    let valid = "https://v16-webapp-prime.tiktok.com/vp79/1/1080.mp4";
+    for url in [storage.as_str(), valid] {
+        let r = fetch(&im, Via::Connect, url, &[]).await;
+        assert_eq!(r.status, 200, "{url}");
+    }
+    let log = im.requests();
+    assert!(
+        log.iter().any(|r| r.path.contains("/hs72/range/")),
+        "{log:?}"
+    );
+    assert!(log.iter().any(|r| r.path == "/vp79/1/1080.mp4"), "{log:?}");
+}
