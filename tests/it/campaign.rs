@@ -1,5 +1,5 @@
 //! The randomized campaign: a generative adversary that draws scenarios from the imitation's
-//! hostile campaign posts (`imitation/src/campaign.rs`), runs one to three real `tikdl`
+//! hostile campaign posts (`imitation/src/families/campaign.rs`), runs one to three real `tikdl`
 //! processes at once on one output folder and one download archive, kills some of them, fills
 //! the disk, and then checks the promises with an oracle that shares no code with tikdl (no
 //! `tikdl::` import: names, titles and expected bytes are computed here and in the imitation).

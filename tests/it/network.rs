@@ -1,6 +1,6 @@
 //! Network trust: proxies, custom headers, media hosts, redirects, deadlines and the messages
 //! about them. Each test runs the real binary
-//! against the imitation's hostile network posts (imitation/src/hostile_net.rs).
+//! against the imitation's hostile network posts (imitation/src/families/hostile_net.rs).
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! folder's manifest, tikdl's own tags, or the same bytes), never by its name or size; a `.part`
 //! is resumed only by the same post and role, and never with a resume answer of another total;
 //! a page holding another post's item saves, caches and archives nothing. Against the
-//! imitation's provenance posts (`imitation/src/hostile_provenance.rs`) and D1 with faults.
+//! imitation's provenance posts (`imitation/src/families/hostile_provenance.rs`) and D1 with faults.
 
 use std::path::Path;
 

@@ -1,6 +1,6 @@
 //! Storage and download-engine trust: resumes, concurrent writers, size bounds, symlinks and
 //! special files, local write failures, files tikdl owns: each test does what a hostile server or
-//! disk would, against the imitation's hostile storage posts (`imitation/src/hostile_storage.rs`)
+//! disk would, against the imitation's hostile storage posts (`imitation/src/families/hostile_storage.rs`)
 //! or the desktop post with faults, and checks what a user sees.
 
 use std::path::Path;
