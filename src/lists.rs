@@ -31,10 +31,10 @@ use crate::url::PostRef;
 pub struct ListOptions {
     /// Stop after this many posts.
     pub max: Option<usize>,
-    /// Only posts uploaded on or after this date (`YYYYMMDD`, UTC).
-    pub after: Option<String>,
-    /// Only posts uploaded on or before this date (`YYYYMMDD`, UTC).
-    pub before: Option<String>,
+    /// Only posts uploaded on or after this date (UTC).
+    pub after: Option<Date>,
+    /// Only posts uploaded on or before this date (UTC).
+    pub before: Option<Date>,
     /// `--break-on-existing`: stop paging at the first post (not pinned) this says is done.
     pub break_on: Option<BreakOn>,
 }
@@ -84,14 +84,40 @@ const WEB_AID: &str = "1988";
 impl ListOptions {
     fn keeps(&self, info: &VideoInfo) -> bool {
         let date = info.upload_date.as_deref().unwrap_or("");
-        self.after.as_deref().is_none_or(|a| date >= a)
-            && self.before.as_deref().is_none_or(|b| date <= b)
+        self.after.as_ref().is_none_or(|a| date >= a.as_str())
+            && self.before.as_ref().is_none_or(|b| date <= b.as_str())
     }
 }
 
-/// Whether a date filter argument is a valid `YYYYMMDD`.
-pub fn valid_date(s: &str) -> bool {
-    s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit())
+/// A date filter (`--after`, `--before`): `YYYYMMDD`, eight digits, so that text order is date
+/// order (as `upload_date` is written).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date(String);
+
+impl Date {
+    /// The `YYYYMMDD` text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for Date {
+    /// Quotes the value (a date is no secret).
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(format!("{s:?} is not a date in YYYYMMDD form"))
+        }
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 /// The posts of a list (newest first, as TikTok lists them) as they come, page by page, through
@@ -221,10 +247,7 @@ async fn page_through(
             .append_pair("count", &PAGE_SIZE.to_string())
             .append_pair("cursor", &cursor);
         let page = http.get_page(&url, Operation::FetchApi).await?;
-        if !(200..300).contains(&page.status) {
-            let reason = crate::error::ConnectionReason::Status(page.status);
-            return Err(Error::connection(reason, Operation::FetchApi, url.as_str()));
-        }
+        page.check_status(Operation::FetchApi, url.as_str(), false)?;
         let mut page = extract::parse_list_page(&page.body, url.as_str())?;
         let total = page.items.len();
         if total > MAX_ITEMS_PER_PAGE {
@@ -327,10 +350,7 @@ async fn detail_id(
 ) -> Result<Result<String, usize>, Error> {
     let url = parse(page_url)?;
     let page = http.get_page(&url, Operation::FetchPage).await?;
-    if !(200..300).contains(&page.status) {
-        let reason = crate::error::ConnectionReason::Status(page.status);
-        return Err(Error::connection(reason, Operation::FetchPage, page_url));
-    }
+    page.check_status(Operation::FetchPage, page_url, false)?;
     if let Some(json) = extract::script_by_id(&page.body, "__UNIVERSAL_DATA_FOR_REHYDRATION__") {
         let data: serde_json::Value = extract::flex::from_str(json).map_err(|e| {
             Error::platform(

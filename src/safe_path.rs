@@ -54,6 +54,7 @@ pub(crate) fn trim_end_dots_spaces(s: &str) -> &str {
     s.trim_end_matches(|c: char| c == '.' || c.is_whitespace())
 }
 
+/// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
 pub fn cut_bytes(s: &str, max: usize) -> &str {
     let mut end = max.min(s.len());
     while !s.is_char_boundary(end) {
