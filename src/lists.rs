@@ -183,30 +183,9 @@ async fn list_api(http: &HttpClient, list: &PostRef) -> Result<(String, Url), Er
         }
         PostRef::Tag { name } => {
             let page_url = list.canonical_url();
-            let challenge_id = detail_id(http, &page_url, TAG_SCOPE).await?.map_err(|size| {
-                let mut e = Error::platform(
-                    PlatformReason::NoData {
-                        markers: format!(
-                            "__UNIVERSAL_DATA_FOR_REHYDRATION__ ({}), snssdk://challenge/detail/",
-                            TAG_SCOPE.0
-                        ),
-                        size,
-                        title: String::new(),
-                    },
-                    Operation::Extract,
-                    &page_url,
-                );
-                // A hashtag page without data is most often a hashtag TikTok does not have, or
-                // its empty web-app shell (served at times): not a layout change.
-                if let Error::Platform { suggestions, .. } = &mut e {
-                    *suggestions = vec![
-                        "check the hashtag's spelling (open it in a browser)".to_owned(),
-                        "TikTok serves empty pages at times: retry later, or pass --cookies"
-                            .to_owned(),
-                    ];
-                }
-                e
-            })?;
+            let challenge_id = detail_id(http, &page_url, TAG_SCOPE)
+                .await?
+                .map_err(|size| no_tag_data(size, &page_url))?;
             let mut api = parse("https://www.tiktok.com/api/challenge/item_list/")?;
             api.query_pairs_mut()
                 .append_pair("aid", WEB_AID)
@@ -236,12 +215,17 @@ async fn page_through(
     tx: &tokio::sync::mpsc::Sender<Result<ListEvent, Error>>,
 ) -> Result<(), Error> {
     let (label, api_base) = list_api(http, list).await?;
-    let mut seen: HashSet<PostId> = HashSet::new();
-    let mut kept = 0usize;
+    let mut pager = Pager {
+        label: &label,
+        opts,
+        tx,
+        seen: HashSet::new(),
+        kept: 0,
+        cut_warned: false,
+    };
     let mut stale = 0usize;
-    let mut cut_warned = false;
     let mut cursor = "0".to_owned();
-    for page_no in 0..MAX_PAGES {
+    for page_no in 1..=MAX_PAGES {
         let mut url = api_base.clone();
         url.query_pairs_mut()
             .append_pair("count", &PAGE_SIZE.to_string())
@@ -250,54 +234,12 @@ async fn page_through(
         page.check_status(Operation::FetchApi, url.as_str(), false)?;
         let mut page = extract::parse_list_page(&page.body, url.as_str())?;
         let total = page.items.len();
-        if total > MAX_ITEMS_PER_PAGE {
-            let msg = format!(
-                "{label}: page {} lists more than the {MAX_ITEMS_PER_PAGE} posts a list page \
-                 can hold; keeping the first {MAX_ITEMS_PER_PAGE}",
-                page_no + 1
-            );
-            if cut_warned {
-                tracing::debug!("{msg}");
-            } else {
-                tracing::warn!("{msg} (said once per list)");
-                cut_warned = true;
-            }
-            page.items.truncate(MAX_ITEMS_PER_PAGE);
-        }
-        let mut stopped_at = None;
-        if let Some(BreakOn(archived)) = &opts.break_on {
-            let listed: Vec<Listed> = page
-                .items
-                .iter()
-                .map(|i| Listed {
-                    id: &i.id,
-                    pinned: page.pinned.contains(&i.id),
-                })
-                .collect();
-            let cut = break_existing::cut_page(&listed, |id| archived(id));
-            stopped_at = cut.stopped_at.map(PostId::to_string);
-            page.items.truncate(cut.keep);
-        }
-        let mut new = 0;
-        for info in page.items {
-            if !seen.insert(info.id.clone()) {
-                continue;
-            }
-            new += 1;
-            if opts.keeps(&info) {
-                if tx.send(Ok(ListEvent::Post(Box::new(info)))).await.is_err() {
-                    return Ok(());
-                }
-                kept += 1;
-                if opts.max.is_some_and(|m| kept >= m) {
-                    return Ok(());
-                }
-            }
-        }
-        tracing::info!(
-            "{label}: page {} gave {total} posts ({new} new)",
-            page_no + 1
-        );
+        pager.cap(&mut page, page_no);
+        let stopped_at = pager.break_cut(&mut page);
+        let Some(new) = pager.hand_on(std::mem::take(&mut page.items)).await else {
+            return Ok(());
+        };
+        tracing::info!("{label}: page {page_no} gave {total} posts ({new} new)");
         if let Some(id) = stopped_at {
             tracing::info!(
                 "{label}: stopped at post {id}, already in the download archive (--break-on-existing)"
@@ -330,6 +272,108 @@ async fn page_through(
     tracing::warn!("{label}: stopped after {MAX_PAGES} pages");
     let _ = tx.send(Ok(ListEvent::Cut)).await;
     Ok(())
+}
+
+/// One list's paging state: the posts seen and kept so far.
+struct Pager<'a> {
+    /// The list's name for messages.
+    label: &'a str,
+    opts: &'a ListOptions,
+    tx: &'a tokio::sync::mpsc::Sender<Result<ListEvent, Error>>,
+    seen: HashSet<PostId>,
+    kept: usize,
+    /// Whether an oversized page was warned about (once per list).
+    cut_warned: bool,
+}
+
+impl Pager<'_> {
+    /// Keeps at most [`MAX_ITEMS_PER_PAGE`] of page `page_no`'s posts.
+    fn cap(&mut self, page: &mut extract::ListPage, page_no: usize) {
+        if page.items.len() <= MAX_ITEMS_PER_PAGE {
+            return;
+        }
+        let msg = format!(
+            "{}: page {page_no} lists more than the {MAX_ITEMS_PER_PAGE} posts a list page can \
+             hold; keeping the first {MAX_ITEMS_PER_PAGE}",
+            self.label
+        );
+        if self.cut_warned {
+            tracing::debug!("{msg}");
+        } else {
+            tracing::warn!("{msg} (said once per list)");
+            self.cut_warned = true;
+        }
+        page.items.truncate(MAX_ITEMS_PER_PAGE);
+    }
+
+    /// With `--break-on-existing`: the page cut before its first archived post (pinned ones
+    /// aside), and that post's id.
+    fn break_cut(&self, page: &mut extract::ListPage) -> Option<String> {
+        let BreakOn(archived) = self.opts.break_on.as_ref()?;
+        let listed: Vec<Listed> = page
+            .items
+            .iter()
+            .map(|i| Listed {
+                id: &i.id,
+                pinned: page.pinned.contains(&i.id),
+            })
+            .collect();
+        let cut = break_existing::cut_page(&listed, |id| archived(id));
+        let stopped_at = cut.stopped_at.map(PostId::to_string);
+        page.items.truncate(cut.keep);
+        stopped_at
+    }
+
+    /// Hands on a page's posts not seen before and within the filters; how many were new, or
+    /// `None` when the list is done (the consumer is gone, or `--max` is reached).
+    async fn hand_on(&mut self, items: Vec<VideoInfo>) -> Option<usize> {
+        let mut new = 0;
+        for info in items {
+            if !self.seen.insert(info.id.clone()) {
+                continue;
+            }
+            new += 1;
+            if self.opts.keeps(&info) {
+                if self
+                    .tx
+                    .send(Ok(ListEvent::Post(Box::new(info))))
+                    .await
+                    .is_err()
+                {
+                    return None;
+                }
+                self.kept += 1;
+                if self.opts.max.is_some_and(|m| self.kept >= m) {
+                    return None;
+                }
+            }
+        }
+        Some(new)
+    }
+}
+
+/// A hashtag page without its data (`size` bytes). Most often a hashtag TikTok does not have,
+/// or its empty web-app shell (served at times): not a layout change, so the hints say so.
+fn no_tag_data(size: usize, page_url: &str) -> Error {
+    let mut e = Error::platform(
+        PlatformReason::NoData {
+            markers: format!(
+                "__UNIVERSAL_DATA_FOR_REHYDRATION__ ({}), snssdk://challenge/detail/",
+                TAG_SCOPE.0
+            ),
+            size,
+            title: String::new(),
+        },
+        Operation::Extract,
+        page_url,
+    );
+    if let Error::Platform { suggestions, .. } = &mut e {
+        *suggestions = vec![
+            "check the hashtag's spelling (open it in a browser)".to_owned(),
+            "TikTok serves empty pages at times: retry later, or pass --cookies".to_owned(),
+        ];
+    }
+    e
 }
 
 /// The scope holding a music page's data and the path to its id inside it.
