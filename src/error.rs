@@ -1,5 +1,6 @@
-//! The library's error type: the seed's three kinds (content, connection, platform), each with
-//! the operation, the URL, and what the user can try next.
+//! The library's error type: content, connection and platform failures (each with the
+//! operation, the URL, and what the user can try next), local ones (this machine's disk, or a
+//! refusal to use what is at a name), and bad setup.
 
 use std::fmt;
 

@@ -121,7 +121,7 @@ impl std::fmt::Display for Date {
 }
 
 /// The posts of a list (newest first, as TikTok lists them) as they come, page by page, through
-/// a bounded hand-over: the pager runs at most [`HANDED_ON`] posts (plus the page it holds) ahead
+/// a bounded hand-over: the pager runs at most `HANDED_ON` posts (plus the page it holds) ahead
 /// of the consumer, so memory stays flat however long the list is, and dropping the stream stops
 /// the paging. With [`ListOptions::break_on`], no page is asked for after the one holding the
 /// first done post.
