@@ -238,7 +238,7 @@ fn local_message(e: &Error) -> String {
     }
 }
 
-/// The three kinds, as a machine-readable word (`"content"`, `"connection"`, `"platform"`).
+/// The kinds, as a machine-readable word (`"content"`, `"connection"`, `"platform"`, `"local"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
     Content,
