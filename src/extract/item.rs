@@ -303,15 +303,8 @@ impl RawItem {
         let author = self.author(sigi_user);
         let description = self.desc.clone().unwrap_or_default();
         let title = make_title(&description, &id);
-        let slideshow = self
-            .image_post
-            .as_ref()
-            .is_some_and(|p| !p.images.is_empty());
-        let kind = if slideshow {
-            PostKind::Slideshow
-        } else {
-            PostKind::Video
-        };
+        let kind = self.kind();
+        let slideshow = kind == PostKind::Slideshow;
         let urls = PostUrls::new(&author, &id, slideshow);
         let (hashtags, mentions) = self.hashtags_and_mentions();
         // statsV2 holds exact strings ("2900000"); stats may be rounded or missing fields.
@@ -325,11 +318,7 @@ impl RawItem {
             .as_deref()
             .map(split_artists)
             .unwrap_or_default();
-        let images = self
-            .image_post
-            .as_ref()
-            .map(|p| p.images.iter().filter_map(to_image).collect())
-            .unwrap_or_default();
+        let images = slides(self.image_post.as_ref());
         let thumbnails = thumbnails(self.image_post.as_ref(), &video);
         let formats = if slideshow {
             Vec::new()
@@ -421,6 +410,14 @@ impl PostUrls {
 }
 
 impl RawItem {
+    /// A slideshow when the item has images, else a video.
+    fn kind(&self) -> PostKind {
+        match &self.image_post {
+            Some(p) if !p.images.is_empty() => PostKind::Slideshow,
+            _ => PostKind::Video,
+        }
+    }
+
     /// The post's hashtags and mentioned accounts, each once, in order: from the text extras
     /// (the description's and its contents'), the hashtags else from the challenges.
     fn hashtags_and_mentions(&self) -> (Vec<String>, Vec<String>) {
@@ -446,6 +443,13 @@ impl RawItem {
         }
         (hashtags, mentions)
     }
+}
+
+/// A slideshow's images, in order (those without a URL left out).
+fn slides(image_post: Option<&ImagePost>) -> Vec<Image> {
+    image_post
+        .map(|p| p.images.iter().filter_map(to_image).collect())
+        .unwrap_or_default()
 }
 
 /// The covers: a slideshow's own, then the video's plain, original and animated ones.
