@@ -785,16 +785,12 @@ mod show {
     pub fn headers(list: &[CustomHeader]) -> Option<String> {
         let headers: Vec<String> = list
             .iter()
-            .map(|h| (h.scope(), h.name()))
-            .map(|(scope, n)| {
+            .map(|h| {
                 // Any custom header may carry a token (X-Tt-Token, msToken, an API key): show
                 // which headers are set, never their values.
                 let v = "(redacted)";
-                let key = match scope {
-                    Some(host) => format!("{host}:{n}"),
-                    None => n.to_owned(),
-                };
-                format!("{} = {}", quote(&key), quote(v))
+                let key = h.key();
+                format!("{} = {}", quote(key), quote(v))
             })
             .collect();
         Some(if headers.is_empty() {
@@ -875,7 +871,7 @@ codec = "h265"
             (Some(true), Some(3))
         );
         let headers = l.custom_headers.as_ref().unwrap();
-        assert!(headers.iter().any(|h| h.name() == "X-One"), "{headers:?}");
+        assert!(headers.iter().any(|h| h.key() == "X-One"), "{headers:?}");
         assert!(l.cookies_file.as_ref().unwrap().ends_with("cookies.txt"));
         assert_eq!(l.quality, Some(Quality::Height(720)));
         assert_eq!(l.codec, Some(CodecPref::H265));
@@ -976,7 +972,7 @@ codec = "h265"
             (s.burst_limit.value, s.burst_limit.source),
             (10, Source::Default)
         );
-        let names: Vec<&str> = s.custom_headers.value.iter().map(|h| h.name()).collect();
+        let names: Vec<&str> = s.custom_headers.value.iter().map(|h| h.key()).collect();
         assert_eq!(names, ["A", "B"]);
         let shown = s.render();
         assert!(shown.contains("cache_ttl = 5"), "{shown}");

@@ -15,7 +15,8 @@ use crate::terminal::clip;
 pub struct CustomHeader {
     /// `None`: page/API requests to `*.tiktok.com`; `Some(host)`: requests to that host only.
     scope: Option<String>,
-    /// The name as written (for `config show`); `name` is its lowercase wire form.
+    /// `HOST:Name` or `Name` as written (for `config show`); `scope` and `name` are their
+    /// normalised forms.
     written: String,
     name: HeaderName,
     value: HeaderValue,
@@ -27,8 +28,8 @@ impl CustomHeader {
         self.scope.as_deref()
     }
 
-    /// The header's name as written.
-    pub fn name(&self) -> &str {
+    /// `HOST:Name` (scoped) or `Name`, as written: what `config show` names it by.
+    pub fn key(&self) -> &str {
         &self.written
     }
 
@@ -52,7 +53,7 @@ impl fmt::Debug for CustomHeader {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CustomHeader")
             .field("scope", &self.scope)
-            .field("name", &self.written)
+            .field("key", &self.written)
             .finish_non_exhaustive()
     }
 }
@@ -129,6 +130,10 @@ fn parse_header(raw: &str) -> Result<CustomHeader, String> {
             raw.chars().count()
         ));
     };
+    let written = match scope {
+        Some(host) => format!("{host}:{}", name.trim()),
+        None => name.trim().to_owned(),
+    };
     let scope = scope.map(check_scope).transpose()?;
     let name_text = name.trim();
     // Real header names are letters, digits, '-' and '_', starting with a letter; anything else
@@ -155,7 +160,7 @@ fn parse_header(raw: &str) -> Result<CustomHeader, String> {
     value.set_sensitive(true);
     Ok(CustomHeader {
         scope,
-        written: name_text.to_owned(),
+        written,
         name,
         value,
     })
