@@ -9,7 +9,7 @@ use tikdl::{Config, HttpConfig, TikTokHandler};
 
 fn handler(env: &Env) -> TikTokHandler {
     let http = HttpConfig {
-        proxies: vec![env.tiktok.proxy_url()],
+        proxies: vec![env.tiktok.proxy_url().parse().unwrap()],
         ca_certs: vec![env.ca.clone()],
         ..HttpConfig::default()
     };
