@@ -1525,6 +1525,7 @@ struct PartWriter {
 }
 
 impl PartWriter {
+    /// Writes into `file` (the `.part` at `path`), which holds `start` bytes already.
     fn new(file: std::fs::File, start: u64, path: &Path) -> Self {
         let writeback = Writeback::new(file.try_clone().ok(), start);
         Self {
@@ -1535,6 +1536,7 @@ impl PartWriter {
         }
     }
 
+    /// Appends `chunk`, and lets the writeback follow what reached the file.
     async fn write(&mut self, chunk: &[u8]) -> std::io::Result<()> {
         self.out.write_all(chunk).await?;
         self.written += chunk.len() as u64;

@@ -69,6 +69,7 @@ fn not_regular(path: &Path) -> Error {
     ))
 }
 
+/// The refusal of a symbolic link at a name tikdl writes.
 pub(crate) fn symlink_refused(path: &Path) -> Error {
     Error::Config(format!(
         "{} is a symbolic link; refusing to write through it (remove it or choose another name)",
@@ -95,6 +96,7 @@ pub(crate) fn open_folder_within(dest: &Path, within: Option<&Path>) -> Result<F
 /// Where one file is written: its folder, held open, and the names in it. The `.part` this
 /// download opened last is remembered by identity, so that only that very file is renamed.
 pub(crate) struct Place {
+    /// The destination's folder, held open.
     pub(crate) folder: Folder,
     /// The `.part`, as a path for messages.
     pub(crate) part: PathBuf,
