@@ -927,7 +927,6 @@ struct Plan {
 }
 
 /// One try at the file from one URL: the request, the checks of its answer, then its body.
-#[allow(clippy::too_many_arguments)]
 async fn attempt(
     http: &HttpClient,
     url: &reqwest::Url,
