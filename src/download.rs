@@ -19,10 +19,9 @@
 //! [`crate::provenance`] and ARCHITECTURE.md's Promises): the folder's manifest says so, tikdl's
 //! own tags name the post, or its bytes equal what the post's URL serves.
 
-use std::collections::HashMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
@@ -32,11 +31,11 @@ use tokio::fs::File;
 use tokio::io::{AsyncWriteExt, BufWriter};
 
 use crate::error::{ConnectionReason, Error, Operation, from_reqwest};
-use crate::folder::{Access, Folder};
+use crate::folder::Access;
 use crate::http::HttpClient;
 use crate::provenance;
-use crate::retry::{is_retryable_status, retry_after_header};
-use crate::safe_path::{meta_path, part_path};
+use crate::retry::{Failure, is_retryable_status, retry_after_header};
+use crate::safe_fs::{DestClaim, PartLock, Place, ensure_regular, not_this_posts, open_error};
 use crate::tags::{self, EmbedOutcome, TagData, TagFormat};
 
 /// What a file is expected to hold, so that an HTML error page is never saved as a video.
@@ -161,9 +160,17 @@ pub struct FileOutcome {
 }
 
 const WRITE_BUFFER: usize = 1 << 20;
-/// Ask the kernel to write the file out every this many bytes, in the background, so that the
-/// fsync before the rename only waits for the tail instead of the whole file.
-const EARLY_SYNC_EVERY: u64 = 64 << 20;
+/// How much of a growing `.part` [`Writeback`] hands to the kernel at a time: small enough
+/// that little is left for the fsync before the rename and dirty memory stays a few steps,
+/// large enough that the calls cost nothing.
+#[cfg(target_os = "linux")]
+const WRITEBACK_STEP: u64 = 8 << 20;
+/// Elsewhere an `fdatasync` of the whole file every this many bytes.
+#[cfg(not(target_os = "linux"))]
+const WRITEBACK_STEP: u64 = 64 << 20;
+/// Whether a step waits for the previous one's writeback (Linux, where it is a range) or is
+/// skipped while it runs (a whole-file `fdatasync`).
+const WAIT_FOR_WRITEBACK: bool = cfg!(target_os = "linux");
 /// No data for this long: flush the write buffer to the `.part`.
 const IDLE_FLUSH: Duration = Duration::from_millis(200);
 /// Attempts on one mirror that make no progress before moving on.
@@ -174,13 +181,6 @@ const STALLED_ATTEMPTS: u32 = 4;
 /// objects into one. No validator (ETag, If-Range) is needed, so it holds for servers that send
 /// none or lie about it.
 const RESUME_OVERLAP: u64 = 64 << 10;
-/// How long a process waits for another tikdl's lock on a file while that one writes
-/// nothing: longer than any pause a working download takes (a server's longest honoured
-/// Retry-After, 5 minutes, plus the low-speed window), so only a stopped or hung holder
-/// meets it.
-const LOCK_STALL: Duration = Duration::from_secs(10 * 60);
-/// How often a process waiting for another tikdl's lock on a file tries again.
-const LOCK_POLL: Duration = Duration::from_millis(250);
 
 /// Ignore SIGXFSZ, so that a write beyond the file size limit (`ulimit -f`) fails with EFBIG,
 /// reported as a clear error, instead of killing the process without a word. Call once at start.
@@ -190,68 +190,6 @@ pub fn ignore_sigxfsz() {
     unsafe {
         libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
-}
-
-/// Options that never follow a symlink at the file itself (`O_NOFOLLOW`): opening one fails
-/// with ELOOP, reported by [`open_error`] as a refusal.
-pub fn nofollow() -> std::fs::OpenOptions {
-    let mut o = std::fs::OpenOptions::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        // O_NONBLOCK: a FIFO planted at the name must not hang the open (write-only fails with
-        // ENXIO, read-write succeeds and `ensure_regular` refuses it); no effect on regular files.
-        o.custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC | libc::O_NONBLOCK);
-    }
-    o
-}
-
-/// The error for a failed open of a file tikdl writes: a symlink is refused by name, anything
-/// else is a local error (disk full, read-only, permission, not a folder).
-pub fn open_error(e: std::io::Error, what: &str, path: &Path) -> Error {
-    #[cfg(unix)]
-    if e.raw_os_error() == Some(libc::ELOOP) {
-        return symlink_refused(path);
-    }
-    #[cfg(unix)]
-    if e.raw_os_error() == Some(libc::ENXIO) || e.kind() == std::io::ErrorKind::IsADirectory {
-        return not_regular(path);
-    }
-    Error::local(e, what, path)
-}
-
-/// Refuses anything but a regular file at a name tikdl writes: a FIFO would block for ever, a
-/// device would swallow the bytes, a folder is someone's data.
-pub fn ensure_regular(meta: std::io::Result<std::fs::Metadata>, path: &Path) -> Result<(), Error> {
-    match meta {
-        Ok(m) if m.is_file() => Ok(()),
-        Ok(_) => Err(not_regular(path)),
-        Err(e) => Err(Error::local(e, "checking", path)),
-    }
-}
-
-fn not_regular(path: &Path) -> Error {
-    Error::refused(
-        crate::error::LocalReason::NotRegularFile,
-        path,
-        format!(
-            "{} exists and is not a regular file (a folder, FIFO or device); refusing to use it \
-             (remove it or choose another name)",
-            path.display()
-        ),
-    )
-}
-
-pub(crate) fn symlink_refused(path: &Path) -> Error {
-    Error::refused(
-        crate::error::LocalReason::SymlinkRefused,
-        path,
-        format!(
-            "{} is a symbolic link; refusing to write through it (remove it or choose another \
-             name)",
-            path.display()
-        ),
-    )
 }
 
 /// Whether an error ends the whole file (and the post): another mirror or rendition would
@@ -293,129 +231,6 @@ pub async fn fetch(
         lock.remove(&place);
     }
     out
-}
-
-/// Opens the folder of `dest`, checked to lie within `within` now that it is open: its name was
-/// checked when rendered, but a link may have been put in its path since.
-pub(crate) fn open_folder_within(dest: &Path, within: Option<&Path>) -> Result<Folder, Error> {
-    let dir = dest.parent().unwrap_or(Path::new("."));
-    let folder = Folder::of(dest).map_err(|e| open_error(e, "opening the folder", dir))?;
-    match within {
-        Some(base) if !folder.is_within(base) => Err(Error::Config(format!(
-            "the folder {} no longer lies within the output folder {} (a link was put in its \
-             path); nothing was written there",
-            dir.display(),
-            base.display()
-        ))),
-        _ => Ok(folder),
-    }
-}
-
-/// Where one file is written: its folder, held open, and the names in it. The `.part` this
-/// download opened last is remembered by identity, so that only that very file is renamed.
-struct Place {
-    folder: Folder,
-    /// The final file, the `.part` and its record, as paths for messages.
-    part: PathBuf,
-    dest_name: std::ffi::OsString,
-    part_name: std::ffi::OsString,
-    meta_name: std::ffi::OsString,
-    written: Mutex<Option<std::fs::Metadata>>,
-}
-
-impl Place {
-    fn new(dest: &Path, within: Option<&Path>) -> Result<Self, Error> {
-        let name = |p: &Path| p.file_name().map(ToOwned::to_owned).unwrap_or_default();
-        let (part, meta) = (part_path(dest), meta_path(dest));
-        let folder = open_folder_within(dest, within)?;
-        Ok(Self {
-            folder,
-            dest_name: name(dest),
-            part_name: name(&part),
-            meta_name: name(&meta),
-            part,
-            written: Mutex::new(None),
-        })
-    }
-
-    /// A `.part` or final name that is a symlink could write anywhere: never follow it. A
-    /// folder, FIFO or device at the `.part` is someone's too: refused before anything (its
-    /// lock record included) is made beside it.
-    fn refuse_symlink(&self, name: &std::ffi::OsStr, shown: &Path) -> Result<(), Error> {
-        match self.folder.metadata(name) {
-            Ok(m) if m.file_type().is_symlink() => Err(symlink_refused(shown)),
-            Ok(m) if !m.is_file() && name == self.part_name => Err(not_regular(shown)),
-            _ => Ok(()),
-        }
-    }
-
-    /// The `.part`'s length, `None` when there is none.
-    fn part_len(&self) -> Option<u64> {
-        self.folder.metadata(&self.part_name).ok().map(|m| m.len())
-    }
-
-    /// Opens the `.part` for writing (from the start, or appending) and remembers which file it is.
-    fn open_part(&self, access: Access) -> Result<std::fs::File, Error> {
-        let f = self
-            .folder
-            .open_file(&self.part_name, access, None)
-            .map_err(|e| open_error(e, "writing", &self.part))?;
-        let meta = f.metadata();
-        if let Ok(m) = &meta {
-            *self.written.lock().unwrap_or_else(|e| e.into_inner()) = Some(m.clone());
-        }
-        ensure_regular(meta, &self.part)?;
-        Ok(f)
-    }
-
-    fn remove_part(&self) -> Result<(), Error> {
-        match self.folder.remove(&self.part_name) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                Err(Error::local(e, "removing", &self.part))
-            }
-            _ => Ok(()),
-        }
-    }
-
-    /// Opens the `.part` for reading, refused unless it is the file this download wrote (the
-    /// same device and inode): another program may have put another file at its name.
-    fn own_part(&self) -> Result<std::fs::File, Error> {
-        self.own_part_with(Access::Read)
-    }
-
-    fn own_part_with(&self, access: Access) -> Result<std::fs::File, Error> {
-        let f = self
-            .folder
-            .open_file(&self.part_name, access, None)
-            .map_err(|e| open_error(e, "reopening", &self.part))?;
-        if f.metadata().is_ok_and(|m| self.wrote(&m)) {
-            return Ok(f);
-        }
-        Err(Error::Config(format!(
-            "{} is no longer the file this download wrote (another program replaced it); \
-                 it is left as it is and nothing was saved; run tikdl again",
-            self.part.display()
-        )))
-    }
-
-    /// Whether `m` describes the file this download last opened for writing.
-    fn wrote(&self, m: &std::fs::Metadata) -> bool {
-        let ours = self.written.lock().unwrap_or_else(|e| e.into_inner());
-        ours.as_ref()
-            .is_some_and(|w| crate::folder::same_file(m, w))
-    }
-
-    /// The folder must still be where it was checked before anything is renamed into it.
-    fn still_in_place(&self) -> Result<(), Error> {
-        if self.folder.still_at_path() {
-            return Ok(());
-        }
-        Err(Error::Config(format!(
-            "the folder {} was moved or replaced while downloading, so nothing was saved in \
-             it; its `.part` stays in the folder's new place; run tikdl again",
-            self.folder.path().display()
-        )))
-    }
 }
 
 /// What is at the final name before a download.
@@ -493,20 +308,6 @@ async fn existing(
     Ok(Existing::Unproven(len))
 }
 
-/// The failure for a final name that holds another file tikdl knows of. Never a hint to
-/// overwrite: that would destroy the other file.
-pub(crate) fn not_this_posts(dest: &Path, whose: &str) -> Error {
-    Error::refused(
-        crate::error::LocalReason::NameTaken,
-        dest,
-        format!(
-            "{} already holds {whose}, so it is kept and this file is not saved; put %(id)s in \
-             -o so that every post's files get names of their own, or move that file away",
-            dest.display()
-        ),
-    )
-}
-
 /// Appends the manifest line for a file now complete at `req.dest`. A record that cannot be
 /// written loses only the proof (a later run compares bytes instead), so it is a warning.
 fn record(req: &MediaRequest, place: &Place, len: u64) {
@@ -560,8 +361,39 @@ async fn fetch_locked(
         Existing::Unproven(len) => Some(len),
         Existing::Absent => None,
     };
-    // A `.part` is resumed only by the post, role and rendition that wrote it: another one's
-    // bytes would splice two files into one.
+    let rec = claim_part(req, place, lock)?;
+    let state = PartState {
+        lock,
+        record: &rec,
+        place,
+    };
+    let mut last_err = None;
+    for (i, url) in req.urls.iter().enumerate() {
+        match fetch_one(http, url, req, opts, progress, &state).await {
+            Ok(bytes) => {
+                if let Some(len) = unproven {
+                    return adopt_or_refuse(req, place, bytes, len);
+                }
+                return complete(req, &state, bytes, i).await;
+            }
+            Err(e) => {
+                if ends_the_file(&e, opts) {
+                    return Err(e);
+                }
+                if i + 1 < req.urls.len() {
+                    tracing::warn!("{e}; trying the next mirror");
+                }
+                last_err = Some(e);
+            }
+        }
+    }
+    Err(last_err
+        .unwrap_or_else(|| Error::Config(format!("no URL to download {}", req.dest.display()))))
+}
+
+/// Makes the `.part` this request's: one left by another post, role or rendition (or one being
+/// tagged) is removed, since its bytes would splice two files into one; the record is written.
+fn claim_part(req: &MediaRequest, place: &Place, lock: &PartLock) -> Result<PartRecord, Error> {
     let rec = PartRecord::new(req);
     let previous = lock.read();
     // A `.part` marked as being tagged is not raw bytes any more (and may be half rewritten):
@@ -581,54 +413,46 @@ async fn fetch_locked(
     }
     rec.set_total(resumable.flatten());
     lock.write(&rec.text())?;
-    let state = PartState {
-        lock,
-        record: &rec,
-        place,
-    };
-    let mut last_err = None;
-    for (i, url) in req.urls.iter().enumerate() {
-        match fetch_one(http, url, req, opts, progress, &state).await {
-            Ok(bytes) => {
-                if let Some(len) = unproven {
-                    return adopt_or_refuse(req, place, bytes, len);
-                }
-                let (bytes, tags) = match &req.tag {
-                    Some(job) => tag_part(place, job, lock, &rec.text()).await?,
-                    None => (bytes, None),
-                };
-                finish(place, bytes).await?;
-                record(req, place, bytes);
-                return Ok(FileOutcome {
-                    path: req.dest.clone(),
-                    bytes,
-                    status: FileStatus::Downloaded,
-                    mirror: i,
-                    tags,
-                    other_rendition: None,
-                });
-            }
-            Err(e) => {
-                let forbidden = matches!(
-                    &e,
-                    Error::Connection {
-                        reason: ConnectionReason::Status(403),
-                        ..
-                    }
-                );
-                if (forbidden && opts.stop_on_forbidden) || is_local(&e) {
-                    // A local failure (disk full, read-only, a symlink) would meet every mirror.
-                    return Err(e);
-                }
-                if i + 1 < req.urls.len() {
-                    tracing::warn!("{e}; trying the next mirror");
-                }
-                last_err = Some(e);
-            }
+    Ok(rec)
+}
+
+/// A mirror's failure that no other mirror can help with: a local failure (disk full,
+/// read-only, a symlink) would meet every mirror, and a 403 goes back to the caller for fresh
+/// URLs when it asked for that.
+fn ends_the_file(e: &Error, opts: &EngineOptions) -> bool {
+    let forbidden = matches!(
+        e,
+        Error::Connection {
+            reason: ConnectionReason::Status(403),
+            ..
         }
-    }
-    Err(last_err
-        .unwrap_or_else(|| Error::Config(format!("no URL to download {}", req.dest.display()))))
+    );
+    (forbidden && opts.stop_on_forbidden) || is_local(e)
+}
+
+/// Tags (when asked), fsyncs and renames the complete `.part`, `bytes` long, delivered by
+/// mirror `mirror`, and records it in the manifest.
+async fn complete(
+    req: &MediaRequest,
+    state: &PartState<'_>,
+    bytes: u64,
+    mirror: usize,
+) -> Result<FileOutcome, Error> {
+    let place = state.place;
+    let (bytes, tags) = match &req.tag {
+        Some(job) => tag_part(place, job, state.lock, &state.record.text()).await?,
+        None => (bytes, None),
+    };
+    finish(place, bytes).await?;
+    record(req, place, bytes);
+    Ok(FileOutcome {
+        path: req.dest.clone(),
+        bytes,
+        status: FileStatus::Downloaded,
+        mirror,
+        tags,
+        other_rendition: None,
+    })
 }
 
 /// The end of a download over a final file that proved nothing: identical bytes mean it is this
@@ -753,53 +577,6 @@ async fn tag_part(
 /// Appended to a `.part`'s record while it is being tagged.
 const TAGGING_MARK: &str = "tagging: started\n";
 
-/// Destinations being written in this process, with the post writing each.
-fn active() -> &'static Mutex<HashMap<PathBuf, String>> {
-    static ACTIVE: OnceLock<Mutex<HashMap<PathBuf, String>>> = OnceLock::new();
-    ACTIVE.get_or_init(Default::default)
-}
-
-/// Exclusive use of a destination for the duration of one download.
-struct DestClaim(PathBuf);
-
-impl DestClaim {
-    /// Claims `dest` for `post_id`. The same post given twice (two URL forms) waits for the
-    /// first to finish, then finds its file proven; another post is refused.
-    async fn new(dest: &Path, post_id: &str) -> Result<Self, Error> {
-        loop {
-            {
-                let mut map = active().lock().unwrap_or_else(|e| e.into_inner());
-                match map.get(dest) {
-                    None => {
-                        map.insert(dest.to_owned(), post_id.to_owned());
-                        return Ok(Self(dest.to_owned()));
-                    }
-                    Some(other) if other != post_id => {
-                        return Err(not_this_posts(
-                            dest,
-                            &format!("a file of post {other}, being written in this run"),
-                        ));
-                    }
-                    Some(_) => {}
-                }
-            }
-            tokio::time::sleep(CLAIM_POLL).await;
-        }
-    }
-}
-
-/// How often the same post given twice looks whether its first copy is done.
-const CLAIM_POLL: Duration = Duration::from_millis(20);
-
-impl Drop for DestClaim {
-    fn drop(&mut self) {
-        active()
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&self.0);
-    }
-}
-
 /// What `NAME.part.meta` holds: the post, role, rendition and announced size that write
 /// `NAME.part`, and the total the first answer announced once it is known. A `.part` is resumed
 /// only under the same first lines; a resume answer with another total starts over.
@@ -900,111 +677,6 @@ fn record_owner(record: &str) -> String {
     }
 }
 
-/// The exclusive `flock` on `NAME.part.meta`, held from the check of the final name to the
-/// rename, so that two tikdl processes never append to one `.part` (D2). A second process waits
-/// for the first, then finds the file complete.
-struct PartLock {
-    file: Option<std::fs::File>,
-    path: PathBuf,
-}
-
-impl PartLock {
-    async fn acquire(place: &Place, dest: &Path) -> Result<Self, Error> {
-        let path = meta_path(dest);
-        let mut warned = false;
-        // The holder's progress: its `.part` growing (or changing) now and then.
-        let mut seen = (place.part_len(), Instant::now());
-        loop {
-            let file = place
-                .folder
-                .open_file(&place.meta_name, Access::ReadWrite, None)
-                .map_err(|e| open_error(e, "creating", &path))?;
-            ensure_regular(file.metadata(), &path)?;
-            match file.try_lock() {
-                Ok(()) => {}
-                Err(std::fs::TryLockError::WouldBlock) => {
-                    if !warned {
-                        warned = true;
-                        tracing::warn!(
-                            "{} is being downloaded by another tikdl; waiting for it to finish",
-                            dest.display()
-                        );
-                    }
-                    drop(file);
-                    let now = place.part_len();
-                    if now != seen.0 {
-                        seen = (now, Instant::now());
-                    } else if seen.1.elapsed() > LOCK_STALL {
-                        return Err(Error::Config(format!(
-                            "{} is held by another tikdl that has written nothing for {} \
-                             minutes (stopped, or hung); run tikdl again once it is gone",
-                            dest.display(),
-                            LOCK_STALL.as_secs() / 60
-                        )));
-                    }
-                    tokio::time::sleep(LOCK_POLL).await;
-                    continue;
-                }
-                Err(std::fs::TryLockError::Error(e)) if crate::owned_file::lock_unsupported(&e) => {
-                    // Some network file systems have no locks: go on without one.
-                    tracing::debug!("no file lock on {}: {e}", path.display());
-                    return Ok(Self {
-                        file: Some(file),
-                        path,
-                    });
-                }
-                Err(std::fs::TryLockError::Error(e)) => {
-                    return Err(Error::local(e, "locking", &path));
-                }
-            }
-            // The previous holder removes the record when done: the lock must be on the file
-            // now at the path, not on the removed one. Only "gone" or "another file" means
-            // look again; any other failure (too many open files) ends here, never loops.
-            let held = file
-                .metadata()
-                .map_err(|e| open_error(e, "checking", &path))?;
-            match place.folder.metadata(&place.meta_name) {
-                Ok(now) if crate::folder::same_file(&held, &now) => {
-                    return Ok(Self {
-                        file: Some(file),
-                        path,
-                    });
-                }
-                Ok(_) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(open_error(e, "checking", &path)),
-            }
-        }
-    }
-
-    fn read(&self) -> String {
-        use std::io::{Read, Seek};
-        let mut s = String::new();
-        if let Some(mut f) = self.file.as_ref() {
-            let _ = f.seek(std::io::SeekFrom::Start(0));
-            let _ = f.take(4096).read_to_string(&mut s);
-        }
-        s
-    }
-
-    fn write(&self, record: &str) -> Result<(), Error> {
-        use std::io::{Seek, Write};
-        let Some(mut f) = self.file.as_ref() else {
-            return Ok(());
-        };
-        let io = |e| Error::local(e, "writing", &self.path);
-        f.set_len(0).map_err(io)?;
-        f.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
-        f.write_all(record.as_bytes()).map_err(io)
-    }
-
-    /// Removes the record while still holding the lock, then releases it.
-    fn remove(mut self, place: &Place) {
-        let _ = place.folder.remove(&place.meta_name);
-        self.file = None;
-    }
-}
-
 /// Checks that the `.part` is the file this download wrote (same inode) and holds the bytes
 /// downloaded (fstat), fsyncs it, checks that its folder is still where it was, renames it into
 /// place within that folder and fsyncs the folder so the rename survives a crash.
@@ -1088,7 +760,10 @@ async fn fetch_one(
                     ));
                 }
             }
-            Err((err, retry_after)) => {
+            Err(Failure {
+                error: err,
+                retry_after,
+            }) => {
                 let too_slow = matches!(
                     &err,
                     Error::Connection { reason: ConnectionReason::Other(m), .. } if m.starts_with(crate::http::TOO_SLOW)
@@ -1126,6 +801,7 @@ async fn fetch_one(
     }
 }
 
+#[derive(Debug, PartialEq)]
 enum Attempt {
     Done(u64),
     Restart,
@@ -1150,8 +826,6 @@ fn settled(e: &Error) -> bool {
             if [ANNOUNCES, SENT_MORE, EMPTY, UNKNOWN_TOTAL].iter().any(|p| m.starts_with(p))
     )
 }
-
-type AttemptError = (Error, Option<Duration>);
 
 /// Parses `Content-Range: bytes START-END/TOTAL`.
 fn content_range(headers: &HeaderMap) -> Option<(u64, u64, Option<u64>)> {
@@ -1187,7 +861,77 @@ fn looks_like_text_page(first: &[u8]) -> bool {
         || lower.starts_with(b"<head")
 }
 
-#[allow(clippy::too_many_arguments)]
+/// One request of an attempt: to `url`, a `.part` of `have` bytes is continued from `from`,
+/// the last `overlap` bytes asked again (see [`RESUME_OVERLAP`]).
+#[derive(Debug, Clone, Copy)]
+struct Ask<'a> {
+    url: &'a str,
+    have: u64,
+    from: u64,
+    overlap: u64,
+}
+
+impl<'a> Ask<'a> {
+    fn new(url: &'a str, have: u64) -> Self {
+        let overlap = have.min(RESUME_OVERLAP);
+        Self {
+            url,
+            have,
+            from: have - overlap,
+            overlap,
+        }
+    }
+}
+
+/// What the checks read of an answer: its status and headers, and the body's announced length.
+struct Head<'a> {
+    status: StatusCode,
+    headers: &'a HeaderMap,
+    content_length: Option<u64>,
+    /// The URL, for messages.
+    url: &'a str,
+}
+
+impl Head<'_> {
+    /// A refusal of this answer's media.
+    fn bad(&self, msg: String) -> Error {
+        Error::connection(
+            ConnectionReason::BadMedia(msg),
+            Operation::Download,
+            self.url,
+        )
+    }
+
+    /// The wait the server asks for before another try, heeded only where its status says to
+    /// try again (a 429, a 503, ...): no other refusal of an answer has one.
+    fn retry_after(&self) -> Option<Duration> {
+        retry_after_header(self.headers).filter(|_| is_retryable_status(self.status.as_u16()))
+    }
+}
+
+/// What an answer lets an attempt do.
+#[derive(Debug, PartialEq)]
+enum Verdict {
+    /// Write its body from byte `start` of the file, which is `total` bytes when it says so.
+    Write { start: u64, total: Option<u64> },
+    /// Nothing to write: the `.part`, this many bytes, is already the whole file.
+    Done(u64),
+    /// The answer cannot continue the `.part`: empty it and ask again from zero.
+    Restart,
+}
+
+/// How an attempt writes a body the checks accepted.
+#[derive(Debug, PartialEq)]
+struct Plan {
+    /// Where in the file the body's new bytes go (0, or the `.part`'s length).
+    start: u64,
+    /// The file's size, as the answer announces it.
+    total: Option<u64>,
+    /// No byte beyond this: the announced size, or the kind's cap when nobody announced one.
+    limit: u64,
+}
+
+/// One try at the file from one URL: the request, the checks of its answer, then its body.
 async fn attempt(
     http: &HttpClient,
     url: &reqwest::Url,
@@ -1196,10 +940,39 @@ async fn attempt(
     opts: &EngineOptions,
     progress: Option<&ProgressFn>,
     state: &PartState<'_>,
-) -> Result<Attempt, AttemptError> {
-    let (place, part) = (state.place, &state.place.part);
-    let op = Operation::Download;
-    let u = url.as_str();
+) -> Result<Attempt, Failure> {
+    let ask = Ask::new(url.as_str(), have);
+    let resp = range_request(http, url, &ask).await?;
+    let head = Head {
+        status: resp.status(),
+        headers: resp.headers(),
+        content_length: resp.content_length(),
+        url: url.as_str(),
+    };
+    let failed = |error| Failure {
+        error,
+        retry_after: head.retry_after(),
+    };
+    let checked = check_response(&head, &ask, req, state.record.total()).map_err(failed)?;
+    let (start, total) = match checked {
+        Verdict::Write { start, total } => (start, total),
+        Verdict::Done(n) => return Ok(Attempt::Done(n)),
+        Verdict::Restart => return Ok(Attempt::Restart),
+    };
+    if start == 0 {
+        state.first_total(total)?;
+    }
+    let plan = check_content(&head, req, start, total).map_err(failed)?;
+    write_body(resp, &plan, &ask, req, opts, progress, state).await
+}
+
+/// Sends the GET for `ask`: a Range request for a resume, bytes as they are (identity).
+async fn range_request(
+    http: &HttpClient,
+    url: &reqwest::Url,
+    ask: &Ask<'_>,
+) -> Result<reqwest::Response, Failure> {
+    let (op, u) = (Operation::Download, ask.url);
     let mut headers = HeaderMap::new();
     headers.insert(
         header::REFERER,
@@ -1211,137 +984,148 @@ async fn attempt(
         header::ACCEPT_ENCODING,
         HeaderValue::from_static("identity"),
     );
-    let overlap = have.min(RESUME_OVERLAP);
-    let from = have - overlap;
-    if have > 0 {
-        let range = HeaderValue::from_str(&format!("bytes={from}-")).map_err(|_| {
-            (
-                Error::connection(ConnectionReason::Other("bad range".into()), op, u),
-                None,
-            )
-        })?;
+    if ask.have > 0 {
+        let range = HeaderValue::from_str(&format!("bytes={}-", ask.from))
+            .map_err(|_| Error::connection(ConnectionReason::Other("bad range".into()), op, u))?;
         headers.insert(header::RANGE, range);
     }
-    tracing::debug!("GET {u} (from byte {have})");
+    tracing::debug!("GET {u} (from byte {})", ask.have);
     // media_request: counted in the stats, and through the post's proxy and User-Agent.
     let resp = http
         .media_request(url.clone())
         .headers(headers)
         .send()
         .await
-        .map_err(|e| (from_reqwest(e, op, u), None))?;
-    let status = resp.status();
-    tracing::debug!("{status} {u}");
+        .map_err(|e| from_reqwest(e, op, u))?;
+    tracing::debug!("{} {u}", resp.status());
+    Ok(resp)
+}
+
+/// The status and the range of an answer: whether it continues the `.part` (or starts the
+/// file), and what total it announces, checked against TikTok's size and the first answer's
+/// (`known_total`). A refusal starts with one of the [`settled`] prefixes where another try at
+/// this mirror would meet the same answer.
+fn check_response(
+    head: &Head,
+    ask: &Ask<'_>,
+    req: &MediaRequest,
+    known_total: Option<u64>,
+) -> Result<Verdict, Error> {
+    let (status, u, have) = (head.status, head.url, ask.have);
     if status.is_redirection() {
-        return Err((
-            Error::connection(
-                ConnectionReason::Redirect("media URL redirected".into()),
-                op,
-                u,
-            ),
-            None,
-        ));
+        let reason = ConnectionReason::Redirect("media URL redirected".into());
+        return Err(Error::connection(reason, Operation::Download, u));
     }
     if status == StatusCode::RANGE_NOT_SATISFIABLE && have > 0 {
         // Either the part is already complete or it is longer than the file: check.
-        let total = content_range(resp.headers()).and_then(|(_, _, t)| t);
+        let total = content_range(head.headers).and_then(|(_, _, t)| t);
         if total == Some(have)
             && req.expected_size.is_none_or(|e| e == have)
-            && state.record.total().is_none_or(|k| k == have)
+            && known_total.is_none_or(|k| k == have)
         {
-            return Ok(Attempt::Done(have));
+            return Ok(Verdict::Done(have));
         }
-        return Ok(Attempt::Restart);
+        return Ok(Verdict::Restart);
     }
-    if !status.is_success() {
-        let code = status.as_u16();
-        let retry_after = retry_after_header(resp.headers());
-        let reason = if code == 429 {
-            ConnectionReason::RateLimited
-        } else {
-            ConnectionReason::Status(code)
-        };
-        let err = Error::connection(reason, op, u);
-        return Err((
-            err,
-            if is_retryable_status(code) {
-                retry_after
-            } else {
-                None
-            },
-        ));
-    }
-    if let Some(enc) = crate::http::unrequested_encoding(resp.headers()) {
-        let msg = format!(
-            "server sent the media {enc}-encoded although only the bytes as they are \
-             (identity) were asked for"
-        );
-        return Err((
-            Error::connection(ConnectionReason::BadMedia(msg), op, u),
-            None,
-        ));
-    }
-    let bad = |msg: String| {
-        (
-            Error::connection(ConnectionReason::BadMedia(msg), op, u),
-            None,
-        )
-    };
+    check_status(head)?;
     if status == StatusCode::NO_CONTENT {
-        return Err(bad(format!("{EMPTY} (204 No Content)")));
+        return Err(head.bad(format!("{EMPTY} (204 No Content)")));
     }
     if let Some(e) = req.expected_size
         && e > req.kind.size_cap()
     {
-        return Err(bad(format!(
+        return Err(head.bad(format!(
             "{ANNOUNCES} nothing yet, but TikTok says {e} bytes, more than the {}-byte limit \
              for {}",
             req.kind.size_cap(),
             req.kind.noun()
         )));
     }
-    let mut start = 0;
-    let mut total = resp.content_length();
-    if status == StatusCode::PARTIAL_CONTENT {
-        match content_range(resp.headers()) {
+    let (start, total) = match answered_range(head, ask, known_total)? {
+        Some(range) => range,
+        None => return Ok(Verdict::Restart),
+    };
+    check_total(head, req, start, total, known_total)
+}
+
+/// Refuses an answer that is not a success, or one encoded although identity was asked for.
+fn check_status(head: &Head) -> Result<(), Error> {
+    let (op, u) = (Operation::Download, head.url);
+    if !head.status.is_success() {
+        let code = head.status.as_u16();
+        let reason = if code == 429 {
+            ConnectionReason::RateLimited
+        } else {
+            ConnectionReason::Status(code)
+        };
+        return Err(Error::connection(reason, op, u));
+    }
+    if let Some(enc) = crate::http::unrequested_encoding(head.headers) {
+        let msg = format!(
+            "server sent the media {enc}-encoded although only the bytes as they are \
+             (identity) were asked for"
+        );
+        return Err(head.bad(msg));
+    }
+    Ok(())
+}
+
+/// Where the answer's body starts in the file and the total it announces; `None`: a part that
+/// is not the one asked for (start over).
+fn answered_range(
+    head: &Head,
+    ask: &Ask<'_>,
+    known_total: Option<u64>,
+) -> Result<Option<(u64, Option<u64>)>, Error> {
+    let u = head.url;
+    let total = head.content_length;
+    if head.status == StatusCode::PARTIAL_CONTENT {
+        return match content_range(head.headers) {
             // A part whose total is not said (`bytes A-B/*`) cannot tell when the file is
             // complete: its end is not the file's.
-            Some((a, _, None)) if a == from => {
-                return Err(bad(format!(
-                    "{UNKNOWN_TOTAL} of a file of unknown size (Content-Range without a total)"
-                )));
-            }
-            Some((a, _, t)) if a == from => {
-                start = have;
-                total = t;
-            }
+            Some((a, _, None)) if a == ask.from => Err(head.bad(format!(
+                "{UNKNOWN_TOTAL} of a file of unknown size (Content-Range without a total)"
+            ))),
+            Some((a, _, t)) if a == ask.from => Ok(Some((ask.have, t))),
             _ => {
                 tracing::warn!("{u}: Content-Range does not match the requested range; restarting");
-                return Ok(Attempt::Restart);
+                Ok(None)
             }
-        }
-    } else if have > 0 {
+        };
+    }
+    if ask.have > 0 {
         // A whole-file answer must be the whole file: not a part of it (a Content-Range), nor
         // of another length than the first answer announced.
-        let partial = content_range(resp.headers())
+        let partial = content_range(head.headers)
             .is_some_and(|(a, b, t)| a != 0 || t.is_none_or(|t| b + 1 != t));
-        if partial || state.record.total().is_some_and(|t| total != Some(t)) {
-            return Err(bad(format!(
+        if partial || known_total.is_some_and(|t| total != Some(t)) {
+            let shown = |n: Option<u64>| n.map_or_else(|| "unknown".to_owned(), |n| n.to_string());
+            return Err(head.bad(format!(
                 "{ANNOUNCES} a whole file of {} bytes in answer to a resume, but its first \
                  answer said {}",
-                total.map_or_else(|| "unknown".to_owned(), |n| n.to_string()),
-                state
-                    .record
-                    .total()
-                    .map_or_else(|| "unknown".to_owned(), |n| n.to_string())
+                shown(total),
+                shown(known_total)
             )));
         }
         tracing::info!("{u}: server ignored the Range request; restarting from zero");
     }
+    Ok(Some((0, total)))
+}
+
+/// Checks the total an answer announces: the body must be framed when nobody else says the
+/// size, agree with TikTok's size, and (for a resume) with the first answer's total.
+fn check_total(
+    head: &Head,
+    req: &MediaRequest,
+    start: u64,
+    total: Option<u64>,
+    known_total: Option<u64>,
+) -> Result<Verdict, Error> {
+    let u = head.url;
     // With no size from anyone and no framing (neither Content-Length nor chunked: the body
     // ends when the connection closes), a cut body cannot be told from a whole one.
-    let chunked = resp
-        .headers()
+    let chunked = head
+        .headers
         .get(header::TRANSFER_ENCODING)
         .is_some_and(|v| {
             String::from_utf8_lossy(v.as_bytes())
@@ -1349,7 +1133,7 @@ async fn attempt(
                 .contains("chunked")
         });
     if total.is_none() && req.expected_size.is_none() && !chunked {
-        return Err(bad(format!(
+        return Err(head.bad(format!(
             "{UNKNOWN_TOTAL} whose end only the connection's close would tell (no \
              Content-Length, not chunked), so a cut could not be told from the end"
         )));
@@ -1362,49 +1146,44 @@ async fn attempt(
             tracing::warn!(
                 "{u}: the resume answer announces {t} bytes but TikTok said {e}; starting over"
             );
-            return Ok(Attempt::Restart);
+            return Ok(Verdict::Restart);
         }
-        return Err(bad(format!("{ANNOUNCES} {t} bytes but TikTok said {e}")));
+        return Err(head.bad(format!("{ANNOUNCES} {t} bytes but TikTok said {e}")));
     }
-    if start > 0 {
-        // Never the resume answer's word over the first answer's: a total that changed means
-        // another file (or another encode) is being served now.
-        if let (Some(first), Some(t)) = (state.record.total(), total)
-            && first != t
-        {
-            tracing::warn!(
-                "{u}: the resume answer announces {t} bytes but the first answer announced \
-                 {first}; starting over"
-            );
-            return Ok(Attempt::Restart);
-        }
-    } else {
-        state.first_total(total).map_err(|e| (e, None))?;
-    }
-    // No byte beyond the announced size, or beyond the kind's cap when nobody announced one (D3).
-    let cap = req.kind.size_cap();
-    let limit = total.or(req.expected_size).unwrap_or(cap);
-    let over_limit = || match (total, req.expected_size) {
-        (Some(_), _) => "server sent more bytes than it announced".to_owned(),
-        (None, Some(e)) => format!("server sent more than the {e} bytes TikTok announced"),
-        (None, None) => format!(
-            "server sent more than the {cap}-byte limit for {} of unknown size",
-            req.kind.noun()
-        ),
-    };
-    if total.is_some_and(|t| t > cap) && req.expected_size.is_none() {
-        let msg = format!(
-            "{ANNOUNCES} {} bytes, more than the {cap}-byte limit for {} of unknown size",
-            total.unwrap_or(0),
-            req.kind.noun()
+    // Never the resume answer's word over the first answer's: a total that changed means
+    // another file (or another encode) is being served now.
+    if start > 0
+        && let (Some(first), Some(t)) = (known_total, total)
+        && first != t
+    {
+        tracing::warn!(
+            "{u}: the resume answer announces {t} bytes but the first answer announced \
+             {first}; starting over"
         );
-        return Err((
-            Error::connection(ConnectionReason::BadMedia(msg), op, u),
-            None,
-        ));
+        return Ok(Verdict::Restart);
     }
-    let ctype = resp
-        .headers()
+    Ok(Verdict::Write { start, total })
+}
+
+/// The last checks before a body is written: its size within the kind's cap when only the
+/// server announces one, and no web page or JSON in place of media.
+fn check_content(
+    head: &Head,
+    req: &MediaRequest,
+    start: u64,
+    total: Option<u64>,
+) -> Result<Plan, Error> {
+    let cap = req.kind.size_cap();
+    if let Some(t) = total.filter(|t| *t > cap)
+        && req.expected_size.is_none()
+    {
+        return Err(head.bad(format!(
+            "{ANNOUNCES} {t} bytes, more than the {cap}-byte limit for {} of unknown size",
+            req.kind.noun()
+        )));
+    }
+    let ctype = head
+        .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
@@ -1412,187 +1191,503 @@ async fn attempt(
     if req.kind != MediaKind::Subtitle
         && (ctype.starts_with("text/html") || ctype.starts_with("application/json"))
     {
-        let msg = format!("server sent {ctype} instead of media");
-        return Err((
-            Error::connection(ConnectionReason::BadMedia(msg), op, u),
-            None,
-        ));
+        return Err(head.bad(format!("server sent {ctype} instead of media")));
     }
+    Ok(Plan {
+        start,
+        total,
+        limit: total.or(req.expected_size).unwrap_or(cap),
+    })
+}
 
+/// The message for a body that went past `plan.limit`.
+fn over_limit(plan: &Plan, req: &MediaRequest) -> String {
+    match (plan.total, req.expected_size) {
+        (Some(_), _) => format!("{SENT_MORE} bytes than it announced"),
+        (None, Some(e)) => format!("{SENT_MORE} than the {e} bytes TikTok announced"),
+        (None, None) => format!(
+            "{SENT_MORE} than the {}-byte limit for {} of unknown size",
+            req.kind.size_cap(),
+            req.kind.noun()
+        ),
+    }
+}
+
+/// How the write loop ended without an error.
+enum Flow {
+    /// The body ended.
+    End,
+    /// The resume answer's repeated bytes differ from the `.part`'s: start over.
+    Changed,
+}
+
+/// How the write loop failed; `poisoned`: what arrived is wrong (not merely short), so the
+/// `.part` must not be resumed.
+struct Cut {
+    error: Error,
+    poisoned: bool,
+}
+
+impl From<Error> for Cut {
+    fn from(error: Error) -> Self {
+        Self {
+            error,
+            poisoned: false,
+        }
+    }
+}
+
+/// Writes the body of an accepted answer into the `.part` as `plan` says, then judges what
+/// arrived: the whole file, a prefix to resume from, or bytes to throw away.
+async fn write_body(
+    resp: reqwest::Response,
+    plan: &Plan,
+    ask: &Ask<'_>,
+    req: &MediaRequest,
+    opts: &EngineOptions,
+    progress: Option<&ProgressFn>,
+    state: &PartState<'_>,
+) -> Result<Attempt, Failure> {
+    let (place, part) = (state.place, &state.place.part);
     // Only into the folder that was checked, and only while it is still there.
-    place.still_in_place().map_err(|e| (e, None))?;
-    let file = File::from_std(
-        place
-            .open_part(if start == 0 {
-                Access::Truncate
-            } else {
-                Access::Append
-            })
-            .map_err(|e| (e, None))?,
-    );
-    let early_sync = match file.try_clone().await {
-        Ok(f) => Some(Arc::new(f.into_std().await)),
-        Err(_) => None,
+    place.still_in_place()?;
+    let access = if plan.start == 0 {
+        Access::Truncate
+    } else {
+        Access::Append
     };
-    let mut next_sync = start + EARLY_SYNC_EVERY;
-    let mut syncing: Option<tokio::task::JoinHandle<()>> = None;
-    let mut out = BufWriter::with_capacity(WRITE_BUFFER, file);
-    let mut written = start;
+    let mut out = PartWriter::new(place.open_part(access)?, plan.start, part);
     // The bytes the resume answer must repeat before it may add any (see RESUME_OVERLAP).
-    let again = if start > 0 {
-        read_tail(place, from, overlap)
+    let again = if plan.start > 0 {
+        read_tail(place, ask.from, ask.overlap)
             .await
-            .map_err(|e| (Error::local(e, "reading", part), None))?
+            .map_err(|e| Error::local(e, "reading", part))?
     } else {
         Vec::new()
     };
-    let mut repeated = 0usize;
-    let mut changed = false;
-    let mut checked_magic = start > 0;
+    let mut screen = Screen::new(again, plan);
+    let mut pace = Pace {
+        watch: LowSpeedWatch::new(opts),
+        rate: ByteRate::new(opts.rate_limit),
+        progress,
+        total: plan.total,
+    };
+    let flow = pump(resp, &mut out, &mut screen, &mut pace, plan, req, ask.url).await;
+    // Whatever happened, keep what arrived: it is a correct prefix to resume from.
+    let written = out
+        .close()
+        .await
+        .map_err(|e| Error::local(e, "writing", part))?;
+    Ok(judge(flow, written, plan, req, place, ask.url)?)
+}
+
+/// What arrived, judged: the whole file, a prefix to resume from, or bytes to throw away.
+fn judge(
+    flow: Result<Flow, Cut>,
+    written: u64,
+    plan: &Plan,
+    req: &MediaRequest,
+    place: &Place,
+    u: &str,
+) -> Result<Attempt, Error> {
+    let bad =
+        |msg: String| Error::connection(ConnectionReason::BadMedia(msg), Operation::Download, u);
+    match flow {
+        Ok(Flow::Changed) => {
+            tracing::warn!(
+                "{u}: the resume answer's bytes differ from the ones received before (the file \
+                 changed on the server); starting over"
+            );
+            return Ok(Attempt::Restart);
+        }
+        Err(cut) => {
+            if cut.poisoned || written == 0 {
+                let _ = place.remove_part();
+            }
+            return Err(cut.error);
+        }
+        Ok(Flow::End) => {}
+    }
+    if let Some(t) = plan.total.filter(|t| written < *t) {
+        // The body ended early (dropped connection or a short body): resume from here.
+        let msg = format!("connection closed after {written} of {t} bytes");
+        let reason = ConnectionReason::Other(msg);
+        return Err(Error::connection(reason, Operation::Download, u));
+    }
+    if let Some(e) = req.expected_size
+        && written != e
+    {
+        let _ = place.remove_part();
+        return Err(bad(format!("got {written} bytes but TikTok announced {e}")));
+    }
+    if written == 0 {
+        let _ = place.remove_part();
+        return Err(bad(EMPTY.to_owned()));
+    }
+    Ok(Attempt::Done(written))
+}
+
+/// What the write loop does besides writing: progress, the low-speed watch, `--limit-rate`.
+struct Pace<'a> {
+    watch: LowSpeedWatch,
+    rate: ByteRate,
+    progress: Option<&'a ProgressFn>,
+    total: Option<u64>,
+}
+
+/// Streams the body into `out`, each chunk screened first.
+async fn pump(
+    resp: reqwest::Response,
+    out: &mut PartWriter,
+    screen: &mut Screen,
+    pace: &mut Pace<'_>,
+    plan: &Plan,
+    req: &MediaRequest,
+    u: &str,
+) -> Result<Flow, Cut> {
+    let op = Operation::Download;
+    let poisoned = |msg: String| Cut {
+        error: Error::connection(ConnectionReason::BadMedia(msg), op, u),
+        poisoned: true,
+    };
     let mut stream = resp.bytes_stream();
-    let began = Instant::now();
-    let mut paced: u64 = 0;
-    // Set when what arrived is wrong (not merely short): the part must not be resumed.
-    let mut poisoned = false;
-    let write_err = |e: std::io::Error| (Error::local(e, "writing", part), None);
-    // A --limit-rate below the low-speed limit must not trip it.
-    let low_speed = opts
-        .low_speed
-        .filter(|l| l.bytes_per_sec > 0 && !l.window.is_zero())
-        .filter(|l| {
-            opts.rate_limit
-                .is_none_or(|r| r == 0 || r > l.bytes_per_sec)
-        });
-    // The same check as every other reader's (`http::SpeedCheck`).
-    let mut speed = crate::http::SpeedCheck::new(low_speed);
-    let mut too_slow = |got: u64| speed.record(got);
-    let slow_err = |msg: String| (Error::connection(ConnectionReason::Other(msg), op, u), None);
-    let result: Result<(), AttemptError> = async {
-        loop {
-            // A quiet connection gets what is buffered written out, so that a stalled download
-            // interrupted now (Ctrl-C) keeps every byte received in its `.part`.
-            let mut flushed = false;
-            let next = loop {
-                match tokio::time::timeout(IDLE_FLUSH, stream.next()).await {
-                    Ok(next) => break next,
-                    Err(_) => {
-                        if !flushed {
-                            flushed = true;
-                            out.flush().await.map_err(write_err)?;
-                        }
-                        if let Some(msg) = too_slow(0) {
-                            return Err(slow_err(msg));
-                        }
+    loop {
+        // A quiet connection gets what is buffered written out, so that a stalled download
+        // interrupted now (Ctrl-C) keeps every byte received in its `.part`.
+        let mut flushed = false;
+        let next = loop {
+            match tokio::time::timeout(IDLE_FLUSH, stream.next()).await {
+                Ok(next) => break next,
+                Err(_) => {
+                    if !flushed {
+                        flushed = true;
+                        out.flush().await.map_err(|e| out.error(e))?;
                     }
-                }
-            };
-            let Some(chunk) = next else { break };
-            let chunk = chunk.map_err(|e| (from_reqwest(e, op, u), None))?;
-            let mut chunk = &chunk[..];
-            if repeated < again.len() {
-                let n = (again.len() - repeated).min(chunk.len());
-                if chunk[..n] != again[repeated..repeated + n] {
-                    changed = true;
-                    return Ok(());
-                }
-                repeated += n;
-                chunk = &chunk[n..];
-                if chunk.is_empty() {
-                    continue;
+                    pace.watch.record(0, u)?;
                 }
             }
-            if !checked_magic {
-                checked_magic = true;
-                if looks_like_text_page(chunk) {
-                    poisoned = true;
-                    let msg = "server sent a web page instead of media".to_owned();
-                    return Err((
-                        Error::connection(ConnectionReason::BadMedia(msg), op, u),
-                        None,
-                    ));
-                }
-            }
-            if written + chunk.len() as u64 > limit {
-                poisoned = true;
-                return Err((
-                    Error::connection(ConnectionReason::BadMedia(over_limit()), op, u),
-                    None,
+        };
+        let Some(chunk) = next else {
+            return Ok(Flow::End);
+        };
+        let chunk = chunk.map_err(|e| from_reqwest(e, op, u))?;
+        let chunk = match screen.chunk(&chunk, out.written) {
+            Screened::Write(c) => c,
+            Screened::Skip => continue,
+            Screened::Changed => return Ok(Flow::Changed),
+            Screened::WebPage => {
+                return Err(poisoned(
+                    "server sent a web page instead of media".to_owned(),
                 ));
             }
-            out.write_all(chunk).await.map_err(write_err)?;
-            written += chunk.len() as u64;
-            if written >= next_sync
-                && let Some(f) = &early_sync
-                && syncing.as_ref().is_none_or(|h| h.is_finished())
-            {
-                next_sync = written + EARLY_SYNC_EVERY;
-                let f = f.clone();
-                // Durability is still ensured by the fsync in `finish`; this only starts it early.
-                syncing = Some(tokio::task::spawn_blocking(move || {
-                    let _ = f.sync_data();
-                }));
+            Screened::OverLimit => return Err(poisoned(over_limit(plan, req))),
+        };
+        out.write(chunk).await.map_err(|e| out.error(e))?;
+        if let Some(p) = pace.progress {
+            p(out.written, pace.total);
+        }
+        pace.watch.record(chunk.len() as u64, u)?;
+        pace.rate.pace(chunk.len() as u64).await;
+    }
+}
+
+/// What each chunk of a body is checked against before it is written: the bytes a resume
+/// answer must repeat, the first bytes (no web page), and the limit.
+struct Screen {
+    again: Vec<u8>,
+    repeated: usize,
+    magic_checked: bool,
+    limit: u64,
+}
+
+/// What to do with one chunk.
+#[derive(Debug, PartialEq)]
+enum Screened<'c> {
+    /// Write these bytes (the chunk less what it repeated).
+    Write(&'c [u8]),
+    /// All of it repeated bytes already on disk.
+    Skip,
+    /// It differs from the bytes it should repeat.
+    Changed,
+    /// The body's first bytes are a web page or JSON document.
+    WebPage,
+    /// It would take the file past its limit.
+    OverLimit,
+}
+
+impl Screen {
+    /// The screen of a body written as `plan` says, which must first repeat `again`. A resume's
+    /// first bytes are not the file's, so only a body from byte 0 is looked at for a web page.
+    fn new(again: Vec<u8>, plan: &Plan) -> Self {
+        Self {
+            again,
+            repeated: 0,
+            magic_checked: plan.start > 0,
+            limit: plan.limit,
+        }
+    }
+
+    /// Screens `chunk`, arriving when the file holds `written` bytes.
+    fn chunk<'c>(&mut self, chunk: &'c [u8], written: u64) -> Screened<'c> {
+        let mut chunk = chunk;
+        if self.repeated < self.again.len() {
+            let n = (self.again.len() - self.repeated).min(chunk.len());
+            if chunk[..n] != self.again[self.repeated..self.repeated + n] {
+                return Screened::Changed;
             }
-            if let Some(p) = progress {
-                p(written, total);
-            }
-            if let Some(msg) = too_slow(chunk.len() as u64) {
-                return Err(slow_err(msg));
-            }
-            if let Some(rate) = opts.rate_limit.filter(|r| *r > 0) {
-                paced += chunk.len() as u64;
-                let due = Duration::from_secs_f64(paced as f64 / rate as f64);
-                let elapsed = began.elapsed();
-                if due > elapsed {
-                    tokio::time::sleep(due - elapsed).await;
-                }
+            self.repeated += n;
+            chunk = &chunk[n..];
+            if chunk.is_empty() {
+                return Screened::Skip;
             }
         }
+        if !self.magic_checked {
+            self.magic_checked = true;
+            if looks_like_text_page(chunk) {
+                return Screened::WebPage;
+            }
+        }
+        if written + chunk.len() as u64 > self.limit {
+            return Screened::OverLimit;
+        }
+        Screened::Write(chunk)
+    }
+}
+
+/// The low-speed check of a download (`http::SpeedCheck`, as every other reader's), off when a
+/// `--limit-rate` below the low-speed limit would trip it.
+struct LowSpeedWatch(crate::http::SpeedCheck);
+
+impl LowSpeedWatch {
+    fn new(opts: &EngineOptions) -> Self {
+        let low_speed = opts
+            .low_speed
+            .filter(|l| l.bytes_per_sec > 0 && !l.window.is_zero())
+            .filter(|l| {
+                opts.rate_limit
+                    .is_none_or(|r| r == 0 || r > l.bytes_per_sec)
+            });
+        Self(crate::http::SpeedCheck::new(low_speed))
+    }
+
+    /// Adds `got` bytes (0: a quiet moment); an error once a window averaged under the limit.
+    fn record(&mut self, got: u64, url: &str) -> Result<(), Error> {
+        match self.0.record(got) {
+            Some(msg) => Err(Error::connection(
+                ConnectionReason::Other(msg),
+                Operation::Download,
+                url,
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+/// `--limit-rate`: the bytes received since the start, paced to at most `rate` a second.
+struct ByteRate {
+    rate: Option<u64>,
+    began: Instant,
+    paced: u64,
+}
+
+impl ByteRate {
+    fn new(rate: Option<u64>) -> Self {
+        Self {
+            rate: rate.filter(|r| *r > 0),
+            began: Instant::now(),
+            paced: 0,
+        }
+    }
+
+    /// How long to wait, `elapsed` after the start, once `n` more bytes arrived.
+    fn wait(&mut self, n: u64, elapsed: Duration) -> Duration {
+        let Some(rate) = self.rate else {
+            return Duration::ZERO;
+        };
+        self.paced += n;
+        let due = Duration::from_secs_f64(self.paced as f64 / rate as f64);
+        due.saturating_sub(elapsed)
+    }
+
+    /// Sleeps as long as the rate asks after `n` more bytes.
+    async fn pace(&mut self, n: u64) {
+        let wait = self.wait(n, self.began.elapsed());
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
+
+/// The `.part` being written: a write buffer, the count of bytes in the file, and its
+/// writeback.
+struct PartWriter {
+    out: BufWriter<File>,
+    /// The file's length once the buffer is written out.
+    written: u64,
+    writeback: Writeback,
+    path: PathBuf,
+}
+
+impl PartWriter {
+    /// Writes into `file` (the `.part` at `path`), which holds `start` bytes already.
+    fn new(file: std::fs::File, start: u64, path: &Path) -> Self {
+        let writeback = Writeback::new(file.try_clone().ok(), start);
+        Self {
+            out: BufWriter::with_capacity(WRITE_BUFFER, File::from_std(file)),
+            written: start,
+            writeback,
+            path: path.to_owned(),
+        }
+    }
+
+    /// Appends `chunk`, and lets the writeback follow what reached the file.
+    async fn write(&mut self, chunk: &[u8]) -> std::io::Result<()> {
+        self.out.write_all(chunk).await?;
+        self.written += chunk.len() as u64;
+        let on_disk = self.written - self.out.buffer().len() as u64;
+        self.writeback.reached(on_disk).await;
         Ok(())
     }
-    .await;
-    // Whatever happened, keep what arrived: it is a correct prefix to resume from.
-    out.flush().await.map_err(write_err)?;
-    drop(out);
-    if let Some(h) = syncing {
-        let _ = h.await;
+
+    async fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush().await
     }
-    if changed {
-        tracing::warn!(
-            "{u}: the resume answer's bytes differ from the ones received before (the file \
-             changed on the server); starting over"
-        );
-        return Ok(Attempt::Restart);
+
+    /// A failed write or flush, as the download's error.
+    fn error(&self, e: std::io::Error) -> Error {
+        Error::local(e, "writing", &self.path)
     }
-    if let Err((err, ra)) = result {
-        if poisoned || written == 0 {
-            let _ = place.remove_part();
-        }
-        return Err((err, ra));
+
+    /// Flushes the buffer, waits for the writeback under way and returns the file's length.
+    async fn close(mut self) -> std::io::Result<u64> {
+        self.out.flush().await?;
+        drop(self.out);
+        self.writeback.finish().await;
+        Ok(self.written)
     }
-    match total {
-        Some(t) if written < t => {
-            // The body ended early (dropped connection or a short body): resume from here.
-            let msg = format!("connection closed after {written} of {t} bytes");
-            Err((Error::connection(ConnectionReason::Other(msg), op, u), None))
-        }
-        _ => {
-            if let Some(e) = req.expected_size
-                && written != e
-            {
-                let msg = format!("got {written} bytes but TikTok announced {e}");
-                let _ = place.remove_part();
-                return Err((
-                    Error::connection(ConnectionReason::BadMedia(msg), op, u),
-                    None,
-                ));
-            }
-            if written == 0 {
-                let _ = place.remove_part();
-                return Err(bad(EMPTY.to_owned()));
-            }
-            Ok(Attempt::Done(written))
+}
+
+/// Writes a growing `.part` out to disk while it downloads, so that the fsync before the rename
+/// finds little left to write and dirty pages stay bounded. On Linux, each finished step of
+/// [`WRITEBACK_STEP`] bytes is handed to the kernel to write (`SYNC_FILE_RANGE_WRITE`) and the
+/// steps before it are waited for (`WAIT_BEFORE|WRITE|WAIT_AFTER`), one call at a time: a
+/// download outrunning the disk waits for it here rather than piling up dirty memory.
+/// Elsewhere, an `fdatasync` starts in the background every step, skipped while one runs.
+/// Durability stays the fsync's in `finish`; failures here change nothing and are ignored.
+struct Writeback {
+    file: Option<Arc<std::fs::File>>,
+    steps: Steps,
+    running: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Writeback {
+    fn new(file: Option<std::fs::File>, start: u64) -> Self {
+        Self {
+            file: file.map(Arc::new),
+            steps: Steps::new(start, WRITEBACK_STEP),
+            running: None,
         }
     }
+
+    /// The file now holds `on_disk` bytes (written to the kernel, not only buffered).
+    async fn reached(&mut self, on_disk: u64) {
+        let Some(file) = &self.file else { return };
+        if !self.steps.due(on_disk) {
+            return;
+        }
+        if let Some(h) = self
+            .running
+            .take_if(|h| WAIT_FOR_WRITEBACK || h.is_finished())
+        {
+            let _ = h.await;
+        }
+        if self.running.is_some() {
+            return;
+        }
+        let Some((write, wait)) = self.steps.take(on_disk) else {
+            return;
+        };
+        let file = file.clone();
+        self.running = Some(tokio::task::spawn_blocking(move || {
+            write_out(&file, write, wait)
+        }));
+    }
+
+    /// Waits for the call under way, if any.
+    async fn finish(&mut self) {
+        if let Some(h) = self.running.take() {
+            let _ = h.await;
+        }
+    }
+}
+
+/// Step arithmetic of [`Writeback`]: byte ranges of a file growing from `start`, in whole steps.
+#[derive(Debug, PartialEq)]
+struct Steps {
+    step: u64,
+    /// Handed to the kernel up to here.
+    issued: u64,
+    /// Waited for up to here.
+    waited: u64,
+}
+
+impl Steps {
+    fn new(start: u64, step: u64) -> Self {
+        let at = start / step * step;
+        Self {
+            step,
+            issued: at,
+            waited: at,
+        }
+    }
+
+    /// Whether a step has finished since the last [`Self::take`].
+    fn due(&self, on_disk: u64) -> bool {
+        on_disk / self.step * self.step > self.issued
+    }
+
+    /// Once `on_disk` bytes are in the file: the range to start writing (the steps finished
+    /// since the last call) and the range to wait for (everything before the last finished
+    /// step, not waited for yet); `None` when no step finished.
+    fn take(&mut self, on_disk: u64) -> Option<(Range<u64>, Range<u64>)> {
+        let end = on_disk / self.step * self.step;
+        if end <= self.issued {
+            return None;
+        }
+        let write = self.issued..end;
+        let wait = self.waited..(end - self.step).max(self.waited);
+        self.issued = end;
+        self.waited = wait.end;
+        Some((write, wait))
+    }
+}
+
+/// Starts writing `write` out and waits for `wait` to be on disk.
+#[cfg(target_os = "linux")]
+fn write_out(file: &std::fs::File, write: Range<u64>, wait: Range<u64>) {
+    use std::os::fd::AsRawFd;
+    let call = |r: &Range<u64>, flags| {
+        let (Ok(at), Ok(len)) = (i64::try_from(r.start), i64::try_from(r.end - r.start)) else {
+            return;
+        };
+        if len > 0 {
+            // SAFETY: sync_file_range on a descriptor this process holds open; it reads no memory.
+            unsafe { libc::sync_file_range(file.as_raw_fd(), at, len, flags) };
+        }
+    };
+    call(&write, libc::SYNC_FILE_RANGE_WRITE);
+    call(
+        &wait,
+        libc::SYNC_FILE_RANGE_WAIT_BEFORE
+            | libc::SYNC_FILE_RANGE_WRITE
+            | libc::SYNC_FILE_RANGE_WAIT_AFTER,
+    );
+}
+
+/// Starts writing the file out (its data so far).
+#[cfg(not(target_os = "linux"))]
+fn write_out(file: &std::fs::File, _write: Range<u64>, _wait: Range<u64>) {
+    let _ = file.sync_data();
 }
 
 /// `len` bytes of `path` from byte `from`: the tail a resume answer must repeat.
@@ -1639,46 +1734,259 @@ pub fn parse_rate(s: &str) -> Option<u64> {
 mod tests {
     use super::*;
 
-    #[cfg(unix)]
-    #[test]
-    fn a_folder_that_became_a_link_out_of_the_output_folder_is_not_opened() {
-        let t = tempfile::tempdir().unwrap();
-        let (base, outside) = (t.path().join("out"), t.path().join("outside"));
-        std::fs::create_dir_all(base.join("sub")).unwrap();
-        std::fs::create_dir_all(&outside).unwrap();
-        let dest = base.join("sub").join("a.jpg");
-        let base = base.canonicalize().unwrap();
-        assert!(open_folder_within(&dest, Some(&base)).is_ok());
-        std::fs::rename(base.join("sub"), base.join("old")).unwrap();
-        std::os::unix::fs::symlink(&outside, base.join("sub")).unwrap();
-        let e = open_folder_within(&dest, Some(&base))
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("no longer lies within the output folder"), "{e}");
-        // A link that stays inside is fine.
-        std::fs::remove_file(base.join("sub")).unwrap();
-        std::os::unix::fs::symlink(base.join("old"), base.join("sub")).unwrap();
-        assert!(open_folder_within(&dest, Some(&base)).is_ok());
+    fn request(expected_size: Option<u64>, kind: MediaKind) -> MediaRequest {
+        MediaRequest {
+            urls: vec![],
+            dest: PathBuf::from("a.mp4"),
+            expected_size,
+            kind,
+            rendition: "r".into(),
+            role: "video".into(),
+            tag: None,
+            post_id: "7500000000000000001".into(),
+            within: None,
+        }
     }
 
-    #[tokio::test]
-    async fn one_destination_one_post() {
-        let a = DestClaim::new(Path::new("claims/same.mp4"), "1")
-            .await
-            .unwrap();
-        let err = DestClaim::new(Path::new("claims/same.mp4"), "2")
-            .await
+    fn headers(pairs: &[(header::HeaderName, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(k.clone(), HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    /// One row of the response table: what was asked and what came back.
+    struct Case {
+        have: u64,
+        expected: Option<u64>,
+        known: Option<u64>,
+        status: u16,
+        length: Option<u64>,
+        headers: Vec<(header::HeaderName, &'static str)>,
+    }
+
+    fn case(have: u64, status: u16, length: Option<u64>) -> Case {
+        Case {
+            have,
+            expected: None,
+            known: None,
+            status,
+            length,
+            headers: vec![],
+        }
+    }
+
+    impl Case {
+        fn with(mut self, k: header::HeaderName, v: &'static str) -> Self {
+            self.headers.push((k, v));
+            self
+        }
+
+        fn check(&self) -> Result<Verdict, Error> {
+            let h = headers(&self.headers);
+            let head = Head {
+                status: StatusCode::from_u16(self.status).unwrap(),
+                headers: &h,
+                content_length: self.length,
+                url: "https://v16-webapp-prime.tiktok.com/v.mp4",
+            };
+            let req = request(self.expected, MediaKind::Video);
+            check_response(&head, &Ask::new(head.url, self.have), &req, self.known)
+        }
+
+        /// The refusal's message.
+        fn refused(&self) -> String {
+            match self.check() {
+                Err(e) => e.to_string(),
+                Ok(v) => panic!("accepted: {v:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn answers_are_judged_by_status_range_and_total() {
+        use header::{CONTENT_ENCODING, CONTENT_RANGE, RETRY_AFTER, TRANSFER_ENCODING};
+        let write = |start, total| Some(Verdict::Write { start, total });
+        // A first answer, and a resume answered from the overlap (100000 - 65536 = 34464).
+        assert_eq!(case(0, 200, Some(1000)).check().ok(), write(0, Some(1000)));
+        let resume =
+            case(100_000, 206, Some(965_536)).with(CONTENT_RANGE, "bytes 34464-999999/1000000");
+        assert_eq!(resume.check().ok(), write(100_000, Some(1_000_000)));
+        let elsewhere = case(100_000, 206, None).with(CONTENT_RANGE, "bytes 0-999999/1000000");
+        assert_eq!(elsewhere.check().ok(), Some(Verdict::Restart));
+        let starless = case(100_000, 206, None).with(CONTENT_RANGE, "bytes 34464-99999/*");
+        assert!(
+            starless.refused().contains(UNKNOWN_TOTAL),
+            "{}",
+            starless.refused()
+        );
+        // 416: complete when the total is the `.part`'s length, else start over.
+        let whole = case(100_000, 416, None).with(CONTENT_RANGE, "bytes */100000");
+        assert_eq!(whole.check().ok(), Some(Verdict::Done(100_000)));
+        let longer = case(100_000, 416, None).with(CONTENT_RANGE, "bytes */90000");
+        assert_eq!(longer.check().ok(), Some(Verdict::Restart));
+        // Statuses: a redirect, a rate limit with its Retry-After, a 404 without one.
+        assert!(case(0, 302, None).refused().contains("redirect"));
+        let h = headers(&[(RETRY_AFTER, "5")]);
+        let head = |code| Head {
+            status: StatusCode::from_u16(code).unwrap(),
+            headers: &h,
+            content_length: None,
+            url: "u",
+        };
+        assert!(case(0, 429, None).check().is_err());
+        assert_eq!(head(429).retry_after(), Some(Duration::from_secs(5)));
+        assert_eq!(head(404).retry_after(), None);
+        assert_eq!(head(200).retry_after(), None);
+        assert!(
+            case(0, 200, Some(9))
+                .with(CONTENT_ENCODING, "gzip")
+                .refused()
+                .contains("gzip-encoded")
+        );
+        assert!(case(0, 204, None).refused().contains(EMPTY));
+        // Sizes: against TikTok's, against the first answer's, and unframed.
+        let mut short = case(0, 200, Some(900));
+        short.expected = Some(1000);
+        assert!(
+            short
+                .refused()
+                .contains(&format!("{ANNOUNCES} 900 bytes but TikTok said 1000"))
+        );
+        let mut other_whole = case(100_000, 200, Some(1000));
+        other_whole.known = Some(2000);
+        assert!(other_whole.refused().contains("in answer to a resume"));
+        assert!(
+            case(0, 200, None)
+                .refused()
+                .contains("no Content-Length, not chunked")
+        );
+        assert_eq!(
+            case(0, 200, None)
+                .with(TRANSFER_ENCODING, "chunked")
+                .check()
+                .ok(),
+            write(0, None)
+        );
+        let mut resized = case(100_000, 206, None).with(CONTENT_RANGE, "bytes 34464-99999/200000");
+        resized.expected = Some(300_000);
+        assert_eq!(resized.check().ok(), Some(Verdict::Restart));
+        resized.expected = None;
+        resized.known = Some(300_000);
+        assert_eq!(resized.check().ok(), Some(Verdict::Restart));
+    }
+
+    #[test]
+    fn content_is_checked_for_its_cap_and_type() {
+        use header::CONTENT_TYPE;
+        let h = headers(&[(CONTENT_TYPE, "text/html; charset=utf-8")]);
+        let head = |h| Head {
+            status: StatusCode::OK,
+            headers: h,
+            content_length: None,
+            url: "u",
+        };
+        let image = request(None, MediaKind::Image);
+        let e = check_content(&head(&h), &image, 0, Some(10)).err().unwrap();
+        assert!(
+            e.to_string()
+                .contains("text/html; charset=utf-8 instead of media")
+        );
+        // Subtitles may come as text.
+        let sub = request(None, MediaKind::Subtitle);
+        assert!(check_content(&head(&h), &sub, 0, Some(10)).is_ok());
+        let plain = HeaderMap::new();
+        let too_big = check_content(&head(&plain), &image, 0, Some(60 << 20))
             .err()
-            .unwrap()
-            .to_string();
-        assert!(err.contains("%(id)s") && err.contains("post 1"), "{err}");
-        assert!(!err.contains("force-overwrites"), "{err}");
-        // The same post waits for the first claim instead of failing.
-        let waiter = tokio::spawn(DestClaim::new(Path::new("claims/same.mp4"), "1"));
-        tokio::task::yield_now().await;
-        assert!(!waiter.is_finished());
-        drop(a);
-        assert!(waiter.await.unwrap().is_ok());
+            .unwrap();
+        assert!(settled(&too_big), "{too_big}");
+        // The limit: the answer's total, else TikTok's, else the kind's cap.
+        let plan = check_content(&head(&plain), &image, 0, None).unwrap();
+        assert_eq!(plan.limit, MediaKind::Image.size_cap());
+        let sized = request(Some(77), MediaKind::Image);
+        assert_eq!(
+            check_content(&head(&plain), &sized, 0, None).unwrap().limit,
+            77
+        );
+        assert_eq!(
+            check_content(&head(&plain), &sized, 5, Some(70)).unwrap(),
+            Plan {
+                start: 5,
+                total: Some(70),
+                limit: 70
+            }
+        );
+        assert!(over_limit(&plan, &image).starts_with(SENT_MORE));
+    }
+
+    #[test]
+    fn chunks_are_screened_for_the_overlap_a_web_page_and_the_limit() {
+        let plan = |start, limit| Plan {
+            start,
+            total: None,
+            limit,
+        };
+        let mut s = Screen::new(b"abcdef".to_vec(), &plan(4, 10));
+        assert_eq!(s.chunk(b"abc", 4), Screened::Skip);
+        assert_eq!(s.chunk(b"defgh", 4), Screened::Write(b"gh"));
+        assert_eq!(s.chunk(b"12345", 6), Screened::OverLimit);
+        let mut other = Screen::new(b"abc".to_vec(), &plan(4, 10));
+        assert_eq!(other.chunk(b"abX", 0), Screened::Changed);
+        let mut first = Screen::new(vec![], &plan(0, 100));
+        assert_eq!(first.chunk(b"<!DOCTYPE html>", 0), Screened::WebPage);
+        assert_eq!(
+            first.chunk(b"<!DOCTYPE html>", 15),
+            Screened::Write(b"<!DOCTYPE html>")
+        );
+    }
+
+    #[test]
+    fn writeback_steps_write_the_last_step_and_wait_for_the_ones_before() {
+        let mut s = Steps::new(0, 8);
+        assert!(!s.due(7));
+        assert_eq!(s.take(7), None);
+        assert!(s.due(9));
+        assert_eq!(s.take(9), Some((0..8, 0..0)));
+        assert_eq!(s.take(15), None);
+        assert_eq!(s.take(17), Some((8..16, 0..8)));
+        // Several steps at once: all written, all but the last waited for.
+        assert_eq!(s.take(41), Some((16..40, 8..32)));
+        // A resume starts at the step its `.part` is in.
+        let mut r = Steps::new(20, 8);
+        assert_eq!(r.take(23), None);
+        assert_eq!(r.take(24), Some((16..24, 16..16)));
+    }
+
+    #[test]
+    fn the_byte_rate_paces_to_the_limit() {
+        let mut r = ByteRate::new(Some(1000));
+        assert_eq!(r.wait(500, Duration::ZERO), Duration::from_millis(500));
+        assert_eq!(r.wait(500, Duration::from_millis(1500)), Duration::ZERO);
+        let mut free = ByteRate::new(None);
+        assert_eq!(free.wait(1 << 30, Duration::ZERO), Duration::ZERO);
+        assert!(ByteRate::new(Some(0)).rate.is_none());
+    }
+
+    #[test]
+    fn the_low_speed_watch_trips_on_a_slow_window_unless_the_rate_limit_is_lower() {
+        let slow = LowSpeed {
+            bytes_per_sec: 1 << 20,
+            window: Duration::from_millis(30),
+        };
+        let opts = |rate_limit| EngineOptions {
+            low_speed: Some(slow),
+            rate_limit,
+            ..EngineOptions::default()
+        };
+        let mut watch = LowSpeedWatch::new(&opts(None));
+        assert!(watch.record(10, "u").is_ok());
+        std::thread::sleep(Duration::from_millis(40));
+        let e = watch.record(10, "u").err().unwrap();
+        assert!(e.to_string().contains(crate::http::TOO_SLOW), "{e}");
+        let mut limited = LowSpeedWatch::new(&opts(Some(1000)));
+        std::thread::sleep(Duration::from_millis(40));
+        assert!(limited.record(10, "u").is_ok());
     }
 
     #[test]

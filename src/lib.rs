@@ -39,6 +39,7 @@ pub mod provenance;
 pub mod ratelimit;
 pub mod redacted;
 pub mod retry;
+pub mod safe_fs;
 pub mod safe_path;
 pub mod save;
 pub mod select;

@@ -238,7 +238,7 @@ pub fn locked<T>(path: &Path, f: impl FnOnce() -> T) -> io::Result<T> {
     let handle = File::open(&dir)?;
     let held = match handle.lock() {
         Ok(()) => true,
-        Err(e) if lock_unsupported(&e) => false,
+        Err(e) if crate::safe_fs::lock_unsupported(&e) => false,
         Err(e) => return Err(e),
     };
     let out = f();
@@ -246,21 +246,6 @@ pub fn locked<T>(path: &Path, f: impl FnOnce() -> T) -> io::Result<T> {
         let _ = handle.unlock();
     }
     Ok(out)
-}
-
-/// Whether a lock failed only because the file system has none (some network file systems).
-pub(crate) fn lock_unsupported(e: &io::Error) -> bool {
-    #[cfg(unix)]
-    {
-        matches!(
-            e.raw_os_error(),
-            Some(libc::ENOLCK | libc::EOPNOTSUPP | libc::ENOSYS)
-        )
-    }
-    #[cfg(not(unix))]
-    {
-        e.kind() == io::ErrorKind::Unsupported
-    }
 }
 
 /// Whether `name` is one of this module's temporary names for a destination named `dest_name`

@@ -1066,18 +1066,18 @@ async fn write_info_json(
     body: &[u8],
     force: bool,
 ) -> Result<usize, Error> {
-    let folder = download::open_folder_within(dest, Some(within))?;
+    let folder = crate::safe_fs::open_folder_within(dest, Some(within))?;
     let name = dest.file_name().unwrap_or_default();
     if !force {
         match crate::provenance::lookup(&folder, name)? {
             Some(e) if *e.post_id != *post_id || &*e.role != "info_json" => {
                 let whose = format!("post {}'s {}", e.post_id, e.role);
-                return Err(download::not_this_posts(dest, &whose));
+                return Err(crate::safe_fs::not_this_posts(dest, &whose));
             }
             Some(_) => {}
             None => {
                 if let Some(whose) = info_json_owner(dest, post_id).await {
-                    return Err(download::not_this_posts(dest, &whose));
+                    return Err(crate::safe_fs::not_this_posts(dest, &whose));
                 }
             }
         }
@@ -1100,7 +1100,7 @@ async fn info_json_owner(dest: &Path, post_id: &str) -> Option<String> {
     use std::io::Read;
     let (dest, post_id) = (dest.to_owned(), post_id.to_owned());
     tokio::task::spawn_blocking(move || {
-        let f = match download::nofollow().read(true).open(&dest) {
+        let f = match crate::safe_fs::nofollow().read(true).open(&dest) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
             // A link, FIFO or folder: the writer refuses it with its own message.

@@ -2,7 +2,8 @@
 # Throughput and peak RSS of `tikdl download` against curl, on the same file served by the local
 # imitation (release builds, through its CONNECT proxy, over TLS).
 #
-# Usage: bench/download-throughput.sh [SIZE_MIB]   (default 1024 = 1 GiB; 1..1048576)
+# Usage: [RUNS=N] [TIKDL=BIN] benches/download-throughput.sh [SIZE_MIB]   (default 1024 = 1 GiB;
+# 1..1048576)
 #
 # * Builds `tikdl` and `tiktok-imitation` in release mode into the normal ./target
 #   (CARGO_TARGET_DIR is ignored on purpose, so the binaries are always target/release/*).
@@ -33,7 +34,8 @@ fi
 command -v curl >/dev/null || { echo "curl is needed: sudo apt-get install curl" >&2; exit 2; }
 
 build_release
-tikdl_bin=$bin/tikdl
+# TIKDL=path/to/other/tikdl measures another build (an older one, say) against the same curl.
+tikdl_bin=${TIKDL:-$bin/tikdl}
 
 start_imitation
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Throughput and peak RSS of `tikdl batch --info-only` over N distinct posts served by the local
-# imitation (pacing off): bench/batch-info.sh [N] [JOBS]   (defaults 1000 and 8).
+# imitation (pacing off): benches/batch-info.sh [N] [JOBS]   (defaults 1000 and 8).
 # Needs GNU time at /usr/bin/time (apt-get install time).
 source "$(dirname "$0")/common.sh"
 n=${1:-1000}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Peak RSS and time to the first line of `tikdl batch --info-only` over one long profile served by
 # the local imitation (`@many_N`: N posts in 35-post pages; pacing off):
-# bench/list-memory.sh [N]   (default 100000; tikdl pages a list at most 1000 times, so 35,000 posts
+# benches/list-memory.sh [N]   (default 100000; tikdl pages a list at most 1000 times, so 35,000 posts
 # of it are listed). Needs GNU time at /usr/bin/time (apt-get install time).
 source "$(dirname "$0")/common.sh"
 n=${1:-100000}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Interleaved `info` latency and `batch --info-only` throughput of an older release build and
 # this one, against the same imitation, so machine noise hits both alike:
-#   BASE=path/to/old/tikdl bench/compare-base.sh [RUNS]   (default 40)
+#   BASE=path/to/old/tikdl benches/compare-base.sh [RUNS]   (default 40)
 # Build the old one in a worktree with its own target dir, for example
 #   git worktree add ../tikdl-base REV && (cd ../tikdl-base && cargo build --release -p tikdl)
 # and pass BASE=../tikdl-base/target/release/tikdl.
@@ -28,7 +28,7 @@ for b in base new; do
   grep "^$b " "$work/latency.txt" | cut -d' ' -f2 | percentiles_ms "info latency ($b)"
 done
 
-# The imitation's batch family, as bench/batch-info.sh uses it (real posts, not removed ones).
+# The imitation's batch family, as benches/batch-info.sh uses it (real posts, not removed ones).
 for i in $(seq 1 1000); do echo "https://www.tiktok.com/@bench/video/$((7300000000000100000 + i))"; done >"$work/list.txt"
 for r in 1 2 3; do
   for b in base new; do
@@ -39,7 +39,7 @@ for r in 1 2 3; do
   done
 done
 
-# Download throughput and peak RSS of one 256 MiB post (bench/download-throughput.sh's post).
+# Download throughput and peak RSS of one 256 MiB post (benches/download-throughput.sh's post).
 mib=${DOWNLOAD_MIB:-256}
 post=https://www.tiktok.com/@bench/video/$((7900000000000000000 + mib))
 for r in 1 2 3; do

@@ -6,7 +6,7 @@
 # checks that the 3 archives are disjoint, concatenate into 100 unique lines, and that 100
 # videos were saved.
 #
-#   BIN_DIR=/path/to/target/debug bench/shard-recipes.sh     (default: ./target/release)
+#   BIN_DIR=/path/to/target/debug benches/shard-recipes.sh     (default: ./target/release)
 #
 # `tikdl` in the recipes is a wrapper on PATH that stands for the installed binary: it adds what
 # only the test needs (trust the imitation's CA, no config file, a private cache, no pacing so the
