@@ -13,6 +13,7 @@
 
 use std::collections::HashSet;
 use std::io::Write as _;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -21,12 +22,11 @@ use std::time::Instant;
 use futures_util::StreamExt;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
-use crate::archive::Archive;
+use crate::archive::{Archive, SyncState};
 use crate::error::{ContentReason, Error, Operation};
-use crate::lists::ListEvent;
-use crate::lists::ListOptions;
+use crate::lists::{BreakOn, ListEvent, ListOptions};
 use crate::model::{PostId, VideoInfo};
-use crate::posts::Expansion;
+use crate::posts::Posts;
 use crate::save::{self, DownloadOptions, DownloadResult, ProgressFactory};
 use crate::shard::Shard;
 use crate::terminal;
@@ -42,30 +42,108 @@ pub const MAX_SKIP: u64 = 16 * 1024 * 1024;
 /// many lines fail; `--failed-file` has them all).
 pub const LISTED_FAILURES: usize = 20;
 
+/// How the loop works through its inputs: the one choice that tells `download` from `batch`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchMode {
+    /// `download URL...`: outcomes reported in input order, and every post done as often as it
+    /// is listed (the user said what to do).
+    Download,
+    /// `batch FILE`: outcomes reported as posts finish, and a post listed twice (in any URL
+    /// form) done once.
+    Batch,
+}
+
+impl BatchMode {
+    /// Whether outcomes are reported in input order rather than as posts finish.
+    fn keeps_order(self) -> bool {
+        self == Self::Download
+    }
+
+    /// Whether a post listed twice is done once.
+    fn skips_repeats(self) -> bool {
+        self == Self::Batch
+    }
+}
+
+/// `--download-archive` with what goes along with it, opened once: the ids already done, which
+/// list inputs last ended clean (`ARCHIVE.sync`, see [`crate::archive::SyncState`]), and
+/// whether `--break-on-existing` stops a list at its first archived post.
+#[derive(Debug, Clone)]
+pub struct ArchiveState {
+    archive: Arc<Archive>,
+    /// Without it (it could not be read), `--break-on-existing` pages every list whole, which
+    /// is slower but never skips a post.
+    sync: Option<Arc<SyncState>>,
+    /// `--break-on-existing` (or `break_on_existing = true` in the config file).
+    break_on: Option<BreakOn>,
+}
+
+impl ArchiveState {
+    /// Opens the archive at `path` and the sync state beside it; `break_on_existing` asks that
+    /// lists stop at their first archived post (when their last run ended clean).
+    pub fn open(path: &Path, break_on_existing: bool) -> Result<Self, Error> {
+        let archive = Arc::new(Archive::open(path)?);
+        tracing::info!("download archive: {} posts already done", archive.len());
+        let break_on = break_on_existing.then(|| {
+            let a = archive.clone();
+            BreakOn(Arc::new(move |id| a.contains(id)))
+        });
+        let sync = SyncState::open(path)
+            .map(Arc::new)
+            .map_err(|e| tracing::warn!("{e}; --break-on-existing will page every list whole"))
+            .ok();
+        Ok(Self {
+            archive,
+            sync,
+            break_on,
+        })
+    }
+
+    /// Posts in the archive.
+    pub fn len(&self) -> usize {
+        self.archive.len()
+    }
+
+    /// Whether the archive holds no post.
+    pub fn is_empty(&self) -> bool {
+        self.archive.is_empty()
+    }
+
+    /// After a run that ended clean: every list it paged may be cut at its first archived post
+    /// next time (a no-op without a sync state).
+    pub fn finish_clean(&self) -> Result<(), Error> {
+        match &self.sync {
+            Some(sync) => sync.finish_clean(),
+            None => Ok(()),
+        }
+    }
+}
+
+/// What the batch loop is asked to do.
 #[derive(Debug, Clone)]
 pub struct BatchOptions {
+    /// How each post is saved.
     pub download: DownloadOptions,
+    /// The output folder (`-P`).
     pub base: PathBuf,
     /// Print metadata instead of downloading.
     pub info_only: bool,
+    /// Posts in flight at once.
     pub jobs: usize,
+    /// What to keep from each list.
     pub list: ListOptions,
-    pub archive: Option<Arc<Archive>>,
-    /// Report outcomes in input order (`download`) rather than as posts finish (`batch`).
-    pub keep_order: bool,
-    /// A post listed twice is done once (`batch`); `download` does what it is told.
-    pub skip_repeats: bool,
-    /// With [`ListOptions::break_on`] (`--break-on-existing`): a list stopped at an archived
-    /// post ends only that input (`--break-per-input`), not the whole run.
+    /// `download` or `batch`.
+    pub mode: BatchMode,
+    /// `--download-archive`: archived posts are skipped, done ones recorded.
+    pub archive: Option<ArchiveState>,
+    /// With `--break-on-existing`: a list stopped at an archived post ends only that input
+    /// (`--break-per-input`), not the whole run.
     pub break_per_input: bool,
     /// `--shard K/N`: only the posts of this shard; the others are counted, nothing more.
     pub shard: Option<Shard>,
     /// Hand each downloaded post's metadata to the caller (`--print`), fetched before the save
     /// when the input did not carry it.
     pub keep_info: bool,
-    /// Which list inputs ended clean last time, so that `--break-on-existing` may cut them
-    /// short (kept beside the archive; see [`crate::archive::SyncState`]).
-    pub sync: Option<Arc<crate::archive::SyncState>>,
 }
 
 impl BatchOptions {
@@ -73,7 +151,34 @@ impl BatchOptions {
     /// posts, or to report metadata); else a post goes straight to [`save::download_post`], which
     /// resolves it and reports every failure in its [`DownloadResult`].
     fn needs_id(&self) -> bool {
-        self.skip_repeats || self.archive.is_some() || self.info_only || self.shard.is_some()
+        self.mode.skips_repeats()
+            || self.archive.is_some()
+            || self.info_only
+            || self.shard.is_some()
+    }
+
+    /// Makes the output folder ready (created, checked writable) and settles the folder every
+    /// file must lie within: called once, before the run, unless only metadata is printed.
+    pub fn prepare_output(&mut self) -> Result<(), Error> {
+        save::prepare_output_dir(&self.base)?;
+        save::settle_confinement(&mut self.download, &self.base);
+        Ok(())
+    }
+}
+
+/// Why the caller of [`run`] or [`run_urls`] stops the run from its outcome sink.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StopReason {
+    /// Outcomes can no longer be delivered (standard output closed, ...): the text says why.
+    /// No new post starts; the posts not attempted go to the `--failed-file`.
+    Undeliverable(String),
+}
+
+impl std::fmt::Display for StopReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Undeliverable(why) => f.write_str(why),
+        }
     }
 }
 
@@ -82,15 +187,24 @@ impl BatchOptions {
 pub enum Outcome {
     /// The result, and the post's metadata when [`BatchOptions::keep_info`] asked for it.
     Downloaded(Box<DownloadResult>, Option<Box<VideoInfo>>),
+    /// The post's metadata ([`BatchOptions::info_only`]).
     Info(Box<VideoInfo>),
+    /// Not done: archived already, or listed before.
     Skipped {
+        /// The input as given (or the listed post's page).
         url: String,
-        id: String,
+        /// The post.
+        id: PostId,
+        /// Why, in words (`in the download archive`, `listed more than once`).
         reason: &'static str,
     },
+    /// The post (or the line) failed.
     Failed {
+        /// The input as given (or the listed post's page).
         url: String,
-        id: Option<String>,
+        /// The post, when known before it failed.
+        id: Option<PostId>,
+        /// What went wrong.
         error: Error,
         /// The download's own report, when the failure happened while saving.
         result: Option<Box<DownloadResult>>,
@@ -98,6 +212,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The input the outcome is for.
     pub fn url(&self) -> &str {
         match self {
             Self::Downloaded(r, _) => &r.url,
@@ -110,10 +225,15 @@ impl Outcome {
 /// Totals for the end-of-run summary.
 #[derive(Debug, Default)]
 pub struct Summary {
+    /// Posts saved (or their metadata printed).
     pub done: u64,
+    /// Posts skipped (archived, listed before).
     pub skipped: u64,
+    /// Posts and lines that failed.
     pub failed: u64,
+    /// Bytes of the files of the posts saved.
     pub bytes: u64,
+    /// How long the run took.
     pub seconds: f64,
     /// (URL, reason) of the first [`LISTED_FAILURES`] failures, in the order they happened,
     /// already cut and neutralised for a terminal.
@@ -140,15 +260,20 @@ pub struct Summary {
 /// that ended the whole run (no `--break-per-input`: later inputs were not processed).
 #[derive(Debug, Clone)]
 pub struct Break {
+    /// The list's input line, cut and neutralised for a terminal.
     pub input: String,
-    pub at: String,
+    /// The archived post where the list stopped.
+    pub at: PostId,
+    /// Whether the stop ended the whole run (no `--break-per-input`).
     pub whole_run: bool,
 }
 
 /// The URL list could not be read past `line` lines.
 #[derive(Debug)]
 pub struct ReadError {
+    /// Lines read before the error.
     pub line: u64,
+    /// The error.
     pub error: std::io::Error,
 }
 
@@ -580,12 +705,20 @@ enum Input {
     Unattempted(Vec<u8>),
 }
 
+/// One unit of work, made from an input line (a list line makes one per post).
 enum Task {
-    Url {
+    /// A post or short link, parsed once: `url` is the line as given, reported as it is.
+    Post {
         url: String,
-        id: Option<PostId>,
+        post: PostRef,
     },
-    Item(Box<VideoInfo>),
+    /// A list's post, which carries its metadata.
+    Listed(Box<VideoInfo>),
+    /// A line that is no TikTok URL, where no id is needed first (`download`): the save reports
+    /// it, as it reports every failure, with its result.
+    Unparsed {
+        url: String,
+    },
     Failed {
         url: String,
         error: Error,
@@ -599,6 +732,17 @@ enum Task {
     Unattempted(Vec<u8>),
     /// `--break-on-existing` stopped this input's list (after its new posts).
     Break(Break),
+}
+
+impl Task {
+    /// For a post's task, the input kept for `--failed-file` when it is not attempted.
+    fn unattempted(&self) -> Option<Vec<u8>> {
+        match self {
+            Self::Post { url, .. } | Self::Unparsed { url } => Some(url.clone().into_bytes()),
+            Self::Listed(info) => Some(info.webpage_url.clone().into_bytes()),
+            _ => None,
+        }
+    }
 }
 
 /// What `process` made of a task.
@@ -616,14 +760,14 @@ enum Done {
 
 /// Claimed post ids, so a post listed twice (in any URL form) is done once.
 #[derive(Default)]
-struct Claims(Mutex<HashSet<String>>);
+struct Claims(Mutex<HashSet<PostId>>);
 
 impl Claims {
-    fn claim(&self, id: &str) -> bool {
+    fn claim(&self, id: &PostId) -> bool {
         self.0
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(id.to_owned())
+            .insert(id.clone())
     }
 }
 
@@ -714,17 +858,17 @@ impl Tally<'_> {
 }
 
 /// Reads URLs from `input` (one per line; blank lines and `#` comments skipped) and works through
-/// them, calling `on_outcome` as each post finishes (an `Err(reason)` from it stops the batch as
-/// a fatal error would: the output cannot be delivered). Failed lines (and, after a stop, the lines
-/// not attempted) are written to `failed_file`; the caller commits or abandons it depending on
-/// [`Summary::read_error`].
-pub async fn run<R>(
-    posts: &crate::posts::Posts,
+/// them, handing each outcome to `sink` as its post finishes (a [`ControlFlow::Break`] from it
+/// stops the batch as a fatal error would: the output cannot be delivered). Failed lines (and,
+/// after a stop, the lines not attempted) are written to `failed_file`; the caller commits or
+/// abandons it depending on [`Summary::read_error`].
+pub(crate) async fn run<R>(
+    posts: &Posts,
     input: R,
     opts: &BatchOptions,
     failed_file: Option<&mut FailedFile>,
     progress: Option<ProgressFactory>,
-    on_outcome: impl FnMut(&Outcome) -> Result<(), String>,
+    sink: impl FnMut(&Outcome) -> ControlFlow<StopReason>,
 ) -> Summary
 where
     R: AsyncBufRead + Unpin,
@@ -762,26 +906,17 @@ where
             }
         }
     });
-    work(
-        posts,
-        lines,
-        shared,
-        opts,
-        failed_file,
-        progress,
-        on_outcome,
-    )
-    .await
+    work(posts, lines, shared, opts, failed_file, progress, sink).await
 }
 
 /// The URLs of a command line (`tikdl download URL...`), worked through as a list's lines are
 /// (no blank-line or comment rule: each argument is a URL).
-pub async fn run_urls(
-    posts: &crate::posts::Posts,
+pub(crate) async fn run_urls(
+    posts: &Posts,
     urls: Vec<String>,
     opts: &BatchOptions,
     progress: Option<ProgressFactory>,
-    on_outcome: impl FnMut(&Outcome) -> Result<(), String>,
+    sink: impl FnMut(&Outcome) -> ControlFlow<StopReason>,
 ) -> Summary {
     let shared = Arc::new(Shared::default());
     let stop = shared.clone();
@@ -795,49 +930,46 @@ pub async fn run_urls(
                 Input::Line(Line::Text { text })
             }
         });
-    work(posts, lines, shared, opts, None, progress, on_outcome).await
+    work(posts, lines, shared, opts, None, progress, sink).await
 }
 
 /// The one concurrent loop under [`run`] and [`run_urls`]: lines -> tasks -> `jobs` posts in
-/// flight -> outcomes, tallied and handed to `on_outcome`.
+/// flight -> outcomes, tallied and handed to `sink`.
 async fn work(
-    posts: &crate::posts::Posts,
+    posts: &Posts,
     lines: impl futures_util::Stream<Item = Input>,
     shared: Arc<Shared>,
     opts: &BatchOptions,
     failed_file: Option<&mut FailedFile>,
     progress: Option<ProgressFactory>,
-    mut on_outcome: impl FnMut(&Outcome) -> Result<(), String>,
+    mut sink: impl FnMut(&Outcome) -> ControlFlow<StopReason>,
 ) -> Summary {
     let started = Instant::now();
-    let claims = Arc::new(Claims::default());
-    let counter = Arc::new(AtomicU64::new(0));
+    let worker = Worker {
+        posts,
+        opts,
+        claims: Claims::default(),
+        counter: AtomicU64::new(0),
+        progress,
+    };
     // A list's posts come as its pages do: the first post starts before the last page is read.
     let tasks = lines
         .map(|input| expand_input(posts, input, opts, &shared))
         .flatten();
-
     let outcomes = tasks.map(|task| {
-        let claims = claims.clone();
-        let counter = counter.clone();
-        let progress = progress.clone();
-        let shared = shared.clone();
+        let (worker, shared) = (&worker, &shared);
         async move {
-            if shared.stop.load(Ordering::Relaxed) {
-                // A list's posts queued before the stop.
-                match task {
-                    Task::Url { url, .. } => return Done::Unattempted(url.into_bytes()),
-                    Task::Item(info) => {
-                        return Done::Unattempted(info.webpage_url.into_bytes());
-                    }
-                    _ => {}
-                }
+            // A list's posts queued before the stop.
+            if shared.stop.load(Ordering::Relaxed)
+                && let Some(raw) = task.unattempted()
+            {
+                return Done::Unattempted(raw);
             }
-            process(posts, task, opts, &claims, &counter, progress).await
+            worker.process(task).await
         }
     });
     let jobs = opts.jobs.max(1);
-    let outcomes = if opts.keep_order {
+    let outcomes = if opts.mode.keeps_order() {
         futures_util::future::Either::Left(outcomes.buffered(jobs))
     } else {
         futures_util::future::Either::Right(outcomes.buffer_unordered(jobs))
@@ -853,11 +985,11 @@ async fn work(
     while let Some(done) = outcomes.next().await {
         if delivered
             && let Done::Outcome { outcome, .. } = &done
-            && let Err(reason) = on_outcome(outcome)
+            && let ControlFlow::Break(reason) = sink(outcome)
         {
             delivered = false;
             if tally.summary.stopped.is_none() {
-                tally.summary.stopped = Some(reason);
+                tally.summary.stopped = Some(reason.to_string());
             }
             shared.stop.store(true, Ordering::Relaxed);
         }
@@ -885,7 +1017,7 @@ fn tasks<'a>(list: Vec<Task>) -> Tasks<'a> {
 
 /// A line from the reader -> its tasks (see [`expand_line`]).
 fn expand_input<'a>(
-    posts: &crate::posts::Posts,
+    posts: &Posts,
     input: Input,
     opts: &'a BatchOptions,
     shared: &'a Shared,
@@ -922,69 +1054,77 @@ fn expand_input<'a>(
     })
 }
 
-/// One input line -> the tasks it stands for (a list expands to its posts).
+/// One input line, parsed once -> the tasks it stands for (a list expands to its posts).
 fn expand_line<'a>(
-    posts: &crate::posts::Posts,
+    posts: &Posts,
     line: String,
     opts: &'a BatchOptions,
     shared: &'a Shared,
 ) -> Tasks<'a> {
-    let is_list = crate::posts::Posts::is_list(&line);
-    if !opts.needs_id() && !is_list {
-        // Resolved (or found not to be TikTok) by the download, which reports it.
-        return tasks(vec![Task::Url {
-            url: line,
-            id: None,
-        }]);
-    }
-    // `--break-on-existing` cuts a list short only when its last run ended clean; otherwise
-    // the whole list is paged (archived posts are skipped all the same) to find what is missing.
-    let may_cut = match &opts.sync {
-        Some(sync) if is_list => {
-            let was = sync.take(&line).unwrap_or_else(|e| {
+    let list = match crate::url::parse(line.trim()) {
+        Ok(list) if list.is_list() => list,
+        Ok(post) => return tasks(vec![Task::Post { url: line, post }]),
+        // Reported by the download, which resolves every post it is given.
+        Err(_) if !opts.needs_id() => return tasks(vec![Task::Unparsed { url: line }]),
+        Err(e) => {
+            let error = crate::posts::not_a_tiktok_url(&e, &line);
+            return tasks(vec![Task::Failed { url: line, error }]);
+        }
+    };
+    let events = posts.list(line.trim(), list, &list_options(opts, &line));
+    list_tasks(line, events, opts, shared)
+}
+
+/// The list options for one list input. `--break-on-existing` cuts a list short only when its
+/// last run ended clean; otherwise the whole list is paged (archived posts are skipped all the
+/// same) to find what is missing.
+fn list_options(opts: &BatchOptions, line: &str) -> ListOptions {
+    let Some(archive) = &opts.archive else {
+        return opts.list.clone();
+    };
+    let may_cut = match &archive.sync {
+        Some(sync) => {
+            let was = sync.take(line).unwrap_or_else(|e| {
                 tracing::warn!("{e}; paging this list whole");
                 false
             });
             // A list cut by --max or a date filter is not seen whole, whatever the run's end.
             let l = &opts.list;
             if l.max.is_some() || l.after.is_some() || l.before.is_some() {
-                sync.forget(&line);
+                sync.forget(line);
             }
             was
         }
-        _ => false,
+        None => false,
     };
-    let whole;
-    let list = if opts.list.break_on.is_some() && !may_cut {
-        if is_list {
+    match &archive.break_on {
+        Some(break_on) if may_cut => ListOptions {
+            break_on: Some(break_on.clone()),
+            ..opts.list.clone()
+        },
+        Some(_) => {
             tracing::info!(
                 "{}: its last run did not end clean (or this is its first): paging it whole \
                  instead of stopping at the first archived post",
-                terminal::clip(&line, terminal::ECHO_CHARS)
+                terminal::clip(line, terminal::ECHO_CHARS)
             );
+            opts.list.clone()
         }
-        whole = ListOptions {
-            break_on: None,
-            ..opts.list.clone()
-        };
-        &whole
-    } else {
-        &opts.list
-    };
-    let events = match posts.expand_stream(&line, list) {
-        Ok(Expansion::One(item)) => {
-            return tasks(vec![Task::Url {
-                url: item.url,
-                id: item.id,
-            }]);
-        }
-        Ok(Expansion::List(events)) => events,
-        Err(error) => return tasks(vec![Task::Failed { url: line, error }]),
-    };
+        None => opts.list.clone(),
+    }
+}
+
+/// A list's events -> its posts' tasks, as its pages come.
+fn list_tasks<'a>(
+    line: String,
+    events: crate::lists::ListStream,
+    opts: &'a BatchOptions,
+    shared: &'a Shared,
+) -> Tasks<'a> {
     let whole_run = !opts.break_per_input;
     // `None` once the list ended (or the batch stopped, which ends it with its line kept for
     // --failed-file, so a retry pages it again).
-    let sync = opts.sync.clone();
+    let sync = opts.archive.as_ref().and_then(|a| a.sync.clone());
     futures_util::stream::unfold(Some(events), move |events| {
         let line = line.clone();
         let sync = sync.clone();
@@ -1002,7 +1142,7 @@ fn expand_line<'a>(
             }
             let task = match next {
                 Ok(ListEvent::Cut) => return None,
-                Ok(ListEvent::Post(info)) => Task::Item(info),
+                Ok(ListEvent::Post(info)) => Task::Listed(info),
                 Ok(ListEvent::Stopped(at)) => {
                     if whole_run {
                         // Set before the next line is read, so the reader takes no further one.
@@ -1022,156 +1162,186 @@ fn expand_line<'a>(
     .boxed()
 }
 
-async fn process(
-    posts: &crate::posts::Posts,
-    task: Task,
-    opts: &BatchOptions,
-    claims: &Claims,
-    counter: &AtomicU64,
+/// What the work on every post shares.
+struct Worker<'a> {
+    posts: &'a Posts,
+    opts: &'a BatchOptions,
+    claims: Claims,
+    /// Posts handed to the save so far (`%(autonumber)s`).
+    counter: AtomicU64,
     progress: Option<ProgressFactory>,
-) -> Done {
-    let mut failed_input = None;
-    let in_shard = |id: &PostId| opts.shard.is_none_or(|s| s.contains(id));
-    let outcome = match task {
-        Task::Unattempted(raw) => return Done::Unattempted(raw),
-        Task::Break(b) => return Done::Break(b),
-        Task::BadLine { raw, error } => {
-            failed_input = Some(raw);
-            Outcome::Failed {
-                url: error.url().unwrap_or_default().to_owned(),
+}
+
+impl Worker<'_> {
+    async fn process(&self, task: Task) -> Done {
+        let mut failed_input = None;
+        let outcome = match task {
+            Task::Unattempted(raw) => return Done::Unattempted(raw),
+            Task::Break(b) => return Done::Break(b),
+            Task::BadLine { raw, error } => {
+                failed_input = Some(raw);
+                Outcome::Failed {
+                    url: error.url().unwrap_or_default().to_owned(),
+                    id: None,
+                    error,
+                    result: None,
+                }
+            }
+            Task::Failed { url, error } => Outcome::Failed {
+                url,
                 id: None,
                 error,
                 result: None,
-            }
-        }
-        Task::Failed { url, error } => Outcome::Failed {
-            url,
-            id: None,
-            error,
-            result: None,
-        },
-        Task::Url { url, id } => {
-            // A short link's id (hence its shard) is known only once it is resolved.
-            let id = match (id, opts.shard) {
-                (None, Some(_)) => match resolve_id(posts, &url).await {
-                    Ok(id) => Some(id),
+            },
+            Task::Unparsed { url } => self.save(url, None).await,
+            Task::Post { url, .. } if !self.opts.needs_id() => self.save(url, None).await,
+            Task::Post { url, post } => {
+                // A short link's id (hence its shard) is known only once it is resolved.
+                let id = match resolve_id(self.posts, post, &url).await {
+                    Ok(id) => id,
                     Err(outcome) => {
                         return Done::Outcome {
                             outcome,
                             failed_input: None,
                         };
                     }
-                },
-                (id, _) => id,
-            };
-            if id.as_ref().is_some_and(|id| !in_shard(id)) {
-                return Done::OtherShard;
+                };
+                if !self.in_shard(&id) {
+                    return Done::OtherShard;
+                }
+                self.checked(url, id, None).await
             }
-            post(posts, url, id, None, opts, claims, counter, progress).await
+            Task::Listed(info) if !self.in_shard(&info.id) => return Done::OtherShard,
+            Task::Listed(info) if !self.opts.needs_id() => {
+                self.save(info.webpage_url.clone(), Some(*info)).await
+            }
+            Task::Listed(info) => {
+                let (url, id) = (info.webpage_url.clone(), info.id.clone());
+                self.checked(url, id, Some(*info)).await
+            }
+        };
+        Done::Outcome {
+            outcome,
+            failed_input,
         }
-        Task::Item(info) if !in_shard(&info.id) => return Done::OtherShard,
-        Task::Item(info) => {
-            let url = info.webpage_url.clone();
-            let id = Some(info.id.clone());
-            post(posts, url, id, Some(*info), opts, claims, counter, progress).await
-        }
-    };
-    Done::Outcome {
-        outcome,
-        failed_input,
     }
-}
 
-/// One post: resolved, checked against the archive and the claims, then fetched or saved.
-#[allow(clippy::too_many_arguments)]
-async fn post(
-    posts: &crate::posts::Posts,
-    url: String,
-    id: Option<PostId>,
-    info: Option<VideoInfo>,
-    opts: &BatchOptions,
-    claims: &Claims,
-    counter: &AtomicU64,
-    progress: Option<ProgressFactory>,
-) -> Outcome {
-    if !opts.needs_id() {
-        let n = counter.fetch_add(1, Ordering::Relaxed) + 1;
-        let (mut result, kept) = save_post(posts, &url, info, opts, n, progress).await;
-        return match result.error.take() {
+    fn in_shard(&self, id: &PostId) -> bool {
+        self.opts.shard.is_none_or(|s| s.contains(id))
+    }
+
+    /// A post whose id is not needed first: straight to the save, which resolves it and
+    /// reports every failure in its result.
+    async fn save(&self, url: String, info: Option<VideoInfo>) -> Outcome {
+        let n = self.counter.fetch_add(1, Ordering::Relaxed) + 1;
+        let (mut result, kept) = self.save_post(&url, info, n).await;
+        match result.error.take() {
             Some(error) => Outcome::Failed {
                 url,
-                id: result.id.clone(),
+                id: result.id.as_deref().and_then(|id| id.parse().ok()),
                 error,
                 result: Some(Box::new(result)),
             },
             None => Outcome::Downloaded(Box::new(result), kept),
-        };
-    }
-    let (url, id) = match id {
-        Some(id) => (url, id),
-        None => match resolve_id(posts, &url).await {
-            Ok(id) => (url, id),
-            Err(outcome) => return outcome,
-        },
-    };
-    if opts.archive.as_ref().is_some_and(|a| a.contains(&id)) {
-        return Outcome::Skipped {
-            url,
-            id: id.to_string(),
-            reason: "in the download archive",
-        };
-    }
-    if !claims.claim(&id) {
-        return Outcome::Skipped {
-            url,
-            id: id.to_string(),
-            reason: "listed more than once",
-        };
-    }
-    if opts.info_only {
-        let info = match info {
-            Some(info) => Ok(info),
-            None => posts.video_info(&url).await,
-        };
-        return match info {
-            Ok(info) => Outcome::Info(Box::new(info)),
-            Err(error) => Outcome::Failed {
-                url,
-                id: Some(id.to_string()),
-                error,
-                result: None,
-            },
-        };
-    }
-    let n = counter.fetch_add(1, Ordering::Relaxed) + 1;
-    let (mut result, kept) = save_post(posts, &url, info, opts, n, progress).await;
-    match result.error.take() {
-        Some(error) => Outcome::Failed {
-            url,
-            id: Some(id.to_string()),
-            error,
-            result: Some(Box::new(result)),
-        },
-        None => {
-            // Only now is the post complete on disk: record it.
-            if let Some(archive) = &opts.archive
-                && let Err(e) = archive.record(&id)
-            {
-                return Outcome::Failed {
-                    url,
-                    id: Some(id.to_string()),
-                    error: e,
-                    result: None,
-                };
-            }
-            Outcome::Downloaded(Box::new(result), kept)
         }
+    }
+
+    /// One post of known id: checked against the archive and the claims, then fetched or saved.
+    async fn checked(&self, url: String, id: PostId, info: Option<VideoInfo>) -> Outcome {
+        let opts = self.opts;
+        if opts
+            .archive
+            .as_ref()
+            .is_some_and(|a| a.archive.contains(&id))
+        {
+            return Outcome::Skipped {
+                url,
+                id,
+                reason: "in the download archive",
+            };
+        }
+        if opts.mode.skips_repeats() && !self.claims.claim(&id) {
+            return Outcome::Skipped {
+                url,
+                id,
+                reason: "listed more than once",
+            };
+        }
+        if opts.info_only {
+            let info = match info {
+                Some(info) => Ok(info),
+                None => self.posts.video_info(&url).await,
+            };
+            return match info {
+                Ok(info) => Outcome::Info(Box::new(info)),
+                Err(error) => Outcome::Failed {
+                    url,
+                    id: Some(id),
+                    error,
+                    result: None,
+                },
+            };
+        }
+        let n = self.counter.fetch_add(1, Ordering::Relaxed) + 1;
+        let (mut result, kept) = self.save_post(&url, info, n).await;
+        match result.error.take() {
+            Some(error) => Outcome::Failed {
+                url,
+                id: Some(id),
+                error,
+                result: Some(Box::new(result)),
+            },
+            None => {
+                // Only now is the post complete on disk: record it.
+                if let Some(archive) = &opts.archive
+                    && let Err(e) = archive.archive.record(&id)
+                {
+                    return Outcome::Failed {
+                        url,
+                        id: Some(id),
+                        error: e,
+                        result: None,
+                    };
+                }
+                Outcome::Downloaded(Box::new(result), kept)
+            }
+        }
+    }
+
+    /// Saves one post; with [`BatchOptions::keep_info`], its metadata comes back too (fetched
+    /// first when the input did not carry it, in the same post scope: one identity, one page
+    /// request).
+    async fn save_post(
+        &self,
+        url: &str,
+        info: Option<VideoInfo>,
+        n: u64,
+    ) -> (DownloadResult, Option<Box<VideoInfo>>) {
+        let (posts, progress) = (self.posts, self.progress.clone());
+        let (base, dl) = (&self.opts.base, &self.opts.download);
+        if !self.opts.keep_info {
+            let r = save::download_post(posts, url, info, base, dl, n, progress).await;
+            return (r, None);
+        }
+        posts
+            .http()
+            .post_scope(async {
+                let info = match info {
+                    Some(info) => Some(info),
+                    // A failure here is met again, and reported, by the save itself.
+                    None => posts.video_info(url).await.ok(),
+                };
+                let kept = info.clone().map(Box::new);
+                let r = save::download_post(posts, url, info, base, dl, n, progress).await;
+                (r, kept)
+            })
+            .await
     }
 }
 
-/// A short link (or any post URL without a known id) -> the post's id, or the failure.
-async fn resolve_id(posts: &crate::posts::Posts, url: &str) -> Result<PostId, Outcome> {
-    match posts.resolve(url).await {
+/// A post or short link -> the post's id (a short link is resolved), or the failure.
+async fn resolve_id(posts: &Posts, post: PostRef, url: &str) -> Result<PostId, Outcome> {
+    match posts.resolve(post, url.trim()).await {
         Ok(PostRef::Post { id, .. }) => Ok(id),
         Ok(other) => {
             let reason = ContentReason::Unsupported(format!(
@@ -1192,36 +1362,6 @@ async fn resolve_id(posts: &crate::posts::Posts, url: &str) -> Result<PostId, Ou
             result: None,
         }),
     }
-}
-
-/// Saves one post; with [`BatchOptions::keep_info`], its metadata comes back too (fetched first
-/// when the input did not carry it, in the same post scope: one identity, one page request).
-async fn save_post(
-    posts: &crate::posts::Posts,
-    url: &str,
-    info: Option<VideoInfo>,
-    opts: &BatchOptions,
-    n: u64,
-    progress: Option<ProgressFactory>,
-) -> (DownloadResult, Option<Box<VideoInfo>>) {
-    let (base, dl) = (&opts.base, &opts.download);
-    if !opts.keep_info {
-        let r = save::download_post(posts, url, info, base, dl, n, progress).await;
-        return (r, None);
-    }
-    posts
-        .http()
-        .post_scope(async {
-            let info = match info {
-                Some(info) => Some(info),
-                // A failure here is met again, and reported, by the save itself.
-                None => posts.video_info(url).await.ok(),
-            };
-            let kept = info.clone().map(Box::new);
-            let r = save::download_post(posts, url, info, base, dl, n, progress).await;
-            (r, kept)
-        })
-        .await
 }
 
 #[cfg(test)]

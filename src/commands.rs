@@ -3,8 +3,8 @@
 //! `download` and `batch` both run through [`tikdl::batch`]'s one concurrent loop.
 
 use std::io::Write;
+use std::ops::ControlFlow;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -17,12 +17,9 @@ use crate::output::{
     write_stdout,
 };
 use crate::progress::Bars;
-use tikdl::archive::Archive;
-use tikdl::batch::Outcome;
-use tikdl::cache::{Cache, CacheConfig};
 use tikdl::config::Settings;
 use tikdl::terminal::{safe, safe_text};
-use tikdl::{TikTokHandler, summary};
+use tikdl::{Cache, CacheConfig, Outcome, StopReason, TikTokHandler, summary};
 
 /// `tikdl cache stats|clear|path`: the folder even when caching is off for this run.
 pub fn cache(what: &CacheCommand, settings: &Settings) -> Result<ExitCode> {
@@ -100,14 +97,13 @@ async fn info_lines(
     url: String,
     list_opts: &tikdl::ListOptions,
 ) -> futures_util::stream::BoxStream<'static, InfoLine> {
-    use tikdl::lists::ListEvent;
-    use tikdl::posts::Expansion;
+    use tikdl::{Expansion, ListEvent};
     let one = |line: InfoLine| futures_util::stream::iter([line]).boxed();
     if !handler.may_be_list(&url) {
         let result = handler.video_info(&url).await;
         return one((url, result));
     }
-    match handler.posts().expand_stream(&url, list_opts) {
+    match handler.expand(&url, list_opts) {
         Ok(Expansion::List(events)) => events
             .filter_map(move |event| {
                 let url = url.clone();
@@ -120,13 +116,10 @@ async fn info_lines(
                 }
             })
             .boxed(),
-        Ok(Expansion::One(item)) => match item.info {
-            Some(info) => one((url, Ok(info))),
-            None => {
-                let result = handler.video_info(&item.url).await;
-                one((url, result))
-            }
-        },
+        Ok(Expansion::One { url: input, .. }) => {
+            let result = handler.video_info(&input).await;
+            one((url, result))
+        }
         Err(e) => one((url, Err(e))),
     }
 }
@@ -189,14 +182,23 @@ impl Emitter {
     }
 }
 
+/// An outcome printer as the batch loop's sink: output that cannot be written stops the run.
+fn until_undelivered(
+    mut print: impl FnMut(&Outcome) -> Result<(), String>,
+) -> impl FnMut(&Outcome) -> ControlFlow<StopReason> {
+    move |o| match print(o) {
+        Ok(()) => ControlFlow::Continue(()),
+        Err(why) => ControlFlow::Break(StopReason::Undeliverable(why)),
+    }
+}
+
 pub async fn download(
     handler: &TikTokHandler,
     args: DownloadArgs,
     settings: &Settings,
 ) -> Result<ExitCode> {
     let mut opts = options::download_options(&args.save, &args.lists, settings);
-    tikdl::save::prepare_output_dir(&opts.base)?;
-    tikdl::save::settle_confinement(&mut opts.download, &opts.base);
+    opts.prepare_output()?;
     let bars = Bars::new(&args.save);
     let (json, quiet) = (
         args.save.json,
@@ -225,8 +227,10 @@ pub async fn download(
         }
         sent
     };
-    let sum =
-        tikdl::batch::run_urls(handler.posts(), args.urls, &opts, bars.files(), on_outcome).await;
+    let sink = until_undelivered(on_outcome);
+    let sum = handler
+        .download_urls(args.urls, &opts, bars.files(), sink)
+        .await;
     if let Some(e) = out.write_error {
         return Err(e);
     }
@@ -249,24 +253,16 @@ pub async fn batch(
     args: BatchArgs,
     settings: &Settings,
 ) -> Result<ExitCode> {
-    let archive = match &args.download_archive {
-        Some(path) => Some(Arc::new(Archive::open(path)?)),
-        None => None,
-    };
-    if let Some(a) = &archive {
-        tracing::info!("download archive: {} posts already done", a.len());
-    }
-    let mut opts = options::batch_options(&args, archive, settings);
+    let mut opts = options::batch_options(&args, settings)?;
     if !args.info_only {
-        tikdl::save::prepare_output_dir(&opts.base)?;
-        tikdl::save::settle_confinement(&mut opts.download, &opts.base);
+        opts.prepare_output()?;
     }
     let stdin = args.file.as_os_str() == "-";
     // The total is only known for a regular file (counted without keeping it in memory), and not
     // with --shard: the other shards' posts never finish here.
     let mut bars = Bars::new(&args.save).with_overall(|| {
         (!stdin && args.shard.is_none())
-            .then(|| tikdl::batch::count_urls(&args.file))
+            .then(|| tikdl::count_urls(&args.file))
             .flatten()
     });
     let progress = if args.info_only { None } else { bars.files() };
@@ -348,7 +344,7 @@ pub async fn batch(
         return Ok(ExitCode::from(EXIT_USAGE));
     }
     let mut failed_file = match &args.failed_file {
-        Some(path) => Some(tikdl::batch::FailedFile::create(path)?),
+        Some(path) => Some(tikdl::FailedFile::create(path)?),
         None => None,
     };
     let input: Box<dyn tokio::io::AsyncRead + Unpin> = match file {
@@ -356,15 +352,10 @@ pub async fn batch(
         Some(file) => Box::new(file),
     };
     let input = tokio::io::BufReader::new(input);
-    let sum = tikdl::batch::run(
-        handler.posts(),
-        input,
-        &opts,
-        failed_file.as_mut(),
-        progress,
-        &mut on_outcome,
-    )
-    .await;
+    let sink = until_undelivered(&mut on_outcome);
+    let sum = handler
+        .run_batch(input, &opts, failed_file.as_mut(), progress, sink)
+        .await;
     bars.finish();
     if let Some(read_error) = &sum.read_error {
         // Never rewrite --failed-file from a list that was not read to its end: it may be the
@@ -406,8 +397,8 @@ pub async fn batch(
     // A clean run: its lists may be cut at the first archived post next time.
     if sum.failed == 0
         && sum.stopped.is_none()
-        && let Some(sync) = &opts.sync
-        && let Err(e) = sync.finish_clean()
+        && let Some(archive) = &opts.archive
+        && let Err(e) = archive.finish_clean()
     {
         report(&e);
     }

@@ -36,12 +36,13 @@ pub struct ListOptions {
     /// Only posts uploaded on or before this date (`YYYYMMDD`, UTC).
     pub before: Option<String>,
     /// `--break-on-existing`: stop paging at the first post (not pinned) this says is done.
-    pub break_on: Option<BreakOn>,
+    /// Set by the batch loop from its [`crate::batch::ArchiveState`], list by list.
+    pub(crate) break_on: Option<BreakOn>,
 }
 
 /// Whether a post id is already done (the download archive), for `--break-on-existing`.
 #[derive(Clone)]
-pub struct BreakOn(pub Arc<dyn Fn(&PostId) -> bool + Send + Sync>);
+pub(crate) struct BreakOn(pub(crate) Arc<dyn Fn(&PostId) -> bool + Send + Sync>);
 
 impl std::fmt::Debug for BreakOn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -55,7 +56,7 @@ pub enum ListEvent {
     /// The next post kept (new, inside the date filters).
     Post(Box<VideoInfo>),
     /// `--break-on-existing` stopped the list at this archived post; nothing follows.
-    Stopped(String),
+    Stopped(PostId),
     /// A guard ended the list before TikTok said it ended (pages without new posts, a cursor
     /// that does not move, the page bound): its posts were handed on, but it was not seen whole.
     Cut,
@@ -252,7 +253,7 @@ async fn page_through(
                 })
                 .collect();
             let cut = break_existing::cut_page(&listed, |id| archived(id));
-            stopped_at = cut.stopped_at.map(PostId::to_string);
+            stopped_at = cut.stopped_at.cloned();
             page.items.truncate(cut.keep);
         }
         let mut new = 0;

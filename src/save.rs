@@ -69,8 +69,23 @@ impl Default for DownloadOptions {
     }
 }
 
-/// Creates a progress callback for a file about to be downloaded (its display name).
-pub type ProgressFactory = Arc<dyn Fn(&str) -> Option<ProgressFn> + Send + Sync>;
+/// Shows the progress of the files of a run (the binary's bars): asked once per file, as its
+/// download starts.
+pub trait Progress: Send + Sync {
+    /// The callback that follows the file about to be downloaded (`name`, for display), or
+    /// `None` to show nothing for it.
+    fn file(&self, name: &str) -> Option<ProgressFn>;
+}
+
+/// A closure from a file's name to its callback is a [`Progress`].
+impl<F: Fn(&str) -> Option<ProgressFn> + Send + Sync> Progress for F {
+    fn file(&self, name: &str) -> Option<ProgressFn> {
+        self(name)
+    }
+}
+
+/// The [`Progress`] a run shares between its posts.
+pub type ProgressFactory = Arc<dyn Progress>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -277,7 +292,7 @@ fn wants_lang(want: &[String], lang: &str) -> bool {
 }
 
 /// Saves one post: resolves the URL, fetches its metadata, downloads the chosen files.
-pub async fn download(
+pub(crate) async fn download(
     posts: &crate::posts::Posts,
     url: &str,
     base: &Path,
@@ -291,7 +306,7 @@ pub async fn download(
 /// Like [`download`], with the metadata already in hand (list items carry full metadata, so
 /// their pages are fetched only if the media needs fresh cookies).
 #[allow(clippy::too_many_arguments)]
-pub async fn download_post(
+pub(crate) async fn download_post(
     posts: &crate::posts::Posts,
     url: &str,
     info: Option<VideoInfo>,
@@ -706,7 +721,7 @@ async fn save(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let cb = progress.and_then(|p| p(&name));
+    let cb = progress.and_then(|p| p.file(&name));
     let req = MediaRequest {
         urls: job.urls.clone(),
         dest: job.dest.clone(),
