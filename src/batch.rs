@@ -66,8 +66,8 @@ impl BatchMode {
 }
 
 /// `--download-archive` with what goes along with it, opened once: the ids already done, which
-/// list inputs last ended clean (`ARCHIVE.sync`, see [`crate::archive::SyncState`]), and
-/// whether `--break-on-existing` stops a list at its first archived post.
+/// list inputs last ended clean (`ARCHIVE.sync` beside it), and whether `--break-on-existing`
+/// stops a list at its first archived post.
 #[derive(Debug, Clone)]
 pub struct ArchiveState {
     archive: Arc<Archive>,
@@ -166,7 +166,7 @@ impl BatchOptions {
     }
 }
 
-/// Why the caller of [`run`] or [`run_urls`] stops the run from its outcome sink.
+/// Why a batch run's outcome sink stops the run ([`crate::TikTokHandler::run_batch`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StopReason {
     /// Outcomes can no longer be delivered (standard output closed, ...): the text says why.

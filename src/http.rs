@@ -64,7 +64,7 @@ pub struct HttpConfig {
     /// `None` keeps one. Ignored when `user_agent` is set.
     pub user_agent_rotation: Option<std::num::NonZeroU32>,
     /// `Name: value` headers for TikTok's page/API hosts (`*.tiktok.com`) only, or
-    /// `HOST:Name: value` for requests to that one host (see [`parse_header`]).
+    /// `HOST:Name: value` for requests to that one host (see `parse_header`).
     pub headers: Vec<String>,
     /// Idle timeout (connect, and between reads). A page or API answer must also arrive whole
     /// within [`page_deadline`] of this.

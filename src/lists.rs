@@ -36,7 +36,7 @@ pub struct ListOptions {
     /// Only posts uploaded on or before this date (`YYYYMMDD`, UTC).
     pub before: Option<String>,
     /// `--break-on-existing`: stop paging at the first post (not pinned) this says is done.
-    /// Set by the batch loop from its [`crate::batch::ArchiveState`], list by list.
+    /// Set by the batch loop, list by list, from its download archive.
     pub(crate) break_on: Option<BreakOn>,
 }
 
@@ -96,9 +96,9 @@ pub fn valid_date(s: &str) -> bool {
 }
 
 /// The posts of a list (newest first, as TikTok lists them) as they come, page by page, through
-/// a bounded hand-over: the pager runs at most [`HANDED_ON`] posts (plus the page it holds) ahead
+/// a bounded hand-over: the pager runs at most `HANDED_ON` posts (plus the page it holds) ahead
 /// of the consumer, so memory stays flat however long the list is, and dropping the stream stops
-/// the paging. With [`ListOptions::break_on`], no page is asked for after the one holding the
+/// the paging. With `ListOptions::break_on`, no page is asked for after the one holding the
 /// first done post.
 pub fn stream(http: HttpClient, list: PostRef, opts: ListOptions) -> ListStream {
     let (tx, rx) = tokio::sync::mpsc::channel(HANDED_ON);

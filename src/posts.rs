@@ -21,7 +21,7 @@ const CHALLENGE_MAX: u64 = 1_000_000;
 /// Short links may chain (vm -> vm -> www); more hops than this is a loop.
 const MAX_SHORT_LINK_HOPS: usize = 5;
 
-/// What one input stands for (see [`Posts::expand_stream`]).
+/// What one input stands for (see [`crate::TikTokHandler::expand`]).
 pub enum Expansion {
     /// One post or short link, parsed (nothing fetched yet): `url` is the input as given.
     One {

@@ -77,7 +77,7 @@ pub fn cut_bytes(s: &str, max: usize) -> &str {
 ///   `_` prefix.
 ///
 /// Idempotent: sanitizing twice gives the same result. Length is not limited here (see
-/// [`Template::render`]).
+/// [`crate::template::Template::render`]).
 pub fn sanitize_component(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

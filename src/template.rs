@@ -171,7 +171,7 @@ impl Template {
     /// absolute); `..` is an error; trailing dots and spaces are trimmed (Windows drops them
     /// silently, which could merge names); Windows device names get a `_` prefix. A folder may
     /// have [`MAX_COMPONENT_BYTES`] bytes, the file name [`MAX_RENDERED_NAME_BYTES`]; see
-    /// [`fit_component`] for how a longer one is shortened.
+    /// `fit_component` for how a longer one is shortened.
     pub fn render(&self, fields: &Map<String, Value>) -> Result<PathBuf, TemplateError> {
         let mut components: Vec<Vec<Part>> = vec![Vec::new()];
         for piece in &self.pieces {
