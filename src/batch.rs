@@ -32,12 +32,6 @@ use crate::shard::Shard;
 use crate::terminal;
 use crate::url::PostRef;
 
-/// The longest URL-list line kept (bytes); a longer line fails as one line, without being read
-/// into memory whole.
-pub const MAX_LINE: usize = 64 * 1024;
-/// A line still without its end after this many bytes means the input is not a URL list at all
-/// (`/dev/zero`, a video): reading it stops with an error instead of running forever.
-pub const MAX_SKIP: u64 = 16 * 1024 * 1024;
 /// Failures named in the summary; past that they are only counted (memory stays flat however
 /// many lines fail; `--failed-file` has them all).
 pub const LISTED_FAILURES: usize = 20;
@@ -287,6 +281,9 @@ impl std::fmt::Display for ReadError {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// `--failed-file` (the loop below uses `FailedFile::line`, and the caller the public methods).
+
 /// `--failed-file`: the failed and unattempted lines. A regular file (or a new name) is replaced
 /// whole: the lines stream to a temporary file beside it (memory stays flat) that
 /// [`FailedFile::commit`] renames over it, so the list itself may be the failed file. Anything
@@ -362,7 +359,8 @@ impl FailedFile {
         &self.dest
     }
 
-    fn line(&mut self, bytes: &[u8]) {
+    /// Adds one line (the first write error is kept for [`Self::commit`]).
+    pub(crate) fn line(&mut self, bytes: &[u8]) {
         if self.error.is_some() {
             return;
         }
@@ -525,28 +523,37 @@ fn open_in_place(path: &Path, follow: bool) -> Result<std::fs::File, Error> {
     Ok(file)
 }
 
+// ---------------------------------------------------------------------------------------------
+// The list's lines: read as bytes, one bounded line at a time (the loop below uses `LineReader`,
+// `Line`, `count_urls` and the two limits, nothing else).
+
+/// The longest URL-list line kept (bytes); a longer line fails as one line, without being read
+/// into memory whole.
+pub const MAX_LINE: usize = 64 * 1024;
+/// A line still without its end after this many bytes means the input is not a URL list at all
+/// (`/dev/zero`, a video): reading it stops with an error instead of running forever.
+pub const MAX_SKIP: u64 = 16 * 1024 * 1024;
+
 /// One line of the list that is not blank and not a comment.
 #[derive(Debug, PartialEq)]
-enum Line {
-    Text {
-        text: String,
-    },
+pub(crate) enum Line {
+    /// A line of UTF-8 text, trimmed.
+    Text { text: String },
     /// Not UTF-8 (a Latin-1 comment, binary junk): kept as bytes for `--failed-file`.
     NotUtf8 {
+        /// The line's number in the list (1 for the first).
         number: u64,
         raw: Vec<u8>,
+        /// Where the first byte that is not UTF-8 is.
         at: usize,
     },
     /// Longer than [`MAX_LINE`]: not used, but kept whole (up to [`MAX_SKIP`]) for
     /// `--failed-file`, so that retrying in place never loses it.
-    TooLong {
-        number: u64,
-        raw: Vec<u8>,
-    },
+    TooLong { number: u64, raw: Vec<u8> },
 }
 
 /// Reads the list one bounded line at a time.
-struct LineReader<R> {
+pub(crate) struct LineReader<R> {
     input: R,
     number: u64,
     buf: Vec<u8>,
@@ -556,8 +563,18 @@ struct LineReader<R> {
     consumed: u64,
 }
 
+/// How one raw line ended up in [`LineReader::buf`].
+enum Raw {
+    /// The input has ended: no line.
+    End,
+    /// A line within [`MAX_LINE`].
+    Line,
+    /// An over-long line, whether it is a comment (kept whole up to [`MAX_SKIP`]).
+    TooLong { comment: bool },
+}
+
 impl<R: AsyncBufRead + Unpin> LineReader<R> {
-    fn new(input: R) -> Self {
+    pub(crate) fn new(input: R) -> Self {
         Self {
             input,
             number: 0,
@@ -567,65 +584,26 @@ impl<R: AsyncBufRead + Unpin> LineReader<R> {
         }
     }
 
+    /// Lines read so far (blank lines and comments included).
+    pub(crate) fn number(&self) -> u64 {
+        self.number
+    }
+
+    /// Bytes read from the input so far.
+    pub(crate) fn consumed(&self) -> u64 {
+        self.consumed
+    }
+
     /// The next line that is not blank or a comment; `None` at the end of the list.
-    async fn next(&mut self) -> std::io::Result<Option<Line>> {
+    pub(crate) async fn next(&mut self) -> std::io::Result<Option<Line>> {
         loop {
-            self.buf.clear();
-            let mut any = false;
-            // Bytes of an over-long line seen so far (kept for --failed-file, not used).
-            let mut too_long: Option<u64> = None;
-            let mut comment = false;
-            loop {
-                let mut chunk = self.input.fill_buf().await?;
-                if std::mem::take(&mut self.after_cr) && chunk.first() == Some(&b'\n') {
-                    self.input.consume(1);
-                    self.consumed += 1;
-                    chunk = self.input.fill_buf().await?;
-                }
-                if chunk.is_empty() {
-                    break;
-                }
-                any = true;
-                // `\r` ends a line too (Python's universal newlines, which yt-dlp reads lists
-                // with): a list saved with old Mac line ends is a list, not one long line.
-                let (take, end) = match chunk.iter().position(|&b| b == b'\n' || b == b'\r') {
-                    Some(i) => {
-                        self.after_cr = chunk[i] == b'\r';
-                        (i + 1, true)
-                    }
-                    None => (chunk.len(), false),
-                };
-                match too_long.as_mut() {
-                    Some(seen) => *seen += take as u64,
-                    None if self.buf.len() + take > MAX_LINE + 2 => {
-                        comment = self.buf.trim_ascii_start().starts_with(b"#");
-                        too_long = Some((self.buf.len() + take) as u64);
-                    }
-                    None => {}
-                }
-                self.buf.extend_from_slice(&chunk[..take]);
-                self.input.consume(take);
-                self.consumed += take as u64;
-                if end {
-                    break;
-                }
-                if too_long.is_some_and(|seen| seen > MAX_SKIP) {
-                    return Err(std::io::Error::new(
-                        std::io::ErrorKind::InvalidData,
-                        format!(
-                            "line {} goes on for more than {} MiB without a line break: \
-                             this is not a list of URLs",
-                            self.number + 1,
-                            MAX_SKIP >> 20
-                        ),
-                    ));
-                }
-            }
-            if !any {
-                return Ok(None);
-            }
+            let comment = match self.raw_line().await? {
+                Raw::End => return Ok(None),
+                Raw::Line => None,
+                Raw::TooLong { comment } => Some(comment),
+            };
             self.number += 1;
-            if too_long.is_some() {
+            if let Some(comment) = comment {
                 if comment {
                     continue;
                 }
@@ -665,6 +643,68 @@ impl<R: AsyncBufRead + Unpin> LineReader<R> {
             }
         }
     }
+
+    /// Reads one line, its end included, into `buf`: `\n`, `\r` and `\r\n` end a line (the
+    /// `\n` of a `\r\n` may come in the next read). An over-long line is read on to its end
+    /// (kept for `--failed-file`) unless it goes past [`MAX_SKIP`]: then the input is no list.
+    async fn raw_line(&mut self) -> std::io::Result<Raw> {
+        self.buf.clear();
+        let mut any = false;
+        // Bytes of an over-long line seen so far (kept for --failed-file, not used).
+        let mut too_long: Option<u64> = None;
+        let mut comment = false;
+        loop {
+            let mut chunk = self.input.fill_buf().await?;
+            if std::mem::take(&mut self.after_cr) && chunk.first() == Some(&b'\n') {
+                self.input.consume(1);
+                self.consumed += 1;
+                chunk = self.input.fill_buf().await?;
+            }
+            if chunk.is_empty() {
+                break;
+            }
+            any = true;
+            // `\r` ends a line too (Python's universal newlines, which yt-dlp reads lists
+            // with): a list saved with old Mac line ends is a list, not one long line.
+            let (take, end) = match chunk.iter().position(|&b| b == b'\n' || b == b'\r') {
+                Some(i) => {
+                    self.after_cr = chunk[i] == b'\r';
+                    (i + 1, true)
+                }
+                None => (chunk.len(), false),
+            };
+            match too_long.as_mut() {
+                Some(seen) => *seen += take as u64,
+                None if self.buf.len() + take > MAX_LINE + 2 => {
+                    comment = self.buf.trim_ascii_start().starts_with(b"#");
+                    too_long = Some((self.buf.len() + take) as u64);
+                }
+                None => {}
+            }
+            self.buf.extend_from_slice(&chunk[..take]);
+            self.input.consume(take);
+            self.consumed += take as u64;
+            if end {
+                break;
+            }
+            if too_long.is_some_and(|seen| seen > MAX_SKIP) {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!(
+                        "line {} goes on for more than {} MiB without a line break: \
+                         this is not a list of URLs",
+                        self.number + 1,
+                        MAX_SKIP >> 20
+                    ),
+                ));
+            }
+        }
+        Ok(match (any, too_long) {
+            (false, _) => Raw::End,
+            (true, None) => Raw::Line,
+            (true, Some(_)) => Raw::TooLong { comment },
+        })
+    }
 }
 
 /// URLs in a list file (non-blank, non-comment lines), counted in one pass over its bytes without
@@ -698,6 +738,9 @@ pub fn count_urls(path: &Path) -> Option<u64> {
     }
     Some(n)
 }
+
+// ---------------------------------------------------------------------------------------------
+// The loop: lines -> tasks -> posts in flight -> outcomes, tallied.
 
 /// What the reader hands on: a line, or (once the batch has stopped) a line only to keep.
 enum Input {
@@ -895,11 +938,11 @@ where
                 Some((input, (lines, shared)))
             }
             Ok(None) => {
-                shared.read_bytes.store(lines.consumed, Ordering::Relaxed);
+                shared.read_bytes.store(lines.consumed(), Ordering::Relaxed);
                 None
             }
             Err(error) => {
-                let line = lines.number;
+                let line = lines.number();
                 *shared.read_error.lock().unwrap_or_else(|e| e.into_inner()) =
                     Some(ReadError { line, error });
                 None

@@ -273,23 +273,15 @@ impl Posts {
                     // Answering is what TikTok asks for, as a browser does: no slowdown for a
                     // challenge that the answer passes (only one that persists, above).
                     tracing::info!("solving TikTok's bot challenge for {page_url}");
+                    let failed = |e: &dyn std::fmt::Display| {
+                        let reason = PlatformReason::Challenge(e.to_string());
+                        Error::platform(reason, Operation::FetchPage, &page_url)
+                    };
                     let cookies =
                         tokio::task::spawn_blocking(move || challenge::solve(&ch, CHALLENGE_MAX))
                             .await
-                            .map_err(|e| {
-                                Error::platform(
-                                    PlatformReason::Challenge(e.to_string()),
-                                    Operation::FetchPage,
-                                    &page_url,
-                                )
-                            })?
-                            .map_err(|e| {
-                                Error::platform(
-                                    PlatformReason::Challenge(e.to_string()),
-                                    Operation::FetchPage,
-                                    &page_url,
-                                )
-                            })?;
+                            .map_err(|e| failed(&e))?
+                            .map_err(|e| failed(&e))?;
                     answering = Some(self.challenge_gate.clone().write_owned().await);
                     for (name, value) in cookies {
                         self.http.set_cookie(&url, &name, &value);
