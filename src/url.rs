@@ -10,7 +10,9 @@ use crate::model::{PostId, PostIdError};
 /// Kind of a single post.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PostKind {
+    /// `/video/{id}` (and every other post URL).
     Video,
+    /// `/photo/{id}`: a slideshow.
     Photo,
 }
 
@@ -23,27 +25,42 @@ pub enum PostRef {
     /// `_`, percent-encoded bytes, other text, overlong). Only host, kind and id
     /// decide what the post is; the user part is never trusted beyond that.
     Post {
+        /// The post's id.
         id: PostId,
+        /// Which path the URL took.
         kind: PostKind,
+        /// The account name of the URL, when it is a plain one.
         user: Option<String>,
     },
     /// A short link that must be resolved by following its redirect.
     ShortLink {
+        /// The link.
         url: url::Url,
     },
+    /// A profile's posts (`/@user`).
     Profile {
+        /// The account name, without `@`.
         user: String,
     },
+    /// A collection's posts (`/@user/collection/{name}-{id}`).
     Collection {
+        /// The owner's account name.
         user: String,
+        /// The collection's name as the URL spells it.
         name: String,
+        /// The collection's id.
         id: String,
     },
+    /// A sound's posts (`/music/{name}-{id}`).
     Music {
+        /// The sound's name as the URL spells it.
         name: String,
+        /// The sound's id.
         id: String,
     },
+    /// A hashtag's posts (`/tag/{name}`).
     Tag {
+        /// The hashtag, decoded, without `#`.
         name: String,
     },
 }
