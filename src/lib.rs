@@ -40,6 +40,8 @@
 //! promise; the types a caller needs from them are re-exported here); the others are private to
 //! the crate.
 
+#![warn(missing_docs)]
+
 pub mod batch;
 pub mod config;
 pub mod error;
