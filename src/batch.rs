@@ -1618,6 +1618,46 @@ mod tests {
         );
     }
 
+    fn options(archive: Option<ArchiveState>) -> BatchOptions {
+        BatchOptions {
+            download: DownloadOptions::default(),
+            base: PathBuf::from("."),
+            info_only: false,
+            jobs: 1,
+            list: ListOptions::default(),
+            mode: BatchMode::Batch,
+            archive,
+            break_per_input: false,
+            shard: None,
+            keep_info: false,
+        }
+    }
+
+    #[test]
+    fn break_on_existing_cuts_only_a_list_whose_last_run_ended_clean() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("archive.txt");
+        let clean = "https://www.tiktok.com/@clean";
+        std::fs::write(dir.path().join("archive.txt.sync"), format!("{clean}\n")).unwrap();
+        let opts = options(Some(ArchiveState::open(&path, true).unwrap()));
+        assert!(list_options(&opts, clean).break_on.is_some());
+        assert!(
+            list_options(&opts, "https://www.tiktok.com/@new")
+                .break_on
+                .is_none(),
+            "a list never seen whole is paged whole"
+        );
+        assert!(
+            list_options(&opts, clean).break_on.is_none(),
+            "taken: until this run ends clean, the next one pages it whole"
+        );
+        let without = options(Some(ArchiveState::open(&path, false).unwrap()));
+        assert!(list_options(&without, clean).break_on.is_none());
+        assert!(list_options(&options(None), clean).break_on.is_none());
+        assert!(!BatchMode::Batch.keeps_order() && BatchMode::Batch.skips_repeats());
+        assert!(BatchMode::Download.keeps_order() && !BatchMode::Download.skips_repeats());
+    }
+
     #[test]
     fn an_abandoned_failed_file_leaves_the_list_alone() {
         let dir = tempfile::tempdir().unwrap();

@@ -276,7 +276,7 @@ impl TikTokHandler {
     ///
     /// ```no_run
     /// # async fn demo() -> Result<(), tikdl::Error> {
-    /// use tikdl::save::DownloadOptions;
+    /// use tikdl::DownloadOptions;
     /// let handler = tikdl::TikTokHandler::new(tikdl::Config::default())?;
     /// let result = handler
     ///     .download("https://vm.tiktok.com/ZMabc123/", std::path::Path::new("out"), &DownloadOptions::default(), None)
