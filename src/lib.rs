@@ -36,9 +36,10 @@
 //!   prints titles or nicknames needs it).
 //!
 //! The stages under the facade are internal. Those that the `tikdl` binary, the integration
-//! tests, the benches or the fuzz targets still reach directly are `#[doc(hidden)]` (no API
-//! promise; the types a caller needs from them are re-exported here); the others are private to
-//! the crate.
+//! tests, the benches or the fuzz targets still reach directly, or whose types sit in a public
+//! value (as [`HttpConfig`]'s pace and retry settings do), are `#[doc(hidden)]`: no API promise,
+//! and the types a caller needs from them are re-exported here. The others are private to the
+//! crate.
 
 #![warn(missing_docs)]
 
