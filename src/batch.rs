@@ -192,7 +192,7 @@ pub enum Outcome {
         /// Why, in words (`in the download archive`, `listed more than once`).
         reason: &'static str,
     },
-    /// The post (or the line) failed.
+    /// A post that failed outside its save: its line, its short link, the archive.
     Failed {
         /// The input as given (or the listed post's page).
         url: String,
@@ -200,18 +200,36 @@ pub enum Outcome {
         id: Option<PostId>,
         /// What went wrong.
         error: Error,
-        /// The download's own report, when the failure happened while saving.
-        result: Option<Box<DownloadResult>>,
     },
+    /// A post whose save failed: the download's own report, its status holding the error.
+    SaveFailed(Box<DownloadResult>),
 }
 
 impl Outcome {
     /// The input the outcome is for.
     pub fn url(&self) -> &str {
         match self {
-            Self::Downloaded(r, _) => &r.url,
+            Self::Downloaded(r, _) | Self::SaveFailed(r) => &r.url,
             Self::Info(i) => &i.webpage_url,
             Self::Skipped { url, .. } | Self::Failed { url, .. } => url,
+        }
+    }
+
+    /// Why the post failed (`None`: it did not).
+    pub fn error(&self) -> Option<&Error> {
+        match self {
+            Self::Failed { error, .. } => Some(error),
+            Self::SaveFailed(r) => r.status.error(),
+            Self::Downloaded(..) | Self::Info(_) | Self::Skipped { .. } => None,
+        }
+    }
+
+    /// The outcome of a save: downloaded (or already there), else failed.
+    fn of_save(result: DownloadResult, info: Option<Box<VideoInfo>>) -> Self {
+        if result.is_saved() {
+            Self::Downloaded(Box::new(result), info)
+        } else {
+            Self::SaveFailed(Box::new(result))
         }
     }
 }
@@ -868,8 +886,13 @@ impl Tally<'_> {
             }
             Outcome::Info(_) => self.summary.done += 1,
             Outcome::Skipped { .. } => self.summary.skipped += 1,
-            Outcome::Failed { url, error, .. } => {
+            Outcome::Failed { .. } | Outcome::SaveFailed(_) => {
                 self.summary.failed += 1;
+                let url = outcome.url();
+                // Both hold their error (a failed save in its status).
+                let Some(error) = outcome.error() else {
+                    return false;
+                };
                 if self.summary.failures.len() < LISTED_FAILURES {
                     let reason =
                         terminal::clip(&error.to_string(), 4 * terminal::ECHO_CHARS).into_owned();
@@ -1227,14 +1250,12 @@ impl Worker<'_> {
                     url: error.url().unwrap_or_default().to_owned(),
                     id: None,
                     error,
-                    result: None,
                 }
             }
             Task::Failed { url, error } => Outcome::Failed {
                 url,
                 id: None,
                 error,
-                result: None,
             },
             Task::Unparsed { url } => self.save(url, None).await,
             Task::Post { url, .. } if !self.opts.needs_id() => self.save(url, None).await,
@@ -1277,16 +1298,8 @@ impl Worker<'_> {
     /// reports every failure in its result.
     async fn save(&self, url: String, info: Option<VideoInfo>) -> Outcome {
         let n = self.counter.fetch_add(1, Ordering::Relaxed) + 1;
-        let (mut result, kept) = self.save_post(&url, info, n).await;
-        match result.error.take() {
-            Some(error) => Outcome::Failed {
-                url,
-                id: result.id.as_deref().and_then(|id| id.parse().ok()),
-                error,
-                result: Some(Box::new(result)),
-            },
-            None => Outcome::Downloaded(Box::new(result), kept),
-        }
+        let (result, kept) = self.save_post(&url, info, n).await;
+        Outcome::of_save(result, kept)
     }
 
     /// One post of known id: checked against the archive and the claims, then fetched or saved.
@@ -1321,34 +1334,23 @@ impl Worker<'_> {
                     url,
                     id: Some(id),
                     error,
-                    result: None,
                 },
             };
         }
         let n = self.counter.fetch_add(1, Ordering::Relaxed) + 1;
-        let (mut result, kept) = self.save_post(&url, info, n).await;
-        match result.error.take() {
-            Some(error) => Outcome::Failed {
+        let (result, kept) = self.save_post(&url, info, n).await;
+        // Only once the post is complete on disk is it recorded.
+        if result.is_saved()
+            && let Some(archive) = &opts.archive
+            && let Err(e) = archive.archive.record(&id)
+        {
+            return Outcome::Failed {
                 url,
                 id: Some(id),
-                error,
-                result: Some(Box::new(result)),
-            },
-            None => {
-                // Only now is the post complete on disk: record it.
-                if let Some(archive) = &opts.archive
-                    && let Err(e) = archive.archive.record(&id)
-                {
-                    return Outcome::Failed {
-                        url,
-                        id: Some(id),
-                        error: e,
-                        result: None,
-                    };
-                }
-                Outcome::Downloaded(Box::new(result), kept)
-            }
+                error: e,
+            };
         }
+        Outcome::of_save(result, kept)
     }
 
     /// Saves one post; with [`BatchOptions::keep_info`], its metadata comes back too (fetched
@@ -1395,14 +1397,12 @@ async fn resolve_id(posts: &Posts, post: PostRef, url: &str) -> Result<PostId, O
                 error: Error::content(reason, Operation::ResolveShortLink, url),
                 url: url.to_owned(),
                 id: None,
-                result: None,
             })
         }
         Err(error) => Err(Outcome::Failed {
             url: url.to_owned(),
             id: None,
             error,
-            result: None,
         }),
     }
 }
@@ -1532,7 +1532,6 @@ mod tests {
                 url: "https://www.tiktok.com/@u/video/1".into(),
                 id: None,
                 error,
-                result: None,
             },
             failed_input: None,
         }
@@ -1601,7 +1600,6 @@ mod tests {
                         url: long.clone(),
                         id: None,
                         error: e,
-                        result: None,
                     },
                     failed_input: None,
                 },

@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use tikdl::http::{CustomHeader, ProxyUrl, UserAgent};
+use tikdl::lists::Date;
 
 const ABOUT: &str =
     "Fast, reliable TikTok downloader: videos, photo slideshows, audio and clean JSON metadata";
@@ -76,8 +78,8 @@ pub struct GlobalArgs {
     /// scheme is an error). Repeatable: posts are spread across several proxies in turn, one
     /// post's requests all through the same one (config: proxy.urls). Without it, HTTPS_PROXY,
     /// ALL_PROXY and NO_PROXY are honoured (their scheme is checked the same way).
-    #[arg(long, global = true, value_name = "URL")]
-    pub proxy: Vec<String>,
+    #[arg(long, global = true, value_name = "URL", value_parser = Unquoted::<ProxyUrl>::new("--proxy:"))]
+    pub proxy: Vec<ProxyUrl>,
 
     /// Connect to HOST2:PORT2 when a request is for HOST1:PORT1 (curl's syntax; empty HOST1
     /// matches every host, empty HOST2/PORT2 keep the original). PORT1 is empty, 443 or 80;
@@ -104,14 +106,14 @@ pub struct GlobalArgs {
 
     /// User-Agent to send instead of the built-in desktop browser one (config:
     /// headers.user_agent).
-    #[arg(long = "user-agent", global = true, value_name = "UA")]
-    pub user_agent: Option<String>,
+    #[arg(long = "user-agent", global = true, value_name = "UA", value_parser = Unquoted::<UserAgent>::new("--user-agent: the User-Agent"))]
+    pub user_agent: Option<UserAgent>,
 
     /// Extra request header, "Name: value", sent on page/API requests to *.tiktok.com only;
     /// "HOST:Name: value" sends it to that one host instead (e.g. a CDN host). Repeatable;
     /// added to the config file's headers.custom_headers.
-    #[arg(long = "header", global = true, value_name = "HEADER")]
-    pub headers: Vec<String>,
+    #[arg(long = "header", global = true, value_name = "HEADER", value_parser = Unquoted::<CustomHeader>::new("--header:"))]
+    pub headers: Vec<CustomHeader>,
 
     /// Seconds to wait for a connection or for data before giving up [default: 30] (config:
     /// request_timeout). A page or API answer must also arrive whole within twice this.
@@ -368,12 +370,12 @@ pub struct ListArgs {
     pub max: Option<u64>,
 
     /// Only posts uploaded on or after this date (YYYYMMDD, UTC).
-    #[arg(long, value_name = "YYYYMMDD", value_parser = parse_date)]
-    pub after: Option<String>,
+    #[arg(long, value_name = "YYYYMMDD")]
+    pub after: Option<Date>,
 
     /// Only posts uploaded on or before this date (YYYYMMDD, UTC).
-    #[arg(long, value_name = "YYYYMMDD", value_parser = parse_date)]
-    pub before: Option<String>,
+    #[arg(long, value_name = "YYYYMMDD")]
+    pub before: Option<Date>,
 }
 
 const BATCH_EXAMPLES: &str = "\
@@ -444,11 +446,47 @@ fn parse_max(s: &str) -> Result<u64, String> {
     }
 }
 
-fn parse_date(s: &str) -> Result<String, String> {
-    if tikdl::lists::valid_date(s) {
-        Ok(s.to_owned())
-    } else {
-        Err(format!("{s:?} is not a date in YYYYMMDD form"))
+/// A flag value read with its `FromStr`, whose error is shown as `PREFIX why` without the
+/// value: clap's own message would quote it, and with it a proxy's password or a header's token.
+#[derive(Clone)]
+struct Unquoted<T> {
+    prefix: &'static str,
+    parsed: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> Unquoted<T> {
+    fn new(prefix: &'static str) -> Self {
+        Self {
+            prefix,
+            parsed: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<T> clap::builder::TypedValueParser for Unquoted<T>
+where
+    T: std::str::FromStr<Err = String> + Clone + Send + Sync + 'static,
+{
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<T, clap::Error> {
+        let refuse = |why: &str| {
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("{} {why}\n", self.prefix),
+            )
+            .with_cmd(cmd)
+        };
+        value
+            .to_str()
+            .ok_or_else(|| refuse("is not UTF-8 text"))?
+            .parse()
+            .map_err(|why: String| refuse(&why))
     }
 }
 

@@ -51,7 +51,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::cache::{self, CacheConfig};
-use crate::http::HttpConfig;
+use crate::http::{CustomHeader, HttpConfig, ProxyUrl, UserAgent};
 use crate::ratelimit::PaceConfig;
 use crate::retry::RetryPolicy;
 use crate::select::{CodecPref, Quality};
@@ -243,25 +243,25 @@ config_keys! {
         "rate_limit" "cooldown_period", read int, show plain;
     adaptive_limiting: val bool = PaceConfig::default().adaptive;
         "rate_limit" "adaptive_limiting", read boolean, show plain;
-    proxy_urls: val Vec<String> = Vec::new();
+    proxy_urls: val Vec<ProxyUrl> = Vec::new();
         "proxy" "urls", read proxy_urls, show proxy_urls;
     proxy_rotation: val bool = HttpConfig::default().proxy_rotation;
         "proxy" "rotation_enabled", read boolean, show plain;
-    user_agent: opt String = None;
+    user_agent: opt UserAgent = None;
         "headers" "user_agent", read user_agent, show text;
     user_agent_rotation: val bool = false;
         "headers" "user_agent_rotation", read boolean, show plain;
     rotation_interval: val u32 = DEFAULT_ROTATION_INTERVAL;
         "headers" "rotation_interval", read interval, show plain;
-    /// `Name: value` strings. Flags add to the file's headers rather than replace them.
-    custom_headers: val Vec<String> = Vec::new();
+    /// Flags add to the file's headers rather than replace them.
+    custom_headers: val Vec<CustomHeader> = Vec::new();
         "headers" "custom_headers", read custom_headers, show headers;
     cookies_file: opt PathBuf = None;
         "session" "cookies_file", read path_value, show path;
     /// `batch --break-on-existing` (takes effect with `--download-archive`).
     break_on_existing: val bool = false;
         "download" "break_on_existing", read boolean, show plain;
-    output: val Template = default_template();
+    output: val Template = Template::default();
         "download" "output", read template, show quoted;
     quality: val Quality = Quality::default();
         "download" "quality", read parsed, show quoted;
@@ -512,31 +512,25 @@ impl<'t> Parser<'t> {
         Ok(n)
     }
 
-    fn proxy_urls(&self, key: &str, v: &Val) -> Result<Vec<String>, ConfigError> {
+    fn proxy_urls(&self, key: &str, v: &Val) -> Result<Vec<ProxyUrl>, ConfigError> {
         let DeValue::Array(items) = v.get_ref() else {
             return Err(self.expected(key, v, "an array of proxy URLs"));
         };
-        let mut urls = Vec::new();
-        for i in items.iter() {
-            let url = self.string(key, i)?;
-            // Checked now, so that the error names this file and line; the message shows the
-            // URL with its password redacted.
-            crate::http::check_proxy_url(&url).map_err(|why| self.bad(key, i, why))?;
-            urls.push(url);
-        }
-        Ok(urls)
+        // The message shows the URL with its password redacted.
+        items
+            .iter()
+            .map(|i| {
+                self.string(key, i)?
+                    .parse()
+                    .map_err(|why| self.bad(key, i, why))
+            })
+            .collect()
     }
 
-    fn user_agent(&self, key: &str, v: &Val) -> Result<String, ConfigError> {
-        let ua = self.string(key, v)?;
-        if reqwest::header::HeaderValue::from_str(&ua).is_err() {
-            return Err(self.bad(
-                key,
-                v,
-                "has characters a header cannot carry (a control character?)".into(),
-            ));
-        }
-        Ok(ua)
+    fn user_agent(&self, key: &str, v: &Val) -> Result<UserAgent, ConfigError> {
+        self.string(key, v)?
+            .parse()
+            .map_err(|why| self.bad(key, v, why))
     }
 
     fn interval(&self, key: &str, v: &Val) -> Result<u32, ConfigError> {
@@ -547,19 +541,17 @@ impl<'t> Parser<'t> {
         Ok(n)
     }
 
-    fn custom_headers(&self, key: &str, v: &Val) -> Result<Vec<String>, ConfigError> {
+    fn custom_headers(&self, key: &str, v: &Val) -> Result<Vec<CustomHeader>, ConfigError> {
         let mut list = Vec::new();
         for (hk, hv) in self.table(key, v)?.iter() {
             let hkey = format!("{key}.{}", hk.get_ref());
             let value = self.string(&hkey, hv)?;
-            // A key `HOST:Name` scopes the header to that host (see README).
-            let line = format!("{}: {value}", hk.get_ref());
-            // Checked now so that the error points into the file; the reason never quotes the
-            // value.
-            if let Err(why) = crate::http::check_header(&line) {
-                return Err(self.bad(&hkey, hv, format!("is not a valid HTTP header: {why}")));
-            }
-            list.push(line);
+            // A key `HOST:Name` scopes the header to that host (see README). The reason never
+            // quotes the value.
+            let header = format!("{}: {value}", hk.get_ref())
+                .parse()
+                .map_err(|why| self.bad(&hkey, hv, format!("is not a valid HTTP header: {why}")))?;
+            list.push(header);
         }
         Ok(list)
     }
@@ -677,10 +669,6 @@ fn pick<T: Clone>(flag: &Option<T>, file: &Option<T>, default: T) -> Setting<T> 
 /// Page requests between User-Agent changes when rotating and no interval is configured.
 pub const DEFAULT_ROTATION_INTERVAL: u32 = 10;
 
-fn default_template() -> Template {
-    Template::default()
-}
-
 impl Settings {
     /// Layers `flags` over `file` over the defaults.
     pub fn resolve(file: Option<&FileConfig>, flags: &Layer) -> Self {
@@ -708,42 +696,9 @@ impl Settings {
     }
 
     /// The network part, for the handler. `base` carries what has no config key
-    /// (`--connect-to`, `--ca-cert`, `--no-check-certificate`).
+    /// (`--connect-to`, `--ca-cert`, `--no-check-certificate`). Proxies, headers and the
+    /// User-Agent were checked where they were read (flag or file line).
     pub fn http_config(&self, base: HttpConfig) -> Result<HttpConfig, ConfigError> {
-        // Values from the file were checked while reading it (with their line); what fails here
-        // came from a flag. Messages never quote a password or a header value.
-        let from = |source: Source, flag: &str, key: &str| match (source, &self.file) {
-            (Source::File, Some(path)) => format!("{} ({key})", path.display()),
-            _ => flag.to_owned(),
-        };
-        for p in &self.proxy_urls.value {
-            crate::http::check_proxy_url(p).map_err(|why| {
-                ConfigError::Invalid(format!(
-                    "{}: {why}",
-                    from(self.proxy_urls.source, "--proxy", "proxy.urls")
-                ))
-            })?;
-        }
-        for h in &self.custom_headers.value {
-            crate::http::check_header(h).map_err(|why| {
-                ConfigError::Invalid(format!(
-                    "{}: {why}",
-                    from(
-                        self.custom_headers.source,
-                        "--header",
-                        "headers.custom_headers"
-                    )
-                ))
-            })?;
-        }
-        if let Some(ua) = &self.user_agent.value
-            && reqwest::header::HeaderValue::from_str(ua).is_err()
-        {
-            return Err(ConfigError::Invalid(format!(
-                "{}: the User-Agent has characters a header cannot carry (a control character?)",
-                from(self.user_agent.source, "--user-agent", "headers.user_agent")
-            )));
-        }
         Ok(HttpConfig {
             proxies: self.proxy_urls.value.clone(),
             proxy_rotation: self.proxy_rotation.value,
@@ -840,7 +795,8 @@ mod show {
     use std::fmt;
     use std::path::PathBuf;
 
-    use super::{float as toml_float, quote, redact_proxy};
+    use super::{float as toml_float, quote};
+    use crate::http::{CustomHeader, ProxyUrl};
 
     pub fn plain(v: &impl fmt::Display) -> Option<String> {
         Some(v.to_string())
@@ -854,8 +810,8 @@ mod show {
         Some(quote(&v.to_string()))
     }
 
-    pub fn text(v: &Option<String>) -> Option<String> {
-        v.as_deref().map(quote)
+    pub fn text(v: &Option<impl fmt::Display>) -> Option<String> {
+        v.as_ref().map(|v| quote(&v.to_string()))
     }
 
     pub fn path(p: &Option<PathBuf>) -> Option<String> {
@@ -863,25 +819,21 @@ mod show {
     }
 
     /// Passwords redacted.
-    pub fn proxy_urls(urls: &[String]) -> Option<String> {
-        let urls: Vec<String> = urls.iter().map(|u| quote(&redact_proxy(u))).collect();
+    pub fn proxy_urls(urls: &[ProxyUrl]) -> Option<String> {
+        let urls: Vec<String> = urls.iter().map(|u| quote(&u.to_string())).collect();
         Some(format!("[{}]", urls.join(", ")))
     }
 
     /// Every value redacted (any header may carry a token).
-    pub fn headers(list: &[String]) -> Option<String> {
+    pub fn headers(list: &[CustomHeader]) -> Option<String> {
         let headers: Vec<String> = list
             .iter()
-            .filter_map(|h| crate::http::header_parts(h))
-            .map(|(scope, n, _)| {
+            .map(|h| {
                 // Any custom header may carry a token (X-Tt-Token, msToken, an API key): show
                 // which headers are set, never their values.
                 let v = "(redacted)";
-                let key = match scope {
-                    Some(host) => format!("{host}:{n}"),
-                    None => n.to_owned(),
-                };
-                format!("{} = {}", quote(&key), quote(v))
+                let key = h.key();
+                format!("{} = {}", quote(key), quote(v))
             })
             .collect();
         Some(if headers.is_empty() {
@@ -890,10 +842,6 @@ mod show {
             format!("{{ {} }}", headers.join(", "))
         })
     }
-}
-
-fn redact_proxy(u: &str) -> String {
-    crate::redacted::proxy_url(u)
 }
 
 #[cfg(test)]
@@ -966,7 +914,7 @@ codec = "h265"
             (Some(true), Some(3))
         );
         let headers = l.custom_headers.as_ref().unwrap();
-        assert!(headers.contains(&"X-One: 1".to_owned()), "{headers:?}");
+        assert!(headers.iter().any(|h| h.key() == "X-One"), "{headers:?}");
         assert!(l.cookies_file.as_ref().unwrap().ends_with("cookies.txt"));
         assert_eq!(l.quality, Some(Quality::Height(720)));
         assert_eq!(l.codec, Some(CodecPref::H265));
@@ -1054,7 +1002,7 @@ codec = "h265"
                 .unwrap();
         let flags = Layer {
             cache_ttl: Some(5),
-            custom_headers: Some(vec!["B: 2".into()]),
+            custom_headers: Some(vec!["B: 2".parse().unwrap()]),
             ..Layer::default()
         };
         let s = Settings::resolve(Some(&file), &flags);
@@ -1067,7 +1015,8 @@ codec = "h265"
             (s.burst_limit.value, s.burst_limit.source),
             (10, Source::Default)
         );
-        assert_eq!(s.custom_headers.value, ["A: 1", "B: 2"]);
+        let names: Vec<&str> = s.custom_headers.value.iter().map(|h| h.key()).collect();
+        assert_eq!(names, ["A", "B"]);
         let shown = s.render();
         assert!(shown.contains("cache_ttl = 5"), "{shown}");
         assert!(
@@ -1084,7 +1033,7 @@ codec = "h265"
 
     #[test]
     fn default_template_parses() {
-        assert_eq!(default_template().as_str(), template::DEFAULT_TEMPLATE);
+        assert_eq!(Template::default().as_str(), template::DEFAULT_TEMPLATE);
     }
 
     #[test]
@@ -1092,8 +1041,11 @@ codec = "h265"
         let s = Settings::resolve(
             None,
             &Layer {
-                proxy_urls: Some(vec!["http://u:secret@h:1".into()]),
-                custom_headers: Some(vec!["Cookie: a=b".into(), "X-Y: \"q\"".into()]),
+                proxy_urls: Some(vec!["http://u:secret@h:1".parse().unwrap()]),
+                custom_headers: Some(vec![
+                    "Cookie: a=b".parse().unwrap(),
+                    "X-Y: \"q\"".parse().unwrap(),
+                ]),
                 ..Layer::default()
             },
         );

@@ -4,6 +4,9 @@
 //! Cookie values are session credentials: they live in [`Secret`] and never
 //! appear in errors.
 
+use std::path::Path;
+
+use crate::error::Error;
 use crate::redacted::Secret;
 
 /// One line of a cookies.txt file.
@@ -197,6 +200,72 @@ fn parse_expiration(s: &str) -> Option<Option<u64>> {
     // Absurdly far-future dates saturate rather than fail: they mean "never expires".
     let secs = int.parse::<u64>().unwrap_or(u64::MAX);
     Some((secs != 0).then_some(secs))
+}
+
+/// Largest cookies file read: a browser export is kilobytes; a video passed by mistake is not
+/// read whole.
+pub const MAX_COOKIES_FILE: u64 = 64 * 1024 * 1024;
+
+/// Reads the cookies.txt at `path` (`--cookies`, `session.cookies_file`): at most
+/// [`MAX_COOKIES_FILE`] bytes of UTF-8 text; suspicious lines are warned about.
+pub fn read_cookies(path: &Path) -> Result<Vec<Cookie>, Error> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)
+        .map_err(|e| Error::Config(format!("cannot read --cookies {}: {e}", path.display())))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_COOKIES_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::Config(format!("cannot read --cookies {}: {e}", path.display())))?;
+    if bytes.len() as u64 > MAX_COOKIES_FILE {
+        return Err(Error::Config(format!(
+            "--cookies {} is larger than {} MiB; that is not a cookies.txt export",
+            path.display(),
+            MAX_COOKIES_FILE >> 20
+        )));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Error::Config(format!(
+            "--cookies {} is not UTF-8 text; export cookies in Netscape cookies.txt format",
+            path.display()
+        ))
+    })?;
+    let (list, warnings) = parse_netscape_checked(&text)
+        .map_err(|e| Error::Config(format!("--cookies {}: {e}", path.display())))?;
+    for w in warnings {
+        tracing::warn!("--cookies {}: {w}", path.display());
+    }
+    tracing::debug!("read {} cookies from {}", list.len(), path.display());
+    Ok(list)
+}
+
+/// Puts the cookies of a cookies.txt (`list`) into a client's jar, expired ones left out.
+pub fn add_cookies(jar: &reqwest::cookie::Jar, list: &[Cookie]) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    for c in list {
+        if c.expires.is_some_and(|e| e <= now) {
+            continue;
+        }
+        let host = c.domain.trim_start_matches('.');
+        let Ok(url) = reqwest::Url::parse(&format!(
+            "https://{host}{}",
+            if c.path.starts_with('/') {
+                &c.path
+            } else {
+                "/"
+            }
+        )) else {
+            continue;
+        };
+        // Every cookie is marked Secure: tikdl only talks https, and a cookie must never go
+        // out in clear text even if a plain-http request slipped through.
+        let mut s = format!("{}={}; Path={}; Secure", c.name, c.value.expose(), c.path);
+        if c.include_subdomains {
+            s.push_str(&format!("; Domain={host}"));
+        }
+        jar.add_cookie_str(&s, &url);
+    }
 }
 
 #[cfg(test)]

@@ -231,18 +231,27 @@ pub fn ensure_regular(meta: std::io::Result<std::fs::Metadata>, path: &Path) -> 
 }
 
 fn not_regular(path: &Path) -> Error {
-    Error::Config(format!(
-        "{} exists and is not a regular file (a folder, FIFO or device); refusing to use it \
-         (remove it or choose another name)",
-        path.display()
-    ))
+    Error::refused(
+        crate::error::LocalReason::NotRegularFile,
+        path,
+        format!(
+            "{} exists and is not a regular file (a folder, FIFO or device); refusing to use it \
+             (remove it or choose another name)",
+            path.display()
+        ),
+    )
 }
 
 pub(crate) fn symlink_refused(path: &Path) -> Error {
-    Error::Config(format!(
-        "{} is a symbolic link; refusing to write through it (remove it or choose another name)",
-        path.display()
-    ))
+    Error::refused(
+        crate::error::LocalReason::SymlinkRefused,
+        path,
+        format!(
+            "{} is a symbolic link; refusing to write through it (remove it or choose another \
+             name)",
+            path.display()
+        ),
+    )
 }
 
 /// Whether an error ends the whole file (and the post): another mirror or rendition would
@@ -487,11 +496,15 @@ async fn existing(
 /// The failure for a final name that holds another file tikdl knows of. Never a hint to
 /// overwrite: that would destroy the other file.
 pub(crate) fn not_this_posts(dest: &Path, whose: &str) -> Error {
-    Error::Config(format!(
-        "{} already holds {whose}, so it is kept and this file is not saved; put %(id)s in -o \
-         so that every post's files get names of their own, or move that file away",
-        dest.display()
-    ))
+    Error::refused(
+        crate::error::LocalReason::NameTaken,
+        dest,
+        format!(
+            "{} already holds {whose}, so it is kept and this file is not saved; put %(id)s in \
+             -o so that every post's files get names of their own, or move that file away",
+            dest.display()
+        ),
+    )
 }
 
 /// Appends the manifest line for a file now complete at `req.dest`. A record that cannot be
@@ -657,13 +670,18 @@ fn adopt_or_refuse(
 
 /// The failure for a final file, `len` bytes, that is not this post's file and proves nothing.
 fn differs(req: &MediaRequest, len: u64) -> Error {
-    Error::Config(format!(
-        "{} already exists ({len} bytes) and differs from this post's {}: it is another file \
-         (the user's own, or another post's), so it is kept and this file is not saved; put \
-         %(id)s in -o so that every post's files get names of their own, or move that file away",
-        req.dest.display(),
-        req.role
-    ))
+    Error::refused(
+        crate::error::LocalReason::NameTaken,
+        &req.dest,
+        format!(
+            "{} already exists ({len} bytes) and differs from this post's {}: it is another \
+             file (the user's own, or another post's), so it is kept and this file is not saved; \
+             put %(id)s in -o so that every post's files get names of their own, or move that \
+             file away",
+            req.dest.display(),
+            req.role
+        ),
+    )
 }
 
 /// Whether two files hold the same bytes.

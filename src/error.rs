@@ -1,5 +1,6 @@
-//! The library's error type: the seed's three kinds (content, connection, platform), each with
-//! the operation, the URL, and what the user can try next.
+//! The library's error type: content, connection and platform failures (each with the
+//! operation, the URL, and what the user can try next), local ones (this machine's disk, or a
+//! refusal to use what is at a name), and bad setup.
 
 use std::fmt;
 
@@ -204,9 +205,37 @@ pub enum LocalReason {
     /// Anything else: shown in the operating system's own words (the error's source).
     #[error("local error")]
     Other,
+    /// A symbolic link sits where tikdl would write: it is never written through.
+    #[error("a symbolic link is in the way")]
+    SymlinkRefused,
+    /// A folder, FIFO or device sits where tikdl needs a regular file.
+    #[error("not a regular file")]
+    NotRegularFile,
+    /// The name already holds another file (another post's, or the user's): it is kept.
+    #[error("the name holds another file")]
+    NameTaken,
 }
 
 impl LocalReason {
+    /// Every reason, for tables keyed by reason.
+    const ALL: [Self; 15] = [
+        Self::DiskFull,
+        Self::ReadOnly,
+        Self::PermissionDenied,
+        Self::NotAFolder,
+        Self::FileTooLarge,
+        Self::TooManyOpenFiles,
+        Self::NameTooLong,
+        Self::Vanished,
+        Self::AlreadyExists,
+        Self::Busy,
+        Self::Io,
+        Self::Other,
+        Self::SymlinkRefused,
+        Self::NotRegularFile,
+        Self::NameTaken,
+    ];
+
     /// Sorts an I/O error from a local file operation.
     pub fn of(err: &std::io::Error) -> Self {
         use std::io::ErrorKind as K;
@@ -237,15 +266,29 @@ impl LocalReason {
     }
 }
 
-/// The reason as shown: [`LocalReason::Other`] in the operating system's own words.
-fn local_text(reason: LocalReason, source: Option<&std::io::Error>) -> String {
+/// A local error as shown: a refusal's own sentence, or `{what} {path}: {reason}` with
+/// [`LocalReason::Other`] in the operating system's own words.
+fn local_message(e: &Error) -> String {
+    let Error::Local {
+        reason,
+        what,
+        path,
+        refusal,
+        source,
+    } = e
+    else {
+        return String::new();
+    };
+    if let Some(message) = refusal {
+        return message.clone();
+    }
     match (reason, source) {
-        (LocalReason::Other, Some(e)) => e.to_string(),
-        _ => reason.to_string(),
+        (LocalReason::Other, Some(e)) => format!("{what} {path}: {e}"),
+        _ => format!("{what} {path}: {reason}"),
     }
 }
 
-/// The three kinds, as a machine-readable word (`"content"`, `"connection"`, `"platform"`).
+/// The kinds, as a machine-readable word (`"content"`, `"connection"`, `"platform"`, `"local"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
     /// TikTok answered, but the post cannot be had (removed, private, not a post URL).
@@ -315,8 +358,9 @@ pub enum Error {
         /// What to try next.
         suggestions: Vec<String>,
     },
-    /// A local file operation failed: `{what} {path}` says which, `reason` why.
-    #[error("{what} {path}: {}", local_text(*.reason, .source.as_ref()))]
+    /// A local file operation failed (`{what} {path}` says which, `reason` why), or tikdl
+    /// refused one (`refusal` says what is in the way and what to do).
+    #[error("{}", local_message(self))]
     Local {
         /// Why.
         reason: LocalReason,
@@ -324,6 +368,8 @@ pub enum Error {
         what: String,
         /// The file or folder.
         path: String,
+        /// A refusal's whole sentence; `None` for a failed operation.
+        refusal: Option<String>,
         /// The operating system's error.
         #[source]
         source: Option<std::io::Error>,
@@ -390,7 +436,20 @@ impl Error {
             reason: LocalReason::of(&err),
             what: what.to_owned(),
             path: path.display().to_string(),
+            refusal: None,
             source: Some(err),
+        }
+    }
+
+    /// tikdl refused to use `path` (a link, a folder or device, another file at the name):
+    /// `message` is the whole sentence, naming the path and what to do.
+    pub fn refused(reason: LocalReason, path: &std::path::Path, message: String) -> Self {
+        Self::Local {
+            reason,
+            what: "refusing".to_owned(),
+            path: path.display().to_string(),
+            refusal: Some(message),
+            source: None,
         }
     }
 
@@ -468,6 +527,9 @@ impl Error {
                 LocalReason::Busy => "busy",
                 LocalReason::Io => "io_error",
                 LocalReason::Other => "local_io",
+                LocalReason::SymlinkRefused => "symlink_refused",
+                LocalReason::NotRegularFile => "not_regular_file",
+                LocalReason::NameTaken => "name_taken",
             },
             Self::Config(_) => "config",
         }
@@ -511,39 +573,57 @@ impl Error {
     }
 }
 
+/// What to try after a local failure; a refusal's sentence already says it.
+fn local_hint(reason: LocalReason) -> Option<&'static str> {
+    Some(match reason {
+        LocalReason::DiskFull => "free space on that disk or choose another folder with -P",
+        LocalReason::ReadOnly => "choose a writable folder with -P",
+        LocalReason::PermissionDenied => {
+            "check the folder's permissions or choose another folder with -P"
+        }
+        LocalReason::NotAFolder => {
+            "a file sits where a folder is needed: move it or choose another -P"
+        }
+        LocalReason::FileTooLarge => {
+            "raise the file size limit (ulimit -f) or choose another folder with -P"
+        }
+        LocalReason::TooManyOpenFiles => {
+            "raise the limit of open files (ulimit -n) or lower --jobs"
+        }
+        LocalReason::NameTooLong => {
+            "shorten -P or the output template -o (a name may have at most 255 bytes)"
+        }
+        LocalReason::Vanished => {
+            "another program (or another tikdl) removed it meanwhile: run the same command again"
+        }
+        LocalReason::AlreadyExists => {
+            "another program (or another tikdl) wrote the same name: run the same command again"
+        }
+        LocalReason::Busy => {
+            "another program is using it: run the same command again once it is done"
+        }
+        LocalReason::Io => "check the disk (dmesg) or choose another folder with -P",
+        LocalReason::Other => "choose another folder with -P",
+        LocalReason::SymlinkRefused | LocalReason::NotRegularFile | LocalReason::NameTaken => {
+            return None;
+        }
+    })
+}
+
+/// [`local_hint`] as the `&'static [String]` that [`Error::suggestions`] hands out.
 fn local_suggestions(reason: LocalReason) -> &'static [String] {
     use std::sync::OnceLock;
-    const HINTS: [&str; 12] = [
-        "free space on that disk or choose another folder with -P",
-        "choose a writable folder with -P",
-        "check the folder's permissions or choose another folder with -P",
-        "a file sits where a folder is needed: move it or choose another -P",
-        "raise the file size limit (ulimit -f) or choose another folder with -P",
-        "raise the limit of open files (ulimit -n) or lower --jobs",
-        "shorten -P or the output template -o (a name may have at most 255 bytes)",
-        "another program (or another tikdl) removed it meanwhile: run the same command again",
-        "another program (or another tikdl) wrote the same name: run the same command again",
-        "another program is using it: run the same command again once it is done",
-        "check the disk (dmesg) or choose another folder with -P",
-        "choose another folder with -P",
-    ];
-    static TABLE: OnceLock<Vec<Vec<String>>> = OnceLock::new();
-    let table = TABLE.get_or_init(|| HINTS.iter().map(|h| vec![(*h).to_owned()]).collect());
-    let i = match reason {
-        LocalReason::DiskFull => 0,
-        LocalReason::ReadOnly => 1,
-        LocalReason::PermissionDenied => 2,
-        LocalReason::NotAFolder => 3,
-        LocalReason::FileTooLarge => 4,
-        LocalReason::TooManyOpenFiles => 5,
-        LocalReason::NameTooLong => 6,
-        LocalReason::Vanished => 7,
-        LocalReason::AlreadyExists => 8,
-        LocalReason::Busy => 9,
-        LocalReason::Io => 10,
-        LocalReason::Other => 11,
-    };
-    &table[i]
+    static TABLE: OnceLock<Vec<(LocalReason, Vec<String>)>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        LocalReason::ALL
+            .iter()
+            .map(|&r| (r, local_hint(r).map(str::to_owned).into_iter().collect()))
+            .collect()
+    });
+    table
+        .iter()
+        .find(|(r, _)| *r == reason)
+        .map_or(&[], |(_, hints)| hints.as_slice())
 }
 
 fn content_suggestions(reason: &ContentReason) -> Vec<String> {

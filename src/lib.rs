@@ -106,7 +106,8 @@ pub use model::{Format, Image, Music, PostKind, Subtitle, Thumbnail, VideoInfo};
 pub use posts::Expansion;
 pub use retry::RetryPolicy;
 pub use save::{
-    DownloadOptions, DownloadResult, FileRole, Progress, ProgressFactory, SavedFile, SidecarFailure,
+    DownloadOptions, DownloadResult, FileRole, Progress, ProgressFactory, SavedFile,
+    SidecarFailure, Status as DownloadStatus,
 };
 pub use stats::PerformanceStats;
 pub use url::PostRef;
@@ -282,7 +283,7 @@ impl TikTokHandler {
     /// let result = handler
     ///     .download("https://vm.tiktok.com/ZMabc123/", std::path::Path::new("out"), &DownloadOptions::default(), None)
     ///     .await;
-    /// println!("{}: {} bytes in {:.1}s", result.status(), result.filesize, result.seconds);
+    /// println!("{}: {} bytes in {:.1}s", result.status.as_str(), result.filesize, result.seconds);
     /// # Ok(()) }
     /// ```
     pub async fn download(
@@ -294,7 +295,7 @@ impl TikTokHandler {
     ) -> save::DownloadResult {
         let factory: Option<save::ProgressFactory> = progress
             .map(|p| std::sync::Arc::new(move |_: &str| Some(p.clone())) as save::ProgressFactory);
-        save::download(&self.posts, url, output_dir, options, 1, factory).await
+        save::download_post(&self.posts, url, None, output_dir, options, 1, factory).await
     }
 }
 

@@ -31,10 +31,10 @@ use crate::url::PostRef;
 pub struct ListOptions {
     /// Stop after this many posts.
     pub max: Option<usize>,
-    /// Only posts uploaded on or after this date (`YYYYMMDD`, UTC).
-    pub after: Option<String>,
-    /// Only posts uploaded on or before this date (`YYYYMMDD`, UTC).
-    pub before: Option<String>,
+    /// Only posts uploaded on or after this date (UTC).
+    pub after: Option<Date>,
+    /// Only posts uploaded on or before this date (UTC).
+    pub before: Option<Date>,
     /// `--break-on-existing`: stop paging at the first post (not pinned) this says is done.
     /// Set by the batch loop, list by list, from its download archive.
     pub(crate) break_on: Option<BreakOn>,
@@ -85,14 +85,40 @@ const WEB_AID: &str = "1988";
 impl ListOptions {
     fn keeps(&self, info: &VideoInfo) -> bool {
         let date = info.upload_date.as_deref().unwrap_or("");
-        self.after.as_deref().is_none_or(|a| date >= a)
-            && self.before.as_deref().is_none_or(|b| date <= b)
+        self.after.as_ref().is_none_or(|a| date >= a.as_str())
+            && self.before.as_ref().is_none_or(|b| date <= b.as_str())
     }
 }
 
-/// Whether a date filter argument is a valid `YYYYMMDD`.
-pub fn valid_date(s: &str) -> bool {
-    s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit())
+/// A date filter (`--after`, `--before`): `YYYYMMDD`, eight digits, so that text order is date
+/// order (as `upload_date` is written).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date(String);
+
+impl Date {
+    /// The `YYYYMMDD` text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for Date {
+    /// Quotes the value (a date is no secret).
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(format!("{s:?} is not a date in YYYYMMDD form"))
+        }
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 /// The posts of a list (newest first, as TikTok lists them) as they come, page by page, through
@@ -158,30 +184,9 @@ async fn list_api(http: &HttpClient, list: &PostRef) -> Result<(String, Url), Er
         }
         PostRef::Tag { name } => {
             let page_url = list.canonical_url();
-            let challenge_id = detail_id(http, &page_url, TAG_SCOPE).await?.map_err(|size| {
-                let mut e = Error::platform(
-                    PlatformReason::NoData {
-                        markers: format!(
-                            "__UNIVERSAL_DATA_FOR_REHYDRATION__ ({}), snssdk://challenge/detail/",
-                            TAG_SCOPE.0
-                        ),
-                        size,
-                        title: String::new(),
-                    },
-                    Operation::Extract,
-                    &page_url,
-                );
-                // A hashtag page without data is most often a hashtag TikTok does not have, or
-                // its empty web-app shell (served at times): not a layout change.
-                if let Error::Platform { suggestions, .. } = &mut e {
-                    *suggestions = vec![
-                        "check the hashtag's spelling (open it in a browser)".to_owned(),
-                        "TikTok serves empty pages at times: retry later, or pass --cookies"
-                            .to_owned(),
-                    ];
-                }
-                e
-            })?;
+            let challenge_id = detail_id(http, &page_url, TAG_SCOPE)
+                .await?
+                .map_err(|size| no_tag_data(size, &page_url))?;
             let mut api = parse("https://www.tiktok.com/api/challenge/item_list/")?;
             api.query_pairs_mut()
                 .append_pair("aid", WEB_AID)
@@ -211,71 +216,31 @@ async fn page_through(
     tx: &tokio::sync::mpsc::Sender<Result<ListEvent, Error>>,
 ) -> Result<(), Error> {
     let (label, api_base) = list_api(http, list).await?;
-    let mut seen: HashSet<PostId> = HashSet::new();
-    let mut kept = 0usize;
+    let mut pager = Pager {
+        label: &label,
+        opts,
+        tx,
+        seen: HashSet::new(),
+        kept: 0,
+        cut_warned: false,
+    };
     let mut stale = 0usize;
-    let mut cut_warned = false;
     let mut cursor = "0".to_owned();
-    for page_no in 0..MAX_PAGES {
+    for page_no in 1..=MAX_PAGES {
         let mut url = api_base.clone();
         url.query_pairs_mut()
             .append_pair("count", &PAGE_SIZE.to_string())
             .append_pair("cursor", &cursor);
         let page = http.get_page(&url, Operation::FetchApi).await?;
-        if !(200..300).contains(&page.status) {
-            let reason = crate::error::ConnectionReason::Status(page.status);
-            return Err(Error::connection(reason, Operation::FetchApi, url.as_str()));
-        }
+        page.check_status(Operation::FetchApi, url.as_str(), false)?;
         let mut page = extract::parse_list_page(&page.body, url.as_str())?;
         let total = page.items.len();
-        if total > MAX_ITEMS_PER_PAGE {
-            let msg = format!(
-                "{label}: page {} lists more than the {MAX_ITEMS_PER_PAGE} posts a list page \
-                 can hold; keeping the first {MAX_ITEMS_PER_PAGE}",
-                page_no + 1
-            );
-            if cut_warned {
-                tracing::debug!("{msg}");
-            } else {
-                tracing::warn!("{msg} (said once per list)");
-                cut_warned = true;
-            }
-            page.items.truncate(MAX_ITEMS_PER_PAGE);
-        }
-        let mut stopped_at = None;
-        if let Some(BreakOn(archived)) = &opts.break_on {
-            let listed: Vec<Listed> = page
-                .items
-                .iter()
-                .map(|i| Listed {
-                    id: &i.id,
-                    pinned: page.pinned.contains(&i.id),
-                })
-                .collect();
-            let cut = break_existing::cut_page(&listed, |id| archived(id));
-            stopped_at = cut.stopped_at.cloned();
-            page.items.truncate(cut.keep);
-        }
-        let mut new = 0;
-        for info in page.items {
-            if !seen.insert(info.id.clone()) {
-                continue;
-            }
-            new += 1;
-            if opts.keeps(&info) {
-                if tx.send(Ok(ListEvent::Post(Box::new(info)))).await.is_err() {
-                    return Ok(());
-                }
-                kept += 1;
-                if opts.max.is_some_and(|m| kept >= m) {
-                    return Ok(());
-                }
-            }
-        }
-        tracing::info!(
-            "{label}: page {} gave {total} posts ({new} new)",
-            page_no + 1
-        );
+        pager.cap(&mut page, page_no);
+        let stopped_at = pager.break_cut(&mut page);
+        let Some(new) = pager.hand_on(std::mem::take(&mut page.items)).await else {
+            return Ok(());
+        };
+        tracing::info!("{label}: page {page_no} gave {total} posts ({new} new)");
         if let Some(id) = stopped_at {
             tracing::info!(
                 "{label}: stopped at post {id}, already in the download archive (--break-on-existing)"
@@ -310,6 +275,108 @@ async fn page_through(
     Ok(())
 }
 
+/// One list's paging state: the posts seen and kept so far.
+struct Pager<'a> {
+    /// The list's name for messages.
+    label: &'a str,
+    opts: &'a ListOptions,
+    tx: &'a tokio::sync::mpsc::Sender<Result<ListEvent, Error>>,
+    seen: HashSet<PostId>,
+    kept: usize,
+    /// Whether an oversized page was warned about (once per list).
+    cut_warned: bool,
+}
+
+impl Pager<'_> {
+    /// Keeps at most [`MAX_ITEMS_PER_PAGE`] of page `page_no`'s posts.
+    fn cap(&mut self, page: &mut extract::ListPage, page_no: usize) {
+        if page.items.len() <= MAX_ITEMS_PER_PAGE {
+            return;
+        }
+        let msg = format!(
+            "{}: page {page_no} lists more than the {MAX_ITEMS_PER_PAGE} posts a list page can \
+             hold; keeping the first {MAX_ITEMS_PER_PAGE}",
+            self.label
+        );
+        if self.cut_warned {
+            tracing::debug!("{msg}");
+        } else {
+            tracing::warn!("{msg} (said once per list)");
+            self.cut_warned = true;
+        }
+        page.items.truncate(MAX_ITEMS_PER_PAGE);
+    }
+
+    /// With `--break-on-existing`: the page cut before its first archived post (pinned ones
+    /// aside), and that post's id.
+    fn break_cut(&self, page: &mut extract::ListPage) -> Option<PostId> {
+        let BreakOn(archived) = self.opts.break_on.as_ref()?;
+        let listed: Vec<Listed> = page
+            .items
+            .iter()
+            .map(|i| Listed {
+                id: &i.id,
+                pinned: page.pinned.contains(&i.id),
+            })
+            .collect();
+        let cut = break_existing::cut_page(&listed, |id| archived(id));
+        let stopped_at = cut.stopped_at.cloned();
+        page.items.truncate(cut.keep);
+        stopped_at
+    }
+
+    /// Hands on a page's posts not seen before and within the filters; how many were new, or
+    /// `None` when the list is done (the consumer is gone, or `--max` is reached).
+    async fn hand_on(&mut self, items: Vec<VideoInfo>) -> Option<usize> {
+        let mut new = 0;
+        for info in items {
+            if !self.seen.insert(info.id.clone()) {
+                continue;
+            }
+            new += 1;
+            if self.opts.keeps(&info) {
+                if self
+                    .tx
+                    .send(Ok(ListEvent::Post(Box::new(info))))
+                    .await
+                    .is_err()
+                {
+                    return None;
+                }
+                self.kept += 1;
+                if self.opts.max.is_some_and(|m| self.kept >= m) {
+                    return None;
+                }
+            }
+        }
+        Some(new)
+    }
+}
+
+/// A hashtag page without its data (`size` bytes). Most often a hashtag TikTok does not have,
+/// or its empty web-app shell (served at times): not a layout change, so the hints say so.
+fn no_tag_data(size: usize, page_url: &str) -> Error {
+    let mut e = Error::platform(
+        PlatformReason::NoData {
+            markers: format!(
+                "__UNIVERSAL_DATA_FOR_REHYDRATION__ ({}), snssdk://challenge/detail/",
+                TAG_SCOPE.0
+            ),
+            size,
+            title: String::new(),
+        },
+        Operation::Extract,
+        page_url,
+    );
+    if let Error::Platform { suggestions, .. } = &mut e {
+        *suggestions = vec![
+            "check the hashtag's spelling (open it in a browser)".to_owned(),
+            "TikTok serves empty pages at times: retry later, or pass --cookies".to_owned(),
+        ];
+    }
+    e
+}
+
 /// The scope holding a music page's data and the path to its id inside it.
 const MUSIC_SCOPE: (&str, &[&str]) = ("webapp.music-detail", &["musicInfo", "music", "id"]);
 /// The scope holding a tag page's data and the path to its challenge id inside it.
@@ -328,10 +395,7 @@ async fn detail_id(
 ) -> Result<Result<String, usize>, Error> {
     let url = parse(page_url)?;
     let page = http.get_page(&url, Operation::FetchPage).await?;
-    if !(200..300).contains(&page.status) {
-        let reason = crate::error::ConnectionReason::Status(page.status);
-        return Err(Error::connection(reason, Operation::FetchPage, page_url));
-    }
+    page.check_status(Operation::FetchPage, page_url, false)?;
     if let Some(json) = extract::script_by_id(&page.body, "__UNIVERSAL_DATA_FOR_REHYDRATION__") {
         let data: serde_json::Value = extract::flex::from_str(json).map_err(|e| {
             Error::platform(

@@ -16,6 +16,7 @@ mod commands;
 mod generation;
 mod options;
 mod output;
+mod printer;
 mod progress;
 
 use std::io::{IsTerminal, Write};
@@ -32,7 +33,8 @@ use tikdl::{Error, TikTokHandler};
 fn main() -> ExitCode {
     tikdl::download::ignore_sigxfsz();
     let cli = Cli::parse();
-    init_logging(cli.global.verbose, quiet(&cli.command));
+    let output = options::output(&cli.command);
+    init_logging(cli.global.verbose, !output.warnings);
     if let Command::Generate(what) = &cli.command {
         // Needs neither the network nor the configuration.
         return match generation::generate(what) {
@@ -57,7 +59,7 @@ fn main() -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    match runtime.block_on(run(cli)) {
+    match runtime.block_on(run(cli, &output)) {
         Ok(code) => code,
         Err(e) => exit_for(&e),
     }
@@ -139,15 +141,7 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// `--quiet`: errors only, so no warnings either (yt-dlp's `--no-warnings` is part of it).
-fn quiet(command: &Command) -> bool {
-    match command {
-        Command::Download(a) => a.save.quiet,
-        Command::Batch(a) => a.save.quiet,
-        _ => false,
-    }
-}
-
+/// `quiet`: errors only, so no warnings either (`--quiet` holds yt-dlp's `--no-warnings`).
 fn init_logging(verbose: u8, quiet: bool) {
     let default = match verbose {
         0 if quiet => "error,lofty=off",
@@ -170,7 +164,7 @@ fn init_logging(verbose: u8, quiet: bool) {
 }
 
 /// Dispatches the command; the network commands race Ctrl-C.
-async fn run(cli: Cli) -> Result<ExitCode> {
+async fn run(cli: Cli, output: &output::Output) -> Result<ExitCode> {
     let settings = options::settings(&cli)?;
     match &cli.command {
         Command::Config(ConfigCommand::Show) => {
@@ -197,9 +191,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     let jobs = options::jobs(&settings);
     let work = async {
         match cli.command {
-            Command::Info(args) => commands::info(&handler, args, jobs).await,
-            Command::Download(args) => commands::download(&handler, args, &settings).await,
-            Command::Batch(args) => commands::batch(&handler, args, &settings).await,
+            Command::Info(args) => commands::info(&handler, args, jobs, output).await,
+            Command::Download(args) => commands::download(&handler, args, &settings, output).await,
+            Command::Batch(args) => commands::batch(&handler, args, &settings, output).await,
             Command::Cache(_) | Command::Config(_) | Command::Generate(_) => Ok(ExitCode::SUCCESS),
         }
     };

@@ -1,11 +1,14 @@
 //! Flags and the config file -> the library's option structs (ripgrep's "low-level arguments
 //! -> high-level arguments" step): [`Cli`] as parsed, layered over the config file into
 //! [`Settings`], then turned into [`Config`], [`DownloadOptions`], [`ListOptions`] and
-//! [`BatchOptions`]. Nothing here touches the network.
+//! [`BatchOptions`], and how the run prints ([`Output`]). Nothing here touches the network.
+
+use std::io::IsTerminal;
 
 use anyhow::Result;
 
 use crate::cli::{BatchArgs, Cli, Command, GlobalArgs, ListArgs, SaveArgs};
+use crate::output::{Mode, Output};
 use tikdl::config::{FileConfig, Layer, Settings};
 use tikdl::terminal::safe;
 use tikdl::{
@@ -79,6 +82,31 @@ fn config_file(g: &GlobalArgs) -> Result<Option<FileConfig>> {
         }
     }
     Ok(file)
+}
+
+/// How `command` prints: its output mode, whether it is quiet and whether it draws bars. `-O`
+/// implies `--quiet` (no status lines, no bars); `batch --info-only` prints JSON lines.
+pub fn output(command: &Command) -> Output {
+    let (save, json, print) = match command {
+        Command::Info(a) => (None, a.json, &a.print),
+        Command::Download(a) => (Some(&a.save), a.save.json, &a.save.print),
+        Command::Batch(a) => (Some(&a.save), a.save.json || a.info_only, &a.save.print),
+        _ => return Output::default(),
+    };
+    let mode = match () {
+        () if !print.is_empty() => Mode::Print(print.clone()),
+        () if json => Mode::Json,
+        () => Mode::Human,
+    };
+    let asked_quiet = save.is_some_and(|s| s.quiet);
+    let quiet = asked_quiet || !print.is_empty();
+    let bars = save.is_some_and(|s| !quiet && !s.no_progress) && std::io::stderr().is_terminal();
+    Output {
+        mode,
+        quiet,
+        bars,
+        warnings: !asked_quiet,
+    }
 }
 
 /// The handler's configuration.
@@ -209,7 +237,32 @@ pub fn batch_options(args: &BatchArgs, settings: &Settings) -> Result<BatchOptio
 
 #[cfg(test)]
 mod tests {
-    use clap::CommandFactory;
+    use clap::{CommandFactory, Parser};
+
+    use crate::output::Mode;
+
+    fn output(args: &[&str]) -> crate::output::Output {
+        let cli = crate::cli::Cli::try_parse_from(args).unwrap();
+        super::output(&cli.command)
+    }
+
+    #[test]
+    fn output_is_decided_once_from_the_flags() {
+        let print = output(&["tikdl", "download", "-O", "%(id)s", "u"]);
+        assert!(matches!(print.mode, Mode::Print(_)));
+        // -O implies --quiet (no status lines, no bars) but keeps the warnings.
+        assert!(print.quiet && !print.bars && print.warnings);
+        let quiet = output(&["tikdl", "batch", "--quiet", "list.txt"]);
+        assert!(quiet.quiet && !quiet.bars && !quiet.warnings);
+        assert!(matches!(quiet.mode, Mode::Human));
+        let info_only = output(&["tikdl", "batch", "--info-only", "list.txt"]);
+        assert!(matches!(info_only.mode, Mode::Json));
+        let printed_info = output(&["tikdl", "batch", "--info-only", "-O", "%(id)s", "l"]);
+        assert!(matches!(printed_info.mode, Mode::Print(_)));
+        let json = output(&["tikdl", "info", "--json", "u"]);
+        assert!(matches!(json.mode, Mode::Json) && json.warnings && !json.bars);
+        assert!(output(&["tikdl", "cache", "path"]).warnings);
+    }
 
     /// Every `[default: X] (config: KEY)` in the help of every command, as (flag, X, KEY).
     fn help_defaults() -> Vec<(String, String, String)> {

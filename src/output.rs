@@ -8,6 +8,45 @@ use anyhow::Result;
 use tikdl::Error;
 use tikdl::terminal::safe;
 
+/// How a run prints, decided once from the flags and the terminal (`options::output`), and
+/// read by everything that prints.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// What goes to standard output.
+    pub mode: Mode,
+    /// No status lines and no end-of-run summary for people (`--quiet`, or `-O`); errors are
+    /// still told.
+    pub quiet: bool,
+    /// Progress bars on standard error: only for a person at a terminal, and never when quiet.
+    pub bars: bool,
+    /// Warnings in the log: `--quiet` silences them, `-O` does not.
+    pub warnings: bool,
+}
+
+impl Default for Output {
+    /// A command that prints no posts (`config`, `cache`): plain text, warnings on.
+    fn default() -> Self {
+        Self {
+            mode: Mode::Human,
+            quiet: false,
+            bars: false,
+            warnings: true,
+        }
+    }
+}
+
+/// What goes to standard output.
+#[derive(Debug, Clone, Default)]
+pub enum Mode {
+    /// The `info` summary; nothing for `download` and `batch` (their lines go to standard error).
+    #[default]
+    Human,
+    /// One JSON object per post, a line each (`--json`, `batch --info-only`).
+    Json,
+    /// `-O/--print`: these templates rendered for each post.
+    Print(Vec<tikdl::template::Template>),
+}
+
 /// Exit code when some URL failed (see `--help` and the module documentation of `main.rs`).
 pub const EXIT_FAILED: u8 = 1;
 /// Exit code when the run could not be done at all.

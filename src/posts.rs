@@ -10,7 +10,7 @@ use futures_util::StreamExt;
 use crate::cache::{Cache, CacheConfig};
 use crate::error::{ConnectionReason, ContentReason, Error, Operation, PlatformReason};
 use crate::extract::{self, PageOutcome};
-use crate::http::{HttpClient, HttpConfig};
+use crate::http::{HttpClient, HttpConfig, UserAgent};
 use crate::lists::{self, ListEvent, ListOptions, ListStream};
 use crate::model::{PostId, VideoInfo};
 use crate::url::{self, PostRef};
@@ -234,28 +234,8 @@ impl Posts {
             }
             drop(answering.take());
             let page = page?;
+            page.check_status(Operation::FetchPage, &page_url, true)?;
             cookies.extend(page.set_cookies);
-            match page.status {
-                200..=299 => {}
-                404 | 410 => {
-                    let reason = ContentReason::Removed(Some(format!("HTTP {}", page.status)));
-                    return Err(Error::content(reason, Operation::FetchPage, &page_url));
-                }
-                403 => {
-                    return Err(Error::connection(
-                        ConnectionReason::Blocked,
-                        Operation::FetchPage,
-                        &page_url,
-                    ));
-                }
-                s => {
-                    return Err(Error::connection(
-                        ConnectionReason::Status(s),
-                        Operation::FetchPage,
-                        &page_url,
-                    ));
-                }
-            }
             match extract::extract_post(&page.body, id, &page_url)? {
                 PageOutcome::Info(info) => return Ok((*info, page_url, cookies)),
                 PageOutcome::Challenge(_) if solved => {
@@ -421,7 +401,7 @@ impl Posts {
             reqwest::Url::parse(&page_url).map_err(|e| Error::not_tiktok(e, op, &page_url))?;
         let client = self.mobile.get_or_init(|| {
             let cfg = HttpConfig {
-                user_agent: Some(MOBILE_USER_AGENT.to_owned()),
+                user_agent: Some(UserAgent::builtin(crate::http::MOBILE_USER_AGENT)),
                 user_agent_rotation: None,
                 ..self.http_config.clone()
             };
@@ -436,20 +416,7 @@ impl Posts {
         };
         self.http.stats().request(stats::RequestKind::Page);
         let page = client.get_page(&url, op).await?;
-        match page.status {
-            200..=299 => {}
-            404 | 410 => {
-                let reason = ContentReason::Removed(Some(format!("HTTP {}", page.status)));
-                return Err(Error::content(reason, op, &page_url));
-            }
-            s => {
-                return Err(Error::connection(
-                    ConnectionReason::Status(s),
-                    op,
-                    &page_url,
-                ));
-            }
-        }
+        page.check_status(op, &page_url, true)?;
         match extract::extract_post(&page.body, id, &page_url)? {
             PageOutcome::Info(info) => {
                 self.http
@@ -492,11 +459,6 @@ fn requested_item(info: &VideoInfo, id: &PostId, page_url: &str) -> Result<(), E
         page_url,
     ))
 }
-
-/// A current iPhone Safari: TikTok answers phones with the mobile "reflow" page (see
-/// [`Posts::fetch_post_or_recover`] for the source).
-const MOBILE_USER_AGENT: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_6 like Mac OS X) \
-     AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.6 Mobile/15E148 Safari/604.1";
 
 /// A 200 page without any post data (the empty web-app shell).
 fn is_empty_page(e: &Error) -> bool {

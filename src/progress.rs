@@ -2,7 +2,6 @@
 //! one bar per file (bytes, speed, ETA) and, for `batch`, one for the whole list. Lines printed
 //! while bars are drawn go above them ([`Bars::note`]).
 
-use std::io::IsTerminal;
 use std::sync::Arc;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
@@ -10,9 +9,9 @@ use tikdl::batch::Outcome;
 use tikdl::terminal::{safe, safe_text};
 use tikdl::{ProgressFactory, ProgressFn};
 
-use crate::cli::SaveArgs;
+use crate::output::Output;
 
-/// The bars of one run (none when quiet, asked not to, or not on a terminal).
+/// The bars of one run (none unless [`Output::bars`]).
 pub struct Bars {
     multi: Option<MultiProgress>,
     overall: Option<ProgressBar>,
@@ -20,10 +19,10 @@ pub struct Bars {
 }
 
 impl Bars {
-    pub fn new(a: &SaveArgs) -> Self {
-        let on = !a.quiet && !a.no_progress && std::io::stderr().is_terminal();
+    /// The bars `output` asks for.
+    pub fn new(output: &Output) -> Self {
         Self {
-            multi: on.then(MultiProgress::new),
+            multi: output.bars.then(MultiProgress::new),
             overall: None,
             tally: (0, 0, 0),
         }
@@ -76,7 +75,7 @@ impl Bars {
         match o {
             Outcome::Downloaded(..) | Outcome::Info(_) => *done += 1,
             Outcome::Skipped { .. } => *skipped += 1,
-            Outcome::Failed { .. } => *failed += 1,
+            Outcome::Failed { .. } | Outcome::SaveFailed(_) => *failed += 1,
         }
         if let Some(bar) = &self.overall {
             bar.set_prefix(format!("done {done} skipped {skipped} failed {failed}"));
@@ -98,6 +97,7 @@ impl Bars {
         }
     }
 
+    /// Takes the whole-list bar away.
     pub fn finish(&self) {
         if let Some(bar) = &self.overall {
             bar.finish_and_clear();

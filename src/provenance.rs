@@ -105,11 +105,16 @@ fn open(folder: &Folder, write: bool) -> Result<Option<std::fs::File>, Error> {
 }
 
 fn refused(path: &Path) -> Error {
-    Error::Config(format!(
-        "{} is not a regular file (a symbolic link, folder, FIFO or device); tikdl keeps its \
-         record of whose files are in this folder there and refuses to use it (remove it)",
-        path.display()
-    ))
+    Error::refused(
+        crate::error::LocalReason::NotRegularFile,
+        path,
+        format!(
+            "{} is not a regular file (a symbolic link, folder, FIFO or device); tikdl keeps \
+             its record of whose files are in this folder there and refuses to use it (remove \
+             it)",
+            path.display()
+        ),
+    )
 }
 
 fn file_id(m: &std::fs::Metadata) -> (u64, u64) {

@@ -54,6 +54,7 @@ pub(crate) fn trim_end_dots_spaces(s: &str) -> &str {
     s.trim_end_matches(|c: char| c == '.' || c.is_whitespace())
 }
 
+/// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
 pub fn cut_bytes(s: &str, max: usize) -> &str {
     let mut end = max.min(s.len());
     while !s.is_char_boundary(end) {
@@ -77,7 +78,7 @@ pub fn cut_bytes(s: &str, max: usize) -> &str {
 ///   `_` prefix.
 ///
 /// Idempotent: sanitizing twice gives the same result. Length is not limited here (see
-/// [`crate::template::Template::render`]).
+/// [`Template::render`](crate::template::Template::render)).
 pub fn sanitize_component(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

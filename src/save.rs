@@ -7,12 +7,13 @@ use std::time::Instant;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
+use tokio::sync::OnceCell;
 
 use crate::download::{
     self, EngineOptions, FileStatus, LowSpeed, MediaKind, MediaRequest, ProgressFn, TagJob,
 };
 use crate::error::{ConnectionReason, ContentReason, Error, Operation};
-use crate::model::{ExtKind, PostKind, VideoInfo, safe_ext};
+use crate::model::{ExtKind, Format, PostKind, VideoInfo, safe_ext};
 use crate::safe_path::{self, sidecar};
 use crate::select::{self, CodecPref, Quality};
 use crate::tags::{TagData, TagFormat};
@@ -127,12 +128,43 @@ pub struct SavedFile {
     pub thumbnail_embedded: Option<bool>,
 }
 
-/// The outcome of saving one post (the seed's `DownloadResult`).
+/// What became of one post's save.
+#[derive(Debug)]
+pub enum Status {
+    /// Some of the post's media (video, audio, images) was fetched in this run.
+    Downloaded,
+    /// All of the post's media was on disk already, whatever sidecars were rewritten.
+    AlreadyDownloaded,
+    /// Saving ended in this error; the files put in place before it are still listed.
+    Failed(Error),
+}
+
+impl Status {
+    /// `downloaded`, `already_downloaded` or `failed`, as `--json` prints it.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Downloaded => "downloaded",
+            Self::AlreadyDownloaded => "already_downloaded",
+            Self::Failed(_) => "failed",
+        }
+    }
+
+    /// The error a failed save ended in.
+    pub fn error(&self) -> Option<&Error> {
+        match self {
+            Self::Failed(e) => Some(e),
+            Self::Downloaded | Self::AlreadyDownloaded => None,
+        }
+    }
+}
+
+/// The outcome of saving one post.
 #[derive(Debug)]
 pub struct DownloadResult {
     pub url: String,
     pub id: Option<String>,
-    pub success: bool,
+    /// Saved now, already on disk, or failed (with the error).
+    pub status: Status,
     pub files: Vec<SavedFile>,
     /// Total bytes of the files.
     pub filesize: u64,
@@ -140,43 +172,21 @@ pub struct DownloadResult {
     /// The format finally taken (after any fallback), for videos.
     pub format_id: Option<String>,
     pub watermarked: bool,
-    pub error: Option<Error>,
     /// Sidecars that failed (the post succeeded without them).
     pub sidecars_failed: Vec<SidecarFailure>,
 }
 
 impl DownloadResult {
-    /// `downloaded`, `already_downloaded` or `failed`.
-    pub fn status(&self) -> &'static str {
-        if !self.success {
-            "failed"
-        } else if self
-            .files
-            .iter()
-            .filter(|f| f.role.is_media())
-            .all(|f| !f.downloaded)
-        {
-            "already_downloaded"
-        } else {
-            "downloaded"
-        }
+    /// Whether the post is on disk: saved now or already there.
+    pub fn is_saved(&self) -> bool {
+        !matches!(self.status, Status::Failed(_))
     }
 }
 
+/// One file of the post to fetch: which of the post's files it is, and the engine's request.
 struct Job {
     role: FileRole,
-    urls: Vec<String>,
-    dest: PathBuf,
-    expected_size: Option<u64>,
-    kind: MediaKind,
-    /// What writes the file (see [`MediaRequest::rendition`]).
-    rendition: String,
-    /// Which of the post's files it is (see [`MediaRequest::role`]).
-    what: String,
-    /// See [`MediaRequest::tag`].
-    tag: Option<TagJob>,
-    /// See [`MediaRequest::within`].
-    within: PathBuf,
+    req: MediaRequest,
 }
 
 /// The folder no file may be written outside of, as named: `-P`, or the root of an absolute
@@ -291,21 +301,9 @@ fn wants_lang(want: &[String], lang: &str) -> bool {
         .any(|w| lang == w || lang.starts_with(&w))
 }
 
-/// Saves one post: resolves the URL, fetches its metadata, downloads the chosen files.
-pub(crate) async fn download(
-    posts: &crate::posts::Posts,
-    url: &str,
-    base: &Path,
-    opts: &DownloadOptions,
-    autonumber: u64,
-    progress: Option<ProgressFactory>,
-) -> DownloadResult {
-    download_post(posts, url, None, base, opts, autonumber, progress).await
-}
-
-/// Like [`download`], with the metadata already in hand (list items carry full metadata, so
-/// their pages are fetched only if the media needs fresh cookies).
-#[allow(clippy::too_many_arguments)]
+/// Saves one post: fetches its metadata unless `info` carries it (list items carry full
+/// metadata, so their pages are fetched only if the media needs fresh cookies), then the chosen
+/// files and sidecars. A failure is the result's status, with the files saved before it.
 pub(crate) async fn download_post(
     posts: &crate::posts::Posts,
     url: &str,
@@ -316,332 +314,516 @@ pub(crate) async fn download_post(
     progress: Option<ProgressFactory>,
 ) -> DownloadResult {
     let started = Instant::now();
-    let mut result = DownloadResult {
-        url: url.to_owned(),
-        id: None,
-        success: false,
-        files: Vec::new(),
-        filesize: 0,
-        seconds: 0.0,
-        format_id: None,
-        watermarked: false,
-        error: None,
-        sidecars_failed: Vec::new(),
-    };
     // One identity (proxy, User-Agent, cookies) for the post's page and all its media.
-    let outcome = posts
+    let (id, saved, end) = posts
         .http()
-        .post_scope(run(
+        .post_scope(async {
+            let info = match info {
+                Some(info) => info,
+                None => match posts.video_info(url).await {
+                    Ok(info) => info,
+                    Err(e) => return (None, Saved::default(), Err(e)),
+                },
+            };
+            let saver =
+                PostSaver::new(posts, url, &info, base, opts, autonumber, progress.as_ref());
+            let (saved, end) = saver.save().await;
+            (Some(info.id.to_string()), saved, end)
+        })
+        .await;
+    let status = match end {
+        Err(e) => Status::Failed(e),
+        Ok(())
+            if saved
+                .files
+                .iter()
+                .any(|f| f.role.is_media() && f.downloaded) =>
+        {
+            Status::Downloaded
+        }
+        Ok(()) => Status::AlreadyDownloaded,
+    };
+    let stats = posts.http().stats();
+    let fetched = saved.files.iter().filter(|f| f.downloaded).map(|f| f.bytes);
+    stats.bytes(fetched.sum());
+    if let (Some(id), Status::Downloaded | Status::AlreadyDownloaded) = (&id, &status) {
+        stats.post_done(id);
+    }
+    let (format_id, watermarked) = match saved.format {
+        Some((format_id, watermarked)) => (Some(format_id), watermarked),
+        None => (None, false),
+    };
+    DownloadResult {
+        url: url.to_owned(),
+        id,
+        status,
+        filesize: saved.files.iter().map(|f| f.bytes).sum(),
+        files: saved.files,
+        seconds: started.elapsed().as_secs_f64(),
+        format_id,
+        watermarked,
+        sidecars_failed: saved.sidecars_failed,
+    }
+}
+
+/// What saving a post put in place, however it ended: a save that fails part-way still
+/// reports the files saved before (they are on disk).
+#[derive(Default)]
+struct Saved {
+    files: Vec<SavedFile>,
+    sidecars_failed: Vec<SidecarFailure>,
+    /// The video rendition finally taken, and whether it is watermarked.
+    format: Option<(String, bool)>,
+}
+
+impl Saved {
+    /// A sidecar's file, or its failure as a warning. The post's media is saved by then, so a
+    /// sidecar that fails does not fail the post, unless the failure would hit every later post
+    /// too (disk full, read-only, file size limit): that error is returned.
+    fn sidecar(
+        &mut self,
+        id: &str,
+        kind: FileRole,
+        got: Result<SavedFile, Error>,
+    ) -> Result<(), Error> {
+        let err = match got {
+            Ok(file) => {
+                self.files.push(file);
+                return Ok(());
+            }
+            Err(e) if e.is_fatal_for_run() => return Err(e),
+            Err(e) => e,
+        };
+        let what = match kind {
+            FileRole::Thumbnail => "thumbnail",
+            FileRole::Subtitle => "subtitles",
+            FileRole::InfoJson => "info JSON",
+            _ => "sidecar file",
+        };
+        tracing::warn!("{id}: {what} not saved ({err}); the post itself is saved");
+        self.sidecars_failed.push(SidecarFailure {
+            kind,
+            error: err.to_string(),
+        });
+        Ok(())
+    }
+}
+
+/// One post being saved: what each of its steps needs, held once.
+struct PostSaver<'a> {
+    posts: &'a crate::posts::Posts,
+    url: &'a str,
+    info: &'a VideoInfo,
+    /// The template's fields: the keys of the info JSON, and `autonumber`.
+    info_json: Map<String, Value>,
+    base: &'a Path,
+    opts: &'a DownloadOptions,
+    /// For the video: a 403 stops the rendition, so that the page is fetched again.
+    engine: EngineOptions,
+    progress: Option<&'a ProgressFactory>,
+    /// The cover for `--embed-thumbnail`, fetched at most once per post.
+    cover: OnceCell<Option<Vec<u8>>>,
+}
+
+impl<'a> PostSaver<'a> {
+    fn new(
+        posts: &'a crate::posts::Posts,
+        url: &'a str,
+        info: &'a VideoInfo,
+        base: &'a Path,
+        opts: &'a DownloadOptions,
+        autonumber: u64,
+        progress: Option<&'a ProgressFactory>,
+    ) -> Self {
+        let mut info_json = match serde_json::to_value(info) {
+            Ok(Value::Object(m)) => m,
+            _ => Map::new(),
+        };
+        info_json.insert("autonumber".into(), Value::from(autonumber));
+        let engine = EngineOptions {
+            rate_limit: opts.rate_limit,
+            force_overwrite: opts.force_overwrites,
+            stop_on_forbidden: true,
+            low_speed: opts.low_speed,
+        };
+        Self {
             posts,
             url,
             info,
+            info_json,
             base,
             opts,
-            autonumber,
+            engine,
             progress,
-            &mut result,
-        ))
-        .await;
-    match outcome {
-        Ok(()) => result.success = true,
-        Err(e) => result.error = Some(e),
+            cover: OnceCell::new(),
+        }
     }
-    result.filesize = result.files.iter().map(|f| f.bytes).sum();
-    let stats = posts.http().stats();
-    stats.bytes(
-        result
-            .files
-            .iter()
-            .filter(|f| f.downloaded)
-            .map(|f| f.bytes)
-            .sum(),
-    );
-    if result.success
-        && let Some(id) = &result.id
-    {
-        stats.post_done(id);
+
+    /// For the files with no page refresh on a 403 (a slideshow's images and sound, the
+    /// sidecars): their other mirrors are tried instead.
+    fn every_mirror(&self) -> EngineOptions {
+        EngineOptions {
+            stop_on_forbidden: false,
+            ..self.engine.clone()
+        }
     }
-    result.seconds = started.elapsed().as_secs_f64();
-    result
-}
 
-#[allow(clippy::too_many_arguments)]
-async fn run(
-    posts: &crate::posts::Posts,
-    url: &str,
-    prefetched: Option<VideoInfo>,
-    base: &Path,
-    opts: &DownloadOptions,
-    autonumber: u64,
-    progress: Option<ProgressFactory>,
-    result: &mut DownloadResult,
-) -> Result<(), Error> {
-    let info = match prefetched {
-        Some(info) => info,
-        None => posts.video_info(url).await?,
-    };
-    result.id = Some(info.id.to_string());
-    let mut info_json = match serde_json::to_value(&info) {
-        Ok(Value::Object(m)) => m,
-        _ => Map::new(),
-    };
-    info_json.insert("autonumber".into(), Value::from(autonumber));
-    let engine = EngineOptions {
-        rate_limit: opts.rate_limit,
-        force_overwrite: opts.force_overwrites,
-        stop_on_forbidden: true,
-        low_speed: opts.low_speed,
-    };
-    // A slideshow's images and sound have no page refresh on a 403 (the video's rendition
-    // loop has): their other mirrors are tried instead.
-    let every_mirror = EngineOptions {
-        stop_on_forbidden: false,
-        ..engine.clone()
-    };
-    let mut main_path: Option<PathBuf> = None;
-
-    let audio_only = opts.audio_only || opts.quality == Quality::Audio;
-    if audio_only || info.kind == PostKind::Slideshow {
-        // The post's sound: the whole point with --audio-only, the soundtrack of a slideshow.
-        // The audio-only rendition, chosen by the same selection code as video (`-q audio`).
-        if (audio_only || !opts.no_audio)
-            && let Some(audio) = select::rank(&info.formats, Quality::Audio, opts.codec)
-                .into_iter()
-                .next()
-        {
-            let ext = safe_ext(ExtKind::Audio, &audio.ext);
-            let f = fields(
-                &info_json,
-                &[
-                    ("ext", ext.into()),
-                    ("format_id", audio.format_id.clone().into()),
-                ],
-            );
-            let dest = render(opts, base, &f, url)?;
-            let mut urls = vec![audio.url.clone()];
-            urls.extend(audio.mirrors.iter().cloned());
-            let tag = tag_job(posts, &info, opts, ext, &dest, &mut Cover::default()).await;
-            let job = Job {
-                role: FileRole::Audio,
-                within: within(opts, base),
-                urls,
-                dest,
-                expected_size: None,
-                kind: MediaKind::Audio,
-                rendition: audio.format_id.clone(),
-                what: "audio".into(),
-                tag,
+    /// The post's media (its sound, images or video), then the sidecars beside its main file.
+    async fn save(&self) -> (Saved, Result<(), Error>) {
+        let mut saved = Saved::default();
+        let audio_only = self.opts.audio_only || self.opts.quality == Quality::Audio;
+        let slideshow = self.info.kind == PostKind::Slideshow;
+        let end = async {
+            let mut main = None;
+            if (audio_only || slideshow)
+                && let Some(audio) = self.audio(audio_only).await?
+            {
+                main = Some(audio.path.clone());
+                saved.files.push(audio);
+            }
+            if !audio_only && slideshow {
+                let (images, end) = self.images().await;
+                saved.files.extend(images);
+                end?;
+                // Sidecars are named from the post's own name (the one its sound gets), never
+                // from an image's: the cover would land on image 1's name.
+                if main.is_none() {
+                    main =
+                        Some(self.dest(&[("ext", "mp3".into()), ("format_id", "audio".into())])?);
+                }
+            }
+            if !audio_only && self.info.kind == PostKind::Video {
+                let (video, format) = self.video().await?;
+                main = Some(video.path.clone());
+                saved.files.push(video);
+                saved.format = Some((format.format_id.clone(), format.watermarked));
+            }
+            let Some(main) = main else {
+                return Err(Error::content(
+                    ContentReason::Unsupported("nothing to download in this post".into()),
+                    Operation::Download,
+                    self.url,
+                ));
             };
-            main_path.get_or_insert(job.dest.clone());
-            save(posts, &job, &every_mirror, progress.as_ref(), result).await?;
-        } else if audio_only {
+            let (sidecars, end) = self.sidecars(&main).await;
+            saved.files.extend(sidecars.files);
+            saved.sidecars_failed = sidecars.sidecars_failed;
+            end
+        }
+        .await;
+        (saved, end)
+    }
+
+    /// The path the template gives this post with the per-file fields `extra`.
+    fn dest(&self, extra: &[(&str, Value)]) -> Result<PathBuf, Error> {
+        render(
+            self.opts,
+            self.base,
+            &fields(&self.info_json, extra),
+            self.url,
+        )
+    }
+
+    /// The path of a sidecar of `main` (see [`sidecar_in`]).
+    fn side(&self, main: &Path, suffix: &str) -> Result<PathBuf, Error> {
+        sidecar_in(self.opts, self.base, main, suffix, self.url)
+    }
+
+    /// A file of this post to fetch into `dest`: `what` is its role in the manifest,
+    /// `rendition` what writes it (see [`MediaRequest`]).
+    fn job(
+        &self,
+        role: FileRole,
+        kind: MediaKind,
+        what: String,
+        rendition: &str,
+        dest: PathBuf,
+        urls: Vec<String>,
+    ) -> Job {
+        let req = MediaRequest {
+            urls,
+            dest,
+            expected_size: None,
+            kind,
+            rendition: rendition.to_owned(),
+            role: what,
+            tag: None,
+            post_id: self.info.id.to_string(),
+            within: Some(within(self.opts, self.base)),
+        };
+        Job { role, req }
+    }
+
+    /// The post's sound: the whole point with --audio-only, the soundtrack of a slideshow (unless
+    /// --no-audio). The audio-only rendition, chosen by the same selection code as video.
+    async fn audio(&self, audio_only: bool) -> Result<Option<SavedFile>, Error> {
+        let audio = select::rank(&self.info.formats, Quality::Audio, self.opts.codec)
+            .into_iter()
+            .next();
+        let Some(audio) = audio.filter(|_| audio_only || !self.opts.no_audio) else {
+            if audio_only {
+                return Err(Error::content(
+                    ContentReason::Unsupported("this post has no separate audio track".into()),
+                    Operation::Download,
+                    self.url,
+                ));
+            }
+            return Ok(None);
+        };
+        let ext = safe_ext(ExtKind::Audio, &audio.ext);
+        let dest = self.dest(&[
+            ("ext", ext.into()),
+            ("format_id", audio.format_id.clone().into()),
+        ])?;
+        let tag = self.tag_job(ext, &dest).await;
+        let urls = with_mirrors(&audio.url, &audio.mirrors);
+        let mut job = self.job(
+            FileRole::Audio,
+            MediaKind::Audio,
+            "audio".into(),
+            &audio.format_id,
+            dest,
+            urls,
+        );
+        job.req.tag = tag;
+        let (file, _) = self.fetch(&job, &self.every_mirror()).await?;
+        Ok(Some(file))
+    }
+
+    /// A slideshow's images in post order; on a failure, the images saved before it.
+    async fn images(&self) -> (Vec<SavedFile>, Result<(), Error>) {
+        let mut files = Vec::new();
+        for (i, img) in self.info.images.iter().enumerate() {
+            let got = match self.image_job(i + 1, img) {
+                Ok(job) => self.fetch(&job, &self.every_mirror()).await,
+                Err(e) => Err(e),
+            };
+            match got {
+                Ok((file, _)) => files.push(file),
+                Err(e) => return (files, Err(e)),
+            }
+        }
+        (files, Ok(()))
+    }
+
+    /// Image `n` (from 1) of the slideshow.
+    fn image_job(&self, n: usize, img: &crate::model::Image) -> Result<Job, Error> {
+        let ext = image_ext(&img.url);
+        let mut dest = self.dest(&[
+            ("ext", ext.into()),
+            ("index", Value::from(n)),
+            ("format_id", "image".into()),
+        ])?;
+        if !self.opts.template.as_str().contains("%(index") {
+            // Without %(index)s every image would get the same name: number them so they
+            // sort in post order and never collide.
+            let width = self.info.images.len().to_string().len().max(2);
+            dest = self.side(&dest, &format!(" - {n:0width$}.{ext}"))?;
+        }
+        let urls = with_mirrors(&img.url, &img.mirrors);
+        let what = format!("image {n}");
+        Ok(self.job(FileRole::Image, MediaKind::Image, what, "image", dest, urls))
+    }
+
+    /// The video: the best rendition that can be had, the next one after a failure. Returns the
+    /// file and the format it holds (a better rendition kept from an earlier run is reported as
+    /// what it is).
+    async fn video(&self) -> Result<(SavedFile, &'a Format), Error> {
+        let ranked = select::rank(&self.info.formats, self.opts.quality, self.opts.codec);
+        if ranked.is_empty() {
             return Err(Error::content(
-                ContentReason::Unsupported("this post has no separate audio track".into()),
+                ContentReason::Unsupported("no playable video format in this post".into()),
                 Operation::Download,
-                url,
+                self.url,
             ));
         }
-    }
-    if !audio_only && info.kind == PostKind::Slideshow {
-        let width = info.images.len().to_string().len().max(2);
-        let has_index = opts.template.as_str().contains("%(index");
-        for (i, img) in info.images.iter().enumerate() {
-            let n = i + 1;
-            let ext = image_ext(&img.url);
-            let f = fields(
-                &info_json,
-                &[
-                    ("ext", ext.into()),
-                    ("index", Value::from(n)),
-                    ("format_id", "image".into()),
-                ],
-            );
-            let mut dest = render(opts, base, &f, url)?;
-            if !has_index {
-                // Without %(index)s every image would get the same name: number them so they
-                // sort in post order and never collide.
-                dest = sidecar_in(opts, base, &dest, &format!(" - {n:0width$}.{ext}"), url)?;
+        let mut last_err = None;
+        let mut refreshed = false;
+        for format in ranked {
+            if format.watermarked {
+                tracing::warn!(
+                    "{}: only a watermarked rendition is available; taking {}",
+                    self.info.id,
+                    format.format_id
+                );
             }
-            let mut urls = vec![img.url.clone()];
-            urls.extend(img.mirrors.iter().cloned());
-            let job = Job {
-                role: FileRole::Image,
-                within: within(opts, base),
-                urls,
-                dest,
-                expected_size: None,
-                kind: MediaKind::Image,
-                rendition: "image".into(),
-                what: format!("image {n}"),
-                tag: None,
-            };
-            save(posts, &job, &every_mirror, progress.as_ref(), result).await?;
+            let mut job = self.video_job(format).await?;
+            let mut outcome = self.fetch(&job, &self.engine).await;
+            if !refreshed && is_forbidden(&outcome) {
+                // Media URLs and the cookie they need expire together: fetch the page again once.
+                refreshed = true;
+                if let Some(urls) = self.fresh_urls(format).await {
+                    job.req.urls = urls;
+                }
+                outcome = self.fetch(&job, &self.every_mirror()).await;
+            }
+            match outcome {
+                Ok((file, kept)) => {
+                    let taken = kept
+                        .and_then(|id| self.info.formats.iter().find(|f| f.format_id == id))
+                        .unwrap_or(format);
+                    return Ok((file, taken));
+                }
+                Err(e) if download::is_local(&e) => {
+                    // Disk full, read-only, a symlink in the way: every rendition would fail alike.
+                    return Err(e);
+                }
+                Err(e) => {
+                    tracing::warn!(
+                        "{}: format {} failed ({e}); trying the next rendition",
+                        self.info.id,
+                        format.format_id
+                    );
+                    last_err = Some(e);
+                }
+            }
         }
-        // Sidecars are named from the post's own name (the one its sound gets), never from an
-        // image's: the cover would land on image 1's name.
-        if main_path.is_none() {
-            let f = fields(
-                &info_json,
-                &[("ext", "mp3".into()), ("format_id", "audio".into())],
-            );
-            main_path = Some(render(opts, base, &f, url)?);
-        }
-    }
-    if !audio_only && info.kind == PostKind::Video {
-        let path = save_video(
-            posts,
-            url,
-            &info,
-            &info_json,
-            base,
-            opts,
-            &engine,
-            progress.as_ref(),
-            result,
-        )
-        .await?;
-        main_path = Some(path);
+        Err(last_err.unwrap_or_else(|| {
+            Error::connection(
+                ConnectionReason::Other("no format could be downloaded".into()),
+                Operation::Download,
+                self.url,
+            )
+        }))
     }
 
-    let Some(main_path) = main_path else {
-        return Err(Error::content(
-            ContentReason::Unsupported("nothing to download in this post".into()),
-            Operation::Download,
-            url,
-        ));
-    };
-    let main = Main {
-        path: &main_path,
-        base,
-        url,
-    };
-    sidecars(posts, &info, &main, opts, &engine, result).await
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn save_video(
-    posts: &crate::posts::Posts,
-    url: &str,
-    info: &VideoInfo,
-    info_json: &Map<String, Value>,
-    base: &Path,
-    opts: &DownloadOptions,
-    engine: &EngineOptions,
-    progress: Option<&ProgressFactory>,
-    result: &mut DownloadResult,
-) -> Result<PathBuf, Error> {
-    let ranked = select::rank(&info.formats, opts.quality, opts.codec);
-    if ranked.is_empty() {
-        return Err(Error::content(
-            ContentReason::Unsupported("no playable video format in this post".into()),
-            Operation::Download,
-            url,
-        ));
-    }
-    let mut last_err = None;
-    let mut refreshed = false;
-    let mut cover = Cover::default();
-    for format in ranked {
-        if format.watermarked {
-            tracing::warn!(
-                "{}: only a watermarked rendition is available; taking {}",
-                info.id,
-                format.format_id
-            );
-        }
+    /// The video in rendition `format`.
+    async fn video_job(&self, format: &Format) -> Result<Job, Error> {
         let resolution = match (format.width, format.height) {
             (Some(w), Some(h)) => format!("{w}x{h}"),
             _ => "unknown".into(),
         };
         let ext = safe_ext(ExtKind::Video, &format.ext);
-        let f = fields(
-            info_json,
-            &[
-                ("ext", ext.into()),
-                ("format_id", format.format_id.clone().into()),
-                ("resolution", resolution.into()),
-            ],
-        );
-        let dest = render(opts, base, &f, url)?;
-        let mut urls = vec![format.url.clone()];
-        urls.extend(format.mirrors.iter().cloned());
-        let tag = tag_job(posts, info, opts, ext, &dest, &mut cover).await;
-        let mut job = Job {
-            role: FileRole::Video,
-            within: within(opts, base),
+        let dest = self.dest(&[
+            ("ext", ext.into()),
+            ("format_id", format.format_id.clone().into()),
+            ("resolution", resolution.into()),
+        ])?;
+        let tag = self.tag_job(ext, &dest).await;
+        let urls = with_mirrors(&format.url, &format.mirrors);
+        // Any rendition of this post already saved here is this post's video (the manifest's
+        // role), so a better one on disk is kept.
+        let what = "video".into();
+        let mut job = self.job(
+            FileRole::Video,
+            MediaKind::Video,
+            what,
+            &format.format_id,
+            dest,
             urls,
-            dest: dest.clone(),
-            expected_size: format.filesize,
-            kind: MediaKind::Video,
-            rendition: format.format_id.clone(),
-            // Any rendition of this post already saved here is this post's video (the
-            // manifest's role), so a better one on disk is kept.
-            what: "video".into(),
-            tag,
-        };
-        let mut outcome = save(posts, &job, engine, progress, result).await;
-        if matches!(
-            &outcome,
-            Err(Error::Connection {
-                reason: ConnectionReason::Status(403),
-                ..
-            })
-        ) && !refreshed
-        {
-            // Media URLs and the cookie they need expire together: fetch the page again once.
-            refreshed = true;
-            tracing::info!(
-                "{}: media refused (403); refreshing the page for new cookies and URLs",
-                info.id
-            );
-            // Fresh: the cached entry is what was just refused.
-            if let Ok(fresh) = posts.video_info_fresh(url).await
-                && let Some(nf) = fresh
-                    .formats
-                    .iter()
-                    .find(|f| f.format_id == format.format_id)
-            {
-                job.urls = std::iter::once(nf.url.clone())
-                    .chain(nf.mirrors.iter().cloned())
-                    .collect();
-            }
-            let engine = EngineOptions {
-                stop_on_forbidden: false,
-                ..engine.clone()
-            };
-            outcome = save(posts, &job, &engine, progress, result).await;
-        }
-        match outcome {
-            Ok(kept) => {
-                // A better rendition kept from an earlier run is reported as what it is.
-                let taken = kept
-                    .and_then(|id| info.formats.iter().find(|f| f.format_id == id))
-                    .unwrap_or(format);
-                result.format_id = Some(taken.format_id.clone());
-                result.watermarked = taken.watermarked;
-                return Ok(dest);
-            }
-            Err(e) if download::is_local(&e) => {
-                // Disk full, read-only, a symlink in the way: every rendition would fail alike.
-                return Err(e);
-            }
-            Err(e) => {
-                tracing::warn!(
-                    "{}: format {} failed ({e}); trying the next rendition",
-                    info.id,
-                    format.format_id
-                );
-                last_err = Some(e);
-            }
-        }
+        );
+        job.req.expected_size = format.filesize;
+        job.req.tag = tag;
+        Ok(job)
     }
-    Err(last_err.unwrap_or_else(|| {
-        Error::connection(
-            ConnectionReason::Other("no format could be downloaded".into()),
-            Operation::Download,
-            url,
-        )
-    }))
+
+    /// The URLs of `format` on the post's page fetched again (fresh: the cached entry is what
+    /// was just refused); `None` when the page or the format is not to be had.
+    async fn fresh_urls(&self, format: &Format) -> Option<Vec<String>> {
+        tracing::info!(
+            "{}: media refused (403); refreshing the page for new cookies and URLs",
+            self.info.id
+        );
+        let fresh = self.posts.video_info_fresh(self.url).await.ok()?;
+        let nf = fresh
+            .formats
+            .iter()
+            .find(|f| f.format_id == format.format_id)?;
+        Some(with_mirrors(&nf.url, &nf.mirrors))
+    }
+
+    /// Fetches one file of the post through the engine (with a progress bar for the post's
+    /// media, none for sidecars). Returns the file, and the rendition the file on disk holds
+    /// when that is another one (a better rendition kept).
+    async fn fetch(
+        &self,
+        job: &Job,
+        engine: &EngineOptions,
+    ) -> Result<(SavedFile, Option<String>), Error> {
+        let dest = &job.req.dest;
+        if let Some(dir) = dest.parent()
+            && !dir.as_os_str().is_empty()
+        {
+            create_folder(dir)?;
+        }
+        let name = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let progress = self.progress.filter(|_| job.role.is_media());
+        let cb = progress.and_then(|p| p.file(&name));
+        let out = download::fetch(self.posts.http(), &job.req, engine, cb.as_ref()).await?;
+        if let Some(reason) = out.tags.as_ref().and_then(|t| t.skip_reason()) {
+            // Not a failure: the file is what TikTok served, and the archive records the post.
+            tracing::warn!(
+                "{}: tagging skipped for {}: {reason}; the file is kept as downloaded",
+                self.info.id,
+                out.path.display()
+            );
+        }
+        let media = matches!(job.role, FileRole::Video | FileRole::Audio);
+        let embedded = |f: fn(&crate::tags::EmbedOutcome) -> bool| match &out.tags {
+            Some(t) => Some(f(t)),
+            None if out.status == FileStatus::Downloaded && media => Some(false),
+            None => None,
+        };
+        let file = SavedFile {
+            metadata_embedded: embedded(|t| t.metadata_embedded()),
+            thumbnail_embedded: embedded(|t| t.thumbnail_embedded()),
+            path: out.path,
+            bytes: out.bytes,
+            role: job.role,
+            downloaded: out.status == FileStatus::Downloaded,
+        };
+        Ok((file, out.other_rendition))
+    }
+
+    /// The tag job for a video / audio file at `dest`, or `None` when nothing is to be embedded
+    /// or the container is not one tikdl tags. The cover is fetched only when the file will be
+    /// written.
+    async fn tag_job(&self, ext: &str, dest: &Path) -> Option<TagJob> {
+        let opts = self.opts;
+        if !opts.embed_metadata && !opts.embed_thumbnail {
+            return None;
+        }
+        let format = TagFormat::from_ext(ext)?;
+        let exists = !opts.force_overwrites && tokio::fs::symlink_metadata(dest).await.is_ok();
+        let cover = if opts.embed_thumbnail && !exists {
+            let fetch = || fetch_cover(self.posts, self.info, opts.low_speed);
+            self.cover.get_or_init(fetch).await.clone()
+        } else {
+            None
+        };
+        Some(TagJob {
+            format,
+            // A cover alone still carries tikdl's mark and the post URL, so that a later run knows
+            // the (now bigger) file as this post's.
+            meta: Some(if opts.embed_metadata {
+                TagData::from_info(self.info)
+            } else {
+                TagData::identity(self.info)
+            }),
+            cover,
+        })
+    }
+}
+
+/// A 403 from the media CDN.
+fn is_forbidden<T>(outcome: &Result<T, Error>) -> bool {
+    matches!(
+        outcome,
+        Err(Error::Connection {
+            reason: ConnectionReason::Status(403),
+            ..
+        })
+    )
+}
+
+/// The preferred URL, then its mirrors, in the order to try them.
+fn with_mirrors(url: &str, mirrors: &[String]) -> Vec<String> {
+    std::iter::once(url.to_owned())
+        .chain(mirrors.iter().cloned())
+        .collect()
 }
 
 /// Creates a folder and its parents; a file standing where a folder must be is named as such
@@ -704,101 +886,6 @@ pub fn prepare_output_dir(base: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-async fn save(
-    posts: &crate::posts::Posts,
-    job: &Job,
-    engine: &EngineOptions,
-    progress: Option<&ProgressFactory>,
-    result: &mut DownloadResult,
-) -> Result<Option<String>, Error> {
-    if let Some(dir) = job.dest.parent()
-        && !dir.as_os_str().is_empty()
-    {
-        create_folder(dir)?;
-    }
-    let name = job
-        .dest
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let cb = progress.and_then(|p| p.file(&name));
-    let req = MediaRequest {
-        urls: job.urls.clone(),
-        dest: job.dest.clone(),
-        expected_size: job.expected_size,
-        kind: job.kind,
-        rendition: job.rendition.clone(),
-        role: job.what.clone(),
-        tag: job.tag.clone(),
-        post_id: result.id.clone().unwrap_or_default(),
-        within: Some(job.within.clone()),
-    };
-    let out = download::fetch(posts.http(), &req, engine, cb.as_ref()).await?;
-    if let Some(reason) = out.tags.as_ref().and_then(|t| t.skip_reason()) {
-        // Not a failure: the file is what TikTok served, and the archive records the post.
-        tracing::warn!(
-            "{}: tagging skipped for {}: {reason}; the file is kept as downloaded",
-            result.id.as_deref().unwrap_or(&result.url),
-            out.path.display()
-        );
-    }
-    let media = matches!(job.role, FileRole::Video | FileRole::Audio);
-    let embedded = |f: fn(&crate::tags::EmbedOutcome) -> bool| match &out.tags {
-        Some(t) => Some(f(t)),
-        None if out.status == FileStatus::Downloaded && media => Some(false),
-        None => None,
-    };
-    result.files.push(SavedFile {
-        metadata_embedded: embedded(|t| t.metadata_embedded()),
-        thumbnail_embedded: embedded(|t| t.thumbnail_embedded()),
-        path: out.path,
-        bytes: out.bytes,
-        role: job.role,
-        downloaded: out.status == FileStatus::Downloaded,
-    });
-    Ok(out.other_rendition)
-}
-
-/// The post's cover for `--embed-thumbnail`, fetched at most once per post (`None`: not yet).
-#[derive(Default)]
-struct Cover(Option<Option<Vec<u8>>>);
-
-/// The tag job for a video / audio file at `dest`, or `None` when nothing is to be embedded or
-/// the container is not one tikdl tags. The cover is fetched only when the file will be written.
-async fn tag_job(
-    posts: &crate::posts::Posts,
-    info: &VideoInfo,
-    opts: &DownloadOptions,
-    ext: &str,
-    dest: &Path,
-    cover: &mut Cover,
-) -> Option<TagJob> {
-    if !opts.embed_metadata && !opts.embed_thumbnail {
-        return None;
-    }
-    let format = TagFormat::from_ext(ext)?;
-    let exists = !opts.force_overwrites && tokio::fs::symlink_metadata(dest).await.is_ok();
-    let cover = if opts.embed_thumbnail && !exists {
-        if cover.0.is_none() {
-            cover.0 = Some(fetch_cover(posts, info, opts.low_speed).await);
-        }
-        cover.0.clone().flatten()
-    } else {
-        None
-    };
-    Some(TagJob {
-        format,
-        // A cover alone still carries tikdl's mark and the post URL, so that a later run knows
-        // the (now bigger) file as this post's.
-        meta: Some(if opts.embed_metadata {
-            TagData::from_info(info)
-        } else {
-            TagData::identity(info)
-        }),
-        cover,
-    })
-}
-
 /// The most a cover may weigh (as an image sidecar of unknown size).
 const COVER_MAX: u64 = download::MAX_UNKNOWN_IMAGE;
 
@@ -859,82 +946,77 @@ async fn fetch_small(
     body.read(resp, op, url).await
 }
 
-/// Thumbnail, subtitles and info JSON. The post's media is saved by now: a sidecar that fails is
-/// a warning and an entry in `sidecars_failed`, not a failed post, unless the failure would hit
-/// every later post too (disk full, read-only, file size limit).
-/// The post's main file, beside which its sidecars go.
-struct Main<'a> {
-    path: &'a Path,
-    /// The output folder (`-P`) the main file was rendered in.
-    base: &'a Path,
-    /// The post's URL, for errors.
-    url: &'a str,
-}
-
-async fn sidecars(
-    posts: &crate::posts::Posts,
-    info: &VideoInfo,
-    main: &Main<'_>,
-    opts: &DownloadOptions,
-    engine: &EngineOptions,
-    result: &mut DownloadResult,
-) -> Result<(), Error> {
-    let engine = EngineOptions {
-        stop_on_forbidden: false,
-        ..engine.clone()
-    };
-    let side = |suffix: &str| sidecar_in(opts, main.base, main.path, suffix, main.url);
-    if opts.write_info_json {
-        let saved = match (side(".info.json"), serde_json::to_vec_pretty(info)) {
-            (Ok(dest), Ok(body)) => {
-                let within = within(opts, main.base);
-                write_info_json(&dest, &within, &info.id, &body, opts.force_overwrites)
-                    .await
-                    .map(|n| (dest, n))
+impl<'a> PostSaver<'a> {
+    /// Thumbnail, subtitles and info JSON, beside the post's main file (see
+    /// [`Saved::sidecar`]); on a failure every later post would meet too, the sidecars saved
+    /// before it.
+    async fn sidecars(&self, main: &Path) -> (Saved, Result<(), Error>) {
+        let id = &self.info.id;
+        let mut saved = Saved::default();
+        let end = async {
+            if self.opts.write_info_json {
+                saved.sidecar(id, FileRole::InfoJson, self.info_json(main).await)?;
             }
-            (Err(e), _) => Err(e),
-            (_, Err(e)) => Err(Error::Config(format!("cannot encode metadata: {e}"))),
-        };
-        match saved {
-            Ok((dest, n)) => result.files.push(SavedFile {
-                path: dest,
-                bytes: n as u64,
-                role: FileRole::InfoJson,
-                downloaded: true,
-                metadata_embedded: None,
-                thumbnail_embedded: None,
-            }),
-            Err(e) => sidecar_failed(result, &info.id, FileRole::InfoJson, e)?,
+            if self.opts.write_thumbnail
+                && let Some(thumb) = self.info.thumbnails.first()
+            {
+                saved.sidecar(id, FileRole::Thumbnail, self.thumbnail(main, thumb).await)?;
+            }
+            if self.opts.write_subs {
+                let mut used = std::collections::HashSet::new();
+                for (lang, sub) in self.wanted_subtitles() {
+                    let Some(job) = self.subtitle_job(main, lang, sub, &mut used) else {
+                        continue;
+                    };
+                    let got = match job {
+                        Ok(job) => self.fetch(&job, &self.every_mirror()).await.map(|(f, _)| f),
+                        Err(e) => Err(e),
+                    };
+                    saved.sidecar(id, FileRole::Subtitle, got)?;
+                }
+            }
+            Ok(())
         }
+        .await;
+        (saved, end)
     }
-    if opts.write_thumbnail
-        && let Some(thumb) = info.thumbnails.first()
-    {
-        let job = side(&format!(".{}", image_ext(&thumb.url))).map(|dest| Job {
-            role: FileRole::Thumbnail,
-            within: within(opts, main.base),
-            urls: vec![thumb.url.clone()],
-            dest,
-            expected_size: None,
-            kind: MediaKind::Image,
-            rendition: "thumbnail".into(),
-            what: "thumbnail".into(),
-            tag: None,
-        });
-        let saved = match job {
-            Ok(job) => save(posts, &job, &engine, None, result).await,
-            Err(e) => Err(e),
-        };
-        if let Err(e) = saved {
-            sidecar_failed(result, &info.id, FileRole::Thumbnail, e)?;
-        }
+
+    /// The post's cover as `NAME.jpg` (or the extension its URL names).
+    async fn thumbnail(
+        &self,
+        main: &Path,
+        thumb: &crate::model::Thumbnail,
+    ) -> Result<SavedFile, Error> {
+        let dest = self.side(main, &format!(".{}", image_ext(&thumb.url)))?;
+        let urls = vec![thumb.url.clone()];
+        let (role, kind) = (FileRole::Thumbnail, MediaKind::Image);
+        let job = self.job(role, kind, "thumbnail".into(), "thumbnail", dest, urls);
+        self.fetch(&job, &self.every_mirror()).await.map(|(f, _)| f)
     }
-    if opts.write_subs {
-        if !info
-            .subtitles
-            .keys()
-            .any(|l| wants_lang(&opts.sub_langs, l))
-        {
+
+    /// `NAME.info.json`: the post's metadata as `info --json` prints it.
+    async fn info_json(&self, main: &Path) -> Result<SavedFile, Error> {
+        let dest = self.side(main, ".info.json")?;
+        let body = serde_json::to_vec_pretty(self.info)
+            .map_err(|e| Error::Config(format!("cannot encode metadata: {e}")))?;
+        let within = within(self.opts, self.base);
+        let force = self.opts.force_overwrites;
+        let n = write_info_json(&dest, &within, &self.info.id, &body, force).await?;
+        Ok(SavedFile {
+            path: dest,
+            bytes: n as u64,
+            role: FileRole::InfoJson,
+            downloaded: true,
+            metadata_embedded: None,
+            thumbnail_embedded: None,
+        })
+    }
+
+    /// The first subtitle file of each language asked for (`--sub-langs`); a warning when
+    /// none is there.
+    fn wanted_subtitles(&self) -> Vec<(&'a String, &'a crate::model::Subtitle)> {
+        let (info, want) = (self.info, &self.opts.sub_langs);
+        if !info.subtitles.keys().any(|l| wants_lang(want, l)) {
             // Say so, as yt-dlp does: a silent "success" would hide a language-code typo.
             let have: Vec<&str> = info.subtitles.keys().map(String::as_str).collect();
             tracing::warn!(
@@ -947,75 +1029,44 @@ async fn sidecars(
                 }
             );
         }
-        let mut used = std::collections::HashSet::new();
-        for (lang, subs) in &info.subtitles {
-            if !wants_lang(&opts.sub_langs, lang) {
-                continue;
-            }
-            if let Some(sub) = subs.first() {
-                // Both parts of the suffix come from the page: the language is sanitized into
-                // plain text, the extension taken from the allow-list.
-                let safe_lang = safe_path::sanitize_component(lang);
-                let ext = safe_ext(ExtKind::Subtitle, &sub.ext);
-                let dest = side(&format!(".{safe_lang}.{ext}"));
-                if let Ok(d) = &dest
-                    && !used.insert(d.clone())
-                {
-                    // Two languages whose codes clean up alike ("a/b", "a_b"): one file.
-                    tracing::warn!(
-                        "{}: subtitles {:?} would be saved as {}, which another language's \
-                         subtitles take; skipped",
-                        info.id,
-                        crate::terminal::safe(lang),
-                        d.display()
-                    );
-                    continue;
-                }
-                let job = dest.map(|dest| Job {
-                    role: FileRole::Subtitle,
-                    within: within(opts, main.base),
-                    urls: vec![sub.url.clone()],
-                    dest,
-                    expected_size: None,
-                    kind: MediaKind::Subtitle,
-                    rendition: sub.ext.clone(),
-                    what: format!("subtitle {safe_lang}"),
-                    tag: None,
-                });
-                let saved = match job {
-                    Ok(job) => save(posts, &job, &engine, None, result).await,
-                    Err(e) => Err(e),
-                };
-                if let Err(e) = saved {
-                    sidecar_failed(result, &info.id, FileRole::Subtitle, e)?;
-                }
-            }
-        }
+        let wanted = info.subtitles.iter().filter(|(l, _)| wants_lang(want, l));
+        wanted
+            .filter_map(|(l, subs)| Some((l, subs.first()?)))
+            .collect()
     }
-    Ok(())
-}
 
-fn sidecar_failed(
-    result: &mut DownloadResult,
-    id: &str,
-    kind: FileRole,
-    err: Error,
-) -> Result<(), Error> {
-    if err.is_fatal_for_run() {
-        return Err(err);
+    /// The subtitle file of `lang` beside `main`, or the reason it cannot be named; `None`
+    /// (with a warning) when another language's file, in `used`, already takes its name.
+    fn subtitle_job(
+        &self,
+        main: &Path,
+        lang: &str,
+        sub: &crate::model::Subtitle,
+        used: &mut std::collections::HashSet<PathBuf>,
+    ) -> Option<Result<Job, Error>> {
+        // Both parts of the suffix come from the page: the language is sanitized into plain
+        // text, the extension taken from the allow-list.
+        let safe_lang = safe_path::sanitize_component(lang);
+        let ext = safe_ext(ExtKind::Subtitle, &sub.ext);
+        let dest = self.side(main, &format!(".{safe_lang}.{ext}"));
+        if let Ok(d) = &dest
+            && !used.insert(d.clone())
+        {
+            // Two languages whose codes clean up alike ("a/b", "a_b"): one file.
+            tracing::warn!(
+                "{}: subtitles {:?} would be saved as {}, which another language's \
+                 subtitles take; skipped",
+                self.info.id,
+                crate::terminal::safe(lang),
+                d.display()
+            );
+            return None;
+        }
+        let (role, kind) = (FileRole::Subtitle, MediaKind::Subtitle);
+        let what = format!("subtitle {safe_lang}");
+        let urls = vec![sub.url.clone()];
+        Some(dest.map(|dest| self.job(role, kind, what, &sub.ext, dest, urls)))
     }
-    let what = match kind {
-        FileRole::Thumbnail => "thumbnail",
-        FileRole::Subtitle => "subtitles",
-        FileRole::InfoJson => "info JSON",
-        _ => "sidecar file",
-    };
-    tracing::warn!("{id}: {what} not saved ({err}); the post itself is saved");
-    result.sidecars_failed.push(SidecarFailure {
-        kind,
-        error: err.to_string(),
-    });
-    Ok(())
 }
 
 /// The info JSON at `dest`, never over a file the manifest says is another post's, and recorded

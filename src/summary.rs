@@ -1,14 +1,16 @@
-//! Output for people and for scripts: the readable `info` summary and the JSON error object.
+//! Output for people and for scripts: the readable `info` summary, the per-post and batch
+//! lines, and the JSON lines as types ([`ResultLine`], [`ErrorLine`], [`SkippedLine`]).
 //! Everything for people is neutralised with [`crate::terminal`] (a title cannot drive the
 //! terminal); the JSON values are exact.
 
 use std::fmt::Write;
+use std::path::Path;
 
-use serde_json::json;
+use serde::Serialize;
 
 use crate::error::Error;
 use crate::model::{PostKind, VideoInfo};
-use crate::save::{DownloadResult, FileRole};
+use crate::save::{DownloadResult, FileRole, SavedFile, SidecarFailure, Status};
 use crate::terminal::{human_bytes, safe};
 
 /// A readable multi-line summary: title, creator, date, duration, counts, hashtags, formats.
@@ -78,62 +80,155 @@ pub fn render(info: &VideoInfo) -> String {
         }
     }
     if !info.formats.is_empty() {
-        let _ = writeln!(s, "  formats:");
-        let _ = writeln!(
-            s,
-            "    {:<22} {:>10} {:<6} {:>9} {:>10}  note",
-            "ID", "RES", "CODEC", "KBPS", "SIZE"
-        );
-        for f in &info.formats {
-            let mut note = Vec::new();
-            if f.watermarked {
-                note.push("watermarked");
-            }
-            if f.unplayable {
-                note.push("unplayable");
-            }
-            let _ = writeln!(
-                s,
-                "    {:<22} {:>10} {:<6} {:>9} {:>10}  {}",
-                safe(&f.format_id),
-                dims(f.width, f.height),
-                safe(&f.vcodec),
-                f.tbr.map_or("-".into(), |t| format!("{t:.0}")),
-                f.filesize.map_or("-".into(), human_bytes),
-                note.join(", ")
-            );
-        }
+        formats(&mut s, &info.formats);
     }
     s
 }
 
-/// The `download --json` line for one post.
-pub fn result_json(r: &DownloadResult) -> serde_json::Value {
-    json!({
-        "url": r.url,
-        "id": r.id,
-        "status": r.status(),
-        "format_id": r.format_id,
-        "watermarked": r.watermarked,
-        "files": r.files.iter().map(|f| {
-            let mut file = json!({
-                "path": f.path,
-                "bytes": f.bytes,
-                "role": f.role,
-                "downloaded": f.downloaded,
-            });
-            // Video / audio files only: whether the tags went in during this run.
-            if matches!(f.role, FileRole::Video | FileRole::Audio) {
-                file["metadata_embedded"] = json!(f.metadata_embedded);
-                file["thumbnail_embedded"] = json!(f.thumbnail_embedded);
-            }
-            file
-        }).collect::<Vec<_>>(),
-        "bytes": r.filesize,
-        "seconds": (r.seconds * 1000.0).round() / 1000.0,
-        "error": r.error.as_ref().map(|e| error_json(&r.url, e)["error"].clone()),
-        "sidecars_failed": r.sidecars_failed,
-    })
+// The JSON lines scripts read. Their keys print in alphabetical order, as they always have
+// (`jq` does not care, line-by-line comparisons do): keep the fields so when adding one.
+
+/// The `download --json` / `batch --json` line for one post that went to be saved, downloaded
+/// or failed (the README's "JSON output" names its keys).
+#[derive(Debug, Serialize)]
+pub struct ResultLine<'a> {
+    bytes: u64,
+    error: Option<ErrorBody<'a>>,
+    files: Vec<FileLine<'a>>,
+    format_id: Option<&'a str>,
+    id: Option<&'a str>,
+    /// Rounded to milliseconds.
+    seconds: f64,
+    sidecars_failed: Vec<SidecarLine<'a>>,
+    /// `downloaded`, `already_downloaded` or `failed`.
+    status: &'static str,
+    url: &'a str,
+    watermarked: bool,
+}
+
+impl<'a> ResultLine<'a> {
+    /// The line for `r`.
+    pub fn new(r: &'a DownloadResult) -> Self {
+        Self {
+            bytes: r.filesize,
+            error: r.status.error().map(ErrorBody::new),
+            files: r.files.iter().map(FileLine::new).collect(),
+            format_id: r.format_id.as_deref(),
+            id: r.id.as_deref(),
+            seconds: (r.seconds * 1000.0).round() / 1000.0,
+            sidecars_failed: r.sidecars_failed.iter().map(SidecarLine::new).collect(),
+            status: r.status.as_str(),
+            url: &r.url,
+            watermarked: r.watermarked,
+        }
+    }
+}
+
+/// One file of a [`ResultLine`].
+#[derive(Debug, Serialize)]
+pub struct FileLine<'a> {
+    bytes: u64,
+    downloaded: bool,
+    /// Video / audio files only: whether the metadata went in during this run (`null`: the
+    /// file was on disk already and not looked at).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metadata_embedded: Option<Option<bool>>,
+    path: &'a Path,
+    role: FileRole,
+    /// Video / audio files only: whether the cover went in during this run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    thumbnail_embedded: Option<Option<bool>>,
+}
+
+impl<'a> FileLine<'a> {
+    fn new(f: &'a SavedFile) -> Self {
+        let media = matches!(f.role, FileRole::Video | FileRole::Audio);
+        Self {
+            bytes: f.bytes,
+            downloaded: f.downloaded,
+            metadata_embedded: media.then_some(f.metadata_embedded),
+            path: &f.path,
+            role: f.role,
+            thumbnail_embedded: media.then_some(f.thumbnail_embedded),
+        }
+    }
+}
+
+/// A sidecar that failed, in a [`ResultLine`].
+#[derive(Debug, Serialize)]
+pub struct SidecarLine<'a> {
+    error: &'a str,
+    kind: FileRole,
+}
+
+impl<'a> SidecarLine<'a> {
+    fn new(f: &'a SidecarFailure) -> Self {
+        Self {
+            error: &f.error,
+            kind: f.kind,
+        }
+    }
+}
+
+/// The error object of a failed post: what kind, its stable code, the message and what to try.
+#[derive(Debug, Serialize)]
+pub struct ErrorBody<'a> {
+    code: &'static str,
+    kind: &'static str,
+    message: String,
+    suggestions: &'a [String],
+}
+
+impl<'a> ErrorBody<'a> {
+    /// The object for `err`.
+    pub fn new(err: &'a Error) -> Self {
+        Self {
+            code: err.code(),
+            kind: err.kind().as_str(),
+            message: err.to_string(),
+            suggestions: err.suggestions(),
+        }
+    }
+}
+
+/// The line for a URL that failed before saving began (`info --json`, a bad line, a short link
+/// that leads nowhere, a failed archive write).
+#[derive(Debug, Serialize)]
+pub struct ErrorLine<'a> {
+    error: ErrorBody<'a>,
+    url: &'a str,
+}
+
+impl<'a> ErrorLine<'a> {
+    /// The line for `err` on `url`.
+    pub fn new(url: &'a str, err: &'a Error) -> Self {
+        Self {
+            error: ErrorBody::new(err),
+            url,
+        }
+    }
+}
+
+/// The `batch --json` line for a post not attempted (in the archive, listed twice).
+#[derive(Debug, Serialize)]
+pub struct SkippedLine<'a> {
+    id: &'a str,
+    reason: &'a str,
+    /// Always `skipped`.
+    status: &'static str,
+    url: &'a str,
+}
+
+impl<'a> SkippedLine<'a> {
+    /// The line for post `id` at `url`, skipped for `reason`.
+    pub fn new(url: &'a str, id: &'a str, reason: &'a str) -> Self {
+        Self {
+            id,
+            reason,
+            status: "skipped",
+            url,
+        }
+    }
 }
 
 /// The one-line result printed per post after `download`.
@@ -144,8 +239,8 @@ pub fn result_line(r: &DownloadResult) -> String {
         .first()
         .map(|f| f.path.display().to_string())
         .unwrap_or_default();
-    let what = match r.status() {
-        "already_downloaded" => "already downloaded".to_owned(),
+    let what = match r.status {
+        Status::AlreadyDownloaded => "already downloaded".to_owned(),
         _ => format!("{} in {:.1}s", human_bytes(r.filesize), r.seconds),
     };
     let fmt = r
@@ -213,31 +308,33 @@ pub fn batch_summary(s: &crate::batch::Summary) -> String {
     out
 }
 
-/// The NDJSON line printed for a URL that failed.
-/// A failed post: its download's own report with the error it ended in when saving had begun
-/// (the files kept, the format tried), else the error alone. `download` and `batch` print
-/// the same object.
-pub fn failure_json(url: &str, err: &Error, result: Option<&DownloadResult>) -> serde_json::Value {
-    match result {
-        Some(r) => {
-            let mut v = result_json(r);
-            v["error"] = error_json(url, err)["error"].clone();
-            v
+/// The formats table of the summary: one row per rendition.
+fn formats(s: &mut String, formats: &[crate::model::Format]) {
+    let _ = writeln!(s, "  formats:");
+    let _ = writeln!(
+        s,
+        "    {:<22} {:>10} {:<6} {:>9} {:>10}  note",
+        "ID", "RES", "CODEC", "KBPS", "SIZE"
+    );
+    for f in formats {
+        let mut note = Vec::new();
+        if f.watermarked {
+            note.push("watermarked");
         }
-        None => error_json(url, err),
+        if f.unplayable {
+            note.push("unplayable");
+        }
+        let _ = writeln!(
+            s,
+            "    {:<22} {:>10} {:<6} {:>9} {:>10}  {}",
+            safe(&f.format_id),
+            dims(f.width, f.height),
+            safe(&f.vcodec),
+            f.tbr.map_or("-".into(), |t| format!("{t:.0}")),
+            f.filesize.map_or("-".into(), human_bytes),
+            note.join(", ")
+        );
     }
-}
-
-pub fn error_json(url: &str, err: &Error) -> serde_json::Value {
-    json!({
-        "url": url,
-        "error": {
-            "kind": err.kind().as_str(),
-            "code": err.code(),
-            "message": err.to_string(),
-            "suggestions": err.suggestions(),
-        }
-    })
 }
 
 fn dims(w: Option<u64>, h: Option<u64>) -> String {
@@ -263,6 +360,99 @@ fn group(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
+    use std::collections::BTreeSet;
+    use std::path::PathBuf;
+
+    /// The keys the README's "JSON output" names in the code span after `after`.
+    fn readme_keys(after: &str) -> BTreeSet<String> {
+        let readme = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"));
+        let at = readme.find(after).expect(after) + after.len();
+        let span = readme[at..].split('`').nth(1).expect("a code span");
+        span.split('"')
+            .skip(1)
+            .step_by(2)
+            .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Every key of every object in `v`.
+    fn keys(v: &Value, out: &mut BTreeSet<String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, v) in m {
+                    out.insert(k.clone());
+                    keys(v, out);
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|v| keys(v, out)),
+            _ => {}
+        }
+    }
+
+    fn result(status: Status) -> DownloadResult {
+        DownloadResult {
+            url: "https://www.tiktok.com/@u/video/7000000000000000001".into(),
+            id: Some("7000000000000000001".into()),
+            status,
+            files: vec![SavedFile {
+                path: PathBuf::from("out/a.mp4"),
+                bytes: 10,
+                role: FileRole::Video,
+                downloaded: true,
+                metadata_embedded: Some(false),
+                thumbnail_embedded: None,
+            }],
+            filesize: 10,
+            seconds: 1.23456,
+            format_id: Some("h264_540p".into()),
+            watermarked: false,
+            sidecars_failed: vec![SidecarFailure {
+                kind: FileRole::Thumbnail,
+                error: "HTTP status 404".into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn json_lines_are_the_readme_schema_in_the_printed_order() {
+        let saved = result(Status::Downloaded);
+        assert_eq!(
+            serde_json::to_string(&ResultLine::new(&saved)).unwrap(),
+            r#"{"bytes":10,"error":null,"files":[{"bytes":10,"downloaded":true,"metadata_embedded":false,"path":"out/a.mp4","role":"video","thumbnail_embedded":null}],"format_id":"h264_540p","id":"7000000000000000001","seconds":1.235,"sidecars_failed":[{"error":"HTTP status 404","kind":"thumbnail"}],"status":"downloaded","url":"https://www.tiktok.com/@u/video/7000000000000000001","watermarked":false}"#
+        );
+        let skipped = SkippedLine::new("u", "7000000000000000001", "listed more than once");
+        assert_eq!(
+            serde_json::to_string(&skipped).unwrap(),
+            r#"{"id":"7000000000000000001","reason":"listed more than once","status":"skipped","url":"u"}"#
+        );
+        let err = Error::Config("bad".into());
+        let line = serde_json::to_string(&ErrorLine::new("u", &err)).unwrap();
+        let at = |k: &str| line.find(&format!("\"{k}\":")).expect(k);
+        let order = ["error", "code", "kind", "message", "suggestions", "url"];
+        assert!(order.windows(2).all(|w| at(w[0]) < at(w[1])), "{line}");
+
+        // The keys are the README's (plus the tag fields of video / audio files).
+        let schema = readme_keys("`download --json` and `batch --json` print per post:");
+        let error_schema = readme_keys("A URL that fails prints instead:");
+        let failed = result(Status::Failed(err));
+        let mut printed = BTreeSet::new();
+        keys(
+            &serde_json::to_value(ResultLine::new(&failed)).unwrap(),
+            &mut printed,
+        );
+        let mut expected: BTreeSet<String> = schema.union(&error_schema).cloned().collect();
+        expected.extend(["metadata_embedded".into(), "thumbnail_embedded".into()]);
+        assert_eq!(printed, expected);
+        let mut printed = BTreeSet::new();
+        let err = Error::Config("bad".into());
+        keys(
+            &serde_json::to_value(ErrorLine::new("u", &err)).unwrap(),
+            &mut printed,
+        );
+        assert_eq!(printed, error_schema);
+    }
 
     #[test]
     fn numbers() {

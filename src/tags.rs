@@ -38,6 +38,7 @@ use lofty::tag::TagExt;
 use lofty::tag::items::Timestamp;
 
 use crate::model::VideoInfo;
+use crate::safe_path::cut_bytes;
 
 /// The container to tag, from the saved file's extension (`mp4`, `m4a`, `mp3`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -540,7 +541,7 @@ fn fill_ilst(ilst: &mut Ilst, meta: Option<&TagData>, cover: Option<&Picture>) {
     set(b"aART", meta.album_artist.as_deref().unwrap_or(""));
     set(b"\xa9day", meta.date.as_deref().unwrap_or(""));
     set(b"\xa9cmt", &meta.url);
-    set(b"desc", truncate(&meta.description, DESC_MAX));
+    set(b"desc", cut_bytes(&meta.description, DESC_MAX));
     let long = if meta.description.len() > DESC_MAX {
         meta.description.as_str()
     } else {
@@ -548,15 +549,6 @@ fn fill_ilst(ilst: &mut Ilst, meta: Option<&TagData>, cover: Option<&Picture>) {
     };
     set(b"ldes", long);
     set(b"\xa9too", &meta.encoder);
-}
-
-/// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
-fn truncate(s: &str, max: usize) -> &str {
-    let mut end = s.len().min(max);
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
 }
 
 fn fill_id3(tag: &mut Id3v2Tag, meta: Option<&TagData>, cover: Option<&Picture>) {
@@ -644,7 +636,7 @@ mod tests {
         assert_eq!(iso_date("2026013"), None);
         assert_eq!(iso_date("2026-1-31"), None);
         let s = "é".repeat(200); // 400 bytes
-        let cut = truncate(&s, DESC_MAX);
+        let cut = cut_bytes(&s, DESC_MAX);
         assert_eq!(cut.len(), 254);
         assert!(s.starts_with(cut));
     }

@@ -248,12 +248,16 @@ impl std::fmt::Display for Template {
     }
 }
 
-/// Parses the placeholder whose `%` is at `start`; returns it and the index after it.
-fn parse_field(chars: &[char], start: usize) -> Result<(Field, usize), TemplateError> {
-    let syntax = |at: usize, message: String| TemplateError::Syntax {
+/// A syntax error at the 0-based index `at`.
+fn syntax(at: usize, message: String) -> TemplateError {
+    TemplateError::Syntax {
         position: at + 1,
         message,
-    };
+    }
+}
+
+/// Parses the placeholder whose `%` is at `start`; returns it and the index after it.
+fn parse_field(chars: &[char], start: usize) -> Result<(Field, usize), TemplateError> {
     let open = start + 1;
     let close = chars[open..]
         .iter()
@@ -267,38 +271,7 @@ fn parse_field(chars: &[char], start: usize) -> Result<(Field, usize), TemplateE
         Some(b) => (&inner[..b], Some(inner[b + 1..].iter().collect::<String>())),
         None => (inner, None),
     };
-    if let Some(k) = keys
-        .iter()
-        .position(|&c| !(c.is_alphanumeric() || matches!(c, '_' | '.' | ',' | '-')))
-    {
-        return Err(syntax(
-            open + 1 + k,
-            format!(
-                "unsupported character `{}` in field name (use letters, digits, `_`, `.` for nesting, `,` for alternatives, `|` for a default)",
-                keys[k]
-            ),
-        ));
-    }
-    let keys: String = keys.iter().collect();
-    let mut names = Vec::new();
-    for alt in keys.split(',') {
-        let path: Vec<String> = alt.split('.').map(str::to_owned).collect();
-        if path.iter().any(String::is_empty) {
-            return Err(syntax(start, format!("empty field name in `%({keys})`")));
-        }
-        // `-` only as a negative array index (`hashtags.-1`); yt-dlp's arithmetic is unsupported.
-        if let Some(bad) = path
-            .iter()
-            .find(|seg| seg.contains('-') && seg.parse::<i64>().is_err())
-        {
-            return Err(syntax(
-                start,
-                format!("unsupported `-` in field name `{bad}` (arithmetic is not supported)"),
-            ));
-        }
-        names.push(path);
-    }
-
+    let (names, keys) = parse_names(keys, open + 1, start)?;
     let mut i = close + 1;
     let (mut left, mut zero) = (false, false);
     while let Some(&c) = chars.get(i) {
@@ -347,6 +320,48 @@ fn parse_field(chars: &[char], start: usize) -> Result<(Field, usize), TemplateE
         conversion,
     };
     Ok((field, i + 1))
+}
+
+/// The field names of a placeholder (`keys`, which starts at index `at`; the placeholder's `%`
+/// is at `start`): `,`-separated alternatives, each a `.`-separated path. Returns them and
+/// `keys` as text.
+fn parse_names(
+    keys: &[char],
+    at: usize,
+    start: usize,
+) -> Result<(Vec<Vec<String>>, String), TemplateError> {
+    if let Some(k) = keys
+        .iter()
+        .position(|&c| !(c.is_alphanumeric() || matches!(c, '_' | '.' | ',' | '-')))
+    {
+        return Err(syntax(
+            at + k,
+            format!(
+                "unsupported character `{}` in field name (use letters, digits, `_`, `.` for nesting, `,` for alternatives, `|` for a default)",
+                keys[k]
+            ),
+        ));
+    }
+    let keys: String = keys.iter().collect();
+    let mut names = Vec::new();
+    for alt in keys.split(',') {
+        let path: Vec<String> = alt.split('.').map(str::to_owned).collect();
+        if path.iter().any(String::is_empty) {
+            return Err(syntax(start, format!("empty field name in `%({keys})`")));
+        }
+        // `-` only as a negative array index (`hashtags.-1`); yt-dlp's arithmetic is unsupported.
+        if let Some(bad) = path
+            .iter()
+            .find(|seg| seg.contains('-') && seg.parse::<i64>().is_err())
+        {
+            return Err(syntax(
+                start,
+                format!("unsupported `-` in field name `{bad}` (arithmetic is not supported)"),
+            ));
+        }
+        names.push(path);
+    }
+    Ok((names, keys))
 }
 
 /// Reads decimal digits at `*i`; `Err(position)` when the number exceeds [`MAX_WIDTH`].

@@ -29,11 +29,6 @@ pub const PERSISTENT_CHALLENGE_ID: u64 = 7700000000000000001;
 /// `waforiginalreid` = that `rs` value.
 pub const RCI_CHALLENGE_ID: u64 = 7700000000000000002;
 
-/// Whether `id` is one of this file's posts.
-pub fn is_challenge_post(id: u64) -> bool {
-    matches!(id, PERSISTENT_CHALLENGE_ID | RCI_CHALLENGE_ID)
-}
-
 /// One challenge handed out.
 struct Issued {
     /// `v.b` (the issue time), `v.c` (decoded) and `s`, as sent: an answer must echo them.
@@ -222,6 +217,25 @@ pub fn gate(issuer: &Issuer, id: u64, cookies: &[(String, String)], max: u64) ->
 }
 
 /// Standard base64 with or without padding (URL-safe accepted too, clients vary).
+/// Solves a `cs` the way a client must (top-level `d` beside `v` and `s`, as yt-dlp 2026.10.26
+/// answers in `tiktok.py`), trying `n` up to `max`; returns the `_wafchallengeid` cookie value.
+/// `None` when `cs` is not a challenge or no `n` up to `max` solves it.
+pub fn solve(cs: &str, max: u64) -> Option<String> {
+    let mut v: serde_json::Value = serde_json::from_slice(&b64(cs)?).ok()?;
+    let a = b64(v["v"]["a"].as_str()?)?;
+    let c = b64(v["v"]["c"].as_str()?)?;
+    let n = (0..=max).find(|n| {
+        Sha256::new()
+            .chain_update(&a)
+            .chain_update(n.to_string())
+            .finalize()
+            .as_slice()
+            == c
+    })?;
+    v["d"] = STANDARD.encode(n.to_string()).into();
+    Some(STANDARD.encode(v.to_string()))
+}
+
 fn b64(s: &str) -> Option<Vec<u8>> {
     let s = s.trim_end_matches('=');
     STANDARD_NO_PAD
@@ -261,24 +275,8 @@ pub fn percent_decode(s: &str) -> String {
 pub(crate) mod tests {
     use super::*;
 
-    /// Solves a `cs` the way a client must; returns the cookie value.
-    pub fn solve(cs: &str) -> String {
-        let json = b64(cs).unwrap();
-        let mut v: serde_json::Value = serde_json::from_slice(&json).unwrap();
-        let a = b64(v["v"]["a"].as_str().unwrap()).unwrap();
-        let c = b64(v["v"]["c"].as_str().unwrap()).unwrap();
-        let n = (0u64..)
-            .find(|n| {
-                Sha256::new()
-                    .chain_update(&a)
-                    .chain_update(n.to_string())
-                    .finalize()
-                    .as_slice()
-                    == c
-            })
-            .unwrap();
-        v["d"] = STANDARD.encode(n.to_string()).into();
-        STANDARD.encode(v.to_string())
+    fn solve(cs: &str) -> String {
+        super::solve(cs, u64::MAX).unwrap()
     }
 
     #[test]

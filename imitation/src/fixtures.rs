@@ -35,6 +35,9 @@ const NEXT_ID: u64 = 7175983749526523141;
 pub const EMPTY_SHELL_ID: u64 = 7000000000000000000;
 pub const LOGIN_ID: u64 = 7000000000000000401;
 pub const CHALLENGE_ID: u64 = 7000000000000000403;
+/// Post ids of the hostile-server pages (see `routes::single_post`).
+pub const HUGE_PAGE_ID: u64 = 7000000000000000050;
+pub const GZIP_BOMB_ID: u64 = 7000000000000000052;
 const CLASSIFIED_ID: u64 = 7000000000000000777;
 
 const D1_AUTHOR: &str = "emthenutritionist";
@@ -135,7 +138,7 @@ pub const BATCH_BASE: u64 = GEN_BASE + 100_000;
 pub const BATCH_POSTS: u64 = 5000;
 /// `CHANGING_BASE + n` (n in 1..=BATCH_POSTS): batch post n's twin (its own id) whose caption
 /// grows or shrinks on every page request, as a live post's caption or view count changes
-/// between two fetches (the 2026-12-02 probe's mode 26): two fetches give bodies of different
+/// between two fetches: two fetches give bodies of different
 /// lengths.
 pub const CHANGING_BASE: u64 = GEN_BASE + 200_000;
 

@@ -18,6 +18,8 @@
 //! `tt_chain_token` (24 random characters, remembered: the CDN checks it) and `ttwid`, with
 //! `Domain=.tiktok.com` (`.tiktokv.com` on `www.tiktokv.com`, or a browser would drop them).
 //!
+//! Every family of ids below is a row of [`families::FAMILIES`] (a test keeps them disjoint).
+//!
 //! | id | page |
 //! |---|---|
 //! | 7608826249200356630 | D1, desktop `__UNIVERSAL_DATA_FOR_REHYDRATION__`, 5 `bitrateInfo`, subtitles (2026-07) |
@@ -34,20 +36,20 @@
 //! | 7000000000000209002 | ... = 209002 "item is restricted" (audience-restricted) |
 //! | 7000000000000000777 | ... = statusCode 0, itemStruct with `isContentClassified: true` and no `video` |
 //! | 7000000000000000000 | the real empty webapp shell (no rehydration data at all) |
-//! | 7800000000000000001..=03 | empty shell until a `tt_chain_token` is sent / for desktop User-Agents only (phones get the reflow page) / always (see `empty_shell.rs`) |
+//! | 7800000000000000001..=03 | empty shell until a `tt_chain_token` is sent / for desktop User-Agents only (phones get the reflow page) / always (see `families/empty_shell.rs`) |
 //! | 7000000000000000401 | 302 to `https://www.tiktok.com/login?redirect_url=...` (`/login` is a small 200 page) |
 //! | 7000000000000000403 | the D1 page, but only with a valid `_wafchallengeid` cookie; else a WAF JS challenge page |
 //! | 7300000000000000001..=45, 7300000000000001001..=1033 | the generated list items (see below), as D1-shaped pages |
 //! | 7400000000000000001..=7400000000000000005 | terminal escapes (OSC, C1, OSC 52, OSC 8, bidi, CR/BS/NUL) in `desc`, `uniqueId`, `nickname`, `music.title`/`authorName`: [`OUTPUT_TEXTS`] (D1's media) |
 //! | 7100000000000000001..=7100000000000000020 | hostile names: D1's page with one of [`HOSTILE_NAMES`] as `desc`, `author.uniqueId`, `author.nickname` and `music.title` (D1's media) |
-//! | 7200000000000000001..=7200000000000000005 | hostile storage posts (cut-then-403 renditions, endless or 1 byte per 100 ms media, a 404 thumbnail, an endless subtitle): see `hostile_storage.rs` |
-//! | 7820000000000000001..=7820000000000000005 | provenance posts: slideshows that render alike, images cut mid-body whose resume is refused or answers another total, a page holding another post's item: see `hostile_provenance.rs` |
-//! | 7910000000000000001..=03, 7910000000000000101..=200 | posts whose renditions are valid MP4s (03: fragmented), sound a valid MP3 and cover a valid JPEG, on `/vp79/` (see `valid_posts.rs`) |
+//! | 7200000000000000001..=7200000000000000005 | hostile storage posts (cut-then-403 renditions, endless or 1 byte per 100 ms media, a 404 thumbnail, an endless subtitle): see `families/hostile_storage.rs` |
+//! | 7820000000000000001..=7820000000000000005 | provenance posts: slideshows that render alike, images cut mid-body whose resume is refused or answers another total, a page holding another post's item: see `families/hostile_provenance.rs` |
+//! | 7910000000000000001..=03, 7910000000000000101..=200 | posts whose renditions are valid MP4s (03: fragmented), sound a valid MP3 and cover a valid JPEG, on `/vp79/` (see `families/valid_posts.rs`) |
 //! | 7000000000000000050 | a 50 MiB page (Content-Length announced) |
 //! | 7000000000000000052 | a gzip bomb: 200 MiB of zeros compressed to 200 KB, `Content-Encoding: gzip` |
 //! | 7300000000000100001..=7300000000000105000 | batch posts: D1-shaped pages with small media of their own, built on first request |
-//! | 7650000000000000000..=7650103999999999999 (`7650 BB S NN R`) | campaign posts, generated from their id: behaviour, shape, name group (see `campaign.rs`); profiles `@cl{M}_{first}_{n}` list them |
-//! | 7900000000000000001..=7900000000001048576 (`7900000000000000000` + size in MiB; `@bench`) | benchmark posts: a small desktop page whose only format (h264 1080x1920, `DataSize` = size) is `https://v16-webapp-prime.tiktok.com/bench/{bytes}.mp4?tk=tt_chain_token` (see `bench_post.rs`) |
+//! | 7650000000000000000..=7650103999999999999 (`7650 BB S NN R`) | campaign posts, generated from their id: behaviour, shape, name group (see `families/campaign.rs`); profiles `@cl{M}_{first}_{n}` list them |
+//! | 7900000000000000001..=7900000000001048576 (`7900000000000000000` + size in MiB; `@bench`) | benchmark posts: a small desktop page whose only format (h264 1080x1920, `DataSize` = size) is `https://v16-webapp-prime.tiktok.com/bench/{bytes}.mp4?tk=tt_chain_token` (see `families/bench.rs`) |
 //!
 //! WAF challenge: shaped like the real capture; `cs` = unpadded standard base64 of
 //! `{"v":{"a":b64(16 random bytes),"b":unix_now,"c":b64(sha256(a ++ ascii(n)))},"s":b64(random)}`
@@ -89,7 +91,7 @@
 //! | secUid `MS4wLjABAAAA_loopy` (`@loopy`) | the same 10 items on every page, `hasMore` true forever (the cursor keeps moving) |
 //! | anything else | an empty list, `hasMore` false |
 //!
-//! Music and hashtag lists (see `lists_extra.rs` for the sources of every name):
+//! Music and hashtag lists (see `families/lists.rs` for the sources of every name):
 //! `/music/imitation-sound-7700000000000000090` (scope `webapp.music-detail`, 33 posts) and
 //! `/tag/imitationtag` (scope `webapp.challenge-detail`, challenge id 7700000000000000091, 45
 //! posts); `GET /api/music/item_list/?musicID=&cursor=&count=` and
@@ -121,38 +123,33 @@
 //!
 //! [`Imitation::add_fault`] rules are checked in order before normal handling; see [`Fault`].
 
-mod bench_post;
 mod body;
-pub mod campaign;
 mod challenge;
-mod empty_shell;
+pub mod families;
 mod fixtures;
-mod hostile;
-mod hostile_output;
-mod hostile_provenance;
-mod hostile_storage;
-mod hostile_strings;
-mod lists_extra;
 mod media;
 mod routes;
 mod server;
 mod tls;
 pub mod valid_media;
-mod valid_posts;
 
-pub use fixtures::CHANGING_BASE;
-pub use hostile::{HOSTILE_BASE, HOSTILE_NAMES};
-pub use hostile_output::{OUTPUT_BASE, OUTPUT_TEXTS};
-pub use hostile_provenance::{
+pub use challenge::solve as solve_challenge;
+pub use families::campaign;
+pub use families::hostile_names::{HOSTILE_BASE, HOSTILE_NAMES};
+pub use families::hostile_output::{OUTPUT_BASE, OUTPUT_TEXTS};
+pub use families::hostile_provenance::{
     PROV_BASE, PROV_IMAGES, PROV_POSTS, prov_image_url, prov_media_bytes,
 };
-pub use hostile_storage::{
+pub use families::hostile_storage::{
     STORAGE_BASE, STORAGE_MEDIA_SIZE, storage_media_bytes, storage_media_url,
 };
-pub use hostile_strings::{EARLIER_DESC, INJECT_USER, INJECTED_ID, STRINGS_BASE, TRAVERSAL_FORMAT};
-pub use valid_posts::{
+pub use families::hostile_strings::{
+    EARLIER_DESC, INJECT_USER, INJECTED_ID, STRINGS_BASE, TRAVERSAL_FORMAT,
+};
+pub use families::valid_posts::{
     MAX_NEW_PROFILE_POSTS, VALID_BASE, new_profile_post_id, valid_file, valid_post_url,
 };
+pub use fixtures::CHANGING_BASE;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -241,11 +238,11 @@ pub enum Fault {
     /// 200 `application/json` instead of the normal answer.
     JsonInsteadOfMedia,
     /// 200 with no Content-Length (chunked) and a body that never ends: the real bytes, then
-    /// more of the same generator forever (the probe's D3). Media answers only.
+    /// more of the same generator forever. Media answers only.
     Endless,
-    /// Normal headers; after this many body bytes, one byte every 50 ms (the probe's W2).
+    /// Normal headers; after this many body bytes, one byte every 50 ms.
     Trickle(u64),
-    /// A 302 to this location instead of the answer (the probe's `redir_file`, S3).
+    /// A 302 to this location instead of the answer.
     Redirect(String),
     /// Normal status and headers, but every body byte is flipped: the same length of other
     /// bytes, as a CDN serves after the file changed under the same URL.
@@ -270,7 +267,7 @@ pub(crate) struct State {
     pub faults: Mutex<Vec<(FaultRule, Option<u32>)>>,
     pub tokens: Mutex<std::collections::HashSet<String>>,
     pub challenges: challenge::Issuer,
-    /// New posts listed on top of `@imitation45` (see `valid_posts.rs`).
+    /// New posts listed on top of `@imitation45` (see `families/valid_posts.rs`).
     pub new_profile_posts: std::sync::atomic::AtomicU64,
 }
 

@@ -12,12 +12,10 @@ use rand::distr::Alphanumeric;
 
 use crate::body::Kill;
 use crate::body::{Cut, GenBody, Reply};
+use crate::families::{Family, family_of, hostile_net};
 use crate::fixtures;
 use crate::media::{PAGE_HOSTS, SHORT_HOSTS, Source, in_domain, is_cdn_host};
 use crate::{ConnInfo, Fault, RequestRecord, State, lock};
-
-#[path = "hostile_net.rs"]
-mod hostile_net;
 
 const DESKTOP_URL: &str =
     "https://www.tiktok.com/@emthenutritionist/video/7608826249200356630?_r=1&_t=x";
@@ -52,6 +50,8 @@ impl Ctx {
     }
 }
 
+/// Every request takes one path: routed (a family's own media, or a fault, or the normal
+/// answer), then recorded for [`crate::Imitation::requests`].
 pub async fn handle(
     state: Arc<State>,
     conn: Arc<ConnInfo>,
@@ -85,62 +85,40 @@ pub async fn handle(
         user_agent: text("user-agent"),
         host,
     };
-    if let Some(resp) =
-        crate::hostile_storage::respond(&ctx.host, &ctx.path, ctx.range.as_deref(), &kill)
-    {
-        return resp;
-    }
-    if let Some(resp) = crate::campaign::respond(&ctx.host, &ctx.path, ctx.range.as_deref(), &kill)
-    {
-        record(&state, &conn, &ctx, headers, resp.status().as_u16());
-        return resp;
-    }
-    if let Some(resp) =
-        crate::hostile_provenance::respond(&ctx.host, &ctx.path, ctx.range.as_deref(), &kill)
-    {
-        record(&state, &conn, &ctx, headers, resp.status().as_u16());
-        return resp;
-    }
-    if is_cdn_host(&ctx.host)
-        && let Some(resp) = crate::valid_posts::respond(&ctx.path, ctx.range.as_deref())
-    {
-        return resp;
-    }
+    let resp = match own_media(&ctx, &kill) {
+        Some(resp) => resp,
+        None => faulted(&ctx, kill).await,
+    };
+    record(&state, &conn, &ctx, headers, resp.status().as_u16());
+    resp
+}
+
+/// Media of the families that misbehave on their own (cut, endless, trickling, valid files):
+/// served as they are, never through a [`Fault`] rule (a rule must not consume a use on them).
+fn own_media(ctx: &Ctx, kill: &Arc<Kill>) -> Option<Response<GenBody>> {
+    let range = ctx.range.as_deref();
+    let families = crate::families::hostile_storage::respond(&ctx.host, &ctx.path, range, kill)
+        .or_else(|| crate::families::campaign::respond(&ctx.host, &ctx.path, range, kill))
+        .or_else(|| {
+            crate::families::hostile_provenance::respond(&ctx.host, &ctx.path, range, kill)
+        });
+    families.or_else(|| {
+        is_cdn_host(&ctx.host)
+            .then(|| crate::families::valid_posts::respond(&ctx.path, range))
+            .flatten()
+    })
+}
+
+/// The first matching [`Fault`] rule applied, or the normal answer.
+async fn faulted(ctx: &Ctx, kill: Arc<Kill>) -> Response<GenBody> {
+    let state = &ctx.state;
     let fault = state.take_fault(&ctx.host, &ctx.path_query);
     if fault == Some(Fault::Hangup) {
         // The connection task drops the stream as soon as the kill fires; never answer.
         kill.fire(false);
         std::future::pending::<()>().await;
     }
-    let reply = match &fault {
-        Some(Fault::Status { code, retry_after }) => {
-            let r = Reply::small_page(*code, "Please try again later");
-            match retry_after {
-                Some(s) => r.header("retry-after", s.to_string()),
-                None => r,
-            }
-        }
-        Some(Fault::HtmlInsteadOfMedia) => Reply::html(
-            200,
-            "<!DOCTYPE html><html><head><title>TikTok</title></head><body>Something went wrong</body></html>\n",
-        ),
-        Some(Fault::JsonInsteadOfMedia) => Reply::json(
-            r#"{"statusCode":10000,"status_code":10000,"status_msg":"something went wrong"}"#
-                .into(),
-        ),
-        Some(Fault::Redirect(location)) => Reply::redirect(302, location),
-        Some(Fault::EmptyBody) => Reply::new(200, "video/mp4", Bytes::new()),
-        Some(Fault::GzipEncodedMedia) => {
-            let mut r = Reply::new(200, "video/mp4", Bytes::from_static(GZIP_BOMB));
-            r.headers.push(("content-encoding", "gzip".into()));
-            r
-        }
-        Some(Fault::Stall(d)) => {
-            tokio::time::sleep(*d).await;
-            route(&ctx, None)
-        }
-        f => route(&ctx, f.as_ref()),
-    };
+    let reply = reply_for(ctx, fault.as_ref()).await;
 
     let mut reply = reply;
     if fault == Some(Fault::PartOfUnknownTotal) && matches!(reply.src, Source::Media(_)) {
@@ -194,8 +172,41 @@ pub async fn handle(
         h.insert("content-length", HeaderValue::from(content_length));
     }
 
-    record(&state, &conn, &ctx, headers, resp.status().as_u16());
     resp
+}
+
+/// The answer a fault puts in place of the normal one (`None`: the normal answer, which a
+/// Range fault still shapes).
+async fn reply_for(ctx: &Ctx, fault: Option<&Fault>) -> Reply {
+    match fault {
+        Some(Fault::Status { code, retry_after }) => {
+            let r = Reply::small_page(*code, "Please try again later");
+            match retry_after {
+                Some(s) => r.header("retry-after", s.to_string()),
+                None => r,
+            }
+        }
+        Some(Fault::HtmlInsteadOfMedia) => Reply::html(
+            200,
+            "<!DOCTYPE html><html><head><title>TikTok</title></head><body>Something went wrong</body></html>\n",
+        ),
+        Some(Fault::JsonInsteadOfMedia) => Reply::json(
+            r#"{"statusCode":10000,"status_code":10000,"status_msg":"something went wrong"}"#
+                .into(),
+        ),
+        Some(Fault::Redirect(location)) => Reply::redirect(302, location),
+        Some(Fault::EmptyBody) => Reply::new(200, "video/mp4", Bytes::new()),
+        Some(Fault::GzipEncodedMedia) => {
+            let mut r = Reply::new(200, "video/mp4", Bytes::from_static(GZIP_BOMB));
+            r.headers.push(("content-encoding", "gzip".into()));
+            r
+        }
+        Some(Fault::Stall(d)) => {
+            tokio::time::sleep(*d).await;
+            route(ctx, None)
+        }
+        f => route(ctx, f),
+    }
 }
 
 /// Keeps the request for [`crate::Imitation::requests`].
@@ -282,14 +293,14 @@ fn page_host(ctx: &Ctx) -> Reply {
         ["api", "post", "item_list"] => {
             let sec = ctx.param("secUid").unwrap_or_default();
             let (cursor, count) = paging(ctx);
-            if let Some(list) = crate::lists_extra::big_post_list(&sec, cursor) {
+            if let Some(list) = crate::families::lists::big_post_list(&sec, cursor) {
                 return Reply::json(list);
             }
             let new = (ctx.state.new_profile_posts).load(std::sync::atomic::Ordering::SeqCst);
             Reply::json(
-                crate::campaign::post_list(&sec, cursor, count)
-                    .or_else(|| crate::valid_posts::post_list(&sec, cursor, count, new))
-                    .or_else(|| crate::hostile_strings::post_list(&sec))
+                crate::families::campaign::post_list(&sec, cursor, count)
+                    .or_else(|| crate::families::valid_posts::post_list(&sec, cursor, count, new))
+                    .or_else(|| crate::families::hostile_strings::post_list(&sec))
                     .unwrap_or_else(|| fixtures::post_list(&sec, cursor, count)),
             )
         }
@@ -306,9 +317,11 @@ fn page_host(ctx: &Ctx) -> Reply {
         ["v", file] if file.ends_with(".html") => post(ctx, file.trim_end_matches(".html")),
         [u] if u.len() > 1 && user(u).is_some_and(|u| plain_name(&u)) => {
             let name = user(u).unwrap_or_default();
-            let page = crate::hostile_strings::profile_page(&name)
-                .or_else(|| crate::lists_extra::big_profile_page(&name))
-                .unwrap_or_else(|| fixtures::profile_page(&name, crate::campaign::list_len(&name)));
+            let page = crate::families::hostile_strings::profile_page(&name)
+                .or_else(|| crate::families::lists::big_profile_page(&name))
+                .unwrap_or_else(|| {
+                    fixtures::profile_page(&name, crate::families::campaign::list_len(&name))
+                });
             with_cookies(ctx, Reply::html(200, page))
         }
         [u, "collection", slug] if user(u).is_some_and(|u| plain_name(&u)) => {
@@ -321,7 +334,7 @@ fn page_host(ctx: &Ctx) -> Reply {
             }
         }
         ["music", _] | ["tag", _] | ["api", "music" | "challenge", "item_list"] => {
-            let (status, content_type, body) = crate::lists_extra::answer(&segs, &ctx.query);
+            let (status, content_type, body) = crate::families::lists::answer(&segs, &ctx.query);
             with_cookies(ctx, Reply::new(status, content_type, body))
         }
         _ => Reply::small_page(404, "Page not found"),
@@ -358,7 +371,7 @@ fn short_link(code: &str) -> Reply {
         "ZMloop1" => Reply::redirect(301, "https://vm.tiktok.com/ZMloop2/"),
         "ZMloop2" => Reply::redirect(301, "https://vm.tiktok.com/ZMloop1/"),
         "ZMgone1" => Reply::small_page(404, "Page not found"),
-        c if c.starts_with("ZMfid") => match crate::lists_extra::short_link_target(c) {
+        c if c.starts_with("ZMfid") => match crate::families::lists::short_link_target(c) {
             Some(target) => Reply::redirect(301, &target),
             None => Reply::redirect(302, "https://www.tiktok.com/"),
         },
@@ -366,17 +379,60 @@ fn short_link(code: &str) -> Reply {
     }
 }
 
-/// Post ids of the hostile-server pages (see `post`).
-pub const HUGE_PAGE_ID: u64 = 7000000000000000050;
-pub const GZIP_BOMB_ID: u64 = 7000000000000000052;
 const GZIP_BOMB: &[u8] = include_bytes!("../../tests/fixtures/gzip_bomb_200MiB_zeros.gz");
 
 fn post(ctx: &Ctx, id: &str) -> Reply {
     let Ok(id) = id.parse::<u64>() else {
         return Reply::small_page(404, "Page not found");
     };
+    family_post(ctx, id).unwrap_or_else(|| single_post(ctx, id))
+}
+
+/// The page of post `id` from its family's module, if a family claims it (the registry keeps
+/// the ranges disjoint, so no order among them matters).
+fn family_post(ctx: &Ctx, id: u64) -> Option<Reply> {
+    use crate::families::{
+        campaign, empty_shell, hostile_names, hostile_output, hostile_provenance, hostile_storage,
+        hostile_strings, valid_posts,
+    };
+    let page = |html: String| Some(with_cookies(ctx, Reply::html(200, html)));
+    match family_of(id)? {
+        Family::HostileNet => Some(with_cookies(ctx, hostile_net::reply(id))),
+        Family::Challenge => {
+            let max = ctx.state.opts.challenge_max;
+            match crate::challenge::gate(&ctx.state.challenges, id, &ctx.cookies, max) {
+                Some(challenge) => Some(Reply::html(200, challenge)),
+                None => page(d1_as(id)),
+            }
+        }
+        Family::EmptyShell => {
+            let issued = lock(&ctx.state.tokens);
+            let has_token = ctx.cookie("tt_chain_token").any(|v| issued.contains(v));
+            drop(issued);
+            page(empty_shell::page(id, ctx.user_agent.as_deref(), has_token))
+        }
+        Family::Campaign if campaign::is_campaign(id) => page(campaign::page(id)),
+        Family::Valid if valid_posts::is_valid_post(id) => page(valid_posts::page(id)),
+        Family::Provenance => page(hostile_provenance::page(id)),
+        // Without cookies: these posts' media need no token.
+        Family::HostileStorage => Some(Reply::html(200, hostile_storage::page(id))),
+        Family::HostileStrings => page(hostile_strings::page(id)),
+        Family::HostileOutput => page(hostile_output::page(id)),
+        Family::HostileNames => page(hostile_names::page(id)),
+        Family::Bench => crate::families::bench::page(id).and_then(page),
+        // The generated pages (and ids a family's module refuses) are the default page's.
+        Family::ListItems
+        | Family::Batch
+        | Family::Changing
+        | Family::BigLists
+        | Family::Campaign
+        | Family::Valid => None,
+    }
+}
+
+/// A post outside every family: a captured page, a status page, or a hostile server's answer.
+fn single_post(ctx: &Ctx, id: u64) -> Reply {
     match id {
-        id if hostile_net::is_net(id) => with_cookies(ctx, hostile_net::reply(id)),
         fixtures::LOGIN_ID => {
             let original = format!("https://{}{}", ctx.host, ctx.path_query);
             let location = format!(
@@ -396,60 +452,22 @@ fn post(ctx: &Ctx, id: &str) -> Reply {
                 Reply::html(200, fixtures::challenge_page(&cs))
             }
         }
-        id if crate::challenge::is_challenge_post(id) => {
-            let max = ctx.state.opts.challenge_max;
-            match crate::challenge::gate(&ctx.state.challenges, id, &ctx.cookies, max) {
-                Some(page) => Reply::html(200, page),
-                None => with_cookies(ctx, Reply::html(200, d1_as(id))),
-            }
-        }
         // Hostile servers: a 50 MiB "page" (a client must refuse it from Content-Length alone)
         // and a gzip bomb (200 MiB of zeros in 200 KB; a client must stop inflating it).
-        HUGE_PAGE_ID => Reply::html(200, vec![b' '; 50 << 20]),
-        id if crate::empty_shell::is_empty_shell_post(id) => {
-            let issued = lock(&ctx.state.tokens);
-            let has_token = ctx.cookie("tt_chain_token").any(|v| issued.contains(v));
-            drop(issued);
-            let page = crate::empty_shell::page(id, ctx.user_agent.as_deref(), has_token);
-            with_cookies(ctx, Reply::html(200, page))
-        }
-        id if crate::campaign::is_campaign(id) => {
-            with_cookies(ctx, Reply::html(200, crate::campaign::page(id)))
-        }
-        id if crate::valid_posts::is_valid_post(id) => {
-            with_cookies(ctx, Reply::html(200, crate::valid_posts::page(id)))
-        }
-        id if crate::hostile_provenance::is_prov_post(id) => {
-            with_cookies(ctx, Reply::html(200, crate::hostile_provenance::page(id)))
-        }
-        id if crate::hostile_storage::is_storage_post(id) => {
-            Reply::html(200, crate::hostile_storage::page(id))
-        }
-        id if crate::hostile_strings::is_strings_post(id) => {
-            with_cookies(ctx, Reply::html(200, crate::hostile_strings::page(id)))
-        }
-        GZIP_BOMB_ID => {
+        fixtures::HUGE_PAGE_ID => Reply::html(200, vec![b' '; 50 << 20]),
+        fixtures::GZIP_BOMB_ID => {
             let mut reply = Reply::html(200, Bytes::from_static(GZIP_BOMB));
             reply.headers.push(("content-encoding", "gzip".into()));
             reply
         }
-        _ if crate::hostile_output::is_hostile_output(id) => {
-            with_cookies(ctx, Reply::html(200, crate::hostile_output::page(id)))
-        }
-        _ if crate::hostile::is_hostile(id) => {
-            with_cookies(ctx, Reply::html(200, crate::hostile::page(id)))
-        }
-        _ => {
-            let page = crate::bench_post::page(id).unwrap_or_else(|| fixtures::post_page(id));
-            with_cookies(ctx, Reply::html(200, page))
-        }
+        _ => with_cookies(ctx, Reply::html(200, fixtures::post_page(id))),
     }
 }
 
 /// D1's page holding D1's item under the id asked for (D1's media): a page always holds the
 /// post it was asked for.
 fn d1_as(id: u64) -> String {
-    let mut item = crate::hostile::d1_item().clone();
+    let mut item = crate::families::hostile_names::d1_item().clone();
     item["id"] = serde_json::Value::from(id.to_string());
     fixtures::item_page(&item)
 }

@@ -303,15 +303,91 @@ impl RawItem {
         let author = self.author(sigi_user);
         let description = self.desc.clone().unwrap_or_default();
         let title = make_title(&description, &id);
-        let slideshow = self
-            .image_post
-            .as_ref()
-            .is_some_and(|p| !p.images.is_empty());
-        let kind = if slideshow {
-            PostKind::Slideshow
+        let kind = self.kind();
+        let slideshow = kind == PostKind::Slideshow;
+        let urls = PostUrls::new(&author, &id, slideshow);
+        let (hashtags, mentions) = self.hashtags_and_mentions();
+        // statsV2 holds exact strings ("2900000"); stats may be rounded or missing fields.
+        let v2 = self.stats_v2.unwrap_or_default();
+        let v1 = self.stats.unwrap_or_default();
+        let music = self.music.unwrap_or_default();
+        let video = self.video.unwrap_or_default();
+
+        let artists = music
+            .author_name
+            .as_deref()
+            .map(split_artists)
+            .unwrap_or_default();
+        let images = slides(self.image_post.as_ref());
+        let thumbnails = thumbnails(self.image_post.as_ref(), &video);
+        let formats = if slideshow {
+            Vec::new()
         } else {
-            PostKind::Video
+            formats(&video)
         };
+        let subtitles = subtitles(&video);
+        let thumbnail = best_thumbnail(&thumbnails);
+        // A slideshow has no file of its own: no extension or size.
+        let (ext, width, height) = match slideshow {
+            true => (None, None, None),
+            false => (Some("mp4".to_owned()), video.width, video.height),
+        };
+        let mut info = VideoInfo {
+            extractor: crate::model::EXTRACTOR.into(),
+            extractor_key: crate::model::EXTRACTOR.into(),
+            display_id: id.to_string(),
+            thumbnail,
+            ext,
+            width: width.filter(|w| *w > 0),
+            height: height.filter(|h| *h > 0),
+            id,
+            kind,
+            title,
+            description,
+            uploader: author.unique_id,
+            uploader_id: author.id,
+            uploader_url: urls.uploader,
+            channel: author.nickname,
+            channel_id: author.sec_uid,
+            channel_url: urls.channel,
+            webpage_url: urls.webpage,
+            timestamp: self.create_time.filter(|t| *t > 0),
+            upload_date: self.create_time.filter(|t| *t > 0).and_then(upload_date),
+            // yt-dlp reads the video's length and falls back to the sound's (a slideshow's
+            // `video.duration` is 0): `complete_from_music` below.
+            duration: video.duration.filter(|d| *d > 0),
+            view_count: v2.play_count.or(v1.play_count),
+            like_count: v2.digg_count.or(v1.digg_count),
+            comment_count: v2.comment_count.or(v1.comment_count),
+            repost_count: v2.share_count.or(v1.share_count),
+            save_count: v2.collect_count.or(v1.collect_count),
+            hashtags,
+            mentions,
+            track: music.title.clone(),
+            artists,
+            album: music.album.clone(),
+            music: sound(&music),
+            thumbnails,
+            formats,
+            images,
+            subtitles,
+        };
+        // The audio-only rendition (every post with a sound URL, slideshows included) and the
+        // sound's length for posts whose video states none.
+        info.complete_from_music();
+        info
+    }
+}
+
+/// The URLs a post's metadata names.
+struct PostUrls {
+    webpage: String,
+    uploader: Option<String>,
+    channel: Option<String>,
+}
+
+impl PostUrls {
+    fn new(author: &Author, id: &PostId, slideshow: bool) -> Self {
         // The page's uniqueId is untrusted: only a plain account name goes into a URL, as
         // yt-dlp's `_create_url` puts `_` where it has no user (tiktok.py, 2026.10.26).
         let plain_user = author
@@ -319,17 +395,32 @@ impl RawItem {
             .as_deref()
             .filter(|u| crate::url::is_plain_account_name(u));
         let path_user = plain_user.unwrap_or("_");
-        let webpage_url = format!(
-            "https://www.tiktok.com/@{path_user}/{}/{id}",
-            if slideshow { "photo" } else { "video" }
-        );
+        Self {
+            webpage: format!(
+                "https://www.tiktok.com/@{path_user}/{}/{id}",
+                if slideshow { "photo" } else { "video" }
+            ),
+            uploader: plain_user.map(|u| format!("https://www.tiktok.com/@{u}")),
+            channel: author
+                .sec_uid
+                .as_ref()
+                .map(|s| format!("https://www.tiktok.com/@{s}")),
+        }
+    }
+}
 
-        // statsV2 holds exact strings ("2900000"); stats may be rounded or missing fields.
-        let v2 = self.stats_v2.unwrap_or_default();
-        let v1 = self.stats.unwrap_or_default();
-        let music = self.music.unwrap_or_default();
-        let video = self.video.unwrap_or_default();
+impl RawItem {
+    /// A slideshow when the item has images, else a video.
+    fn kind(&self) -> PostKind {
+        match &self.image_post {
+            Some(p) if !p.images.is_empty() => PostKind::Slideshow,
+            _ => PostKind::Video,
+        }
+    }
 
+    /// The post's hashtags and mentioned accounts, each once, in order: from the text extras
+    /// (the description's and its contents'), the hashtags else from the challenges.
+    fn hashtags_and_mentions(&self) -> (Vec<String>, Vec<String>) {
         let mut hashtags = Vec::new();
         let mut mentions = Vec::new();
         let extras = self
@@ -350,122 +441,62 @@ impl RawItem {
                 }
             }
         }
+        (hashtags, mentions)
+    }
+}
 
-        let artists = music
-            .author_name
-            .as_deref()
-            .map(split_artists)
-            .unwrap_or_default();
-        let images = self
-            .image_post
-            .as_ref()
-            .map(|p| p.images.iter().filter_map(to_image).collect())
-            .unwrap_or_default();
-        let mut thumbnails = Vec::new();
-        if let Some(cover) = self
-            .image_post
-            .as_ref()
-            .and_then(|p| p.cover.as_ref())
-            .and_then(to_image)
-        {
+/// A slideshow's images, in order (those without a URL left out).
+fn slides(image_post: Option<&ImagePost>) -> Vec<Image> {
+    image_post
+        .map(|p| p.images.iter().filter_map(to_image).collect())
+        .unwrap_or_default()
+}
+
+/// The covers: a slideshow's own, then the video's plain, original and animated ones.
+fn thumbnails(image_post: Option<&ImagePost>, video: &RawVideo) -> Vec<Thumbnail> {
+    let mut thumbnails = Vec::new();
+    if let Some(cover) = image_post.and_then(|p| p.cover.as_ref()).and_then(to_image) {
+        thumbnails.push(Thumbnail {
+            id: "image_cover".into(),
+            url: cover.url,
+            width: cover.width,
+            height: cover.height,
+        });
+    }
+    for (tid, url) in [
+        ("cover", &video.cover),
+        ("origin_cover", &video.origin_cover),
+        ("dynamic_cover", &video.dynamic_cover),
+    ] {
+        if let Some(url) = url {
             thumbnails.push(Thumbnail {
-                id: "image_cover".into(),
-                url: cover.url,
-                width: cover.width,
-                height: cover.height,
+                id: tid.into(),
+                url: url.clone(),
+                width: video.width.filter(|w| *w > 0),
+                height: video.height.filter(|h| *h > 0),
             });
         }
-        for (tid, url) in [
-            ("cover", &video.cover),
-            ("origin_cover", &video.origin_cover),
-            ("dynamic_cover", &video.dynamic_cover),
-        ] {
-            if let Some(url) = url {
-                thumbnails.push(Thumbnail {
-                    id: tid.into(),
-                    url: url.clone(),
-                    width: video.width.filter(|w| *w > 0),
-                    height: video.height.filter(|h| *h > 0),
-                });
-            }
-        }
-
-        let formats = if slideshow {
-            Vec::new()
-        } else {
-            formats(&video)
-        };
-        let subtitles = subtitles(&video);
-        let uploader_url = plain_user.map(|u| format!("https://www.tiktok.com/@{u}"));
-        let channel_url = author
-            .sec_uid
-            .as_ref()
-            .map(|s| format!("https://www.tiktok.com/@{s}"));
-
-        // yt-dlp prefers the plain covers (preference -1) over the animated one (-2).
-        let thumbnail = ["origin_cover", "cover", "image_cover", "dynamic_cover"]
-            .iter()
-            .find_map(|want| thumbnails.iter().find(|t| t.id == *want))
-            .map(|t| t.url.clone());
-        let (ext, width, height) = if slideshow {
-            (None, None, None)
-        } else {
-            (
-                Some("mp4".to_owned()),
-                video.width.filter(|w| *w > 0),
-                video.height.filter(|h| *h > 0),
-            )
-        };
-        let mut info = VideoInfo {
-            extractor: crate::model::EXTRACTOR.into(),
-            extractor_key: crate::model::EXTRACTOR.into(),
-            display_id: id.to_string(),
-            thumbnail,
-            ext,
-            width,
-            height,
-            id,
-            kind,
-            title,
-            description,
-            uploader: author.unique_id,
-            uploader_id: author.id,
-            uploader_url,
-            channel: author.nickname,
-            channel_id: author.sec_uid,
-            channel_url,
-            webpage_url,
-            timestamp: self.create_time.filter(|t| *t > 0),
-            upload_date: self.create_time.filter(|t| *t > 0).and_then(upload_date),
-            // yt-dlp reads the video's length and falls back to the sound's (a slideshow's
-            // `video.duration` is 0): `complete_from_music` below.
-            duration: video.duration.filter(|d| *d > 0),
-            view_count: v2.play_count.or(v1.play_count),
-            like_count: v2.digg_count.or(v1.digg_count),
-            comment_count: v2.comment_count.or(v1.comment_count),
-            repost_count: v2.share_count.or(v1.share_count),
-            save_count: v2.collect_count.or(v1.collect_count),
-            hashtags,
-            mentions,
-            track: music.title.clone(),
-            artists,
-            album: music.album.clone(),
-            music: (music.play_url.is_some() || music.id.is_some()).then(|| Music {
-                id: music.id.clone(),
-                url: music.play_url.clone(),
-                duration: music.duration.filter(|d| *d > 0),
-                original: music.original,
-            }),
-            thumbnails,
-            formats,
-            images,
-            subtitles,
-        };
-        // The audio-only rendition (every post with a sound URL, slideshows included) and the
-        // sound's length for posts whose video states none.
-        info.complete_from_music();
-        info
     }
+    thumbnails
+}
+
+/// The `thumbnail` field: yt-dlp prefers the plain covers (preference -1) over the animated
+/// one (-2).
+fn best_thumbnail(thumbnails: &[Thumbnail]) -> Option<String> {
+    ["origin_cover", "cover", "image_cover", "dynamic_cover"]
+        .iter()
+        .find_map(|want| thumbnails.iter().find(|t| t.id == *want))
+        .map(|t| t.url.clone())
+}
+
+/// The post's sound, when the page names one.
+fn sound(music: &RawMusic) -> Option<Music> {
+    (music.play_url.is_some() || music.id.is_some()).then(|| Music {
+        id: music.id.clone(),
+        url: music.play_url.clone(),
+        duration: music.duration.filter(|d| *d > 0),
+        original: music.original,
+    })
 }
 
 fn fill(slot: &mut Option<String>, from: &Option<String>) {
@@ -566,30 +597,93 @@ fn order_mirrors(mut urls: Vec<String>) -> Vec<String> {
     urls
 }
 
+/// The renditions of a video, as yt-dlp lists them: each `bitrateInfo` entry, `playAddr`'s
+/// struct and plain URL (unless already listed), and the watermarked `downloadAddr`.
 fn formats(video: &RawVideo) -> Vec<Format> {
-    let mut out: Vec<Format> = Vec::new();
-    let mut seen_keys: Vec<String> = Vec::new();
     let portrait = match (video.width, video.height) {
         (Some(w), Some(h)) if w > 0 && h > 0 => Some((w, h)),
         _ => None,
     };
+    let mut list = FormatList {
+        out: Vec::new(),
+        seen_keys: Vec::new(),
+        portrait,
+    };
+    for (i, b) in video.bitrate_info.iter().enumerate() {
+        if let Some(addr) = &b.play_addr {
+            let id = b
+                .gear_name
+                .clone()
+                .unwrap_or_else(|| format!("bitrate_{i}"));
+            list.push(id, addr, b.codec_type.as_deref(), b.bitrate);
+        }
+    }
+    if let Some(addr) = &video.play_addr_struct {
+        list.push("play_addr_struct".into(), addr, None, None);
+    }
+    if let Some(url) = &video.play_addr
+        && !list
+            .out
+            .iter()
+            .any(|f| &f.url == url || f.mirrors.contains(url))
+    {
+        // yt-dlp's `play` format takes the video's width and height: they describe it.
+        let addr = PlayAddr {
+            url_list: vec![url.clone()],
+            url_key: None,
+            data_size: video.size,
+            width: portrait.map(|(w, _)| w),
+            height: portrait.map(|(_, h)| h),
+        };
+        let codec = video.codec_type.as_deref().or(Some("h264"));
+        list.push("play_addr".into(), &addr, codec, video.bitrate);
+    }
+    let mut out = list.out;
+    // The watermarked `downloadAddr` is always listed when the page has one, even when its URL
+    // is also a clean rendition's (2023 SIGI pages give playAddr = downloadAddr), as yt-dlp
+    // 2026.10.26's `_extract_web_formats` lists `downloadAddr` (format_note "watermarked",
+    // preference -2).
+    if let Some(url) = &video.download_addr {
+        out.push(watermarked(url));
+    }
+    // Worst first, best last, as `yt-dlp -F` lists them: the watermarked download (lowest
+    // preference) first, then clean renditions by height and bitrate.
+    out.sort_by(|a, b| {
+        (!a.watermarked, a.height.unwrap_or(0), a.tbr.unwrap_or(0.0))
+            .partial_cmp(&(!b.watermarked, b.height.unwrap_or(0), b.tbr.unwrap_or(0.0)))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    out
+}
 
-    let mut push_addr = |out: &mut Vec<Format>,
-                         id: String,
-                         addr: &PlayAddr,
-                         codec_hint: Option<&str>,
-                         bitrate: Option<u64>| {
+/// The clean renditions found so far; a rendition whose `UrlKey` or first URL is already
+/// listed is left out.
+struct FormatList {
+    out: Vec<Format>,
+    seen_keys: Vec<String>,
+    /// The video's own width and height, when the page states both.
+    portrait: Option<(u64, u64)>,
+}
+
+impl FormatList {
+    fn push(
+        &mut self,
+        id: String,
+        addr: &PlayAddr,
+        codec_hint: Option<&str>,
+        bitrate: Option<u64>,
+    ) {
         let urls = order_mirrors(addr.url_list.clone());
         let Some((first, rest)) = urls.split_first() else {
             return;
         };
         if let Some(key) = &addr.url_key {
-            if seen_keys.contains(key) {
+            if self.seen_keys.contains(key) {
                 return;
             }
-            seen_keys.push(key.clone());
+            self.seen_keys.push(key.clone());
         }
-        if out.iter().any(|f| &f.url == first) {
+        if self.out.iter().any(|f| &f.url == first) {
             return;
         }
         let (key_codec, res) = addr
@@ -603,9 +697,9 @@ fn formats(video: &RawVideo) -> Vec<Format> {
             addr.height.filter(|h| *h > 0),
         ) {
             (Some(w), Some(h)) => (Some(w), Some(h)),
-            _ => dims_from_res(res, portrait),
+            _ => dims_from_res(res, self.portrait),
         };
-        out.push(Format {
+        self.out.push(Format {
             format_id: id,
             url: first.clone(),
             mirrors: rest.to_vec(),
@@ -623,67 +717,30 @@ fn formats(video: &RawVideo) -> Vec<Format> {
             preference: Some(if vcodec == "bytevc2" { -100 } else { -1 }),
             duration: None,
         });
-    };
+    }
+}
 
-    for (i, b) in video.bitrate_info.iter().enumerate() {
-        if let Some(addr) = &b.play_addr {
-            let id = b
-                .gear_name
-                .clone()
-                .unwrap_or_else(|| format!("bitrate_{i}"));
-            push_addr(&mut out, id, addr, b.codec_type.as_deref(), b.bitrate);
-        }
+/// The watermarked `downloadAddr` rendition. The page states no size, codec or bitrate for it
+/// (a bare string), so none is copied from the video: yt-dlp leaves them out too and assumes
+/// h264/aac.
+fn watermarked(url: &str) -> Format {
+    Format {
+        format_id: "download_addr".into(),
+        url: url.to_owned(),
+        mirrors: Vec::new(),
+        ext: "mp4".into(),
+        vcodec: "h264".into(),
+        acodec: "aac".into(),
+        width: None,
+        height: None,
+        tbr: None,
+        filesize: None,
+        watermarked: true,
+        unplayable: false,
+        format_note: Some("watermarked".into()),
+        preference: Some(-2),
+        duration: None,
     }
-    if let Some(addr) = &video.play_addr_struct {
-        push_addr(&mut out, "play_addr_struct".into(), addr, None, None);
-    }
-    if let Some(url) = &video.play_addr
-        && !out.iter().any(|f| &f.url == url || f.mirrors.contains(url))
-    {
-        // yt-dlp's `play` format takes the video's width and height: they describe it.
-        let addr = PlayAddr {
-            url_list: vec![url.clone()],
-            url_key: None,
-            data_size: video.size,
-            width: portrait.map(|(w, _)| w),
-            height: portrait.map(|(_, h)| h),
-        };
-        let codec = video.codec_type.as_deref().or(Some("h264"));
-        push_addr(&mut out, "play_addr".into(), &addr, codec, video.bitrate);
-    }
-    // The watermarked `downloadAddr` is always listed when the page has one, even when its URL
-    // is also a clean rendition's (2023 SIGI pages give playAddr = downloadAddr), as yt-dlp
-    // 2026.10.26's `_extract_web_formats` lists `downloadAddr` (format_note "watermarked",
-    // preference -2). The page states no size, codec or bitrate for it (a bare string; FIELDS.md
-    // `video.downloadAddr`: str everywhere), so none is copied from the video: yt-dlp leaves
-    // them out too and assumes h264/aac.
-    if let Some(url) = &video.download_addr {
-        out.push(Format {
-            format_id: "download_addr".into(),
-            url: url.clone(),
-            mirrors: Vec::new(),
-            ext: "mp4".into(),
-            vcodec: "h264".into(),
-            acodec: "aac".into(),
-            width: None,
-            height: None,
-            tbr: None,
-            filesize: None,
-            watermarked: true,
-            unplayable: false,
-            format_note: Some("watermarked".into()),
-            preference: Some(-2),
-            duration: None,
-        });
-    }
-    // Worst first, best last, as `yt-dlp -F` lists them: the watermarked download (lowest
-    // preference) first, then clean renditions by height and bitrate.
-    out.sort_by(|a, b| {
-        (!a.watermarked, a.height.unwrap_or(0), a.tbr.unwrap_or(0.0))
-            .partial_cmp(&(!b.watermarked, b.height.unwrap_or(0), b.tbr.unwrap_or(0.0)))
-            .unwrap_or(std::cmp::Ordering::Equal)
-    });
-    out
 }
 
 /// Width and height from a `UrlKey` resolution: the number names the short side, except that

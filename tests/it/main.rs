@@ -1,0 +1,27 @@
+//! tikdl's integration tests: one test binary, one module per feature. Each test starts its own
+//! TikTok imitation and runs the real `tikdl` binary against it through [`support`] (isolated
+//! HOME, XDG folders and proxy variables; `--proxy` + `--ca-cert`), as a user would.
+//!
+//! Run one feature with `cargo test --test it download::`, one test by its name.
+
+mod support;
+
+mod architecture;
+mod archive;
+mod batch;
+mod cache;
+mod campaign;
+mod challenge;
+mod config;
+mod download;
+mod faults;
+mod file_names;
+mod generate;
+mod info;
+mod library;
+mod lists;
+mod network;
+mod provenance;
+mod security;
+mod storage;
+mod tags;
