@@ -13,6 +13,7 @@
 
 use std::collections::HashSet;
 use std::io::Write as _;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -21,51 +22,122 @@ use std::time::Instant;
 use futures_util::StreamExt;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
-use crate::archive::Archive;
+use crate::archive::{Archive, SyncState};
 use crate::error::{ContentReason, Error, Operation};
-use crate::lists::ListEvent;
-use crate::lists::ListOptions;
+use crate::lists::{BreakOn, ListEvent, ListOptions};
 use crate::model::{PostId, VideoInfo};
-use crate::posts::Expansion;
+use crate::posts::Posts;
 use crate::save::{self, DownloadOptions, DownloadResult, ProgressFactory};
 use crate::shard::Shard;
 use crate::terminal;
 use crate::url::PostRef;
 
-/// The longest URL-list line kept (bytes); a longer line fails as one line, without being read
-/// into memory whole.
-pub const MAX_LINE: usize = 64 * 1024;
-/// A line still without its end after this many bytes means the input is not a URL list at all
-/// (`/dev/zero`, a video): reading it stops with an error instead of running forever.
-pub const MAX_SKIP: u64 = 16 * 1024 * 1024;
 /// Failures named in the summary; past that they are only counted (memory stays flat however
 /// many lines fail; `--failed-file` has them all).
 pub const LISTED_FAILURES: usize = 20;
 
+/// How the loop works through its inputs: the one choice that tells `download` from `batch`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchMode {
+    /// `download URL...`: outcomes reported in input order, and every post done as often as it
+    /// is listed (the user said what to do).
+    Download,
+    /// `batch FILE`: outcomes reported as posts finish, and a post listed twice (in any URL
+    /// form) done once.
+    Batch,
+}
+
+impl BatchMode {
+    /// Whether outcomes are reported in input order rather than as posts finish.
+    fn keeps_order(self) -> bool {
+        self == Self::Download
+    }
+
+    /// Whether a post listed twice is done once.
+    fn skips_repeats(self) -> bool {
+        self == Self::Batch
+    }
+}
+
+/// `--download-archive` with what goes along with it, opened once: the ids already done, which
+/// list inputs last ended clean (`ARCHIVE.sync` beside it), and whether `--break-on-existing`
+/// stops a list at its first archived post.
+#[derive(Debug, Clone)]
+pub struct ArchiveState {
+    archive: Arc<Archive>,
+    /// Without it (it could not be read), `--break-on-existing` pages every list whole, which
+    /// is slower but never skips a post.
+    sync: Option<Arc<SyncState>>,
+    /// `--break-on-existing` (or `break_on_existing = true` in the config file).
+    break_on: Option<BreakOn>,
+}
+
+impl ArchiveState {
+    /// Opens the archive at `path` and the sync state beside it; `break_on_existing` asks that
+    /// lists stop at their first archived post (when their last run ended clean).
+    pub fn open(path: &Path, break_on_existing: bool) -> Result<Self, Error> {
+        let archive = Arc::new(Archive::open(path)?);
+        tracing::info!("download archive: {} posts already done", archive.len());
+        let break_on = break_on_existing.then(|| {
+            let a = archive.clone();
+            BreakOn(Arc::new(move |id| a.contains(id)))
+        });
+        let sync = SyncState::open(path)
+            .map(Arc::new)
+            .map_err(|e| tracing::warn!("{e}; --break-on-existing will page every list whole"))
+            .ok();
+        Ok(Self {
+            archive,
+            sync,
+            break_on,
+        })
+    }
+
+    /// Posts in the archive.
+    pub fn len(&self) -> usize {
+        self.archive.len()
+    }
+
+    /// Whether the archive holds no post.
+    pub fn is_empty(&self) -> bool {
+        self.archive.is_empty()
+    }
+
+    /// After a run that ended clean: every list it paged may be cut at its first archived post
+    /// next time (a no-op without a sync state).
+    pub fn finish_clean(&self) -> Result<(), Error> {
+        match &self.sync {
+            Some(sync) => sync.finish_clean(),
+            None => Ok(()),
+        }
+    }
+}
+
+/// What the batch loop is asked to do.
 #[derive(Debug, Clone)]
 pub struct BatchOptions {
+    /// How each post is saved.
     pub download: DownloadOptions,
+    /// The output folder (`-P`).
     pub base: PathBuf,
     /// Print metadata instead of downloading.
     pub info_only: bool,
+    /// Posts in flight at once.
     pub jobs: usize,
+    /// What to keep from each list.
     pub list: ListOptions,
-    pub archive: Option<Arc<Archive>>,
-    /// Report outcomes in input order (`download`) rather than as posts finish (`batch`).
-    pub keep_order: bool,
-    /// A post listed twice is done once (`batch`); `download` does what it is told.
-    pub skip_repeats: bool,
-    /// With [`ListOptions::break_on`] (`--break-on-existing`): a list stopped at an archived
-    /// post ends only that input (`--break-per-input`), not the whole run.
+    /// `download` or `batch`.
+    pub mode: BatchMode,
+    /// `--download-archive`: archived posts are skipped, done ones recorded.
+    pub archive: Option<ArchiveState>,
+    /// With `--break-on-existing`: a list stopped at an archived post ends only that input
+    /// (`--break-per-input`), not the whole run.
     pub break_per_input: bool,
     /// `--shard K/N`: only the posts of this shard; the others are counted, nothing more.
     pub shard: Option<Shard>,
     /// Hand each downloaded post's metadata to the caller (`--print`), fetched before the save
     /// when the input did not carry it.
     pub keep_info: bool,
-    /// Which list inputs ended clean last time, so that `--break-on-existing` may cut them
-    /// short (kept beside the archive; see [`crate::archive::SyncState`]).
-    pub sync: Option<Arc<crate::archive::SyncState>>,
 }
 
 impl BatchOptions {
@@ -73,7 +145,34 @@ impl BatchOptions {
     /// posts, or to report metadata); else a post goes straight to [`save::download_post`], which
     /// resolves it and reports every failure in its [`DownloadResult`].
     fn needs_id(&self) -> bool {
-        self.skip_repeats || self.archive.is_some() || self.info_only || self.shard.is_some()
+        self.mode.skips_repeats()
+            || self.archive.is_some()
+            || self.info_only
+            || self.shard.is_some()
+    }
+
+    /// Makes the output folder ready (created, checked writable) and settles the folder every
+    /// file must lie within: called once, before the run, unless only metadata is printed.
+    pub fn prepare_output(&mut self) -> Result<(), Error> {
+        save::prepare_output_dir(&self.base)?;
+        save::settle_confinement(&mut self.download, &self.base);
+        Ok(())
+    }
+}
+
+/// Why a batch run's outcome sink stops the run ([`crate::TikTokHandler::run_batch`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StopReason {
+    /// Outcomes can no longer be delivered (standard output closed, ...): the text says why.
+    /// No new post starts; the posts not attempted go to the `--failed-file`.
+    Undeliverable(String),
+}
+
+impl std::fmt::Display for StopReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Undeliverable(why) => f.write_str(why),
+        }
     }
 }
 
@@ -82,16 +181,24 @@ impl BatchOptions {
 pub enum Outcome {
     /// The result, and the post's metadata when [`BatchOptions::keep_info`] asked for it.
     Downloaded(Box<DownloadResult>, Option<Box<VideoInfo>>),
+    /// The post's metadata ([`BatchOptions::info_only`]).
     Info(Box<VideoInfo>),
+    /// Not done: archived already, or listed before.
     Skipped {
+        /// The input as given (or the listed post's page).
         url: String,
-        id: String,
+        /// The post.
+        id: PostId,
+        /// Why, in words (`in the download archive`, `listed more than once`).
         reason: &'static str,
     },
     /// A post that failed outside its save: its line, its short link, the archive.
     Failed {
+        /// The input as given (or the listed post's page).
         url: String,
-        id: Option<String>,
+        /// The post, when known before it failed.
+        id: Option<PostId>,
+        /// What went wrong.
         error: Error,
     },
     /// A post whose save failed: the download's own report, its status holding the error.
@@ -99,6 +206,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The input the outcome is for.
     pub fn url(&self) -> &str {
         match self {
             Self::Downloaded(r, _) | Self::SaveFailed(r) => &r.url,
@@ -129,10 +237,15 @@ impl Outcome {
 /// Totals for the end-of-run summary.
 #[derive(Debug, Default)]
 pub struct Summary {
+    /// Posts saved (or their metadata printed).
     pub done: u64,
+    /// Posts skipped (archived, listed before).
     pub skipped: u64,
+    /// Posts and lines that failed.
     pub failed: u64,
+    /// Bytes of the files of the posts saved.
     pub bytes: u64,
+    /// How long the run took.
     pub seconds: f64,
     /// (URL, reason) of the first [`LISTED_FAILURES`] failures, in the order they happened,
     /// already cut and neutralised for a terminal.
@@ -159,15 +272,20 @@ pub struct Summary {
 /// that ended the whole run (no `--break-per-input`: later inputs were not processed).
 #[derive(Debug, Clone)]
 pub struct Break {
+    /// The list's input line, cut and neutralised for a terminal.
     pub input: String,
-    pub at: String,
+    /// The archived post where the list stopped.
+    pub at: PostId,
+    /// Whether the stop ended the whole run (no `--break-per-input`).
     pub whole_run: bool,
 }
 
 /// The URL list could not be read past `line` lines.
 #[derive(Debug)]
 pub struct ReadError {
+    /// Lines read before the error.
     pub line: u64,
+    /// The error.
     pub error: std::io::Error,
 }
 
@@ -180,6 +298,9 @@ impl std::fmt::Display for ReadError {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// `--failed-file` (the loop below uses `FailedFile::line`, and the caller the public methods).
 
 /// `--failed-file`: the failed and unattempted lines. A regular file (or a new name) is replaced
 /// whole: the lines stream to a temporary file beside it (memory stays flat) that
@@ -256,7 +377,8 @@ impl FailedFile {
         &self.dest
     }
 
-    fn line(&mut self, bytes: &[u8]) {
+    /// Adds one line (the first write error is kept for [`Self::commit`]).
+    pub(crate) fn line(&mut self, bytes: &[u8]) {
         if self.error.is_some() {
             return;
         }
@@ -419,28 +541,37 @@ fn open_in_place(path: &Path, follow: bool) -> Result<std::fs::File, Error> {
     Ok(file)
 }
 
+// ---------------------------------------------------------------------------------------------
+// The list's lines: read as bytes, one bounded line at a time (the loop below uses `LineReader`,
+// `Line`, `count_urls` and the two limits, nothing else).
+
+/// The longest URL-list line kept (bytes); a longer line fails as one line, without being read
+/// into memory whole.
+pub const MAX_LINE: usize = 64 * 1024;
+/// A line still without its end after this many bytes means the input is not a URL list at all
+/// (`/dev/zero`, a video): reading it stops with an error instead of running forever.
+pub const MAX_SKIP: u64 = 16 * 1024 * 1024;
+
 /// One line of the list that is not blank and not a comment.
 #[derive(Debug, PartialEq)]
-enum Line {
-    Text {
-        text: String,
-    },
+pub(crate) enum Line {
+    /// A line of UTF-8 text, trimmed.
+    Text { text: String },
     /// Not UTF-8 (a Latin-1 comment, binary junk): kept as bytes for `--failed-file`.
     NotUtf8 {
+        /// The line's number in the list (1 for the first).
         number: u64,
         raw: Vec<u8>,
+        /// Where the first byte that is not UTF-8 is.
         at: usize,
     },
     /// Longer than [`MAX_LINE`]: not used, but kept whole (up to [`MAX_SKIP`]) for
     /// `--failed-file`, so that retrying in place never loses it.
-    TooLong {
-        number: u64,
-        raw: Vec<u8>,
-    },
+    TooLong { number: u64, raw: Vec<u8> },
 }
 
 /// Reads the list one bounded line at a time.
-struct LineReader<R> {
+pub(crate) struct LineReader<R> {
     input: R,
     number: u64,
     buf: Vec<u8>,
@@ -450,8 +581,18 @@ struct LineReader<R> {
     consumed: u64,
 }
 
+/// How one raw line ended up in [`LineReader::buf`].
+enum Raw {
+    /// The input has ended: no line.
+    End,
+    /// A line within [`MAX_LINE`].
+    Line,
+    /// An over-long line, whether it is a comment (kept whole up to [`MAX_SKIP`]).
+    TooLong { comment: bool },
+}
+
 impl<R: AsyncBufRead + Unpin> LineReader<R> {
-    fn new(input: R) -> Self {
+    pub(crate) fn new(input: R) -> Self {
         Self {
             input,
             number: 0,
@@ -461,65 +602,26 @@ impl<R: AsyncBufRead + Unpin> LineReader<R> {
         }
     }
 
+    /// Lines read so far (blank lines and comments included).
+    pub(crate) fn number(&self) -> u64 {
+        self.number
+    }
+
+    /// Bytes read from the input so far.
+    pub(crate) fn consumed(&self) -> u64 {
+        self.consumed
+    }
+
     /// The next line that is not blank or a comment; `None` at the end of the list.
-    async fn next(&mut self) -> std::io::Result<Option<Line>> {
+    pub(crate) async fn next(&mut self) -> std::io::Result<Option<Line>> {
         loop {
-            self.buf.clear();
-            let mut any = false;
-            // Bytes of an over-long line seen so far (kept for --failed-file, not used).
-            let mut too_long: Option<u64> = None;
-            let mut comment = false;
-            loop {
-                let mut chunk = self.input.fill_buf().await?;
-                if std::mem::take(&mut self.after_cr) && chunk.first() == Some(&b'\n') {
-                    self.input.consume(1);
-                    self.consumed += 1;
-                    chunk = self.input.fill_buf().await?;
-                }
-                if chunk.is_empty() {
-                    break;
-                }
-                any = true;
-                // `\r` ends a line too (Python's universal newlines, which yt-dlp reads lists
-                // with): a list saved with old Mac line ends is a list, not one long line.
-                let (take, end) = match chunk.iter().position(|&b| b == b'\n' || b == b'\r') {
-                    Some(i) => {
-                        self.after_cr = chunk[i] == b'\r';
-                        (i + 1, true)
-                    }
-                    None => (chunk.len(), false),
-                };
-                match too_long.as_mut() {
-                    Some(seen) => *seen += take as u64,
-                    None if self.buf.len() + take > MAX_LINE + 2 => {
-                        comment = self.buf.trim_ascii_start().starts_with(b"#");
-                        too_long = Some((self.buf.len() + take) as u64);
-                    }
-                    None => {}
-                }
-                self.buf.extend_from_slice(&chunk[..take]);
-                self.input.consume(take);
-                self.consumed += take as u64;
-                if end {
-                    break;
-                }
-                if too_long.is_some_and(|seen| seen > MAX_SKIP) {
-                    return Err(std::io::Error::new(
-                        std::io::ErrorKind::InvalidData,
-                        format!(
-                            "line {} goes on for more than {} MiB without a line break: \
-                             this is not a list of URLs",
-                            self.number + 1,
-                            MAX_SKIP >> 20
-                        ),
-                    ));
-                }
-            }
-            if !any {
-                return Ok(None);
-            }
+            let comment = match self.raw_line().await? {
+                Raw::End => return Ok(None),
+                Raw::Line => None,
+                Raw::TooLong { comment } => Some(comment),
+            };
             self.number += 1;
-            if too_long.is_some() {
+            if let Some(comment) = comment {
                 if comment {
                     continue;
                 }
@@ -559,6 +661,68 @@ impl<R: AsyncBufRead + Unpin> LineReader<R> {
             }
         }
     }
+
+    /// Reads one line, its end included, into `buf`: `\n`, `\r` and `\r\n` end a line (the
+    /// `\n` of a `\r\n` may come in the next read). An over-long line is read on to its end
+    /// (kept for `--failed-file`) unless it goes past [`MAX_SKIP`]: then the input is no list.
+    async fn raw_line(&mut self) -> std::io::Result<Raw> {
+        self.buf.clear();
+        let mut any = false;
+        // Bytes of an over-long line seen so far (kept for --failed-file, not used).
+        let mut too_long: Option<u64> = None;
+        let mut comment = false;
+        loop {
+            let mut chunk = self.input.fill_buf().await?;
+            if std::mem::take(&mut self.after_cr) && chunk.first() == Some(&b'\n') {
+                self.input.consume(1);
+                self.consumed += 1;
+                chunk = self.input.fill_buf().await?;
+            }
+            if chunk.is_empty() {
+                break;
+            }
+            any = true;
+            // `\r` ends a line too (Python's universal newlines, which yt-dlp reads lists
+            // with): a list saved with old Mac line ends is a list, not one long line.
+            let (take, end) = match chunk.iter().position(|&b| b == b'\n' || b == b'\r') {
+                Some(i) => {
+                    self.after_cr = chunk[i] == b'\r';
+                    (i + 1, true)
+                }
+                None => (chunk.len(), false),
+            };
+            match too_long.as_mut() {
+                Some(seen) => *seen += take as u64,
+                None if self.buf.len() + take > MAX_LINE + 2 => {
+                    comment = self.buf.trim_ascii_start().starts_with(b"#");
+                    too_long = Some((self.buf.len() + take) as u64);
+                }
+                None => {}
+            }
+            self.buf.extend_from_slice(&chunk[..take]);
+            self.input.consume(take);
+            self.consumed += take as u64;
+            if end {
+                break;
+            }
+            if too_long.is_some_and(|seen| seen > MAX_SKIP) {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!(
+                        "line {} goes on for more than {} MiB without a line break: \
+                         this is not a list of URLs",
+                        self.number + 1,
+                        MAX_SKIP >> 20
+                    ),
+                ));
+            }
+        }
+        Ok(match (any, too_long) {
+            (false, _) => Raw::End,
+            (true, None) => Raw::Line,
+            (true, Some(_)) => Raw::TooLong { comment },
+        })
+    }
 }
 
 /// URLs in a list file (non-blank, non-comment lines), counted in one pass over its bytes without
@@ -593,18 +757,29 @@ pub fn count_urls(path: &Path) -> Option<u64> {
     Some(n)
 }
 
+// ---------------------------------------------------------------------------------------------
+// The loop: lines -> tasks -> posts in flight -> outcomes, tallied.
+
 /// What the reader hands on: a line, or (once the batch has stopped) a line only to keep.
 enum Input {
     Line(Line),
     Unattempted(Vec<u8>),
 }
 
+/// One unit of work, made from an input line (a list line makes one per post).
 enum Task {
-    Url {
+    /// A post or short link, parsed once: `url` is the line as given, reported as it is.
+    Post {
         url: String,
-        id: Option<PostId>,
+        post: PostRef,
     },
-    Item(Box<VideoInfo>),
+    /// A list's post, which carries its metadata.
+    Listed(Box<VideoInfo>),
+    /// A line that is no TikTok URL, where no id is needed first (`download`): the save reports
+    /// it, as it reports every failure, with its result.
+    Unparsed {
+        url: String,
+    },
     Failed {
         url: String,
         error: Error,
@@ -618,6 +793,17 @@ enum Task {
     Unattempted(Vec<u8>),
     /// `--break-on-existing` stopped this input's list (after its new posts).
     Break(Break),
+}
+
+impl Task {
+    /// For a post's task, the input kept for `--failed-file` when it is not attempted.
+    fn unattempted(&self) -> Option<Vec<u8>> {
+        match self {
+            Self::Post { url, .. } | Self::Unparsed { url } => Some(url.clone().into_bytes()),
+            Self::Listed(info) => Some(info.webpage_url.clone().into_bytes()),
+            _ => None,
+        }
+    }
 }
 
 /// What `process` made of a task.
@@ -635,14 +821,14 @@ enum Done {
 
 /// Claimed post ids, so a post listed twice (in any URL form) is done once.
 #[derive(Default)]
-struct Claims(Mutex<HashSet<String>>);
+struct Claims(Mutex<HashSet<PostId>>);
 
 impl Claims {
-    fn claim(&self, id: &str) -> bool {
+    fn claim(&self, id: &PostId) -> bool {
         self.0
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(id.to_owned())
+            .insert(id.clone())
     }
 }
 
@@ -738,17 +924,17 @@ impl Tally<'_> {
 }
 
 /// Reads URLs from `input` (one per line; blank lines and `#` comments skipped) and works through
-/// them, calling `on_outcome` as each post finishes (an `Err(reason)` from it stops the batch as
-/// a fatal error would: the output cannot be delivered). Failed lines (and, after a stop, the lines
-/// not attempted) are written to `failed_file`; the caller commits or abandons it depending on
-/// [`Summary::read_error`].
-pub async fn run<R>(
-    posts: &crate::posts::Posts,
+/// them, handing each outcome to `sink` as its post finishes (a [`ControlFlow::Break`] from it
+/// stops the batch as a fatal error would: the output cannot be delivered). Failed lines (and,
+/// after a stop, the lines not attempted) are written to `failed_file`; the caller commits or
+/// abandons it depending on [`Summary::read_error`].
+pub(crate) async fn run<R>(
+    posts: &Posts,
     input: R,
     opts: &BatchOptions,
     failed_file: Option<&mut FailedFile>,
     progress: Option<ProgressFactory>,
-    on_outcome: impl FnMut(&Outcome) -> Result<(), String>,
+    sink: impl FnMut(&Outcome) -> ControlFlow<StopReason>,
 ) -> Summary
 where
     R: AsyncBufRead + Unpin,
@@ -775,37 +961,28 @@ where
                 Some((input, (lines, shared)))
             }
             Ok(None) => {
-                shared.read_bytes.store(lines.consumed, Ordering::Relaxed);
+                shared.read_bytes.store(lines.consumed(), Ordering::Relaxed);
                 None
             }
             Err(error) => {
-                let line = lines.number;
+                let line = lines.number();
                 *shared.read_error.lock().unwrap_or_else(|e| e.into_inner()) =
                     Some(ReadError { line, error });
                 None
             }
         }
     });
-    work(
-        posts,
-        lines,
-        shared,
-        opts,
-        failed_file,
-        progress,
-        on_outcome,
-    )
-    .await
+    work(posts, lines, shared, opts, failed_file, progress, sink).await
 }
 
 /// The URLs of a command line (`tikdl download URL...`), worked through as a list's lines are
 /// (no blank-line or comment rule: each argument is a URL).
-pub async fn run_urls(
-    posts: &crate::posts::Posts,
+pub(crate) async fn run_urls(
+    posts: &Posts,
     urls: Vec<String>,
     opts: &BatchOptions,
     progress: Option<ProgressFactory>,
-    on_outcome: impl FnMut(&Outcome) -> Result<(), String>,
+    sink: impl FnMut(&Outcome) -> ControlFlow<StopReason>,
 ) -> Summary {
     let shared = Arc::new(Shared::default());
     let stop = shared.clone();
@@ -819,49 +996,46 @@ pub async fn run_urls(
                 Input::Line(Line::Text { text })
             }
         });
-    work(posts, lines, shared, opts, None, progress, on_outcome).await
+    work(posts, lines, shared, opts, None, progress, sink).await
 }
 
 /// The one concurrent loop under [`run`] and [`run_urls`]: lines -> tasks -> `jobs` posts in
-/// flight -> outcomes, tallied and handed to `on_outcome`.
+/// flight -> outcomes, tallied and handed to `sink`.
 async fn work(
-    posts: &crate::posts::Posts,
+    posts: &Posts,
     lines: impl futures_util::Stream<Item = Input>,
     shared: Arc<Shared>,
     opts: &BatchOptions,
     failed_file: Option<&mut FailedFile>,
     progress: Option<ProgressFactory>,
-    mut on_outcome: impl FnMut(&Outcome) -> Result<(), String>,
+    mut sink: impl FnMut(&Outcome) -> ControlFlow<StopReason>,
 ) -> Summary {
     let started = Instant::now();
-    let claims = Arc::new(Claims::default());
-    let counter = Arc::new(AtomicU64::new(0));
+    let worker = Worker {
+        posts,
+        opts,
+        claims: Claims::default(),
+        counter: AtomicU64::new(0),
+        progress,
+    };
     // A list's posts come as its pages do: the first post starts before the last page is read.
     let tasks = lines
         .map(|input| expand_input(posts, input, opts, &shared))
         .flatten();
-
     let outcomes = tasks.map(|task| {
-        let claims = claims.clone();
-        let counter = counter.clone();
-        let progress = progress.clone();
-        let shared = shared.clone();
+        let (worker, shared) = (&worker, &shared);
         async move {
-            if shared.stop.load(Ordering::Relaxed) {
-                // A list's posts queued before the stop.
-                match task {
-                    Task::Url { url, .. } => return Done::Unattempted(url.into_bytes()),
-                    Task::Item(info) => {
-                        return Done::Unattempted(info.webpage_url.into_bytes());
-                    }
-                    _ => {}
-                }
+            // A list's posts queued before the stop.
+            if shared.stop.load(Ordering::Relaxed)
+                && let Some(raw) = task.unattempted()
+            {
+                return Done::Unattempted(raw);
             }
-            process(posts, task, opts, &claims, &counter, progress).await
+            worker.process(task).await
         }
     });
     let jobs = opts.jobs.max(1);
-    let outcomes = if opts.keep_order {
+    let outcomes = if opts.mode.keeps_order() {
         futures_util::future::Either::Left(outcomes.buffered(jobs))
     } else {
         futures_util::future::Either::Right(outcomes.buffer_unordered(jobs))
@@ -877,11 +1051,11 @@ async fn work(
     while let Some(done) = outcomes.next().await {
         if delivered
             && let Done::Outcome { outcome, .. } = &done
-            && let Err(reason) = on_outcome(outcome)
+            && let ControlFlow::Break(reason) = sink(outcome)
         {
             delivered = false;
             if tally.summary.stopped.is_none() {
-                tally.summary.stopped = Some(reason);
+                tally.summary.stopped = Some(reason.to_string());
             }
             shared.stop.store(true, Ordering::Relaxed);
         }
@@ -909,7 +1083,7 @@ fn tasks<'a>(list: Vec<Task>) -> Tasks<'a> {
 
 /// A line from the reader -> its tasks (see [`expand_line`]).
 fn expand_input<'a>(
-    posts: &crate::posts::Posts,
+    posts: &Posts,
     input: Input,
     opts: &'a BatchOptions,
     shared: &'a Shared,
@@ -946,69 +1120,77 @@ fn expand_input<'a>(
     })
 }
 
-/// One input line -> the tasks it stands for (a list expands to its posts).
+/// One input line, parsed once -> the tasks it stands for (a list expands to its posts).
 fn expand_line<'a>(
-    posts: &crate::posts::Posts,
+    posts: &Posts,
     line: String,
     opts: &'a BatchOptions,
     shared: &'a Shared,
 ) -> Tasks<'a> {
-    let is_list = crate::posts::Posts::is_list(&line);
-    if !opts.needs_id() && !is_list {
-        // Resolved (or found not to be TikTok) by the download, which reports it.
-        return tasks(vec![Task::Url {
-            url: line,
-            id: None,
-        }]);
-    }
-    // `--break-on-existing` cuts a list short only when its last run ended clean; otherwise
-    // the whole list is paged (archived posts are skipped all the same) to find what is missing.
-    let may_cut = match &opts.sync {
-        Some(sync) if is_list => {
-            let was = sync.take(&line).unwrap_or_else(|e| {
+    let list = match crate::url::parse(line.trim()) {
+        Ok(list) if list.is_list() => list,
+        Ok(post) => return tasks(vec![Task::Post { url: line, post }]),
+        // Reported by the download, which resolves every post it is given.
+        Err(_) if !opts.needs_id() => return tasks(vec![Task::Unparsed { url: line }]),
+        Err(e) => {
+            let error = crate::posts::not_a_tiktok_url(&e, &line);
+            return tasks(vec![Task::Failed { url: line, error }]);
+        }
+    };
+    let events = posts.list(line.trim(), list, &list_options(opts, &line));
+    list_tasks(line, events, opts, shared)
+}
+
+/// The list options for one list input. `--break-on-existing` cuts a list short only when its
+/// last run ended clean; otherwise the whole list is paged (archived posts are skipped all the
+/// same) to find what is missing.
+fn list_options(opts: &BatchOptions, line: &str) -> ListOptions {
+    let Some(archive) = &opts.archive else {
+        return opts.list.clone();
+    };
+    let may_cut = match &archive.sync {
+        Some(sync) => {
+            let was = sync.take(line).unwrap_or_else(|e| {
                 tracing::warn!("{e}; paging this list whole");
                 false
             });
             // A list cut by --max or a date filter is not seen whole, whatever the run's end.
             let l = &opts.list;
             if l.max.is_some() || l.after.is_some() || l.before.is_some() {
-                sync.forget(&line);
+                sync.forget(line);
             }
             was
         }
-        _ => false,
+        None => false,
     };
-    let whole;
-    let list = if opts.list.break_on.is_some() && !may_cut {
-        if is_list {
+    match &archive.break_on {
+        Some(break_on) if may_cut => ListOptions {
+            break_on: Some(break_on.clone()),
+            ..opts.list.clone()
+        },
+        Some(_) => {
             tracing::info!(
                 "{}: its last run did not end clean (or this is its first): paging it whole \
                  instead of stopping at the first archived post",
-                terminal::clip(&line, terminal::ECHO_CHARS)
+                terminal::clip(line, terminal::ECHO_CHARS)
             );
+            opts.list.clone()
         }
-        whole = ListOptions {
-            break_on: None,
-            ..opts.list.clone()
-        };
-        &whole
-    } else {
-        &opts.list
-    };
-    let events = match posts.expand_stream(&line, list) {
-        Ok(Expansion::One(item)) => {
-            return tasks(vec![Task::Url {
-                url: item.url,
-                id: item.id,
-            }]);
-        }
-        Ok(Expansion::List(events)) => events,
-        Err(error) => return tasks(vec![Task::Failed { url: line, error }]),
-    };
+        None => opts.list.clone(),
+    }
+}
+
+/// A list's events -> its posts' tasks, as its pages come.
+fn list_tasks<'a>(
+    line: String,
+    events: crate::lists::ListStream,
+    opts: &'a BatchOptions,
+    shared: &'a Shared,
+) -> Tasks<'a> {
     let whole_run = !opts.break_per_input;
     // `None` once the list ended (or the batch stopped, which ends it with its line kept for
     // --failed-file, so a retry pages it again).
-    let sync = opts.sync.clone();
+    let sync = opts.archive.as_ref().and_then(|a| a.sync.clone());
     futures_util::stream::unfold(Some(events), move |events| {
         let line = line.clone();
         let sync = sync.clone();
@@ -1026,7 +1208,7 @@ fn expand_line<'a>(
             }
             let task = match next {
                 Ok(ListEvent::Cut) => return None,
-                Ok(ListEvent::Post(info)) => Task::Item(info),
+                Ok(ListEvent::Post(info)) => Task::Listed(info),
                 Ok(ListEvent::Stopped(at)) => {
                     if whole_run {
                         // Set before the next line is read, so the reader takes no further one.
@@ -1046,135 +1228,165 @@ fn expand_line<'a>(
     .boxed()
 }
 
-async fn process(
-    posts: &crate::posts::Posts,
-    task: Task,
-    opts: &BatchOptions,
-    claims: &Claims,
-    counter: &AtomicU64,
+/// What the work on every post shares.
+struct Worker<'a> {
+    posts: &'a Posts,
+    opts: &'a BatchOptions,
+    claims: Claims,
+    /// Posts handed to the save so far (`%(autonumber)s`).
+    counter: AtomicU64,
     progress: Option<ProgressFactory>,
-) -> Done {
-    let mut failed_input = None;
-    let in_shard = |id: &PostId| opts.shard.is_none_or(|s| s.contains(id));
-    let outcome = match task {
-        Task::Unattempted(raw) => return Done::Unattempted(raw),
-        Task::Break(b) => return Done::Break(b),
-        Task::BadLine { raw, error } => {
-            failed_input = Some(raw);
-            Outcome::Failed {
-                url: error.url().unwrap_or_default().to_owned(),
+}
+
+impl Worker<'_> {
+    async fn process(&self, task: Task) -> Done {
+        let mut failed_input = None;
+        let outcome = match task {
+            Task::Unattempted(raw) => return Done::Unattempted(raw),
+            Task::Break(b) => return Done::Break(b),
+            Task::BadLine { raw, error } => {
+                failed_input = Some(raw);
+                Outcome::Failed {
+                    url: error.url().unwrap_or_default().to_owned(),
+                    id: None,
+                    error,
+                }
+            }
+            Task::Failed { url, error } => Outcome::Failed {
+                url,
                 id: None,
                 error,
-            }
-        }
-        Task::Failed { url, error } => Outcome::Failed {
-            url,
-            id: None,
-            error,
-        },
-        Task::Url { url, id } => {
-            // A short link's id (hence its shard) is known only once it is resolved.
-            let id = match (id, opts.shard) {
-                (None, Some(_)) => match resolve_id(posts, &url).await {
-                    Ok(id) => Some(id),
+            },
+            Task::Unparsed { url } => self.save(url, None).await,
+            Task::Post { url, .. } if !self.opts.needs_id() => self.save(url, None).await,
+            Task::Post { url, post } => {
+                // A short link's id (hence its shard) is known only once it is resolved.
+                let id = match resolve_id(self.posts, post, &url).await {
+                    Ok(id) => id,
                     Err(outcome) => {
                         return Done::Outcome {
                             outcome,
                             failed_input: None,
                         };
                     }
-                },
-                (id, _) => id,
-            };
-            if id.as_ref().is_some_and(|id| !in_shard(id)) {
-                return Done::OtherShard;
+                };
+                if !self.in_shard(&id) {
+                    return Done::OtherShard;
+                }
+                self.checked(url, id, None).await
             }
-            post(posts, url, id, None, opts, claims, counter, progress).await
+            Task::Listed(info) if !self.in_shard(&info.id) => return Done::OtherShard,
+            Task::Listed(info) if !self.opts.needs_id() => {
+                self.save(info.webpage_url.clone(), Some(*info)).await
+            }
+            Task::Listed(info) => {
+                let (url, id) = (info.webpage_url.clone(), info.id.clone());
+                self.checked(url, id, Some(*info)).await
+            }
+        };
+        Done::Outcome {
+            outcome,
+            failed_input,
         }
-        Task::Item(info) if !in_shard(&info.id) => return Done::OtherShard,
-        Task::Item(info) => {
-            let url = info.webpage_url.clone();
-            let id = Some(info.id.clone());
-            post(posts, url, id, Some(*info), opts, claims, counter, progress).await
-        }
-    };
-    Done::Outcome {
-        outcome,
-        failed_input,
     }
-}
 
-/// One post: resolved, checked against the archive and the claims, then fetched or saved.
-#[allow(clippy::too_many_arguments)]
-async fn post(
-    posts: &crate::posts::Posts,
-    url: String,
-    id: Option<PostId>,
-    info: Option<VideoInfo>,
-    opts: &BatchOptions,
-    claims: &Claims,
-    counter: &AtomicU64,
-    progress: Option<ProgressFactory>,
-) -> Outcome {
-    if !opts.needs_id() {
-        let n = counter.fetch_add(1, Ordering::Relaxed) + 1;
-        let (result, kept) = save_post(posts, &url, info, opts, n, progress).await;
-        return Outcome::of_save(result, kept);
+    fn in_shard(&self, id: &PostId) -> bool {
+        self.opts.shard.is_none_or(|s| s.contains(id))
     }
-    let (url, id) = match id {
-        Some(id) => (url, id),
-        None => match resolve_id(posts, &url).await {
-            Ok(id) => (url, id),
-            Err(outcome) => return outcome,
-        },
-    };
-    if opts.archive.as_ref().is_some_and(|a| a.contains(&id)) {
-        return Outcome::Skipped {
-            url,
-            id: id.to_string(),
-            reason: "in the download archive",
-        };
+
+    /// A post whose id is not needed first: straight to the save, which resolves it and
+    /// reports every failure in its result.
+    async fn save(&self, url: String, info: Option<VideoInfo>) -> Outcome {
+        let n = self.counter.fetch_add(1, Ordering::Relaxed) + 1;
+        let (result, kept) = self.save_post(&url, info, n).await;
+        Outcome::of_save(result, kept)
     }
-    if !claims.claim(&id) {
-        return Outcome::Skipped {
-            url,
-            id: id.to_string(),
-            reason: "listed more than once",
-        };
-    }
-    if opts.info_only {
-        let info = match info {
-            Some(info) => Ok(info),
-            None => posts.video_info(&url).await,
-        };
-        return match info {
-            Ok(info) => Outcome::Info(Box::new(info)),
-            Err(error) => Outcome::Failed {
+
+    /// One post of known id: checked against the archive and the claims, then fetched or saved.
+    async fn checked(&self, url: String, id: PostId, info: Option<VideoInfo>) -> Outcome {
+        let opts = self.opts;
+        if opts
+            .archive
+            .as_ref()
+            .is_some_and(|a| a.archive.contains(&id))
+        {
+            return Outcome::Skipped {
                 url,
-                id: Some(id.to_string()),
-                error,
-            },
-        };
+                id,
+                reason: "in the download archive",
+            };
+        }
+        if opts.mode.skips_repeats() && !self.claims.claim(&id) {
+            return Outcome::Skipped {
+                url,
+                id,
+                reason: "listed more than once",
+            };
+        }
+        if opts.info_only {
+            let info = match info {
+                Some(info) => Ok(info),
+                None => self.posts.video_info(&url).await,
+            };
+            return match info {
+                Ok(info) => Outcome::Info(Box::new(info)),
+                Err(error) => Outcome::Failed {
+                    url,
+                    id: Some(id),
+                    error,
+                },
+            };
+        }
+        let n = self.counter.fetch_add(1, Ordering::Relaxed) + 1;
+        let (result, kept) = self.save_post(&url, info, n).await;
+        // Only once the post is complete on disk is it recorded.
+        if result.is_saved()
+            && let Some(archive) = &opts.archive
+            && let Err(e) = archive.archive.record(&id)
+        {
+            return Outcome::Failed {
+                url,
+                id: Some(id),
+                error: e,
+            };
+        }
+        Outcome::of_save(result, kept)
     }
-    let n = counter.fetch_add(1, Ordering::Relaxed) + 1;
-    let (result, kept) = save_post(posts, &url, info, opts, n, progress).await;
-    // Only once the post is complete on disk is it recorded.
-    if result.is_saved()
-        && let Some(archive) = &opts.archive
-        && let Err(e) = archive.record(&id)
-    {
-        return Outcome::Failed {
-            url,
-            id: Some(id.to_string()),
-            error: e,
-        };
+
+    /// Saves one post; with [`BatchOptions::keep_info`], its metadata comes back too (fetched
+    /// first when the input did not carry it, in the same post scope: one identity, one page
+    /// request).
+    async fn save_post(
+        &self,
+        url: &str,
+        info: Option<VideoInfo>,
+        n: u64,
+    ) -> (DownloadResult, Option<Box<VideoInfo>>) {
+        let (posts, progress) = (self.posts, self.progress.clone());
+        let (base, dl) = (&self.opts.base, &self.opts.download);
+        if !self.opts.keep_info {
+            let r = save::download_post(posts, url, info, base, dl, n, progress).await;
+            return (r, None);
+        }
+        posts
+            .http()
+            .post_scope(async {
+                let info = match info {
+                    Some(info) => Some(info),
+                    // A failure here is met again, and reported, by the save itself.
+                    None => posts.video_info(url).await.ok(),
+                };
+                let kept = info.clone().map(Box::new);
+                let r = save::download_post(posts, url, info, base, dl, n, progress).await;
+                (r, kept)
+            })
+            .await
     }
-    Outcome::of_save(result, kept)
 }
 
-/// A short link (or any post URL without a known id) -> the post's id, or the failure.
-async fn resolve_id(posts: &crate::posts::Posts, url: &str) -> Result<PostId, Outcome> {
-    match posts.resolve(url).await {
+/// A post or short link -> the post's id (a short link is resolved), or the failure.
+async fn resolve_id(posts: &Posts, post: PostRef, url: &str) -> Result<PostId, Outcome> {
+    match posts.resolve(post, url.trim()).await {
         Ok(PostRef::Post { id, .. }) => Ok(id),
         Ok(other) => {
             let reason = ContentReason::Unsupported(format!(
@@ -1193,36 +1405,6 @@ async fn resolve_id(posts: &crate::posts::Posts, url: &str) -> Result<PostId, Ou
             error,
         }),
     }
-}
-
-/// Saves one post; with [`BatchOptions::keep_info`], its metadata comes back too (fetched first
-/// when the input did not carry it, in the same post scope: one identity, one page request).
-async fn save_post(
-    posts: &crate::posts::Posts,
-    url: &str,
-    info: Option<VideoInfo>,
-    opts: &BatchOptions,
-    n: u64,
-    progress: Option<ProgressFactory>,
-) -> (DownloadResult, Option<Box<VideoInfo>>) {
-    let (base, dl) = (&opts.base, &opts.download);
-    if !opts.keep_info {
-        let r = save::download_post(posts, url, info, base, dl, n, progress).await;
-        return (r, None);
-    }
-    posts
-        .http()
-        .post_scope(async {
-            let info = match info {
-                Some(info) => Some(info),
-                // A failure here is met again, and reported, by the save itself.
-                None => posts.video_info(url).await.ok(),
-            };
-            let kept = info.clone().map(Box::new);
-            let r = save::download_post(posts, url, info, base, dl, n, progress).await;
-            (r, kept)
-        })
-        .await
 }
 
 #[cfg(test)]
@@ -1432,6 +1614,46 @@ mod tests {
                 .iter()
                 .all(|(u, r)| u.len() < 1000 && r.len() < 4000)
         );
+    }
+
+    fn options(archive: Option<ArchiveState>) -> BatchOptions {
+        BatchOptions {
+            download: DownloadOptions::default(),
+            base: PathBuf::from("."),
+            info_only: false,
+            jobs: 1,
+            list: ListOptions::default(),
+            mode: BatchMode::Batch,
+            archive,
+            break_per_input: false,
+            shard: None,
+            keep_info: false,
+        }
+    }
+
+    #[test]
+    fn break_on_existing_cuts_only_a_list_whose_last_run_ended_clean() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("archive.txt");
+        let clean = "https://www.tiktok.com/@clean";
+        std::fs::write(dir.path().join("archive.txt.sync"), format!("{clean}\n")).unwrap();
+        let opts = options(Some(ArchiveState::open(&path, true).unwrap()));
+        assert!(list_options(&opts, clean).break_on.is_some());
+        assert!(
+            list_options(&opts, "https://www.tiktok.com/@new")
+                .break_on
+                .is_none(),
+            "a list never seen whole is paged whole"
+        );
+        assert!(
+            list_options(&opts, clean).break_on.is_none(),
+            "taken: until this run ends clean, the next one pages it whole"
+        );
+        let without = options(Some(ArchiveState::open(&path, false).unwrap()));
+        assert!(list_options(&without, clean).break_on.is_none());
+        assert!(list_options(&options(None), clean).break_on.is_none());
+        assert!(!BatchMode::Batch.keeps_order() && BatchMode::Batch.skips_repeats());
+        assert!(BatchMode::Download.keeps_order() && !BatchMode::Download.skips_repeats());
     }
 
     #[test]

@@ -43,8 +43,11 @@ const VERSION: u32 = 1;
 /// Where and how long to keep entries.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CacheConfig {
+    /// The folder of the entries.
     pub dir: PathBuf,
+    /// How long an entry is served.
     pub ttl: Duration,
+    /// Entries kept at most (the oldest are evicted first).
     pub max_entries: usize,
 }
 
@@ -113,6 +116,7 @@ struct Stored {
     info: VideoInfo,
 }
 
+/// The metadata cache on disk: one file per post, written whole.
 #[derive(Debug)]
 pub struct Cache {
     cfg: CacheConfig,
@@ -125,7 +129,9 @@ pub struct Cache {
 /// What `tikdl cache stats` reports.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CacheStats {
+    /// The cache's folder.
     pub dir: PathBuf,
+    /// Entries in it.
     pub entries: u64,
     /// Entries that would be served now.
     pub fresh: u64,
@@ -133,8 +139,11 @@ pub struct CacheStats {
     pub stale: u64,
     /// Files named like entries that are not valid entries.
     pub unreadable: u64,
+    /// Bytes of the entries.
     pub bytes: u64,
+    /// [`CacheConfig::max_entries`].
     pub max_entries: usize,
+    /// [`CacheConfig::ttl`] in seconds.
     pub ttl_seconds: u64,
 }
 
@@ -262,6 +271,7 @@ impl Cache {
         })
     }
 
+    /// Where and how long it keeps entries.
     pub fn config(&self) -> &CacheConfig {
         &self.cfg
     }

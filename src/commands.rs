@@ -3,8 +3,8 @@
 //! `download` and `batch` both run through [`tikdl::batch`]'s one concurrent loop.
 
 use std::io::Write;
+use std::ops::ControlFlow;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -18,12 +18,9 @@ use crate::output::{
 };
 use crate::printer::{Printer, Run};
 use crate::progress::Bars;
-use tikdl::archive::Archive;
-use tikdl::batch::Outcome;
-use tikdl::cache::{Cache, CacheConfig};
 use tikdl::config::Settings;
 use tikdl::terminal::{safe, safe_text};
-use tikdl::{TikTokHandler, summary};
+use tikdl::{Cache, CacheConfig, Outcome, StopReason, TikTokHandler, summary};
 
 /// `tikdl cache stats|clear|path`: the folder even when caching is off for this run.
 pub fn cache(what: &CacheCommand, settings: &Settings) -> Result<ExitCode> {
@@ -107,14 +104,13 @@ async fn info_lines(
     url: String,
     list_opts: &tikdl::ListOptions,
 ) -> futures_util::stream::BoxStream<'static, InfoLine> {
-    use tikdl::lists::ListEvent;
-    use tikdl::posts::Expansion;
+    use tikdl::{Expansion, ListEvent};
     let one = |line: InfoLine| futures_util::stream::iter([line]).boxed();
     if !handler.may_be_list(&url) {
         let result = handler.video_info(&url).await;
         return one((url, result));
     }
-    match handler.posts().expand_stream(&url, list_opts) {
+    match handler.expand(&url, list_opts) {
         Ok(Expansion::List(events)) => events
             .filter_map(move |event| {
                 let url = url.clone();
@@ -127,14 +123,21 @@ async fn info_lines(
                 }
             })
             .boxed(),
-        Ok(Expansion::One(item)) => match item.info {
-            Some(info) => one((url, Ok(info))),
-            None => {
-                let result = handler.video_info(&item.url).await;
-                one((url, result))
-            }
-        },
+        Ok(Expansion::One { url: input, .. }) => {
+            let result = handler.video_info(&input).await;
+            one((url, result))
+        }
         Err(e) => one((url, Err(e))),
+    }
+}
+
+/// The printer as the batch loop's sink: output that cannot be written stops the run.
+fn until_undelivered(
+    mut print: impl FnMut(&Outcome) -> Result<(), String>,
+) -> impl FnMut(&Outcome) -> ControlFlow<StopReason> {
+    move |o| match print(o) {
+        Ok(()) => ControlFlow::Continue(()),
+        Err(why) => ControlFlow::Break(StopReason::Undeliverable(why)),
     }
 }
 
@@ -146,12 +149,13 @@ pub async fn download(
     output: &Output,
 ) -> Result<ExitCode> {
     let mut opts = options::download_options(&args.save, &args.lists, settings);
-    tikdl::save::prepare_output_dir(&opts.base)?;
-    tikdl::save::settle_confinement(&mut opts.download, &opts.base);
+    opts.prepare_output()?;
     let mut printer = Printer::new(output, Run::Download, Bars::new(output));
     let progress = printer.files();
-    let on_outcome = |o: &Outcome| printer.outcome(o);
-    let sum = tikdl::batch::run_urls(handler.posts(), args.urls, &opts, progress, on_outcome).await;
+    let sink = until_undelivered(|o: &Outcome| printer.outcome(o));
+    let sum = handler
+        .download_urls(args.urls, &opts, progress, sink)
+        .await;
     if let Some(e) = printer.write_error() {
         return Err(e);
     }
@@ -167,24 +171,16 @@ pub async fn batch(
     settings: &Settings,
     output: &Output,
 ) -> Result<ExitCode> {
-    let archive = match &args.download_archive {
-        Some(path) => Some(Arc::new(Archive::open(path)?)),
-        None => None,
-    };
-    if let Some(a) = &archive {
-        tracing::info!("download archive: {} posts already done", a.len());
-    }
-    let mut opts = options::batch_options(&args, archive, settings);
+    let mut opts = options::batch_options(&args, settings)?;
     if !args.info_only {
-        tikdl::save::prepare_output_dir(&opts.base)?;
-        tikdl::save::settle_confinement(&mut opts.download, &opts.base);
+        opts.prepare_output()?;
     }
     let stdin = args.file.as_os_str() == "-";
     // The total is only known for a regular file (counted without keeping it in memory), and not
     // with --shard: the other shards' posts never finish here.
     let bars = Bars::new(output).with_overall(|| {
         (!stdin && args.shard.is_none())
-            .then(|| tikdl::batch::count_urls(&args.file))
+            .then(|| tikdl::count_urls(&args.file))
             .flatten()
     });
     let mut printer = Printer::new(output, Run::Batch, bars);
@@ -197,19 +193,13 @@ pub async fn batch(
         return Ok(ExitCode::from(EXIT_USAGE));
     };
     let mut failed_file = match &args.failed_file {
-        Some(path) => Some(tikdl::batch::FailedFile::create(path)?),
+        Some(path) => Some(tikdl::FailedFile::create(path)?),
         None => None,
     };
-    let on_outcome = |o: &Outcome| printer.outcome(o);
-    let sum = tikdl::batch::run(
-        handler.posts(),
-        input,
-        &opts,
-        failed_file.as_mut(),
-        progress,
-        on_outcome,
-    )
-    .await;
+    let sink = until_undelivered(|o: &Outcome| printer.outcome(o));
+    let sum = handler
+        .run_batch(input, &opts, failed_file.as_mut(), progress, sink)
+        .await;
     printer.finish_bars();
     if let Some(read_error) = &sum.read_error {
         return Ok(list_unread(&args, output, &sum, read_error, failed_file));
@@ -241,8 +231,8 @@ fn commit(
     let mut code = exit_code(sum.failed > 0 || sum.stopped.is_some());
     if sum.failed == 0
         && sum.stopped.is_none()
-        && let Some(sync) = &opts.sync
-        && let Err(e) = sync.finish_clean()
+        && let Some(archive) = &opts.archive
+        && let Err(e) = archive.finish_clean()
     {
         report(&e);
     }

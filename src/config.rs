@@ -62,25 +62,38 @@ pub fn default_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "tikdl").map(|d| d.config_dir().join("config.toml"))
 }
 
+/// Why the configuration cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    /// The file cannot be read.
     // Not a `source` (the cause is already in the message): `{:#}` would print it twice.
     #[error("cannot read the config file {}: {error}", path.display())]
     Read {
+        /// The file.
         path: PathBuf,
+        /// Why.
         error: std::io::Error,
     },
+    /// The file is not TOML.
     #[error("{}: line {line}: not valid TOML: {message}", path.display())]
     Syntax {
+        /// The file.
         path: PathBuf,
+        /// Where.
         line: usize,
+        /// What the TOML reader says.
         message: String,
     },
+    /// A key's value is not what the key takes.
     #[error("{}: line {line}: `{key}` {message}", path.display())]
     Value {
+        /// The file.
         path: PathBuf,
+        /// The key (`section.name`).
         key: String,
+        /// Where.
         line: usize,
+        /// What is wrong with the value.
         message: String,
     },
     /// A flag (or flag + file combination) that makes no sense, e.g. a negative timeout.
@@ -91,8 +104,11 @@ pub enum ConfigError {
 /// A key the file has that tikdl does not know (a typo, usually): reported, not fatal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownKey {
+    /// The file.
     pub path: PathBuf,
+    /// The key (`section.name`).
     pub key: String,
+    /// Where.
     pub line: usize,
 }
 
@@ -123,7 +139,7 @@ macro_rules! config_keys {
         /// Values set in one place (the file, or the flags); `None` = not set there.
         #[derive(Debug, Clone, Default)]
         pub struct Layer {
-            $( $(#[$doc])* pub $field: Option<$ty>, )*
+            $( $(#[$doc])* #[doc = key_doc!($section $name)] pub $field: Option<$ty>, )*
         }
 
         /// The effective configuration: every key with its value and where the value came from.
@@ -131,7 +147,7 @@ macro_rules! config_keys {
         pub struct Settings {
             /// The file that was read, if any.
             pub file: Option<PathBuf>,
-            $( pub $field: Setting<setting_ty!($mode $ty)>, )*
+            $( $(#[$doc])* #[doc = key_doc!($section $name)] pub $field: Setting<setting_ty!($mode $ty)>, )*
         }
 
         impl Settings {
@@ -177,6 +193,22 @@ macro_rules! setting_ty {
 }
 
 /// A [`Layer`] value as a [`Settings`] value.
+/// Where a key is in the config file, as its fields' docs say it.
+macro_rules! key_doc {
+    ("" $name:literal) => {
+        concat!("`", $name, "` in the config file.")
+    };
+    ($section:literal $name:literal) => {
+        concat!(
+            "`",
+            $name,
+            "` in the config file's `[",
+            $section,
+            "]` section."
+        )
+    };
+}
+
 macro_rules! lift {
     (val, $v:expr) => {
         $v.clone()
@@ -259,8 +291,11 @@ pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 /// A parsed config file.
 #[derive(Debug, Clone)]
 pub struct FileConfig {
+    /// The file.
     pub path: PathBuf,
+    /// The values it sets.
     pub layer: Layer,
+    /// The keys it has that tikdl does not know (reported, not fatal).
     pub unknown_keys: Vec<UnknownKey>,
 }
 
@@ -531,10 +566,12 @@ fn resolve_path(s: &str, base: &Path) -> Result<PathBuf, HomeError> {
 /// A `~` at the start of a path that cannot be put in.
 #[derive(Debug, thiserror::Error)]
 pub enum HomeError {
+    /// `~name`: another user's home is not looked up.
     #[error(
         "`{0}`: only `~` and `~/...` are expanded (to the home folder), not `~name`; write the folder out in full"
     )]
     OtherUser(String),
+    /// No home folder is known.
     #[error("`{0}` starts with `~`, but no home folder is known (set HOME)")]
     NoHome(String),
 }
@@ -584,8 +621,11 @@ pub fn expand_home_template(s: &str) -> Result<Cow<'_, str>, HomeError> {
 /// Where a value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
+    /// tikdl's built-in default.
     Default,
+    /// The config file.
     File,
+    /// A command-line flag.
     Flag,
 }
 
@@ -599,9 +639,12 @@ impl fmt::Display for Source {
     }
 }
 
+/// One key's effective value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Setting<T> {
+    /// The value.
     pub value: T,
+    /// Where it came from.
     pub source: Source,
 }
 

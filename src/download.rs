@@ -16,7 +16,7 @@
 //! this download wrote (same device and inode), or nothing is renamed.
 //!
 //! A final file counts as already downloaded only with a proof that it is this post's (see
-//! [`crate::provenance`] and ARCHITECTURE.md's Promises): the folder's manifest says so, tikdl's
+//! `provenance.rs` and ARCHITECTURE.md's Promises): the folder's manifest says so, tikdl's
 //! own tags name the post, or its bytes equal what the post's URL serves.
 
 use std::ops::Range;

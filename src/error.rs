@@ -7,12 +7,19 @@ use std::fmt;
 /// What tikdl was doing when it failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operation {
+    /// Reading the URL given.
     ParseUrl,
+    /// Following a short link.
     ResolveShortLink,
+    /// Fetching a post's or a list's page.
     FetchPage,
+    /// Reading the metadata out of a page.
     Extract,
+    /// Calling TikTok's list API.
     FetchApi,
+    /// Downloading a file.
     Download,
+    /// Setting up (client, folders, files).
     Setup,
 }
 
@@ -33,22 +40,36 @@ impl fmt::Display for Operation {
 /// Why a post's content cannot be had, although TikTok answered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ContentReason {
+    /// The input is no TikTok URL tikdl can use (why).
     #[error("not a TikTok post URL: {0}")]
     NotTikTok(String),
+    /// The post is not there (with what said so).
     #[error("the post was removed or never existed{}", detail(.0))]
     Removed(Option<String>),
+    /// Only the author (or their followers) may see it.
     #[error("the post is private")]
     PrivatePost,
+    /// The author's account is private.
     #[error("the account is private")]
     PrivateAccount,
+    /// No such account.
     #[error("the account does not exist")]
     AccountNotFound,
+    /// The account was banned.
     #[error("the account is banned")]
     AccountBanned,
+    /// Seen only when logged in (age-restricted, ...).
     #[error("TikTok requires a logged-in session to see this post{}", detail(.0))]
     LoginRequired(Option<String>),
+    /// TikTok's own status code for the item, with its message.
     #[error("TikTok answered status {code}{}", detail(.message))]
-    OtherStatus { code: u64, message: Option<String> },
+    OtherStatus {
+        /// TikTok's `statusCode`.
+        code: u64,
+        /// Its `statusMsg`, when it sent one.
+        message: Option<String>,
+    },
+    /// What tikdl cannot do with this input (the text says).
     #[error("{0}")]
     Unsupported(String),
 }
@@ -63,8 +84,10 @@ fn detail(s: &Option<String>) -> String {
 /// Why the network exchange failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConnectionReason {
+    /// The host name did not resolve.
     #[error("could not resolve the host name")]
     Dns,
+    /// The TLS handshake failed.
     #[error("TLS handshake failed (certificate not trusted or invalid)")]
     Tls,
     /// The certificate is signed by a trusted CA but for another host name.
@@ -78,23 +101,31 @@ pub enum ConnectionReason {
     /// bytes than promised). Another try or mirror may do better.
     #[error("{0}")]
     BadMedia(String),
+    /// No answer in time.
     #[error("timed out")]
     Timeout,
     /// The whole answer did not arrive within this many seconds (a small fetch's deadline).
     #[error("the answer did not arrive whole within {0} s")]
     Deadline(u64),
+    /// The host refused the connection.
     #[error("connection refused")]
     Refused,
+    /// Any other failure to connect (the text says).
     #[error("connection failed: {0}")]
     Other(String),
+    /// An HTTP status tikdl cannot use.
     #[error("HTTP status {0}")]
     Status(u16),
+    /// TikTok asks to slow down (HTTP 429).
     #[error("rate-limited by TikTok (HTTP 429)")]
     RateLimited,
+    /// TikTok's bot protection refused the request (HTTP 403).
     #[error("blocked by TikTok's bot protection")]
     Blocked,
+    /// A redirect tikdl does not follow (the text says why).
     #[error("redirect refused: {0}")]
     Redirect(String),
+    /// The answer is larger than tikdl reads.
     #[error("response too large: more than {0} bytes")]
     TooLarge(u64),
 }
@@ -105,23 +136,32 @@ pub enum PlatformReason {
     #[error(
         "no post data in the page (looked for {markers}; page was {size} bytes, title {title:?})"
     )]
+    /// The page holds none of the places post data is looked for.
     NoData {
+        /// The places looked in.
         markers: String,
+        /// The page's size in bytes.
         size: usize,
+        /// The page's `<title>`.
         title: String,
     },
+    /// The page's post data does not parse.
     #[error("post data is not valid JSON ({0})")]
     BadJson(String),
+    /// The page's data holds no item for the post.
     #[error("the page's data has no item for this post")]
     NoItem,
+    /// TikTok's bot challenge could not be passed.
     #[error("could not pass TikTok's bot challenge: {0}")]
     Challenge(String),
     /// Every page asked for (desktop, with its cookies, mobile) came without post data.
     #[error("TikTok served an empty page {times} times ({tried}): {detail}")]
     EmptyPage {
+        /// Pages asked for.
         times: usize,
         /// `desktop` or `desktop, mobile`.
         tried: String,
+        /// What each page was.
         detail: String,
     },
 }
@@ -129,24 +169,34 @@ pub enum PlatformReason {
 /// What went wrong on this machine's disk (never retried: another request cannot fix it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum LocalReason {
+    /// No space left (ENOSPC, EDQUOT).
     #[error("no space left on the device")]
     DiskFull,
+    /// A read-only file system.
     #[error("the file system is read-only")]
     ReadOnly,
+    /// Permission denied.
     #[error("permission denied")]
     PermissionDenied,
+    /// A file sits where a folder is needed.
     #[error("not a folder")]
     NotAFolder,
+    /// Past the file size limit (`ulimit -f`).
     #[error("the file is larger than this process may write (file size limit)")]
     FileTooLarge,
+    /// Too many open files.
     #[error("too many open files")]
     TooManyOpenFiles,
+    /// A name too long for the file system.
     #[error("file name too long")]
     NameTooLong,
+    /// A file or folder vanished meanwhile.
     #[error("no such file or folder (it vanished while tikdl worked)")]
     Vanished,
+    /// A file of that name appeared meanwhile.
     #[error("a file of that name appeared at the same moment")]
     AlreadyExists,
+    /// The file or device is busy.
     #[error("the file or device is busy")]
     Busy,
     /// The device reported a real I/O error (EIO).
@@ -241,14 +291,18 @@ fn local_message(e: &Error) -> String {
 /// The kinds, as a machine-readable word (`"content"`, `"connection"`, `"platform"`, `"local"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
+    /// TikTok answered, but the post cannot be had (removed, private, not a post URL).
     Content,
+    /// The network exchange failed.
     Connection,
+    /// TikTok answered with something tikdl does not understand.
     Platform,
     /// A failure on this machine (disk full, read-only, permission denied).
     Local,
 }
 
 impl ErrorKind {
+    /// The kind as its word in JSON output.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Content => "content",
@@ -261,40 +315,62 @@ impl ErrorKind {
 
 type Source = Box<dyn std::error::Error + Send + Sync + 'static>;
 
+/// Every failure the library reports: its kind, what tikdl was doing, on which URL or file, and
+/// what the user can try next ([`Error::suggestions`]).
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// See [`ErrorKind::Content`].
     #[error("{operation} {url}: {reason}")]
     Content {
+        /// Why.
         reason: ContentReason,
+        /// What tikdl was doing.
         operation: Operation,
+        /// The URL it was doing it on.
         url: String,
+        /// What to try next.
         suggestions: Vec<String>,
     },
+    /// See [`ErrorKind::Connection`].
     #[error("{operation} {url}: {reason}")]
     Connection {
+        /// Why.
         reason: ConnectionReason,
+        /// What tikdl was doing.
         operation: Operation,
+        /// The URL it was doing it on.
         url: String,
+        /// What to try next.
         suggestions: Vec<String>,
+        /// The client's own error, when there is one.
         #[source]
         source: Option<Source>,
     },
+    /// See [`ErrorKind::Platform`].
     #[error("{operation} {url}: {reason}")]
     Platform {
+        /// Why.
         reason: PlatformReason,
+        /// What tikdl was doing.
         operation: Operation,
+        /// The URL it was doing it on.
         url: String,
+        /// What to try next.
         suggestions: Vec<String>,
     },
     /// A local file operation failed (`{what} {path}` says which, `reason` why), or tikdl
     /// refused one (`refusal` says what is in the way and what to do).
     #[error("{}", local_message(self))]
     Local {
+        /// Why.
         reason: LocalReason,
+        /// What tikdl was doing (`writing`, `creating the folder`, ...).
         what: String,
+        /// The file or folder.
         path: String,
         /// A refusal's whole sentence; `None` for a failed operation.
         refusal: Option<String>,
+        /// The operating system's error.
         #[source]
         source: Option<std::io::Error>,
     },
@@ -304,6 +380,7 @@ pub enum Error {
 }
 
 impl Error {
+    /// An error of kind content, with the hints that go with `reason`.
     pub fn content(reason: ContentReason, operation: Operation, url: &str) -> Self {
         let suggestions = content_suggestions(&reason);
         Self::Content {
@@ -319,6 +396,7 @@ impl Error {
         Self::content(ContentReason::NotTikTok(why.to_string()), operation, url)
     }
 
+    /// An error of kind connection, with the hints that go with `reason`.
     pub fn connection(reason: ConnectionReason, operation: Operation, url: &str) -> Self {
         let suggestions = connection_suggestions(&reason);
         Self::Connection {
@@ -330,6 +408,7 @@ impl Error {
         }
     }
 
+    /// An error of kind platform, with its hints.
     pub fn platform(reason: PlatformReason, operation: Operation, url: &str) -> Self {
         let suggestions = match reason {
             // A challenge that solving does not lift is a block, not a layout change.
@@ -390,6 +469,7 @@ impl Error {
         self
     }
 
+    /// Content, connection, platform or local.
     pub fn kind(&self) -> ErrorKind {
         match self {
             Self::Content { .. } | Self::Config(_) => ErrorKind::Content,
@@ -455,6 +535,7 @@ impl Error {
         }
     }
 
+    /// The URL the error is about (none for a local or configuration error).
     pub fn url(&self) -> Option<&str> {
         match self {
             Self::Content { url, .. }
@@ -464,6 +545,7 @@ impl Error {
         }
     }
 
+    /// What the user can try next.
     pub fn suggestions(&self) -> &[String] {
         match self {
             Self::Content { suggestions, .. }

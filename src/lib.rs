@@ -1,7 +1,9 @@
 //! tikdl: a fast, reliable TikTok downloader.
 //!
-//! The library does the work; the `tikdl` binary is a thin command line over it. Data flows one
-//! way: URL -> [`url::PostRef`] -> page fetch ([`http`]) -> [`extract`] -> [`model::VideoInfo`].
+//! The library does the work; the `tikdl` binary is a thin command line over it. A request flows
+//! one way: URL -> [`PostRef`] -> the fetch stage (short links, cache, page, challenge) ->
+//! [`VideoInfo`] -> format choice -> files on disk -> [`DownloadResult`]; many inputs go through
+//! one concurrent loop that reports an [`Outcome`] per post.
 //!
 //! ```no_run
 //! use tikdl::{Config, TikTokHandler};
@@ -14,65 +16,114 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # What is public
+//!
+//! [`TikTokHandler`] is the one entry: metadata, one download, and the batch loop
+//! ([`TikTokHandler::run_batch`], [`TikTokHandler::download_urls`]) all go through it. Beside it,
+//! the modules whose types its methods take and give are public, because a caller builds or
+//! reads those values:
+//!
+//! * [`model`]: what a post is ([`VideoInfo`], [`model::PostId`], formats, images, music);
+//! * [`error`]: [`Error`], its kinds, codes and hints;
+//! * [`batch`]: the batch loop's contract ([`BatchOptions`], [`BatchMode`], [`ArchiveState`],
+//!   [`Outcome`], [`batch::Summary`], [`FailedFile`]);
+//! * [`config`]: the config file and how it layers with flags ([`config::Settings`]);
+//! * [`template`], [`select`], [`shard`]: values inside the options (output template, quality
+//!   and codec, `--shard`);
+//! * [`stats`]: the counters [`TikTokHandler::stats`] reports;
+//! * [`terminal`]: neutralising TikTok's text before a terminal shows it (every program that
+//!   prints titles or nicknames needs it).
+//!
+//! The stages under the facade are internal. Those that the `tikdl` binary, the integration
+//! tests, the benches or the fuzz targets still reach directly, or whose types sit in a public
+//! value (as [`HttpConfig`]'s pace and retry settings do), are `#[doc(hidden)]`: no API promise,
+//! and the types a caller needs from them are re-exported here. The others are private to the
+//! crate.
 
-pub mod archive;
+#![warn(missing_docs)]
+
 pub mod batch;
-pub mod break_existing;
-pub mod cache;
-#[doc(hidden)]
-pub mod challenge;
 pub mod config;
-#[doc(hidden)]
-pub mod cookies;
-pub mod download;
 pub mod error;
-#[doc(hidden)]
-pub mod extract;
-pub mod folder;
-pub mod hosts;
-pub mod http;
-pub mod lists;
 pub mod model;
-pub mod owned_file;
-pub mod posts;
-pub mod provenance;
-pub mod ratelimit;
-pub mod redacted;
-pub mod retry;
-pub mod safe_fs;
-pub mod safe_path;
-pub mod save;
 pub mod select;
 pub mod shard;
 pub mod stats;
-pub mod summary;
-pub mod tags;
 pub mod template;
 pub mod terminal;
+
+#[doc(hidden)]
+pub mod cache;
+#[doc(hidden)]
+pub mod challenge;
+#[doc(hidden)]
+pub mod cookies;
+#[doc(hidden)]
+pub mod download;
+#[doc(hidden)]
+pub mod extract;
+#[doc(hidden)]
+pub mod folder;
+#[doc(hidden)]
+pub mod http;
+#[doc(hidden)]
+pub mod lists;
+#[doc(hidden)]
+pub mod owned_file;
+#[doc(hidden)]
+pub mod ratelimit;
+#[doc(hidden)]
+pub mod redacted;
+#[doc(hidden)]
+pub mod retry;
+#[doc(hidden)]
+pub mod safe_path;
+#[doc(hidden)]
+pub mod save;
+#[doc(hidden)]
+pub mod summary;
+#[doc(hidden)]
+pub mod tags;
 #[doc(hidden)]
 pub mod url;
 
-pub use batch::{BatchOptions, Outcome};
-pub use download::ProgressFn;
+pub(crate) mod archive;
+pub(crate) mod break_existing;
+pub(crate) mod hosts;
+pub(crate) mod posts;
+pub(crate) mod provenance;
+pub(crate) mod safe_fs;
+
+pub use batch::{
+    ArchiveState, BatchMode, BatchOptions, FailedFile, Outcome, StopReason, count_urls,
+};
+pub use cache::{Cache, CacheConfig, CacheStats};
+pub use download::{LowSpeed, ProgressFn};
 pub use error::{Error, ErrorKind, LocalReason};
 pub use http::HttpConfig;
-pub use lists::ListOptions;
+pub use lists::{ListEvent, ListOptions, ListStream};
 pub use model::{Format, Image, Music, PostKind, Subtitle, Thumbnail, VideoInfo};
-pub use posts::{Item, Posts};
+pub use posts::Expansion;
 pub use retry::RetryPolicy;
-pub use save::{DownloadOptions, DownloadResult, ProgressFactory};
+pub use save::{
+    DownloadOptions, DownloadResult, FileRole, Progress, ProgressFactory, SavedFile,
+    SidecarFailure, Status as DownloadStatus,
+};
 pub use stats::PerformanceStats;
 pub use url::PostRef;
 
-use cache::CacheConfig;
+use posts::Posts;
+use std::ops::ControlFlow;
 
 /// Everything a [`TikTokHandler`] needs to know.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// The HTTP client: proxies, TLS, identities, cookies, timeouts, retries, pace.
     pub http: HttpConfig,
-    /// How many posts are worked on at once (the seed's `max_concurrent_operations`).
+    /// How many posts are worked on at once (`max_concurrent_operations` in the config file).
     pub max_concurrent_operations: usize,
-    /// The metadata cache; `None` turns it off (the seed's `enable_caching`).
+    /// The metadata cache; `None` turns it off (`enable_caching = false`).
     pub cache: Option<CacheConfig>,
 }
 
@@ -90,14 +141,20 @@ impl Default for Config {
     }
 }
 
-/// What this handler can do (the seed's `capabilities()`).
+/// What this handler can do.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Capabilities {
+    /// Always `tiktok`.
     pub platform: &'static str,
+    /// The kinds of post it saves (`video`, `slideshow`, `audio`).
     pub post_kinds: Vec<&'static str>,
+    /// The kinds of URL it understands.
     pub url_kinds: Vec<&'static str>,
+    /// Whether videos come without TikTok's watermark where TikTok offers such a rendition.
     pub watermark_free: bool,
+    /// Whether subtitles can be saved.
     pub subtitles: bool,
+    /// Posts worked on at once.
     pub max_concurrent_operations: usize,
 }
 
@@ -116,20 +173,17 @@ impl TikTokHandler {
         Ok(Self { posts, config })
     }
 
-    /// Requests, cache use, retries, bytes and pace so far (the seed's `get_performance_stats`).
+    /// Requests, cache use, retries, bytes and pace so far.
     pub fn stats(&self) -> PerformanceStats {
         self.posts.stats()
     }
 
+    /// The configuration it was built with.
     pub fn config(&self) -> &Config {
         &self.config
     }
 
-    /// The fetch stage under this facade (for [`batch::run`] and list expansion).
-    pub fn posts(&self) -> &Posts {
-        &self.posts
-    }
-
+    /// What this handler can do.
     pub fn capabilities(&self) -> Capabilities {
         Capabilities {
             platform: "tiktok",
@@ -157,9 +211,15 @@ impl TikTokHandler {
     }
 
     /// Whether `url` names a list of posts (profile, collection, sound, hashtag) rather than one
-    /// post: [`Posts::expand`] turns it into its posts (no network).
+    /// post: [`Self::expand`] turns it into its posts (no network).
     pub fn may_be_list(&self, url: &str) -> bool {
         Posts::is_list(url)
+    }
+
+    /// What `input` stands for, without waiting for a list: one post or short link as parsed
+    /// (nothing fetched yet), or a list's posts as its pages come (each with its metadata).
+    pub fn expand(&self, input: &str, list: &ListOptions) -> Result<Expansion, Error> {
+        self.posts.expand_stream(input, list)
     }
 
     /// The metadata of one post: from the cache when a fresh entry is there, else fetched and
@@ -176,7 +236,41 @@ impl TikTokHandler {
 
     /// Parses `input` and follows short links to the post they name.
     pub async fn resolve(&self, input: &str) -> Result<PostRef, Error> {
-        self.posts.resolve(input).await
+        let post = Posts::parse(input)?;
+        self.posts.resolve(post, input.trim()).await
+    }
+
+    /// Works through a URL list read from `input` (one URL per line; blank lines and `#`
+    /// comments skipped): lists expanded into their posts, `opts.jobs` posts in flight, each
+    /// [`Outcome`] handed to `sink` as its post finishes. A [`ControlFlow::Break`] from `sink`
+    /// (its output cannot be delivered) stops the run: no new post starts. Failed lines, and
+    /// after a stop the lines not attempted, go to `failed_file`, which the caller commits, or
+    /// abandons when [`batch::Summary::read_error`] says the list was not read to its end.
+    /// Call [`BatchOptions::prepare_output`] first unless only metadata is printed.
+    pub async fn run_batch<R>(
+        &self,
+        input: R,
+        opts: &BatchOptions,
+        failed_file: Option<&mut FailedFile>,
+        progress: Option<ProgressFactory>,
+        sink: impl FnMut(&Outcome) -> ControlFlow<StopReason>,
+    ) -> batch::Summary
+    where
+        R: tokio::io::AsyncBufRead + Unpin,
+    {
+        batch::run(&self.posts, input, opts, failed_file, progress, sink).await
+    }
+
+    /// Works through the URLs of a command line as [`Self::run_batch`] works through a list's
+    /// lines (each argument is a URL: no blank-line or comment rule, no `--failed-file`).
+    pub async fn download_urls(
+        &self,
+        urls: Vec<String>,
+        opts: &BatchOptions,
+        progress: Option<ProgressFactory>,
+        sink: impl FnMut(&Outcome) -> ControlFlow<StopReason>,
+    ) -> batch::Summary {
+        batch::run_urls(&self.posts, urls, opts, progress, sink).await
     }
 
     /// Downloads one post into `output_dir`: the chosen format, or a
@@ -185,7 +279,7 @@ impl TikTokHandler {
     ///
     /// ```no_run
     /// # async fn demo() -> Result<(), tikdl::Error> {
-    /// use tikdl::save::DownloadOptions;
+    /// use tikdl::DownloadOptions;
     /// let handler = tikdl::TikTokHandler::new(tikdl::Config::default())?;
     /// let result = handler
     ///     .download("https://vm.tiktok.com/ZMabc123/", std::path::Path::new("out"), &DownloadOptions::default(), None)
@@ -206,6 +300,5 @@ impl TikTokHandler {
     }
 }
 
-/// Posts worked on at once when neither `--jobs` nor `max_concurrent_operations` says (the seed's
-/// default).
+/// Posts worked on at once when neither `--jobs` nor `max_concurrent_operations` says.
 pub const DEFAULT_JOBS: u16 = 5;

@@ -36,12 +36,13 @@ pub struct ListOptions {
     /// Only posts uploaded on or before this date (UTC).
     pub before: Option<Date>,
     /// `--break-on-existing`: stop paging at the first post (not pinned) this says is done.
-    pub break_on: Option<BreakOn>,
+    /// Set by the batch loop, list by list, from its download archive.
+    pub(crate) break_on: Option<BreakOn>,
 }
 
 /// Whether a post id is already done (the download archive), for `--break-on-existing`.
 #[derive(Clone)]
-pub struct BreakOn(pub Arc<dyn Fn(&PostId) -> bool + Send + Sync>);
+pub(crate) struct BreakOn(pub(crate) Arc<dyn Fn(&PostId) -> bool + Send + Sync>);
 
 impl std::fmt::Debug for BreakOn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -55,7 +56,7 @@ pub enum ListEvent {
     /// The next post kept (new, inside the date filters).
     Post(Box<VideoInfo>),
     /// `--break-on-existing` stopped the list at this archived post; nothing follows.
-    Stopped(String),
+    Stopped(PostId),
     /// A guard ended the list before TikTok said it ended (pages without new posts, a cursor
     /// that does not move, the page bound): its posts were handed on, but it was not seen whole.
     Cut,
@@ -123,7 +124,7 @@ impl std::fmt::Display for Date {
 /// The posts of a list (newest first, as TikTok lists them) as they come, page by page, through
 /// a bounded hand-over: the pager runs at most `HANDED_ON` posts (plus the page it holds) ahead
 /// of the consumer, so memory stays flat however long the list is, and dropping the stream stops
-/// the paging. With [`ListOptions::break_on`], no page is asked for after the one holding the
+/// the paging. With `ListOptions::break_on`, no page is asked for after the one holding the
 /// first done post.
 pub fn stream(http: HttpClient, list: PostRef, opts: ListOptions) -> ListStream {
     let (tx, rx) = tokio::sync::mpsc::channel(HANDED_ON);
@@ -308,7 +309,7 @@ impl Pager<'_> {
 
     /// With `--break-on-existing`: the page cut before its first archived post (pinned ones
     /// aside), and that post's id.
-    fn break_cut(&self, page: &mut extract::ListPage) -> Option<String> {
+    fn break_cut(&self, page: &mut extract::ListPage) -> Option<PostId> {
         let BreakOn(archived) = self.opts.break_on.as_ref()?;
         let listed: Vec<Listed> = page
             .items
@@ -319,7 +320,7 @@ impl Pager<'_> {
             })
             .collect();
         let cut = break_existing::cut_page(&listed, |id| archived(id));
-        let stopped_at = cut.stopped_at.map(PostId::to_string);
+        let stopped_at = cut.stopped_at.cloned();
         page.items.truncate(cut.keep);
         stopped_at
     }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 /// `tests/fixtures` and every id the imitation serves); the range leaves room for older and
 /// future ids, as the URL parser always has.
 pub const MIN_ID_DIGITS: usize = 15;
+/// See [`MIN_ID_DIGITS`].
 pub const MAX_ID_DIGITS: usize = 20;
 
 /// A TikTok post id: 15 to 20 ASCII decimal digits, nothing else.
@@ -27,15 +28,24 @@ pub struct PostId(String);
 /// Why a string is not a [`PostId`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PostIdError {
+    /// Nothing at all.
     #[error("the id is empty")]
     Empty,
+    /// Something other than ASCII digits (quoted, cut).
     #[error("the id {0:?} is not numeric (TikTok ids are decimal digits only)")]
     NotNumeric(String),
+    /// Digits, but too few or too many.
     #[error("the id {id:?} has {len} digits; TikTok ids have 15 to 20 digits")]
-    Length { id: String, len: usize },
+    Length {
+        /// The id as given (quoted, cut).
+        id: String,
+        /// How many digits it has.
+        len: usize,
+    },
 }
 
 impl PostId {
+    /// The digits.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -137,8 +147,11 @@ impl PartialEq<String> for PostId {
 /// Which allow-list of extensions a file's extension is taken from (see [`safe_ext`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExtKind {
+    /// A video rendition.
     Video,
+    /// A post's sound.
     Audio,
+    /// A subtitle track.
     Subtitle,
 }
 
@@ -176,31 +189,38 @@ pub fn safe_ext(kind: ExtKind, raw: &str) -> &'static str {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PostKind {
+    /// A video (with its sound).
     Video,
+    /// A photo slideshow: images and a sound.
     Slideshow,
 }
 
-/// Metadata of one TikTok post (the seed's `PlatformVideoInfo`).
+/// Metadata of one TikTok post.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VideoInfo {
     /// Always `"TikTok"`, as yt-dlp names its TikTok extractor (class `TikTokIE`, no IE_NAME).
     pub extractor: String,
     /// The post id: 19 digits, kept as a string so it never loses precision.
     pub id: PostId,
+    /// A video or a slideshow.
     pub kind: PostKind,
     /// The description cut to 72 characters with `...`, or `TikTok video #ID` when empty.
     pub title: String,
+    /// The post's text as written.
     pub description: String,
     /// The author's handle (`uniqueId`).
     pub uploader: Option<String>,
     /// The author's numeric id.
     pub uploader_id: Option<String>,
+    /// The author's profile page.
     pub uploader_url: Option<String>,
     /// The author's display name (`nickname`).
     pub channel: Option<String>,
     /// The author's `secUid`.
     pub channel_id: Option<String>,
+    /// The author's profile page by `secUid`.
     pub channel_url: Option<String>,
+    /// The post's page.
     pub webpage_url: String,
     /// yt-dlp's `extractor_key`: `"TikTok"`.
     #[serde(default = "tiktok_key")]
@@ -218,25 +238,40 @@ pub struct VideoInfo {
     /// and the video's size; null for slideshows).
     #[serde(default)]
     pub ext: Option<String>,
+    /// See [`Self::ext`].
     #[serde(default)]
     pub width: Option<u64>,
+    /// See [`Self::ext`].
     #[serde(default)]
     pub height: Option<u64>,
+    /// Plays.
     pub view_count: Option<u64>,
+    /// Likes.
     pub like_count: Option<u64>,
+    /// Comments.
     pub comment_count: Option<u64>,
+    /// Shares.
     pub repost_count: Option<u64>,
+    /// Saves (bookmarks).
     pub save_count: Option<u64>,
+    /// The hashtags of the description, without `#`.
     pub hashtags: Vec<String>,
+    /// The accounts the description mentions, without `@`.
     pub mentions: Vec<String>,
+    /// The sound's title.
     pub track: Option<String>,
+    /// The sound's authors.
     pub artists: Vec<String>,
+    /// The sound's album, when TikTok names one.
     pub album: Option<String>,
+    /// The sound.
     pub music: Option<Music>,
+    /// The covers, each with its size when known.
     pub thumbnails: Vec<Thumbnail>,
     /// yt-dlp's `thumbnail`: the preferred cover's URL.
     #[serde(default)]
     pub thumbnail: Option<String>,
+    /// The renditions, the audio-only one included.
     pub formats: Vec<Format>,
     /// Slideshow images in post order (empty for videos).
     pub images: Vec<Image>,
@@ -254,32 +289,47 @@ pub const EXTRACTOR: &str = "TikTok";
 /// The sound of a post: the slideshow's audio, or the video's music.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Music {
+    /// TikTok's id of the sound.
     pub id: Option<String>,
+    /// Where the sound's file is.
     pub url: Option<String>,
+    /// Seconds.
     pub duration: Option<u64>,
+    /// Whether the sound is the post author's own ("original sound").
     pub original: Option<bool>,
 }
 
+/// One cover of a post.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Thumbnail {
+    /// Which cover (TikTok's name for it).
     pub id: String,
+    /// Where it is.
     pub url: String,
+    /// Pixels, when known.
     pub width: Option<u64>,
+    /// Pixels, when known.
     pub height: Option<u64>,
 }
 
 /// One downloadable rendition: a video rendition, or the post's sound (`vcodec: "none"`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Format {
+    /// tikdl's name for the rendition (what `-o %(format_id)s` gives).
     pub format_id: String,
     /// The preferred URL; `mirrors` holds the others, in the order to try them.
     pub url: String,
+    /// The other URLs of the same bytes.
     pub mirrors: Vec<String>,
+    /// The file's extension as TikTok gives it (checked against an allow-list before use).
     pub ext: String,
     /// `h264`, `h265` or `bytevc2`.
     pub vcodec: String,
+    /// The audio codec (`aac`, ...), or `none`.
     pub acodec: String,
+    /// Pixels, when known.
     pub width: Option<u64>,
+    /// Pixels, when known.
     pub height: Option<u64>,
     /// Total bitrate in kbit/s.
     pub tbr: Option<f64>,
@@ -386,15 +436,22 @@ impl VideoInfo {
 /// One image of a photo slideshow.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Image {
+    /// The preferred URL.
     pub url: String,
+    /// The other URLs of the same image, in the order to try them.
     pub mirrors: Vec<String>,
+    /// Pixels, when known.
     pub width: Option<u64>,
+    /// Pixels, when known.
     pub height: Option<u64>,
 }
 
+/// One subtitle track of a post.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Subtitle {
+    /// Where it is.
     pub url: String,
+    /// `vtt` or `srt`.
     pub ext: String,
     /// `ASR` (speech recognition), `MT` (machine translation), or absent when unknown.
     pub source: Option<String>,

@@ -4,16 +4,16 @@
 //! [`BatchOptions`], and how the run prints ([`Output`]). Nothing here touches the network.
 
 use std::io::IsTerminal;
-use std::sync::Arc;
 
 use anyhow::Result;
 
 use crate::cli::{BatchArgs, Cli, Command, GlobalArgs, ListArgs, SaveArgs};
 use crate::output::{Mode, Output};
-use tikdl::archive::Archive;
 use tikdl::config::{FileConfig, Layer, Settings};
 use tikdl::terminal::safe;
-use tikdl::{BatchOptions, Config, DownloadOptions, HttpConfig, ListOptions};
+use tikdl::{
+    ArchiveState, BatchMode, BatchOptions, Config, DownloadOptions, HttpConfig, ListOptions,
+};
 
 /// The config file (if any) and the flags, layered.
 pub fn settings(cli: &Cli) -> Result<Settings> {
@@ -152,12 +152,11 @@ fn save_options(a: &SaveArgs, settings: &Settings) -> DownloadOptions {
 }
 
 pub fn list_options(a: &ListArgs) -> ListOptions {
-    ListOptions {
-        max: a.max.map(|m| usize::try_from(m).unwrap_or(usize::MAX)),
-        after: a.after.clone(),
-        before: a.before.clone(),
-        break_on: None,
-    }
+    let mut list = ListOptions::default();
+    list.max = a.max.map(|m| usize::try_from(m).unwrap_or(usize::MAX));
+    list.after = a.after.clone();
+    list.before = a.before.clone();
+    list
 }
 
 /// What clap cannot check alone: options that contradict each other. An error here is a
@@ -209,48 +208,31 @@ pub fn download_options(save: &SaveArgs, lists: &ListArgs, settings: &Settings) 
         info_only: false,
         jobs: jobs(settings),
         list: list_options(lists),
+        mode: BatchMode::Download,
         archive: None,
-        keep_order: true,
-        skip_repeats: false,
         break_per_input: false,
         shard: None,
         keep_info: !save.print.is_empty(),
-        sync: None,
     }
 }
 
-/// `batch FILE`: outcomes as posts finish, repeats and archived posts skipped.
-pub fn batch_options(
-    args: &BatchArgs,
-    archive: Option<Arc<Archive>>,
-    settings: &Settings,
-) -> BatchOptions {
-    let mut opts = download_options(&args.save, &args.lists, settings);
+/// `batch FILE`: outcomes as posts finish, repeats and archived posts skipped. Opens the
+/// download archive (an archive that cannot be read is an error before any work).
+pub fn batch_options(args: &BatchArgs, settings: &Settings) -> Result<BatchOptions> {
+    let opts = download_options(&args.save, &args.lists, settings);
     // The flag, or `break_on_existing = true` in the config file (used only with an archive).
-    if settings.break_on_existing.value
-        && let Some(a) = &archive
-    {
-        let a = a.clone();
-        opts.list.break_on = Some(tikdl::lists::BreakOn(Arc::new(move |id| a.contains(id))));
-    }
-    // Beside any archive, which list inputs last ended clean (see SyncState): without it,
-    // --break-on-existing pages every list whole, which is slower but never skips a post.
-    let sync = args.download_archive.as_deref().and_then(|path| {
-        tikdl::archive::SyncState::open(path)
-            .map(Arc::new)
-            .map_err(|e| tracing::warn!("{e}; --break-on-existing will page every list whole"))
-            .ok()
-    });
-    BatchOptions {
-        sync,
+    let archive = match &args.download_archive {
+        Some(path) => Some(ArchiveState::open(path, settings.break_on_existing.value)?),
+        None => None,
+    };
+    Ok(BatchOptions {
         info_only: args.info_only,
+        mode: BatchMode::Batch,
         archive,
-        keep_order: false,
-        skip_repeats: true,
         break_per_input: args.break_per_input,
         shard: args.shard,
         ..opts
-    }
+    })
 }
 
 #[cfg(test)]

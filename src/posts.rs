@@ -21,29 +21,16 @@ const CHALLENGE_MAX: u64 = 1_000_000;
 /// Short links may chain (vm -> vm -> www); more hops than this is a loop.
 const MAX_SHORT_LINK_HOPS: usize = 5;
 
-/// One post an input stands for: its URL, its id when known without the network (a short link's
-/// is not), and its metadata when a list already gave it.
-#[derive(Debug, Clone)]
-pub struct Item {
-    pub url: String,
-    pub id: Option<PostId>,
-    pub info: Option<VideoInfo>,
-}
-
-impl Item {
-    /// A list's post, which carries its metadata.
-    pub fn listed(info: VideoInfo) -> Self {
-        Self {
-            url: info.webpage_url.clone(),
-            id: Some(info.id.clone()),
-            info: Some(info),
-        }
-    }
-}
-
-/// What one input stands for (see [`Posts::expand_stream`]).
+/// What one input stands for (see [`crate::TikTokHandler::expand`]).
 pub enum Expansion {
-    One(Box<Item>),
+    /// One post or short link, parsed (nothing fetched yet): `url` is the input as given.
+    One {
+        /// The input as given.
+        url: String,
+        /// What it parsed to: [`PostRef::Post`] or [`PostRef::ShortLink`].
+        post: PostRef,
+    },
+    /// A list's posts, as its pages come.
     List(ListStream),
 }
 
@@ -76,7 +63,7 @@ fn counted(line: String, events: ListStream) -> ListStream {
 
 /// The fetch stage: one per program, shared by all tasks (`Clone` and cheap to clone).
 #[derive(Debug, Clone)]
-pub struct Posts {
+pub(crate) struct Posts {
     http: HttpClient,
     /// Kept to build the phone's client of the empty-page recovery.
     http_config: HttpConfig,
@@ -127,62 +114,32 @@ impl Posts {
         url::parse(input.trim()).is_ok_and(|r| r.is_list())
     }
 
-    /// The posts `input` stands for, all in memory: a post or short link is one item (nothing
-    /// fetched yet), a list is expanded into its posts (which carry their metadata). An input
-    /// that is no TikTok URL is an error (echoed cut: a 60 KB junk line is not repeated in
-    /// full). [`Self::expand_stream`] hands a list's posts on as they come instead.
-    pub async fn expand(&self, input: &str, list: &ListOptions) -> Result<Vec<Item>, Error> {
-        self.expand_until(input, list).await.map(|(items, _)| items)
+    /// `input` (trimmed) as a [`PostRef`], or the error that says it is no TikTok URL tikdl
+    /// can use.
+    pub fn parse(input: &str) -> Result<PostRef, Error> {
+        let input = input.trim();
+        url::parse(input).map_err(|e| Error::not_tiktok(e, Operation::ParseUrl, input))
     }
 
-    /// [`Self::expand`], with the id of the archived post where `--break-on-existing`
-    /// ([`ListOptions::break_on`]) stopped a list.
-    pub async fn expand_until(
-        &self,
-        input: &str,
-        list: &ListOptions,
-    ) -> Result<(Vec<Item>, Option<String>), Error> {
-        let mut events = match self.expand_stream(input, list)? {
-            Expansion::One(item) => return Ok((vec![*item], None)),
-            Expansion::List(events) => events,
-        };
-        let mut items = Vec::new();
-        let mut stopped_at = None;
-        while let Some(event) = events.next().await {
-            match event? {
-                ListEvent::Post(info) => items.push(Item::listed(*info)),
-                ListEvent::Stopped(id) => stopped_at = Some(id),
-                ListEvent::Cut => {}
-            }
-        }
-        Ok((items, stopped_at))
-    }
-
-    /// What `input` stands for, without waiting for a list: one item for a post or short link,
-    /// or a list's posts as its pages come ([`lists::stream`]).
+    /// What `input` stands for, without waiting for a list: a post or short link as parsed, or
+    /// a list's posts as its pages come ([`lists::stream`]). An input that is no TikTok URL is
+    /// an error (echoed cut: a 60 KB junk line is not repeated in full).
     pub fn expand_stream(&self, input: &str, list: &ListOptions) -> Result<Expansion, Error> {
         let line = input.trim();
         match url::parse(line) {
-            Ok(PostRef::Post { id, .. }) => Ok(Expansion::One(Box::new(Item {
+            Ok(r) if r.is_list() => Ok(Expansion::List(self.list(line, r, list))),
+            Ok(post) => Ok(Expansion::One {
                 url: input.to_owned(),
-                id: Some(id),
-                info: None,
-            }))),
-            Ok(r) if !r.is_list() => Ok(Expansion::One(Box::new(Item {
-                url: input.to_owned(),
-                id: None,
-                info: None,
-            }))),
-            Ok(r) => {
-                let events = lists::stream(self.http.clone(), r, list.clone());
-                Ok(Expansion::List(counted(line.to_owned(), events)))
-            }
-            Err(e) => Err(Error::not_tiktok(
-                terminal::clip(&e.to_string(), 2 * terminal::ECHO_CHARS),
-                Operation::ParseUrl,
-                &terminal::clip(line, terminal::ECHO_CHARS),
-            )),
+                post,
+            }),
+            Err(e) => Err(not_a_tiktok_url(&e, line)),
         }
+    }
+
+    /// The posts of `list` (parsed from `line`), as its pages come.
+    pub fn list(&self, line: &str, list: PostRef, opts: &ListOptions) -> ListStream {
+        let events = lists::stream(self.http.clone(), list, opts.clone());
+        counted(line.to_owned(), events)
     }
 
     /// The metadata of one post: from the cache when a fresh entry is there, else fetched and
@@ -198,7 +155,7 @@ impl Posts {
     }
 
     async fn info(&self, input: &str, use_cache: bool) -> Result<VideoInfo, Error> {
-        let post = self.resolve(input).await?;
+        let post = self.resolve(Self::parse(input)?, input.trim()).await?;
         let PostRef::Post { id, .. } = &post else {
             return Err(Error::content(
                 ContentReason::Unsupported(format!(
@@ -252,7 +209,7 @@ impl Posts {
     async fn fetch_post(
         &self,
         post: &PostRef,
-        id: &str,
+        id: &PostId,
     ) -> Result<(VideoInfo, String, Vec<redacted::Secret>), Error> {
         let page_url = post.canonical_url();
         let url = reqwest::Url::parse(&page_url)
@@ -296,23 +253,15 @@ impl Posts {
                     // Answering is what TikTok asks for, as a browser does: no slowdown for a
                     // challenge that the answer passes (only one that persists, above).
                     tracing::info!("solving TikTok's bot challenge for {page_url}");
+                    let failed = |e: &dyn std::fmt::Display| {
+                        let reason = PlatformReason::Challenge(e.to_string());
+                        Error::platform(reason, Operation::FetchPage, &page_url)
+                    };
                     let cookies =
                         tokio::task::spawn_blocking(move || challenge::solve(&ch, CHALLENGE_MAX))
                             .await
-                            .map_err(|e| {
-                                Error::platform(
-                                    PlatformReason::Challenge(e.to_string()),
-                                    Operation::FetchPage,
-                                    &page_url,
-                                )
-                            })?
-                            .map_err(|e| {
-                                Error::platform(
-                                    PlatformReason::Challenge(e.to_string()),
-                                    Operation::FetchPage,
-                                    &page_url,
-                                )
-                            })?;
+                            .map_err(|e| failed(&e))?
+                            .map_err(|e| failed(&e))?;
                     answering = Some(self.challenge_gate.clone().write_owned().await);
                     for (name, value) in cookies {
                         self.http.set_cookie(&url, &name, &value);
@@ -324,11 +273,9 @@ impl Posts {
         }
     }
 
-    /// Parses `input` and follows short links to the post they name.
-    pub async fn resolve(&self, input: &str) -> Result<PostRef, Error> {
-        let input = input.trim();
-        let mut post =
-            url::parse(input).map_err(|e| Error::not_tiktok(e, Operation::ParseUrl, input))?;
+    /// Follows short links to the post they name (`input`, the text `post` was parsed from,
+    /// names it in errors); any other [`PostRef`] is returned as it is.
+    pub async fn resolve(&self, mut post: PostRef, input: &str) -> Result<PostRef, Error> {
         let mut hops = 0;
         while let PostRef::ShortLink { url } = &post {
             if hops == MAX_SHORT_LINK_HOPS {
@@ -390,7 +337,7 @@ impl Posts {
     async fn fetch_post_or_recover(
         &self,
         post: &PostRef,
-        id: &str,
+        id: &PostId,
     ) -> Result<(VideoInfo, String, Vec<redacted::Secret>), Error> {
         let mut last = match self.fetch_post(post, id).await {
             Err(e) if is_empty_page(&e) => e,
@@ -446,7 +393,7 @@ impl Posts {
     /// cookies it sets go into the shared jar too: the media URLs it lists want them.
     async fn fetch_mobile_post(
         &self,
-        id: &str,
+        id: &PostId,
     ) -> Result<(VideoInfo, String, Vec<redacted::Secret>), Error> {
         let page_url = format!("https://m.tiktok.com/v/{id}.html");
         let op = Operation::FetchPage;
@@ -484,10 +431,21 @@ impl Posts {
     }
 }
 
+/// An input line that is no TikTok URL: the error, with the line and the reason cut (a 60 KB
+/// junk line is not repeated in full).
+pub(crate) fn not_a_tiktok_url(e: &url::UrlError, line: &str) -> Error {
+    let line = line.trim();
+    Error::not_tiktok(
+        terminal::clip(&e.to_string(), 2 * terminal::ECHO_CHARS),
+        Operation::ParseUrl,
+        &terminal::clip(line, terminal::ECHO_CHARS),
+    )
+}
+
 /// The page's item must be the post asked for (the URL's id, or the short link's target): a
 /// page holding another post's item is an error, before anything is cached, saved or archived.
-fn requested_item(info: &VideoInfo, id: &str, page_url: &str) -> Result<(), Error> {
-    if info.id == id {
+fn requested_item(info: &VideoInfo, id: &PostId, page_url: &str) -> Result<(), Error> {
+    if info.id == *id {
         return Ok(());
     }
     // TikTok did not serve the post asked for: as far as this page goes, it is not there.

@@ -64,6 +64,7 @@ fn indexes() -> &'static Mutex<HashMap<PathBuf, FolderIndex>> {
 }
 
 /// The manifest of the folder `dest` is in.
+#[cfg(test)]
 pub fn manifest_path(dest: &Path) -> PathBuf {
     match dest.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.join(MANIFEST_NAME),

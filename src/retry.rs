@@ -12,6 +12,7 @@ pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(300);
 /// Cap on one computed backoff pause.
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
 
+/// How often and how patiently a failed request is tried again.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt (so `retries + 1` attempts in all).

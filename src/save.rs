@@ -70,8 +70,23 @@ impl Default for DownloadOptions {
     }
 }
 
-/// Creates a progress callback for a file about to be downloaded (its display name).
-pub type ProgressFactory = Arc<dyn Fn(&str) -> Option<ProgressFn> + Send + Sync>;
+/// Shows the progress of the files of a run (the binary's bars): asked once per file, as its
+/// download starts.
+pub trait Progress: Send + Sync {
+    /// The callback that follows the file about to be downloaded (`name`, for display), or
+    /// `None` to show nothing for it.
+    fn file(&self, name: &str) -> Option<ProgressFn>;
+}
+
+/// A closure from a file's name to its callback is a [`Progress`].
+impl<F: Fn(&str) -> Option<ProgressFn> + Send + Sync> Progress for F {
+    fn file(&self, name: &str) -> Option<ProgressFn> {
+        self(name)
+    }
+}
+
+/// The [`Progress`] a run shares between its posts.
+pub type ProgressFactory = Arc<dyn Progress>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -289,7 +304,7 @@ fn wants_lang(want: &[String], lang: &str) -> bool {
 /// Saves one post: fetches its metadata unless `info` carries it (list items carry full
 /// metadata, so their pages are fetched only if the media needs fresh cookies), then the chosen
 /// files and sidecars. A failure is the result's status, with the files saved before it.
-pub async fn download_post(
+pub(crate) async fn download_post(
     posts: &crate::posts::Posts,
     url: &str,
     info: Option<VideoInfo>,
@@ -736,7 +751,7 @@ impl<'a> PostSaver<'a> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let progress = self.progress.filter(|_| job.role.is_media());
-        let cb = progress.and_then(|p| p(&name));
+        let cb = progress.and_then(|p| p.file(&name));
         let out = download::fetch(self.posts.http(), &job.req, engine, cb.as_ref()).await?;
         if let Some(reason) = out.tags.as_ref().and_then(|t| t.skip_reason()) {
             // Not a failure: the file is what TikTok served, and the archive records the post.

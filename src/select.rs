@@ -108,6 +108,7 @@ pub enum CodecPref {
     /// Plays everywhere, so the default.
     #[default]
     H264,
+    /// Smaller files at the same quality, where the player can decode it.
     H265,
     /// No codec preference: the higher bitrate wins.
     Any,

@@ -25,13 +25,16 @@ use crate::model::PostId;
 /// One shard of N: `k` is 1-based (`1/3`, `2/3`, `3/3`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Shard {
+    /// Which shard, from 1.
     pub k: u32,
+    /// How many shards.
     pub n: u32,
 }
 
 /// The rule, quoted in every parse error so the user sees what a valid value looks like.
 const RULE: &str = "K/N with 1 <= K <= N, for example 2/3";
 
+/// Why a `--shard` value is not `K/N`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid shard `{input}`: {why}; use {RULE}")]
 pub struct ShardError {

@@ -62,6 +62,7 @@ impl Default for Stats {
 const NOTICEABLE_WAIT: Duration = Duration::from_millis(1);
 
 impl Stats {
+    /// Counts one request of `kind`.
     pub fn request(&self, kind: RequestKind) {
         let counter = match kind {
             RequestKind::Page => &self.page,
@@ -71,14 +72,17 @@ impl Stats {
         counter.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// Counts a metadata cache hit.
     pub fn cache_hit(&self) {
         self.cache_hits.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// Counts a metadata cache miss.
     pub fn cache_miss(&self) {
         self.cache_misses.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// Counts a retried request.
     pub fn retry(&self) {
         self.retries.fetch_add(1, Ordering::Relaxed);
     }
@@ -106,6 +110,7 @@ impl Stats {
             .insert(id.to_owned());
     }
 
+    /// The counters as they are now.
     pub fn snapshot(&self) -> PerformanceStats {
         let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
         let elapsed = self.started.elapsed().as_secs_f64();
@@ -140,23 +145,36 @@ impl Stats {
 /// A point-in-time copy of [`Stats`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PerformanceStats {
+    /// Post, profile and collection pages, short-link hops.
     pub page_requests: u64,
+    /// Pages of TikTok's JSON list APIs.
     pub api_requests: u64,
+    /// Video, audio, image and subtitle files from the CDNs.
     pub media_requests: u64,
+    /// Posts whose metadata came from the cache.
     pub cache_hits: u64,
+    /// Posts the cache could not give.
     pub cache_misses: u64,
     /// hits / (hits + misses), 0 when the cache was never asked.
     pub cache_hit_rate: f64,
+    /// Requests sent again after a failure.
     pub retries: u64,
+    /// Pauses the pacer imposed.
     pub rate_limit_waits: u64,
+    /// Their total length.
     pub rate_limit_wait_seconds: f64,
+    /// Media bytes written to disk.
     pub bytes: u64,
+    /// Posts whose metadata or files were obtained.
     pub posts: u64,
+    /// `posts` over `elapsed_seconds`.
     pub posts_per_second: f64,
+    /// Since the handler was built.
     pub elapsed_seconds: f64,
 }
 
 impl PerformanceStats {
+    /// Requests of every kind.
     pub fn requests(&self) -> u64 {
         self.page_requests + self.api_requests + self.media_requests
     }

@@ -24,6 +24,7 @@ use crate::safe_path::{
     is_plain_component, sanitize_component, trim_end_dots_spaces,
 };
 
+/// The output template when `-o` and the config file say nothing.
 pub const DEFAULT_TEMPLATE: &str = "%(uploader)s - %(title).80s [%(id)s].%(ext)s";
 
 /// What yt-dlp prints for a missing field without a default.
@@ -31,26 +32,48 @@ const MISSING: &str = "NA";
 /// Bounds widths and precisions so a typo cannot allocate gigabytes.
 const MAX_WIDTH: usize = 1024;
 
+/// Why an output template cannot be used, or a name cannot be made from it.
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
     /// `position` is the 1-based character position in the template.
     #[error("output template: {message} at character {position}")]
-    Syntax { position: usize, message: String },
+    Syntax {
+        /// Where (1-based, in characters).
+        position: usize,
+        /// What is wrong there.
+        message: String,
+    },
+    /// A `%(field)X` whose `X` is none of `s`, `d`, `i`.
     #[error(
         "output template: unknown conversion `{conversion}` at character {position} (supported: s, d, i)"
     )]
-    UnknownConversion { position: usize, conversion: char },
+    UnknownConversion {
+        /// Where (1-based, in characters).
+        position: usize,
+        /// The conversion given.
+        conversion: char,
+    },
+    /// A `..` folder (from the template's own text) would leave the output folder.
     #[error("output template: folder `{component}` would leave the output folder")]
-    ParentComponent { component: String },
+    ParentComponent {
+        /// The folder named.
+        component: String,
+    },
+    /// Nothing was left of the name.
     #[error("output template rendered an empty file name")]
     Empty,
+    /// The template's own text alone is too long for a file name.
     #[error(
         "output template: `{name}` is {bytes} bytes even with its text fields emptied, over the {limit}-byte limit for {what} (file systems allow {MAX_COMPONENT_BYTES}; tikdl keeps {NAME_RESERVE} free in file names for the suffixes it adds); shorten the template's literal text"
     )]
     TooLong {
+        /// The name, with its text fields emptied.
         name: String,
+        /// Its length in bytes.
         bytes: usize,
+        /// The limit it is over.
         limit: usize,
+        /// Which name (a file name, a folder name).
         what: &'static str,
     },
 }
@@ -90,6 +113,7 @@ enum Conversion {
 }
 
 impl Template {
+    /// Parses an output template (`-o`), yt-dlp's `%(field)s` language.
     pub fn parse(s: &str) -> Result<Template, TemplateError> {
         let chars: Vec<char> = s.chars().collect();
         let mut pieces = Vec::new();

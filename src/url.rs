@@ -10,7 +10,9 @@ use crate::model::{PostId, PostIdError};
 /// Kind of a single post.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PostKind {
+    /// `/video/{id}` (and every other post URL).
     Video,
+    /// `/photo/{id}`: a slideshow.
     Photo,
 }
 
@@ -23,27 +25,42 @@ pub enum PostRef {
     /// `_`, percent-encoded bytes, other text, overlong). Only host, kind and id
     /// decide what the post is; the user part is never trusted beyond that.
     Post {
+        /// The post's id.
         id: PostId,
+        /// Which path the URL took.
         kind: PostKind,
+        /// The account name of the URL, when it is a plain one.
         user: Option<String>,
     },
     /// A short link that must be resolved by following its redirect.
     ShortLink {
+        /// The link.
         url: url::Url,
     },
+    /// A profile's posts (`/@user`).
     Profile {
+        /// The account name, without `@`.
         user: String,
     },
+    /// A collection's posts (`/@user/collection/{name}-{id}`).
     Collection {
+        /// The owner's account name.
         user: String,
+        /// The collection's name as the URL spells it.
         name: String,
+        /// The collection's id.
         id: String,
     },
+    /// A sound's posts (`/music/{name}-{id}`).
     Music {
+        /// The sound's name as the URL spells it.
         name: String,
+        /// The sound's id.
         id: String,
     },
+    /// A hashtag's posts (`/tag/{name}`).
     Tag {
+        /// The hashtag, decoded, without `#`.
         name: String,
     },
 }
@@ -272,45 +289,7 @@ fn route(host: &str, url: &url::Url) -> Result<PostRef, UrlError> {
             [code] => short_link("www.tiktok.com", Some("t"), code),
             _ => Err(unsupported(url)),
         },
-        [first, rest @ ..] if first.starts_with('@') => {
-            let raw_user = &first[1..];
-            match rest {
-                [] => Ok(PostRef::Profile {
-                    user: required_user(raw_user, "profile")?,
-                }),
-                [kind, tail @ ..] if kw(1, "video") || kw(1, "photo") => {
-                    let kind_enum = if kind.eq_ignore_ascii_case("photo") {
-                        PostKind::Photo
-                    } else {
-                        PostKind::Video
-                    };
-                    let what = if kind_enum == PostKind::Photo {
-                        "photo"
-                    } else {
-                        "video"
-                    };
-                    match tail {
-                        [] => Err(UrlError::MissingId { what }),
-                        [id] => Ok(PostRef::Post {
-                            id: check_id(id, what)?,
-                            kind: kind_enum,
-                            user: post_user(raw_user),
-                        }),
-                        _ => Err(unsupported(url)),
-                    }
-                }
-                [_, tail @ ..] if kw(1, "collection") => match tail {
-                    [] => Err(UrlError::MissingId { what: "collection" }),
-                    [name_id] => {
-                        let user = required_user(raw_user, "collection")?;
-                        let (name, id) = split_name_id(name_id, "collection")?;
-                        Ok(PostRef::Collection { user, name, id })
-                    }
-                    _ => Err(unsupported(url)),
-                },
-                _ => Err(unsupported(url)),
-            }
-        }
+        [first, rest @ ..] if first.starts_with('@') => user_page(&first[1..], rest, url),
         // m.tiktok.com/v/{id}.html
         [_, id] if kw(0, "v") => {
             let id = id.strip_suffix(".html").unwrap_or(id);
@@ -337,6 +316,43 @@ fn route(host: &str, url: &url::Url) -> Result<PostRef, UrlError> {
             Ok(PostRef::Tag { name })
         }
         [_] if kw(0, "tag") => Err(UrlError::MissingName { what: "tag" }),
+        _ => Err(unsupported(url)),
+    }
+}
+
+/// `/@user`, `/@user/video/{id}` (or `photo`), `/@user/collection/{name}-{id}`: `rest` is the
+/// path after the user part.
+fn user_page(raw_user: &str, rest: &[&str], url: &url::Url) -> Result<PostRef, UrlError> {
+    let is = |word: &str| rest.first().is_some_and(|s| s.eq_ignore_ascii_case(word));
+    match rest {
+        [] => Ok(PostRef::Profile {
+            user: required_user(raw_user, "profile")?,
+        }),
+        [_, tail @ ..] if is("video") || is("photo") => {
+            let (kind, what) = if is("photo") {
+                (PostKind::Photo, "photo")
+            } else {
+                (PostKind::Video, "video")
+            };
+            match tail {
+                [] => Err(UrlError::MissingId { what }),
+                [id] => Ok(PostRef::Post {
+                    id: check_id(id, what)?,
+                    kind,
+                    user: post_user(raw_user),
+                }),
+                _ => Err(unsupported(url)),
+            }
+        }
+        [_, tail @ ..] if is("collection") => match tail {
+            [] => Err(UrlError::MissingId { what: "collection" }),
+            [name_id] => {
+                let user = required_user(raw_user, "collection")?;
+                let (name, id) = split_name_id(name_id, "collection")?;
+                Ok(PostRef::Collection { user, name, id })
+            }
+            _ => Err(unsupported(url)),
+        },
         _ => Err(unsupported(url)),
     }
 }
