@@ -7,7 +7,7 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use tikdl::extract::{PageOutcome, extract_post, parse_list_page};
+use tikdl::fetch::extract::{PageOutcome, extract_post, parse_list_page};
 
 const PAGES: &[(&str, &str)] = &[
     (

@@ -2,7 +2,7 @@
 //! `cargo run --example extract_file -- PAGE.html POST_ID`.
 //! Handy when checking a new capture against the extractor.
 
-use tikdl::extract::{PageOutcome, extract_post};
+use tikdl::fetch::extract::{PageOutcome, extract_post};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);

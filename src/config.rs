@@ -50,12 +50,12 @@ use std::time::Duration;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::cache::{self, CacheConfig};
-use crate::http::{CustomHeader, HttpConfig, ProxyUrl, UserAgent};
-use crate::ratelimit::PaceConfig;
-use crate::retry::RetryPolicy;
-use crate::select::{CodecPref, Quality};
-use crate::template::Template;
+use crate::fetch::cache::{self, CacheConfig};
+use crate::net::http::{CustomHeader, HttpConfig, ProxyUrl, UserAgent};
+use crate::net::ratelimit::PaceConfig;
+use crate::net::retry::RetryPolicy;
+use crate::save::select::{CodecPref, Quality};
+use crate::save::template::Template;
 
 /// `tikdl/config.toml` in the user's config folder (`~/.config/tikdl/config.toml` on Linux).
 pub fn default_path() -> Option<PathBuf> {
@@ -796,7 +796,7 @@ mod show {
     use std::path::PathBuf;
 
     use super::{float as toml_float, quote};
-    use crate::http::{CustomHeader, ProxyUrl};
+    use crate::net::http::{CustomHeader, ProxyUrl};
 
     pub fn plain(v: &impl fmt::Display) -> Option<String> {
         Some(v.to_string())
@@ -847,7 +847,7 @@ mod show {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::template;
+    use crate::save::template;
 
     fn parse(text: &str) -> Result<FileConfig, ConfigError> {
         FileConfig::parse(text, Path::new("/etc/tikdl/config.toml"))

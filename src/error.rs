@@ -374,9 +374,10 @@ pub enum Error {
         #[source]
         source: Option<std::io::Error>,
     },
-    /// Bad local input: a configuration value, a certificate file, a cookies file.
+    /// Bad setup: a flag or configuration value, a certificate file, a cookies file (its code is
+    /// `config`).
     #[error("{0}")]
-    Config(String),
+    Setup(String),
 }
 
 impl Error {
@@ -472,7 +473,7 @@ impl Error {
     /// Content, connection, platform or local.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::Content { .. } | Self::Config(_) => ErrorKind::Content,
+            Self::Content { .. } | Self::Setup(_) => ErrorKind::Content,
             Self::Connection { .. } => ErrorKind::Connection,
             Self::Platform { .. } => ErrorKind::Platform,
             Self::Local { .. } => ErrorKind::Local,
@@ -531,7 +532,7 @@ impl Error {
                 LocalReason::NotRegularFile => "not_regular_file",
                 LocalReason::NameTaken => "name_taken",
             },
-            Self::Config(_) => "config",
+            Self::Setup(_) => "config",
         }
     }
 
@@ -541,7 +542,7 @@ impl Error {
             Self::Content { url, .. }
             | Self::Connection { url, .. }
             | Self::Platform { url, .. } => Some(url),
-            Self::Local { .. } | Self::Config(_) => None,
+            Self::Local { .. } | Self::Setup(_) => None,
         }
     }
 
@@ -552,7 +553,7 @@ impl Error {
             | Self::Connection { suggestions, .. }
             | Self::Platform { suggestions, .. } => suggestions,
             Self::Local { reason, .. } => local_suggestions(*reason),
-            Self::Config(_) => &[],
+            Self::Setup(_) => &[],
         }
     }
 

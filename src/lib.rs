@@ -47,65 +47,36 @@ pub mod batch;
 pub mod config;
 pub mod error;
 pub mod model;
-pub mod select;
-pub mod shard;
-pub mod stats;
-pub mod template;
 pub mod terminal;
 
 #[doc(hidden)]
-pub mod cache;
+pub mod disk;
 #[doc(hidden)]
-pub mod challenge;
+pub mod fetch;
 #[doc(hidden)]
-pub mod cookies;
-#[doc(hidden)]
-pub mod download;
-#[doc(hidden)]
-pub mod extract;
-#[doc(hidden)]
-pub mod folder;
-#[doc(hidden)]
-pub mod http;
-#[doc(hidden)]
-pub mod lists;
-#[doc(hidden)]
-pub mod owned_file;
-#[doc(hidden)]
-pub mod ratelimit;
-#[doc(hidden)]
-pub mod redacted;
-#[doc(hidden)]
-pub mod retry;
-#[doc(hidden)]
-pub mod safe_path;
+pub mod net;
 #[doc(hidden)]
 pub mod save;
 #[doc(hidden)]
-pub mod summary;
-#[doc(hidden)]
-pub mod tags;
-#[doc(hidden)]
 pub mod url;
 
-pub(crate) mod archive;
-pub(crate) mod break_existing;
 pub(crate) mod hosts;
-pub(crate) mod posts;
-pub(crate) mod provenance;
-pub(crate) mod safe_fs;
+
+pub use batch::shard;
+pub use net::stats;
+pub use save::{select, template};
 
 pub use batch::{
     ArchiveState, BatchMode, BatchOptions, FailedFile, Outcome, StopReason, count_urls,
 };
-pub use cache::{Cache, CacheConfig, CacheStats};
-pub use download::{LowSpeed, ProgressFn};
 pub use error::{Error, ErrorKind, LocalReason};
-pub use http::HttpConfig;
-pub use lists::{ListEvent, ListOptions, ListStream};
+pub use fetch::cache::{Cache, CacheConfig, CacheStats};
+pub use fetch::lists::{ListEvent, ListOptions, ListStream};
+pub use fetch::posts::Expansion;
 pub use model::{Format, Image, Music, PostKind, Subtitle, Thumbnail, VideoInfo};
-pub use posts::Expansion;
-pub use retry::RetryPolicy;
+pub use net::http::HttpConfig;
+pub use net::retry::RetryPolicy;
+pub use save::download::{LowSpeed, ProgressFn};
 pub use save::{
     DownloadOptions, DownloadResult, FileRole, Progress, ProgressFactory, SavedFile,
     SidecarFailure, Status as DownloadStatus,
@@ -113,7 +84,7 @@ pub use save::{
 pub use stats::PerformanceStats;
 pub use url::PostRef;
 
-use posts::Posts;
+use fetch::posts::Posts;
 use std::ops::ControlFlow;
 
 /// Everything a [`TikTokHandler`] needs to know.
@@ -134,8 +105,8 @@ impl Default for Config {
             max_concurrent_operations: usize::from(DEFAULT_JOBS),
             cache: CacheConfig::default_dir().map(|dir| CacheConfig {
                 dir,
-                ttl: cache::DEFAULT_TTL,
-                max_entries: cache::DEFAULT_MAX_ENTRIES,
+                ttl: fetch::cache::DEFAULT_TTL,
+                max_entries: fetch::cache::DEFAULT_MAX_ENTRIES,
             }),
         }
     }
@@ -292,7 +263,7 @@ impl TikTokHandler {
         url: &str,
         output_dir: &std::path::Path,
         options: &save::DownloadOptions,
-        progress: Option<download::ProgressFn>,
+        progress: Option<ProgressFn>,
     ) -> save::DownloadResult {
         let factory: Option<save::ProgressFactory> = progress
             .map(|p| std::sync::Arc::new(move |_: &str| Some(p.clone())) as save::ProgressFactory);

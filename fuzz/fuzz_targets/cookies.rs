@@ -7,7 +7,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tikdl::cookies::parse_netscape;
+use tikdl::net::cookies::parse_netscape;
 
 const CANARY: &str = "CaNaRyV4LuE";
 

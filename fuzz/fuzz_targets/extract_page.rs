@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tikdl::extract::{self, PageOutcome};
+use tikdl::fetch::extract::{self, PageOutcome};
 
 const URL: &str = "https://www.tiktok.com/@fuzz/video/7608826249200356630";
 const FALLBACK_ID: &str = "7608826249200356630";
@@ -38,7 +38,7 @@ fuzz_target!(|data: &[u8]| {
             let _ = serde_json::to_string(&*info).expect("VideoInfo serializes");
         }
         Ok(PageOutcome::Challenge(ch)) => {
-            let _ = tikdl::challenge::solve(&ch, CHALLENGE_MAX);
+            let _ = tikdl::fetch::challenge::solve(&ch, CHALLENGE_MAX);
         }
         Err(e) => {
             let _ = e.to_string();

@@ -14,10 +14,10 @@ use std::path::{Component, Path};
 
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value, json};
-use tikdl::safe_path::{
+use tikdl::disk::safe_path::{
     MAX_COMPONENT_BYTES, MAX_RENDERED_NAME_BYTES, resolve_in_base, sanitize_component,
 };
-use tikdl::template::Template;
+use tikdl::save::template::Template;
 
 const KEYS: [&str; 5] = ["title", "uploader", "id", "ext", "description"];
 

@@ -9,32 +9,72 @@ use std::path::Path;
 // the module table
 // ---------------------------------------------------------------------------------------------
 
-/// The module names of ARCHITECTURE.md's table, top-down (`extract/` -> `extract`).
-fn listed() -> Vec<String> {
-    let text =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("ARCHITECTURE.md"))
-            .expect("ARCHITECTURE.md");
-    text.lines()
+/// A row of ARCHITECTURE.md's table as a module path: `bin/tikdl/main.rs` -> `bin::main`,
+/// `batch/mod.rs` -> `batch`, `fetch/extract/` -> `fetch::extract` (a folder row covers every file
+/// in it), `url.rs` -> `url`.
+fn row_module(cell: &str) -> (String, bool) {
+    let folder = cell.ends_with('/');
+    let path = cell
+        .trim_end_matches('/')
+        .trim_end_matches(".rs")
+        .trim_end_matches("/mod")
+        .replacen("bin/tikdl", "bin", 1);
+    (path.replace('/', "::"), folder)
+}
+
+/// The table's modules, top-down, and which rows are folders.
+fn listed(table: &str) -> Vec<(String, bool)> {
+    table
+        .lines()
         .filter_map(|l| l.strip_prefix("| `"))
         .filter_map(|l| l.split('`').next())
-        .map(|m| m.trim_end_matches('/').trim_end_matches(".rs").to_owned())
+        .map(row_module)
         .collect()
 }
 
-/// The module names a source text refers to through `crate::` or `tikdl::`, comments left out.
-fn named(source: &str) -> Vec<String> {
+/// The module a file of `src/` belongs to (its row), given the table: a file row by its path, a
+/// file inside a folder row by that folder.
+fn file_module(rel: &str, table: &[(String, bool)]) -> Option<String> {
+    let (own, _) = row_module(rel);
+    if table.iter().any(|(m, _)| *m == own) {
+        return Some(own);
+    }
+    table
+        .iter()
+        .filter(|(m, folder)| *folder && own.starts_with(&format!("{m}::")))
+        .map(|(m, _)| m.clone())
+        .max_by_key(String::len)
+}
+
+/// The library modules a path names (`crate::a::b::C` in the library, `tikdl::a::b::C` in the
+/// binary; `crate::x` in the binary is the binary's own `bin::x`): the longest listed prefix.
+fn named(source: &str, in_binary: bool, table: &[(String, bool)]) -> Vec<String> {
+    let listed: Vec<&str> = table.iter().map(|(m, _)| m.as_str()).collect();
     let mut out = Vec::new();
-    for line in source.lines().filter(|l| !l.trim_start().starts_with("//")) {
-        for prefix in ["crate::", "tikdl::"] {
+    let roots: &[(&str, &str)] = if in_binary {
+        &[("crate::", "bin::"), ("tikdl::", "")]
+    } else {
+        &[("crate::", ""), ("tikdl::", "")]
+    };
+    for line in code(source).lines() {
+        for (prefix, stands_for) in roots {
             let mut rest = line;
             while let Some(i) = rest.find(prefix) {
                 rest = &rest[i + prefix.len()..];
-                let name: String = rest
+                let path: String = rest
                     .chars()
-                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                    .take_while(|c| {
+                        c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_' || *c == ':'
+                    })
                     .collect();
-                if !name.is_empty() {
-                    out.push(name);
+                let full = format!("{stands_for}{}", path.trim_end_matches(':'));
+                let segs: Vec<&str> = full.split("::").collect();
+                if let Some(hit) = (1..=segs.len())
+                    .rev()
+                    .map(|n| segs[..n].join("::"))
+                    .find(|m| listed.contains(&m.as_str()))
+                {
+                    out.push(hit);
                 }
             }
         }
@@ -42,56 +82,113 @@ fn named(source: &str) -> Vec<String> {
     out
 }
 
-#[test]
-fn modules_use_only_modules_listed_below_them() {
-    let order = listed();
-    let index: HashMap<&str, usize> = order
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.as_str(), i))
-        .collect();
-    assert_eq!(
-        index.len(),
-        order.len(),
-        "a module is listed twice: {order:?}"
-    );
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    for e in std::fs::read_dir(&src).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            for f in std::fs::read_dir(&p).unwrap() {
-                files.push((
-                    p.file_name().unwrap().to_string_lossy().into_owned(),
-                    f.unwrap().path(),
-                ));
-            }
-        } else {
-            files.push((p.file_stem().unwrap().to_string_lossy().into_owned(), p));
+/// Every way the files break the table: a file no row covers, a module listed twice, a module
+/// naming one listed above it. `files` are (path under `src/`, text).
+fn violations(table_text: &str, files: &[(String, String)]) -> Vec<String> {
+    let table = listed(table_text);
+    let mut wrong = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (i, (m, _)) in table.iter().enumerate() {
+        if index.insert(m, i).is_some() {
+            wrong.push(format!("{m} is listed twice"));
         }
     }
-    let mut wrong = Vec::new();
-    for (module, path) in &files {
-        let Some(&at) = index.get(module.as_str()) else {
-            wrong.push(format!("{module} is not in ARCHITECTURE.md"));
+    for (rel, text) in files {
+        let Some(module) = file_module(rel, &table) else {
+            wrong.push(format!("{rel} is not in ARCHITECTURE.md"));
             continue;
         };
-        for dep in named(&std::fs::read_to_string(path).unwrap()) {
-            if let Some(&d) = index.get(dep.as_str())
-                && d < at
-            {
-                wrong.push(format!(
-                    "{} uses {dep}, which is listed above it",
-                    path.display()
-                ));
+        let at = index[module.as_str()];
+        for dep in named(text, rel.starts_with("bin/"), &table) {
+            if dep != module && index[dep.as_str()] < at {
+                wrong.push(format!("{rel} uses {dep}, which is listed above it"));
             }
         }
     }
+    wrong
+}
+
+#[test]
+fn modules_use_only_modules_listed_below_them() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let table = std::fs::read_to_string(root.join("ARCHITECTURE.md")).expect("ARCHITECTURE.md");
+    let src = root.join("src");
+    let mut paths = Vec::new();
+    rust_files(&src, &mut paths);
+    let files: Vec<(String, String)> = paths
+        .iter()
+        .map(|p| {
+            let rel = p.strip_prefix(&src).expect("under src");
+            (
+                rel.to_string_lossy().into_owned(),
+                std::fs::read_to_string(p).expect("read source"),
+            )
+        })
+        .collect();
+    assert!(
+        files.len() > 40,
+        "the walk found the sources: {}",
+        files.len()
+    );
+    let wrong = violations(&table, &files);
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
 
-// ---------------------------------------------------------------------------------------------
-// no import loops
+#[test]
+fn the_table_check_sees_a_module_out_of_place() {
+    let table = "| `lib.rs` | |\n| `save/mod.rs` | |\n| `save/download.rs` | |\n\
+                 | `net/http/` | |\n| `url.rs` | |\n";
+    let files = |download: &str| {
+        vec![
+            (
+                "lib.rs".to_owned(),
+                "use crate::save::download::X;".to_owned(),
+            ),
+            (
+                "save/mod.rs".to_owned(),
+                "use crate::save::download::Y;".to_owned(),
+            ),
+            ("save/download.rs".to_owned(), download.to_owned()),
+            (
+                "net/http/client.rs".to_owned(),
+                "use crate::url::PostRef;".to_owned(),
+            ),
+            ("url.rs".to_owned(), String::new()),
+        ]
+    };
+    assert!(violations(table, &files("use crate::net::http::client::C;")).is_empty());
+    // The engine naming its own folder's module (listed above it) breaks the rule.
+    let up = violations(table, &files("use crate::save::Status;"));
+    assert_eq!(up, ["save/download.rs uses save, which is listed above it"]);
+    // A file no row covers, and the same table with two rows swapped.
+    let mut extra = files("");
+    extra.push(("save/tags.rs".to_owned(), String::new()));
+    assert_eq!(
+        violations(table, &extra),
+        ["save/tags.rs is not in ARCHITECTURE.md"]
+    );
+    let swapped = table
+        .replace("| `url.rs` | |\n", "")
+        .replace("| `net/http/` | |\n", "| `url.rs` | |\n| `net/http/` | |\n");
+    assert_eq!(
+        violations(&swapped, &files("")),
+        ["net/http/client.rs uses url, which is listed above it"]
+    );
+    // The binary's `crate::x` is its own module, `tikdl::x` the library's.
+    let bin_table = format!("| `bin/tikdl/main.rs` | |\n| `bin/tikdl/cli.rs` | |\n{table}");
+    let bin = vec![
+        ("bin/tikdl/cli.rs".to_owned(), "use crate::main;".to_owned()),
+        (
+            "bin/tikdl/main.rs".to_owned(),
+            "use tikdl::save::download;".to_owned(),
+        ),
+    ];
+    assert_eq!(
+        violations(&bin_table, &bin),
+        ["bin/tikdl/cli.rs uses bin::main, which is listed above it"]
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 
 type Graph = BTreeMap<String, BTreeSet<String>>;

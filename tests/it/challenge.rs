@@ -100,8 +100,8 @@ async fn imitation_rejects_old_answer_shape() {
     let http = client(&env);
     let page = get(&http, CHALLENGE_POST, None).await;
     assert!(is_challenge(&page));
-    let ch = tikdl::challenge::detect(&page).expect("challenge page");
-    let cookies = tikdl::challenge::solve(&ch, 1_000_000).unwrap();
+    let ch = tikdl::fetch::challenge::detect(&page).expect("challenge page");
+    let cookies = tikdl::fetch::challenge::solve(&ch, 1_000_000).unwrap();
     let (name, good) = &cookies[0];
     assert_eq!(name, "_wafchallengeid");
     let answer: Value = serde_json::from_slice(&STANDARD.decode(good).unwrap()).unwrap();
@@ -170,15 +170,15 @@ async fn challenge_page_replays_the_capture_shape() {
     let second = get(&http, RCI_CHALLENGE_POST, None).await;
     assert!(is_challenge(&first));
     assert_eq!(structure(&first), structure(WAF_CAPTURE));
-    let a = tikdl::challenge::detect(&first).unwrap();
-    let b = tikdl::challenge::detect(&second).unwrap();
+    let a = tikdl::fetch::challenge::detect(&first).unwrap();
+    let b = tikdl::fetch::challenge::detect(&second).unwrap();
     assert_ne!(a.cs, b.cs, "fresh values each time");
     assert_eq!(a.cookie_name, "_wafchallengeid");
     let (rci, rs) = a.rci.clone().expect("rs is non-empty here");
     assert_eq!(rs.len(), 32);
     assert_eq!(rci, "waforiginalreid");
     // Without the rci cookie the right answer is not enough.
-    let cookies = tikdl::challenge::solve(&a, 1_000_000).unwrap();
+    let cookies = tikdl::fetch::challenge::solve(&a, 1_000_000).unwrap();
     let wci_only = format!("_wafchallengeid={}", cookies[0].1);
     assert!(is_challenge(
         &get(&http, RCI_CHALLENGE_POST, Some(&wci_only)).await

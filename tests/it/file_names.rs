@@ -6,10 +6,10 @@ use std::path::{Component, Path};
 
 use proptest::prelude::*;
 use serde_json::{Map, Value};
-use tikdl::safe_path::{
+use tikdl::disk::safe_path::{
     MAX_COMPONENT_BYTES, meta_path, part_path, resolve_in_base, sanitize_component, sidecar,
 };
-use tikdl::template::Template;
+use tikdl::save::template::Template;
 
 /// Strings biased towards what breaks file names: separators, dots, spaces, control and
 /// bidi characters, Windows device names, multi-byte text, and long runs, mixed with fully

@@ -38,7 +38,7 @@ async fn capabilities_validation_info_and_download_with_progress() {
     let seen = Arc::new(AtomicU64::new(0));
     let total = Arc::new(AtomicU64::new(0));
     let (s, t) = (seen.clone(), total.clone());
-    let progress: tikdl::download::ProgressFn = Arc::new(move |done, all| {
+    let progress: tikdl::save::download::ProgressFn = Arc::new(move |done, all| {
         s.store(done, Ordering::Relaxed);
         t.store(all.unwrap_or(0), Ordering::Relaxed);
     });

@@ -1,4 +1,4 @@
-//! `--embed-metadata` / `--embed-thumbnail`: `tikdl::tags::embed` on real, valid files from the
+//! `--embed-metadata` / `--embed-thumbnail`: `tikdl::save::tags::embed` on real, valid files from the
 //! imitation (`valid_media`), and the same through the binary on the imitation's valid posts. Both
 //! read the tags back with `support::walk` (an ISO-BMFF box walker and an ID3v2.4 frame walker
 //! written here), not with lofty, which wrote them; the cover and the media payload byte-exact.
@@ -13,7 +13,7 @@ use crate::support::{Env, ndjson, part_of, stderr};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use tikdl::VideoInfo;
-use tikdl::tags::{CoverOutcome, EmbedOutcome, TagData, TagFormat, embed};
+use tikdl::save::tags::{CoverOutcome, EmbedOutcome, TagData, TagFormat, embed};
 use tiktok_imitation::{valid_file, valid_media, valid_post_url};
 
 // ---------------------------------------------------------------------------------------------

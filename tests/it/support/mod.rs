@@ -253,7 +253,7 @@ pub fn verify_downloads(env: &Env, results: &[Value]) -> usize {
     checked
 }
 
-/// tikdl's record of whose files are in a folder (`src/provenance.rs`): one per folder it saves
+/// tikdl's record of whose files are in a folder (`src/save/provenance.rs`): one per folder it saves
 /// into, not one of the saved files.
 pub const MANIFEST: &str = ".tikdl-manifest";
 

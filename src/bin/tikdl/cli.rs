@@ -1,0 +1,555 @@
+//! Command-line definitions (clap derive types only).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use tikdl::fetch::lists::Date;
+use tikdl::net::http::{CustomHeader, ProxyUrl, UserAgent};
+
+const ABOUT: &str =
+    "Fast, reliable TikTok downloader: videos, photo slideshows, audio and clean JSON metadata";
+
+const INFO_EXAMPLES: &str = "\
+Examples:
+  tikdl info https://www.tiktok.com/@user/video/7608826249200356630
+  tikdl info --json https://vm.tiktok.com/ZMabc123/ | jq -r .title
+  tikdl info --json --jobs 8 URL1 URL2 URL3 > meta.ndjson
+  tikdl info --no-cache URL        # fetch even when a fresh cached copy exists
+  tikdl info -O $'%(id)s\t%(view_count)d\t%(title)s' URL1 URL2   # one line per post ($'' makes the tabs)
+  tikdl info --json --max 10 https://www.tiktok.com/@user   # a profile's 10 newest posts
+  tikdl --cookies cookies.txt info https://www.tiktok.com/@private/video/7608826249200356630";
+
+const MAIN_EXAMPLES: &str = "\
+Examples:
+  tikdl info https://www.tiktok.com/@user/video/7608826249200356630
+  tikdl info --json URL | jq .view_count
+  tikdl download -q 720p URL
+  tikdl batch --download-archive done.txt urls.txt
+  tikdl --proxy socks5h://127.0.0.1:9050 info URL
+  tikdl --stats --no-cache info URL
+  tikdl config show
+
+Configuration: flags override the config file (`tikdl config path` shows where it is), which
+overrides the defaults; `tikdl config show` prints the result and where each value came from.
+
+Exit codes: 0 success; 1 some URL failed (a post that could not be saved included); 2 usage or
+configuration error, an unreadable URL list, or an unusable output (-P, standard output);
+130 interrupted (Ctrl-C; partial downloads are kept); 141 standard output closed early (| head).";
+
+#[derive(Debug, Parser)]
+#[command(name = "tikdl", version, about = ABOUT, after_long_help = MAIN_EXAMPLES)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Network, cache, configuration and logging options, accepted before or after the subcommand.
+/// Options without a built-in default here take theirs from the config file, then from tikdl
+/// (the defaults are named in each help line).
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Read this config file instead of the default one (see `tikdl config path`).
+    #[arg(value_parser = path_parser(), long, global = true, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Read no config file: built-in defaults and flags only.
+    #[arg(long = "no-config", global = true)]
+    pub no_config: bool,
+
+    /// Metadata cache folder [default: tikdl in the user's cache folder] (config: cache_dir).
+    #[arg(value_parser = path_parser(), long = "cache-dir", global = true, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Neither read nor write the metadata cache (config: enable_caching = false).
+    #[arg(long = "no-cache", global = true)]
+    pub no_cache: bool,
+
+    /// Seconds a cached post's metadata stays usable [default: 1800] (config: cache_ttl).
+    #[arg(long = "cache-ttl", global = true, value_name = "SECS")]
+    pub cache_ttl: Option<u64>,
+
+    /// Print request, cache, retry and speed statistics on stderr at the end.
+    #[arg(long, global = true)]
+    pub stats: bool,
+
+    /// Proxy: http://, https://, socks4://, socks4a://, socks5:// or socks5h:// URL (any other
+    /// scheme is an error). Repeatable: posts are spread across several proxies in turn, one
+    /// post's requests all through the same one (config: proxy.urls). Without it, HTTPS_PROXY,
+    /// ALL_PROXY and NO_PROXY are honoured (their scheme is checked the same way).
+    #[arg(long, global = true, value_name = "URL", value_parser = Unquoted::<ProxyUrl>::new("--proxy:"))]
+    pub proxy: Vec<ProxyUrl>,
+
+    /// Connect to HOST2:PORT2 when a request is for HOST1:PORT1 (curl's syntax; empty HOST1
+    /// matches every host, empty HOST2/PORT2 keep the original). PORT1 is empty, 443 or 80;
+    /// tikdl only makes https requests (port 443), so a :80: rule never applies. Repeatable.
+    #[arg(
+        long = "connect-to",
+        global = true,
+        value_name = "HOST1:PORT1:HOST2:PORT2"
+    )]
+    pub connect_to: Vec<String>,
+
+    /// Trust this PEM certificate (or bundle) in addition to the built-in roots. Repeatable.
+    #[arg(value_parser = path_parser(), long = "ca-cert", global = true, value_name = "FILE")]
+    pub ca_cert: Vec<PathBuf>,
+
+    /// Do not verify TLS certificates (unsafe: anyone on the path can read and alter traffic).
+    #[arg(long = "no-check-certificate", global = true)]
+    pub no_check_certificate: bool,
+
+    /// Netscape cookies.txt (as browser extensions and yt-dlp export it); read only (config:
+    /// session.cookies_file).
+    #[arg(value_parser = path_parser(), long, global = true, value_name = "FILE")]
+    pub cookies: Option<PathBuf>,
+
+    /// User-Agent to send instead of the built-in desktop browser one (config:
+    /// headers.user_agent).
+    #[arg(long = "user-agent", global = true, value_name = "UA", value_parser = Unquoted::<UserAgent>::new("--user-agent: the User-Agent"))]
+    pub user_agent: Option<UserAgent>,
+
+    /// Extra request header, "Name: value", sent on page/API requests to *.tiktok.com only;
+    /// "HOST:Name: value" sends it to that one host instead (e.g. a CDN host). Repeatable;
+    /// added to the config file's headers.custom_headers.
+    #[arg(long = "header", global = true, value_name = "HEADER", value_parser = Unquoted::<CustomHeader>::new("--header:"))]
+    pub headers: Vec<CustomHeader>,
+
+    /// Seconds to wait for a connection or for data before giving up [default: 30] (config:
+    /// request_timeout). A page or API answer must also arrive whole within twice this.
+    #[arg(long, global = true, value_name = "SECS")]
+    pub timeout: Option<f64>,
+
+    /// Retries after a failed request (connect errors, timeouts, 408, 429, 5xx) [default: 3]
+    /// (config: retry_attempts).
+    #[arg(long, global = true, value_name = "N")]
+    pub retries: Option<u32>,
+
+    /// Base of the exponential backoff between retries, in seconds (full jitter; Retry-After
+    /// wins) [default: 1.0] (config: retry_backoff).
+    #[arg(long = "retry-backoff", global = true, value_name = "SECS")]
+    pub retry_backoff: Option<f64>,
+
+    /// Page/API requests per minute to tiktok.com (0 = no pacing); media downloads are not
+    /// paced [default: 60] (config: rate_limit.requests_per_minute).
+    #[arg(long = "rate-limit", global = true, value_name = "N")]
+    pub rate_limit: Option<u32>,
+
+    /// Requests allowed at once before pacing starts [default: 10] (config:
+    /// rate_limit.burst_limit).
+    #[arg(long = "burst", global = true, value_name = "N")]
+    pub burst: Option<u32>,
+
+    /// Pause after TikTok throttles (429, challenge, block) when it gives no Retry-After
+    /// [default: 300] (config: rate_limit.cooldown_period).
+    #[arg(long = "cooldown", global = true, value_name = "SECS")]
+    pub cooldown: Option<u64>,
+
+    /// Keep the pace fixed instead of halving it when TikTok throttles (config:
+    /// rate_limit.adaptive_limiting = false).
+    #[arg(long = "no-adaptive-rate", global = true)]
+    pub no_adaptive_rate: bool,
+
+    /// More logging on stderr: -v info, -vv debug (RUST_LOG overrides).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+const DOWNLOAD_EXAMPLES: &str = "\
+Examples:
+  tikdl download https://www.tiktok.com/@user/video/7608826249200356630
+  tikdl download -q 720p --codec h265 URL
+  tikdl download --audio-only URL
+  tikdl download -P ~/TikTok -o '%(uploader)s/%(upload_date)s - %(title).60s [%(id)s].%(ext)s' URL
+  tikdl download --write-info-json --write-subs --sub-langs en URL
+  tikdl download --json URL1 URL2 | jq -r .files[].path
+  tikdl download -O '%(filepath)s' URL | xargs -d '\n' ls -l";
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the metadata of one or more posts.
+    #[command(after_long_help = INFO_EXAMPLES)]
+    Info(InfoArgs),
+    /// Download posts: videos without watermark, slideshows (images + audio), or audio only.
+    #[command(after_long_help = DOWNLOAD_EXAMPLES)]
+    Download(DownloadArgs),
+    /// Download (or list with --info-only) every post of a URL list, politely and resumably.
+    #[command(after_long_help = BATCH_EXAMPLES)]
+    Batch(BatchArgs),
+    /// Inspect or empty the metadata cache.
+    #[command(subcommand, after_long_help = CACHE_EXAMPLES)]
+    Cache(CacheCommand),
+    /// Show the effective configuration, or where the config file is.
+    #[command(subcommand, after_long_help = CONFIG_EXAMPLES)]
+    Config(ConfigCommand),
+    /// Write shell completions or the man page (for packagers; the repository keeps both).
+    #[command(subcommand, hide = true)]
+    Generate(GenerateCommand),
+}
+
+const CACHE_EXAMPLES: &str = "\
+Examples:
+  tikdl cache stats
+  tikdl cache clear
+  tikdl --cache-dir ~/tikdl-cache cache stats
+
+Entries live in the user's cache folder (or --cache-dir), one file per post, for --cache-ttl
+seconds (default 1800), at most cache_max_size of them (default 1000, least recently used
+evicted). An entry whose media URLs have expired is never served.";
+
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// Count the entries (fresh, stale, unreadable) and their size.
+    #[command(
+        after_long_help = "Examples:\n  tikdl cache stats\n  tikdl --cache-ttl 60 cache stats"
+    )]
+    Stats,
+    /// Remove every entry tikdl wrote (other files and folders are left alone, whatever their names).
+    #[command(
+        after_long_help = "Examples:\n  tikdl cache clear\n  tikdl --cache-dir ~/tikdl-cache cache clear"
+    )]
+    Clear,
+    /// Print the cache folder.
+    #[command(after_long_help = "Examples:\n  tikdl cache path\n  du -sh \"$(tikdl cache path)\"")]
+    Path,
+}
+
+const CONFIG_EXAMPLES: &str = "\
+Examples:
+  tikdl config show
+  tikdl --config ./tikdl.toml --timeout 10 config show
+  $EDITOR \"$(tikdl config path)\"
+
+A value on the command line overrides the config file, which overrides the built-in default.
+Unknown keys are reported and ignored; a bad value is an error naming the key and its line.";
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the effective configuration as TOML, each value marked default, file or flag.
+    #[command(
+        after_long_help = "Examples:\n  tikdl config show\n  tikdl --no-config --rate-limit 30 config show\n  tikdl config show > ~/.config/tikdl/config.toml"
+    )]
+    Show,
+    /// Print where the config file is read from (whether or not it exists).
+    #[command(
+        after_long_help = "Examples:\n  tikdl config path\n  $EDITOR \"$(tikdl config path)\""
+    )]
+    Path,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GenerateCommand {
+    /// Completion scripts for bash, zsh, fish, PowerShell and elvish, written into DIR.
+    Completions {
+        #[arg(value_parser = path_parser(), value_name = "DIR")]
+        dir: PathBuf,
+    },
+    /// The man page, written to DIR/tikdl.1.
+    Man {
+        #[arg(value_parser = path_parser(), value_name = "DIR")]
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DownloadArgs {
+    /// Post URLs (video, photo, short, share and embed links), or profile and collection URLs.
+    #[arg(required = true, value_name = "URL")]
+    pub urls: Vec<String>,
+
+    #[command(flatten)]
+    pub save: SaveArgs,
+
+    #[command(flatten)]
+    pub lists: ListArgs,
+}
+
+/// How posts are saved (shared by `download` and `batch`).
+#[derive(Debug, Args)]
+pub struct SaveArgs {
+    /// Output file name template (yt-dlp syntax: %(field)s, %(field).50s, %(field|default)s, %(index)02d;
+    /// `/` makes folders) [default: "%(uploader)s - %(title).80s [%(id)s].%(ext)s"] (config:
+    /// download.output).
+    #[arg(value_parser = parse_output, short = 'o', long = "output", value_name = "TEMPLATE")]
+    pub output: Option<tikdl::save::template::Template>,
+
+    /// Base folder for the output (created if missing).
+    #[arg(value_parser = path_parser(), short = 'P', long = "paths", value_name = "DIR", default_value = ".")]
+    pub paths: PathBuf,
+
+    /// best, worst, hd, sd, ld, mobile, audio, 1080p, 720p, 576p, 540p, 480p or 360p: the best
+    /// rendition at or below it, else the lowest above [default: best] (config: download.quality).
+    #[arg(short = 'q', long, value_name = "QUALITY")]
+    pub quality: Option<tikdl::save::select::Quality>,
+
+    /// Preferred codec at equal height: h264 (plays everywhere), h265 or any [default: h264]
+    /// (config: download.codec).
+    #[arg(long, value_name = "CODEC")]
+    pub codec: Option<tikdl::save::select::CodecPref>,
+
+    /// Save only the sound (with its real extension).
+    #[arg(long = "audio-only", short = 'x')]
+    pub audio_only: bool,
+
+    /// Slideshows: skip the audio track.
+    #[arg(long = "no-audio")]
+    pub no_audio: bool,
+
+    /// Also write NAME.info.json (the object `info --json` prints).
+    #[arg(long = "write-info-json")]
+    pub write_info_json: bool,
+
+    /// Also save the cover image.
+    #[arg(long = "write-thumbnail")]
+    pub write_thumbnail: bool,
+
+    /// Write the post's metadata (title, uploader, date, description, URL) into the MP4 / M4A /
+    /// MP3 file itself, no ffmpeg needed [default: false] (config: download.embed_metadata).
+    #[arg(long = "embed-metadata")]
+    pub embed_metadata: bool,
+
+    /// Write the post's cover (JPEG or PNG) into the MP4 / M4A / MP3 file itself
+    /// [default: false] (config: download.embed_thumbnail).
+    #[arg(long = "embed-thumbnail")]
+    pub embed_thumbnail: bool,
+
+    /// Also save subtitles (WebVTT as served).
+    #[arg(long = "write-subs")]
+    pub write_subs: bool,
+
+    /// Subtitle languages, comma-separated codes or prefixes (en matches eng-US); default all.
+    #[arg(long = "sub-langs", value_delimiter = ',', value_name = "LANGS")]
+    pub sub_langs: Vec<String>,
+
+    /// Download again even when the file already exists.
+    #[arg(long = "force-overwrites")]
+    pub force_overwrites: bool,
+
+    /// Maximum download rate per file, e.g. 500K or 2M (bytes per second).
+    #[arg(long = "limit-rate", short = 'r', value_name = "RATE", value_parser = parse_rate)]
+    pub limit_rate: Option<u64>,
+
+    /// Abandon (then resume) a media transfer that averages fewer than BYTES per second over
+    /// --low-speed-time seconds, like curl's --speed-limit; 0 turns the check off [default: 1024].
+    #[arg(long = "low-speed-limit", value_name = "BYTES")]
+    pub low_speed_limit: Option<u64>,
+
+    /// The window for --low-speed-limit, in seconds [default: 30].
+    #[arg(long = "low-speed-time", value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub low_speed_time: Option<u64>,
+
+    /// Print nothing but errors: no result lines, no summary, no warnings (yt-dlp's
+    /// --no-warnings is part of it).
+    #[arg(long)]
+    pub quiet: bool,
+
+    /// No progress bars (they are only drawn on a terminal anyway).
+    #[arg(long = "no-progress")]
+    pub no_progress: bool,
+
+    /// One JSON result object per post per line on stdout.
+    #[arg(long, short = 'j')]
+    pub json: bool,
+
+    /// After each post is saved, print TEMPLATE rendered for it on stdout (the -o language, not
+    /// sanitized, NA for a missing field; %(filepath)s is the saved file); repeatable, one line
+    /// per template. Replaces the other stdout output; the files are still downloaded.
+    #[arg(short = 'O', long = "print", value_name = "TEMPLATE", value_parser = parse_print, conflicts_with = "json")]
+    pub print: Vec<tikdl::save::template::Template>,
+
+    /// How many posts to work on at once [default: 5] (config: max_concurrent_operations).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: Option<u16>,
+}
+
+/// Which posts of a profile or collection to take.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// At most N posts (N >= 1) from each profile, collection, sound or hashtag.
+    #[arg(long, value_name = "N", value_parser = parse_max)]
+    pub max: Option<u64>,
+
+    /// Only posts uploaded on or after this date (YYYYMMDD, UTC).
+    #[arg(long, value_name = "YYYYMMDD")]
+    pub after: Option<Date>,
+
+    /// Only posts uploaded on or before this date (YYYYMMDD, UTC).
+    #[arg(long, value_name = "YYYYMMDD")]
+    pub before: Option<Date>,
+}
+
+const BATCH_EXAMPLES: &str = "\
+Examples:
+  tikdl batch urls.txt
+  tikdl batch --download-archive done.txt --failed-file failed.txt -P archive urls.txt
+  tikdl batch --info-only --rate-limit 0 urls.txt > meta.ndjson
+  grep -h tiktok.com notes/*.md | tikdl batch -
+  echo https://www.tiktok.com/@user | tikdl batch --max 20 --after 20260101 -
+  tikdl batch --download-archive done.txt --break-on-existing creators.txt   # nightly sync
+  tikdl batch --download-archive done.txt --break-on-existing --break-per-input creators.txt
+  tikdl batch --shard 2/3 --download-archive arch-2.txt --proxy http://p2:8080 list.txt
+  tikdl batch --info-only -O '%(id)s %(uploader)s' list.txt";
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// File with one URL per line (`-` for standard input); blank lines and `#` comments are
+    /// skipped. Profile and collection URLs expand into their posts. A line that is not UTF-8 or
+    /// is longer than 64 KiB fails alone; a list that cannot be read (a folder) is exit 2.
+    #[arg(value_parser = path_parser(), value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Print each post's metadata (NDJSON, as `info --json`) instead of downloading.
+    #[arg(long = "info-only")]
+    pub info_only: bool,
+
+    /// Record finished posts in FILE (`tiktok ID` lines, yt-dlp's format) and skip those already there.
+    #[arg(value_parser = path_parser(), long = "download-archive", value_name = "FILE")]
+    pub download_archive: Option<PathBuf>,
+
+    /// With --download-archive: stop paging a profile, collection, sound or tag list at its first
+    /// post already in the archive (lists come newest first; pinned posts never stop it), and
+    /// stop the whole run there unless --break-per-input (config:
+    /// download.break_on_existing = true).
+    #[arg(long = "break-on-existing", requires = "download_archive")]
+    pub break_on_existing: bool,
+
+    /// With --break-on-existing: the stop ends that input only; the run goes on with the next.
+    #[arg(long = "break-per-input", requires = "break_on_existing")]
+    pub break_per_input: bool,
+
+    /// Do only shard K of N (1 <= K <= N): each post goes to exactly one shard by a hash of
+    /// its id, so N runs over the same list (other machines, other --proxy) never do the same
+    /// post and together do all. Posts of other shards are only counted.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<tikdl::batch::shard::Shard>,
+
+    /// Write the lines that failed (and, after an early stop, those not attempted or whose result
+    /// could not be printed) to FILE, one per line, for a retry run. FILE may be the list itself;
+    /// a regular file is replaced only once the list was read to its end. /dev/stdout,
+    /// /dev/stderr, a FIFO or a character device (/dev/null) is written in place, line by line;
+    /// a symbolic link, a folder or a block device is refused.
+    #[arg(value_parser = path_parser(), long = "failed-file", value_name = "FILE")]
+    pub failed_file: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub save: SaveArgs,
+
+    #[command(flatten)]
+    pub lists: ListArgs,
+}
+
+fn parse_max(s: &str) -> Result<u64, String> {
+    match s.parse::<u64>() {
+        Ok(0) => Err("--max 0 would take no post at all; give 1 or more".to_owned()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("{s:?} is not a whole number of posts")),
+    }
+}
+
+/// A flag value read with its `FromStr`, whose error is shown as `PREFIX why` without the
+/// value: clap's own message would quote it, and with it a proxy's password or a header's token.
+#[derive(Clone)]
+struct Unquoted<T> {
+    prefix: &'static str,
+    parsed: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> Unquoted<T> {
+    fn new(prefix: &'static str) -> Self {
+        Self {
+            prefix,
+            parsed: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<T> clap::builder::TypedValueParser for Unquoted<T>
+where
+    T: std::str::FromStr<Err = String> + Clone + Send + Sync + 'static,
+{
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<T, clap::Error> {
+        let refuse = |why: &str| {
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("{} {why}\n", self.prefix),
+            )
+            .with_cmd(cmd)
+        };
+        value
+            .to_str()
+            .ok_or_else(|| refuse("is not UTF-8 text"))?
+            .parse()
+            .map_err(|why: String| refuse(&why))
+    }
+}
+
+impl SaveArgs {
+    /// The low-speed limit from --low-speed-limit/--low-speed-time (`None`: turned off).
+    pub fn low_speed(&self) -> Option<tikdl::save::download::LowSpeed> {
+        let d = tikdl::save::download::LowSpeed::default();
+        let bytes_per_sec = self.low_speed_limit.unwrap_or(d.bytes_per_sec);
+        (bytes_per_sec > 0).then(|| tikdl::save::download::LowSpeed {
+            bytes_per_sec,
+            window: self
+                .low_speed_time
+                .map_or(d.window, std::time::Duration::from_secs),
+        })
+    }
+}
+
+/// A path flag's value with a leading `~` expanded (see [`tikdl::config::expand_home`]). Any
+/// bytes are a path: a value that is not UTF-8 is taken as it is.
+fn path_parser() -> impl clap::builder::TypedValueParser<Value = PathBuf> {
+    use clap::builder::TypedValueParser;
+    clap::builder::OsStringValueParser::new().try_map(|os| match os.to_str() {
+        Some(s) => tikdl::config::expand_home(s),
+        None => Ok(PathBuf::from(os)),
+    })
+}
+
+/// `-o`, with a leading `~` expanded as in a path.
+fn parse_output(s: &str) -> Result<tikdl::save::template::Template, String> {
+    let s = tikdl::config::expand_home_template(s).map_err(|e| e.to_string())?;
+    tikdl::save::template::Template::parse(&s).map_err(|e| e.to_string())
+}
+
+fn parse_print(s: &str) -> Result<tikdl::save::template::Template, String> {
+    tikdl::save::template::Template::parse_print(s).map_err(|e| e.to_string())
+}
+
+fn parse_rate(s: &str) -> Result<u64, String> {
+    tikdl::save::download::parse_rate(s)
+        .ok_or_else(|| format!("{s:?} is not a rate (examples: 500K, 2M, 1048576)"))
+}
+
+#[derive(Debug, Args)]
+pub struct InfoArgs {
+    /// Post URLs (video, photo, short, share and embed links), or profile and collection URLs
+    /// (each of their posts is printed).
+    #[arg(required = true, value_name = "URL")]
+    pub urls: Vec<String>,
+
+    #[command(flatten)]
+    pub lists: ListArgs,
+
+    /// One compact JSON object per URL per line (NDJSON) on stdout.
+    #[arg(long, short = 'j')]
+    pub json: bool,
+
+    /// Print TEMPLATE rendered for each post instead of the summary (the -o language, not
+    /// sanitized, NA for a missing field; `-O id,title` = one field per line); repeatable.
+    #[arg(short = 'O', long = "print", value_name = "TEMPLATE", value_parser = parse_print, conflicts_with = "json")]
+    pub print: Vec<tikdl::save::template::Template>,
+
+    /// How many URLs to fetch at once; output stays in input order [default: 5] (config:
+    /// max_concurrent_operations).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: Option<u16>,
+}

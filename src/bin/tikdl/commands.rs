@@ -1,0 +1,318 @@
+//! The commands that need the handler or the settings: each turns its arguments into the
+//! library's options ([`crate::options`]), runs the library, and prints outcomes as they come.
+//! `download` and `batch` both run through [`tikdl::batch`]'s one concurrent loop.
+
+use std::io::Write;
+use std::ops::ControlFlow;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use futures_util::StreamExt;
+
+use crate::cli::{BatchArgs, CacheCommand, DownloadArgs, InfoArgs};
+use crate::options;
+use crate::output::{
+    EXIT_FAILED, EXIT_USAGE, Mode, Output, eprint_line, exit_code, print_json, print_templates,
+    report, write_stdout,
+};
+use crate::printer::{Printer, Run};
+use crate::progress::Bars;
+use crate::summary;
+use tikdl::config::Settings;
+use tikdl::terminal::{safe, safe_text};
+use tikdl::{Cache, CacheConfig, Outcome, StopReason, TikTokHandler};
+
+/// `tikdl cache stats|clear|path`: the folder even when caching is off for this run.
+pub fn cache(what: &CacheCommand, settings: &Settings) -> Result<ExitCode> {
+    let dir = settings
+        .cache_dir
+        .value
+        .clone()
+        .context("this system has no cache folder; use --cache-dir DIR")?;
+    if let CacheCommand::Path = what {
+        write_stdout(|o| writeln!(o, "{}", dir.display()))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let cache = Cache::open(CacheConfig {
+        dir,
+        ttl: Duration::from_secs(settings.cache_ttl.value),
+        max_entries: settings.cache_max_size.value,
+    })?;
+    match what {
+        CacheCommand::Stats => {
+            let stats = cache.stats()?;
+            write_stdout(|o| writeln!(o, "{}", safe_text(&stats.to_string())))?;
+        }
+        CacheCommand::Clear => {
+            let n = cache.clear()?;
+            let dir = cache.config().dir.display().to_string();
+            write_stdout(|o| writeln!(o, "removed {n} entries from {}", safe(&dir)))?;
+        }
+        CacheCommand::Path => {}
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `tikdl info URL...`: each post's metadata (a list's posts as it is paged), as `output` says.
+pub async fn info(
+    handler: &TikTokHandler,
+    args: InfoArgs,
+    jobs: usize,
+    output: &Output,
+) -> Result<ExitCode> {
+    let list_opts = options::list_options(&args.lists);
+    // Each URL yields its post, or a list's posts (which already carry their metadata) as they
+    // are paged: a list is never held whole, so memory stays flat in its length.
+    let mut results = futures_util::stream::iter(args.urls.iter().cloned())
+        .map(|url| {
+            let handler = handler.clone();
+            let list_opts = list_opts.clone();
+            async move { info_lines(handler, url, &list_opts).await }
+        })
+        .buffered(jobs)
+        .flatten();
+    let mut failed = false;
+    let mut first = true;
+    while let Some((url, result)) = results.next().await {
+        match (result, &output.mode) {
+            (Ok(info), Mode::Print(templates)) => print_templates(templates, &info, &[])?,
+            // JSON is written exactly as extracted; the human summary is neutralised.
+            (Ok(info), Mode::Json) => print_json(&info)?,
+            (Ok(info), Mode::Human) => {
+                let text = summary::render(&info);
+                let sep = if first { "" } else { "\n" };
+                write_stdout(|o| write!(o, "{sep}{text}"))?;
+            }
+            (Err(err), mode) => {
+                failed = true;
+                if let Mode::Json = mode {
+                    print_json(&summary::ErrorLine::new(&url, &err))?;
+                }
+                report(&err);
+            }
+        }
+        first = false;
+    }
+    Ok(exit_code(failed))
+}
+
+type InfoLine = (String, Result<tikdl::VideoInfo, tikdl::Error>);
+
+/// The posts of one `info` argument: its post, or a list's posts as the list is paged.
+async fn info_lines(
+    handler: TikTokHandler,
+    url: String,
+    list_opts: &tikdl::ListOptions,
+) -> futures_util::stream::BoxStream<'static, InfoLine> {
+    use tikdl::{Expansion, ListEvent};
+    let one = |line: InfoLine| futures_util::stream::iter([line]).boxed();
+    if !handler.may_be_list(&url) {
+        let result = handler.video_info(&url).await;
+        return one((url, result));
+    }
+    match handler.expand(&url, list_opts) {
+        Ok(Expansion::List(events)) => events
+            .filter_map(move |event| {
+                let url = url.clone();
+                async move {
+                    match event {
+                        Ok(ListEvent::Post(info)) => Some((url, Ok(*info))),
+                        Ok(ListEvent::Stopped(_) | ListEvent::Cut) => None,
+                        Err(e) => Some((url, Err(e))),
+                    }
+                }
+            })
+            .boxed(),
+        Ok(Expansion::One { url: input, .. }) => {
+            let result = handler.video_info(&input).await;
+            one((url, result))
+        }
+        Err(e) => one((url, Err(e))),
+    }
+}
+
+/// The printer as the batch loop's sink: output that cannot be written stops the run.
+fn until_undelivered(
+    mut print: impl FnMut(&Outcome) -> Result<(), String>,
+) -> impl FnMut(&Outcome) -> ControlFlow<StopReason> {
+    move |o| match print(o) {
+        Ok(()) => ControlFlow::Continue(()),
+        Err(why) => ControlFlow::Break(StopReason::Undeliverable(why)),
+    }
+}
+
+/// `tikdl download URL...`: every post in input order, as `output` says.
+pub async fn download(
+    handler: &TikTokHandler,
+    args: DownloadArgs,
+    settings: &Settings,
+    output: &Output,
+) -> Result<ExitCode> {
+    let mut opts = options::download_options(&args.save, &args.lists, settings);
+    opts.prepare_output()?;
+    let mut printer = Printer::new(output, Run::Download, Bars::new(output));
+    let progress = printer.files();
+    let sink = until_undelivered(|o: &Outcome| printer.outcome(o));
+    let sum = handler
+        .download_urls(args.urls, &opts, progress, sink)
+        .await;
+    if let Some(e) = printer.write_error() {
+        return Err(e);
+    }
+    printer.finish(&sum);
+    Ok(exit_code(sum.failed > 0))
+}
+
+/// `tikdl batch FILE`: the list's posts as they finish, as `output` says; the failed lines to
+/// `--failed-file`.
+pub async fn batch(
+    handler: &TikTokHandler,
+    args: BatchArgs,
+    settings: &Settings,
+    output: &Output,
+) -> Result<ExitCode> {
+    let mut opts = options::batch_options(&args, settings)?;
+    if !args.info_only {
+        opts.prepare_output()?;
+    }
+    let stdin = args.file.as_os_str() == "-";
+    // The total is only known for a regular file (counted without keeping it in memory), and not
+    // with --shard: the other shards' posts never finish here.
+    let bars = Bars::new(output).with_overall(|| {
+        (!stdin && args.shard.is_none())
+            .then(|| tikdl::count_urls(&args.file))
+            .flatten()
+    });
+    let mut printer = Printer::new(output, Run::Batch, bars);
+    let progress = if args.info_only {
+        None
+    } else {
+        printer.files()
+    };
+    let Some(input) = open_list(&args, stdin).await? else {
+        return Ok(ExitCode::from(EXIT_USAGE));
+    };
+    let mut failed_file = match &args.failed_file {
+        Some(path) => Some(tikdl::FailedFile::create(path)?),
+        None => None,
+    };
+    let sink = until_undelivered(|o: &Outcome| printer.outcome(o));
+    let sum = handler
+        .run_batch(input, &opts, failed_file.as_mut(), progress, sink)
+        .await;
+    printer.finish_bars();
+    if let Some(read_error) = &sum.read_error {
+        return Ok(list_unread(&args, output, &sum, read_error, failed_file));
+    }
+    if let Some(f) = failed_file.as_mut()
+        && !stdin
+    {
+        f.keep_appended(&args.file, sum.list_bytes);
+    }
+    if let Some(e) = printer.write_error() {
+        if let Some(f) = failed_file.take() {
+            // The lines not attempted are in it: keep them for the retry.
+            let _ = f.commit();
+        }
+        return Err(e);
+    }
+    let code = commit(&opts, &sum, failed_file);
+    printer.finish(&sum);
+    Ok(code)
+}
+
+/// The end of a batch whose list was read whole: a clean run marks its lists (they may be cut
+/// at the first archived post next time), and `--failed-file` is replaced.
+fn commit(
+    opts: &tikdl::BatchOptions,
+    sum: &tikdl::batch::Summary,
+    failed_file: Option<tikdl::batch::FailedFile>,
+) -> ExitCode {
+    let mut code = exit_code(sum.failed > 0 || sum.stopped.is_some());
+    if sum.failed == 0
+        && sum.stopped.is_none()
+        && let Some(archive) = &opts.archive
+        && let Err(e) = archive.finish_clean()
+    {
+        report(&e);
+    }
+    if let Some(f) = failed_file
+        && let Err(e) = f.commit()
+    {
+        report(&e);
+        code = ExitCode::from(EXIT_FAILED);
+    }
+    code
+}
+
+/// The URL list, checked before any work: a folder or a missing file is an input error (exit
+/// 2). `None` (after saying why) when `--failed-file` is the list itself under `--shard`.
+async fn open_list(
+    args: &BatchArgs,
+    stdin: bool,
+) -> Result<Option<tokio::io::BufReader<Box<dyn tokio::io::AsyncRead + Unpin>>>> {
+    let list_name = args.file.display().to_string();
+    if !stdin && std::fs::metadata(&args.file).is_ok_and(|m| m.is_dir()) {
+        anyhow::bail!("the URL list {} is a folder, not a file", safe(&list_name));
+    }
+    let file = if stdin {
+        None
+    } else {
+        Some(
+            tokio::fs::File::open(&args.file)
+                .await
+                .with_context(|| format!("cannot open the URL list {}", safe(&list_name)))?,
+        )
+    };
+    // Retrying in place with --shard would replace the list with this shard's failures
+    // alone: the other shards' lines would be gone.
+    if let Some(path) = &args.failed_file
+        && args.shard.is_some()
+        && !stdin
+        && let (Ok(a), Ok(b)) = (std::fs::metadata(path), std::fs::metadata(&args.file))
+        && tikdl::disk::folder::same_file(&a, &b)
+    {
+        eprint_line(
+            "error: --failed-file is the URL list itself and --shard is given: the other \
+             shards' lines would be lost; give --failed-file another name",
+        );
+        return Ok(None);
+    }
+    let input: Box<dyn tokio::io::AsyncRead + Unpin> = match file {
+        None => Box::new(tokio::io::stdin()),
+        Some(file) => Box::new(file),
+    };
+    Ok(Some(tokio::io::BufReader::new(input)))
+}
+
+/// A list not read to its end: `--failed-file` is never rewritten from it (it may be the list
+/// itself, retry in place, and the unread lines would be lost). Exit 2.
+fn list_unread(
+    args: &BatchArgs,
+    output: &Output,
+    sum: &tikdl::batch::Summary,
+    read_error: &tikdl::batch::ReadError,
+    failed_file: Option<tikdl::batch::FailedFile>,
+) -> ExitCode {
+    let kept = match failed_file {
+        Some(f) => {
+            let kept = format!(
+                "; {} was left unchanged",
+                safe(&f.path().display().to_string())
+            );
+            f.abandon();
+            kept
+        }
+        None => String::new(),
+    };
+    if !output.quiet {
+        eprint_line(&summary::batch_summary(sum));
+    }
+    eprint_line(&format!(
+        "error: cannot read the URL list {}: {}{kept}",
+        safe(&args.file.display().to_string()),
+        safe(&read_error.to_string())
+    ));
+    ExitCode::from(EXIT_USAGE)
+}

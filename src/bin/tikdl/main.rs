@@ -1,0 +1,215 @@
+//! The `tikdl` process: parse arguments, start logging and the async runtime, run the command
+//! (Ctrl-C stops it cleanly), and map the outcome to an exit code:
+//! 0 all fine; 1 some URL failed (a post that could not be saved included: a run stopped early on
+//! a full disk); 2 the run could not be done at all: usage or configuration error, an input that
+//! cannot be read (a folder as the URL list), an output that cannot be used (`-P` not a writable
+//! folder, standard output unwritable); 130 interrupted (Ctrl-C); 141 standard output was closed
+//! early (`tikdl info ... | head -1`): quiet, as when a tool dies of SIGPIPE.
+//!
+//! The work is elsewhere: [`options`] turns flags and the config file into the library's
+//! options, [`commands`] runs them, [`progress`] draws the bars, [`output`] writes. Everything
+//! printed for a person goes through [`tikdl::terminal`] (titles, nicknames and echoed input never
+//! reach the terminal with control characters); JSON output is written as is.
+
+mod cli;
+mod commands;
+mod generation;
+mod options;
+mod output;
+mod printer;
+mod progress;
+mod summary;
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+
+use cli::{Cli, Command, ConfigCommand};
+use output::{EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_USAGE, STDOUT_NAME, report, write_stdout};
+use tikdl::terminal::{safe, safe_text};
+use tikdl::{Error, TikTokHandler};
+
+fn main() -> ExitCode {
+    tikdl::save::download::ignore_sigxfsz();
+    let cli = Cli::parse();
+    let output = options::output(&cli.command);
+    init_logging(cli.global.verbose, !output.warnings);
+    if let Command::Generate(what) = &cli.command {
+        // Needs neither the network nor the configuration.
+        return match generation::generate(what) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                output::eprint_line(&format!("error: {}", safe_text(&format!("{e:#}"))));
+                ExitCode::from(EXIT_USAGE)
+            }
+        };
+    }
+    if let Err(msg) = ensure_open_file_headroom() {
+        output::eprint_line(&format!("error: {msg}"));
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            output::eprint_line(&format!("error: cannot start the async runtime: {e}"));
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    match runtime.block_on(run(cli, &output)) {
+        Ok(code) => code,
+        Err(e) => exit_for(&e),
+    }
+}
+
+/// How many files a run must be able to open besides what it inherited: the runtime and its
+/// signal pipe take about seven, one download about six more. Below that, parts of the runtime
+/// fail in ways that cannot be reported (a panic), so the run is refused up front.
+const OPEN_FILES_NEEDED: usize = 16;
+
+/// Raises the soft limit of open files to the hard one (as Go programs do: batches with many
+/// jobs need more than the usual 1024), then checks that enough can still be opened.
+fn ensure_open_file_headroom() -> Result<(), String> {
+    #[cfg(unix)]
+    // SAFETY: getrlimit/setrlimit only read and write the struct passed.
+    unsafe {
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 && lim.rlim_cur < lim.rlim_max {
+            let raised = libc::rlimit {
+                rlim_cur: lim.rlim_max.min(1 << 16),
+                rlim_max: lim.rlim_max,
+            };
+            if raised.rlim_cur > lim.rlim_cur {
+                libc::setrlimit(libc::RLIMIT_NOFILE, &raised);
+            }
+        }
+    }
+    let mut probe = Vec::with_capacity(OPEN_FILES_NEEDED);
+    for _ in 0..OPEN_FILES_NEEDED {
+        match std::fs::File::open(if cfg!(unix) { "/dev/null" } else { "NUL" }) {
+            Ok(f) => probe.push(f),
+            Err(e) if e.raw_os_error() == Some(libc::EMFILE) => {
+                return Err(format!(
+                    "too many open files: only {} more can be opened, tikdl needs at least \
+                     {OPEN_FILES_NEEDED}\n  hint: raise the limit of open files (ulimit -n 1024)",
+                    probe.len()
+                ));
+            }
+            // No /dev/null (a bare container): nothing to measure with, go on.
+            Err(_) => break,
+        }
+    }
+    Ok(())
+}
+
+/// The exit code (and message) for an error that ended the whole run.
+fn exit_for(e: &anyhow::Error) -> ExitCode {
+    if is_broken_pipe(e) {
+        // The reader has what it wanted (`| head -1`): nothing to say.
+        return ExitCode::from(EXIT_BROKEN_PIPE);
+    }
+    if let Some(err) = e.downcast_ref::<Error>()
+        && matches!(err, Error::Local { .. })
+    {
+        // The run's own output cannot be used (-P, standard output): exit 2 like any setup
+        // failure, with the local error's words and hints.
+        if matches!(err, Error::Local { path, .. } if path == STDOUT_NAME) {
+            // The -P hints do not apply to where standard output was sent.
+            output::eprint_line(&format!(
+                "error: {}\n  hint: check where standard output is redirected (that disk may be full)",
+                safe(&err.to_string())
+            ));
+        } else {
+            report(err);
+        }
+        return ExitCode::from(EXIT_USAGE);
+    }
+    output::eprint_line(&format!("error: {}", safe_text(&format!("{e:#}"))));
+    ExitCode::from(EXIT_USAGE)
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// `quiet`: errors only, so no warnings either (`--quiet` holds yt-dlp's `--no-warnings`).
+fn init_logging(verbose: u8, quiet: bool) {
+    let default = match verbose {
+        0 if quiet => "error,lofty=off",
+        // lofty (tagging) warns about MP3 details that concern no user (a duration estimate).
+        0 => "warn,lofty=error",
+        1 => "tikdl=info,warn,lofty=error",
+        _ => "tikdl=debug,info",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
+        // Log lines can quote titles and input: neutralised like every other human output.
+        .with_writer(|| tikdl::terminal::SafeStderr)
+        .with_target(false)
+        // A closed standard error is ignored (see `output::eprint_line`), never reported there.
+        .log_internal_errors(false)
+        .init();
+}
+
+/// Dispatches the command; the network commands race Ctrl-C.
+async fn run(cli: Cli, output: &output::Output) -> Result<ExitCode> {
+    let settings = options::settings(&cli)?;
+    match &cli.command {
+        Command::Config(ConfigCommand::Show) => {
+            let text = settings.render();
+            write_stdout(|o| o.write_all(text.as_bytes()))?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Config(ConfigCommand::Path) => {
+            let path = cli
+                .global
+                .config
+                .clone()
+                .or_else(tikdl::config::default_path);
+            let path =
+                path.context("this system has no configuration folder; use --config FILE")?;
+            write_stdout(|o| writeln!(o, "{}", path.display()))?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Cache(what) => return commands::cache(what, &settings),
+        _ => {}
+    }
+    options::check(&cli.command)?;
+    let handler = TikTokHandler::new(options::handler_config(&cli.global, &settings)?)?;
+    let jobs = options::jobs(&settings);
+    let work = async {
+        match cli.command {
+            Command::Info(args) => commands::info(&handler, args, jobs, output).await,
+            Command::Download(args) => commands::download(&handler, args, &settings, output).await,
+            Command::Batch(args) => commands::batch(&handler, args, &settings, output).await,
+            Command::Cache(_) | Command::Config(_) | Command::Generate(_) => Ok(ExitCode::SUCCESS),
+        }
+    };
+    // Ctrl-C stops cleanly: in-flight `.part` files stay on disk for the next run to resume.
+    let code = tokio::select! {
+        code = work => code,
+        _ = tokio::signal::ctrl_c() => {
+            output::eprint_line(
+                "\ninterrupted: partial downloads are kept as .part files; run the same command again to resume",
+            );
+            Ok(ExitCode::from(EXIT_INTERRUPTED))
+        }
+    };
+    if cli.global.stats {
+        output::eprint_line(&safe_text(&handler.stats().to_string()));
+    }
+    code
+}

@@ -1,0 +1,1262 @@
+//! Output file names from yt-dlp-style templates, kept safe and inside the output folder.
+//!
+//! Supported placeholders (a subset of yt-dlp's `-o` syntax):
+//!
+//! * `%(field)s` text, `%(field)d` / `%(field)i` integer;
+//! * flags `-` (left-align) and `0` (zero-pad numbers), a width, and a precision:
+//!   `%(index)03d`, `%(title).80s` (at most 80 characters), `%(n).3d` (at least 3 digits);
+//! * `%(field|default)s`: the default is used when the field is missing or null (an empty default
+//!   makes the placeholder vanish); without a default a missing field renders as `NA`;
+//! * `%(a,b)s`: the first of `a`, `b` that is present;
+//! * `%(music.duration)s`, `%(hashtags.0)s`: nested keys and array indexes (negative from the end);
+//! * `%%` is a literal `%`; a `%` that starts no placeholder is kept as is (as yt-dlp does).
+//!
+//! The template's own text is kept as written, so its `/` makes folders. Substituted values go
+//! through [`sanitize_component`] and can never add a folder or climb out of one. The rendered
+//! path is then cleaned per component (see [`Template::render`]).
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use crate::disk::safe_path::{
+    MAX_COMPONENT_BYTES, MAX_RENDERED_NAME_BYTES, NAME_RESERVE, cut_bytes, guard_reserved,
+    is_plain_component, sanitize_component, trim_end_dots_spaces,
+};
+
+/// The output template when `-o` and the config file say nothing.
+pub const DEFAULT_TEMPLATE: &str = "%(uploader)s - %(title).80s [%(id)s].%(ext)s";
+
+/// What yt-dlp prints for a missing field without a default.
+const MISSING: &str = "NA";
+/// Bounds widths and precisions so a typo cannot allocate gigabytes.
+const MAX_WIDTH: usize = 1024;
+
+/// Why an output template cannot be used, or a name cannot be made from it.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    /// `position` is the 1-based character position in the template.
+    #[error("output template: {message} at character {position}")]
+    Syntax {
+        /// Where (1-based, in characters).
+        position: usize,
+        /// What is wrong there.
+        message: String,
+    },
+    /// A `%(field)X` whose `X` is none of `s`, `d`, `i`.
+    #[error(
+        "output template: unknown conversion `{conversion}` at character {position} (supported: s, d, i)"
+    )]
+    UnknownConversion {
+        /// Where (1-based, in characters).
+        position: usize,
+        /// The conversion given.
+        conversion: char,
+    },
+    /// A `..` folder (from the template's own text) would leave the output folder.
+    #[error("output template: folder `{component}` would leave the output folder")]
+    ParentComponent {
+        /// The folder named.
+        component: String,
+    },
+    /// Nothing was left of the name.
+    #[error("output template rendered an empty file name")]
+    Empty,
+    /// The template's own text alone is too long for a file name.
+    #[error(
+        "output template: `{name}` is {bytes} bytes even with its text fields emptied, over the {limit}-byte limit for {what} (file systems allow {MAX_COMPONENT_BYTES}; tikdl keeps {NAME_RESERVE} free in file names for the suffixes it adds); shorten the template's literal text"
+    )]
+    TooLong {
+        /// The name, with its text fields emptied.
+        name: String,
+        /// Its length in bytes.
+        bytes: usize,
+        /// The limit it is over.
+        limit: usize,
+        /// Which name (a file name, a folder name).
+        what: &'static str,
+    },
+}
+
+/// Fields never shortened to make a name fit: they tell posts and their files apart.
+const KEPT_WHOLE: [&str; 5] = ["id", "display_id", "ext", "index", "autonumber"];
+
+/// A parsed output template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    source: String,
+    pieces: Vec<Piece>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Piece {
+    Literal(String),
+    Field(Field),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Field {
+    /// Alternatives (`a,b`), each a key path (`music.duration` -> ["music", "duration"]).
+    names: Vec<Vec<String>>,
+    default: Option<String>,
+    left: bool,
+    zero: bool,
+    width: Option<usize>,
+    precision: Option<usize>,
+    conversion: Conversion,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Conversion {
+    Str,
+    Int,
+}
+
+impl Template {
+    /// Parses an output template (`-o`), yt-dlp's `%(field)s` language.
+    pub fn parse(s: &str) -> Result<Template, TemplateError> {
+        let chars: Vec<char> = s.chars().collect();
+        let mut pieces = Vec::new();
+        let mut literal = String::new();
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            if c != '%' {
+                literal.push(c);
+                i += 1;
+                continue;
+            }
+            match chars.get(i + 1) {
+                Some('%') => {
+                    literal.push('%');
+                    i += 2;
+                }
+                Some('(') => {
+                    if !literal.is_empty() {
+                        pieces.push(Piece::Literal(std::mem::take(&mut literal)));
+                    }
+                    let (field, next) = parse_field(&chars, i)?;
+                    pieces.push(Piece::Field(field));
+                    i = next;
+                }
+                _ => {
+                    literal.push('%');
+                    i += 1;
+                }
+            }
+        }
+        if !literal.is_empty() {
+            pieces.push(Piece::Literal(literal));
+        }
+        Ok(Template {
+            source: s.to_owned(),
+            pieces,
+        })
+    }
+
+    /// The template as the user wrote it.
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// For a template that starts with an absolute folder (`/videos/%(uploader)s/%(id)s.%(ext)s`):
+    /// that folder (the literal text up to its last separator before the first field) and the
+    /// rest as a template of its own. yt-dlp honours absolute templates (`-P` is then not
+    /// prefixed); the folder named here plays the part of `-P`, so field values still cannot
+    /// climb out of it or follow a symlink out of it. Only text the user typed can make a
+    /// template absolute: a field value starting with `/` never does.
+    pub fn absolute_split(&self) -> Option<(PathBuf, Template)> {
+        let Some(Piece::Literal(first)) = self.pieces.first() else {
+            return None;
+        };
+        let cut = first.rfind(std::path::is_separator)?;
+        let root = &first[..=cut];
+        if !Path::new(root).is_absolute() {
+            return None;
+        }
+        let mut pieces = Vec::with_capacity(self.pieces.len());
+        if cut + 1 < first.len() {
+            pieces.push(Piece::Literal(first[cut + 1..].to_owned()));
+        }
+        pieces.extend(self.pieces.iter().skip(1).cloned());
+        let source = self
+            .source
+            .strip_prefix(root)
+            .unwrap_or(&self.source)
+            .to_owned();
+        Some((PathBuf::from(root), Template { source, pieces }))
+    }
+
+    /// Fills the template from `fields` (the post's `info --json` object plus extra keys such as
+    /// `ext`, `format_id`, `resolution`, `index`, `autonumber`) and returns a relative path.
+    ///
+    /// The rendered text is split on `/` (and `\` on Windows) of the template's own text. Each
+    /// component: empty and `.` components are dropped (so a leading `/` cannot make the path
+    /// absolute); `..` is an error; trailing dots and spaces are trimmed (Windows drops them
+    /// silently, which could merge names); Windows device names get a `_` prefix. A folder may
+    /// have [`MAX_COMPONENT_BYTES`] bytes, the file name [`MAX_RENDERED_NAME_BYTES`]; see
+    /// `fit_component` for how a longer one is shortened.
+    pub fn render(&self, fields: &Map<String, Value>) -> Result<PathBuf, TemplateError> {
+        let mut components: Vec<Vec<Part>> = vec![Vec::new()];
+        for piece in &self.pieces {
+            match piece {
+                Piece::Literal(s) => {
+                    let mut split = s.split(std::path::is_separator);
+                    if let (Some(first), Some(last)) = (split.next(), components.last_mut()) {
+                        last.push(Part::literal(first));
+                    }
+                    components.extend(split.map(|rest| vec![Part::literal(rest)]));
+                }
+                Piece::Field(f) => {
+                    let part = Part {
+                        text: render_field(f, fields),
+                        shortenable: f.conversion == Conversion::Str
+                            && !f.names.iter().any(|p| KEPT_WHOLE.contains(&p[0].as_str())),
+                    };
+                    if let Some(last) = components.last_mut() {
+                        last.push(part);
+                    }
+                }
+            }
+        }
+        finish_path(components)
+    }
+}
+
+/// [`DEFAULT_TEMPLATE`], parsed.
+impl Default for Template {
+    fn default() -> Self {
+        // The default is a constant that parses (a unit test checks); the fallback only keeps
+        // this free of panics.
+        Template::parse(DEFAULT_TEMPLATE)
+            .or_else(|_| Template::parse("%(id)s.%(ext)s"))
+            .unwrap_or_else(|_| unreachable!("a literal template parses"))
+    }
+}
+
+impl std::str::FromStr for Template {
+    type Err = TemplateError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Template::parse(s)
+    }
+}
+
+impl std::fmt::Display for Template {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.source)
+    }
+}
+
+/// A syntax error at the 0-based index `at`.
+fn syntax(at: usize, message: String) -> TemplateError {
+    TemplateError::Syntax {
+        position: at + 1,
+        message,
+    }
+}
+
+/// Parses the placeholder whose `%` is at `start`; returns it and the index after it.
+fn parse_field(chars: &[char], start: usize) -> Result<(Field, usize), TemplateError> {
+    let open = start + 1;
+    let close = chars[open..]
+        .iter()
+        .position(|&c| c == ')')
+        .map(|p| open + p)
+        .ok_or_else(|| syntax(start, "`%(` is never closed by `)`".into()))?;
+
+    let inner = &chars[open + 1..close];
+    let bar = inner.iter().position(|&c| c == '|');
+    let (keys, default) = match bar {
+        Some(b) => (&inner[..b], Some(inner[b + 1..].iter().collect::<String>())),
+        None => (inner, None),
+    };
+    let (names, keys) = parse_names(keys, open + 1, start)?;
+    let mut i = close + 1;
+    let (mut left, mut zero) = (false, false);
+    while let Some(&c) = chars.get(i) {
+        match c {
+            '-' => left = true,
+            '0' => zero = true,
+            _ => break,
+        }
+        i += 1;
+    }
+    let width = parse_number(chars, &mut i).map_err(|at| syntax(at, "width too large".into()))?;
+    let precision = if chars.get(i) == Some(&'.') {
+        i += 1;
+        // Like printf, `.` without digits means precision 0.
+        Some(
+            parse_number(chars, &mut i)
+                .map_err(|at| syntax(at, "precision too large".into()))?
+                .unwrap_or(0),
+        )
+    } else {
+        None
+    };
+    let conversion = match chars.get(i) {
+        Some('s') => Conversion::Str,
+        Some('d' | 'i') => Conversion::Int,
+        Some(&c) => {
+            return Err(TemplateError::UnknownConversion {
+                position: i + 1,
+                conversion: c,
+            });
+        }
+        None => {
+            return Err(syntax(
+                i,
+                format!("missing conversion (such as `s` or `d`) after `%({keys})`"),
+            ));
+        }
+    };
+    let field = Field {
+        names,
+        default,
+        left,
+        zero,
+        width,
+        precision,
+        conversion,
+    };
+    Ok((field, i + 1))
+}
+
+/// The field names of a placeholder (`keys`, which starts at index `at`; the placeholder's `%`
+/// is at `start`): `,`-separated alternatives, each a `.`-separated path. Returns them and
+/// `keys` as text.
+fn parse_names(
+    keys: &[char],
+    at: usize,
+    start: usize,
+) -> Result<(Vec<Vec<String>>, String), TemplateError> {
+    if let Some(k) = keys
+        .iter()
+        .position(|&c| !(c.is_alphanumeric() || matches!(c, '_' | '.' | ',' | '-')))
+    {
+        return Err(syntax(
+            at + k,
+            format!(
+                "unsupported character `{}` in field name (use letters, digits, `_`, `.` for nesting, `,` for alternatives, `|` for a default)",
+                keys[k]
+            ),
+        ));
+    }
+    let keys: String = keys.iter().collect();
+    let mut names = Vec::new();
+    for alt in keys.split(',') {
+        let path: Vec<String> = alt.split('.').map(str::to_owned).collect();
+        if path.iter().any(String::is_empty) {
+            return Err(syntax(start, format!("empty field name in `%({keys})`")));
+        }
+        // `-` only as a negative array index (`hashtags.-1`); yt-dlp's arithmetic is unsupported.
+        if let Some(bad) = path
+            .iter()
+            .find(|seg| seg.contains('-') && seg.parse::<i64>().is_err())
+        {
+            return Err(syntax(
+                start,
+                format!("unsupported `-` in field name `{bad}` (arithmetic is not supported)"),
+            ));
+        }
+        names.push(path);
+    }
+    Ok((names, keys))
+}
+
+/// Reads decimal digits at `*i`; `Err(position)` when the number exceeds [`MAX_WIDTH`].
+fn parse_number(chars: &[char], i: &mut usize) -> Result<Option<usize>, usize> {
+    let start = *i;
+    let mut n: usize = 0;
+    while let Some(d) = chars.get(*i).and_then(|c| c.to_digit(10)) {
+        n = n * 10 + d as usize;
+        if n > MAX_WIDTH {
+            return Err(start);
+        }
+        *i += 1;
+    }
+    Ok((*i > start).then_some(n))
+}
+
+fn render_field(f: &Field, fields: &Map<String, Value>) -> String {
+    let value = f
+        .names
+        .iter()
+        .find_map(|path| lookup(fields, path).filter(|v| !v.is_null()));
+    if f.conversion == Conversion::Int {
+        // Like yt-dlp: a value that is not a number falls back to the default, as text.
+        if let Some(n) = value.and_then(as_integer) {
+            return format_int(n, f);
+        }
+        return format_text(fallback(f), f);
+    }
+    let text = match value {
+        Some(v) => sanitize_component(&stringify(v)),
+        None => fallback(f),
+    };
+    format_text(text, f)
+}
+
+/// The default (sanitized like a value; empty stays empty), or `NA`.
+fn fallback(f: &Field) -> String {
+    match f.default.as_deref() {
+        Some("") => String::new(),
+        Some(d) => sanitize_component(d),
+        None => MISSING.to_owned(),
+    }
+}
+
+fn lookup<'a>(fields: &'a Map<String, Value>, path: &[String]) -> Option<&'a Value> {
+    let (first, rest) = path.split_first()?;
+    let mut cur = fields.get(first)?;
+    for key in rest {
+        cur = match cur {
+            Value::Object(m) => m.get(key)?,
+            Value::Array(a) => {
+                let i: i64 = key.parse().ok()?;
+                let i = if i < 0 {
+                    a.len()
+                        .checked_sub(usize::try_from(i.unsigned_abs()).ok()?)?
+                } else {
+                    usize::try_from(i).ok()?
+                };
+                a.get(i)?
+            }
+            _ => return None,
+        };
+    }
+    Some(cur)
+}
+
+fn stringify(v: &Value) -> String {
+    match v {
+        Value::Null => MISSING.to_owned(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.clone(),
+        Value::Array(a) => a.iter().map(stringify).collect::<Vec<_>>().join(", "),
+        Value::Object(_) => v.to_string(),
+    }
+}
+
+fn as_integer(v: &Value) -> Option<i128> {
+    let from_float = |f: f64| f.is_finite().then(|| f.trunc() as i128);
+    match v {
+        Value::Bool(b) => Some(i128::from(*b)),
+        Value::Number(n) => n
+            .as_i64()
+            .map(i128::from)
+            .or_else(|| n.as_u64().map(i128::from))
+            .or_else(|| n.as_f64().and_then(from_float)),
+        Value::String(s) => {
+            let s = s.trim();
+            s.parse::<i128>()
+                .ok()
+                .or_else(|| s.parse::<f64>().ok().and_then(from_float))
+        }
+        _ => None,
+    }
+}
+
+fn format_int(n: i128, f: &Field) -> String {
+    let mut digits = n.unsigned_abs().to_string();
+    if let Some(p) = f.precision
+        && digits.len() < p
+    {
+        digits = "0".repeat(p - digits.len()) + &digits;
+    }
+    let sign = if n < 0 { "-" } else { "" };
+    let len = sign.len() + digits.len();
+    match f.width {
+        Some(w) if w > len && f.zero && !f.left => format!("{sign}{}{digits}", "0".repeat(w - len)),
+        _ => pad(format!("{sign}{digits}"), f),
+    }
+}
+
+fn format_text(text: String, f: &Field) -> String {
+    let text = match f.precision {
+        Some(p) => text.chars().take(p).collect(),
+        None => text,
+    };
+    pad(text, f)
+}
+
+/// Pads with spaces to the width in characters (`0` pads text with spaces too, as printf does).
+fn pad(s: String, f: &Field) -> String {
+    let len = s.chars().count();
+    match f.width {
+        Some(w) if w > len => {
+            let fill = " ".repeat(w - len);
+            if f.left { s + &fill } else { fill + &s }
+        }
+        _ => s,
+    }
+}
+
+// ---- `-O/--print`: the same language, rendered as text for stdout instead of as a path ----
+//
+// What yt-dlp 2026.10.26 does, and so tikdl: `YoutubeDL._forceprint` evaluates the template with
+// `evaluate_outtmpl` without sanitizing (so `/`, `:` and line breaks in values stay as they are)
+// and prints one line per template and post; a missing field is `NA` (`outtmpl_na_placeholder`);
+// a template that is only field names (`-O id`, `-O id,title`) means `%(id)s`, one per line
+// (`format_tmpl`). It does not interpret backslash escapes: `-O '%(id)s\t%(title)s'` prints a
+// backslash and a `t` (checked by running its `evaluate_outtmpl`); a real tab comes from the shell
+// (`$'%(id)s\t%(title)s'`). README "OUTPUT TEMPLATE" lists `filepath` as available to --print
+// only after the download.
+
+/// yt-dlp's `-O` stages that happen once per post (`POSTPROCESS_WHEN` in its utils, less
+/// `playlist`).
+const POST_STAGES: [&str; 7] = [
+    "pre_process",
+    "after_filter",
+    "video",
+    "before_dl",
+    "post_process",
+    "after_move",
+    "after_video",
+];
+
+impl Template {
+    /// Parses a `-O/--print` argument: a template, or bare field names separated by `,` (each
+    /// becomes `%(name)s` on a line of its own, as in yt-dlp). yt-dlp's `WHEN:` prefixes of a
+    /// post's stages (`after_move:filepath`) are accepted and dropped: tikdl prints once per post,
+    /// when the command has it (extracted for `info`, saved for `download`).
+    pub fn parse_print(s: &str) -> Result<Template, TemplateError> {
+        let when = s
+            .split_once(':')
+            .map(|(w, _)| w.to_ascii_lowercase())
+            .filter(|w| POST_STAGES.contains(&w.as_str()) || w == "playlist");
+        let s = match when.as_deref() {
+            Some("playlist") => {
+                return Err(TemplateError::Syntax {
+                    position: 1,
+                    message:
+                        "`playlist:` (once per list) is not supported: tikdl prints once per post"
+                            .into(),
+                });
+            }
+            Some(w) => &s[w.len() + 1..],
+            None => s,
+        };
+        let bare = !s.is_empty()
+            && s.char_indices().all(|(i, c)| {
+                c.is_alphanumeric()
+                    || matches!(c, '_' | '.' | ',')
+                    || (c == '-' && s[i + 1..].starts_with(|d: char| d.is_ascii_digit()))
+            });
+        if !bare {
+            return Template::parse(s);
+        }
+        let expanded: Vec<String> = s.split(',').map(|name| format!("%({name})s")).collect();
+        let mut t = Template::parse(&expanded.join("\n"))?;
+        t.source = s.to_owned();
+        Ok(t)
+    }
+
+    /// The text `-O/--print` shows for one post: `fields` is the post's `info --json` object,
+    /// `extra` what is known beyond it (`filepath` after a download, `ext`...); an `extra` key
+    /// hides the field of the same name. No sanitizing and no path rules; `NA` for what is
+    /// missing (or the placeholder's `|default`). The caller adds the line break.
+    pub fn render_print(&self, fields: &Map<String, Value>, extra: &[(&str, Value)]) -> String {
+        let mut out = String::new();
+        for piece in &self.pieces {
+            match piece {
+                Piece::Literal(s) => out.push_str(s),
+                Piece::Field(f) => out.push_str(&print_field(f, fields, extra)),
+            }
+        }
+        out
+    }
+}
+
+/// [`render_field`] without the file-name sanitizing.
+fn print_field(f: &Field, fields: &Map<String, Value>, extra: &[(&str, Value)]) -> String {
+    let find = |path: &Vec<String>| {
+        let first = path.first()?;
+        let value = match extra.iter().find(|(k, _)| k == first) {
+            Some((k, v)) => lookup(&Map::from_iter([((*k).to_owned(), v.clone())]), path).cloned(),
+            None => lookup(fields, path).cloned(),
+        };
+        value.filter(|v| !v.is_null())
+    };
+    let value = f.names.iter().find_map(find);
+    let missing = || f.default.clone().unwrap_or_else(|| MISSING.to_owned());
+    if f.conversion == Conversion::Int {
+        // As yt-dlp: `%(title)d` of a non-number is the default (or NA), not an error.
+        return match value.as_ref().and_then(as_integer) {
+            Some(n) => format_int(n, f),
+            None => format_text(missing(), f),
+        };
+    }
+    format_text(value.as_ref().map_or_else(missing, stringify), f)
+}
+
+#[cfg(test)]
+mod print_tests {
+    use super::*;
+    use serde_json::json;
+
+    fn info() -> Map<String, Value> {
+        let info: crate::model::VideoInfo = serde_json::from_value(json!({
+            "extractor": "tiktok", "id": "7608826249200356630", "kind": "video",
+            "title": "AC/DC: live?", "description": "line one\nline two",
+            "uploader": "someone", "uploader_id": null, "uploader_url": null,
+            "channel": "Some One", "channel_id": null, "channel_url": null,
+            "webpage_url": "https://www.tiktok.com/@someone/video/7608826249200356630",
+            "timestamp": 1769817600, "upload_date": "20260131", "duration": 15,
+            "view_count": 12345, "like_count": null, "comment_count": null,
+            "repost_count": null, "save_count": null, "hashtags": ["cat"], "mentions": [],
+            "track": null, "artists": [], "album": null, "music": null, "thumbnails": [],
+            "formats": [], "images": [], "subtitles": {}
+        }))
+        .unwrap();
+        match serde_json::to_value(info).unwrap() {
+            Value::Object(m) => m,
+            _ => unreachable!(),
+        }
+    }
+
+    fn p(t: &str) -> String {
+        Template::parse_print(t).unwrap().render_print(&info(), &[])
+    }
+
+    #[test]
+    fn tab_separated_line_from_a_video_info() {
+        assert_eq!(
+            p("%(id)s\t%(view_count)d\t%(title)s"),
+            "7608826249200356630\t12345\tAC/DC: live?"
+        );
+    }
+
+    #[test]
+    fn values_are_not_sanitized() {
+        assert_eq!(p("%(title)s"), "AC/DC: live?");
+        assert_eq!(p("%(description)s"), "line one\nline two");
+        // A `/` in the template text stays too: this is not a path.
+        assert_eq!(p("../%(uploader)s/"), "../someone/");
+    }
+
+    #[test]
+    fn missing_and_null_fields_print_na() {
+        assert_eq!(
+            p("%(nope)s|%(like_count)s|%(like_count)d|%(music.id)s"),
+            "NA|NA|NA|NA"
+        );
+        assert_eq!(p("%(nope|none)s %(like_count|0)d %(nope|)s."), "none 0 .");
+        assert_eq!(p("%(title)d"), "NA");
+    }
+
+    #[test]
+    fn numbers_and_widths() {
+        assert_eq!(
+            p("%(view_count)d %(view_count)08d %(duration)s"),
+            "12345 00012345 15"
+        );
+        assert_eq!(p("%(uploader)-8s|%(title).5s"), "someone |AC/DC");
+    }
+
+    #[test]
+    fn backslash_escapes_stay_literal_as_in_ytdlp() {
+        assert_eq!(p(r"%(id)s\t%(uploader)s"), r"7608826249200356630\tsomeone");
+    }
+
+    #[test]
+    fn extra_fields_such_as_filepath() {
+        let t = Template::parse_print("%(filepath)s").unwrap();
+        let extra = [("filepath", json!("/videos/a: b/x.mp4"))];
+        assert_eq!(t.render_print(&info(), &extra), "/videos/a: b/x.mp4");
+        assert_eq!(t.render_print(&info(), &[]), "NA");
+        // An extra hides the post's field of the same name.
+        let t = Template::parse_print("%(title)s").unwrap();
+        assert_eq!(t.render_print(&info(), &[("title", json!("X"))]), "X");
+    }
+
+    #[test]
+    fn bare_field_names_print_one_per_line() {
+        assert_eq!(p("id"), "7608826249200356630");
+        assert_eq!(
+            p("id,uploader,hashtags.-1"),
+            "7608826249200356630\nsomeone\ncat"
+        );
+        assert_eq!(
+            Template::parse_print("id,title").unwrap().as_str(),
+            "id,title"
+        );
+        // Anything else is a template, literal text included.
+        assert_eq!(p("id: %(id)s"), "id: 7608826249200356630");
+        // yt-dlp's per-post stages are dropped; once per list is refused.
+        assert_eq!(p("after_move:id"), "7608826249200356630");
+        assert_eq!(p("Video:%(uploader)s:x"), "someone:x");
+        assert!(Template::parse_print("playlist:%(title)s").is_err());
+        assert_eq!(p(""), "");
+    }
+}
+
+/// A run of one path component's text: the template's own, or one field's value.
+struct Part {
+    text: String,
+    /// A text field that may be shortened to make its component fit.
+    shortenable: bool,
+}
+
+impl Part {
+    fn literal(s: &str) -> Part {
+        Part {
+            text: s.to_owned(),
+            shortenable: false,
+        }
+    }
+}
+
+fn finish_path(components: Vec<Vec<Part>>) -> Result<PathBuf, TemplateError> {
+    let mut kept = Vec::new();
+    for parts in components {
+        let raw: String = parts.iter().map(|p| p.text.as_str()).collect();
+        if raw.is_empty() || raw == "." {
+            continue;
+        }
+        if raw == ".." || !is_plain_component(&raw) {
+            return Err(TemplateError::ParentComponent { component: raw });
+        }
+        if trim_end_dots_spaces(&raw).is_empty() {
+            continue;
+        }
+        kept.push(parts);
+    }
+    let last = kept.len().checked_sub(1).ok_or(TemplateError::Empty)?;
+    kept.into_iter()
+        .enumerate()
+        .map(|(i, parts)| fit_component(parts, i == last))
+        .collect()
+}
+
+/// One component's parts joined and cleaned: trailing dots and spaces trimmed, device names
+/// guarded.
+fn assemble(parts: &[Part]) -> String {
+    let joined: String = parts.iter().map(|p| p.text.as_str()).collect();
+    guard_reserved(trim_end_dots_spaces(&joined))
+}
+
+/// Joins a component's parts within its byte limit. A component that is too long has its text
+/// fields shortened, the longest first (all of the longest down to the next one's length, and so
+/// on), at character boundaries; the template's own text and the fields that tell posts and
+/// files apart ([`KEPT_WHOLE`], numbers) are kept whole, so the default template's `[%(id)s]`
+/// survives any caption. A name that does not fit even with every text field emptied is an
+/// error. yt-dlp never shortens a name silently either: without `--trim-filenames` it hands the
+/// name to the OS, which refuses it ("unable to open for writing: [Errno 36] File name too
+/// long").
+fn fit_component(mut parts: Vec<Part>, is_file: bool) -> Result<String, TemplateError> {
+    let (limit, what) = if is_file {
+        (MAX_RENDERED_NAME_BYTES, "a file name")
+    } else {
+        (MAX_COMPONENT_BYTES, "a folder name")
+    };
+    loop {
+        let name = assemble(&parts);
+        if name.len() <= limit {
+            return Ok(name);
+        }
+        let excess = name.len() - limit;
+        let lengths: Vec<usize> = parts
+            .iter()
+            .filter(|p| p.shortenable)
+            .map(|p| p.text.len())
+            .collect();
+        if lengths.iter().all(|&n| n == 0) {
+            let bytes = name.len();
+            let shown: String = name.chars().take(60).collect();
+            let name = if shown.len() < name.len() {
+                format!("{shown}…")
+            } else {
+                shown
+            };
+            return Err(TemplateError::TooLong {
+                name,
+                bytes,
+                limit,
+                what,
+            });
+        }
+        let level = water_level(&lengths, excess);
+        for p in parts.iter_mut().filter(|p| p.shortenable) {
+            if p.text.len() > level {
+                // Never end on a joiner or variation selector (half an emoji sequence reads as
+                // a different one), nor on a space (`title  [ID]` would read as two spaces).
+                let cut = cut_bytes(&p.text, level)
+                    .trim_end_matches(['\u{200d}', '\u{fe0f}'])
+                    .trim_end();
+                p.text = cut.to_owned();
+            }
+        }
+    }
+}
+
+/// The highest length `L` such that cutting every length above `L` down to `L` removes at least
+/// `excess` bytes (0 when even that is not enough).
+fn water_level(lengths: &[usize], excess: usize) -> usize {
+    let removed =
+        |level: usize| -> usize { lengths.iter().map(|&n| n.saturating_sub(level)).sum() };
+    let (mut lo, mut hi) = (0, lengths.iter().copied().max().unwrap_or(0));
+    // Invariant: removed(lo) >= excess (or lo == 0); removed(hi + 1) < excess.
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if removed(mid) >= excess {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    lo
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::disk::safe_path::tests::tmp;
+    use crate::disk::safe_path::{
+        MAX_COMPONENT_BYTES, MAX_RENDERED_NAME_BYTES, is_windows_reserved, resolve_in_base,
+    };
+    use serde_json::json;
+    use std::path::Component;
+
+    fn fields(v: Value) -> Map<String, Value> {
+        match v {
+            Value::Object(m) => m,
+            _ => panic!("test fields must be an object"),
+        }
+    }
+
+    fn post() -> Map<String, Value> {
+        fields(json!({
+            "id": "7608826249200356630",
+            "title": "Cats: the movie?",
+            "uploader": "someone",
+            "ext": "mp4",
+            "view_count": 12345,
+            "count_text": "42",
+            "not_a_number": "many",
+            "duration": 15.7,
+            "negative": -7,
+            "index": 7,
+            "flag": true,
+            "nothing": null,
+            "hashtags": ["cat", "funny"],
+            "music": { "duration": 30, "title": "orig/sound" },
+            "empty": "",
+        }))
+    }
+
+    fn render(t: &str, f: &Map<String, Value>) -> String {
+        let p = Template::parse(t).unwrap().render(f).unwrap();
+        p.to_str().unwrap().to_owned()
+    }
+
+    fn r(t: &str) -> String {
+        render(t, &post())
+    }
+
+    fn components(p: &Path) -> Vec<String> {
+        p.components()
+            .map(|c| match c {
+                Component::Normal(s) => s.to_str().unwrap().to_owned(),
+                other => panic!("unexpected component {other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn default_template() {
+        assert_eq!(
+            r(DEFAULT_TEMPLATE),
+            "someone - Cats_ the movie_ [7608826249200356630].mp4"
+        );
+    }
+
+    #[test]
+    fn string_and_number_fields() {
+        assert_eq!(r("%(id)s"), "7608826249200356630");
+        assert_eq!(r("%(view_count)s"), "12345");
+        assert_eq!(r("%(view_count)d"), "12345");
+        assert_eq!(r("%(view_count)i"), "12345");
+        assert_eq!(r("%(duration)s"), "15.7");
+        assert_eq!(r("%(duration)d"), "15");
+        assert_eq!(r("%(negative)d"), "-7");
+    }
+
+    #[test]
+    fn integer_from_string_and_non_numbers() {
+        assert_eq!(r("%(count_text)05d"), "00042");
+        assert_eq!(r("%(not_a_number)d"), "NA");
+        assert_eq!(r("%(not_a_number|0)d"), "0");
+        assert_eq!(r("%(flag)d"), "1");
+    }
+
+    #[test]
+    fn flags_width_precision() {
+        assert_eq!(r("%(index)03d"), "007");
+        assert_eq!(r("%(index)3d-x"), "  7-x");
+        assert_eq!(r("%(index)-3d-x"), "7  -x");
+        assert_eq!(r("%(negative)05d"), "-0007");
+        assert_eq!(r("%(index).3d"), "007");
+        assert_eq!(r("%(uploader)10s"), "   someone");
+        assert_eq!(r("%(uploader)-10s|"), "someone   |");
+        assert_eq!(r("%(uploader).4s"), "some");
+        assert_eq!(r("x%(uploader).0sy"), "xy");
+        assert_eq!(r("x%(uploader).sy"), "xy");
+    }
+
+    #[test]
+    fn precision_counts_characters_not_bytes() {
+        let f = fields(json!({ "title": "héllo wörld 🐱🐶", "ext": "mp4" }));
+        assert_eq!(render("%(title).5s", &f), "héllo");
+        assert_eq!(render("%(title).13s.%(ext)s", &f), "héllo wörld 🐱.mp4");
+    }
+
+    #[test]
+    fn defaults_and_missing() {
+        assert_eq!(r("%(missing)s"), "NA");
+        assert_eq!(r("%(nothing)s"), "NA");
+        assert_eq!(r("%(missing|unknown)s"), "unknown");
+        assert_eq!(r("%(nothing|unknown)s"), "unknown");
+        assert_eq!(r("%(uploader|unknown)s"), "someone");
+        assert_eq!(r("%(missing|a b)s"), "a b");
+        assert_eq!(r("%(missing|)s-%(id)s"), "-7608826249200356630");
+        assert_eq!(r("%(missing|)s/%(id)s"), "7608826249200356630");
+        assert_eq!(r("%(missing|x/y)s"), "x_y");
+        assert_eq!(r("%(missing|7)03d"), "  7");
+        // An empty string value is a value, not a missing one.
+        assert_eq!(r("%(empty|x)s"), "_");
+    }
+
+    #[test]
+    fn alternatives_and_nested_keys() {
+        assert_eq!(r("%(missing,uploader)s"), "someone");
+        assert_eq!(r("%(nothing,missing|none)s"), "none");
+        assert_eq!(r("%(music.duration)s"), "30");
+        assert_eq!(r("%(music.title)s"), "orig_sound");
+        assert_eq!(r("%(music.missing)s"), "NA");
+        assert_eq!(r("%(hashtags.0)s"), "cat");
+        assert_eq!(r("%(hashtags.-1)s"), "funny");
+        assert_eq!(r("%(hashtags.5)s"), "NA");
+        assert_eq!(r("%(id.x)s"), "NA");
+    }
+
+    #[test]
+    fn booleans_arrays_objects() {
+        assert_eq!(r("%(flag)s"), "true");
+        assert_eq!(r("%(hashtags)s"), "cat, funny");
+        // Objects print as compact JSON, sanitized (the `:` and `"` become `_`).
+        assert_eq!(r("%(music)s"), "{_duration__30,_title___orig_sound_}");
+    }
+
+    #[test]
+    fn percent_escapes() {
+        assert_eq!(r("100%%-%(id)s"), "100%-7608826249200356630");
+        assert_eq!(r("%%(id)s"), "%(id)s");
+        // A `%` that starts no placeholder is kept (yt-dlp does the same).
+        assert_eq!(r("50% %s %d"), "50% %s %d");
+        assert_eq!(r("end%"), "end%");
+    }
+
+    #[test]
+    fn folders_from_the_template() {
+        let p = Template::parse("%(uploader)s/%(id)s/%(title)s.%(ext)s")
+            .unwrap()
+            .render(&post())
+            .unwrap();
+        assert_eq!(
+            components(&p),
+            ["someone", "7608826249200356630", "Cats_ the movie_.mp4"]
+        );
+        assert!(p.is_relative());
+    }
+
+    #[test]
+    fn empty_dot_and_absolute_components_are_dropped() {
+        assert_eq!(r("/abs//./%(id)s"), "abs/7608826249200356630");
+        assert_eq!(r("a/. ./%(id)s/"), "a/7608826249200356630");
+    }
+
+    #[test]
+    fn trailing_dots_and_spaces_are_trimmed() {
+        assert_eq!(r("folder. /%(id)s.. "), "folder/7608826249200356630");
+    }
+
+    #[test]
+    fn parent_component_in_template_is_an_error() {
+        let t = Template::parse("../%(id)s").unwrap();
+        let e = t.render(&post()).unwrap_err();
+        assert!(matches!(e, TemplateError::ParentComponent { .. }), "{e}");
+        let t = Template::parse("a/../../%(id)s").unwrap();
+        assert!(t.render(&post()).is_err());
+        // Built from literal dots around an explicitly empty default: still refused.
+        let t = Template::parse(".%(missing|)s./x").unwrap();
+        assert!(matches!(
+            t.render(&post()),
+            Err(TemplateError::ParentComponent { .. })
+        ));
+    }
+
+    #[test]
+    fn empty_result_is_an_error() {
+        for t in ["", "/", "./.", "%(missing|)s", " . /"] {
+            let e = Template::parse(t).unwrap().render(&post()).unwrap_err();
+            assert!(matches!(e, TemplateError::Empty), "{t}: {e}");
+        }
+    }
+
+    #[test]
+    fn reserved_names_in_template_text_are_guarded() {
+        assert_eq!(r("con/%(id)s"), "_con/7608826249200356630");
+    }
+
+    #[test]
+    fn long_components_keep_the_extension() {
+        let title = "x".repeat(400);
+        let f = fields(json!({ "title": title, "ext": "mp4" }));
+        let p = Template::parse("%(title)s/%(title)s.%(ext)s")
+            .unwrap()
+            .render(&f)
+            .unwrap();
+        let c = components(&p);
+        assert_eq!(c[0].len(), MAX_COMPONENT_BYTES);
+        assert_eq!(c[1].len(), MAX_RENDERED_NAME_BYTES);
+        assert!(c[1].ends_with("x.mp4"));
+        // A dot inside a value is not an extension: the value is cut at its end.
+        let f = fields(json!({ "title": format!("{}.{}", "a".repeat(200), "b".repeat(100)) }));
+        let p = render("%(title)s", &f);
+        assert_eq!(p.len(), MAX_RENDERED_NAME_BYTES);
+        assert!(p.ends_with('b'));
+    }
+
+    #[test]
+    fn a_long_name_is_cut_from_its_longest_text_field() {
+        let id = "7500000000000005001";
+        let fancy = "𝓗𝓮𝓵𝓵𝓸 ".repeat(20);
+        let f = fields(json!({ "id": id, "uploader": "u", "title": fancy, "ext": "mp3" }));
+        let name = render(DEFAULT_TEMPLATE, &f);
+        assert!(name.len() <= MAX_RENDERED_NAME_BYTES, "{}", name.len());
+        assert!(name.starts_with("u - 𝓗𝓮𝓵𝓵𝓸"), "{name}");
+        assert!(name.ends_with(&format!(" [{id}].mp3")), "{name}");
+        // A cut for length never leaves a space before what follows (a `.80s` precision is
+        // yt-dlp's plain slice and stays one).
+        for k in 150..170 {
+            let f =
+                fields(json!({ "id": id, "uploader": "u", "title": "w ".repeat(k), "ext": "mp4" }));
+            let name = render("%(uploader)s - %(title)s [%(id)s].%(ext)s", &f);
+            assert!(
+                !name.contains("  ["),
+                "a cut never leaves its space: {name}"
+            );
+        }
+        // Two long fields are cut towards the same length, the shorter one untouched until
+        // the longer has come down to it.
+        let f = fields(json!({ "a": "x".repeat(300), "b": "y".repeat(150), "c": "z".repeat(10) }));
+        let name = render("%(a)s-%(b)s-%(c)s", &f);
+        assert!((MAX_RENDERED_NAME_BYTES - 1..=MAX_RENDERED_NAME_BYTES).contains(&name.len()));
+        let runs: Vec<usize> = name.split('-').map(str::len).collect();
+        assert_eq!(runs[2], 10);
+        assert!(runs[0].abs_diff(runs[1]) <= 1, "{runs:?}");
+        // Numbers, the index and the extension are kept whole too.
+        let f = fields(json!({ "title": "t".repeat(400), "index": 3, "n": 12345, "ext": "jpg" }));
+        let name = render("%(title)s %(index)s %(n)d.%(ext)s", &f);
+        assert!(name.ends_with(" 3 12345.jpg"), "{name}");
+        // An emoji sequence is not left ending on its joiner.
+        let f = fields(json!({ "title": "👩‍👩‍👧‍👦".repeat(20), "ext": "mp4" }));
+        let name = render("%(title)s.%(ext)s", &f);
+        assert!(
+            !name.trim_end_matches(".mp4").ends_with('\u{200d}'),
+            "{name}"
+        );
+    }
+
+    #[test]
+    fn a_name_that_cannot_fit_is_an_error_naming_the_limit() {
+        let t = Template::parse(&format!("{}%(title)s [%(id)s].%(ext)s", "L".repeat(230))).unwrap();
+        let e = t.render(&post()).unwrap_err();
+        assert!(
+            matches!(e, TemplateError::TooLong { limit, .. } if limit == MAX_RENDERED_NAME_BYTES),
+            "{e}"
+        );
+        let msg = e.to_string();
+        assert!(
+            msg.contains(&format!("{MAX_RENDERED_NAME_BYTES}-byte limit")),
+            "{msg}"
+        );
+        assert!(msg.contains("shorten the template"), "{msg}");
+        // A folder has the whole 255 bytes.
+        let t = Template::parse(&format!("{}/%(id)s", "F".repeat(240))).unwrap();
+        assert!(t.render(&post()).is_ok());
+        let t = Template::parse(&format!("{}/%(id)s", "F".repeat(256))).unwrap();
+        assert!(matches!(
+            t.render(&post()),
+            Err(TemplateError::TooLong {
+                what: "a folder name",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn syntax_errors_say_where() {
+        let cases: [(&str, usize); 7] = [
+            ("ab%(title", 3),
+            ("%(title)", 9),
+            ("%()s", 1),
+            ("%(a,)s", 1),
+            ("x%(a>%Y)s", 5),
+            ("%(title)999999s", 9),
+            ("%(a-1)s", 1),
+        ];
+        for (t, at) in cases {
+            match Template::parse(t) {
+                Err(TemplateError::Syntax { position, message }) => {
+                    assert_eq!(position, at, "{t}: {message}")
+                }
+                other => panic!("{t}: {other:?}"),
+            }
+        }
+        let e = Template::parse("%(title)q").unwrap_err();
+        assert!(matches!(
+            e,
+            TemplateError::UnknownConversion {
+                position: 9,
+                conversion: 'q'
+            }
+        ));
+        assert!(e.to_string().contains("character 9"), "{e}");
+        let e = Template::parse("%(title)+d").unwrap_err();
+        assert!(matches!(
+            e,
+            TemplateError::UnknownConversion {
+                conversion: '+',
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn template_round_trips_its_source() {
+        let t: Template = DEFAULT_TEMPLATE.parse().unwrap();
+        assert_eq!(t.as_str(), DEFAULT_TEMPLATE);
+        assert_eq!(t.to_string(), DEFAULT_TEMPLATE);
+    }
+
+    /// Hostile titles, with the expected file name (`None`: only the invariants are checked).
+    fn hostile() -> Vec<(String, Option<&'static str>)> {
+        vec![
+            ("../..".into(), Some("_.mp4")),
+            ("..".into(), Some("_.mp4")),
+            (".".into(), Some("_.mp4")),
+            ("".into(), Some("_.mp4")),
+            ("/etc/passwd".into(), Some("_etc_passwd.mp4")),
+            ("a/b\\c".into(), Some("a_b_c.mp4")),
+            ("CON".into(), Some("_CON.mp4")),
+            ("con.txt".into(), Some("_con.txt.mp4")),
+            ("nul".into(), Some("_nul.mp4")),
+            ("COM1".into(), Some("_COM1.mp4")),
+            ("lpt9 ".into(), Some("_lpt9.mp4")),
+            ("a\x00b\x1fc\x7f".into(), Some("abc.mp4")),
+            ("\n".into(), Some("_.mp4")),
+            ("line1\nline2\r\n".into(), Some("line1 line2.mp4")),
+            ("...".into(), Some("_.mp4")),
+            ("title . . ".into(), Some("title.mp4")),
+            ("  .hidden".into(), Some("hidden.mp4")),
+            ("evil\u{202E}4pm.exe".into(), Some("evil4pm.exe.mp4")),
+            ("\u{2067}x\u{2069}".into(), Some("x.mp4")),
+            ("a<b>c:d\"e|f?g*h".into(), Some("a_b_c_d_e_f_g_h.mp4")),
+            ("x".repeat(300), None),
+            ("🐱".repeat(75), None),
+            ("é".repeat(200), None),
+            (format!("{}/../..", "a".repeat(300)), None),
+            ("..\\..\\windows".into(), Some("_.._windows.mp4")),
+            ("C:\\Windows".into(), Some("C__Windows.mp4")),
+        ]
+    }
+
+    #[test]
+    fn hostile_values_stay_one_component_inside_base() {
+        let base = tmp();
+        let t = Template::parse("%(uploader)s/%(title)s.%(ext)s").unwrap();
+        for (title, expected) in hostile() {
+            let f = fields(json!({ "uploader": "someone", "title": title, "ext": "mp4" }));
+            let rel = t.render(&f).unwrap();
+            let c = components(&rel);
+            assert_eq!(c.len(), 2, "{title:?} -> {rel:?}");
+            assert_eq!(c[0], "someone");
+            for part in &c {
+                assert_ne!(part, "..");
+                assert!(
+                    part.len() <= MAX_COMPONENT_BYTES,
+                    "{title:?}: {}",
+                    part.len()
+                );
+                assert!(!part.ends_with(['.', ' ']), "{part:?}");
+            }
+            assert!(c[1].ends_with(".mp4"), "{title:?} -> {}", c[1]);
+            assert!(c[1].len() > ".mp4".len());
+            if let Some(expected) = expected {
+                assert_eq!(c[1], expected, "{title:?}");
+            }
+            let full = resolve_in_base(base.path(), &rel).unwrap();
+            assert!(full.starts_with(base.path()), "{full:?}");
+        }
+    }
+
+    #[test]
+    fn long_multibyte_values_are_cut_on_a_char_boundary() {
+        let f = fields(json!({ "title": "🐱".repeat(75), "ext": "mp4" }));
+        let name = render("%(title)s.%(ext)s", &f);
+        // 4-byte chars: 217 bytes of title would split one, so 54 cats (216 bytes) remain.
+        assert_eq!(name, format!("{}.mp4", "🐱".repeat(54)));
+        assert_eq!(name.len(), 220);
+    }
+
+    #[test]
+    fn sanitize_component_is_idempotent_on_the_corpus() {
+        let extra = ["_", "NA", "_CON", "con .txt", "COM¹", "a. b", " \u{3000} "];
+        for s in hostile()
+            .into_iter()
+            .map(|(s, _)| s)
+            .chain(extra.map(str::to_owned))
+        {
+            let once = sanitize_component(&s);
+            assert_eq!(sanitize_component(&once), once, "{s:?}");
+            assert!(!once.is_empty());
+            assert!(!once.contains(['/', '\\', '\0']));
+            assert!(!once.starts_with(['.', ' ']) && !once.ends_with(['.', ' ']));
+            assert!(!is_windows_reserved(&once), "{once:?}");
+        }
+    }
+
+    #[test]
+    fn absolute_templates_split_at_the_typed_folder() {
+        let t = Template::parse("/videos/x/%(id)s.%(ext)s").unwrap();
+        let (root, rest) = t.absolute_split().unwrap();
+        assert_eq!(root, PathBuf::from("/videos/x/"));
+        assert_eq!(
+            rest.render(&post()).unwrap(),
+            PathBuf::from("7608826249200356630.mp4")
+        );
+        let t = Template::parse("/%(id)s-%%.%(ext)s").unwrap();
+        let (root, rest) = t.absolute_split().unwrap();
+        assert_eq!(root, PathBuf::from("/"));
+        assert_eq!(
+            rest.render(&post()).unwrap(),
+            PathBuf::from("7608826249200356630-%.mp4")
+        );
+        // Relative templates, and a field whose value starts with `/`, are not absolute.
+        assert!(
+            Template::parse("a/%(id)s")
+                .unwrap()
+                .absolute_split()
+                .is_none()
+        );
+        assert!(
+            Template::parse("%(title)s")
+                .unwrap()
+                .absolute_split()
+                .is_none()
+        );
+    }
+}
