@@ -2,7 +2,7 @@
 //! the file beats the built-in default, and [`Settings`] remembers which one won for each key
 //! (`tikdl config show`).
 //!
-//! Keys mirror the seed's configuration dictionary:
+//! Keys mirror the handler's configuration dictionary:
 //!
 //! ```toml
 //! enable_caching = true

@@ -10,7 +10,7 @@
 //!   (tiktok-captures, the hosts of `playAddr`, `downloadAddr`, `bitrateInfo[].PlayAddr.UrlList`,
 //!   covers, avatars and subtitle URLs):
 //!   - `tiktok.com`: `v16-webapp-prime.tiktok.com`, `v19-webapp-prime.us.tiktok.com`
-//!     (web_video_universal_desktop_2026-07_bitrateinfo_subtitles.html), also tiktok-web.md;
+//!     (web_video_universal_desktop_2026-07_bitrateinfo_subtitles.html);
 //!   - `tiktokcdn.com`: `p16-sign-sg.tiktokcdn.com`, `v19.tiktokcdn.com`, `v45-eu.tiktokcdn.com`;
 //!   - `tiktokcdn-us.com`: `p16-sign.tiktokcdn-us.com`, `v16m-webapp.tiktokcdn-us.com`;
 //!   - `tiktokcdn-eu.com`: `p16-pu-sign-no.tiktokcdn-eu.com` (app_aweme_list_16items_2025-06.json);
@@ -24,7 +24,7 @@
 //!     only its `*-default` hosts (TikTok's naming there) are accepted.
 //!
 //!   `ibyteimg.com`, which the imitation also serves, appears in none of the captures, nor in
-//!   yt-dlp's `tiktok.py` or tiktok-web.md, so it is not accepted.
+//!   yt-dlp's `tiktok.py`, so it is not accepted.
 //!
 //! Media is only ever fetched over https (port 443) from these suffixes; every other host or
 //! scheme is refused before any connection is made (see [`check_media_url`]).

@@ -322,7 +322,7 @@ const KNOWN_USERS: &[&str] = &[
 
 /// The profile page of `user`: the real capture made to be theirs, or, for an account the
 /// imitation does not have, `webapp.user-detail` with statusCode 10221 "user not exist" and no
-/// user (the shape SOURCES.md records for 10222, with the code tiktok-web.md gives for a
+/// user (the shape tests/fixtures/SOURCES.md records for 10222, with the code docs/tiktok-protocol.md gives for a
 /// missing account). `listed`: the post count of an account another module generates (the
 /// campaign's lists), which the imitation then has too.
 pub fn profile_page(user: &str, listed: Option<u64>) -> String {

@@ -18,7 +18,7 @@ use crate::net::{redacted, stats};
 use crate::terminal;
 use crate::url::{self, PostRef};
 
-/// Highest answer the WAF challenge asks for (tiktok-web.md).
+/// Highest answer the WAF challenge asks for (docs/tiktok-protocol.md, "The WAF challenge").
 const CHALLENGE_MAX: u64 = 1_000_000;
 /// Short links may chain (vm -> vm -> www); more hops than this is a loop.
 const MAX_SHORT_LINK_HOPS: usize = 5;
@@ -329,7 +329,7 @@ impl Posts {
     /// #17393: intermittent, "fail multiple times, but then suddenly work"); yt-dlp 2026.10.26
     /// gives up at once unless the page was a challenge. tikdl tries, logging each step at `-v`:
     /// 1. the same page again, once, when the jar now holds a `tt_chain_token` (TikTok's pages
-    ///    set it: tiktok-web.md; the shell is a page like any other);
+    ///    set it: docs/tiktok-protocol.md, "The post page"; the shell is a page like any other);
     /// 2. the mobile page `m.tiktok.com/v/{id}.html` with a phone's User-Agent, which TikTok
     ///    answers with the "reflow" page (`webapp.reflow.video.detail`, captures
     ///    `web_video_reflow_mobile_*`): cong99x/downDouiyn's `apiproxy/tiktok/tiktokapi.py`

@@ -1,4 +1,4 @@
-//! Performance statistics of one handler (the seed's `get_performance_stats`): what was asked of
+//! Performance statistics of one handler (`get_performance_stats` in the handler API): what was asked of
 //! TikTok and its CDNs, what the cache spared, and how fast posts went through.
 //!
 //! Counters are atomics bumped where the work happens (the HTTP client, the cache lookup, the

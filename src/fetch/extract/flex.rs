@@ -1,6 +1,6 @@
 //! Lenient serde helpers for TikTok JSON.
 //!
-//! TikTok sends the same field as an int on one page and a string on the next (FIELDS.md), and
+//! TikTok sends the same field as an int on one page and a string on the next (docs/tiktok-protocol.md, "Field types"), and
 //! shapes drift. These visitors accept every form seen and turn anything unexpected into `None`
 //! instead of failing the whole extraction, without buffering the input.
 

@@ -480,7 +480,7 @@ fn finish(
     Ok(item.into_info(id, sigi_user))
 }
 
-/// TikTok's `statusCode` values (see tiktok-web.md); 0 is success.
+/// TikTok's `statusCode` values (docs/tiktok-protocol.md, "Status codes"); 0 is success.
 pub(crate) fn status_reason(code: u64, message: Option<String>) -> Option<ContentReason> {
     Some(match code {
         0 => return None,
