@@ -102,6 +102,20 @@ pub fn sanitize_component(s: &str) -> String {
     }
 }
 
+/// A final file name that could be taken for one of tikdl's own bookkeeping files gets a `_`
+/// appended: a name ending in `.part` or `.part.meta` (any case) would be another download's
+/// working file or its record, and the manifest's name or a temporary name (`.NAME.tmp`) would
+/// be overwritten or removed by tikdl. Every final name goes through this, so a finished file
+/// is never mistaken for any of them.
+pub fn guard_bookkeeping(name: String) -> String {
+    let lower = name.to_lowercase();
+    let ours = lower.ends_with(".part")
+        || lower.ends_with(".part.meta")
+        || lower == crate::provenance::MANIFEST_NAME
+        || (lower.starts_with('.') && lower.ends_with(".tmp"));
+    if ours { format!("{name}_") } else { name }
+}
+
 pub(crate) fn guard_reserved(name: &str) -> String {
     if is_windows_reserved(name) {
         format!("_{name}")
@@ -203,7 +217,8 @@ pub fn sidecar(path: &Path, suffix: &str) -> PathBuf {
         .unwrap_or_default();
     let suffix = fit_suffix(suffix);
     let room = MAX_COMPONENT_BYTES - MAX_TEMP_SUFFIX - suffix.len();
-    path.with_file_name(format!("{}{suffix}", cut_bytes(&stem, room)))
+    let name = format!("{}{suffix}", cut_bytes(&stem, room));
+    path.with_file_name(guard_bookkeeping(name))
 }
 
 /// `suffix` cut to [`MAX_SIDECAR_SUFFIX`] bytes, keeping a final `.ext` of up to 8 bytes.
