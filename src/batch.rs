@@ -1154,9 +1154,10 @@ fn list_options(opts: &BatchOptions, line: &str) -> ListOptions {
                 tracing::warn!("{e}; paging this list whole");
                 false
             });
-            // A list cut by --max or a date filter is not seen whole, whatever the run's end.
+            // A list cut by --max or a date filter, or one shard of it, is not seen whole,
+            // whatever the run's end.
             let l = &opts.list;
-            if l.max.is_some() || l.after.is_some() || l.before.is_some() {
+            if l.max.is_some() || l.after.is_some() || l.before.is_some() || opts.shard.is_some() {
                 sync.forget(line);
             }
             was
@@ -1654,6 +1655,19 @@ mod tests {
         assert!(list_options(&options(None), clean).break_on.is_none());
         assert!(!BatchMode::Batch.keeps_order() && BatchMode::Batch.skips_repeats());
         assert!(BatchMode::Download.keeps_order() && !BatchMode::Download.skips_repeats());
+    }
+
+    #[test]
+    fn a_shard_run_never_marks_a_list_clean() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("archive.txt");
+        let list = "https://www.tiktok.com/@a";
+        let mut opts = options(Some(ArchiveState::open(&path, true).unwrap()));
+        opts.shard = Some("1/2".parse().unwrap());
+        list_options(&opts, list);
+        opts.archive.as_ref().unwrap().finish_clean().unwrap();
+        let sync = std::fs::read_to_string(dir.path().join("archive.txt.sync")).unwrap();
+        assert!(!sync.contains(list), "only half of it was seen: {sync:?}");
     }
 
     #[test]
