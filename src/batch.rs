@@ -266,6 +266,8 @@ pub struct Summary {
     pub breaks: Vec<Break>,
     /// Posts left to the other shards of `--shard`.
     pub other_shards: u64,
+    /// The `--failed-file` could not be written: its lines went to standard error instead.
+    pub failed_file_lost: bool,
 }
 
 /// A list `--break-on-existing` stopped: the input, the archived post it reached, and whether
@@ -303,7 +305,7 @@ impl std::fmt::Display for ReadError {
 // `--failed-file` (the loop below uses `FailedFile::line`, and the caller the public methods).
 
 /// `--failed-file`: the failed and unattempted lines. A regular file (or a new name) is replaced
-/// whole: the lines stream to a temporary file beside it (memory stays flat) that
+/// whole: the lines stream to a temporary file beside it that
 /// [`FailedFile::commit`] renames over it, so the list itself may be the failed file. Anything
 /// else a name can be is never replaced: tikdl's own standard output or error (`/dev/stdout`,
 /// `/dev/stderr`), a pipe it was handed (`>(cmd)`), a FIFO, a character device (`/dev/null`) or
@@ -315,6 +317,17 @@ pub struct FailedFile {
     sink: Sink,
     lines: u64,
     error: Option<std::io::Error>,
+    /// Every line given, so that none is lost when the file cannot be written.
+    all: Vec<u8>,
+}
+
+/// A `--failed-file` that could not be written, with the lines it should have held.
+#[derive(Debug)]
+pub struct NotKept {
+    /// Why it could not be written.
+    pub error: Error,
+    /// Its lines, each ending in a newline, for the caller to show elsewhere.
+    pub lines: Vec<u8>,
 }
 
 #[derive(Debug)]
@@ -369,6 +382,7 @@ impl FailedFile {
             sink,
             lines: 0,
             error: None,
+            all: Vec::new(),
         })
     }
 
@@ -379,6 +393,8 @@ impl FailedFile {
 
     /// Adds one line (the first write error is kept for [`Self::commit`]).
     pub(crate) fn line(&mut self, bytes: &[u8]) {
+        self.all.extend_from_slice(bytes);
+        self.all.push(b'\n');
         if self.error.is_some() {
             return;
         }
@@ -400,8 +416,8 @@ impl FailedFile {
 
     /// Replaces a regular destination with the lines written (flushed and synced first, so a
     /// crash never leaves a truncated list); an in-place destination already has them. Returns
-    /// how many lines it holds.
-    pub fn commit(mut self) -> Result<u64, Error> {
+    /// how many lines it holds; when it cannot be written, every line given comes back.
+    pub fn commit(mut self) -> Result<u64, Box<NotKept>> {
         let result = match (self.error.take(), self.sink) {
             (Some(e), _) => Err(e),
             (None, Sink::Replace { temp, mut out }) => out.flush().and_then(|()| {
@@ -410,9 +426,12 @@ impl FailedFile {
             }),
             (None, Sink::InPlace(_)) => Ok(()),
         };
-        result
-            .map(|()| self.lines)
-            .map_err(|e| Error::local(e, "writing the --failed-file", &self.dest))
+        result.map(|()| self.lines).map_err(|e| {
+            Box::new(NotKept {
+                error: Error::local(e, "writing the --failed-file", &self.dest),
+                lines: self.all,
+            })
+        })
     }
 
     /// Leaves a regular destination as it was (the temporary file is removed).
