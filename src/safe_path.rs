@@ -25,6 +25,10 @@ pub const NAME_RESERVE: usize = MAX_SIDECAR_SUFFIX + MAX_TEMP_SUFFIX;
 /// The longest file name the template renders: [`MAX_COMPONENT_BYTES`] less [`NAME_RESERVE`].
 pub const MAX_RENDERED_NAME_BYTES: usize = MAX_COMPONENT_BYTES - NAME_RESERVE;
 
+/// The name of the record of whose files are in a folder (see [`crate::provenance`]): no file
+/// tikdl saves ever gets it.
+pub const MANIFEST_NAME: &str = ".tikdl-manifest";
+
 /// A path that [`resolve_in_base`] refuses, or could not check.
 #[derive(Debug, thiserror::Error)]
 pub enum PathError {
@@ -111,7 +115,7 @@ pub fn guard_bookkeeping(name: String) -> String {
     let lower = name.to_lowercase();
     let ours = lower.ends_with(".part")
         || lower.ends_with(".part.meta")
-        || lower == crate::provenance::MANIFEST_NAME
+        || lower == MANIFEST_NAME
         || (lower.starts_with('.') && lower.ends_with(".tmp"));
     if ours { format!("{name}_") } else { name }
 }
