@@ -269,6 +269,8 @@ pub struct Summary {
     pub breaks: Vec<Break>,
     /// Posts left to the other shards of `--shard`.
     pub other_shards: u64,
+    /// The `--failed-file` could not be written: its lines went to standard error instead.
+    pub failed_file_lost: bool,
 }
 
 /// A list `--break-on-existing` stopped: the input, the archived post it reached, and whether
@@ -306,7 +308,7 @@ impl std::fmt::Display for ReadError {
 // `--failed-file` (the loop below uses `FailedFile::line`, and the caller the public methods).
 
 /// `--failed-file`: the failed and unattempted lines. A regular file (or a new name) is replaced
-/// whole: the lines stream to a temporary file beside it (memory stays flat) that
+/// whole: the lines stream to a temporary file beside it that
 /// [`FailedFile::commit`] renames over it, so the list itself may be the failed file. Anything
 /// else a name can be is never replaced: tikdl's own standard output or error (`/dev/stdout`,
 /// `/dev/stderr`), a pipe it was handed (`>(cmd)`), a FIFO, a character device (`/dev/null`) or
@@ -318,6 +320,26 @@ pub struct FailedFile {
     sink: Sink,
     lines: u64,
     error: Option<std::io::Error>,
+    /// The lines given, so that none is lost silently when the file cannot be written: up to
+    /// [`MAX_KEPT_IN_MEMORY`] bytes (memory stays bounded), then only counted.
+    all: Vec<u8>,
+    /// Lines given beyond that bound.
+    not_in_memory: u64,
+}
+
+/// How many bytes of `--failed-file` lines are also kept in memory, to be shown when the file
+/// cannot be written (about 150,000 URLs).
+pub const MAX_KEPT_IN_MEMORY: usize = 16 << 20;
+
+/// A `--failed-file` that could not be written, with the lines it should have held.
+#[derive(Debug)]
+pub struct NotKept {
+    /// Why it could not be written.
+    pub error: Error,
+    /// Its lines, each ending in a newline, for the caller to show elsewhere.
+    pub lines: Vec<u8>,
+    /// How many more lines there were than [`MAX_KEPT_IN_MEMORY`] let it keep.
+    pub not_in_memory: u64,
 }
 
 #[derive(Debug)]
@@ -372,6 +394,8 @@ impl FailedFile {
             sink,
             lines: 0,
             error: None,
+            all: Vec::new(),
+            not_in_memory: 0,
         })
     }
 
@@ -382,6 +406,12 @@ impl FailedFile {
 
     /// Adds one line (the first write error is kept for [`Self::commit`]).
     pub(crate) fn line(&mut self, bytes: &[u8]) {
+        if self.all.len() + bytes.len() < MAX_KEPT_IN_MEMORY {
+            self.all.extend_from_slice(bytes);
+            self.all.push(b'\n');
+        } else {
+            self.not_in_memory += 1;
+        }
         if self.error.is_some() {
             return;
         }
@@ -403,8 +433,8 @@ impl FailedFile {
 
     /// Replaces a regular destination with the lines written (flushed and synced first, so a
     /// crash never leaves a truncated list); an in-place destination already has them. Returns
-    /// how many lines it holds.
-    pub fn commit(mut self) -> Result<u64, Error> {
+    /// how many lines it holds; when it cannot be written, every line given comes back.
+    pub fn commit(mut self) -> Result<u64, Box<NotKept>> {
         let result = match (self.error.take(), self.sink) {
             (Some(e), _) => Err(e),
             (None, Sink::Replace { temp, mut out }) => out.flush().and_then(|()| {
@@ -413,9 +443,13 @@ impl FailedFile {
             }),
             (None, Sink::InPlace(_)) => Ok(()),
         };
-        result
-            .map(|()| self.lines)
-            .map_err(|e| Error::local(e, "writing the --failed-file", &self.dest))
+        result.map(|()| self.lines).map_err(|e| {
+            Box::new(NotKept {
+                error: Error::local(e, "writing the --failed-file", &self.dest),
+                lines: self.all,
+                not_in_memory: self.not_in_memory,
+            })
+        })
     }
 
     /// Leaves a regular destination as it was (the temporary file is removed).
@@ -1158,9 +1192,10 @@ fn list_options(opts: &BatchOptions, line: &str) -> ListOptions {
                 tracing::warn!("{e}; paging this list whole");
                 false
             });
-            // A list cut by --max or a date filter is not seen whole, whatever the run's end.
+            // A list cut by --max or a date filter, or one shard of it, is not seen whole,
+            // whatever the run's end.
             let l = &opts.list;
-            if l.max.is_some() || l.after.is_some() || l.before.is_some() {
+            if l.max.is_some() || l.after.is_some() || l.before.is_some() || opts.shard.is_some() {
                 sync.forget(line);
             }
             was
@@ -1658,6 +1693,19 @@ mod tests {
         assert!(list_options(&options(None), clean).break_on.is_none());
         assert!(!BatchMode::Batch.keeps_order() && BatchMode::Batch.skips_repeats());
         assert!(BatchMode::Download.keeps_order() && !BatchMode::Download.skips_repeats());
+    }
+
+    #[test]
+    fn a_shard_run_never_marks_a_list_clean() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("archive.txt");
+        let list = "https://www.tiktok.com/@a";
+        let mut opts = options(Some(ArchiveState::open(&path, true).unwrap()));
+        opts.shard = Some("1/2".parse().unwrap());
+        list_options(&opts, list);
+        opts.archive.as_ref().unwrap().finish_clean().unwrap();
+        let sync = std::fs::read_to_string(dir.path().join("archive.txt.sync")).unwrap();
+        assert!(!sync.contains(list), "only half of it was seen: {sync:?}");
     }
 
     #[test]

@@ -25,6 +25,10 @@ pub const NAME_RESERVE: usize = MAX_SIDECAR_SUFFIX + MAX_TEMP_SUFFIX;
 /// The longest file name the template renders: [`MAX_COMPONENT_BYTES`] less [`NAME_RESERVE`].
 pub const MAX_RENDERED_NAME_BYTES: usize = MAX_COMPONENT_BYTES - NAME_RESERVE;
 
+/// The name of the record of whose files are in a folder (see [`crate::save::provenance`]): no file
+/// tikdl saves ever gets it.
+pub const MANIFEST_NAME: &str = ".tikdl-manifest";
+
 /// A path that [`resolve_in_base`] refuses, or could not check.
 #[derive(Debug, thiserror::Error)]
 pub enum PathError {
@@ -100,6 +104,20 @@ pub fn sanitize_component(s: &str) -> String {
     } else {
         guard_reserved(trimmed)
     }
+}
+
+/// A final file name that could be taken for one of tikdl's own bookkeeping files gets a `_`
+/// appended: a name ending in `.part` or `.part.meta` (any case) would be another download's
+/// working file or its record, and the manifest's name or a temporary name (`.NAME.tmp`) would
+/// be overwritten or removed by tikdl. Every final name goes through this, so a finished file
+/// is never mistaken for any of them.
+pub fn guard_bookkeeping(name: String) -> String {
+    let lower = name.to_lowercase();
+    let ours = lower.ends_with(".part")
+        || lower.ends_with(".part.meta")
+        || lower == MANIFEST_NAME
+        || (lower.starts_with('.') && lower.ends_with(".tmp"));
+    if ours { format!("{name}_") } else { name }
 }
 
 pub(crate) fn guard_reserved(name: &str) -> String {
@@ -203,7 +221,8 @@ pub fn sidecar(path: &Path, suffix: &str) -> PathBuf {
         .unwrap_or_default();
     let suffix = fit_suffix(suffix);
     let room = MAX_COMPONENT_BYTES - MAX_TEMP_SUFFIX - suffix.len();
-    path.with_file_name(format!("{}{suffix}", cut_bytes(&stem, room)))
+    let name = format!("{}{suffix}", cut_bytes(&stem, room));
+    path.with_file_name(guard_bookkeeping(name))
 }
 
 /// `suffix` cut to [`MAX_SIDECAR_SUFFIX`] bytes, keeping a final `.ext` of up to 8 bytes.

@@ -33,8 +33,9 @@ impl fmt::Display for Secret {
     }
 }
 
-/// A proxy URL without its password, for messages. Works on the text, so that a URL too broken
-/// to parse (a bad port, say) still loses its password.
+/// A proxy URL without its credentials, for messages: the whole userinfo becomes
+/// `(redacted)`, since the user name alone may be the key (`http://APIKEY:@host:port`). Works
+/// on the text, so that a URL too broken to parse (a bad port, say) still loses it.
 pub fn proxy_url(proxy: &str) -> String {
     let start = proxy.find("://").map_or(0, |i| i + 3);
     // Up to the last `@`, wherever it is: a password typed with `/`, `?` or `#` in it (not
@@ -42,17 +43,7 @@ pub fn proxy_url(proxy: &str) -> String {
     // loses a little more than needed, which is the safe side.
     let authority = &proxy[start..];
     match authority.rfind('@') {
-        Some(at) => {
-            let userinfo = &authority[..at];
-            let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
-            let shown_user = if userinfo.contains(':') {
-                format!("{user}:(redacted)")
-            } else {
-                // A lone userinfo may itself be a token.
-                "(redacted)".to_owned()
-            };
-            format!("{}{shown_user}{}", &proxy[..start], &proxy[start + at..])
-        }
+        Some(at) => format!("{}(redacted){}", &proxy[..start], &authority[at..]),
         None => proxy.to_owned(),
     }
 }
@@ -82,13 +73,17 @@ mod tests {
     fn proxy_passwords_and_secret_headers() {
         assert_eq!(
             proxy_url("http://user:pw@proxy:8080/x"),
-            "http://user:(redacted)@proxy:8080/x"
+            "http://(redacted)@proxy:8080/x"
+        );
+        assert_eq!(
+            proxy_url("http://APIKEY123:@proxy:8080"),
+            "http://(redacted)@proxy:8080"
         );
         assert_eq!(proxy_url("socks5://token@h:1"), "socks5://(redacted)@h:1");
         assert_eq!(proxy_url("http://proxy:8080"), "http://proxy:8080");
         for pw in ["p/w", "p#w", "p?w", "p@w", "a/b?c#d"] {
             let shown = proxy_url(&format!("http://user:{pw}@proxy:8080"));
-            assert_eq!(shown, "http://user:(redacted)@proxy:8080", "{pw}");
+            assert_eq!(shown, "http://(redacted)@proxy:8080", "{pw}");
         }
         assert_eq!(proxy_url("tok/en@h:1"), "(redacted)@h:1");
         assert!(is_secret_header("Authorization") && is_secret_header("COOKIE"));

@@ -218,6 +218,18 @@ pub async fn fetch(
     // given twice waits for the first, then finds its file proven.
     let _claim = DestClaim::new(&req.dest, &req.post_id).await?;
     let place = Place::new(&req.dest, req.within.as_deref())?;
+    // A finished file recorded under this download's `.part` or record name (an older run's
+    // name) is never truncated or renamed as a working file.
+    for name in [&place.part_name, &place.meta_name] {
+        if provenance::lookup(&place.folder, name)?.is_some() {
+            return Err(Error::Setup(format!(
+                "{} is a finished file in tikdl's record of that folder, not the working file \
+                 of {}; rename it, or choose another output template (-o)",
+                place.folder.join(name).display(),
+                req.dest.display()
+            )));
+        }
+    }
     place.refuse_symlink(&place.part_name, &place.part)?;
     place.refuse_symlink(&place.dest_name, &req.dest)?;
     // A proven complete file needs no lock (nor a writable folder): the final name only ever

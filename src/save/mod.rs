@@ -1072,7 +1072,9 @@ impl<'a> PostSaver<'a> {
             return None;
         }
         let (role, kind) = (FileRole::Subtitle, MediaKind::Subtitle);
-        let what = format!("subtitle {safe_lang}");
+        // The language as the page gives it (made safe to print), not its file-name form: a
+        // later run's `en_US` must not take the file of an earlier run's `en/US` for its own.
+        let what = format!("subtitle {}", crate::terminal::safe(lang));
         let urls = vec![sub.url.clone()];
         Some(dest.map(|dest| self.job(role, kind, what, &sub.ext, dest, urls)))
     }

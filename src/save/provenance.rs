@@ -27,7 +27,7 @@ use crate::disk::folder::{Access, Folder};
 use crate::error::Error;
 
 /// The manifest's name inside an output folder.
-pub const MANIFEST_NAME: &str = ".tikdl-manifest";
+pub const MANIFEST_NAME: &str = crate::disk::safe_path::MANIFEST_NAME;
 
 /// What the manifest says about one file.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -326,6 +326,10 @@ pub fn tagged_for_post(path: &Path, format: TagFormat, post_id: &str) -> bool {
     };
     match format {
         TagFormat::Mp4 | TagFormat::M4a => {
+            // A cut copy (its `mdat` running past the end) keeps its tags but is not the file.
+            if !mp4_boxes_fit(&mut file) {
+                return false;
+            }
             let opts = ParseOptions::new().read_properties(false);
             let Some(ilst) = Mp4File::read_from(&mut file, opts)
                 .ok()
@@ -413,6 +417,22 @@ fn mp4_layout_refusal(file: &mut std::fs::File) -> std::io::Result<Option<String
         at = b.end;
     }
     Ok(None)
+}
+
+/// Whether every top-level box of an MP4 ends within the file: a file cut short (an interrupted
+/// copy) has a box, usually `mdat`, that announces more bytes than remain.
+fn mp4_boxes_fit(file: &mut std::fs::File) -> bool {
+    let Ok(end) = file.metadata().map(|m| m.len()) else {
+        return false;
+    };
+    let mut at = 0;
+    while at < end {
+        match read_box(file, at, end) {
+            Ok(Some(b)) => at = b.end,
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// One ISO-BMFF box header.
@@ -639,6 +659,20 @@ mod tests {
         let cut = cut_bytes(&s, DESC_MAX);
         assert_eq!(cut.len(), 254);
         assert!(s.starts_with(cut));
+    }
+
+    #[test]
+    fn a_cut_mp4_is_not_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.mp4");
+        let mut bytes = b"\0\0\0\x10ftypisom\0\0\0\0".to_vec();
+        bytes.extend_from_slice(b"\0\0\0\x18mdat");
+        bytes.extend_from_slice(&[7; 16]);
+        std::fs::write(&path, &bytes).unwrap();
+        let fits = || mp4_boxes_fit(&mut std::fs::File::open(&path).unwrap());
+        assert!(fits());
+        std::fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
+        assert!(!fits(), "an mdat running past the end is a cut file");
     }
 
     #[test]

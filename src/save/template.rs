@@ -753,6 +753,11 @@ fn fit_component(mut parts: Vec<Part>, is_file: bool) -> Result<String, Template
     };
     loop {
         let name = assemble(&parts);
+        let name = if is_file {
+            crate::disk::safe_path::guard_bookkeeping(name)
+        } else {
+            name
+        };
         if name.len() <= limit {
             return Ok(name);
         }
@@ -1008,6 +1013,22 @@ mod tests {
     #[test]
     fn reserved_names_in_template_text_are_guarded() {
         assert_eq!(r("con/%(id)s"), "_con/7608826249200356630");
+    }
+
+    #[test]
+    fn a_file_name_never_looks_like_a_bookkeeping_name() {
+        let f = |title: &str| fields(json!({ "title": title, "id": "1", "ext": "mp4" }));
+        assert_eq!(render("%(title)s", &f("foo.mp4.part")), "foo.mp4.part_");
+        assert_eq!(
+            render("%(title)s", &f("foo.MP4.Part.Meta")),
+            "foo.MP4.Part.Meta_"
+        );
+        assert_eq!(render("%(id)s.mp4.part", &f("x")), "1.mp4.part_");
+        assert_eq!(render(".tikdl-manifest", &f("x")), ".tikdl-manifest_");
+        assert_eq!(render(".a.1.x.tmp", &f("x")), ".a.1.x.tmp_");
+        // Only the file: a folder of that name is no bookkeeping name.
+        assert_eq!(render("a.part/%(id)s", &f("x")), "a.part/1");
+        assert_eq!(render("%(title)s.%(ext)s", &f("foo.part")), "foo.part.mp4");
     }
 
     #[test]

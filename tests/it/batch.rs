@@ -764,6 +764,33 @@ fn info_json_to_a_full_disk_is_a_local_error() {
 }
 
 #[test]
+fn a_failed_file_that_cannot_be_written_leaves_its_lines_on_stderr() {
+    let env = Env::new();
+    if !Path::new("/dev/full").exists() {
+        eprintln!("skipped: this platform has no /dev/full");
+        return;
+    }
+    let list = env.dir.path().join("list.txt");
+    std::fs::write(&list, "not-a-url-at-all\n").unwrap();
+    let out = env
+        .cmd()
+        .args([
+            "batch",
+            "--failed-file",
+            "/dev/full",
+            list.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_ne!(out.status.code(), Some(0), "{err}");
+    let (_, after) = err
+        .split_once("the lines it should hold (failed and not attempted) follow:")
+        .unwrap_or_else(|| panic!("no header: {err}"));
+    assert!(after.contains("not-a-url-at-all"), "{err}");
+}
+
+#[test]
 fn output_folder_under_a_file_is_one_local_error_one_exit_code() {
     let env = Env::new();
     std::fs::write(env.dir.path().join("afile"), b"x").unwrap();

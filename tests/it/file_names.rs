@@ -212,6 +212,18 @@ proptest! {
     }
 
     #[test]
+    fn a_rendered_file_name_is_never_a_bookkeeping_name(
+        title in caption(),
+        tail in prop_oneof![Just(".mp4.part"), Just(".PART"), Just(".part.meta"), Just(".Part.Meta  ")],
+    ) {
+        let t = Template::parse("%(title)s").unwrap();
+        let rel = t.render(&post_fields("7500000000000005001", "u", &format!("{title}{tail}"), "mp4")).unwrap();
+        let name = rel.file_name().unwrap().to_str().unwrap().to_lowercase();
+        prop_assert!(!name.ends_with(".part") && !name.ends_with(".part.meta"), "{name:?}");
+        prop_assert!(name != ".tikdl-manifest", "{name:?}");
+    }
+
+    #[test]
     fn two_posts_with_different_ids_never_render_alike(
         title in caption(),
         other_title in caption(),

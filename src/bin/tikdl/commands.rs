@@ -213,11 +213,15 @@ pub async fn batch(
     if let Some(e) = printer.write_error() {
         if let Some(f) = failed_file.take() {
             // The lines not attempted are in it: keep them for the retry.
-            let _ = f.commit();
+            if let Err(lost) = f.commit() {
+                report(&lost.error);
+                print_not_kept(&lost);
+            }
         }
         return Err(e);
     }
-    let code = commit(&opts, &sum, failed_file);
+    let mut sum = sum;
+    let code = commit(&opts, &mut sum, failed_file);
     printer.finish(&sum);
     Ok(code)
 }
@@ -226,7 +230,7 @@ pub async fn batch(
 /// at the first archived post next time), and `--failed-file` is replaced.
 fn commit(
     opts: &tikdl::BatchOptions,
-    sum: &tikdl::batch::Summary,
+    sum: &mut tikdl::batch::Summary,
     failed_file: Option<tikdl::batch::FailedFile>,
 ) -> ExitCode {
     let mut code = exit_code(sum.failed > 0 || sum.stopped.is_some());
@@ -238,12 +242,37 @@ fn commit(
         report(&e);
     }
     if let Some(f) = failed_file
-        && let Err(e) = f.commit()
+        && let Err(lost) = f.commit()
     {
-        report(&e);
+        report(&lost.error);
+        print_not_kept(&lost);
+        sum.failed_file_lost = true;
         code = ExitCode::from(EXIT_FAILED);
     }
     code
+}
+
+/// The lines a `--failed-file` could not hold, on standard error after a header, so that a
+/// person can still recover them.
+fn print_not_kept(lost: &tikdl::batch::NotKept) {
+    let lines = &lost.lines;
+    if lines.is_empty() {
+        return;
+    }
+    eprint_line(
+        "the --failed-file could not be written; the lines it should hold (failed and not attempted) follow:",
+    );
+    for line in lines.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+        eprint_line(&safe(&String::from_utf8_lossy(line)));
+    }
+    if lost.not_in_memory > 0 {
+        eprint_line(&format!(
+            "{} more lines could not be kept (only {} MiB of them are held in memory): rerun \
+             with a --failed-file on a disk with room",
+            lost.not_in_memory,
+            tikdl::batch::MAX_KEPT_IN_MEMORY >> 20
+        ));
+    }
 }
 
 /// The URL list, checked before any work: a folder or a missing file is an input error (exit

@@ -271,9 +271,14 @@ pub fn batch_summary(s: &tikdl::batch::Summary) -> String {
         let _ = write!(out, " ({:.1} posts/s)", s.done as f64 / s.seconds);
     }
     if let Some(why) = &s.stopped {
+        let kept = if s.failed_file_lost {
+            "NOT kept: the --failed-file could not be written, they are listed above"
+        } else {
+            "kept in --failed-file, if given"
+        };
         let _ = write!(
             out,
-            "\nstopped: {}; {} not attempted (kept in --failed-file, if given)",
+            "\nstopped: {}; {} not attempted ({kept})",
             safe(why),
             s.unattempted
         );
@@ -413,6 +418,19 @@ mod tests {
                 error: "HTTP status 404".into(),
             }],
         }
+    }
+
+    #[test]
+    fn a_lost_failed_file_is_never_said_to_keep_the_lines() {
+        let mut s = tikdl::batch::Summary {
+            stopped: Some("disk full".into()),
+            unattempted: 3,
+            ..Default::default()
+        };
+        assert!(batch_summary(&s).contains("(kept in --failed-file, if given)"));
+        s.failed_file_lost = true;
+        let text = batch_summary(&s);
+        assert!(text.contains("3 not attempted (NOT kept"), "{text}");
     }
 
     #[test]
