@@ -307,7 +307,12 @@ pub fn batch_summary(s: &tikdl::batch::Summary) -> String {
         }
         let more = s.failed.saturating_sub(s.failures.len() as u64);
         if more > 0 {
-            let _ = write!(out, "\n  ... and {more} more (see --failed-file)");
+            let where_ = if s.failed_file_lost {
+                "listed above: the --failed-file could not be written"
+            } else {
+                "see --failed-file"
+            };
+            let _ = write!(out, "\n  ... and {more} more ({where_})");
         }
     }
     out
