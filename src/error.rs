@@ -72,6 +72,12 @@ pub enum ContentReason {
     /// What tikdl cannot do with this input (the text says).
     #[error("{0}")]
     Unsupported(String),
+    /// A list its owner keeps to themselves (what it is, e.g. "the liked list of @user").
+    #[error("{0} is private")]
+    PrivateList(String),
+    /// A list TikTok shows only to a logged-in session (what it is).
+    #[error("TikTok shows {0} only to a logged-in session")]
+    ListNeedsLogin(String),
 }
 
 fn detail(s: &Option<String>) -> String {
@@ -493,6 +499,8 @@ impl Error {
                 ContentReason::LoginRequired(_) => "login_required",
                 ContentReason::OtherStatus { .. } => "status",
                 ContentReason::Unsupported(_) => "unsupported",
+                ContentReason::PrivateList(_) => "private_list",
+                ContentReason::ListNeedsLogin(_) => "login_required",
             },
             Self::Connection { reason, .. } => match reason {
                 ConnectionReason::Dns => "dns",
@@ -648,6 +656,13 @@ fn content_suggestions(reason: &ContentReason) -> Vec<String> {
         ContentReason::OtherStatus { .. } => &["retry later; run with -vv to see TikTok's answer"],
         ContentReason::Unsupported(_) => {
             &["tikdl supports post, short-link, profile, collection, music and tag URLs"]
+        }
+        ContentReason::PrivateList(_) => &[
+            "only its owner can list it: pass --cookies FILE with that account's logged-in \
+             session, or ask them to make it public",
+        ],
+        ContentReason::ListNeedsLogin(_) => {
+            &["pass --cookies FILE with your logged-in session (a cookies.txt holding sessionid)"]
         }
     };
     s.iter().map(|s| (*s).to_owned()).collect()

@@ -63,6 +63,74 @@ pub enum PostRef {
         /// The hashtag, decoded, without `#`.
         name: String,
     },
+    /// A tab of a profile (`/@user/reposts`, `stories`, `likes`, `saved`), or a profile's posts
+    /// given by its secUid (`tiktokuser:SECUID`, `/@SECUID`).
+    UserTab {
+        /// The account, by name or by secUid.
+        account: Account,
+        /// Which tab.
+        tab: Tab,
+    },
+    /// A profile's picture at full size (`/@user/avatar`): a list of one image.
+    Avatar {
+        /// The account name, without `@`.
+        user: String,
+    },
+    /// A playlist, TikTok's "mix" (`/@user/playlist/{name}-{id}`).
+    Playlist {
+        /// The owner's account name.
+        user: String,
+        /// The playlist's name as the URL spells it.
+        name: String,
+        /// The mix id.
+        id: String,
+    },
+}
+
+/// An account as a URL names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Account {
+    /// Its name (`uniqueId`), without `@`.
+    Name(String),
+    /// Its `secUid` (`MS4wLjABAAAA...`): what the list APIs take, so no profile page is needed.
+    SecUid(String),
+}
+
+/// The tabs of a profile tikdl lists (`/@user/posts` is the profile itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    /// The account's own posts (only for an account given by secUid).
+    Posts,
+    /// Posts it reposted.
+    Reposts,
+    /// Its active stories.
+    Stories,
+    /// Posts it liked (when the account shows them).
+    Likes,
+    /// The logged-in account's own favourites ("saved").
+    Saved,
+}
+
+impl Tab {
+    /// The tab's path word, as in `/@user/{word}`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Tab::Posts => "posts",
+            Tab::Reposts => "reposts",
+            Tab::Stories => "stories",
+            Tab::Likes => "likes",
+            Tab::Saved => "saved",
+        }
+    }
+}
+
+impl Account {
+    /// The `@` part of a URL: the name or the secUid.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Account::Name(s) | Account::SecUid(s) => s,
+        }
+    }
 }
 
 /// Why an input is not a TikTok URL we can handle.
@@ -90,8 +158,8 @@ pub enum UrlError {
     )]
     LookAlike { host: String },
     #[error(
-        "unsupported TikTok page {path:?}: expected a video, photo, short link, profile, \
-         collection, music or tag URL"
+        "unsupported TikTok page {path:?}: expected a video, photo, short link, profile (or its \
+         posts, reposts, stories, likes, saved or avatar tab), playlist, collection, music or tag URL"
     )]
     UnsupportedPage { path: String },
     #[error("the {what} URL is missing its id")]
@@ -122,6 +190,21 @@ pub enum UrlError {
     MissingName { what: &'static str },
     #[error("the {what} name is not valid percent-encoded UTF-8")]
     BadEncoding { what: &'static str },
+    #[error(
+        "{host} is Douyin, ByteDance's Chinese app: another site with its own API, which tikdl \
+         does not support (only tiktok.com and tiktokv.com)"
+    )]
+    Douyin { host: String },
+    #[error("{what} ({path:?}) are not supported: {why}")]
+    OutOfScope {
+        what: &'static str,
+        path: String,
+        why: &'static str,
+    },
+    #[error(
+        "{secuid:?} is not a secUid: TikTok's start with MS4wLjABAAAA followed by letters, digits, '-' and '_'"
+    )]
+    BadSecUid { secuid: String },
 }
 
 impl PostRef {
@@ -134,6 +217,9 @@ impl PostRef {
                 | PostRef::Collection { .. }
                 | PostRef::Music { .. }
                 | PostRef::Tag { .. }
+                | PostRef::UserTab { .. }
+                | PostRef::Avatar { .. }
+                | PostRef::Playlist { .. }
         )
     }
 
@@ -158,6 +244,22 @@ impl PostRef {
             }
             PostRef::Music { name, id } => www_url(&["music", &format!("{name}-{id}")]),
             PostRef::Tag { name } => www_url(&["tag", name]),
+            // yt-dlp's form: it holds any secUid, however long.
+            PostRef::UserTab {
+                account: Account::SecUid(sec),
+                tab: Tab::Posts,
+            } => format!("tiktokuser:{sec}"),
+            PostRef::UserTab {
+                account,
+                tab: Tab::Posts,
+            } => www_url(&[&format!("@{}", account.as_str())]),
+            PostRef::UserTab { account, tab } => {
+                www_url(&[&format!("@{}", account.as_str()), tab.word()])
+            }
+            PostRef::Avatar { user } => www_url(&[&format!("@{user}"), "avatar"]),
+            PostRef::Playlist { user, name, id } => {
+                www_url(&[&format!("@{user}"), "playlist", &format!("{name}-{id}")])
+            }
         }
     }
 }
@@ -194,6 +296,18 @@ pub fn parse(input: &str) -> Result<PostRef, UrlError> {
     let input = input.trim();
     if input.is_empty() {
         return Err(UrlError::Empty);
+    }
+    // yt-dlp's `TikTokUserIE` accepts `tiktokuser:SECUID` (`yt_dlp/extractor/tiktok.py`,
+    // `_VALID_URL`): a profile by its secUid, for accounts whose page does not give it.
+    if let Some(sec) = input
+        .get(..11)
+        .filter(|p| p.eq_ignore_ascii_case("tiktokuser:"))
+        .map(|_| &input[11..])
+    {
+        return Ok(PostRef::UserTab {
+            account: Account::SecUid(check_sec_uid(sec)?),
+            tab: Tab::Posts,
+        });
     }
     let url = parse_with_default_scheme(input)?;
     let host = vet_host(&url)?;
@@ -259,6 +373,14 @@ fn vet_host(url: &url::Url) -> Result<String, UrlError> {
     if is_tiktok_host(&host) {
         return Ok(host.strip_suffix('.').unwrap_or(&host).to_owned());
     }
+    // yt-dlp has a separate `DouyinIE` for douyin.com (`yt_dlp/extractor/tiktok.py`): another
+    // site, refused by name rather than as "not TikTok".
+    if ["douyin.com", "iesdouyin.com"]
+        .iter()
+        .any(|d| crate::hosts::in_domain(&host, d))
+    {
+        return Err(UrlError::Douyin { host });
+    }
     if host.contains("tiktok") {
         Err(UrlError::LookAlike { host })
     } else {
@@ -316,18 +438,114 @@ fn route(host: &str, url: &url::Url) -> Result<PostRef, UrlError> {
             Ok(PostRef::Tag { name })
         }
         [_] if kw(0, "tag") => Err(UrlError::MissingName { what: "tag" }),
+        [_, ..] if kw(0, "sticker") || kw(0, "effect") => Err(out_of_scope(
+            url,
+            "effect and sticker pages",
+            "they list an effect's posts through an API no public downloader documents for the \
+             web; pass the posts' own URLs",
+        )),
+        [_, ..] if kw(0, "following") || kw(0, "followers") => Err(following(url)),
         _ => Err(unsupported(url)),
     }
+}
+
+fn out_of_scope(url: &url::Url, what: &'static str, why: &'static str) -> UrlError {
+    UrlError::OutOfScope {
+        what,
+        path: url.path().to_owned(),
+        why,
+    }
+}
+
+fn following(url: &url::Url) -> UrlError {
+    out_of_scope(
+        url,
+        "following and followers pages",
+        "they list accounts, not posts; pass each account's profile URL",
+    )
+}
+
+/// A secUid as TikTok writes them: `MS4wLjABAAAA` and then letters, digits, `-`, `_` (gallery-dl
+/// `gallery_dl/extractor/tiktok.py` `_extract_sec_uid` matches `MS4wLjABAAAA[\w-]{32,64}`,
+/// yt-dlp's `TikTokUserIE` `MS4wLjABAAAA[\w-]{64}`). Lenient on the length after the prefix.
+fn check_sec_uid(raw: &str) -> Result<String, UrlError> {
+    let ok = raw.len() <= 128
+        && raw.strip_prefix(SEC_UID_PREFIX).is_some_and(|rest| {
+            !rest.is_empty()
+                && rest
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        });
+    if ok {
+        Ok(raw.to_owned())
+    } else {
+        Err(UrlError::BadSecUid {
+            secuid: shorten(raw),
+        })
+    }
+}
+
+const SEC_UID_PREFIX: &str = "MS4wLjABAAAA";
+
+/// Whether the `@` part of a URL is a secUid rather than a name: the prefix and at least 32
+/// more characters (gallery-dl's rule; TikTok names have at most 24 characters).
+fn is_sec_uid(raw: &str) -> bool {
+    raw.strip_prefix(SEC_UID_PREFIX)
+        .is_some_and(|rest| rest.len() >= 32)
+        && check_sec_uid(raw).is_ok()
 }
 
 /// `/@user`, `/@user/video/{id}` (or `photo`), `/@user/collection/{name}-{id}`: `rest` is the
 /// path after the user part.
 fn user_page(raw_user: &str, rest: &[&str], url: &url::Url) -> Result<PostRef, UrlError> {
     let is = |word: &str| rest.first().is_some_and(|s| s.eq_ignore_ascii_case(word));
+    // The tabs of a profile: gallery-dl `gallery_dl/extractor/tiktok.py` (`TiktokPostsExtractor`
+    // `/@USER/posts`, `TiktokRepostsExtractor`, `TiktokStoriesExtractor`, `TiktokLikesExtractor`
+    // `/like[sd]`, `TiktokSavedExtractor`, `TiktokAvatarExtractor`).
+    let tab = match rest.first() {
+        Some(_) if is("posts") => Some(Tab::Posts),
+        Some(_) if is("reposts") => Some(Tab::Reposts),
+        Some(_) if is("stories") => Some(Tab::Stories),
+        Some(_) if is("likes") || is("liked") => Some(Tab::Likes),
+        Some(_) if is("saved") => Some(Tab::Saved),
+        _ => None,
+    };
+    if is_sec_uid(raw_user) && (rest.is_empty() || tab.is_some()) {
+        let account = Account::SecUid(raw_user.to_owned());
+        return match tab.unwrap_or(Tab::Posts) {
+            // Stories take the account's numeric id, read from its page by name.
+            Tab::Stories => Err(UrlError::MissingUser {
+                what: "stories tab",
+            }),
+            tab => Ok(PostRef::UserTab { account, tab }),
+        };
+    }
+    if rest.len() == 1 && (is("following") || is("followers")) {
+        return Err(following(url));
+    }
     match rest {
         [] => Ok(PostRef::Profile {
             user: required_user(raw_user, "profile")?,
         }),
+        [_] if tab == Some(Tab::Posts) => Ok(PostRef::Profile {
+            user: required_user(raw_user, "profile")?,
+        }),
+        [_] if tab.is_some() => Ok(PostRef::UserTab {
+            account: Account::Name(required_user(raw_user, "profile tab")?),
+            tab: tab.unwrap_or(Tab::Posts),
+        }),
+        [_] if is("avatar") => Ok(PostRef::Avatar {
+            user: required_user(raw_user, "avatar")?,
+        }),
+        [_, tail @ ..] if is("playlist") => match tail {
+            [] => Err(UrlError::MissingId { what: "playlist" }),
+            [name_id] => {
+                let user = required_user(raw_user, "playlist")?;
+                let (name, id) = split_name_id(name_id, "playlist")?;
+                Ok(PostRef::Playlist { user, name, id })
+            }
+            _ => Err(unsupported(url)),
+        },
         [_, tail @ ..] if is("video") || is("photo") => {
             let (kind, what) = if is("photo") {
                 (PostKind::Photo, "photo")
@@ -876,6 +1094,138 @@ mod tests {
                 (E(sub), Ok(g)) => panic!("input {input:?}: expected error {sub:?}, got {g:?}"),
             }
         }
+    }
+
+    #[test]
+    fn profile_tabs_playlists_and_sec_uids() {
+        let sec = format!("MS4wLjABAAAA{}", "a1-_".repeat(16));
+        let tab = |account: Account, tab: Tab| PostRef::UserTab { account, tab };
+        let name = |n: &str| Account::Name(n.to_owned());
+        let ok: Vec<(String, PostRef)> = vec![
+            (
+                "https://www.tiktok.com/@scout2015/posts".into(),
+                profile("scout2015"),
+            ),
+            (
+                "https://www.tiktok.com/@scout2015/reposts/".into(),
+                tab(name("scout2015"), Tab::Reposts),
+            ),
+            (
+                "tiktok.com/@a.b/stories?lang=en".into(),
+                tab(name("a.b"), Tab::Stories),
+            ),
+            (
+                "https://www.tiktok.com/@u/likes".into(),
+                tab(name("u"), Tab::Likes),
+            ),
+            (
+                "https://www.tiktok.com/@u/liked".into(),
+                tab(name("u"), Tab::Likes),
+            ),
+            (
+                "https://www.tiktok.com/@u/SAVED".into(),
+                tab(name("u"), Tab::Saved),
+            ),
+            (
+                "https://www.tiktok.com/@u/avatar".into(),
+                PostRef::Avatar { user: "u".into() },
+            ),
+            (
+                format!("https://www.tiktok.com/@u/playlist/My%20Mix-{ID}"),
+                PostRef::Playlist {
+                    user: "u".into(),
+                    name: "My Mix".into(),
+                    id: ID.into(),
+                },
+            ),
+            (
+                format!("tiktokuser:{sec}"),
+                tab(Account::SecUid(sec.clone()), Tab::Posts),
+            ),
+            (
+                "TikTokUser:MS4wLjABAAAA_short".into(),
+                tab(Account::SecUid("MS4wLjABAAAA_short".into()), Tab::Posts),
+            ),
+            (
+                format!("https://www.tiktok.com/@{sec}"),
+                tab(Account::SecUid(sec.clone()), Tab::Posts),
+            ),
+            (
+                format!("https://www.tiktok.com/@{sec}/likes"),
+                tab(Account::SecUid(sec.clone()), Tab::Likes),
+            ),
+            // Short enough to be a name: a name it is.
+            (
+                "https://www.tiktok.com/@MS4wLjABAAAA_x".into(),
+                profile("MS4wLjABAAAA_x"),
+            ),
+        ];
+        for (input, want) in ok {
+            assert_eq!(parse(&input).unwrap(), want, "{input}");
+            let back = parse(&want.canonical_url()).unwrap();
+            assert_eq!(back, want, "{input}: round trip");
+            assert!(want.is_list(), "{input}");
+        }
+        let refused = [
+            ("https://www.douyin.com/video/6961737553342991651", "Douyin"),
+            ("https://v.douyin.com/abc/", "Douyin"),
+            ("https://www.iesdouyin.com/share/video/1/", "Douyin"),
+            (
+                "https://www.douyin.com.evil.example/video/1",
+                "not a TikTok host",
+            ),
+            (
+                "https://www.tiktok.com/sticker/cat-ears-123456789012345",
+                "effect and sticker",
+            ),
+            (
+                "https://www.tiktok.com/effect/x-123456789012345",
+                "effect and sticker",
+            ),
+            (
+                "https://www.tiktok.com/@u/following",
+                "following and followers",
+            ),
+            (
+                "https://www.tiktok.com/@u/followers/",
+                "following and followers",
+            ),
+            (
+                "https://www.tiktok.com/following",
+                "following and followers",
+            ),
+            (
+                "https://www.tiktok.com/@u/playlist/",
+                "playlist URL is missing its id",
+            ),
+            ("https://www.tiktok.com/@u/playlist/mix-abc", "not numeric"),
+            ("https://www.tiktok.com/@/likes", "missing the user name"),
+            ("https://www.tiktok.com/@_/avatar", "missing the user name"),
+            (
+                "https://www.tiktok.com/@u/likes/more",
+                "unsupported TikTok page",
+            ),
+            (
+                "https://www.tiktok.com/@u/favorites",
+                "unsupported TikTok page",
+            ),
+            ("https://www.tiktok.com/@u/live", "unsupported TikTok page"),
+            ("tiktokuser:", "is not a secUid"),
+            ("tiktokuser:scout2015", "is not a secUid"),
+            ("tiktokuser:MS4wLjABAAAA/../x", "is not a secUid"),
+            ("tiktokuserx:MS4wLjABAAAA_a", "unsupported scheme"),
+        ];
+        for (input, want) in refused {
+            let e = parse(input).unwrap_err().to_string();
+            assert!(e.contains(want), "{input}: {e}");
+        }
+        let stories = format!("https://www.tiktok.com/@{sec}/stories");
+        assert!(
+            parse(&stories)
+                .unwrap_err()
+                .to_string()
+                .contains("stories tab")
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! Profiles, collections, sounds (music) and hashtags (tags): expand a list URL into its posts
-//! through TikTok's web list APIs, paginated, with guards against pages that repeat or cursors
-//! that do not move.
+//! Profiles, collections, sounds (music) and hashtags (tags), and the profile tabs, playlists
+//! and avatars of `tabs.rs`: expand a list URL into its posts through TikTok's web list APIs,
+//! paginated by the one pager here, with guards against pages that repeat or cursors that do
+//! not move.
 //!
 //! Music and tag lists, and where each name comes from:
 //! * the music page `/music/{name}-{id}` holds the scope `webapp.music-detail` with
@@ -22,6 +23,7 @@ use reqwest::Url;
 use crate::error::{ContentReason, Error, Operation, PlatformReason};
 use crate::fetch::break_existing::{self, Listed};
 use crate::fetch::extract;
+use crate::fetch::tabs::{self, ListApi, Source};
 use crate::model::{PostId, VideoInfo};
 use crate::net::http::HttpClient;
 use crate::url::PostRef;
@@ -142,6 +144,22 @@ pub fn stream(http: HttpClient, list: PostRef, opts: ListOptions) -> ListStream 
     .boxed()
 }
 
+/// Where the list's posts come from: its API URL (without `count` and `cursor`), its name for
+/// messages and how to page it (the tabs, playlists and avatar: `tabs.rs`).
+async fn list_source(http: &HttpClient, list: &PostRef) -> Result<Source, Error> {
+    if let Some(source) = tabs::source(http, list).await? {
+        return Ok(source);
+    }
+    let (label, base) = list_api(http, list).await?;
+    Ok(Source::Api(ListApi {
+        label,
+        base,
+        page_size: PAGE_SIZE,
+        offset_cursor: false,
+        hidden: None,
+    }))
+}
+
 /// The list's API URL (without `count` and `cursor`) and its name for messages.
 async fn list_api(http: &HttpClient, list: &PostRef) -> Result<(String, Url), Error> {
     Ok(match list {
@@ -215,7 +233,29 @@ async fn page_through(
     opts: &ListOptions,
     tx: &tokio::sync::mpsc::Sender<Result<ListEvent, Error>>,
 ) -> Result<(), Error> {
-    let (label, api_base) = list_api(http, list).await?;
+    let api = match list_source(http, list).await? {
+        Source::Api(api) => api,
+        Source::Page { label, json, url } => {
+            let page = extract::parse_list_page(&json, &url)?;
+            let mut pager = Pager {
+                label: &label,
+                opts,
+                tx,
+                seen: HashSet::new(),
+                kept: 0,
+                cut_warned: false,
+            };
+            pager.hand_on(page.items).await;
+            return Ok(());
+        }
+    };
+    let ListApi {
+        label,
+        base: api_base,
+        page_size,
+        offset_cursor,
+        hidden,
+    } = api;
     let mut pager = Pager {
         label: &label,
         opts,
@@ -229,12 +269,29 @@ async fn page_through(
     for page_no in 1..=MAX_PAGES {
         let mut url = api_base.clone();
         url.query_pairs_mut()
-            .append_pair("count", &PAGE_SIZE.to_string())
+            .append_pair("count", &page_size.to_string())
             .append_pair("cursor", &cursor);
         let page = http.get_page(&url, Operation::FetchApi).await?;
         page.check_status(Operation::FetchApi, url.as_str(), false)?;
         let mut page = extract::parse_list_page(&page.body, url.as_str())?;
+        if page_no == 1
+            && !page.listed
+            && !page.has_more
+            && let Some(reason) = &hidden
+        {
+            // A list its owner hides answers without `itemList` (`tabs.rs`).
+            return Err(Error::content(
+                reason.clone(),
+                Operation::FetchApi,
+                &list.canonical_url(),
+            ));
+        }
         let total = page.items.len();
+        if offset_cursor {
+            // Reposts page by offset (`tabs.rs`): the answer's own cursor is not used.
+            let at: u64 = cursor.parse().unwrap_or(0);
+            page.cursor = Some((at + total as u64).to_string());
+        }
         pager.cap(&mut page, page_no);
         let stopped_at = pager.break_cut(&mut page);
         let Some(new) = pager.hand_on(std::mem::take(&mut page.items)).await else {

@@ -12,3 +12,4 @@ pub mod lists;
 
 pub(crate) mod break_existing;
 pub(crate) mod posts;
+pub(crate) mod tabs;

@@ -282,6 +282,9 @@ pub struct ListPage {
     pub has_more: bool,
     /// Ids of the items marked `isPinnedItem` (shown first whatever their age).
     pub pinned: Vec<PostId>,
+    /// Whether the answer had an `itemList` at all: a liked list TikTok hides comes without one
+    /// (see `fetch/tabs.rs`).
+    pub listed: bool,
 }
 
 #[derive(Deserialize)]
@@ -291,12 +294,18 @@ struct RawListPage {
     status_code: Option<u64>,
     #[serde(default, deserialize_with = "flex::string")]
     status_msg: Option<String>,
-    #[serde(default, deserialize_with = "list_items")]
-    item_list: Vec<RawItem>,
+    #[serde(default, deserialize_with = "listed_items")]
+    item_list: Option<Vec<RawItem>>,
     #[serde(default, deserialize_with = "flex::string")]
     cursor: Option<String>,
     #[serde(default, deserialize_with = "flex::bool")]
     has_more: Option<bool>,
+    /// The story list's names for `cursor` and `hasMore` (gallery-dl
+    /// `gallery_dl/extractor/tiktok.py`, `TiktokStoryTimeCursor`).
+    #[serde(rename = "MaxCursor", default, deserialize_with = "flex::string")]
+    max_cursor: Option<String>,
+    #[serde(rename = "HasMoreAfter", default, deserialize_with = "flex::bool")]
+    has_more_after: Option<bool>,
     /// Some proxies wrap the API answer in `{"data": {...}}`.
     #[serde(default, deserialize_with = "flex::object")]
     data: Option<Box<RawListPage>>,
@@ -312,20 +321,27 @@ fn list_items<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<RawItem>, D:
     flex::vec_at_most(d, MAX_LIST_ITEMS + 1)
 }
 
+/// [`list_items`], remembering that the key was there (absent: `None`, via `default`).
+fn listed_items<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<RawItem>>, D::Error> {
+    list_items(d).map(Some)
+}
+
 /// Parses a list API answer; the items are full itemStructs, so no page fetch per post.
 pub fn parse_list_page(json: &str, url: &str) -> Result<ListPage, Error> {
     let mut raw: RawListPage = flex::from_str(json).map_err(|e| bad_json(e, url))?;
     if let Some(inner) = raw.data.take()
-        && raw.item_list.is_empty()
+        && raw.item_list.as_ref().is_none_or(Vec::is_empty)
     {
         raw = *inner;
     }
     if let Some(reason) = status_reason(raw.status_code.unwrap_or(0), raw.status_msg) {
         return Err(Error::content(reason, Operation::FetchApi, url));
     }
+    let listed = raw.item_list.is_some();
+    let raw_items = raw.item_list.unwrap_or_default();
     let mut pinned = Vec::new();
-    let mut items = Vec::with_capacity(raw.item_list.len());
-    for item in raw.item_list {
+    let mut items = Vec::with_capacity(raw_items.len());
+    for item in raw_items {
         // A list item has no requested id to fall back on; one without an id is skipped.
         let Some(raw_id) = item.id.as_deref() else {
             continue;
@@ -345,9 +361,10 @@ pub fn parse_list_page(json: &str, url: &str) -> Result<ListPage, Error> {
     }
     Ok(ListPage {
         items,
-        cursor: raw.cursor,
-        has_more: raw.has_more.unwrap_or(false),
+        cursor: raw.cursor.or(raw.max_cursor),
+        has_more: raw.has_more.or(raw.has_more_after).unwrap_or(false),
         pinned,
+        listed,
     })
 }
 
