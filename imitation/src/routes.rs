@@ -301,6 +301,7 @@ fn page_host(ctx: &Ctx) -> Reply {
                 crate::families::campaign::post_list(&sec, cursor, count)
                     .or_else(|| crate::families::valid_posts::post_list(&sec, cursor, count, new))
                     .or_else(|| crate::families::hostile_strings::post_list(&sec))
+                    .or_else(|| crate::families::tabs::post_list(&sec, cursor, count))
                     .unwrap_or_else(|| fixtures::post_list(&sec, cursor, count)),
             )
         }
@@ -319,6 +320,7 @@ fn page_host(ctx: &Ctx) -> Reply {
             let name = user(u).unwrap_or_default();
             let page = crate::families::hostile_strings::profile_page(&name)
                 .or_else(|| crate::families::lists::big_profile_page(&name))
+                .or_else(|| crate::families::tabs::profile_page(&name))
                 .unwrap_or_else(|| {
                     fixtures::profile_page(&name, crate::families::campaign::list_len(&name))
                 });
@@ -332,6 +334,12 @@ fn page_host(ctx: &Ctx) -> Reply {
                 }
                 None => Reply::small_page(404, "Page not found"),
             }
+        }
+        ["api", "repost" | "favorite" | "story" | "mix", "item_list"]
+        | ["api", "user", "collect", "item_list"] => {
+            let session = ctx.cookie("sessionid").any(|v| !v.is_empty());
+            let (status, body) = crate::families::tabs::answer(&segs, &ctx.query, session);
+            Reply::new(status, "application/json; charset=utf-8", body)
         }
         ["music", _] | ["tag", _] | ["api", "music" | "challenge", "item_list"] => {
             let (status, content_type, body) = crate::families::lists::answer(&segs, &ctx.query);

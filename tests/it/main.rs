@@ -24,4 +24,5 @@ mod network;
 mod provenance;
 mod security;
 mod storage;
+mod tabs;
 mod tags;
