@@ -57,6 +57,7 @@ Register-ArgumentCompleter -Native -CommandName 'tikdl' -ScriptBlock {
             break
         }
         'tikdl;info' {
+            [CompletionResult]::new('--secuid', '--secuid', [CompletionResultType]::ParameterName, 'A profile by its secUid (`MS4wLjABAAAA...`), as `tiktokuser:SECUID` would name it: its posts, without the profile page; repeatable')
             [CompletionResult]::new('--max', '--max', [CompletionResultType]::ParameterName, 'At most N posts (N >= 1) from each profile, collection, sound or hashtag')
             [CompletionResult]::new('--after', '--after', [CompletionResultType]::ParameterName, 'Only posts uploaded on or after this date (YYYYMMDD, UTC)')
             [CompletionResult]::new('--before', '--before', [CompletionResultType]::ParameterName, 'Only posts uploaded on or before this date (YYYYMMDD, UTC)')
@@ -92,6 +93,7 @@ Register-ArgumentCompleter -Native -CommandName 'tikdl' -ScriptBlock {
             break
         }
         'tikdl;download' {
+            [CompletionResult]::new('--secuid', '--secuid', [CompletionResultType]::ParameterName, 'A profile by its secUid (`MS4wLjABAAAA...`), as `tiktokuser:SECUID` would name it: its posts, without the profile page; repeatable')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output file name template (yt-dlp syntax: %(field)s, %(field).50s, %(field|default)s, %(index)02d; `/` makes folders) [default: "%(uploader)s - %(title).80s [%(id)s].%(ext)s"] (config: download.output)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output file name template (yt-dlp syntax: %(field)s, %(field).50s, %(field|default)s, %(index)02d; `/` makes folders) [default: "%(uploader)s - %(title).80s [%(id)s].%(ext)s"] (config: download.output)')
             [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Base folder for the output (created if missing)')

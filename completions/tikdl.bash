@@ -1022,12 +1022,16 @@ _tikdl() {
             return 0
             ;;
         tikdl__subcmd__download)
-            opts="-o -P -q -x -r -j -O -v -h --output --paths --quality --codec --audio-only --no-audio --write-info-json --write-thumbnail --embed-metadata --embed-thumbnail --write-subs --sub-langs --force-overwrites --limit-rate --low-speed-limit --low-speed-time --quiet --no-progress --json --print --jobs --max --after --before --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
+            opts="-o -P -q -x -r -j -O -v -h --secuid --output --paths --quality --codec --audio-only --no-audio --write-info-json --write-thumbnail --embed-metadata --embed-thumbnail --write-subs --sub-langs --force-overwrites --limit-rate --low-speed-limit --low-speed-time --quiet --no-progress --json --print --jobs --max --after --before --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --secuid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1656,12 +1660,16 @@ _tikdl() {
             return 0
             ;;
         tikdl__subcmd__info)
-            opts="-j -O -v -h --max --after --before --json --print --jobs --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
+            opts="-j -O -v -h --secuid --max --after --before --json --print --jobs --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --secuid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --max)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

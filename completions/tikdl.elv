@@ -53,6 +53,7 @@ set edit:completion:arg-completer[tikdl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tikdl;info'= {
+            cand --secuid 'A profile by its secUid (`MS4wLjABAAAA...`), as `tiktokuser:SECUID` would name it: its posts, without the profile page; repeatable'
             cand --max 'At most N posts (N >= 1) from each profile, collection, sound or hashtag'
             cand --after 'Only posts uploaded on or after this date (YYYYMMDD, UTC)'
             cand --before 'Only posts uploaded on or before this date (YYYYMMDD, UTC)'
@@ -87,6 +88,7 @@ set edit:completion:arg-completer[tikdl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'tikdl;download'= {
+            cand --secuid 'A profile by its secUid (`MS4wLjABAAAA...`), as `tiktokuser:SECUID` would name it: its posts, without the profile page; repeatable'
             cand -o 'Output file name template (yt-dlp syntax: %(field)s, %(field).50s, %(field|default)s, %(index)02d; `/` makes folders) [default: "%(uploader)s - %(title).80s [%(id)s].%(ext)s"] (config: download.output)'
             cand --output 'Output file name template (yt-dlp syntax: %(field)s, %(field).50s, %(field|default)s, %(index)02d; `/` makes folders) [default: "%(uploader)s - %(title).80s [%(id)s].%(ext)s"] (config: download.output)'
             cand -P 'Base folder for the output (created if missing)'

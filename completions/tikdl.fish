@@ -54,6 +54,7 @@ complete -c tikdl -n "__fish_tikdl_needs_command" -f -a "cache" -d 'Inspect or e
 complete -c tikdl -n "__fish_tikdl_needs_command" -f -a "config" -d 'Show the effective configuration, or where the config file is'
 complete -c tikdl -n "__fish_tikdl_needs_command" -f -a "generate" -d 'Write shell completions or the man page (for packagers; the repository keeps both)'
 complete -c tikdl -n "__fish_tikdl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l secuid -d 'A profile by its secUid (`MS4wLjABAAAA...`), as `tiktokuser:SECUID` would name it: its posts, without the profile page; repeatable' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l max -d 'At most N posts (N >= 1) from each profile, collection, sound or hashtag' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l after -d 'Only posts uploaded on or after this date (YYYYMMDD, UTC)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l before -d 'Only posts uploaded on or before this date (YYYYMMDD, UTC)' -r
@@ -82,6 +83,7 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l no-check-certificat
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l no-adaptive-rate -d 'Keep the pace fixed instead of halving it when TikTok throttles (config: rate_limit.adaptive_limiting = false)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -s v -l verbose -d 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l secuid -d 'A profile by its secUid (`MS4wLjABAAAA...`), as `tiktokuser:SECUID` would name it: its posts, without the profile page; repeatable' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s o -l output -d 'Output file name template (yt-dlp syntax: %(field)s, %(field).50s, %(field|default)s, %(index)02d; `/` makes folders) [default: "%(uploader)s - %(title).80s [%(id)s].%(ext)s"] (config: download.output)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s P -l paths -d 'Base folder for the output (created if missing)' -r -F
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s q -l quality -d 'best, worst, hd, sd, ld, mobile, audio, 1080p, 720p, 576p, 540p, 480p or 360p: the best rendition at or below it, else the lowest above [default: best] (config: download.quality)' -r

@@ -126,6 +126,28 @@ fn a_profile_by_sec_uid_needs_no_page() {
 }
 
 #[test]
+fn the_secuid_flag_names_a_profile() {
+    let env = Env::new();
+    let sec = tabs::sec_only();
+    let got = info(&env, &["--secuid", &sec]);
+    assert_eq!(ids(&got), (1..=45).map(profile_id).collect::<Vec<_>>());
+    let (code, err, _) = {
+        let out = env
+            .cmd()
+            .args(["info", "--json", "--secuid", "scout2015"])
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code(), v["error"].clone(), ())
+    };
+    assert_eq!(code, Some(1));
+    assert!(
+        err["message"].as_str().unwrap().contains("is not a secUid"),
+        "{err}"
+    );
+}
+
+#[test]
 fn avatar_info_and_download_are_one_image() {
     let env = Env::new();
     let i = env.info_json(AVATAR);

@@ -254,8 +254,13 @@ pub enum GenerateCommand {
 #[derive(Debug, Args)]
 pub struct DownloadArgs {
     /// Post URLs (video, photo, short, share and embed links), or profile and collection URLs.
-    #[arg(required = true, value_name = "URL")]
+    #[arg(required_unless_present = "secuid", value_name = "URL")]
     pub urls: Vec<String>,
+
+    /// A profile by its secUid (`MS4wLjABAAAA...`), as `tiktokuser:SECUID` would name it: its
+    /// posts, without the profile page; repeatable.
+    #[arg(long = "secuid", value_name = "SECUID")]
+    pub secuid: Vec<String>,
 
     #[command(flatten)]
     pub save: SaveArgs,
@@ -533,8 +538,13 @@ fn parse_rate(s: &str) -> Result<u64, String> {
 pub struct InfoArgs {
     /// Post URLs (video, photo, short, share and embed links), or profile and collection URLs
     /// (each of their posts is printed).
-    #[arg(required = true, value_name = "URL")]
+    #[arg(required_unless_present = "secuid", value_name = "URL")]
     pub urls: Vec<String>,
+
+    /// A profile by its secUid (`MS4wLjABAAAA...`), as `tiktokuser:SECUID` would name it: its
+    /// posts, without the profile page; repeatable.
+    #[arg(long = "secuid", value_name = "SECUID")]
+    pub secuid: Vec<String>,
 
     #[command(flatten)]
     pub lists: ListArgs,

@@ -64,7 +64,8 @@ pub async fn info(
     let list_opts = options::list_options(&args.lists);
     // Each URL yields its post, or a list's posts (which already carry their metadata) as they
     // are paged: a list is never held whole, so memory stays flat in its length.
-    let mut results = futures_util::stream::iter(args.urls.iter().cloned())
+    let urls = with_sec_uids(args.urls.clone(), &args.secuid);
+    let mut results = futures_util::stream::iter(urls)
         .map(|url| {
             let handler = handler.clone();
             let list_opts = list_opts.clone();
@@ -95,6 +96,12 @@ pub async fn info(
         first = false;
     }
     Ok(exit_code(failed))
+}
+
+/// The URLs with each `--secuid` as yt-dlp's `tiktokuser:SECUID` (checked where URLs are parsed).
+fn with_sec_uids(mut urls: Vec<String>, sec_uids: &[String]) -> Vec<String> {
+    urls.extend(sec_uids.iter().map(|s| format!("tiktokuser:{}", s.trim())));
+    urls
 }
 
 type InfoLine = (String, Result<tikdl::VideoInfo, tikdl::Error>);
@@ -155,7 +162,12 @@ pub async fn download(
     let progress = printer.files();
     let sink = until_undelivered(|o: &Outcome| printer.outcome(o));
     let sum = handler
-        .download_urls(args.urls, &opts, progress, sink)
+        .download_urls(
+            with_sec_uids(args.urls, &args.secuid),
+            &opts,
+            progress,
+            sink,
+        )
         .await;
     if let Some(e) = printer.write_error() {
         return Err(e);
