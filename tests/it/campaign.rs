@@ -263,8 +263,11 @@ fn draw(index: u64, rng: &mut Rng, known: bool) -> Scenario {
         let mut inputs: Vec<String> = mine.iter().map(|id| post_url(*id)).collect();
         let mut handled = mine.clone();
         if let Some((m, first, n)) = list {
+            // The list is the profile, or its reposts or liked tab (the same posts, paged by
+            // the tab's API), chosen from the list's random first id so no draw is added.
+            let tab = ["", "/reposts", "/likes"][(first / 7 % 3) as usize];
             inputs.push(format!(
-                "https://www.tiktok.com/@{}",
+                "https://www.tiktok.com/@{}{tab}",
                 campaign::list_user(m, first, n)
             ));
             handled.extend(&list_posts);

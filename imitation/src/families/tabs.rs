@@ -149,6 +149,12 @@ fn by_sec_uid(query: &str, kind: Kind, session: bool) -> Result<String, String> 
     let sec = param(query, "secUid").ok_or("missing secUid")?;
     let cursor = number(query, "cursor")? as usize;
     let count = count(query, 50)?;
+    // The randomized campaign's profiles list their posts in these tabs too (offset cursors).
+    if matches!(kind, Kind::Reposts | Kind::Likes)
+        && let Some(body) = crate::families::campaign::post_list(&sec, cursor as u64, count)
+    {
+        return Ok(body);
+    }
     let hidden = json!({"statusCode": 0, "status_code": 0, "status_msg": "", "hasMore": false});
     let tabber = sec == fixtures::sec_uid(TAB_USER);
     let private = sec == fixtures::sec_uid(PRIVATE_USER);

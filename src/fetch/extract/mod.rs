@@ -540,6 +540,18 @@ mod tests {
     }
 
     #[test]
+    fn story_pages_and_hidden_lists() {
+        let story = r#"{"statusCode":0,"itemList":[{"id":"7300000000000001001"}],"MaxCursor":"5","HasMoreAfter":true}"#;
+        let page = parse_list_page(story, "u").unwrap();
+        assert_eq!(page.cursor.as_deref(), Some("5"));
+        assert!(page.has_more && page.listed);
+        let hidden = parse_list_page(r#"{"statusCode":0,"hasMore":false}"#, "u").unwrap();
+        assert!(!hidden.listed && !hidden.has_more && hidden.items.is_empty());
+        let empty = parse_list_page(r#"{"itemList":[],"hasMore":false}"#, "u").unwrap();
+        assert!(empty.listed);
+    }
+
+    #[test]
     fn list_pages_from_captures() {
         let json = include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),
