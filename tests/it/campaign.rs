@@ -263,12 +263,10 @@ fn draw(index: u64, rng: &mut Rng, known: bool) -> Scenario {
         let mut inputs: Vec<String> = mine.iter().map(|id| post_url(*id)).collect();
         let mut handled = mine.clone();
         if let Some((m, first, n)) = list {
-            // The list is the profile, or its reposts or liked tab (the same posts, paged by
-            // the tab's API), chosen from the list's random first id so no draw is added.
-            let tab = ["", "/reposts", "/likes"][(first / 7 % 3) as usize];
             inputs.push(format!(
-                "https://www.tiktok.com/@{}{tab}",
-                campaign::list_user(m, first, n)
+                "https://www.tiktok.com/@{}{}",
+                campaign::list_user(m, first, n),
+                list_tab(first)
             ));
             handled.extend(&list_posts);
         }
@@ -325,6 +323,12 @@ fn draw(index: u64, rng: &mut Rng, known: bool) -> Scenario {
 }
 
 /// Whether one of `posts` serves audio that never ends.
+/// The list is the profile, or its reposts or liked tab (the same posts, paged by the tab's
+/// API), chosen from the list's random first id so that no draw is added to a seed.
+fn list_tab(first: u64) -> &'static str {
+    ["", "/reposts", "/likes"][(first / 7 % 3) as usize]
+}
+
 fn endless_audio(posts: &[u64]) -> bool {
     posts
         .iter()
@@ -1363,8 +1367,11 @@ fn campaign_of_hostile_scenarios_keeps_every_promise() {
                 .iter()
                 .filter_map(|id| campaign::decode(*id).map(|p| p.behaviour))
                 .collect::<Vec<_>>(),
-            sc.list
-                .map(|(m, first, _)| (m, campaign::decode(first).map(|p| p.behaviour))),
+            sc.list.map(|(m, first, _)| (
+                m,
+                campaign::decode(first).map(|p| p.behaviour),
+                list_tab(first)
+            )),
             sc.procs.len(),
             sc.meddle
                 .map(|(at, m)| format!(", {m:?} at {} ms", at.as_millis()))
