@@ -21,6 +21,7 @@ mod info;
 mod library;
 mod lists;
 mod network;
+mod presentation;
 mod provenance;
 mod security;
 mod storage;
