@@ -26,3 +26,4 @@ mod provenance;
 mod security;
 mod storage;
 mod tags;
+mod toolchain;
