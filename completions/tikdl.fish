@@ -54,12 +54,11 @@ complete -c tikdl -n "__fish_tikdl_needs_command" -f -a "cache" -d 'Inspect or e
 complete -c tikdl -n "__fish_tikdl_needs_command" -f -a "config" -d 'Show the effective configuration, or where the config file is'
 complete -c tikdl -n "__fish_tikdl_needs_command" -f -a "generate" -d 'Write shell completions or the man page (for packagers; the repository keeps both)'
 complete -c tikdl -n "__fish_tikdl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l secuid -d 'A profile by its secUid (`MS4wLjABAAAA...`), as `tiktokuser:SECUID` would name it: its posts, without the profile page; repeatable' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l max -d 'At most N posts (N >= 1) from each profile, collection, sound or hashtag' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l after -d 'Only posts uploaded on or after this date (YYYYMMDD, UTC)' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l before -d 'Only posts uploaded on or before this date (YYYYMMDD, UTC)' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand info" -s O -l print -d 'Print TEMPLATE rendered for each post instead of the summary (the -o language, not sanitized, NA for a missing field; `-O id,title` = one field per line); repeatable' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l jobs -d 'How many URLs to fetch at once; output stays in input order [default: 5] (config: max_concurrent_operations)' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l max -d 'At most N posts from each list' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l after -d 'Only posts uploaded on or after this date' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l before -d 'Only posts uploaded on or before this date' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand info" -s O -l print -d 'Print TEMPLATE for each post (repeatable)' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l jobs -d 'URLs fetched at once [5]' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l config -d 'Read this config file instead of the default one (see `tikdl config path`)' -r -F
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l cache-dir -d 'Metadata cache folder [default: tikdl in the user\'s cache folder] (config: cache_dir)' -r -F
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l cache-ttl -d 'Seconds a cached post\'s metadata stays usable [default: 1800] (config: cache_ttl)' -r
@@ -75,7 +74,7 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l retry-backoff -d 'B
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l rate-limit -d 'Page/API requests per minute to tiktok.com (0 = no pacing); media downloads are not paced [default: 60] (config: rate_limit.requests_per_minute)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l burst -d 'Requests allowed at once before pacing starts [default: 10] (config: rate_limit.burst_limit)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l cooldown -d 'Pause after TikTok throttles (429, challenge, block) when it gives no Retry-After [default: 300] (config: rate_limit.cooldown_period)' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand info" -s j -l json -d 'One compact JSON object per URL per line (NDJSON) on stdout'
+complete -c tikdl -n "__fish_tikdl_using_subcommand info" -s j -l json -d 'One JSON object per post a line (NDJSON)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l no-config -d 'Read no config file: built-in defaults and flags only'
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l no-cache -d 'Neither read nor write the metadata cache (config: enable_caching = false)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l stats -d 'Print request, cache, retry and speed statistics on stderr at the end'
@@ -83,20 +82,19 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l no-check-certificat
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l no-adaptive-rate -d 'Keep the pace fixed instead of halving it when TikTok throttles (config: rate_limit.adaptive_limiting = false)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -s v -l verbose -d 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l secuid -d 'A profile by its secUid (`MS4wLjABAAAA...`), as `tiktokuser:SECUID` would name it: its posts, without the profile page; repeatable' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s o -l output -d 'Output file name template (yt-dlp syntax: %(field)s, %(field).50s, %(field|default)s, %(index)02d; `/` makes folders) [default: "%(uploader)s - %(title).80s [%(id)s].%(ext)s"] (config: download.output)' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s P -l paths -d 'Base folder for the output (created if missing)' -r -F
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s q -l quality -d 'best, worst, hd, sd, ld, mobile, audio, 1080p, 720p, 576p, 540p, 480p or 360p: the best rendition at or below it, else the lowest above [default: best] (config: download.quality)' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l codec -d 'Preferred codec at equal height: h264 (plays everywhere), h265 or any [default: h264] (config: download.codec)' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l sub-langs -d 'Subtitle languages, comma-separated codes or prefixes (en matches eng-US); default all' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s r -l limit-rate -d 'Maximum download rate per file, e.g. 500K or 2M (bytes per second)' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l low-speed-limit -d 'Abandon (then resume) a media transfer that averages fewer than BYTES per second over --low-speed-time seconds, like curl\'s --speed-limit; 0 turns the check off [default: 1024]' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l low-speed-time -d 'The window for --low-speed-limit, in seconds [default: 30]' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s O -l print -d 'After each post is saved, print TEMPLATE rendered for it on stdout (the -o language, not sanitized, NA for a missing field; %(filepath)s is the saved file); repeatable, one line per template. Replaces the other stdout output; the files are still downloaded' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l jobs -d 'How many posts to work on at once [default: 5] (config: max_concurrent_operations)' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l max -d 'At most N posts (N >= 1) from each profile, collection, sound or hashtag' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l after -d 'Only posts uploaded on or after this date (YYYYMMDD, UTC)' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l before -d 'Only posts uploaded on or before this date (YYYYMMDD, UTC)' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s o -l output -d 'Output file name template (yt-dlp\'s syntax)' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s P -l paths -d 'Base folder for the output' -r -F
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s q -l quality -d 'best, worst, hd, sd, 1080p, 720p, ... [best]' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l codec -d 'Preferred codec: h264, h265 or any [h264]' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l sub-langs -d 'Subtitle languages (en matches eng-US) [all]' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s r -l limit-rate -d 'Maximum rate per file, e.g. 500K or 2M' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l low-speed-limit -d 'Restart a transfer slower than this [1024]' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l low-speed-time -d 'The window for --low-speed-limit [30]' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s O -l print -d 'Print TEMPLATE after each post (repeatable)' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l jobs -d 'Posts worked on at once [5]' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l max -d 'At most N posts from each list' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l after -d 'Only posts uploaded on or after this date' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l before -d 'Only posts uploaded on or before this date' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l config -d 'Read this config file instead of the default one (see `tikdl config path`)' -r -F
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l cache-dir -d 'Metadata cache folder [default: tikdl in the user\'s cache folder] (config: cache_dir)' -r -F
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l cache-ttl -d 'Seconds a cached post\'s metadata stays usable [default: 1800] (config: cache_ttl)' -r
@@ -112,17 +110,17 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l retry-backoff -
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l rate-limit -d 'Page/API requests per minute to tiktok.com (0 = no pacing); media downloads are not paced [default: 60] (config: rate_limit.requests_per_minute)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l burst -d 'Requests allowed at once before pacing starts [default: 10] (config: rate_limit.burst_limit)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l cooldown -d 'Pause after TikTok throttles (429, challenge, block) when it gives no Retry-After [default: 300] (config: rate_limit.cooldown_period)' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s x -l audio-only -d 'Save only the sound (with its real extension)'
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s x -l audio-only -d 'Save only the sound'
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l no-audio -d 'Slideshows: skip the audio track'
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l write-info-json -d 'Also write NAME.info.json (the object `info --json` prints)'
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l write-info-json -d 'Also write NAME.info.json'
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l write-thumbnail -d 'Also save the cover image'
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l embed-metadata -d 'Write the post\'s metadata (title, uploader, date, description, URL) into the MP4 / M4A / MP3 file itself, no ffmpeg needed [default: false] (config: download.embed_metadata)'
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l embed-thumbnail -d 'Write the post\'s cover (JPEG or PNG) into the MP4 / M4A / MP3 file itself [default: false] (config: download.embed_thumbnail)'
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l write-subs -d 'Also save subtitles (WebVTT as served)'
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l force-overwrites -d 'Download again even when the file already exists'
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l quiet -d 'Print nothing but errors: no result lines, no summary, no warnings (yt-dlp\'s --no-warnings is part of it)'
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l no-progress -d 'No progress bars (they are only drawn on a terminal anyway)'
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s j -l json -d 'One JSON result object per post per line on stdout'
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l embed-metadata -d 'Write title, uploader, date... into the file'
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l embed-thumbnail -d 'Write the cover into the file'
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l write-subs -d 'Also save subtitles (WebVTT)'
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l force-overwrites -d 'Download again even when the file exists'
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l quiet -d 'Print nothing but errors'
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l no-progress -d 'No progress bars'
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s j -l json -d 'One JSON result per post a line on stdout'
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l no-config -d 'Read no config file: built-in defaults and flags only'
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l no-cache -d 'Neither read nor write the metadata cache (config: enable_caching = false)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l stats -d 'Print request, cache, retry and speed statistics on stderr at the end'
@@ -130,22 +128,22 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l no-check-certif
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l no-adaptive-rate -d 'Keep the pace fixed instead of halving it when TikTok throttles (config: rate_limit.adaptive_limiting = false)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s v -l verbose -d 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l download-archive -d 'Record finished posts in FILE (`tiktok ID` lines, yt-dlp\'s format) and skip those already there' -r -F
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l shard -d 'Do only shard K of N (1 <= K <= N): each post goes to exactly one shard by a hash of its id, so N runs over the same list (other machines, other --proxy) never do the same post and together do all. Posts of other shards are only counted' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l failed-file -d 'Write the lines that failed (and, after an early stop, those not attempted or whose result could not be printed) to FILE, one per line, for a retry run. FILE may be the list itself; a regular file is replaced only once the list was read to its end. /dev/stdout, /dev/stderr, a FIFO or a character device (/dev/null) is written in place, line by line; a symbolic link, a folder or a block device is refused' -r -F
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s o -l output -d 'Output file name template (yt-dlp syntax: %(field)s, %(field).50s, %(field|default)s, %(index)02d; `/` makes folders) [default: "%(uploader)s - %(title).80s [%(id)s].%(ext)s"] (config: download.output)' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s P -l paths -d 'Base folder for the output (created if missing)' -r -F
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s q -l quality -d 'best, worst, hd, sd, ld, mobile, audio, 1080p, 720p, 576p, 540p, 480p or 360p: the best rendition at or below it, else the lowest above [default: best] (config: download.quality)' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l codec -d 'Preferred codec at equal height: h264 (plays everywhere), h265 or any [default: h264] (config: download.codec)' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l sub-langs -d 'Subtitle languages, comma-separated codes or prefixes (en matches eng-US); default all' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s r -l limit-rate -d 'Maximum download rate per file, e.g. 500K or 2M (bytes per second)' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l low-speed-limit -d 'Abandon (then resume) a media transfer that averages fewer than BYTES per second over --low-speed-time seconds, like curl\'s --speed-limit; 0 turns the check off [default: 1024]' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l low-speed-time -d 'The window for --low-speed-limit, in seconds [default: 30]' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s O -l print -d 'After each post is saved, print TEMPLATE rendered for it on stdout (the -o language, not sanitized, NA for a missing field; %(filepath)s is the saved file); repeatable, one line per template. Replaces the other stdout output; the files are still downloaded' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l jobs -d 'How many posts to work on at once [default: 5] (config: max_concurrent_operations)' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l max -d 'At most N posts (N >= 1) from each profile, collection, sound or hashtag' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l after -d 'Only posts uploaded on or after this date (YYYYMMDD, UTC)' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l before -d 'Only posts uploaded on or before this date (YYYYMMDD, UTC)' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l download-archive -d 'Skip the posts in FILE, record new ones' -r -F
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l shard -d 'Do only shard K of N of the posts' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l failed-file -d 'Write the lines that failed to FILE' -r -F
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s o -l output -d 'Output file name template (yt-dlp\'s syntax)' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s P -l paths -d 'Base folder for the output' -r -F
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s q -l quality -d 'best, worst, hd, sd, 1080p, 720p, ... [best]' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l codec -d 'Preferred codec: h264, h265 or any [h264]' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l sub-langs -d 'Subtitle languages (en matches eng-US) [all]' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s r -l limit-rate -d 'Maximum rate per file, e.g. 500K or 2M' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l low-speed-limit -d 'Restart a transfer slower than this [1024]' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l low-speed-time -d 'The window for --low-speed-limit [30]' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s O -l print -d 'Print TEMPLATE after each post (repeatable)' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l jobs -d 'Posts worked on at once [5]' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l max -d 'At most N posts from each list' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l after -d 'Only posts uploaded on or after this date' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l before -d 'Only posts uploaded on or before this date' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l config -d 'Read this config file instead of the default one (see `tikdl config path`)' -r -F
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l cache-dir -d 'Metadata cache folder [default: tikdl in the user\'s cache folder] (config: cache_dir)' -r -F
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l cache-ttl -d 'Seconds a cached post\'s metadata stays usable [default: 1800] (config: cache_ttl)' -r
@@ -161,20 +159,20 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l retry-backoff -d '
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l rate-limit -d 'Page/API requests per minute to tiktok.com (0 = no pacing); media downloads are not paced [default: 60] (config: rate_limit.requests_per_minute)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l burst -d 'Requests allowed at once before pacing starts [default: 10] (config: rate_limit.burst_limit)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l cooldown -d 'Pause after TikTok throttles (429, challenge, block) when it gives no Retry-After [default: 300] (config: rate_limit.cooldown_period)' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l info-only -d 'Print each post\'s metadata (NDJSON, as `info --json`) instead of downloading'
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l break-on-existing -d 'With --download-archive: stop paging a profile, collection, sound or tag list at its first post already in the archive (lists come newest first; pinned posts never stop it), and stop the whole run there unless --break-per-input (config: download.break_on_existing = true)'
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l break-per-input -d 'With --break-on-existing: the stop ends that input only; the run goes on with the next'
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s x -l audio-only -d 'Save only the sound (with its real extension)'
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l info-only -d 'Print each post\'s metadata (NDJSON) instead'
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l break-on-existing -d 'Stop a list at its first archived post'
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l break-per-input -d '...and go on with the next input'
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s x -l audio-only -d 'Save only the sound'
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l no-audio -d 'Slideshows: skip the audio track'
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l write-info-json -d 'Also write NAME.info.json (the object `info --json` prints)'
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l write-info-json -d 'Also write NAME.info.json'
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l write-thumbnail -d 'Also save the cover image'
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l embed-metadata -d 'Write the post\'s metadata (title, uploader, date, description, URL) into the MP4 / M4A / MP3 file itself, no ffmpeg needed [default: false] (config: download.embed_metadata)'
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l embed-thumbnail -d 'Write the post\'s cover (JPEG or PNG) into the MP4 / M4A / MP3 file itself [default: false] (config: download.embed_thumbnail)'
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l write-subs -d 'Also save subtitles (WebVTT as served)'
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l force-overwrites -d 'Download again even when the file already exists'
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l quiet -d 'Print nothing but errors: no result lines, no summary, no warnings (yt-dlp\'s --no-warnings is part of it)'
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l no-progress -d 'No progress bars (they are only drawn on a terminal anyway)'
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s j -l json -d 'One JSON result object per post per line on stdout'
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l embed-metadata -d 'Write title, uploader, date... into the file'
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l embed-thumbnail -d 'Write the cover into the file'
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l write-subs -d 'Also save subtitles (WebVTT)'
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l force-overwrites -d 'Download again even when the file exists'
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l quiet -d 'Print nothing but errors'
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l no-progress -d 'No progress bars'
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s j -l json -d 'One JSON result per post a line on stdout'
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l no-config -d 'Read no config file: built-in defaults and flags only'
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l no-cache -d 'Neither read nor write the metadata cache (config: enable_caching = false)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l stats -d 'Print request, cache, retry and speed statistics on stderr at the end'
@@ -371,9 +369,9 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand generate; and not __fish_see
 complete -c tikdl -n "__fish_tikdl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l no-check-certificate -d 'Do not verify TLS certificates (unsafe: anyone on the path can read and alter traffic)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l no-adaptive-rate -d 'Keep the pace fixed instead of halving it when TikTok throttles (config: rate_limit.adaptive_limiting = false)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s v -l verbose -d 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)'
-complete -c tikdl -n "__fish_tikdl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s h -l help -d 'Print help'
+complete -c tikdl -n "__fish_tikdl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tikdl -n "__fish_tikdl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "completions" -d 'Completion scripts for bash, zsh, fish, PowerShell and elvish, written into DIR'
-complete -c tikdl -n "__fish_tikdl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "man" -d 'The man page, written to DIR/tikdl.1'
+complete -c tikdl -n "__fish_tikdl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "man" -d 'The man pages, written to DIR: tikdl.1 and one per command (tikdl-download.1, ...)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l config -d 'Read this config file instead of the default one (see `tikdl config path`)' -r -F
 complete -c tikdl -n "__fish_tikdl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l cache-dir -d 'Metadata cache folder [default: tikdl in the user\'s cache folder] (config: cache_dir)' -r -F
@@ -396,7 +394,7 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand generate; and __fish_seen_su
 complete -c tikdl -n "__fish_tikdl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l no-check-certificate -d 'Do not verify TLS certificates (unsafe: anyone on the path can read and alter traffic)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand generate; and __fish_seen_subcommand_from completions" -l no-adaptive-rate -d 'Keep the pace fixed instead of halving it when TikTok throttles (config: rate_limit.adaptive_limiting = false)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s v -l verbose -d 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)'
-complete -c tikdl -n "__fish_tikdl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s h -l help -d 'Print help'
+complete -c tikdl -n "__fish_tikdl_using_subcommand generate; and __fish_seen_subcommand_from completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tikdl -n "__fish_tikdl_using_subcommand generate; and __fish_seen_subcommand_from man" -l config -d 'Read this config file instead of the default one (see `tikdl config path`)' -r -F
 complete -c tikdl -n "__fish_tikdl_using_subcommand generate; and __fish_seen_subcommand_from man" -l cache-dir -d 'Metadata cache folder [default: tikdl in the user\'s cache folder] (config: cache_dir)' -r -F
 complete -c tikdl -n "__fish_tikdl_using_subcommand generate; and __fish_seen_subcommand_from man" -l cache-ttl -d 'Seconds a cached post\'s metadata stays usable [default: 1800] (config: cache_ttl)' -r
@@ -418,9 +416,9 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand generate; and __fish_seen_su
 complete -c tikdl -n "__fish_tikdl_using_subcommand generate; and __fish_seen_subcommand_from man" -l no-check-certificate -d 'Do not verify TLS certificates (unsafe: anyone on the path can read and alter traffic)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand generate; and __fish_seen_subcommand_from man" -l no-adaptive-rate -d 'Keep the pace fixed instead of halving it when TikTok throttles (config: rate_limit.adaptive_limiting = false)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand generate; and __fish_seen_subcommand_from man" -s v -l verbose -d 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)'
-complete -c tikdl -n "__fish_tikdl_using_subcommand generate; and __fish_seen_subcommand_from man" -s h -l help -d 'Print help'
+complete -c tikdl -n "__fish_tikdl_using_subcommand generate; and __fish_seen_subcommand_from man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tikdl -n "__fish_tikdl_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Completion scripts for bash, zsh, fish, PowerShell and elvish, written into DIR'
-complete -c tikdl -n "__fish_tikdl_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'The man page, written to DIR/tikdl.1'
+complete -c tikdl -n "__fish_tikdl_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'The man pages, written to DIR: tikdl.1 and one per command (tikdl-download.1, ...)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand help; and not __fish_seen_subcommand_from info download batch cache config generate help" -f -a "info" -d 'Print the metadata of one or more posts'
 complete -c tikdl -n "__fish_tikdl_using_subcommand help; and not __fish_seen_subcommand_from info download batch cache config generate help" -f -a "download" -d 'Download posts: videos without watermark, slideshows (images + audio), or audio only'
@@ -435,4 +433,4 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand help; and __fish_seen_subcom
 complete -c tikdl -n "__fish_tikdl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the effective configuration as TOML, each value marked default, file or flag'
 complete -c tikdl -n "__fish_tikdl_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'Print where the config file is read from (whether or not it exists)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Completion scripts for bash, zsh, fish, PowerShell and elvish, written into DIR'
-complete -c tikdl -n "__fish_tikdl_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'The man page, written to DIR/tikdl.1'
+complete -c tikdl -n "__fish_tikdl_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'The man pages, written to DIR: tikdl.1 and one per command (tikdl-download.1, ...)'

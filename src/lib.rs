@@ -54,6 +54,8 @@ pub mod disk;
 #[doc(hidden)]
 pub mod fetch;
 #[doc(hidden)]
+pub mod json;
+#[doc(hidden)]
 pub mod net;
 #[doc(hidden)]
 pub mod save;

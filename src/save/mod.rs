@@ -1006,7 +1006,7 @@ impl<'a> PostSaver<'a> {
     /// `NAME.info.json`: the post's metadata as `info --json` prints it.
     async fn info_json(&self, main: &Path) -> Result<SavedFile, Error> {
         let dest = self.side(main, ".info.json")?;
-        let body = serde_json::to_vec_pretty(self.info)
+        let body = crate::json::to_pretty(self.info)
             .map_err(|e| Error::Setup(format!("cannot encode metadata: {e}")))?;
         let within = within(self.opts, self.base);
         let force = self.opts.force_overwrites;

@@ -435,7 +435,8 @@ fn stringify(v: &Value) -> String {
         Value::Number(n) => n.to_string(),
         Value::String(s) => s.clone(),
         Value::Array(a) => a.iter().map(stringify).collect::<Vec<_>>().join(", "),
-        Value::Object(_) => v.to_string(),
+        // As the JSON lines write it (line separators escaped).
+        Value::Object(_) => crate::json::to_text(v).unwrap_or_else(|_| v.to_string()),
     }
 }
 

@@ -1256,9 +1256,9 @@ fn quiet_prints_no_warning() {
         cmd.arg(&url).output().unwrap()
     };
     let loud = run(false);
-    assert!(stderr(&loud).contains("WARN"), "{}", stderr(&loud));
+    assert!(stderr(&loud).contains("warning: "), "{}", stderr(&loud));
     let quiet = run(true);
-    assert!(!stderr(&quiet).contains("WARN"), "{}", stderr(&quiet));
+    assert!(!stderr(&quiet).contains("warning"), "{}", stderr(&quiet));
     assert!(quiet.status.success(), "{}", stderr(&quiet));
 }
 

@@ -77,16 +77,46 @@ fn man_page_is_up_to_date() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let fresh = std::fs::read_to_string(out_dir.join("tikdl.1")).unwrap();
-    assert!(
-        fresh.starts_with(".ie"),
-        "roff: {}",
-        &fresh[..40.min(fresh.len())]
+    // The top page and one page per command it names (the hidden generator has none).
+    let generated = files(&out_dir);
+    assert_eq!(
+        generated,
+        [
+            "tikdl-batch.1",
+            "tikdl-cache-clear.1",
+            "tikdl-cache-path.1",
+            "tikdl-cache-stats.1",
+            "tikdl-cache.1",
+            "tikdl-config-path.1",
+            "tikdl-config-show.1",
+            "tikdl-config.1",
+            "tikdl-download.1",
+            "tikdl-info.1",
+            "tikdl.1",
+        ],
+        "one page per command"
     );
-    assert!(fresh.contains("\\-\\-cache\\-ttl"), "documents the options");
-    let kept = std::fs::read_to_string(repo().join("doc/tikdl.1"))
-        .unwrap_or_else(|e| panic!("doc/tikdl.1: {e}; {REGENERATE}"));
-    assert!(fresh == kept, "doc/tikdl.1 is stale; {REGENERATE}");
+    let top = std::fs::read_to_string(out_dir.join("tikdl.1")).unwrap();
+    assert!(
+        top.starts_with(".ie"),
+        "roff: {}",
+        &top[..40.min(top.len())]
+    );
+    assert!(top.contains("\\-\\-cache\\-ttl"), "documents the options");
+    // The top page names the sub-pages it promises.
+    for page in ["tikdl\\-download(1)", "tikdl\\-info(1)", "tikdl\\-batch(1)"] {
+        assert!(top.contains(page), "tikdl.1 does not name {page}");
+    }
+    let download = std::fs::read_to_string(out_dir.join("tikdl-download.1")).unwrap();
+    assert!(download.contains("\\-\\-write\\-info\\-json"), "{download}");
+    assert!(download.contains("xargs"), "the examples are in the page");
+    assert_eq!(files(&repo().join("doc")), generated, "{REGENERATE}");
+    for name in generated {
+        let fresh = std::fs::read_to_string(out_dir.join(&name)).unwrap();
+        let kept = std::fs::read_to_string(repo().join("doc").join(&name))
+            .unwrap_or_else(|e| panic!("doc/{name}: {e}; {REGENERATE}"));
+        assert!(fresh == kept, "doc/{name} is stale; {REGENERATE}");
+    }
 }
 
 #[test]

@@ -883,7 +883,7 @@ fn two_break_on_existing_batches_on_one_archive_warn_no_io_error() {
         --break-on-existing --break-per-input l.txt"#;
     // A first clean run marks both lists in sync; then rounds of four at once.
     let (_, first) = shell(&env, run, Duration::from_secs(120));
-    assert!(!first.contains("WARN"), "{first}");
+    assert!(!first.contains("warning"), "{first}");
     let racing = format!(
         "for r in 1 2 3 4 5; do for k in 1 2 3 4; do {run} 2>>errs & done; wait; done; cat errs >&2"
     );

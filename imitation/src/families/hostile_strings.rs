@@ -12,6 +12,7 @@
 //! | 4 | `NaN`, `Infinity` and `-Infinity` in fields tikdl ignores |
 //! | 5 | the `webapp.video-detail` scope key twice: first a stale 10204 answer, then the post |
 //! | 6 | a plain post (the valid item of [`INJECT_USER`]'s list) |
+//! | 7 | `desc` is [`LINE_BREAKING_DESC`]: U+2028, U+2029 and U+0085, where readers of NDJSON cut lines |
 //!
 //! The profile `@`[`INJECT_USER`] lists two posts: first one whose id is [`INJECTED_ID`] (an id,
 //! a newline and an archive line naming D1), then post `STRINGS_BASE + 6`.
@@ -21,12 +22,15 @@ use serde_json::{Value, json};
 /// `STRINGS_BASE + 1` is the first of these posts.
 pub const STRINGS_BASE: u64 = 7_250_000_000_000_000_000;
 /// How many there are.
-pub const STRINGS_POSTS: u64 = 6;
+pub const STRINGS_POSTS: u64 = 7;
 /// The subtitle format of post 1: from the output folder `P`, `P/NAME.eng-US.webvtt/../../x`
 /// is `P/../x`, a file beside `P`.
 pub const TRAVERSAL_FORMAT: &str = "webvtt/../../escaped-by-tikdl";
 /// The first of post 2's two descriptions.
 pub const EARLIER_DESC: &str = "an earlier description that a later key replaces";
+/// Post 7's caption: JSON allows these raw, but JavaScript and Python's `splitlines()` end a
+/// line at each.
+pub const LINE_BREAKING_DESC: &str = "one\u{2028}two\u{2029}three\u{85}four";
 /// The profile whose list injects an archive line.
 pub const INJECT_USER: &str = "inject_archive";
 /// The id of the first item in [`INJECT_USER`]'s list: it names D1 on a line of its own.
@@ -49,6 +53,9 @@ pub fn page(id: u64) -> String {
     let n = id.saturating_sub(STRINGS_BASE);
     let mut item = item(&id.to_string());
     item["desc"] = json!(format!("hostile strings post {n}"));
+    if n == 7 {
+        item["desc"] = json!(LINE_BREAKING_DESC);
+    }
     if n == 1 {
         let v = &mut item["video"];
         if let Some(subs) = v["subtitleInfos"].as_array_mut() {
@@ -170,5 +177,6 @@ mod tests {
                 .unwrap();
         assert_eq!(list["itemList"][0]["id"], INJECTED_ID);
         assert!(profile_page("someone").is_none());
+        assert!(page(STRINGS_BASE + 7).contains('\u{2028}'));
     }
 }

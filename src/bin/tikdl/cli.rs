@@ -15,9 +15,9 @@ Examples:
   tikdl info --json https://vm.tiktok.com/ZMabc123/ | jq -r .title
   tikdl info --json --jobs 8 URL1 URL2 URL3 > meta.ndjson
   tikdl info --no-cache URL        # fetch even when a fresh cached copy exists
-  tikdl info -O $'%(id)s\t%(view_count)d\t%(title)s' URL1 URL2   # one line per post ($'' makes the tabs)
-  tikdl info --json --max 10 https://www.tiktok.com/@user   # a profile's 10 newest posts
-  tikdl --cookies cookies.txt info https://www.tiktok.com/@private/video/7608826249200356630";
+  tikdl info -O $'%(id)s\\t%(view_count)d\\t%(title)s' URL1 URL2   # TAB-separated
+  tikdl info --json --max 10 https://www.tiktok.com/@user   # 10 newest posts
+  tikdl --cookies cookies.txt info URL   # a post only logged-in users see";
 
 const MAIN_EXAMPLES: &str = "\
 Examples:
@@ -160,10 +160,10 @@ Examples:
   tikdl download https://www.tiktok.com/@user/video/7608826249200356630
   tikdl download -q 720p --codec h265 URL
   tikdl download --audio-only URL
-  tikdl download -P ~/TikTok -o '%(uploader)s/%(upload_date)s - %(title).60s [%(id)s].%(ext)s' URL
+  tikdl download -P ~/TikTok -o '%(uploader)s/%(title).60s [%(id)s].%(ext)s' URL
   tikdl download --write-info-json --write-subs --sub-langs en URL
   tikdl download --json URL1 URL2 | jq -r .files[].path
-  tikdl download -O '%(filepath)s' URL | xargs -d '\n' ls -l";
+  tikdl download -O '%(filepath)s' URL | xargs -d '\\n' ls -l";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -244,7 +244,7 @@ pub enum GenerateCommand {
         #[arg(value_parser = path_parser(), value_name = "DIR")]
         dir: PathBuf,
     },
-    /// The man page, written to DIR/tikdl.1.
+    /// The man pages, written to DIR: tikdl.1 and one per command (tikdl-download.1, ...).
     Man {
         #[arg(value_parser = path_parser(), value_name = "DIR")]
         dir: PathBuf,
@@ -386,13 +386,13 @@ pub struct ListArgs {
 const BATCH_EXAMPLES: &str = "\
 Examples:
   tikdl batch urls.txt
-  tikdl batch --download-archive done.txt --failed-file failed.txt -P archive urls.txt
+  tikdl batch --download-archive done.txt --failed-file failed.txt urls.txt
   tikdl batch --info-only --rate-limit 0 urls.txt > meta.ndjson
   grep -h tiktok.com notes/*.md | tikdl batch -
   echo https://www.tiktok.com/@user | tikdl batch --max 20 --after 20260101 -
-  tikdl batch --download-archive done.txt --break-on-existing creators.txt   # nightly sync
-  tikdl batch --download-archive done.txt --break-on-existing --break-per-input creators.txt
-  tikdl batch --shard 2/3 --download-archive arch-2.txt --proxy http://p2:8080 list.txt
+  tikdl batch --download-archive done.txt --break-on-existing creators.txt
+  tikdl batch --download-archive done --break-on-existing --break-per-input list
+  tikdl batch --shard 2/3 --download-archive arch-2.txt list.txt
   tikdl batch --info-only -O '%(id)s %(uploader)s' list.txt";
 
 #[derive(Debug, Args)]

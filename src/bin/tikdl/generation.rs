@@ -1,5 +1,5 @@
 //! `tikdl generate completions DIR` / `tikdl generate man DIR` (hidden): shell completions and
-//! the man page, generated from the clap definitions so they can never disagree with `--help`.
+//! the man pages, generated from the clap definitions so they can never disagree with `--help`.
 //! The repository keeps the output in `completions/` and `doc/`; `tests/it/generate.rs` fails when
 //! they are stale. Regenerate with:
 //!
@@ -10,10 +10,9 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use clap::CommandFactory;
 use clap_complete::Shell;
 
-use crate::cli::{Cli, GenerateCommand};
+use crate::cli::GenerateCommand;
 
 pub fn generate(what: &GenerateCommand) -> Result<()> {
     match what {
@@ -24,7 +23,7 @@ pub fn generate(what: &GenerateCommand) -> Result<()> {
 
 fn completions(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut cmd = Cli::command();
+    let mut cmd = crate::help::command();
     for shell in [
         Shell::Bash,
         Shell::Zsh,
@@ -43,18 +42,20 @@ fn completions(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// `tikdl.1` and one page per command, `tikdl-download.1`, `tikdl-cache-stats.1`, ..., which
+/// the top page's SUBCOMMANDS section names (the hidden `generate` has none).
 fn man(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut page = Vec::new();
-    clap_mangen::Man::new(Cli::command())
-        .render(&mut page)
-        .context("cannot render the man page")?;
-    let path = dir.join("tikdl.1");
-    std::fs::write(&path, page).with_context(|| format!("cannot write {}", path.display()))?;
+    clap_mangen::generate_to(crate::help::command(), dir)
+        .with_context(|| format!("cannot write the man pages into {}", dir.display()))?;
     {
         use std::io::Write as _;
         // A closed standard error is no reason to fail (or panic).
-        let _ = writeln!(std::io::stderr(), "wrote {}", path.display());
+        let _ = writeln!(
+            std::io::stderr(),
+            "wrote the man pages into {}",
+            dir.display()
+        );
     }
     Ok(())
 }

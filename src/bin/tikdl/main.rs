@@ -14,17 +14,18 @@
 mod cli;
 mod commands;
 mod generation;
+mod help;
+mod logging;
 mod options;
 mod output;
 mod printer;
 mod progress;
 mod summary;
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::Parser;
 
 use cli::{Cli, Command, ConfigCommand};
 use output::{EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_USAGE, STDOUT_NAME, report, write_stdout};
@@ -33,9 +34,9 @@ use tikdl::{Error, TikTokHandler};
 
 fn main() -> ExitCode {
     tikdl::save::download::ignore_sigxfsz();
-    let cli = Cli::parse();
+    let cli = help::parse();
     let output = options::output(&cli.command);
-    init_logging(cli.global.verbose, !output.warnings);
+    logging::init(cli.global.verbose, !output.warnings);
     if let Command::Generate(what) = &cli.command {
         // Needs neither the network nor the configuration.
         return match generation::generate(what) {
@@ -140,28 +141,6 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
-}
-
-/// `quiet`: errors only, so no warnings either (`--quiet` holds yt-dlp's `--no-warnings`).
-fn init_logging(verbose: u8, quiet: bool) {
-    let default = match verbose {
-        0 if quiet => "error,lofty=off",
-        // lofty (tagging) warns about MP3 details that concern no user (a duration estimate).
-        0 => "warn,lofty=error",
-        1 => "tikdl=info,warn,lofty=error",
-        _ => "tikdl=debug,info",
-    };
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(std::io::stderr().is_terminal())
-        // Log lines can quote titles and input: neutralised like every other human output.
-        .with_writer(|| tikdl::terminal::SafeStderr)
-        .with_target(false)
-        // A closed standard error is ignored (see `output::eprint_line`), never reported there.
-        .log_internal_errors(false)
-        .init();
 }
 
 /// Dispatches the command; the network commands race Ctrl-C.

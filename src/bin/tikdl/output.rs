@@ -88,11 +88,10 @@ pub fn write_stdout(
 }
 
 /// One JSON value, one line, in one `write(2)`: runs appending to one file (`>> all.ndjson`,
-/// `O_APPEND`) never interleave inside a line.
+/// `O_APPEND`) never interleave inside a line. U+2028/U+2029 come out escaped
+/// ([`tikdl::json`]), so every NDJSON reader cuts the line where tikdl does.
 pub fn print_json(v: &impl serde::Serialize) -> Result<()> {
-    let mut line =
-        serde_json::to_vec(v).map_err(|e| anyhow::Error::new(std::io::Error::other(e)))?;
-    line.push(b'\n');
+    let line = tikdl::json::to_line(v).map_err(|e| anyhow::Error::new(std::io::Error::other(e)))?;
     write_stdout(|o| o.write_all(&line))
 }
 
@@ -103,7 +102,9 @@ pub fn eprint_line(text: &str) {
     let mut line = String::with_capacity(text.len() + 1);
     line.push_str(text);
     line.push('\n');
-    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+    crate::logging::above_bars(|| {
+        let _ = std::io::stderr().lock().write_all(line.as_bytes());
+    });
 }
 
 /// An error for a person: what happened, to which URL, and what to try next.

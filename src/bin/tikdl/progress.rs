@@ -21,8 +21,13 @@ pub struct Bars {
 impl Bars {
     /// The bars `output` asks for.
     pub fn new(output: &Output) -> Self {
+        let multi = output.bars.then(MultiProgress::new);
+        if let Some(mp) = &multi {
+            // Warnings and other lines on standard error go above these bars.
+            crate::logging::draw_above(mp);
+        }
         Self {
-            multi: output.bars.then(MultiProgress::new),
+            multi,
             overall: None,
             tally: (0, 0, 0),
         }
