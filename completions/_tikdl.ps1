@@ -57,6 +57,7 @@ Register-ArgumentCompleter -Native -CommandName 'tikdl' -ScriptBlock {
             break
         }
         'tikdl;info' {
+            [CompletionResult]::new('--secuid', '--secuid', [CompletionResultType]::ParameterName, 'A profile by its secUid (repeatable)')
             [CompletionResult]::new('--max', '--max', [CompletionResultType]::ParameterName, 'At most N posts from each list')
             [CompletionResult]::new('--after', '--after', [CompletionResultType]::ParameterName, 'Only posts uploaded on or after this date')
             [CompletionResult]::new('--before', '--before', [CompletionResultType]::ParameterName, 'Only posts uploaded on or before this date')
@@ -92,6 +93,7 @@ Register-ArgumentCompleter -Native -CommandName 'tikdl' -ScriptBlock {
             break
         }
         'tikdl;download' {
+            [CompletionResult]::new('--secuid', '--secuid', [CompletionResultType]::ParameterName, 'A profile by its secUid (repeatable)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output file name template (yt-dlp''s syntax)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output file name template (yt-dlp''s syntax)')
             [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Base folder for the output')

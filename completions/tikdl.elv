@@ -53,6 +53,7 @@ set edit:completion:arg-completer[tikdl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tikdl;info'= {
+            cand --secuid 'A profile by its secUid (repeatable)'
             cand --max 'At most N posts from each list'
             cand --after 'Only posts uploaded on or after this date'
             cand --before 'Only posts uploaded on or before this date'
@@ -87,6 +88,7 @@ set edit:completion:arg-completer[tikdl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'tikdl;download'= {
+            cand --secuid 'A profile by its secUid (repeatable)'
             cand -o 'Output file name template (yt-dlp''s syntax)'
             cand --output 'Output file name template (yt-dlp''s syntax)'
             cand -P 'Base folder for the output'

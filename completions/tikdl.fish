@@ -54,6 +54,7 @@ complete -c tikdl -n "__fish_tikdl_needs_command" -f -a "cache" -d 'Inspect or e
 complete -c tikdl -n "__fish_tikdl_needs_command" -f -a "config" -d 'Show the effective configuration, or where the config file is'
 complete -c tikdl -n "__fish_tikdl_needs_command" -f -a "generate" -d 'Write shell completions or the man page (for packagers; the repository keeps both)'
 complete -c tikdl -n "__fish_tikdl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l secuid -d 'A profile by its secUid (repeatable)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l max -d 'At most N posts from each list' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l after -d 'Only posts uploaded on or after this date' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l before -d 'Only posts uploaded on or before this date' -r
@@ -82,6 +83,7 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l no-check-certificat
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l no-adaptive-rate -d 'Keep the pace fixed instead of halving it when TikTok throttles (config: rate_limit.adaptive_limiting = false)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -s v -l verbose -d 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l secuid -d 'A profile by its secUid (repeatable)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s o -l output -d 'Output file name template (yt-dlp\'s syntax)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s P -l paths -d 'Base folder for the output' -r -F
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s q -l quality -d 'best, worst, hd, sd, 1080p, 720p, ... [best]' -r
