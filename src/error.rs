@@ -72,6 +72,12 @@ pub enum ContentReason {
     /// What tikdl cannot do with this input (the text says).
     #[error("{0}")]
     Unsupported(String),
+    /// The account holds no LIVE room now (its name, or the room id asked for).
+    #[error("{0} is not live now")]
+    NotLive(String),
+    /// The LIVE room is age-restricted or followers-only: TikTok shows it to a session only.
+    #[error("the LIVE room needs a logged-in session{}", detail(.0))]
+    LiveRestricted(Option<String>),
 }
 
 fn detail(s: &Option<String>) -> String {
@@ -493,6 +499,8 @@ impl Error {
                 ContentReason::LoginRequired(_) => "login_required",
                 ContentReason::OtherStatus { .. } => "status",
                 ContentReason::Unsupported(_) => "unsupported",
+                ContentReason::NotLive(_) => "not_live",
+                ContentReason::LiveRestricted(_) => "live_restricted",
             },
             Self::Connection { reason, .. } => match reason {
                 ConnectionReason::Dns => "dns",
@@ -648,6 +656,12 @@ fn content_suggestions(reason: &ContentReason) -> Vec<String> {
         ContentReason::OtherStatus { .. } => &["retry later; run with -vv to see TikTok's answer"],
         ContentReason::Unsupported(_) => {
             &["tikdl supports post, short-link, profile, collection, music and tag URLs"]
+        }
+        ContentReason::NotLive(_) => {
+            &["--wait-for-live waits until the account goes live, then records"]
+        }
+        ContentReason::LiveRestricted(_) => {
+            &["pass --cookies exported from a browser where you are logged in and can watch it"]
         }
     };
     s.iter().map(|s| (*s).to_owned()).collect()
