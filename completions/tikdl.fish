@@ -95,6 +95,9 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l jobs -d 'How ma
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l max -d 'At most N posts (N >= 1) from each profile, collection, sound or hashtag' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l after -d 'Only posts uploaded on or after this date (YYYYMMDD, UTC)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l before -d 'Only posts uploaded on or before this date (YYYYMMDD, UTC)' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l live-duration -d 'LIVE: stop after SECS seconds of recorded media (by the stream\'s timestamps)' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l max-filesize -d 'LIVE: stop before the recording passes SIZE (e.g. 500M, 2G); recordings only' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l wait-for-live -d 'LIVE: when the account is not live, ask again every INTERVAL seconds (at least 10) until it is, then record [default interval: 60]' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l config -d 'Read this config file instead of the default one (see `tikdl config path`)' -r -F
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l cache-dir -d 'Metadata cache folder [default: tikdl in the user\'s cache folder] (config: cache_dir)' -r -F
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l cache-ttl -d 'Seconds a cached post\'s metadata stays usable [default: 1800] (config: cache_ttl)' -r

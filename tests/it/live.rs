@@ -361,3 +361,60 @@ fn batch_refuses_a_live_url_with_a_reason() {
     assert_ne!(run.code, 0, "{run}");
     assert!(run.both().contains("is a LIVE room"), "{run}");
 }
+
+#[test]
+fn ctrl_c_while_waiting_for_live_exits_cleanly() {
+    let env = Env::new();
+    let mut child = env
+        .std_cmd()
+        .args([
+            "download",
+            "https://www.tiktok.com/@live_off/live",
+            "--wait-for-live=10",
+        ])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while crate::support::requests_with(&env, "/webcast/room/info/").is_empty() {
+        assert!(start.elapsed() < Duration::from_secs(60), "no room lookup");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert!(names_in(env.dir.path()).iter().all(|n| !n.contains(".flv")));
+}
+
+#[test]
+fn a_stalled_stream_reconnects_and_the_file_stays_whole() {
+    let env = Env::new();
+    env.tiktok.add_fault(FaultRule {
+        host: Some(PULL_HOST.into()),
+        path_contains: format!("/stage/stream-{}", room("live_on")),
+        fault: Fault::StallBody {
+            after: 30_003,
+            dur: Duration::from_secs(30),
+        },
+        times: 1,
+    });
+    let run = env
+        .json([
+            "--timeout",
+            "1",
+            "download",
+            "https://www.tiktok.com/@live_on/live",
+            "--live-duration",
+            "4",
+            "--json",
+        ])
+        .success();
+    let line = run.result();
+    assert_eq!(line["stopped"], "duration", "{run}");
+    assert!(line["reconnects"].as_u64().unwrap() >= 1, "{run}");
+    let (_, flv) = the_recording(env.dir.path());
+    assert!(flv.last_media_ts >= 4000 - FRAME_MS as u32);
+}

@@ -163,7 +163,8 @@ Examples:
   tikdl download -P ~/TikTok -o '%(uploader)s/%(upload_date)s - %(title).60s [%(id)s].%(ext)s' URL
   tikdl download --write-info-json --write-subs --sub-langs en URL
   tikdl download --json URL1 URL2 | jq -r .files[].path
-  tikdl download -O '%(filepath)s' URL | xargs -d '\n' ls -l";
+  tikdl download -O '%(filepath)s' URL | xargs -d '\n' ls -l
+  tikdl download --wait-for-live=120 --live-duration 3600 https://www.tiktok.com/@user/live";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
