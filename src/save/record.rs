@@ -449,7 +449,16 @@ async fn pull(
         match got {
             Ok(Some(cause)) => return Ok((cause, reconnects)),
             Ok(None) => {}
-            Err(e) if rec.written == 0 => return Err(e),
+            // Bytes that are not FLV, before anything was written: no file, and the error
+            // names the URL. A network failure is retried like any other cut.
+            Err(
+                e @ Error::Connection {
+                    reason: ConnectionReason::BadMedia(_),
+                    ..
+                },
+            ) if rec.written == 0 => {
+                return Err(e);
+            }
             Err(e) => {
                 tracing::warn!("{e}");
                 warnings.push(e.to_string());
@@ -462,8 +471,8 @@ async fn pull(
         if tries >= MAX_TRIES {
             if rec.written == 0 {
                 return Err(Error::connection(
-                    ConnectionReason::BadMedia(format!(
-                        "no FLV tag arrived in {MAX_TRIES} connections"
+                    ConnectionReason::Other(format!(
+                        "no FLV data arrived in {MAX_TRIES} connections"
                     )),
                     Operation::Download,
                     &url,

@@ -338,6 +338,28 @@ fn a_full_file_size_limit_leaves_a_whole_file() {
 }
 
 #[test]
+fn a_cut_before_the_flv_header_is_retried() {
+    let env = Env::new();
+    env.tiktok.add_fault(FaultRule {
+        host: Some(PULL_HOST.into()),
+        path_contains: format!("/stage/stream-{}", room("live_on")),
+        fault: Fault::DropAfter(5),
+        times: 2,
+    });
+    let run = env
+        .json([
+            "download",
+            "https://www.tiktok.com/@live_on/live",
+            "--live-duration",
+            "1",
+            "--json",
+        ])
+        .success();
+    assert_eq!(run.result()["reconnects"], 2, "{run}");
+    the_recording(env.dir.path());
+}
+
+#[test]
 fn a_garbage_stream_is_a_named_error_and_no_file() {
     let env = Env::new();
     let run = env
@@ -417,4 +439,120 @@ fn a_stalled_stream_reconnects_and_the_file_stays_whole() {
     assert!(line["reconnects"].as_u64().unwrap() >= 1, "{run}");
     let (_, flv) = the_recording(env.dir.path());
     assert!(flv.last_media_ts >= 4000 - FRAME_MS as u32);
+}
+
+/// splitmix64: this file's own seeded generator.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// The randomized campaign's LIVE part: per seed (`TIKDL_CAMPAIGN_SEED`, as the campaign
+/// replays), random cuts and stalls of the pull stream, and a random way to stop (SIGINT or
+/// SIGTERM at a random size, `--live-duration`, `--max-filesize`, a file size limit, the LIVE's
+/// end). The oracle is this file's FLV parser: one whole FLV under its final name, no `.part`,
+/// every limit kept.
+#[test]
+fn campaign_of_live_recordings_keeps_every_file_whole() {
+    let seed = std::env::var("TIKDL_CAMPAIGN_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| u64::from(std::process::id()) ^ 0x5eed);
+    let n: u64 = std::env::var("TIKDL_CAMPAIGN_SCENARIOS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(4);
+    eprintln!("live campaign seed {seed}");
+    let mut rng = Rng(seed);
+    for i in 0..n {
+        let env = Env::new();
+        let ends = rng.below(4) == 0;
+        let user = if ends { "live_ends" } else { "live_on" };
+        let path = format!("/stage/stream-{}", room(user));
+        let fault = match rng.below(3) {
+            0 => Some(Fault::DropAfter(1 + rng.below(300_000))),
+            1 => Some(Fault::StallBody {
+                after: 1 + rng.below(200_000),
+                dur: Duration::from_secs(30),
+            }),
+            _ => None,
+        };
+        if let Some(f) = &fault {
+            env.tiktok.add_fault(FaultRule {
+                host: Some(PULL_HOST.into()),
+                path_contains: path.clone(),
+                fault: f.clone(),
+                times: 1 + rng.below(2) as u32,
+            });
+        }
+        let url = format!("https://www.tiktok.com/@{user}/live");
+        let stop = if ends { 5 } else { rng.below(5) };
+        let what = format!("scenario {i} of seed {seed}: {user}, {fault:?}, stop {stop}");
+        eprintln!("{what}");
+        let mut limit = None;
+        let mut max_size = None;
+        let mut cmd = match stop {
+            3 => {
+                let blocks = 200 + rng.below(600);
+                env.std_cmd_in_shell(&format!("ulimit -f {blocks} && exec \"$0\" \"$@\""))
+            }
+            _ => env.std_cmd(),
+        };
+        cmd.args(["--timeout", "1", "download", &url, "-o", "rec.%(ext)s"]);
+        match stop {
+            2 => {
+                let secs = 1 + rng.below(6);
+                limit = Some(secs * 1000);
+                cmd.args(["--live-duration", &secs.to_string()]);
+            }
+            4 => {
+                let size = 20_000 + rng.below(400_000);
+                max_size = Some(size);
+                cmd.args(["--max-filesize", &size.to_string()]);
+            }
+            _ => {}
+        }
+        cmd.stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped());
+        let child = cmd.spawn().unwrap();
+        if stop <= 1 {
+            let at = 14_000 + rng.below(300_000);
+            wait_for_size(&env.dir.path().join("rec.flv.part"), at);
+            let sig = if stop == 0 {
+                libc::SIGINT
+            } else {
+                libc::SIGTERM
+            };
+            // SAFETY: kill(2) on our own child's pid.
+            unsafe {
+                libc::kill(child.id() as i32, sig);
+            }
+        }
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            matches!(out.status.code(), Some(0 | 130)),
+            "{what}: exit {:?}\n{stderr}",
+            out.status
+        );
+        let (file, flv) = the_recording(env.dir.path());
+        let len = std::fs::metadata(&file).unwrap().len();
+        if let Some(l) = limit {
+            assert!(u64::from(flv.last_media_ts) <= l, "{what}: {flv:?}");
+        }
+        if let Some(m) = max_size {
+            assert!(len <= m, "{what}: {len} > {m}");
+        }
+    }
 }
