@@ -783,9 +783,10 @@ mod tests {
                 "https://www.tiktok.com/foryou".into(),
                 E("unsupported TikTok page \"/foryou\""),
             ),
+            // `/@user/live` is a LIVE room (see `live_urls`); nothing is known below it.
             (
-                "https://www.tiktok.com/@user/live".into(),
-                E("unsupported TikTok page \"/@user/live\""),
+                "https://www.tiktok.com/@user/live/replay".into(),
+                E("unsupported TikTok page \"/@user/live/replay\""),
             ),
             (
                 "https://www.tiktok.com/".into(),
