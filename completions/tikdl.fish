@@ -97,6 +97,9 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l jobs -d 'Posts 
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l max -d 'At most N posts from each list' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l after -d 'Only posts uploaded on or after this date' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l before -d 'Only posts uploaded on or before this date' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l live-duration -d 'LIVE: stop after SECS of recorded media' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l max-filesize -d 'LIVE: stop the recording at SIZE (e.g. 2G)' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l wait-for-live -d 'LIVE: poll every INTERVAL s until live [60]' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l config -d 'Read this config file instead of the default one (see `tikdl config path`)' -r -F
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l cache-dir -d 'Metadata cache folder [default: tikdl in the user\'s cache folder] (config: cache_dir)' -r -F
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l cache-ttl -d 'Seconds a cached post\'s metadata stays usable [default: 1800] (config: cache_ttl)' -r

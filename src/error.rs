@@ -78,6 +78,12 @@ pub enum ContentReason {
     /// A list TikTok shows only to a logged-in session (what it is).
     #[error("TikTok shows {0} only to a logged-in session")]
     ListNeedsLogin(String),
+    /// The account holds no LIVE room now (its name, or the room id asked for).
+    #[error("{0} is not live now")]
+    NotLive(String),
+    /// The LIVE room is age-restricted or followers-only: TikTok shows it to a session only.
+    #[error("the LIVE room needs a logged-in session{}", detail(.0))]
+    LiveRestricted(Option<String>),
 }
 
 fn detail(s: &Option<String>) -> String {
@@ -501,6 +507,8 @@ impl Error {
                 ContentReason::Unsupported(_) => "unsupported",
                 ContentReason::PrivateList(_) => "private_list",
                 ContentReason::ListNeedsLogin(_) => "login_required",
+                ContentReason::NotLive(_) => "not_live",
+                ContentReason::LiveRestricted(_) => "live_restricted",
             },
             Self::Connection { reason, .. } => match reason {
                 ConnectionReason::Dns => "dns",
@@ -663,6 +671,12 @@ fn content_suggestions(reason: &ContentReason) -> Vec<String> {
         ],
         ContentReason::ListNeedsLogin(_) => {
             &["pass --cookies FILE with your logged-in session (a cookies.txt holding sessionid)"]
+        }
+        ContentReason::NotLive(_) => {
+            &["--wait-for-live waits until the account goes live, then records"]
+        }
+        ContentReason::LiveRestricted(_) => {
+            &["pass --cookies exported from a browser where you are logged in and can watch it"]
         }
     };
     s.iter().map(|s| (*s).to_owned()).collect()

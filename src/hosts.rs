@@ -26,6 +26,12 @@
 //!   `ibyteimg.com`, which the imitation also serves, appears in none of the captures, nor in
 //!   yt-dlp's `tiktok.py`, so it is not accepted.
 //!
+//! LIVE: the room info comes from `webcast.tiktok.com` (a page/API host under `tiktok.com`;
+//! yt-dlp `tiktok.py` TikTokLiveIE), and its FLV pull URLs from `pull-*` hosts such as
+//! `pull-f5-tt04.tiktokcdn-eu.com` and `pull-f5-tt03.fcdn.eu.tiktokcdn.com`
+//! (Michele0303/tiktok-live-recorder issue 210; yt-dlp PR 16783's captured answer): already
+//! inside the CDN suffixes above, so no new domain is needed.
+//!
 //! Media is only ever fetched over https (port 443) from these suffixes; every other host or
 //! scheme is refused before any connection is made (see [`check_media_url`]).
 

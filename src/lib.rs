@@ -74,11 +74,13 @@ pub use batch::{
 pub use error::{Error, ErrorKind, LocalReason};
 pub use fetch::cache::{Cache, CacheConfig, CacheStats};
 pub use fetch::lists::{ListEvent, ListOptions, ListStream};
+pub use fetch::live::{LiveRoom, LiveStream};
 pub use fetch::posts::Expansion;
 pub use model::{Format, Image, Music, PostKind, Subtitle, Thumbnail, VideoInfo};
 pub use net::http::HttpConfig;
 pub use net::retry::RetryPolicy;
 pub use save::download::{LowSpeed, ProgressFn};
+pub use save::record::{RecordOptions, Recording, StopCause};
 pub use save::{
     DownloadOptions, DownloadResult, FileRole, Progress, ProgressFactory, SavedFile,
     SidecarFailure, Status as DownloadStatus,
@@ -175,6 +177,7 @@ impl TikTokHandler {
                 "avatar",
                 "playlist",
                 "profile by secUid (tiktokuser:)",
+                "live",
             ],
             watermark_free: true,
             subtitles: true,
@@ -275,6 +278,55 @@ impl TikTokHandler {
             .map(|p| std::sync::Arc::new(move |_: &str| Some(p.clone())) as save::ProgressFactory);
         save::download_post(&self.posts, url, None, output_dir, options, 1, factory).await
     }
+    /// Whether `url` is a LIVE room URL (`/@user/live`, `/share/live/ID`; no network).
+    pub fn is_live_url(&self, url: &str) -> bool {
+        url::parse(url.trim()).is_ok_and(|r| matches!(r, PostRef::Live { .. }))
+    }
+
+    /// The LIVE room of `url`, live now; a room that is not live is
+    /// [`error::ContentReason::NotLive`].
+    pub async fn live_room(&self, url: &str) -> Result<LiveRoom, Error> {
+        let (user, room) = live_target(url)?;
+        fetch::live::lookup(self.posts.http(), user.as_deref(), room.as_ref()).await
+    }
+
+    /// Records the LIVE room of `url` under `output_dir` until it ends, a limit of `options`,
+    /// or `stop` turns true (Ctrl-C); with `wait_for_live`, first waits for it to go live.
+    /// `Ok(None)`: stopped while waiting, nothing recorded.
+    pub async fn record_live(
+        &self,
+        url: &str,
+        output_dir: &std::path::Path,
+        options: &RecordOptions,
+        mut stop: save::record::Stop,
+    ) -> Result<Option<Recording>, Error> {
+        let (user, room) = live_target(url)?;
+        let http = self.posts.http();
+        let wait = options.wait_for_live;
+        let found =
+            save::record::find_room(http, user.as_deref(), room.as_ref(), wait, &mut stop).await?;
+        let Some(room) = found else {
+            return Ok(None);
+        };
+        save::record::record(http, room, output_dir, options, stop)
+            .await
+            .map(Some)
+    }
+}
+
+/// The account or room a LIVE URL names.
+fn live_target(url: &str) -> Result<(Option<String>, Option<model::PostId>), Error> {
+    let post = Posts::parse(url)?;
+    fetch::live::live_target(&post).ok_or_else(|| {
+        Error::content(
+            error::ContentReason::Unsupported(format!(
+                "{} is not a LIVE URL",
+                post.canonical_url()
+            )),
+            error::Operation::ParseUrl,
+            url.trim(),
+        )
+    })
 }
 
 /// Posts worked on at once when neither `--jobs` nor `max_concurrent_operations` says.

@@ -85,6 +85,14 @@ pub enum PostRef {
         /// The mix id.
         id: String,
     },
+    /// A LIVE room: `/@user/live` (the account's current room) or `/share/live/{room_id}`
+    /// (yt-dlp `yt_dlp/extractor/tiktok.py` TikTokLiveIE `_VALID_URL`: both forms).
+    Live {
+        /// The account name, when the URL names one.
+        user: Option<String>,
+        /// The room id, when the URL names one (room ids are numbered as posts are).
+        room_id: Option<PostId>,
+    },
 }
 
 /// An account as a URL names it.
@@ -260,6 +268,15 @@ impl PostRef {
             PostRef::Playlist { user, name, id } => {
                 www_url(&[&format!("@{user}"), "playlist", &format!("{name}-{id}")])
             }
+            PostRef::Live {
+                user: Some(user), ..
+            } => {
+                format!("https://www.tiktok.com/@{user}/live")
+            }
+            PostRef::Live { room_id, .. } => {
+                let id = room_id.as_ref().map_or("", |id| id.as_str());
+                format!("https://m.tiktok.com/share/live/{id}")
+            }
         }
     }
 }
@@ -421,6 +438,12 @@ fn route(host: &str, url: &url::Url) -> Result<PostRef, UrlError> {
         // www.tiktok.com/share/video/{id}, www.tiktokv.com/share/video/{id}
         [_, _, id] if kw(0, "share") && kw(1, "video") => video_post(id),
         [_, _] if kw(0, "share") && kw(1, "video") => Err(UrlError::MissingId { what: "video" }),
+        // m.tiktok.com/share/live/{room_id}/?language=en (yt-dlp TikTokLiveIE's `_TESTS`)
+        [_, _, id, ..] if kw(0, "share") && kw(1, "live") => Ok(PostRef::Live {
+            user: None,
+            room_id: Some(check_id(id, "live room")?),
+        }),
+        [_, _] if kw(0, "share") && kw(1, "live") => Err(UrlError::MissingId { what: "live room" }),
         // www.tiktok.com/embed/v2/{id} and /embed/{id}
         [_, _, id] if kw(0, "embed") && kw(1, "v2") => video_post(id),
         [_, id] if kw(0, "embed") && !kw(1, "v2") => video_post(id),
@@ -562,6 +585,11 @@ fn user_page(raw_user: &str, rest: &[&str], url: &url::Url) -> Result<PostRef, U
                 _ => Err(unsupported(url)),
             }
         }
+        // `/@user/live` (yt-dlp TikTokLiveIE); nothing after `live` but a trailing slash.
+        [_] if is("live") => Ok(PostRef::Live {
+            user: Some(required_user(raw_user, "live")?),
+            room_id: None,
+        }),
         [_, tail @ ..] if is("collection") => match tail {
             [] => Err(UrlError::MissingId { what: "collection" }),
             [name_id] => {
@@ -973,9 +1001,10 @@ mod tests {
                 "https://www.tiktok.com/foryou".into(),
                 E("unsupported TikTok page \"/foryou\""),
             ),
+            // `/@user/live` is a LIVE room (see `live_urls`); nothing is known below it.
             (
-                "https://www.tiktok.com/@user/live".into(),
-                E("unsupported TikTok page \"/@user/live\""),
+                "https://www.tiktok.com/@user/live/replay".into(),
+                E("unsupported TikTok page \"/@user/live/replay\""),
             ),
             (
                 "https://www.tiktok.com/".into(),
@@ -1319,5 +1348,44 @@ mod tests {
         ] {
             assert!(!is_tiktok_host(h), "{h:?} should not be TikTok");
         }
+    }
+
+    #[test]
+    fn live_urls() {
+        let live = |u: Option<&str>, r: Option<&str>| PostRef::Live {
+            user: u.map(str::to_owned),
+            room_id: r.map(|r| r.parse().unwrap()),
+        };
+        for (input, want) in [
+            (
+                "https://www.tiktok.com/@weathernewslive/live",
+                live(Some("weathernewslive"), None),
+            ),
+            (
+                "https://tiktok.com/@iris04201/live/",
+                live(Some("iris04201"), None),
+            ),
+            (
+                "www.tiktok.com/@a.b_c/LIVE?lang=en",
+                live(Some("a.b_c"), None),
+            ),
+            (
+                "https://m.tiktok.com/share/live/7209423610325322522/?language=en",
+                live(None, Some("7209423610325322522")),
+            ),
+        ] {
+            assert_eq!(parse(input).unwrap(), want, "{input}");
+            assert!(!want.is_list());
+        }
+        assert!(matches!(
+            parse("https://m.tiktok.com/share/live/"),
+            Err(UrlError::MissingId { .. })
+        ));
+        assert!(parse("https://m.tiktok.com/share/live/12ab").is_err());
+        assert!(parse("https://www.tiktok.com/@_/live").is_err());
+        assert_eq!(
+            live(Some("x"), None).canonical_url(),
+            "https://www.tiktok.com/@x/live"
+        );
     }
 }

@@ -134,6 +134,8 @@ pub struct GenBody {
     kill: Option<Arc<Kill>>,
     /// Every byte flipped ([`crate::Fault::OtherBytes`]).
     flipped: bool,
+    /// At most this many bytes, then a pause of this long (a paced LIVE stream).
+    pace: Option<(u64, Duration)>,
 }
 
 impl GenBody {
@@ -152,6 +154,7 @@ impl GenBody {
             flush_timer: None,
             kill: None,
             flipped: false,
+            pace: None,
         }
     }
 
@@ -169,6 +172,12 @@ impl GenBody {
 
     pub fn with_stall(mut self, after: u64, dur: Duration) -> GenBody {
         self.stall = Some((after, dur));
+        self
+    }
+
+    /// `bytes` at a time, `every` apart.
+    pub fn with_pace(mut self, bytes: u64, every: Duration) -> GenBody {
+        self.pace = Some((bytes.max(1), every));
         self
     }
 
@@ -239,6 +248,10 @@ impl Body for GenBody {
                     n = n.min(after - this.sent);
                 }
             }
+            if let Some((bytes, every)) = this.pace {
+                n = n.min(bytes);
+                this.sleep = Some(Box::pin(tokio::time::sleep(every)));
+            }
             let mut chunk = this.src.read(this.pos, n);
             if this.flipped {
                 chunk = chunk.iter().map(|b| !b).collect::<Vec<u8>>().into();
@@ -252,12 +265,13 @@ impl Body for GenBody {
     fn is_end_stream(&self) -> bool {
         self.cut == Cut::None
             && self.stall.is_none()
+            && self.pace.is_none()
             && self.trickle.is_none()
             && self.pos >= self.end
     }
 
     fn size_hint(&self) -> SizeHint {
-        if self.cut == Cut::None {
+        if self.cut == Cut::None && self.pace.is_none() {
             SizeHint::with_exact(self.end - self.pos)
         } else {
             SizeHint::default()

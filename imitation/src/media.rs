@@ -151,6 +151,8 @@ pub fn default_size(kind: Kind, seed: u64) -> u64 {
 pub enum Source {
     Bytes(Bytes),
     Media(FileSpec),
+    /// A LIVE room's FLV stream (`families/live.rs`), generated from the offset.
+    Flv(FlvSpec),
 }
 
 impl Source {
@@ -166,6 +168,7 @@ impl Source {
         match self {
             Source::Bytes(b) => b.len() as u64,
             Source::Media(s) => s.size,
+            Source::Flv(s) => s.size(),
         }
     }
 
@@ -178,6 +181,7 @@ impl Source {
                 fill(spec, offset, &mut buf);
                 buf.freeze()
             }
+            Source::Flv(spec) => spec.read(offset, n),
         }
     }
 }
@@ -378,6 +382,97 @@ fn scan_pass(v: &mut Value, out: &mut HashMap<String, FileSpec>, resize: bool, c
             }
         }
         _ => {}
+    }
+}
+
+/// Milliseconds between a LIVE stream's frames.
+pub const FRAME_MS: u64 = 40;
+
+const VIDEO_LEN: usize = 600;
+const AUDIO_LEN: usize = 80;
+const GROUP: u64 = (11 + VIDEO_LEN + 4 + 11 + AUDIO_LEN + 4) as u64;
+
+/// One generated LIVE FLV stream (`families/live.rs`): header, onMetaData, AVC and AAC
+/// sequence headers, then groups of a video and an audio tag, computed from the byte offset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FlvSpec {
+    /// The first timestamp of this connection.
+    pub base_ms: u32,
+    /// Frame groups before a clean end (`None`: endless).
+    pub groups: Option<u64>,
+}
+
+fn tag(kind: u8, ts: u32, data: &[u8], out: &mut Vec<u8>) {
+    let len = data.len() as u32;
+    out.push(kind);
+    out.extend_from_slice(&len.to_be_bytes()[1..]);
+    out.extend_from_slice(&ts.to_be_bytes()[1..]);
+    out.push((ts >> 24) as u8);
+    out.extend_from_slice(&[0, 0, 0]);
+    out.extend_from_slice(data);
+    out.extend_from_slice(&(11 + len).to_be_bytes());
+}
+
+impl FlvSpec {
+    fn prefix(&self) -> Vec<u8> {
+        let mut p = b"FLV\x01\x05\0\0\0\x09\0\0\0\0".to_vec();
+        // AMF0: "onMetaData", then an ECMA array with no entries and its end marker.
+        let script = b"\x02\x00\x0aonMetaData\x08\x00\x00\x00\x00\x00\x00\x09";
+        tag(18, self.base_ms, script, &mut p);
+        // AVCDecoderConfigurationRecord (version 1, High profile) behind the AVC packet head.
+        let avc = [0x17, 0, 0, 0, 0, 1, 0x64, 0, 0x1f, 0xff, 0xe1, 0, 0];
+        tag(9, self.base_ms, &avc, &mut p);
+        // AudioSpecificConfig: AAC LC, 44.1 kHz, stereo.
+        tag(8, self.base_ms, &[0xaf, 0, 0x12, 0x10], &mut p);
+        p
+    }
+
+    fn group(&self, g: u64) -> Vec<u8> {
+        let mut out = Vec::with_capacity(GROUP as usize);
+        let ts = self.base_ms.wrapping_add((g * FRAME_MS) as u32);
+        let mut video = vec![0u8; VIDEO_LEN];
+        video[0] = if g.is_multiple_of(25) { 0x17 } else { 0x27 };
+        video[1] = 1;
+        for (i, b) in video.iter_mut().enumerate().skip(5) {
+            *b = (g as usize).wrapping_mul(31).wrapping_add(i) as u8;
+        }
+        tag(9, ts, &video, &mut out);
+        let mut audio = vec![0u8; AUDIO_LEN];
+        audio[0] = 0xaf;
+        audio[1] = 1;
+        tag(8, ts.wrapping_add(20), &audio, &mut out);
+        out
+    }
+
+    /// The stream's length (`u64::MAX`: endless).
+    pub fn size(&self) -> u64 {
+        match self.groups {
+            Some(g) => self.prefix().len() as u64 + g * GROUP,
+            None => u64::MAX,
+        }
+    }
+
+    /// `n` bytes from `offset`.
+    pub fn read(&self, offset: u64, n: u64) -> Bytes {
+        let prefix = self.prefix();
+        let mut out = BytesMut::with_capacity(n as usize);
+        let mut pos = offset;
+        let end = offset.saturating_add(n);
+        while pos < end {
+            if pos < prefix.len() as u64 {
+                let stop = end.min(prefix.len() as u64);
+                out.extend_from_slice(&prefix[pos as usize..stop as usize]);
+                pos = stop;
+                continue;
+            }
+            let rel = pos - prefix.len() as u64;
+            let (g, within) = (rel / GROUP, rel % GROUP);
+            let bytes = self.group(g);
+            let take = (GROUP - within).min(end - pos);
+            out.extend_from_slice(&bytes[within as usize..(within + take) as usize]);
+            pos += take;
+        }
+        out.freeze()
     }
 }
 

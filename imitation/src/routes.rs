@@ -132,6 +132,8 @@ async fn faulted(ctx: &Ctx, kill: Arc<Kill>) -> Response<GenBody> {
     let mut content_length = len;
     // Only generated media can go on past its end (a fixed body has nothing more to send).
     let endless = fault == Some(Fault::Endless) && matches!(reply.src, Source::Media(_));
+    // A LIVE stream: chunked (no length), paced (families/live.rs).
+    let flv = matches!(reply.src, Source::Flv(_));
     let mut body = if endless {
         GenBody::new(reply.src, reply.start, u64::MAX).with_cut(Cut::Clean(u64::MAX), kill.clone())
     } else {
@@ -154,6 +156,9 @@ async fn faulted(ctx: &Ctx, kill: Arc<Kill>) -> Response<GenBody> {
     if let Some(every) = hostile_net::trickle(&ctx.path) {
         body = body.with_trickle(0, every);
     }
+    if flv {
+        body = body.with_pace(4096, Duration::from_millis(10));
+    }
 
     let mut resp = Response::new(body);
     *resp.status_mut() =
@@ -165,7 +170,7 @@ async fn faulted(ctx: &Ctx, kill: Arc<Kill>) -> Response<GenBody> {
             h.append(HeaderName::from_static(name), v);
         }
     }
-    if endless {
+    if endless || flv {
         // No Content-Length: hyper sends the never-ending body chunked.
         h.remove("content-length");
     } else {
@@ -257,6 +262,9 @@ fn parse_cookies(headers: &HeaderMap) -> Vec<(String, String)> {
 
 fn route(ctx: &Ctx, fault: Option<&Fault>) -> Reply {
     let host = ctx.host.as_str();
+    if let Some(reply) = live(ctx) {
+        return reply;
+    }
     if PAGE_HOSTS.contains(&host) {
         if ctx.path.starts_with("/aweme/v1/play/") {
             return cdn(ctx, fault);
@@ -603,6 +611,31 @@ fn parse_range(header: &str, total: u64) -> Option<Result<(u64, u64), ()>> {
         return None;
     }
     Some(Ok((a, last)))
+}
+
+/// The LIVE family's lookups and pull streams (`families/live.rs`).
+fn live(ctx: &Ctx) -> Option<Reply> {
+    use crate::families::live as l;
+    let param = |name: &str| ctx.param(name);
+    let pulls = |room: u64| {
+        let needle = format!("/stage/stream-{room}");
+        lock(&ctx.state.records)
+            .iter()
+            .filter(|r| r.host == l::PULL_HOST && r.path.starts_with(&needle))
+            .count() as u64
+    };
+    match (ctx.host.as_str(), ctx.path.as_str()) {
+        ("www.tiktok.com", "/api-live/user/room/" | "/api-live/user/room") => {
+            Some(l::user_room(&param))
+        }
+        ("webcast.tiktok.com", "/webcast/room/info/" | "/webcast/room/info") => {
+            Some(l::room_info(&param, &|room| pulls(room) > 0))
+        }
+        (host, path) => {
+            let (room, garbage) = l::pull_room(host, path)?;
+            Some(l::pull(room, garbage, pulls(room)))
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1427,6 +1427,19 @@ impl Worker<'_> {
 async fn resolve_id(posts: &Posts, post: PostRef, url: &str) -> Result<PostId, Outcome> {
     match posts.resolve(post, url.trim()).await {
         Ok(PostRef::Post { id, .. }) => Ok(id),
+        // A recording lasts as long as the LIVE: never one of a list's jobs.
+        Ok(live @ PostRef::Live { .. }) => {
+            let reason = ContentReason::Unsupported(format!(
+                "{} is a LIVE room: batch does not record LIVE rooms; record it with \
+                 `tikdl download URL`",
+                live.canonical_url()
+            ));
+            Err(Outcome::Failed {
+                error: Error::content(reason, Operation::ParseUrl, url),
+                url: url.to_owned(),
+                id: None,
+            })
+        }
         Ok(other) => {
             let reason = ContentReason::Unsupported(format!(
                 "short link leads to {}",

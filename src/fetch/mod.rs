@@ -9,6 +9,8 @@ pub mod challenge;
 pub mod extract;
 #[doc(hidden)]
 pub mod lists;
+#[doc(hidden)]
+pub mod live;
 
 pub(crate) mod break_existing;
 pub(crate) mod posts;

@@ -158,6 +158,18 @@ impl Posts {
 
     async fn info(&self, input: &str, use_cache: bool) -> Result<VideoInfo, Error> {
         let post = self.resolve(Self::parse(input)?, input.trim()).await?;
+        if let PostRef::Live { .. } = &post {
+            // A recording runs until the LIVE ends: it has no place among a list's posts.
+            return Err(Error::content(
+                ContentReason::Unsupported(format!(
+                    "{} is a LIVE room, not a post: `tikdl info URL` shows it and `tikdl \
+                     download URL` records it; `batch` does not record LIVE rooms",
+                    post.canonical_url()
+                )),
+                Operation::ParseUrl,
+                input.trim(),
+            ));
+        }
         let PostRef::Post { id, .. } = &post else {
             return Err(Error::content(
                 ContentReason::Unsupported(format!(

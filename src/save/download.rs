@@ -694,7 +694,7 @@ fn record_owner(record: &str) -> String {
 /// Checks that the `.part` is the file this download wrote (same inode) and holds the bytes
 /// downloaded (fstat), fsyncs it, checks that its folder is still where it was, renames it into
 /// place within that folder and fsyncs the folder so the rename survives a crash.
-async fn finish(place: &Place, bytes: u64) -> Result<(), Error> {
+pub(super) async fn finish(place: &Place, bytes: u64) -> Result<(), Error> {
     let part = &place.part;
     let f = place.own_part()?;
     let meta = f.metadata();

@@ -9,6 +9,7 @@ pub mod tags;
 pub mod template;
 
 pub(crate) mod provenance;
+pub mod record;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

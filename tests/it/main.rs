@@ -20,6 +20,7 @@ mod generate;
 mod info;
 mod library;
 mod lists;
+mod live;
 mod network;
 mod presentation;
 mod provenance;

@@ -15,6 +15,7 @@ pub mod hostile_provenance;
 pub mod hostile_storage;
 pub mod hostile_strings;
 pub mod lists;
+pub mod live;
 pub mod tabs;
 pub mod valid_posts;
 

@@ -163,7 +163,9 @@ Examples:
   tikdl download -P ~/TikTok -o '%(uploader)s/%(title).60s [%(id)s].%(ext)s' URL
   tikdl download --write-info-json --write-subs --sub-langs en URL
   tikdl download --json URL1 URL2 | jq -r .files[].path
-  tikdl download -O '%(filepath)s' URL | xargs -d '\\n' ls -l";
+  tikdl download -O '%(filepath)s' URL | xargs -d '\\n' ls -l
+  tikdl download --wait-for-live=120 --live-duration 3600 \\
+    https://www.tiktok.com/@user/live";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -267,6 +269,34 @@ pub struct DownloadArgs {
 
     #[command(flatten)]
     pub lists: ListArgs,
+
+    #[command(flatten)]
+    pub live: LiveArgs,
+}
+
+/// How a LIVE room (`/@user/live`, `/share/live/ID`) is recorded.
+#[derive(Debug, Args)]
+pub struct LiveArgs {
+    /// LIVE: stop after SECS seconds of recorded media (by the stream's timestamps).
+    #[arg(long = "live-duration", value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub live_duration: Option<u64>,
+
+    /// LIVE: stop before the recording passes SIZE (e.g. 500M, 2G); recordings only.
+    #[arg(long = "max-filesize", value_name = "SIZE", value_parser = parse_size)]
+    pub max_filesize: Option<u64>,
+
+    /// LIVE: when the account is not live, ask again every INTERVAL seconds (at least 10)
+    /// until it is, then record [default interval: 60].
+    #[arg(long = "wait-for-live", value_name = "INTERVAL", num_args = 0..=1,
+          require_equals = true, default_missing_value = "60",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub wait_for_live: Option<u64>,
+}
+
+fn parse_size(s: &str) -> Result<u64, String> {
+    tikdl::save::download::parse_rate(s)
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("{s:?} is not a size (examples: 500K, 2M, 1G)"))
 }
 
 /// How posts are saved (shared by `download` and `batch`).

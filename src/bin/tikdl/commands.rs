@@ -61,10 +61,17 @@ pub async fn info(
     jobs: usize,
     output: &Output,
 ) -> Result<ExitCode> {
+    // LIVE rooms are not posts: shown first, by their own printer.
+    let (live_urls, urls): (Vec<String>, Vec<String>) = args
+        .urls
+        .iter()
+        .cloned()
+        .partition(|u| handler.is_live_url(u));
+    let mut failed = crate::live::info(handler, &live_urls, output).await?;
     let list_opts = options::list_options(&args.lists);
     // Each URL yields its post, or a list's posts (which already carry their metadata) as they
     // are paged: a list is never held whole, so memory stays flat in its length.
-    let urls = with_sec_uids(args.urls.clone(), &args.secuid);
+    let urls = with_sec_uids(urls, &args.secuid);
     let mut results = futures_util::stream::iter(urls)
         .map(|url| {
             let handler = handler.clone();
@@ -73,8 +80,7 @@ pub async fn info(
         })
         .buffered(jobs)
         .flatten();
-    let mut failed = false;
-    let mut first = true;
+    let mut first = live_urls.is_empty();
     while let Some((url, result)) = results.next().await {
         match (result, &output.mode) {
             (Ok(info), Mode::Print(templates)) => print_templates(templates, &info, &[])?,
@@ -158,21 +164,33 @@ pub async fn download(
 ) -> Result<ExitCode> {
     let mut opts = options::download_options(&args.save, &args.lists, settings);
     opts.prepare_output()?;
+    // LIVE rooms are recorded one after another, after the posts.
+    let (live_urls, urls): (Vec<String>, Vec<String>) =
+        with_sec_uids(args.urls, &args.secuid)
+            .into_iter()
+            .partition(|u| handler.is_live_url(u));
+    if urls.is_empty() {
+        let save = opts.download.clone();
+        return crate::live::record(handler, &live_urls, &opts.base, save, &args.live, output)
+            .await;
+    }
     let mut printer = Printer::new(output, Run::Download, Bars::new(output));
     let progress = printer.files();
     let sink = until_undelivered(|o: &Outcome| printer.outcome(o));
-    let sum = handler
-        .download_urls(
-            with_sec_uids(args.urls, &args.secuid),
-            &opts,
-            progress,
-            sink,
-        )
-        .await;
+    let sum = handler.download_urls(urls, &opts, progress, sink).await;
     if let Some(e) = printer.write_error() {
         return Err(e);
     }
     printer.finish(&sum);
+    if !live_urls.is_empty() {
+        let save = opts.download.clone();
+        let code =
+            crate::live::record(handler, &live_urls, &opts.base, save, &args.live, output).await?;
+        if sum.failed > 0 && code == ExitCode::SUCCESS {
+            return Ok(exit_code(true));
+        }
+        return Ok(code);
+    }
     Ok(exit_code(sum.failed > 0))
 }
 

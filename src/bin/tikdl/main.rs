@@ -16,6 +16,7 @@ mod commands;
 mod generation;
 mod help;
 mod logging;
+mod live;
 mod options;
 mod output;
 mod printer;
@@ -169,6 +170,8 @@ async fn run(cli: Cli, output: &output::Output) -> Result<ExitCode> {
     options::check(&cli.command)?;
     let handler = TikTokHandler::new(options::handler_config(&cli.global, &settings)?)?;
     let jobs = options::jobs(&settings);
+    let records_live = matches!(&cli.command, Command::Download(a)
+        if a.urls.iter().any(|u| handler.is_live_url(u)));
     let work = async {
         match cli.command {
             Command::Info(args) => commands::info(&handler, args, jobs, output).await,
@@ -177,14 +180,19 @@ async fn run(cli: Cli, output: &output::Output) -> Result<ExitCode> {
             Command::Cache(_) | Command::Config(_) | Command::Generate(_) => Ok(ExitCode::SUCCESS),
         }
     };
-    // Ctrl-C stops cleanly: in-flight `.part` files stay on disk for the next run to resume.
-    let code = tokio::select! {
+    // A LIVE recording handles Ctrl-C and SIGTERM itself: it finishes its file first.
+    let code = if records_live {
+        work.await
+    } else {
+        // Ctrl-C stops cleanly: in-flight `.part` files stay on disk for the next run to resume.
+        tokio::select! {
         code = work => code,
         _ = tokio::signal::ctrl_c() => {
             output::eprint_line(
                 "\ninterrupted: partial downloads are kept as .part files; run the same command again to resume",
             );
             Ok(ExitCode::from(EXIT_INTERRUPTED))
+        }
         }
     };
     if cli.global.stats {
