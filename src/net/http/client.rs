@@ -255,7 +255,10 @@ impl HttpClient {
             cookies: match &cfg.cookies_file {
                 Some(path) => cookies::read_cookies(path)?,
                 None => Vec::new(),
-            },
+            }
+            .into_iter()
+            .chain(cfg.cookies.iter().cloned())
+            .collect(),
         };
         let lanes = proxies
             .into_iter()
