@@ -341,9 +341,9 @@ pub fn build(config: Option<&Bound<PyAny>>, auth: Option<&Bound<PyAny>>) -> PyRe
                     auth_kind = Some("cookies_file");
                 }
                 "session_token" => {
-                    let token = v
-                        .extract::<String>()
-                        .map_err(|_| PyValueError::new_err("auth_info.session_token must be a str"))?;
+                    let token = v.extract::<String>().map_err(|_| {
+                        PyValueError::new_err("auth_info.session_token must be a str")
+                    })?;
                     if token.is_empty() || token.chars().any(|c| c.is_control() || c == ';') {
                         return Err(PyValueError::new_err(
                             "auth_info.session_token is not a cookie value (empty, or has a ';' \
@@ -388,7 +388,11 @@ pub fn build(config: Option<&Bound<PyAny>>, auth: Option<&Bound<PyAny>>) -> PyRe
             cache: settings.cache_config(),
         },
         rate_limit,
-        shown: settings.render(),
+        shown: format!(
+            "{}\n[python]\ndownload_rate_limit = {}\n",
+            settings.render(),
+            rate_limit.map_or("none".to_owned(), |r| r.to_string())
+        ),
         auth: auth_kind,
     })
 }
@@ -408,13 +412,18 @@ fn headers(key: &str, v: &Bound<PyAny>) -> PyResult<Vec<CustomHeader>> {
 }
 
 /// A dict's (str key, value) pairs, any key.
-fn entries_any<'py>(key: &str, v: &Bound<'py, PyAny>) -> PyResult<Vec<(String, Bound<'py, PyAny>)>> {
+fn entries_any<'py>(
+    key: &str,
+    v: &Bound<'py, PyAny>,
+) -> PyResult<Vec<(String, Bound<'py, PyAny>)>> {
     let dict = v
         .cast::<PyDict>()
         .map_err(|_| bad(key, "must be a dict of header name -> value"))?;
     dict.iter()
         .map(|(k, v)| {
-            let k: String = k.extract().map_err(|_| bad(key, "header names must be str"))?;
+            let k: String = k
+                .extract()
+                .map_err(|_| bad(key, "header names must be str"))?;
             Ok((k, v))
         })
         .collect()
@@ -435,4 +444,3 @@ fn session_cookies(token: &str) -> [Cookie; 2] {
         http_only: true,
     })
 }
-

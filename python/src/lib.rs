@@ -22,8 +22,8 @@ use tikdl::error::Operation;
 use tikdl::save::select::{CodecPref, Quality};
 use tikdl::save::template::Template;
 use tikdl::{
-    ArchiveState, BatchMode, BatchOptions, DownloadOptions, DownloadResult, Error,
-    FailedFile, ListOptions, Outcome, TikTokHandler,
+    ArchiveState, BatchMode, BatchOptions, DownloadOptions, DownloadResult, Error, FailedFile,
+    ListOptions, Outcome, TikTokHandler,
 };
 
 pyo3::create_exception!(
@@ -343,7 +343,9 @@ impl Handler {
         )?;
         let jobs = jobs.unwrap_or(self.inner.config().max_concurrent_operations);
         if !(1..=64).contains(&jobs) {
-            return Err(PyValueError::new_err("max_concurrent must be between 1 and 64"));
+            return Err(PyValueError::new_err(
+                "max_concurrent must be between 1 and 64",
+            ));
         }
         let archive = match archive {
             Some(p) => Some(ArchiveState::open(&p, false).map_err(|e| native_error(&e))?),
@@ -416,9 +418,10 @@ impl BatchRun {
     fn next<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         runtime()?;
         let rx = self.rx.clone();
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
-            Ok(rx.lock().await.recv().await)
-        })
+        pyo3_async_runtimes::tokio::future_into_py(
+            py,
+            async move { Ok(rx.lock().await.recv().await) },
+        )
     }
 
     /// Stops the batch: posts in flight are dropped (their `.part` files stay, resumable).
@@ -431,7 +434,12 @@ impl BatchRun {
 
 impl Drop for BatchRun {
     fn drop(&mut self) {
-        if let Some(t) = self.task.get_mut().unwrap_or_else(|e| e.into_inner()).take() {
+        if let Some(t) = self
+            .task
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+        {
             t.abort();
         }
     }

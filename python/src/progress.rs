@@ -73,7 +73,9 @@ impl Sink {
             let Some(s) = guard.as_mut() else { return };
             s.last_done = done;
             let is_final = total == Some(done);
-            let due = s.last_sent.is_none_or(|t| now.duration_since(t) >= INTERVAL);
+            let due = s
+                .last_sent
+                .is_none_or(|t| now.duration_since(t) >= INTERVAL);
             if (is_final && s.final_sent) || (!is_final && !due) {
                 return;
             }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def from_native(args: Sequence[object]) -> PlatformError:
     return cls(str(message), context)
 
 
-def from_json(err: dict) -> PlatformError:
+def from_json(err: Dict[str, Any]) -> PlatformError:
     """The exception for an error inside a result's JSON."""
     return from_native(
         (err["kind"], err["code"], err["message"], err["operation"], err.get("url"), err.get("hints", []))
