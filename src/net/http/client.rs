@@ -255,7 +255,10 @@ impl HttpClient {
             cookies: match &cfg.cookies_file {
                 Some(path) => cookies::read_cookies(path)?,
                 None => Vec::new(),
-            },
+            }
+            .into_iter()
+            .chain(cfg.cookies.iter().cloned())
+            .collect(),
         };
         let lanes = proxies
             .into_iter()
@@ -675,5 +678,27 @@ mod tests {
             "tiktok.com"
         );
         assert_eq!(registrable_tiktok_domain("tiktok.com"), "tiktok.com");
+    }
+
+    #[test]
+    fn handed_over_cookies_reach_tiktok_only() {
+        let cfg = HttpConfig {
+            cookies: vec![cookies::Cookie {
+                domain: ".tiktok.com".into(),
+                include_subdomains: true,
+                path: "/".into(),
+                secure: true,
+                expires: None,
+                name: "sessionid".into(),
+                value: "token".to_owned().into(),
+                http_only: true,
+            }],
+            ..HttpConfig::default()
+        };
+        let client = HttpClient::new(&cfg).unwrap();
+        let page = Url::parse("https://www.tiktok.com/@a/video/7608826249200356630").unwrap();
+        assert_eq!(client.cookie_names(&page), ["sessionid"]);
+        let other = Url::parse("https://example.com/").unwrap();
+        assert!(client.cookie_names(&other).is_empty());
     }
 }

@@ -84,6 +84,9 @@ pub struct HttpConfig {
     pub retry: RetryPolicy,
     /// Pacing of page/API requests (not media).
     pub pace: PaceConfig,
+    /// Cookies handed over by an embedding program (the Python package's `session_token`),
+    /// put in the jar beside the `cookies_file` ones. Values are [`crate::net::redacted::Secret`]s.
+    pub cookies: Vec<crate::net::cookies::Cookie>,
 }
 
 impl Default for HttpConfig {
@@ -101,6 +104,7 @@ impl Default for HttpConfig {
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
             pace: PaceConfig::default(),
+            cookies: Vec::new(),
         }
     }
 }
