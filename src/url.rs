@@ -1238,7 +1238,10 @@ mod tests {
                 "https://www.tiktok.com/@u/favorites",
                 "unsupported TikTok page",
             ),
-            ("https://www.tiktok.com/@u/live/replay", "unsupported TikTok page"),
+            (
+                "https://www.tiktok.com/@u/live/replay",
+                "unsupported TikTok page",
+            ),
             ("tiktokuser:", "is not a secUid"),
             ("tiktokuser:scout2015", "is not a secUid"),
             ("tiktokuser:MS4wLjABAAAA/../x", "is not a secUid"),

@@ -332,15 +332,31 @@ pub async fn record(
     // A recording is never resumed nor merged into an existing file: a LIVE goes on, so an
     // earlier file under the same name is another part of it (or another file) and is kept.
     if place.folder.metadata(&place.dest_name).is_ok() && !opts.save.force_overwrites {
-        return Err(Error::Setup(format!(
-            "{} already exists; it is kept: put %(epoch)s in -o to give each recording its own \
-             name, or move the file away",
-            dest.display()
-        )));
+        return Err(Error::refused(
+            LocalReason::NameTaken,
+            &dest,
+            "it already exists and is kept: put %(epoch)s in -o to give each recording its own \
+             name, or move the file away"
+                .into(),
+        ));
     }
     let lock = PartLock::acquire(&place, &dest).await?;
+    // A `.part` left here is an earlier recording that was killed before it could finish: its
+    // tags are someone's only copy of that LIVE, so it is never emptied, not even with
+    // --force-overwrites (the lock says no other tikdl is writing it now).
+    if place.folder.metadata(&place.part_name).is_ok() {
+        lock.remove(&place);
+        return Err(Error::refused(
+            LocalReason::NameTaken,
+            &place.part,
+            "it holds an earlier recording that did not finish (tikdl was killed); it is kept: \
+             rename it to end in .flv to play it, or put %(epoch)s in -o to record under \
+             another name"
+                .into(),
+        ));
+    }
     lock.write(&format!("live recording of room {}\n", room.id))?;
-    let file = place.open_part(Access::Truncate)?;
+    let file = place.open_part(Access::CreateNew)?;
     let mut rec = Recorder::new(file, place.part.clone(), opts);
     let mut warnings = Vec::new();
     let outcome = pull(

@@ -556,3 +556,26 @@ fn campaign_of_live_recordings_keeps_every_file_whole() {
         }
     }
 }
+
+#[test]
+fn a_killed_recordings_part_is_never_emptied() {
+    let env = Env::new();
+    let url = "https://www.tiktok.com/@live_on/live";
+    env.run(["download", url, "--live-duration", "1"]).success();
+    let (path, _) = the_recording(env.dir.path());
+    // What a recording killed with SIGKILL leaves: its tags under the `.part` name.
+    let mut part = path.clone().into_os_string();
+    part.push(".part");
+    let part = PathBuf::from(part);
+    std::fs::rename(&path, &part).unwrap();
+    let before = std::fs::read(&part).unwrap();
+    for extra in [&[][..], &["--force-overwrites"][..]] {
+        let mut args = vec!["download", url, "--live-duration", "1", "--json"];
+        args.extend_from_slice(extra);
+        let run = env.run(args).code(1);
+        assert!(run.both().contains("name_taken"), "{run}");
+        assert!(run.both().contains("did not finish"), "{run}");
+        assert_eq!(std::fs::read(&part).unwrap(), before, "{extra:?}");
+        assert!(!path.exists(), "{extra:?}");
+    }
+}

@@ -165,10 +165,9 @@ pub async fn download(
     let mut opts = options::download_options(&args.save, &args.lists, settings);
     opts.prepare_output()?;
     // LIVE rooms are recorded one after another, after the posts.
-    let (live_urls, urls): (Vec<String>, Vec<String>) =
-        with_sec_uids(args.urls, &args.secuid)
-            .into_iter()
-            .partition(|u| handler.is_live_url(u));
+    let (live_urls, urls): (Vec<String>, Vec<String>) = with_sec_uids(args.urls, &args.secuid)
+        .into_iter()
+        .partition(|u| handler.is_live_url(u));
     if urls.is_empty() {
         let save = opts.download.clone();
         return crate::live::record(handler, &live_urls, &opts.base, save, &args.live, output)

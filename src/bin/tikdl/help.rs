@@ -102,9 +102,21 @@ const SHORT: &[(&str, &str, &str)] = &[
     ("*", "shard", "Do only shard K of N of the posts"),
     ("*", "failed_file", "Write the lines that failed to FILE"),
     ("*", "secuid", "A profile by its secUid (repeatable)"),
-    ("*", "live_duration", "LIVE: stop after SECS of recorded media"),
-    ("*", "max_filesize", "LIVE: stop the recording at SIZE (e.g. 2G)"),
-    ("*", "wait_for_live", "LIVE: poll every INTERVAL s until live [60]"),
+    (
+        "*",
+        "live_duration",
+        "LIVE: stop after SECS of recorded media",
+    ),
+    (
+        "*",
+        "max_filesize",
+        "LIVE: stop the recording at SIZE (e.g. 2G)",
+    ),
+    (
+        "*",
+        "wait_for_live",
+        "LIVE: poll every INTERVAL s until live [60]",
+    ),
 ];
 
 /// The command line tikdl parses, documents and completes.
