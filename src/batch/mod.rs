@@ -541,8 +541,11 @@ fn in_place(t: &std::fs::FileType) -> bool {
     }
 }
 
+/// How many times (50 ms apart) a FIFO with no reader is asked again: 2 s in all.
+const FIFO_READER_GRACE_TRIES: u32 = 40;
+
 /// Opens a FIFO or device for appending without creating or blocking (and without following a
-/// link unless `follow`): a FIFO that no program reads is an error at once, never a hang.
+/// link unless `follow`): a FIFO that no program reads within 2 s is an error, never a hang.
 fn open_in_place(path: &Path, follow: bool) -> Result<std::fs::File, Error> {
     let mut o = std::fs::OpenOptions::new();
     o.append(true);
@@ -552,7 +555,20 @@ fn open_in_place(path: &Path, follow: bool) -> Result<std::fs::File, Error> {
         let nofollow = if follow { 0 } else { libc::O_NOFOLLOW };
         o.custom_flags(nofollow | libc::O_CLOEXEC | libc::O_NONBLOCK);
     }
-    let file = o.open(path).map_err(|e| {
+    // A reader started just before tikdl (`cat fifo & tikdl ...`) may not have opened its end
+    // yet: a FIFO without one is asked again for a moment before it counts as unread.
+    let mut opened = o.open(path);
+    for _ in 0..FIFO_READER_GRACE_TRIES {
+        match &opened {
+            #[cfg(unix)]
+            Err(e) if e.raw_os_error() == Some(libc::ENXIO) => {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                opened = o.open(path);
+            }
+            _ => break,
+        }
+    }
+    let file = opened.map_err(|e| {
         #[cfg(unix)]
         if e.raw_os_error() == Some(libc::ENXIO) {
             return Error::Setup(format!(

@@ -744,7 +744,7 @@ fn failed_file_that_is_a_fifo_is_written_in_place_without_hanging() {
     let got = std::fs::read_to_string(env.dir.path().join("got")).unwrap();
     assert_eq!(got, "bad-url\n", "{out} {err}");
     assert!(out.contains("rc=1"), "{out} {err}");
-    // Without a reader: refused at once (never a hang), the FIFO left alone.
+    // Without a reader: refused within a moment (never a hang), the FIFO left alone.
     let (out, err) = shell(
         &env,
         r#""$0" "$@" batch --info-only --failed-file fifo l.txt; echo "rc=$?""#,

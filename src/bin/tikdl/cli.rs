@@ -164,8 +164,7 @@ Examples:
   tikdl download --write-info-json --write-subs --sub-langs en URL
   tikdl download --json URL1 URL2 | jq -r .files[].path
   tikdl download -O '%(filepath)s' URL | xargs -d '\\n' ls -l
-  tikdl download --wait-for-live=120 --live-duration 3600 \\
-    https://www.tiktok.com/@user/live";
+  tikdl download --wait-for-live=120 --live-duration 3600 LIVE_URL";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
