@@ -180,8 +180,10 @@ pub enum StopCause {
     MaxFilesize,
     /// Ctrl-C or SIGTERM.
     Interrupted,
-    /// The disk (or the file size limit) took no more.
+    /// The disk took no more.
     DiskFull,
+    /// The file size limit (`ulimit -f`) took no more.
+    FileSizeLimit,
     /// The stream kept failing ([`MAX_TRIES`] tries in a row).
     GaveUp,
 }
@@ -195,8 +197,15 @@ impl StopCause {
             Self::MaxFilesize => "--max-filesize reached",
             Self::Interrupted => "interrupted",
             Self::DiskFull => "the disk is full",
+            Self::FileSizeLimit => "the file size limit (ulimit -f) was reached",
             Self::GaveUp => "the stream kept failing",
         }
+    }
+
+    /// Whether the recording ended short of what was asked (the file is whole all the same):
+    /// the run then exits 1, as a post that failed does.
+    pub fn is_failure(self) -> bool {
+        matches!(self, Self::DiskFull | Self::FileSizeLimit | Self::GaveUp)
     }
 }
 
@@ -331,16 +340,28 @@ pub async fn record(
     place.refuse_symlink(&place.dest_name, &dest)?;
     // A recording is never resumed nor merged into an existing file: a LIVE goes on, so an
     // earlier file under the same name is another part of it (or another file) and is kept.
-    if place.folder.metadata(&place.dest_name).is_ok() && !opts.save.force_overwrites {
-        return Err(Error::refused(
+    let taken = || {
+        Error::refused(
             LocalReason::NameTaken,
             &dest,
             "it already exists and is kept: put %(epoch)s in -o to give each recording its own \
              name, or move the file away"
                 .into(),
-        ));
+        )
+    };
+    let dest_taken = || place.folder.metadata(&place.dest_name).is_ok();
+    let existed = dest_taken();
+    if existed && !opts.save.force_overwrites {
+        return Err(taken());
     }
     let lock = PartLock::acquire(&place, &dest).await?;
+    // Looked at again with the lock held: another tikdl recording this room into this folder
+    // may have finished its file while this one waited for the lock. Its file is kept, even with
+    // --force-overwrites (that asks to replace an old file, not one made a moment ago).
+    if !existed && dest_taken() {
+        lock.remove(&place);
+        return Err(taken());
+    }
     // A `.part` left here is an earlier recording that was killed before it could finish: its
     // tags are someone's only copy of that LIVE, so it is never emptied, not even with
     // --force-overwrites (the lock says no other tikdl is writing it now).
@@ -379,6 +400,27 @@ pub async fn record(
             return Err(e);
         }
     };
+    if !rec.any_media {
+        // A header or codec setup alone plays as nothing: not a recording.
+        drop(rec);
+        let _ = place.remove_part();
+        lock.remove(&place);
+        let why = match stopped_by {
+            StopCause::MaxFilesize => format!(
+                "--max-filesize {} is smaller than the stream's first tags",
+                opts.max_filesize.unwrap_or(0)
+            ),
+            cause => format!(
+                "no audio or video arrived before the recording stopped ({})",
+                cause.as_str()
+            ),
+        };
+        return Err(Error::connection(
+            ConnectionReason::BadMedia(why),
+            Operation::Download,
+            &stream.flv_url,
+        ));
+    }
     let bytes = rec.written;
     let duration_ms = rec.max_ts;
     rec.file
@@ -394,14 +436,14 @@ pub async fn record(
         "flv",
         bytes,
     ) {
-        warnings.push(e.to_string());
+        note(&mut warnings, e.to_string());
     }
     lock.remove(&place);
     let mut info_json = None;
     if opts.save.write_info_json {
         match write_info(&room, &fields, &dest, base, opts).await {
             Ok(p) => info_json = Some(p),
-            Err(e) => warnings.push(e.to_string()),
+            Err(e) => note(&mut warnings, e.to_string()),
         }
     }
     Ok(Recording {
@@ -460,7 +502,7 @@ async fn pull(
     let first_delay = opts.reconnect_delay.unwrap_or(Duration::from_secs(1));
     loop {
         connections += 1;
-        let got = connection(http, &url, rec, stop).await;
+        let got = connection(http, &url, rec, opts, stop).await;
         let reconnects = connections - 1;
         match got {
             Ok(Some(cause)) => return Ok((cause, reconnects)),
@@ -475,10 +517,7 @@ async fn pull(
             ) if rec.written == 0 => {
                 return Err(e);
             }
-            Err(e) => {
-                tracing::warn!("{e}");
-                warnings.push(e.to_string());
-            }
+            Err(e) => note(warnings, e.to_string()),
         }
         if rec.progressed_since_last_check() {
             tries = 0;
@@ -517,9 +556,15 @@ async fn pull(
                 }
                 return Ok((StopCause::Ended, reconnects));
             }
-            Err(e) => warnings.push(e.to_string()),
+            Err(e) => note(warnings, e.to_string()),
         }
     }
+}
+
+/// A warning: said now (a recording can last hours) and kept for the result.
+fn note(warnings: &mut Vec<String>, w: String) {
+    tracing::warn!("{w}");
+    warnings.push(w);
 }
 
 /// One connection: `Some(cause)` when the recording is over, `None` to reconnect.
@@ -527,6 +572,7 @@ async fn connection(
     http: &HttpClient,
     url: &str,
     rec: &mut Recorder,
+    opts: &RecordOptions,
     stop: &mut Stop,
 ) -> Result<Option<StopCause>, Error> {
     let op = Operation::Download;
@@ -546,12 +592,24 @@ async fn connection(
     }
     let mut body = resp.bytes_stream();
     let mut split = FlvSplitter::default();
+    // A stream slower than --low-speed-limit is cut (and reconnected) as a post's transfer is:
+    // a LIVE is paced by the broadcast, so a healthy one stays far above the 1 KiB/s default.
+    let mut speed = crate::net::http::SpeedCheck::new(opts.save.low_speed);
     rec.new_connection();
     loop {
         let chunk = tokio::select! {
-            c = body.next() => c,
+            c = body.next() => Some(c),
+            () = tokio::time::sleep(SPEED_POLL) => None,
             () = stopped(stop) => return Ok(Some(StopCause::Interrupted)),
         };
+        let got = chunk.as_ref().map_or(0, |c| match c {
+            Some(Ok(b)) => b.len() as u64,
+            _ => 0,
+        });
+        if let Some(msg) = speed.record(got) {
+            return Err(Error::connection(ConnectionReason::Other(msg), op, url));
+        }
+        let Some(chunk) = chunk else { continue };
         let chunk = match chunk {
             None => return Ok(None),
             Some(Err(e)) => {
@@ -573,6 +631,16 @@ async fn connection(
         }
     }
 }
+
+/// How far one media tag's time may be from the file's latest before it counts as the stream
+/// restarting its clock.
+const MAX_JUMP_MS: u64 = 5_000;
+
+/// FLV timestamps are signed 32-bit milliseconds (24 days).
+const MAX_TIMESTAMP: u64 = 0x7FFF_FFFF;
+
+/// How often a quiet stream is looked at by the low-speed check.
+const SPEED_POLL: Duration = Duration::from_secs(1);
 
 /// The `.part` being written: whole tags only, timestamps rebased per connection.
 struct Recorder {
@@ -672,8 +740,17 @@ impl Recorder {
                 0
             };
             let offset = *self.offset.get_or_insert(start - i64::from(tag.timestamp));
-            let t = (i64::from(tag.timestamp) + offset).max(0) as u64;
-            t.max(self.last[stream])
+            let raw = i64::from(tag.timestamp) + offset;
+            let mut t = raw.max(0) as u64;
+            if self.any_media && raw.abs_diff(self.max_ts as i64) > MAX_JUMP_MS {
+                // A jump no broadcast makes (minutes ahead, or far back): the stream restarted
+                // its clock. It goes on from where the file is, as after a reconnection, so the
+                // file's time stays the media's time (and --live-duration means it).
+                let rebased = self.max_ts as i64 + 1;
+                self.offset = Some(rebased - i64::from(tag.timestamp));
+                t = rebased as u64;
+            }
+            t.max(self.last[stream]).min(MAX_TIMESTAMP)
         };
         if media && self.limit_ms.is_some_and(|l| ts > l) {
             return Ok(Some(StopCause::Duration));
@@ -686,8 +763,10 @@ impl Recorder {
         tag.encode(u32::try_from(ts).unwrap_or(u32::MAX), &mut out);
         match self.append(&out) {
             Ok(()) => {}
-            Err(e) if is_full(&e) => return Ok(Some(StopCause::DiskFull)),
-            Err(e) => return Err(e),
+            Err(e) => match full_cause(&e) {
+                Some(cause) => return Ok(Some(cause)),
+                None => return Err(e),
+            },
         }
         if media {
             self.last[usize::from(tag.kind == TAG_VIDEO)] = ts;
@@ -698,14 +777,19 @@ impl Recorder {
     }
 }
 
-fn is_full(e: &Error) -> bool {
-    matches!(
-        e,
+/// The stop a write error means when the disk (or the file size limit) took no more.
+fn full_cause(e: &Error) -> Option<StopCause> {
+    match e {
         Error::Local {
-            reason: LocalReason::DiskFull | LocalReason::FileTooLarge,
+            reason: LocalReason::DiskFull,
             ..
-        }
-    )
+        } => Some(StopCause::DiskFull),
+        Error::Local {
+            reason: LocalReason::FileTooLarge,
+            ..
+        } => Some(StopCause::FileSizeLimit),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -780,6 +864,36 @@ mod tests {
                 t.encode(t.timestamp, &mut again);
             }
             assert!(s[13..].starts_with(&again));
+        }
+    }
+
+    #[test]
+    fn a_clock_jump_is_rebased_and_the_time_stays_the_medias() {
+        let dir = tempfile::tempdir().unwrap();
+        let part = dir.path().join("r.flv.part");
+        let file = std::fs::File::create(&part).unwrap();
+        let mut rec = Recorder::new(file, part, &RecordOptions::default());
+        let media = |ts| Tag {
+            kind: TAG_AUDIO,
+            timestamp: ts,
+            data: vec![0xaf, 1, 0],
+        };
+        // Minutes ahead, near the 32-bit end, then far back: each goes on from the file's time.
+        for ts in [0, 40, 80, 600_000, 600_040, 0xFFFF_FFF0, 5, 45] {
+            assert!(rec.tag(&media(ts)).unwrap().is_none());
+        }
+        assert_eq!(rec.max_ts, 80 + 1 + 40 + 1 + 1 + 40);
+        let mut limited = Recorder::new(
+            tempfile::tempfile().unwrap(),
+            dir.path().join("x"),
+            &RecordOptions {
+                live_duration: Some(1),
+                ..RecordOptions::default()
+            },
+        );
+        // A jump does not end --live-duration early: only a second of media does.
+        for ts in [0, 40, 9_000_000, 9_000_040] {
+            assert!(limited.tag(&media(ts)).unwrap().is_none());
         }
     }
 

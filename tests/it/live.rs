@@ -329,8 +329,10 @@ fn a_full_file_size_limit_leaves_a_whole_file() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
+    // Short of what was asked (the LIVE goes on): exit 1, and the file is whole.
+    assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout.contains("\"stopped\":\"disk_full\""),
+        stdout.contains("\"stopped\":\"file_size_limit\""),
         "{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
@@ -541,8 +543,10 @@ fn campaign_of_live_recordings_keeps_every_file_whole() {
         }
         let out = child.wait_with_output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
+        // A file size limit ends the recording short of what was asked: exit 1, file whole.
+        let expected: &[i32] = if stop == 3 { &[0, 1, 130] } else { &[0, 130] };
         assert!(
-            matches!(out.status.code(), Some(0 | 130)),
+            out.status.code().is_some_and(|c| expected.contains(&c)),
             "{what}: exit {:?}\n{stderr}",
             out.status
         );
@@ -578,4 +582,94 @@ fn a_killed_recordings_part_is_never_emptied() {
         assert_eq!(std::fs::read(&part).unwrap(), before, "{extra:?}");
         assert!(!path.exists(), "{extra:?}");
     }
+}
+
+#[test]
+fn a_second_recording_never_replaces_the_file_the_first_finished() {
+    let env = Env::new();
+    let url = "https://www.tiktok.com/@live_on/live";
+    let first = env
+        .std_cmd()
+        .args([
+            "download",
+            url,
+            "--live-duration",
+            "20",
+            "-o",
+            "rec.%(ext)s",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for_size(&env.dir.path().join("rec.flv.part"), 1);
+    // The second waits for the first's lock, then finds its finished file: kept, even though
+    // the second asks to overwrite.
+    let second = env
+        .run([
+            "download",
+            url,
+            "--live-duration",
+            "2",
+            "-o",
+            "rec.%(ext)s",
+            "--force-overwrites",
+            "--json",
+        ])
+        .code(1);
+    let out = first.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert!(second.both().contains("name_taken"), "{second}");
+    let flv = parse_flv(&std::fs::read(env.dir.path().join("rec.flv")).unwrap()).unwrap();
+    assert!(
+        flv.last_media_ts > 10_000,
+        "the first's 20 s are there: {flv:?}"
+    );
+}
+
+#[test]
+fn a_stream_without_audio_or_video_leaves_no_file() {
+    let env = Env::new();
+    // Every connection ends after the 13-byte FLV header.
+    env.tiktok.add_fault(FaultRule {
+        host: Some(PULL_HOST.into()),
+        path_contains: format!("/stage/stream-{}", room("live_on")),
+        fault: Fault::DropAfter(13),
+        times: 100,
+    });
+    let run = env
+        .run(["download", "https://www.tiktok.com/@live_on/live"])
+        .code(1);
+    assert!(run.stderr.contains("no audio or video"), "{run}");
+    let names = names_in(env.dir.path());
+    assert!(!names.iter().any(|n| n.contains(".flv")), "{names:?}");
+}
+
+#[test]
+fn a_trickling_stream_is_cut_by_the_low_speed_limit_and_reconnected() {
+    let env = Env::new();
+    env.tiktok.add_fault(FaultRule {
+        host: Some(PULL_HOST.into()),
+        path_contains: format!("/stage/stream-{}", room("live_on")),
+        fault: Fault::Trickle(20_000),
+        times: 1,
+    });
+    let run = env
+        .json([
+            "download",
+            "https://www.tiktok.com/@live_on/live",
+            "--live-duration",
+            "3",
+            "--low-speed-limit",
+            "1000",
+            "--low-speed-time",
+            "1",
+            "--json",
+        ])
+        .success();
+    let line = run.result();
+    assert!(line["reconnects"].as_u64().unwrap() >= 1, "{run}");
+    assert!(run.stderr.contains("low-speed limit"), "{run}");
+    let (_, flv) = the_recording(env.dir.path());
+    assert!(flv.last_media_ts >= 2_900, "{flv:?}");
 }

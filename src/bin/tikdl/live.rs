@@ -111,9 +111,8 @@ pub async fn record(
         }
         match handler.record_live(url, base, &opts, stop.clone()).await {
             Ok(Some(rec)) => {
-                for w in &rec.warnings {
-                    tracing::warn!("{w}");
-                }
+                // Its warnings were said as they happened.
+                failed |= rec.stopped.is_failure();
                 match &output.mode {
                     Mode::Json | Mode::Print(_) => print_json(&RecordingLine {
                         rec: &rec,
