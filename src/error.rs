@@ -716,9 +716,10 @@ fn connection_suggestions(reason: &ConnectionReason) -> Vec<String> {
         ConnectionReason::Status(s) if *s == 403 => {
             &["TikTok refused the request: retry later, or pass --cookies"]
         }
-        ConnectionReason::Status(404 | 410) => {
-            &["the file is gone from TikTok's servers; the post may have changed since"]
-        }
+        ConnectionReason::Status(404 | 410) => &[
+            "TikTok says this address is gone (HTTP 404/410): the post, list or room it \
+               named may have changed since; retry later, or from its page's URL",
+        ],
         ConnectionReason::Status(_) => &["retry later"],
         ConnectionReason::RateLimited | ConnectionReason::Blocked => &[
             "retry later or lower --rate-limit",
