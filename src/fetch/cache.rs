@@ -104,6 +104,17 @@ pub enum Miss {
     Unreadable,
 }
 
+/// The cookies a cache entry keeps of those its page set: only the anonymous tokens its media
+/// URLs need again (`tt_chain_token`, see docs/tiktok-protocol.md; `ttwid` beside it). A login
+/// or session cookie TikTok sends (`sessionid`, `sid_guard`, ...) is never written to disk,
+/// where another run or user of the same cache folder would replay it.
+const CACHED_COOKIES: &[&str] = &["tt_chain_token", "ttwid"];
+
+fn is_cacheable_cookie(set_cookie: &str) -> bool {
+    let name = set_cookie.split_once('=').map_or("", |(n, _)| n.trim());
+    CACHED_COOKIES.iter().any(|c| c.eq_ignore_ascii_case(name))
+}
+
 /// The file's shape. The marker field tells our entries from any other JSON in the folder.
 #[derive(Serialize, Deserialize)]
 struct Stored {
@@ -324,7 +335,12 @@ impl Cache {
             id: info.id.clone(),
             stored_at_ms: now_ms(),
             page_url: page_url.to_owned(),
-            set_cookies: cookies.iter().map(|c| c.expose().to_owned()).collect(),
+            set_cookies: cookies
+                .iter()
+                .map(|c| c.expose())
+                .filter(|c| is_cacheable_cookie(c))
+                .map(str::to_owned)
+                .collect(),
             info: info.clone(),
         };
         let path = self.path(&info.id);
@@ -512,6 +528,29 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
         b.mode(0o700);
     }
     b.create(dir)
+}
+
+#[cfg(test)]
+mod cookie_tests {
+    use super::is_cacheable_cookie;
+
+    #[test]
+    fn only_anonymous_media_tokens_are_cached() {
+        assert!(is_cacheable_cookie(
+            "tt_chain_token=abc; Domain=.tiktok.com; Path=/"
+        ));
+        assert!(is_cacheable_cookie("ttwid=1%7Cabc; Path=/"));
+        for secret in [
+            "sessionid=SECRET; Domain=.tiktok.com",
+            "sessionid_ss=SECRET",
+            "sid_guard=SECRET",
+            "msToken=TOKEN",
+            "tt_chain_token_x=1",
+            "garbage",
+        ] {
+            assert!(!is_cacheable_cookie(secret), "{secret}");
+        }
+    }
 }
 
 #[cfg(test)]
