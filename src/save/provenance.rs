@@ -48,12 +48,18 @@ impl Entry {
 
 #[derive(Default)]
 struct FolderIndex {
-    /// Bytes of the manifest already parsed (always at a line end).
+    /// Bytes of the manifest already parsed (at a line end, or inside an overlong line).
     offset: u64,
+    /// Whether `offset` is inside a line longer than any manifest line: skipped to its end.
+    skipping: bool,
     /// (device, inode) of the manifest parsed: a replaced manifest is read again whole.
     file_id: Option<(u64, u64)>,
     entries: HashMap<OsString, Entry>,
 }
+
+/// No line tikdl writes is longer (a name is at most 255 bytes, escaped at most 4 times over);
+/// a longer one is not ours and is skipped, so memory and time stay linear in the file.
+const MAX_LINE: usize = 64 * 1024;
 
 /// How much of the manifest is read at a time.
 const READ_CHUNK: usize = 1 << 20;
@@ -162,16 +168,35 @@ pub fn lookup(folder: &Folder, name: &std::ffi::OsStr) -> Result<Option<Entry>, 
                 if n == 0 {
                     break;
                 }
-                carry.extend_from_slice(&chunk[..n]);
-                // Only whole lines: a writer may be between its write and the next look.
-                let end = carry.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
-                for line in carry[..end].split(|b| *b == b'\n') {
-                    if let Some((name, entry)) = parse_line(line) {
-                        index.entries.insert(name, entry);
-                    }
+                let mut new = &chunk[..n];
+                if index.skipping {
+                    let Some(p) = new.iter().position(|b| *b == b'\n') else {
+                        index.offset += n as u64;
+                        continue;
+                    };
+                    index.offset += (p + 1) as u64;
+                    index.skipping = false;
+                    new = &new[p + 1..];
                 }
-                index.offset += end as u64;
-                carry.drain(..end);
+                // Only whole lines: a writer may be between its write and the next look. Only
+                // the new bytes are searched, so a line without an end costs no rescans.
+                if let Some(p) = new.iter().rposition(|b| *b == b'\n') {
+                    carry.extend_from_slice(&new[..=p]);
+                    for line in carry.split(|b| *b == b'\n') {
+                        if let Some((name, entry)) = parse_line(line) {
+                            index.entries.insert(name, entry);
+                        }
+                    }
+                    index.offset += carry.len() as u64;
+                    carry.clear();
+                    new = &new[p + 1..];
+                }
+                carry.extend_from_slice(new);
+                if carry.len() > MAX_LINE {
+                    index.offset += carry.len() as u64;
+                    carry.clear();
+                    index.skipping = true;
+                }
             }
         }
     } else {
@@ -373,6 +398,27 @@ mod tests {
     }
 
     #[cfg(unix)]
+    #[test]
+    fn a_line_without_an_end_is_skipped_in_bounded_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("a.mp4");
+        // 3 MiB of one unended line, then a real record after a newline.
+        let junk = vec![b'x'; 3 << 20];
+        std::fs::write(manifest_path(&dest), &junk).unwrap();
+        assert!(look(&dest).unwrap().is_none());
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(manifest_path(&dest))
+            .unwrap();
+        f.write_all(b"\n").unwrap();
+        drop(f);
+        rec(&dest, "7300000000000000001", "video", "h264_720p", 5).unwrap();
+        let e = look(&dest)
+            .unwrap()
+            .expect("the record after the junk is read");
+        assert!(e.proves("7300000000000000001", "video", 5));
+    }
+
     #[test]
     fn a_symlink_at_the_manifest_is_refused() {
         let dir = tempfile::tempdir().unwrap();
