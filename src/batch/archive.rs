@@ -19,6 +19,8 @@ pub struct Archive {
     /// A regular file (fsynced after each line). `/dev/null` and other character devices are
     /// written in place and never synced (fsync of a device fails).
     regular: bool,
+    /// Bytes this process appended (whole lines written without error).
+    appended: std::sync::atomic::AtomicU64,
 }
 
 /// The archive open for reading and appending, and how far it has been read: other tikdl
@@ -74,6 +76,7 @@ impl Archive {
             done: Mutex::new(done),
             file: Mutex::new(Tail { file, read_to }),
             regular,
+            appended: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -100,6 +103,16 @@ impl Archive {
     /// lock the lines other runs appended are read first: an id one of them archived is not
     /// written again. A [`PostId`] is digits only, so the line is always exactly one
     /// `tiktok ID` line.
+    /// Bytes this process appended so far.
+    pub fn appended(&self) -> u64 {
+        self.appended.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// The archive's size on disk now (0 when it cannot be read).
+    pub fn size_on_disk(&self) -> u64 {
+        std::fs::metadata(&self.path).map_or(0, |m| m.len())
+    }
+
     pub fn record(&self, id: &PostId) -> Result<(), Error> {
         if lock(&self.done).contains(id) {
             return Ok(());
@@ -128,6 +141,8 @@ impl Archive {
             return Err(Error::local(e, "writing the download archive", &self.path));
         }
         tail.read_to += line.len() as u64;
+        self.appended
+            .fetch_add(line.len() as u64, std::sync::atomic::Ordering::SeqCst);
         lock(&self.done).insert(id.clone());
         Ok(())
     }
@@ -271,26 +286,43 @@ mod tests {
 /// from the file at once, and a run that ends clean puts back every input it saw. Anything
 /// else (a failure, Ctrl-C, a crash) leaves those inputs out, so the next run pages them whole
 /// and retries what is missing.
+///
+/// The marks also hold only while nothing else wrote the archive: one list has many names (a
+/// name, its secUid, a tab URL, another spelling), and a post belongs to several lists (a
+/// profile's post is in someone's likes), so a run of another name, or of single posts, that
+/// was killed can leave holes below an archived post of a marked list. The file therefore
+/// records the archive's size when its marks were made (`size N`, first line); a run reads the
+/// marks only if the archive still has that size, and a clean run marks again only if the
+/// archive grew by exactly its own lines. A run that archived posts keeps no other run's marks
+/// (its posts may be theirs too). Anything else pages lists whole once: slower, never a loss.
 #[derive(Debug)]
 pub struct SyncState {
     path: PathBuf,
     synced: std::sync::Mutex<std::collections::BTreeSet<String>>,
     seen: std::sync::Mutex<Vec<String>>,
+    /// The archive's size when this run opened it.
+    size_at_open: u64,
 }
 
 impl SyncState {
     /// The state kept beside `archive` (`ARCHIVE.sync`); a missing file is an empty state.
-    pub fn open(archive: &Path) -> Result<Self, Error> {
+    pub fn open(archive: &Path, size_at_open: u64) -> Result<Self, Error> {
         let mut name = archive.as_os_str().to_owned();
         name.push(".sync");
         let path = PathBuf::from(name);
-        let synced = read_sync(&path)
-            .map_err(|e| Error::local(e, "reading", &path))?
-            .unwrap_or_default();
+        let marks = read_sync(&path).map_err(|e| Error::local(e, "reading", &path))?;
+        let synced = match marks {
+            Some(Marks {
+                size: Some(size),
+                inputs,
+            }) if size == size_at_open => inputs,
+            _ => Default::default(),
+        };
         Ok(Self {
             path,
             synced: std::sync::Mutex::new(synced),
             seen: std::sync::Mutex::new(Vec::new()),
+            size_at_open,
         })
     }
 
@@ -301,8 +333,8 @@ impl SyncState {
         lock(&self.seen).push(input.clone());
         let was = lock(&self.synced).remove(&input);
         if was {
-            self.update(|set| {
-                set.remove(&input);
+            self.update(|marks| {
+                marks.inputs.remove(&input);
             })?;
         }
         Ok(was)
@@ -316,24 +348,39 @@ impl SyncState {
         lock(&self.seen).retain(|s| s != input);
     }
 
-    /// The run ended clean: every input it saw may be cut short next time.
-    pub fn finish_clean(&self) -> Result<(), Error> {
+    /// The run ended clean, having appended `appended` bytes to the archive, which is now
+    /// `size_now` long: every input it saw may be cut short next time, unless another program
+    /// wrote the archive meanwhile.
+    pub fn finish_clean(&self, appended: u64, size_now: u64) -> Result<(), Error> {
         let seen = std::mem::take(&mut *lock(&self.seen));
-        lock(&self.synced).extend(seen.iter().cloned());
-        self.update(|set| set.extend(seen))
+        let alone = self.size_at_open.checked_add(appended) == Some(size_now);
+        self.update(|marks| {
+            let kept_valid = marks.size == Some(size_now);
+            if !alone {
+                // Others wrote too: no mark can vouch for what is below an archived post.
+                marks.inputs.clear();
+                marks.size = None;
+                return;
+            }
+            if appended > 0 || !kept_valid {
+                marks.inputs.clear();
+            }
+            marks.inputs.extend(seen);
+            marks.size = Some(size_now);
+        })
     }
 
     /// Applies this run's change to the file as it is now, under the folder's lock: runs that
     /// share the archive each change only their own inputs, and none undoes another's.
-    fn update(
-        &self,
-        change: impl FnOnce(&mut std::collections::BTreeSet<String>),
-    ) -> Result<(), Error> {
+    fn update(&self, change: impl FnOnce(&mut Marks)) -> Result<(), Error> {
         let done = crate::disk::owned_file::locked(&self.path, || {
-            let mut set = read_sync(&self.path)?.unwrap_or_default();
-            change(&mut set);
+            let mut marks = read_sync(&self.path)?.unwrap_or_default();
+            change(&mut marks);
             let mut text = String::new();
-            for line in &set {
+            if let Some(size) = marks.size {
+                text.push_str(&format!("{SIZE_PREFIX}{size}\n"));
+            }
+            for line in &marks.inputs {
                 text.push_str(line);
                 text.push('\n');
             }
@@ -351,14 +398,92 @@ impl SyncState {
 /// Largest `ARCHIVE.sync` read (one line per list input of a clean run).
 const MAX_SYNC_BYTES: u64 = 64 << 20;
 
-/// The inputs `ARCHIVE.sync` lists; `None` when there is no such file.
-fn read_sync(path: &Path) -> std::io::Result<Option<std::collections::BTreeSet<String>>> {
+#[cfg(test)]
+mod sync_tests {
+    use super::*;
+
+    fn sync_text(archive: &Path) -> String {
+        std::fs::read_to_string(format!("{}.sync", archive.display())).unwrap_or_default()
+    }
+
+    #[test]
+    fn marks_hold_only_while_nothing_else_wrote_the_archive() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = dir.path().join("a.txt");
+        std::fs::write(&archive, "tiktok 7300000000000000001\n").unwrap();
+        let size = std::fs::metadata(&archive).unwrap().len();
+        // A clean run of @a that archived nothing marks it at this size.
+        let run = SyncState::open(&archive, size).unwrap();
+        assert!(!run.take("https://www.tiktok.com/@a").unwrap());
+        run.finish_clean(0, size).unwrap();
+        assert_eq!(
+            sync_text(&archive),
+            format!("size {size}\nhttps://www.tiktok.com/@a\n")
+        );
+        // The same list under another name, or single posts, archived meanwhile (and that run
+        // was killed): the archive grew, so the mark no longer holds.
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&archive)
+            .unwrap();
+        std::io::Write::write_all(&mut f, b"tiktok 7300000000000000009\n").unwrap();
+        let grown = std::fs::metadata(&archive).unwrap().len();
+        let next = SyncState::open(&archive, grown).unwrap();
+        assert!(!next.take("https://www.tiktok.com/@a").unwrap());
+    }
+
+    #[test]
+    fn a_run_that_archived_keeps_only_its_own_marks_and_others_void_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = dir.path().join("a.txt");
+        std::fs::write(&archive, "").unwrap();
+        std::fs::write(format!("{}.sync", archive.display()), "size 0\nB\n").unwrap();
+        // This run pages A and archives one line (27 bytes), alone: B's mark goes (its posts
+        // may be among A's), A's is made.
+        let run = SyncState::open(&archive, 0).unwrap();
+        assert!(!run.take("A").unwrap());
+        run.finish_clean(27, 27).unwrap();
+        assert_eq!(sync_text(&archive), "size 27\nA\n");
+        // A run that ends clean while another program also appended marks nothing.
+        let run = SyncState::open(&archive, 27).unwrap();
+        assert!(run.take("A").unwrap());
+        run.finish_clean(27, 80).unwrap();
+        assert_eq!(sync_text(&archive), "");
+        // An old file without its size line: no mark holds.
+        std::fs::write(format!("{}.sync", archive.display()), "A\n").unwrap();
+        assert!(!SyncState::open(&archive, 80).unwrap().take("A").unwrap());
+    }
+}
+
+/// The first line of `ARCHIVE.sync`: the archive's size its marks were made at.
+const SIZE_PREFIX: &str = "size ";
+
+/// What `ARCHIVE.sync` holds.
+#[derive(Debug, Default)]
+struct Marks {
+    /// The archive's size when the marks were made; `None` (an older file, or marks another
+    /// program's writes voided): no mark holds.
+    size: Option<u64>,
+    inputs: std::collections::BTreeSet<String>,
+}
+
+/// `ARCHIVE.sync`; `None` when there is no such file.
+fn read_sync(path: &Path) -> std::io::Result<Option<Marks>> {
     let body = crate::disk::owned_file::read_small(path, MAX_SYNC_BYTES)?;
     Ok(body.map(|b| {
-        String::from_utf8_lossy(&b)
-            .lines()
-            .map(str::to_owned)
-            .collect()
+        let text = String::from_utf8_lossy(&b);
+        let mut marks = Marks::default();
+        for line in text.lines() {
+            match line.strip_prefix(SIZE_PREFIX).map(str::parse::<u64>) {
+                Some(Ok(n)) if marks.size.is_none() && marks.inputs.is_empty() => {
+                    marks.size = Some(n);
+                }
+                _ => {
+                    marks.inputs.insert(line.to_owned());
+                }
+            }
+        }
+        marks
     }))
 }
 

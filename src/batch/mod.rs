@@ -85,7 +85,7 @@ impl ArchiveState {
             let a = archive.clone();
             BreakOn(Arc::new(move |id| a.contains(id)))
         });
-        let sync = SyncState::open(path)
+        let sync = SyncState::open(path, archive.size_on_disk())
             .map(Arc::new)
             .map_err(|e| tracing::warn!("{e}; --break-on-existing will page every list whole"))
             .ok();
@@ -110,7 +110,7 @@ impl ArchiveState {
     /// next time (a no-op without a sync state).
     pub fn finish_clean(&self) -> Result<(), Error> {
         match &self.sync {
-            Some(sync) => sync.finish_clean(),
+            Some(sync) => sync.finish_clean(self.archive.appended(), self.archive.size_on_disk()),
             None => Ok(()),
         }
     }
@@ -1704,7 +1704,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("archive.txt");
         let clean = "https://www.tiktok.com/@clean";
-        std::fs::write(dir.path().join("archive.txt.sync"), format!("{clean}\n")).unwrap();
+        // Marks made when the (new, empty) archive was 0 bytes long.
+        std::fs::write(
+            dir.path().join("archive.txt.sync"),
+            format!("size 0\n{clean}\n"),
+        )
+        .unwrap();
         let opts = options(Some(ArchiveState::open(&path, true).unwrap()));
         assert!(list_options(&opts, clean).break_on.is_some());
         assert!(

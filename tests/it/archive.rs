@@ -124,9 +124,14 @@ fn break_per_input_goes_on_with_the_next_input_and_without_it_the_run_stops() {
     let lines: String = (1..=45)
         .map(|n| format!("tiktok {}\n", 7300000000000000000u64 + n))
         .collect();
-    std::fs::write(&archive, lines).unwrap();
+    std::fs::write(&archive, &lines).unwrap();
     // ... and a clean first run marks its list as one that may be cut short next time.
-    std::fs::write(env.dir.path().join("arch.txt.sync"), format!("{PROFILE}\n")).unwrap();
+    // (It records the archive's size then: marks hold only while nothing else wrote it.)
+    std::fs::write(
+        env.dir.path().join("arch.txt.sync"),
+        format!("size {}\n{PROFILE}\n", lines.len()),
+    )
+    .unwrap();
     let input = format!("{PROFILE}\n{COLLECTION}\n");
     let run = |extra: &[&str]| {
         env.cmd()
@@ -517,4 +522,33 @@ fn a_list_cut_by_max_is_not_marked_clean_and_the_next_run_pages_it_whole() {
     let second = sync(&env, &archive, &["--break-on-existing"], &input);
     assert!(second.status.success(), "{}", stderr(&second));
     assert_eq!(archive_ids(&archive).len(), 45);
+}
+
+#[test]
+fn a_mark_no_longer_holds_once_something_else_archived_posts_of_the_list() {
+    let env = Env::new();
+    let archive = env.dir.path().join("arch.txt");
+    let input = format!("{PROFILE}\n");
+    let first = sync(&env, &archive, &["--break-on-existing"], &input);
+    assert!(first.status.success(), "{}", stderr(&first));
+    // Three new posts; a run of the same list under another name (or of single posts) was
+    // killed after archiving the first and the last of them: a hole below an archived post.
+    env.tiktok.add_new_profile_posts(3);
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&archive)
+        .unwrap();
+    for k in [1, 3] {
+        std::io::Write::write_fmt(&mut f, format_args!("tiktok {}\n", new_profile_post_id(k)))
+            .unwrap();
+    }
+    drop(f);
+    let next = sync(&env, &archive, &["--break-on-existing"], &input);
+    assert!(next.status.success(), "{}", stderr(&next));
+    assert_eq!(
+        downloaded(&next),
+        vec![new_profile_post_id(2).to_string()],
+        "the post in the hole is fetched"
+    );
+    assert_eq!(archive_ids(&archive).len(), 48);
 }

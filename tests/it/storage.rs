@@ -891,7 +891,13 @@ fn two_break_on_existing_batches_on_one_archive_warn_no_io_error() {
     assert!(!err.contains("sync"), "{err}");
     assert!(!err.contains("input/output error"), "{err}");
     let sync = std::fs::read_to_string(env.dir.path().join("arch.txt.sync")).unwrap();
-    assert_eq!(sync.lines().count(), 2, "both lists end in sync: {sync}");
+    // Nothing new was archived by the racing runs, so the marks still hold, at that size.
+    assert!(sync.starts_with("size "), "{sync}");
+    assert_eq!(
+        sync.lines().filter(|l| !l.starts_with("size ")).count(),
+        2,
+        "both lists end in sync: {sync}"
+    );
 }
 
 #[test]
