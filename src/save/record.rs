@@ -579,6 +579,11 @@ async fn connection(
     let parsed = reqwest::Url::parse(url).map_err(|_| {
         Error::connection(ConnectionReason::Other("invalid FLV URL".into()), op, url)
     })?;
+    // A stream URL off TikTok's CDN is refused before any connection, and not retried: the
+    // room info named it, and asking again names it again.
+    if let Err(why) = crate::hosts::check_media_url(&parsed) {
+        return Err(Error::connection(ConnectionReason::BadMedia(why), op, url));
+    }
     let send = http.media_request(parsed).send();
     let resp = tokio::select! {
         r = send => r.map_err(|e| {

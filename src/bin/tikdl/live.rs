@@ -105,12 +105,14 @@ pub async fn record(
     let (tx, stop) = tokio::sync::watch::channel(false);
     spawn_signals(tx)?;
     let mut failed = false;
+    let mut recorded = false;
     for url in urls {
         if *stop.borrow() {
             break;
         }
         match handler.record_live(url, base, &opts, stop.clone()).await {
             Ok(Some(rec)) => {
+                recorded = true;
                 // Its warnings were said as they happened.
                 failed |= rec.stopped.is_failure();
                 match &output.mode {
@@ -144,7 +146,11 @@ pub async fn record(
         }
     }
     if *stop.borrow() {
-        eprint_line("interrupted: the recording so far is saved under its final name");
+        eprint_line(if recorded {
+            "interrupted: the recording so far is saved under its final name"
+        } else {
+            "interrupted before any recording began: nothing was written"
+        });
         return Ok(ExitCode::from(EXIT_INTERRUPTED));
     }
     Ok(crate::output::exit_code(failed))
