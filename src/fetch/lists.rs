@@ -236,7 +236,12 @@ async fn page_through(
     let api = match list_source(http, list).await? {
         Source::Api(api) => api,
         Source::Page { label, json, url } => {
-            let page = extract::parse_list_page(&json, &url)?;
+            let mut page = extract::parse_list_page(&json, &url)?;
+            // Its items are not posts with pages of their own: the page they came from is
+            // what shows them again (and what a --failed-file line must retry).
+            for item in &mut page.items {
+                item.webpage_url = url.clone();
+            }
             let mut pager = Pager {
                 label: &label,
                 opts,

@@ -154,6 +154,8 @@ fn avatar_info_and_download_are_one_image() {
     assert_eq!(i["id"], tabs::TAB_USER_ID.to_string());
     assert_eq!(i["kind"], "slideshow");
     assert_eq!(i["uploader"], "tabber");
+    // What shows it again, and what a --failed-file line retries.
+    assert_eq!(i["webpage_url"], AVATAR);
     let images = i["images"].as_array().unwrap();
     assert_eq!(images.len(), 1, "{i}");
     assert!(
