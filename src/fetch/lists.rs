@@ -109,10 +109,18 @@ impl std::str::FromStr for Date {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, String> {
-        if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
-            Ok(Self(s.to_owned()))
-        } else {
-            Err(format!("{s:?} is not a date in YYYYMMDD form"))
+        if s.len() != 8 || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!("{s:?} is not a date in YYYYMMDD form"));
+        }
+        // A day the calendar has: 20251310 or 20250231 would filter silently by text order.
+        let num = |r: std::ops::Range<usize>| s[r].parse::<u8>().unwrap_or(0);
+        let year = s[..4].parse::<i32>().unwrap_or(0);
+        let valid = time::Month::try_from(num(4..6))
+            .ok()
+            .and_then(|m| time::Date::from_calendar_date(year, m, num(6..8)).ok());
+        match valid {
+            Some(_) => Ok(Self(s.to_owned())),
+            None => Err(format!("{s:?} is not a day of the calendar (YYYYMMDD)")),
         }
     }
 }
@@ -509,6 +517,28 @@ fn app_link_id(html: &str) -> Option<String> {
 
 fn parse(u: &str) -> Result<Url, Error> {
     Url::parse(u).map_err(|e| Error::not_tiktok(e, Operation::FetchApi, u))
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::Date;
+
+    #[test]
+    fn only_days_of_the_calendar_are_dates() {
+        for ok in ["20240229", "20251231", "20260101"] {
+            assert!(ok.parse::<Date>().is_ok(), "{ok}");
+        }
+        for bad in [
+            "20251310",
+            "20250231",
+            "20250229",
+            "20250100",
+            "2025011",
+            "2025-01-01",
+        ] {
+            assert!(bad.parse::<Date>().is_err(), "{bad}");
+        }
+    }
 }
 
 #[cfg(test)]
