@@ -104,7 +104,7 @@ impl Sink {
             while let Some(r) = rx.recv().await {
                 let target = target.clone();
                 let handed = tokio::task::spawn_blocking(move || {
-                    Python::attach(|py| {
+                    crate::bridge::attach(|py| {
                         let (event_loop, cb) = &*target;
                         // A closed loop (the caller gave up) has nobody left to tell.
                         let _ = event_loop.call_method1(
