@@ -300,10 +300,17 @@ impl Handler {
             tikdl::save::settle_confinement(&mut opts, &base);
             let result = match sink {
                 Some(sink) => {
-                    let (callback, delivery) = sink.start();
-                    // The delivery ends when the engine drops the callback, after the last
-                    // report: the 100 % call is queued on the loop before the result.
-                    let work = inner.download(&url, &base, &opts, Some(callback));
+                    let (callback, finish, delivery) = sink.start();
+                    // The delivery ends when the engine drops the callback and the finish is
+                    // said, after the last report: the 100 % call is queued on the loop before
+                    // the result.
+                    let work = async {
+                        let r = inner.download(&url, &base, &opts, Some(callback)).await;
+                        if r.status.error().is_none() {
+                            finish.succeeded();
+                        }
+                        r
+                    };
                     let (r, ()) = tokio::join!(work, delivery);
                     r
                 }

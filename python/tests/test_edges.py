@@ -10,13 +10,14 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import time
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Dict, List
 
 import pytest
 
 import tikdl
-from tikdl import PlatformError, PlatformVideoInfo
+from tikdl import DownloadProgress, PlatformVideoInfo, QualityLevel
 
 from conftest import DESKTOP_URL
 
@@ -156,3 +157,37 @@ async def test_an_output_path_that_is_no_regular_file_is_refused(
         assert r.files == [] and r.file_path is None, name
         assert set(os.listdir(target.parent)) == around, name
     assert Path(os.devnull).is_char_device()
+
+
+async def test_a_slow_progress_callback_gets_fresh_reports_not_a_backlog(imitation: Any, tmp_path: Path) -> None:
+    h = tikdl.TikTokHandler(config=imitation.config(download_rate_limit="2M"))
+    out = tmp_path / "v.mp4"
+    seen: List[DownloadProgress] = []
+
+    def cb(p: DownloadProgress) -> None:
+        seen.append(p)
+        if len(seen) == 1:
+            # Holds the loop until the file is whole on disk: every report of the transfer
+            # comes in meanwhile.
+            deadline = time.monotonic() + 60
+            while not out.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+
+    r = await h.download_video(DESKTOP_URL, out, quality=QualityLevel.SD, progress_callback=cb)
+    assert r.success, r.error
+    assert out.exists()
+    # The reports that waited were folded into the newest one, and the 100 % one.
+    assert len(seen) <= 3, [p.downloaded_bytes for p in seen]
+    assert seen[-1].percentage == 100.0 and seen[-1].downloaded_bytes == r.file_size
+
+
+async def test_a_body_of_unsaid_size_still_ends_at_100_percent(handler: tikdl.TikTokHandler, tmp_path: Path) -> None:
+    # The imitation's storage post 6: its media comes chunked, without Content-Length.
+    url = "https://www.tiktok.com/@u/video/7200000000000000006"
+    seen: List[DownloadProgress] = []
+    r = await handler.download_video(url, tmp_path / "c.mp4", progress_callback=seen.append)
+    assert r.success, r.error
+    assert seen, "no progress at all"
+    last = seen[-1]
+    assert (last.percentage, last.downloaded_bytes, last.total_bytes) == (100.0, r.file_size, r.file_size)
+    assert [p.percentage for p in seen].count(100.0) == 1
