@@ -6,6 +6,7 @@
 //! cross as JSON text (the same JSON `tikdl info --json` prints); the pure-Python package
 //! (`python/tikdl/`) turns them into its classes and maps [`NativeError`] onto its exceptions.
 
+mod bridge;
 mod config;
 mod progress;
 
@@ -26,8 +27,9 @@ use tikdl::{
     ListOptions, Outcome, TikTokHandler,
 };
 
+// Named by its real module path, so that it pickles (the Python package never lets it out).
 pyo3::create_exception!(
-    _native,
+    tikdl._native,
     NativeError,
     pyo3::exceptions::PyException,
     "A tikdl error: args are (kind, code, message, operation, url, hints)."
@@ -245,10 +247,10 @@ impl Handler {
 
     /// The post's metadata as `tikdl info --json` prints it.
     fn video_info<'py>(&self, py: Python<'py>, url: String) -> PyResult<Bound<'py, PyAny>> {
-        self.check_process()?;
+        let rt = self.check_process()?;
         let inner = self.inner.clone();
         let permits = self.permits.clone();
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        bridge::spawn(py, rt, async move {
             let _permit = permits.acquire_owned().await;
             let info = inner.video_info(&url).await.map_err(|e| native_error(&e))?;
             serde_json::to_string(&info).map_err(|e| PyRuntimeError::new_err(e.to_string()))
@@ -271,7 +273,7 @@ impl Handler {
         rate_limit: Option<u64>,
         progress: Option<Py<PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        self.check_process()?;
+        let rt = self.check_process()?;
         let mut opts = download_options(
             template,
             quality,
@@ -288,7 +290,7 @@ impl Handler {
         };
         let inner = self.inner.clone();
         let permits = self.permits.clone();
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        bridge::spawn(py, rt, async move {
             let _permit = permits.acquire_owned().await;
             if let Err(e) = tikdl::save::prepare_output_dir(&base) {
                 let failed = json!({"url": url, "id": null, "status": "failed", "files": [],
@@ -298,10 +300,17 @@ impl Handler {
             tikdl::save::settle_confinement(&mut opts, &base);
             let result = match sink {
                 Some(sink) => {
-                    let (callback, delivery) = sink.start();
-                    // The delivery ends when the engine drops the callback, after the last
-                    // report: the 100 % call is queued on the loop before the result.
-                    let work = inner.download(&url, &base, &opts, Some(callback));
+                    let (callback, finish, delivery) = sink.start();
+                    // The delivery ends when the engine drops the callback and the finish is
+                    // said, after the last report: the 100 % call is queued on the loop before
+                    // the result.
+                    let work = async {
+                        let r = inner.download(&url, &base, &opts, Some(callback)).await;
+                        if r.status.error().is_none() {
+                            finish.succeeded();
+                        }
+                        r
+                    };
                     let (r, ()) = tokio::join!(work, delivery);
                     r
                 }
@@ -416,12 +425,9 @@ struct BatchRun {
 #[pymethods]
 impl BatchRun {
     fn next<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        runtime()?;
+        let rt = runtime()?;
         let rx = self.rx.clone();
-        pyo3_async_runtimes::tokio::future_into_py(
-            py,
-            async move { Ok(rx.lock().await.recv().await) },
-        )
+        bridge::spawn(py, rt, async move { Ok(rx.lock().await.recv().await) })
     }
 
     /// Stops the batch: posts in flight are dropped (their `.part` files stay, resumable).
@@ -451,5 +457,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<BatchRun>()?;
     m.add("NativeError", m.py().get_type::<NativeError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    // Threads handing results over finish before the interpreter finalizes (see bridge.rs).
+    let drain = wrap_pyfunction!(bridge::drain, m)?;
+    m.py()
+        .import("atexit")?
+        .call_method1("register", (drain,))?;
     Ok(())
 }

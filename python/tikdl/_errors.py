@@ -32,6 +32,10 @@ class PlatformError(Exception):
         super().__init__(message)
         self.context = context or ErrorContext(operation="unknown", url=None, code="unknown")
 
+    def __reduce__(self) -> Any:
+        # Pickled with its context (to and from worker processes), whatever the subclass.
+        return (type(self), (str(self), self.context))
+
 
 class PlatformContentError(PlatformError):
     """TikTok answered, but the post cannot be had: removed, private, login or region

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import stat
 import time
 from pathlib import Path
 from typing import Any, AsyncIterator, Callable, Dict, Iterable, List, Optional, Tuple, Union
@@ -50,6 +51,34 @@ def _destination(output_path: PathLike) -> Tuple[str, str]:
     return folder, stem.replace("%", "%%") + ".%(ext)s"
 
 
+def _special_file(url: str, output_path: PathLike) -> Optional[DownloadResult]:
+    """A failed result when ``output_path`` is an existing file that is neither a regular file
+    nor a folder (``/dev/null``, a FIFO, a socket): tikdl writes regular files only, and writing
+    beside such a name (``/dev/null.mp4``) is not what was asked."""
+    try:
+        mode = os.stat(os.fspath(output_path)).st_mode
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    message = (
+        f"{os.fspath(output_path)}: not a regular file (a device, FIFO or socket); "
+        "name a new file or a folder as output_path"
+    )
+    err = {
+        "kind": "local",
+        "code": "not_regular_file",
+        "message": message,
+        "operation": "write",
+        "url": None,
+        "hints": ["name a new file or a folder as output_path"],
+    }
+    return DownloadResult._from_json(
+        json.dumps({"url": url, "id": None, "status": "failed", "files": [], "filesize": 0,
+                    "seconds": 0.0, "format_id": None, "error": err})
+    )
+
+
 class TikTokHandler:
     """TikTok metadata and downloads. One handler serves any number of concurrent calls (at
     most ``max_concurrent_operations`` run at once; the others wait their turn)."""
@@ -57,7 +86,10 @@ class TikTokHandler:
     def __init__(self, auth_info: Optional[Dict[str, Any]] = None, config: Optional[Dict[str, Any]] = None) -> None:
         # The credentials go to Rust and are not kept here: no attribute, repr or traceback
         # frame of this object holds them.
-        self._native = _native.Handler(config, auth_info)
+        try:
+            self._native = _native.Handler(config, auth_info)
+        except _native.NativeError as e:
+            raise from_native(e.args) from None
         self._operations = 0
         self._started = time.monotonic()
         #: The summary of the last ``download_many`` run that ended (done, skipped, failed, ...).
@@ -119,6 +151,9 @@ class TikTokHandler:
             raise TypeError(f"url must be a str, not {type(url).__name__}")
         if progress_callback is not None and not callable(progress_callback):
             raise TypeError("progress_callback must be callable")
+        refused = _special_file(url, output_path)
+        if refused is not None:
+            return refused
         folder, template = _destination(output_path)
         rate_limit = _rate(rate)
         failure: List[BaseException] = []
@@ -135,16 +170,19 @@ class TikTokHandler:
                 for f in pending:
                     f.cancel()
 
-        fut = self._native.download(
-            url,
-            folder,
-            template,
-            _quality(quality, audio_only),
-            codec,
-            audio_only,
-            rate_limit,
-            on_progress if progress_callback is not None else None,
-        )
+        try:
+            fut = self._native.download(
+                url,
+                folder,
+                template,
+                _quality(quality, audio_only),
+                codec,
+                audio_only,
+                rate_limit,
+                on_progress if progress_callback is not None else None,
+            )
+        except _native.NativeError as e:
+            raise from_native(e.args) from None
         pending.append(fut)
         try:
             text = await fut
@@ -195,7 +233,10 @@ class TikTokHandler:
             raise from_native(e.args) from None
         try:
             while True:
-                text = await run.next()
+                try:
+                    text = await run.next()
+                except _native.NativeError as e:
+                    raise from_native(e.args) from None
                 if text is None:
                     break
                 if text.startswith('{"summary"'):

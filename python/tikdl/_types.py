@@ -71,18 +71,35 @@ class VideoFormat:
 
 
 def _date(raw: Dict[str, Any]) -> Optional[datetime]:
+    """The upload time; None when TikTok gave none, or one no ``datetime`` can hold (before
+    year 1 or after 9999, or beyond the platform's time functions)."""
     ts = raw.get("timestamp")
-    if isinstance(ts, int):
-        return datetime.fromtimestamp(ts, tz=timezone.utc)
-    day = raw.get("upload_date")
-    if isinstance(day, str) and len(day) == 8 and day.isdigit():
-        return datetime(int(day[:4]), int(day[4:6]), int(day[6:]), tzinfo=timezone.utc)
+    try:
+        if isinstance(ts, int) and not isinstance(ts, bool):
+            return datetime.fromtimestamp(ts, tz=timezone.utc)
+        day = raw.get("upload_date")
+        if isinstance(day, str) and len(day) == 8 and day.isdigit():
+            return datetime(int(day[:4]), int(day[4:6]), int(day[6:]), tzinfo=timezone.utc)
+    except (ValueError, OSError, OverflowError):
+        pass
     return None
+
+
+def _count(value: Any) -> int:
+    """A count: a whole number of at least 0, else 0 (TikTok did not give a usable one)."""
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, int):
+        return value if value >= 0 else 0
+    if isinstance(value, float) and value.is_integer() and value >= 0:
+        return int(value)
+    return 0
 
 
 @dataclass(frozen=True)
 class PlatformVideoInfo:
-    """A post's metadata. Counts TikTok did not give are 0; ``to_dict()`` is the JSON of
+    """A post's metadata. Counts TikTok did not give (or gave as no whole number of
+    at least 0) are 0; ``to_dict()`` is the JSON of
     ``tikdl info --json`` (nulls kept)."""
 
     platform_id: str
@@ -95,7 +112,7 @@ class PlatformVideoInfo:
     creator_username: Optional[str]
     #: Seconds.
     duration: Optional[float]
-    #: Timezone-aware, UTC.
+    #: Timezone-aware, UTC; ``None`` when TikTok gave no time or one outside years 1-9999.
     upload_date: Optional[datetime]
     view_count: int
     like_count: int
@@ -139,11 +156,11 @@ class PlatformVideoInfo:
             creator_username=raw.get("uploader"),
             duration=None if duration is None else float(duration),
             upload_date=_date(raw),
-            view_count=raw.get("view_count") or 0,
-            like_count=raw.get("like_count") or 0,
-            comment_count=raw.get("comment_count") or 0,
-            share_count=raw.get("repost_count") or 0,
-            save_count=raw.get("save_count") or 0,
+            view_count=_count(raw.get("view_count")),
+            like_count=_count(raw.get("like_count")),
+            comment_count=_count(raw.get("comment_count")),
+            share_count=_count(raw.get("repost_count")),
+            save_count=_count(raw.get("save_count")),
             thumbnail_url=raw.get("thumbnail"),
             formats=[VideoFormat._from_json(f) for f in raw.get("formats") or []],
             metadata=metadata,

@@ -12,6 +12,7 @@
 //! | 3 | one rendition `trickle`: the first 64 bytes, then one byte every 100 ms |
 //! | 4 | one rendition `range` (normal), but every cover (thumbnail) URL answers 404 |
 //! | 5 | one rendition `range`, and an `eng-US` subtitle (no size TikTok would check) served like `endless` (unknown size) |
+//! | 6 | one rendition `chunked`: 200 without Content-Length, chunked, the whole body, then a clean end |
 //!
 //! [`storage_media_bytes`] gives the bytes a rendition serves, for comparing with a saved file.
 
@@ -29,7 +30,7 @@ use crate::media::{FileSpec, Kind, Source, fnv};
 /// `STORAGE_BASE + 1` is the first of these posts.
 pub const STORAGE_BASE: u64 = 7200000000000000000;
 /// How many there are.
-pub const STORAGE_POSTS: u64 = 5;
+pub const STORAGE_POSTS: u64 = 6;
 /// The announced (and, where the server is honest, served) size of every rendition.
 pub const STORAGE_MEDIA_SIZE: u64 = 200_000;
 const CDN_HOST: &str = "v16-webapp-prime.us.tiktok.com";
@@ -93,6 +94,13 @@ pub fn page(id: u64) -> String {
         2 => vec![rendition(
             &first,
             "endless",
+            "adapt_lowest_1080_1",
+            1080,
+            1920,
+        )],
+        6 => vec![rendition(
+            &first,
+            "chunked",
             "adapt_lowest_1080_1",
             1080,
             1920,
@@ -268,6 +276,13 @@ pub fn respond(
             Vec::new(),
             GenBody::new(Source::Media(spec(mode, u64::MAX)), 0, u64::MAX)
                 .with_cut(Cut::Clean(u64::MAX), kill.clone()),
+        ),
+        // The whole body, chunked (a paced body has no exact size for hyper to announce).
+        "chunked" => video(
+            200,
+            Vec::new(),
+            GenBody::new(Source::Media(spec(mode, size)), 0, size)
+                .with_pace(64 * 1024, Duration::from_millis(1)),
         ),
         "trickle" => {
             let s = start.filter(|s| *s < size).unwrap_or(0);

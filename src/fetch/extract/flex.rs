@@ -332,7 +332,23 @@ pub(crate) fn tolerant_text(json: &str) -> std::borrow::Cow<'_, str> {
                 // Skip the string: escapes hide quotes.
                 i += 1;
                 while i < b.len() && b[i] != b'"' {
-                    i += if b[i] == b'\\' { 2 } else { 1 };
+                    if b[i] != b'\\' {
+                        i += 1;
+                        continue;
+                    }
+                    // A `\uD83D` with no partner is no character: serde refuses it (and the
+                    // whole post with it); here it reads as U+FFFD.
+                    match surrogate_escape(&b[i..]) {
+                        Some(Surrogate::Pair) => i += 12,
+                        Some(Surrogate::Lone) => {
+                            let o = out.get_or_insert_with(|| String::with_capacity(json.len()));
+                            o.push_str(&json[done..i]);
+                            o.push_str("\\uFFFD");
+                            done = i + 6;
+                            i += 6;
+                        }
+                        None => i += 2,
+                    }
                 }
                 i += 1;
             }
@@ -375,6 +391,30 @@ pub(crate) fn tolerant_text(json: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+enum Surrogate {
+    /// A high and a low surrogate escape: one character, 12 bytes.
+    Pair,
+    /// A surrogate escape without its partner: 6 bytes.
+    Lone,
+}
+
+/// What the escape at the start of `b` (a backslash) is, when it is a surrogate's.
+fn surrogate_escape(b: &[u8]) -> Option<Surrogate> {
+    let unit = |b: &[u8]| -> Option<u16> {
+        let hex = b.strip_prefix(b"\\u")?.get(..4)?;
+        u16::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()
+    };
+    let first = unit(b)?;
+    match first {
+        0xD800..=0xDBFF => match b.get(6..).and_then(unit) {
+            Some(0xDC00..=0xDFFF) => Some(Surrogate::Pair),
+            _ => Some(Surrogate::Lone),
+        },
+        0xDC00..=0xDFFF => Some(Surrogate::Lone),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
@@ -405,6 +445,20 @@ mod tests {
             tolerant_text(r#"{"a":1}"#),
             std::borrow::Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn lone_surrogate_escapes_read_as_replacement_characters() {
+        let p: Post =
+            from_str(r#"{"desc":"a\ud83d b \ude00 \ud83d\ude00 \\ud83d","likes":3}"#).unwrap();
+        assert_eq!(
+            p.desc.as_deref(),
+            Some("a\u{FFFD} b \u{FFFD} \u{1F600} \\ud83d")
+        );
+        assert_eq!(p.likes, Some(3));
+        // At the very end of a string, and a high surrogate before a whole pair.
+        let v: serde_json::Value = from_str(r#"["\ud83d","\ud83d\ud83d\ude00"]"#).unwrap();
+        assert_eq!(v, serde_json::json!(["\u{FFFD}", "\u{FFFD}\u{1F600}"]));
     }
 
     #[derive(Debug, Deserialize)]
