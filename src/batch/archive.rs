@@ -103,6 +103,11 @@ impl Archive {
     /// lock the lines other runs appended are read first: an id one of them archived is not
     /// written again. A [`PostId`] is digits only, so the line is always exactly one
     /// `tiktok ID` line.
+    /// Whether the archive is a regular file (not `/dev/null` or another device).
+    pub fn is_regular(&self) -> bool {
+        self.regular
+    }
+
     /// Bytes this process appended so far.
     pub fn appended(&self) -> u64 {
         self.appended.load(std::sync::atomic::Ordering::SeqCst)

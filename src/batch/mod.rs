@@ -85,10 +85,19 @@ impl ArchiveState {
             let a = archive.clone();
             BreakOn(Arc::new(move |id| a.contains(id)))
         });
-        let sync = SyncState::open(path, archive.size_on_disk())
-            .map(Arc::new)
-            .map_err(|e| tracing::warn!("{e}; --break-on-existing will page every list whole"))
-            .ok();
+        // Beside a device (`--download-archive /dev/null`) there is no place for a state file:
+        // `/dev/null.sync` would be a file written into /dev. Lists are then paged whole.
+        let sync = archive
+            .is_regular()
+            .then(|| {
+                SyncState::open(path, archive.size_on_disk())
+                    .map(Arc::new)
+                    .map_err(|e| {
+                        tracing::warn!("{e}; --break-on-existing will page every list whole")
+                    })
+                    .ok()
+            })
+            .flatten();
         Ok(Self {
             archive,
             sync,

@@ -1293,6 +1293,13 @@ fn dev_null_as_the_archive_downloads_every_post() {
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(!err.contains("error") && !err.contains("warning"), "{err}");
     assert!(env.dir.path().join("7608826249200356630.mp4").exists());
+    // No state file beside a device: that would be a file written into /dev.
+    let beside = std::path::Path::new("/dev/null.sync");
+    assert!(
+        !beside.exists(),
+        "tikdl wrote {} (delete it: an older tikdl made it)",
+        beside.display()
+    );
 }
 
 #[test]
