@@ -302,6 +302,13 @@ pub fn build(config: Option<&Bound<PyAny>>, auth: Option<&Bound<PyAny>>) -> PyRe
                             "proxy_url" if v.is_none() => {}
                             "proxy_url" => proxy_urls.insert(0, proxy(&key, &v)?),
                             _ => {
+                                // One URL given bare would be iterated as its characters.
+                                if v.is_instance_of::<pyo3::types::PyString>() {
+                                    return Err(bad(
+                                        &key,
+                                        "must be a list of proxy URLs, not one str",
+                                    ));
+                                }
                                 let list = v
                                     .try_iter()
                                     .map_err(|_| bad(&key, "must be a list of proxy URLs"))?;

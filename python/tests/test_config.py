@@ -155,6 +155,7 @@ def test_auth_info(tmp_path: Path) -> None:
         ({"headers_config": {"rotation_interval": 0}}, "headers_config.rotation_interval"),
         ({"proxy_config": {"proxy_url": "ftp://a:1"}}, "config key 'proxy_config.proxy_url'"),
         ({"proxy_config": "http://a:1"}, "proxy_config must be a dict"),
+        ({"proxy_config": {"proxy_urls": "http://a:1"}}, "proxy_urls': must be a list of proxy URLs, not one str"),
         ("cache_ttl=5", "config must be a dict"),
     ],
 )

@@ -191,3 +191,10 @@ async def test_a_body_of_unsaid_size_still_ends_at_100_percent(handler: tikdl.Ti
     last = seen[-1]
     assert (last.percentage, last.downloaded_bytes, last.total_bytes) == (100.0, r.file_size, r.file_size)
     assert [p.percentage for p in seen].count(100.0) == 1
+
+
+async def test_download_many_refuses_one_bare_url_str(tmp_path: Path) -> None:
+    handler = tikdl.TikTokHandler()
+    with pytest.raises(TypeError, match="not one str"):
+        async for _ in handler.download_many("https://www.tiktok.com/@u/video/7608826249200356630", tmp_path):
+            pass

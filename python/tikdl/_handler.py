@@ -213,6 +213,9 @@ class TikTokHandler:
         posts) and yields each post's result as it finishes. ``archive``: ids done are skipped
         and recorded (``--download-archive``); ``failed_file``: the URLs that failed, for a
         retry. ``last_batch_summary`` holds the counts once the run ends."""
+        if isinstance(urls, (str, bytes)):
+            # One URL given bare would be iterated as its characters.
+            raise TypeError("urls must be an iterable of URL strs, not one str: wrap it in a list")
         url_list = list(urls)
         if not all(isinstance(u, str) for u in url_list):
             raise TypeError("urls must be strs")
