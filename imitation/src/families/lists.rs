@@ -111,7 +111,7 @@ fn list(query: &str, id_param: &str) -> Result<String, String> {
 }
 
 /// The items of a generated list (all pages of it, through the public list answers).
-fn items_of(page: impl Fn(u64) -> String) -> Vec<Value> {
+pub(crate) fn items_of(page: impl Fn(u64) -> String) -> Vec<Value> {
     let mut out = Vec::new();
     let mut cursor = 0;
     for _ in 0..10 {

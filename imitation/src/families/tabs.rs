@@ -216,29 +216,12 @@ fn page(all: &[Value], cursor: usize, count: usize, cursor_key: &str, more_key: 
 /// The 45 generated profile items (newest first), through the public list answer.
 pub fn profile_items() -> Vec<Value> {
     let sec = fixtures::sec_uid("imitation45");
-    items_of(|c| fixtures::post_list(&sec, c, 50))
+    super::lists::items_of(|c| fixtures::post_list(&sec, c, 50))
 }
 
 /// The 33 generated collection items.
 pub fn collection_items() -> Vec<Value> {
-    items_of(|c| fixtures::collection_list(fixtures::LIST_COLLECTION_ID, c, 50))
-}
-
-fn items_of(page: impl Fn(u64) -> String) -> Vec<Value> {
-    let mut out = Vec::new();
-    let mut cursor = 0;
-    for _ in 0..10 {
-        let v: Value = serde_json::from_str(&page(cursor)).unwrap_or(Value::Null);
-        out.extend(v["itemList"].as_array().cloned().unwrap_or_default());
-        if v["hasMore"] != Value::Bool(true) {
-            break;
-        }
-        cursor = v["cursor"]
-            .as_str()
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0);
-    }
-    out
+    super::lists::items_of(|c| fixtures::collection_list(fixtures::LIST_COLLECTION_ID, c, 50))
 }
 
 #[cfg(test)]
