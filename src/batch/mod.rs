@@ -14,6 +14,8 @@
 pub(crate) mod archive;
 pub mod shard;
 
+pub mod filter;
+
 use std::collections::HashSet;
 use std::io::Write as _;
 use std::ops::ControlFlow;
@@ -150,6 +152,8 @@ pub struct BatchOptions {
     /// Hand each downloaded post's metadata to the caller (`--print`), fetched before the save
     /// when the input did not carry it.
     pub keep_info: bool,
+    /// `--match-filter`: a post that passes none is skipped (never saved nor archived).
+    pub filter: filter::MatchFilters,
 }
 
 impl BatchOptions {
@@ -161,6 +165,7 @@ impl BatchOptions {
             || self.archive.is_some()
             || self.info_only
             || self.shard.is_some()
+            || !self.filter.is_empty()
     }
 
     /// Makes the output folder ready (created, checked writable) and settles the folder every
@@ -1362,8 +1367,19 @@ impl Worker<'_> {
     /// reports every failure in its result.
     async fn save(&self, url: String, info: Option<VideoInfo>) -> Outcome {
         let n = self.counter.fetch_add(1, Ordering::Relaxed) + 1;
-        let (result, kept) = self.save_post(&url, info, n).await;
-        Outcome::of_save(result, kept)
+        match self.save_post(&url, info, n).await {
+            Some((result, kept)) => Outcome::of_save(result, kept),
+            // A filter makes every post's id needed first (`needs_id`): not reached.
+            None => Outcome::Failed {
+                error: Error::content(
+                    ContentReason::Unsupported(filter::SKIP_REASON.into()),
+                    Operation::ParseUrl,
+                    &url,
+                ),
+                url,
+                id: None,
+            },
+        }
     }
 
     /// One post of known id: checked against the archive and the claims, then fetched or saved.
@@ -1393,6 +1409,11 @@ impl Worker<'_> {
                 None => self.posts.video_info(&url).await,
             };
             return match info {
+                Ok(info) if !opts.filter.accepts(&info) => Outcome::Skipped {
+                    url,
+                    id,
+                    reason: filter::SKIP_REASON,
+                },
                 Ok(info) => Outcome::Info(Box::new(info)),
                 Err(error) => Outcome::Failed {
                     url,
@@ -1402,7 +1423,16 @@ impl Worker<'_> {
             };
         }
         let n = self.counter.fetch_add(1, Ordering::Relaxed) + 1;
-        let (result, kept) = self.save_post(&url, info, n).await;
+        let (result, kept) = match self.save_post(&url, info, n).await {
+            Some(saved) => saved,
+            None => {
+                return Outcome::Skipped {
+                    url,
+                    id,
+                    reason: filter::SKIP_REASON,
+                };
+            }
+        };
         // Only once the post is complete on disk is it recorded.
         if result.is_saved()
             && let Some(archive) = &opts.archive
@@ -1419,18 +1449,20 @@ impl Worker<'_> {
 
     /// Saves one post; with [`BatchOptions::keep_info`], its metadata comes back too (fetched
     /// first when the input did not carry it, in the same post scope: one identity, one page
-    /// request).
+    /// request). `None`: the post passes no `--match-filter` (checked on that same metadata),
+    /// and nothing was saved.
     async fn save_post(
         &self,
         url: &str,
         info: Option<VideoInfo>,
         n: u64,
-    ) -> (DownloadResult, Option<Box<VideoInfo>>) {
+    ) -> Option<(DownloadResult, Option<Box<VideoInfo>>)> {
         let (posts, progress) = (self.posts, self.progress.clone());
         let (base, dl) = (&self.opts.base, &self.opts.download);
-        if !self.opts.keep_info {
+        let filter = &self.opts.filter;
+        if !self.opts.keep_info && filter.is_empty() {
             let r = save::download_post(posts, url, info, base, dl, n, progress).await;
-            return (r, None);
+            return Some((r, None));
         }
         posts
             .http()
@@ -1440,9 +1472,12 @@ impl Worker<'_> {
                     // A failure here is met again, and reported, by the save itself.
                     None => posts.video_info(url).await.ok(),
                 };
-                let kept = info.clone().map(Box::new);
+                if info.as_ref().is_some_and(|i| !filter.accepts(i)) {
+                    return None;
+                }
+                let kept = info.clone().filter(|_| self.opts.keep_info).map(Box::new);
                 let r = save::download_post(posts, url, info, base, dl, n, progress).await;
-                (r, kept)
+                Some((r, kept))
             })
             .await
     }
@@ -1705,6 +1740,7 @@ mod tests {
             break_per_input: false,
             shard: None,
             keep_info: false,
+            filter: Default::default(),
         }
     }
 

@@ -400,7 +400,7 @@ mod tests {
         };
         assert_eq!(f(15.7, "", None, Some(2), 'f'), "15.70");
         assert_eq!(f(15.0, "", None, None, 'f'), "15.000000");
-        assert_eq!(f(-3.14159, "0", Some(8), Some(2), 'f'), "-0003.14");
+        assert_eq!(f(-4.256, "0", Some(8), Some(2), 'f'), "-0004.26");
         assert_eq!(f(2.5, "", None, Some(0), 'f'), "2");
         assert_eq!(f(3.0, "#", None, Some(0), 'f'), "3.");
         assert_eq!(f(12345.0, "+", None, Some(1), 'e'), "+1.2e+04");

@@ -117,6 +117,22 @@ const SHORT: &[(&str, &str, &str)] = &[
         "wait_for_live",
         "LIVE: poll every INTERVAL s until live [60]",
     ),
+    (
+        "*",
+        "restrict_filenames",
+        "ASCII file names, no spaces or &",
+    ),
+    (
+        "*",
+        "windows_filenames",
+        "Windows-safe file names on any system",
+    ),
+    ("*", "trim_filenames", "At most N characters per file name"),
+    (
+        "*",
+        "match_filter",
+        "Only posts passing FILTER (yt-dlp's syntax)",
+    ),
 ];
 
 /// The command line tikdl parses, documents and completes.

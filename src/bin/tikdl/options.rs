@@ -63,6 +63,17 @@ fn flag_layer(cli: &Cli) -> Layer {
         codec: save.and_then(|s| s.codec),
         embed_metadata: save.and_then(|s| s.embed_metadata.then_some(true)),
         embed_thumbnail: save.and_then(|s| s.embed_thumbnail.then_some(true)),
+        restrict_filenames: save.and_then(|s| s.restrict_filenames.then_some(true)),
+        windows_filenames: save.and_then(|s| s.windows_filenames.then_some(true)),
+        trim_filenames: save.and_then(|s| s.trim_filenames),
+        match_filter: match &cli.command {
+            Command::Info(a) => Some(&a.lists),
+            Command::Download(a) => Some(&a.lists),
+            Command::Batch(a) => Some(&a.lists),
+            _ => None,
+        }
+        .filter(|l| !l.match_filter.is_empty())
+        .map(|l| tikdl::batch::filter::MatchFilters::new(l.match_filter.clone())),
     }
 }
 
@@ -148,6 +159,11 @@ fn save_options(a: &SaveArgs, settings: &Settings) -> DownloadOptions {
         embed_thumbnail: settings.embed_thumbnail.value,
         // Settled once the folder exists (`save::settle_confinement`).
         confine_to: None,
+        names: tikdl::disk::name_rules::NameRules {
+            restrict: settings.restrict_filenames.value,
+            windows: settings.windows_filenames.value,
+            trim: std::num::NonZeroUsize::new(settings.trim_filenames.value),
+        },
     }
 }
 
@@ -213,6 +229,7 @@ pub fn download_options(save: &SaveArgs, lists: &ListArgs, settings: &Settings) 
         break_per_input: false,
         shard: None,
         keep_info: !save.print.is_empty(),
+        filter: settings.match_filter.value.clone(),
     }
 }
 
