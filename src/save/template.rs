@@ -918,6 +918,7 @@ fn trim_file_name(parts: Vec<Part>, n: usize) -> Vec<Part> {
         if lengths.iter().all(|&l| l == 0) {
             let (stem, ext) = split_extension(&original);
             let cut: String = stem.chars().take(n).collect();
+            let cut = trim_end_dots_spaces(cut.trim_end_matches(['\u{200d}', '\u{fe0f}']));
             return vec![Part::literal(&format!("{cut}{ext}"))];
         }
         let level = water_level(&lengths, count - n);
