@@ -535,6 +535,29 @@ fn the_config_file_sets_the_name_options() {
         .unwrap();
     assert!(out.status.success(), "{}", support::stderr(&out));
     assert_eq!(names_below(&base), [vec!["#Hello_Hello.mp4".to_owned()]]);
+    // The flags' `--no-` forms undo the file's for one run.
+    let plain = env.dir.path().join("plain");
+    let out = env
+        .cmd_with_config(&config)
+        .args([
+            "download",
+            "--json",
+            "-P",
+            support::s(&plain),
+            "-q",
+            "worst",
+        ])
+        .args([
+            "--no-restrict-filenames",
+            "--no-windows-filenames",
+            "-o",
+            "?%(title)s.%(ext)s",
+            &url,
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", support::stderr(&out));
+    assert_eq!(names_below(&plain), [vec!["?𝓗𝓮𝓵𝓵𝓸 𝓗𝓮𝓵𝓵𝓸.mp4".to_owned()]]);
     let shown = env
         .cmd_with_config(&config)
         .args(["config", "show"])

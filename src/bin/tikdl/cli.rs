@@ -398,14 +398,24 @@ pub struct SaveArgs {
     /// File names from field values in ASCII only, without spaces, `&` and other characters
     /// shells treat specially (as yt-dlp's): accented letters lose their accents, look-alike
     /// letters become plain ones, anything else becomes `_`. The template's own text is kept.
-    #[arg(long = "restrict-filenames")]
+    #[arg(long = "restrict-filenames", overrides_with = "no_restrict_filenames")]
     pub restrict_filenames: bool,
+
+    /// Undo `restrict_filenames = true` of the config file for this run (yt-dlp's
+    /// `--no-restrict-filenames`).
+    #[arg(long = "no-restrict-filenames", overrides_with = "restrict_filenames")]
+    pub no_restrict_filenames: bool,
 
     /// Windows-safe file names on any system: also the template's own text loses
     /// `<>:"\|?*` (each becomes `#`, as in yt-dlp). Field values and Windows device names
     /// (CON, NUL, COM1...) are always made safe.
-    #[arg(long = "windows-filenames")]
+    #[arg(long = "windows-filenames", overrides_with = "no_windows_filenames")]
     pub windows_filenames: bool,
+
+    /// Undo `windows_filenames = true` of the config file for this run (yt-dlp's
+    /// `--no-windows-filenames`).
+    #[arg(long = "no-windows-filenames", overrides_with = "windows_filenames")]
+    pub no_windows_filenames: bool,
 
     /// At most N characters (not bytes, as yt-dlp counts) in each file name before its
     /// extension; text fields are shortened first, so the id stays when it can. 0: no limit.

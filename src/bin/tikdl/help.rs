@@ -127,6 +127,16 @@ const SHORT: &[(&str, &str, &str)] = &[
         "windows_filenames",
         "Windows-safe file names on any system",
     ),
+    (
+        "*",
+        "no_restrict_filenames",
+        "Undo the config's restrict_filenames",
+    ),
+    (
+        "*",
+        "no_windows_filenames",
+        "Undo the config's windows_filenames",
+    ),
     ("*", "trim_filenames", "At most N characters per file name"),
     (
         "*",

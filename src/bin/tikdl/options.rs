@@ -63,8 +63,12 @@ fn flag_layer(cli: &Cli) -> Layer {
         codec: save.and_then(|s| s.codec),
         embed_metadata: save.and_then(|s| s.embed_metadata.then_some(true)),
         embed_thumbnail: save.and_then(|s| s.embed_thumbnail.then_some(true)),
-        restrict_filenames: save.and_then(|s| s.restrict_filenames.then_some(true)),
-        windows_filenames: save.and_then(|s| s.windows_filenames.then_some(true)),
+        restrict_filenames: save.and_then(|s| {
+            (s.restrict_filenames || s.no_restrict_filenames).then_some(s.restrict_filenames)
+        }),
+        windows_filenames: save.and_then(|s| {
+            (s.windows_filenames || s.no_windows_filenames).then_some(s.windows_filenames)
+        }),
         trim_filenames: save.and_then(|s| s.trim_filenames),
         match_filter: match &cli.command {
             Command::Info(a) => Some(&a.lists),
