@@ -13,6 +13,7 @@
 
 pub(crate) mod archive;
 pub mod shard;
+pub mod sleep;
 
 use std::collections::HashSet;
 use std::io::Write as _;
@@ -150,6 +151,8 @@ pub struct BatchOptions {
     /// Hand each downloaded post's metadata to the caller (`--print`), fetched before the save
     /// when the input did not carry it.
     pub keep_info: bool,
+    /// `--sleep-interval`: a pause before each post's download but the first.
+    pub sleep: Option<sleep::SleepInterval>,
 }
 
 impl BatchOptions {
@@ -1002,10 +1005,25 @@ pub(crate) async fn run<R>(
 where
     R: AsyncBufRead + Unpin,
 {
-    let shared = Arc::new(Shared::default());
-    // Input is read lazily: only the lines in flight are in memory, whatever the list's size.
-    let reader = (LineReader::new(input), shared.clone());
-    let lines = futures_util::stream::unfold(reader, |(mut lines, shared)| async move {
+    run_inputs(
+        posts,
+        Some(input),
+        Vec::new(),
+        opts,
+        failed_file,
+        progress,
+        sink,
+    )
+    .await
+}
+
+/// The lines of a list, read lazily: only the lines in flight are in memory, whatever its size.
+fn list_lines<R: AsyncBufRead + Unpin>(
+    input: R,
+    shared: Arc<Shared>,
+) -> impl futures_util::Stream<Item = Input> {
+    let reader = (LineReader::new(input), shared);
+    futures_util::stream::unfold(reader, |(mut lines, shared)| async move {
         if shared.broken.load(Ordering::Relaxed) {
             return None;
         }
@@ -1034,8 +1052,21 @@ where
                 None
             }
         }
-    });
-    work(posts, lines, shared, opts, failed_file, progress, sink).await
+    })
+}
+
+/// The URLs of a command line, each one input (no blank-line or comment rule).
+fn url_lines(urls: Vec<String>, shared: Arc<Shared>) -> impl futures_util::Stream<Item = Input> {
+    let stop = shared.clone();
+    futures_util::stream::iter(urls)
+        .take_while(move |_| std::future::ready(!shared.broken.load(Ordering::Relaxed)))
+        .map(move |text| {
+            if stop.stop.load(Ordering::Relaxed) {
+                Input::Unattempted(text.into_bytes())
+            } else {
+                Input::Line(Line::Text { text })
+            }
+        })
 }
 
 /// The URLs of a command line (`tikdl download URL...`), worked through as a list's lines are
@@ -1047,19 +1078,32 @@ pub(crate) async fn run_urls(
     progress: Option<ProgressFactory>,
     sink: impl FnMut(&Outcome) -> ControlFlow<StopReason>,
 ) -> Summary {
+    let none: Option<tokio::io::Empty> = None;
+    run_inputs(posts, none, urls, opts, None, progress, sink).await
+}
+
+/// A list's lines (`download -a FILE`, `batch FILE`), then the URLs of the command line (the
+/// order yt-dlp takes them in), through the one loop: what [`run`] guarantees for a list
+/// (`--failed-file`, the archive, the read error) holds for both.
+pub(crate) async fn run_inputs<R>(
+    posts: &Posts,
+    list: Option<R>,
+    urls: Vec<String>,
+    opts: &BatchOptions,
+    failed_file: Option<&mut FailedFile>,
+    progress: Option<ProgressFactory>,
+    sink: impl FnMut(&Outcome) -> ControlFlow<StopReason>,
+) -> Summary
+where
+    R: AsyncBufRead + Unpin,
+{
     let shared = Arc::new(Shared::default());
-    let stop = shared.clone();
-    let broken = shared.clone();
-    let lines = futures_util::stream::iter(urls)
-        .take_while(move |_| std::future::ready(!broken.broken.load(Ordering::Relaxed)))
-        .map(move |text| {
-            if stop.stop.load(Ordering::Relaxed) {
-                Input::Unattempted(text.into_bytes())
-            } else {
-                Input::Line(Line::Text { text })
-            }
-        });
-    work(posts, lines, shared, opts, None, progress, sink).await
+    let from_list = match list {
+        Some(input) => list_lines(input, shared.clone()).left_stream(),
+        None => futures_util::stream::empty().right_stream(),
+    };
+    let lines = from_list.chain(url_lines(urls, shared.clone()));
+    work(posts, lines, shared, opts, failed_file, progress, sink).await
 }
 
 /// The one concurrent loop under [`run`] and [`run_urls`]: lines -> tasks -> `jobs` posts in
@@ -1428,6 +1472,9 @@ impl Worker<'_> {
     ) -> (DownloadResult, Option<Box<VideoInfo>>) {
         let (posts, progress) = (self.posts, self.progress.clone());
         let (base, dl) = (&self.opts.base, &self.opts.download);
+        if let Some(pause) = &self.opts.sleep {
+            pause.before(n).await;
+        }
         if !self.opts.keep_info {
             let r = save::download_post(posts, url, info, base, dl, n, progress).await;
             return (r, None);
@@ -1705,6 +1752,7 @@ mod tests {
             break_per_input: false,
             shard: None,
             keep_info: false,
+            sleep: None,
         }
     }
 
