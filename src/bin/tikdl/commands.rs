@@ -34,11 +34,12 @@ pub fn cache(what: &CacheCommand, settings: &Settings) -> Result<ExitCode> {
         write_stdout(|o| writeln!(o, "{}", dir.display()))?;
         return Ok(ExitCode::SUCCESS);
     }
-    let cache = Cache::open(CacheConfig {
+    let opened = Cache::open(CacheConfig {
         dir,
         ttl: Duration::from_secs(settings.cache_ttl.value),
         max_entries: settings.cache_max_size.value,
-    })?;
+    });
+    let cache = crate::origin::late_other(settings, "cache_dir", opened)?;
     match what {
         CacheCommand::Stats => {
             let stats = cache.stats()?;

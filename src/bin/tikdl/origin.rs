@@ -36,6 +36,17 @@ pub fn late<T>(
     })
 }
 
+/// [`late`] for an error that is not the library's [`tikdl::Error`] (the cache's).
+pub fn late_other<T, E>(settings: &Settings, key: &str, result: Result<T, E>) -> anyhow::Result<T>
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    result.map_err(|error| match settings.from_file(key) {
+        Some(origin) => anyhow::anyhow!("{origin}: {error}"),
+        None => anyhow::Error::new(error),
+    })
+}
+
 /// The files the handler reads when it is made (`session.cookies_file`, `ca_cert`), checked
 /// first when the config file names them: the handler's own error would name the flag.
 pub fn check_files(settings: &Settings) -> anyhow::Result<()> {
