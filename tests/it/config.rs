@@ -508,6 +508,18 @@ fn late_errors_about_file_values_name_the_file_key_and_line() {
         let want = format!("{}: line {line}: `{key}`", config.display());
         assert!(err.contains(&want), "{text}: want {want:?} in {err}");
     }
+    // `cache_dir` where no folder can be made, for `cache stats`.
+    let config = write_config(&env, "\n\ncache_dir = \"/proc/no-such-process/cache\"\n");
+    let out = env
+        .bare()
+        .arg("--config")
+        .arg(&config)
+        .args(["cache", "stats"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let want = format!("{}: line 3: `cache_dir`", config.display());
+    assert!(stderr(&out).contains(&want), "{}", stderr(&out));
     // `ca_cert` in the file (the test's own --ca-cert flag would replace it: run without it).
     let config = write_config(&env, "ca_cert = [\"nope.pem\"]\n");
     let out = env

@@ -185,6 +185,50 @@ fn break_on_existing_needs_an_archive_from_the_flag_or_the_config_file() {
 }
 
 #[test]
+fn download_keeps_a_profile_in_sync_with_break_on_existing_as_batch_does() {
+    let env = Env::new();
+    let archive = env.dir.path().join("arch.txt");
+    let run = || {
+        let mut cmd = env.cmd();
+        cmd.args([
+            "--rate-limit",
+            "0",
+            "download",
+            "--json",
+            "--jobs",
+            "8",
+            "-P",
+            "out",
+        ])
+        .arg("--download-archive")
+        .arg(&archive)
+        .args(["--break-on-existing", "https://www.tiktok.com/@imitation45"])
+        .timeout(Duration::from_secs(300));
+        Run::json_of(&mut cmd).success()
+    };
+    let first = run();
+    let saved = |r: &Run| {
+        r.lines
+            .iter()
+            .filter(|l| l["status"] == "downloaded")
+            .count()
+    };
+    assert_eq!(saved(&first), 45, "{first}");
+    assert_eq!(archive_ids(&archive).len(), 45);
+    // The run ended clean, so the next one stops at the newest post, after one list page.
+    env.tiktok.clear_requests();
+    let second = run();
+    assert_eq!(saved(&second), 0, "{second}");
+    let list_pages = env
+        .tiktok
+        .requests()
+        .iter()
+        .filter(|r| r.path.starts_with("/api/post/item_list/"))
+        .count();
+    assert_eq!(list_pages, 1, "{second}");
+}
+
+#[test]
 fn sleep_interval_waits_between_posts_not_before_the_first() {
     let env = Env::new();
     let mut cmd = env.cmd();
