@@ -376,6 +376,7 @@ impl Handler {
             shard: None,
             keep_info: false,
             sleep: None,
+            after_save: None,
         };
         opts.prepare_output().map_err(|e| native_error(&e))?;
         let (tx, rx) = mpsc::unbounded_channel::<String>();

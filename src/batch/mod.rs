@@ -12,6 +12,7 @@
 //! attempted go to the `--failed-file` so that nothing is lost.
 
 pub(crate) mod archive;
+pub mod hook;
 pub mod shard;
 pub mod sleep;
 
@@ -153,6 +154,9 @@ pub struct BatchOptions {
     pub keep_info: bool,
     /// `--sleep-interval`: a pause before each post's download but the first.
     pub sleep: Option<sleep::SleepInterval>,
+    /// Run after each post is saved, before it is archived (`--exec`); a post whose run failed
+    /// is not archived.
+    pub after_save: Option<hook::AfterSave>,
 }
 
 impl BatchOptions {
@@ -1407,7 +1411,16 @@ impl Worker<'_> {
     async fn save(&self, url: String, info: Option<VideoInfo>) -> Outcome {
         let n = self.counter.fetch_add(1, Ordering::Relaxed) + 1;
         let (result, kept) = self.save_post(&url, info, n).await;
+        self.after_save(&result, kept.as_deref()).await;
         Outcome::of_save(result, kept)
+    }
+
+    /// The caller's hook for a saved post; whether the post may be archived.
+    async fn after_save(&self, result: &DownloadResult, info: Option<&VideoInfo>) -> bool {
+        match &self.opts.after_save {
+            Some(hook) if result.is_saved() => hook.run(result, info).await,
+            _ => true,
+        }
     }
 
     /// One post of known id: checked against the archive and the claims, then fetched or saved.
@@ -1447,8 +1460,10 @@ impl Worker<'_> {
         }
         let n = self.counter.fetch_add(1, Ordering::Relaxed) + 1;
         let (result, kept) = self.save_post(&url, info, n).await;
-        // Only once the post is complete on disk is it recorded.
+        let hook_ok = self.after_save(&result, kept.as_deref()).await;
+        // Only once the post is complete on disk (and its hook ran well) is it recorded.
         if result.is_saved()
+            && hook_ok
             && let Some(archive) = &opts.archive
             && let Err(e) = archive.archive.record(&id)
         {
@@ -1753,6 +1768,7 @@ mod tests {
             shard: None,
             keep_info: false,
             sleep: None,
+            after_save: None,
         }
     }
 

@@ -377,33 +377,48 @@ fn exec_gets_the_saved_file_and_fields_as_literal_text() {
 }
 
 #[test]
-fn a_failing_exec_is_a_warning_and_exit_1_and_the_post_stays_saved() {
+fn a_failing_exec_is_a_warning_and_exit_1_and_the_post_stays_saved_but_unarchived() {
     let env = Env::new();
-    let mut cmd = env.cmd();
-    cmd.args([
-        "--rate-limit",
-        "0",
-        "download",
-        "-P",
-        "out",
-        "-o",
-        "%(id)s.%(ext)s",
-    ])
-    .args(["--exec", "exit 3", "--exec", "echo ran >> after.log"])
-    .arg(batch_url(12));
-    let run = Run::text_of(&mut cmd).code(1);
+    let archive = env.dir.path().join("arch.txt");
+    let run = |cmds: &[&str]| {
+        let mut cmd = env.cmd();
+        cmd.args([
+            "--rate-limit",
+            "0",
+            "download",
+            "-P",
+            "out",
+            "-o",
+            "%(id)s.%(ext)s",
+        ])
+        .arg("--download-archive")
+        .arg(&archive);
+        for c in cmds {
+            cmd.args(["--exec", c]);
+        }
+        cmd.arg(batch_url(12));
+        Run::text_of(&mut cmd)
+    };
+    let failing = run(&["exit 3", "test -s {} && echo ran >> after.log"]).code(1);
     assert!(
-        run.stderr.contains("--exec exit 3") && run.stderr.contains("status 3"),
-        "{run}"
+        failing.stderr.contains("--exec exit 3") && failing.stderr.contains("status 3"),
+        "{failing}"
     );
+    assert!(failing.stderr.contains("not archived"), "{failing}");
     assert!(
         env.dir
             .path()
             .join(format!("out/{}.mp4", id_of(12)))
             .is_file()
     );
-    // The next command still runs.
+    // The next command still runs; the post is not archived (as in yt-dlp), so the next run
+    // runs the commands again, and archives it once they succeed.
     assert!(env.dir.path().join("after.log").is_file());
+    assert!(archive_ids(&archive).is_empty(), "{failing}");
+    run(&["test -s {} && echo again >> after.log"]).success();
+    assert_eq!(archive_ids(&archive), [id_of(12)]);
+    let log = std::fs::read_to_string(env.dir.path().join("after.log")).unwrap();
+    assert_eq!(log, "ran\nagain\n");
 
     // Not run under --json (yt-dlp's -j only simulates).
     let mut cmd = env.cmd();
@@ -412,4 +427,24 @@ fn a_failing_exec_is_a_warning_and_exit_1_and_the_post_stays_saved() {
         .arg(batch_url(13));
     Run::json_of(&mut cmd).ok();
     assert!(!env.dir.path().join("json-ran").exists());
+}
+
+#[test]
+fn batch_runs_exec_after_each_saved_post_one_at_a_time() {
+    let env = Env::new();
+    let list = env.dir.path().join("list.txt");
+    std::fs::write(
+        &list,
+        format!("{}\n{}\n{}\n", batch_url(14), batch_url(15), GONE),
+    )
+    .unwrap();
+    let mut cmd = env.cmd();
+    cmd.args(["--rate-limit", "0", "batch", "--jobs", "3", "-P", "out"])
+        .args(["--exec", "echo %(id)s >> ids.log"])
+        .arg(&list);
+    Run::text_of(&mut cmd).code(1);
+    let log = std::fs::read_to_string(env.dir.path().join("ids.log")).unwrap();
+    let mut ids: Vec<&str> = log.lines().collect();
+    ids.sort();
+    assert_eq!(ids, [id_of(14), id_of(15)]);
 }

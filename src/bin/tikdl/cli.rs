@@ -415,8 +415,8 @@ pub struct SaveArgs {
 
     /// Run CMD with `sh -c` after each post is saved: `{}` or %(filepath)s is the saved file,
     /// appended when CMD names neither; other %(field)s too. Every value put in is shell-quoted.
-    /// A failing CMD is a warning and exit 1. Not run with --json. Repeatable (config:
-    /// download.exec).
+    /// A failing CMD is a warning and exit 1, and leaves the post out of the archive. Not run
+    /// with --json. Repeatable (config: download.exec).
     #[arg(long = "exec", value_name = "CMD")]
     pub exec: Vec<String>,
 }

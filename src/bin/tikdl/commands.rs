@@ -279,14 +279,12 @@ async fn run_inputs(
         _ if inputs.info_only => &[][..],
         _ => &settings.exec.value[..],
     };
-    let mut exec = crate::exec::Exec::new(exec_cmds)?;
-    let sink = until_undelivered(|o: &Outcome| {
-        let printed = printer.outcome(o);
-        if printed.is_ok() {
-            exec.after(o);
-        }
-        printed
-    });
+    let exec = crate::exec::Exec::new(exec_cmds, opts.archive.is_some())?;
+    let opts = &tikdl::BatchOptions {
+        after_save: exec.hook(),
+        ..opts.clone()
+    };
+    let sink = until_undelivered(|o: &Outcome| printer.outcome(o));
     let sum = handler
         .download_inputs(
             input,

@@ -4,23 +4,32 @@
 //! any field of the post (`%(filepath)s` the file). Unlike yt-dlp, where only `%(field)q` is
 //! quoted, EVERY value put in is shell-quoted: they come from TikTok's JSON or a file name, and
 //! a caption such as `$(rm -rf ~)` must reach the command as text. A command that fails is a
-//! warning naming it and its exit status; the post stays saved, and the run exits 1 (yt-dlp
-//! reports the post's post-processing as an error and exits 1). Never run under `--json`
-//! (yt-dlp's `-j` simulates) or `batch --info-only` (nothing is saved).
+//! warning naming it and its exit status; the post stays saved but, as in yt-dlp (a failed
+//! post-processor returns before the archive is written), is not archived, and the run exits 1.
+//! Commands run one at a time, as yt-dlp's do. Never run under `--json` (yt-dlp's `-j`
+//! simulates) or `batch --info-only` (nothing is saved).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use anyhow::Result;
-use tikdl::Outcome;
+use tikdl::batch::hook::{AfterSave, HookRun};
+use tikdl::save::DownloadResult;
 use tikdl::save::template::Template;
 
 /// The commands, and how many runs of them failed.
 pub struct Exec {
-    commands: Vec<(String, Template)>,
-    failed: u64,
+    commands: Arc<Vec<(String, Template)>>,
+    failed: Arc<AtomicU64>,
+    /// Whether a download archive is kept (a failed post is then left out of it).
+    archived: bool,
+    /// One command at a time, whichever post finished first.
+    one_at_a_time: Arc<Mutex<()>>,
 }
 
 impl Exec {
     /// The `--exec` commands (none: nothing runs). A bad `%(...)` placeholder is a usage error.
-    pub fn new(commands: &[String]) -> Result<Self> {
+    pub fn new(commands: &[String], archived: bool) -> Result<Self> {
         let commands = commands
             .iter()
             .map(|c| {
@@ -30,48 +39,74 @@ impl Exec {
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(Self {
-            commands,
-            failed: 0,
+            commands: Arc::new(commands),
+            failed: Arc::new(AtomicU64::new(0)),
+            archived,
+            one_at_a_time: Arc::new(Mutex::new(())),
         })
     }
 
     /// Runs of a command that failed (the run then exits 1).
     pub fn failed(&self) -> u64 {
-        self.failed
+        self.failed.load(Ordering::Relaxed)
     }
 
-    /// After one outcome: the commands, for a post that was saved.
-    pub fn after(&mut self, o: &Outcome) {
-        let Outcome::Downloaded(r, info) = o else {
-            return;
-        };
+    /// The hook the loop runs after each saved post (`None` without commands).
+    pub fn hook(&self) -> Option<AfterSave> {
         if self.commands.is_empty() {
-            return;
+            return None;
         }
-        let extra = crate::printer::saved_fields(r);
-        let fields = info
-            .as_deref()
-            .and_then(|i| match serde_json::to_value(i) {
-                Ok(serde_json::Value::Object(m)) => Some(m),
-                _ => None,
-            })
-            .unwrap_or_default();
-        let filepath = extra
-            .iter()
-            .find(|(k, _)| *k == "filepath")
-            .and_then(|(_, v)| v.as_str().map(str::to_owned));
-        for (raw, template) in &self.commands {
-            let line = command_line(raw, template, &fields, &extra, filepath.as_deref());
-            if let Err(why) = run(&line) {
-                self.failed += 1;
-                tracing::warn!(
-                    "--exec {}: {why} (the post {} is saved)",
-                    tikdl::terminal::safe(raw),
-                    r.id.as_deref().unwrap_or("?")
-                );
-            }
-        }
+        let (commands, failed) = (self.commands.clone(), self.failed.clone());
+        let (archived, lock) = (self.archived, self.one_at_a_time.clone());
+        Some(AfterSave(Arc::new(move |r: &DownloadResult, info| {
+            let lines = command_lines(&commands, r, info);
+            let id = r.id.clone().unwrap_or_else(|| "?".to_owned());
+            let (failed, lock) = (failed.clone(), lock.clone());
+            let work: HookRun = Box::new(move || {
+                let _turn = lock.lock().unwrap_or_else(|e| e.into_inner());
+                let mut result = Ok(());
+                for (raw, line) in lines {
+                    if let Err(why) = run(&line) {
+                        failed.fetch_add(1, Ordering::Relaxed);
+                        let kept = if archived { ", not archived" } else { "" };
+                        tracing::warn!(
+                            "--exec {}: {why} (the post {id} is saved{kept})",
+                            tikdl::terminal::safe(&raw)
+                        );
+                        result = Err(why);
+                    }
+                }
+                result
+            });
+            Some(work)
+        })))
     }
+}
+
+/// Each command's line for one saved post.
+fn command_lines(
+    commands: &[(String, Template)],
+    r: &DownloadResult,
+    info: Option<&tikdl::VideoInfo>,
+) -> Vec<(String, String)> {
+    let extra = crate::printer::saved_fields(r);
+    let fields = info
+        .and_then(|i| match serde_json::to_value(i) {
+            Ok(serde_json::Value::Object(m)) => Some(m),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let filepath = extra
+        .iter()
+        .find(|(k, _)| *k == "filepath")
+        .and_then(|(_, v)| v.as_str().map(str::to_owned));
+    commands
+        .iter()
+        .map(|(raw, t)| {
+            let line = command_line(raw, t, &fields, &extra, filepath.as_deref());
+            (raw.clone(), line)
+        })
+        .collect()
 }
 
 /// The shell command for one post: placeholders filled in quoted; else `{}` (appended when

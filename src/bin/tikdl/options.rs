@@ -294,6 +294,8 @@ pub fn download_options(
         // `-O` and `--exec` templates may name any field of the post.
         keep_info: !save.print.is_empty() || !settings.exec.value.is_empty(),
         sleep: sleep_interval(settings)?,
+        // Set by the run, which knows whether commands may run (not under --json).
+        after_save: None,
     })
 }
 
