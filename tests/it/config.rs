@@ -561,3 +561,35 @@ fn late_errors_about_file_values_name_the_file_key_and_line() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--cookies"), "{}", stderr(&out));
 }
+
+/// A network error through a proxy the config file set says so, with the file, line and key
+/// (and never the proxy's password).
+#[test]
+fn a_network_error_through_the_files_proxy_names_the_file_line_and_key() {
+    let env = Env::new();
+    // A port nothing listens on: the connection is refused at once.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let config = write_config(
+        &env,
+        &format!("\n[proxy]\nurls = [\"http://user:hunter2@127.0.0.1:{port}\"]\n"),
+    );
+    let out = env
+        .bare()
+        .arg("--config")
+        .arg(&config)
+        .args(["--retries", "0", "download", "-P", "out", BENCH_1])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let want = format!("{}: line 3: `proxy.urls`", config.display());
+    assert!(
+        err.contains(&want) && err.contains("from the config file"),
+        "{err}"
+    );
+    assert!(!err.contains("hunter2"), "{err}");
+}

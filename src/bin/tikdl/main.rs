@@ -183,6 +183,9 @@ async fn run(
     }
     options::check(&cli.command, &settings)?;
     origin::check_files(&settings)?;
+    if let Some(from) = origin::network_origin(&settings) {
+        let _ = output::NETWORK_FROM_CONFIG.set(from);
+    }
     let handler = TikTokHandler::new(options::handler_config(&cli.global, &settings)?)?;
     let jobs = options::jobs(&settings);
     let records_live = matches!(&cli.command, Command::Download(a)

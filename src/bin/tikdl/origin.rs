@@ -84,6 +84,32 @@ pub fn check_files(settings: &Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The network settings of this run that the config file set, in words for the hint after a
+/// network error (`None`: the file set none of them). Proxy passwords are redacted.
+pub fn network_origin(settings: &Settings) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(at) = settings.from_file("proxy.urls") {
+        let urls: Vec<String> = settings
+            .proxy_urls
+            .value
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        parts.push(format!("the proxy {} is {at}", urls.join(", ")));
+    }
+    for key in ["connect_to", "ca_cert", "no_check_certificate"] {
+        if let Some(at) = settings.from_file(key) {
+            parts.push(format!("{at} is set"));
+        }
+    }
+    (!parts.is_empty()).then(|| {
+        format!(
+            "from the config file: {} (a flag overrides it)",
+            parts.join("; ")
+        )
+    })
+}
+
 /// How `main` reports it (exit 2, like every other configuration error).
 pub fn report(e: &FromConfig) {
     let mut text = format!("error: {}", tikdl::terminal::safe(&e.to_string()));
