@@ -1211,6 +1211,36 @@ codec = "h265"
     }
 
     #[test]
+    fn a_files_value_knows_its_line_and_a_flags_does_not() {
+        let file = parse("cache_ttl = 5\n\n[session]\ncookies_file = \"c.txt\"\n").unwrap();
+        let flags = Layer {
+            cache_ttl: Some(9),
+            ..Layer::default()
+        };
+        let s = Settings::resolve(Some(&file), &flags);
+        assert_eq!(
+            s.from_file("session.cookies_file").as_deref(),
+            Some("/etc/tikdl/config.toml: line 4: `session.cookies_file`")
+        );
+        // The flag won: the file's line is not where the value came from.
+        assert_eq!(s.from_file("cache_ttl"), None);
+        assert_eq!(s.from_file("download.paths"), None);
+    }
+
+    #[test]
+    fn sections_render_whole_whatever_the_table_order() {
+        let text = Settings::resolve(None, &Layer::default()).render();
+        let headers: Vec<&str> = text.lines().filter(|l| l.starts_with('[')).collect();
+        let unique: std::collections::HashSet<&&str> = headers.iter().collect();
+        assert_eq!(headers.len(), unique.len(), "{text}");
+        let first = text.find("\n[").unwrap();
+        assert!(
+            text.find("no_check_certificate = ").unwrap() < first,
+            "{text}"
+        );
+    }
+
+    #[test]
     fn default_template_parses() {
         assert_eq!(Template::default().as_str(), template::DEFAULT_TEMPLATE);
     }

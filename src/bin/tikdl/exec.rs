@@ -137,12 +137,16 @@ fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
-/// Runs `line` with `sh -c`, standard streams inherited (as yt-dlp's `Popen.run(shell=True)`).
+/// Runs `line` with `sh -c`, standard output and error inherited (as yt-dlp's
+/// `Popen.run(shell=True)`), standard input empty.
 fn run(line: &str) -> Result<(), String> {
     tracing::info!("--exec: running {}", tikdl::terminal::safe(line));
+    // Standard input is not the command's: it may be the URL list (`batch -`, `-a -`), read
+    // as the run goes, and a command that reads it (ffmpeg does) would take its lines.
     let status = std::process::Command::new("sh")
         .arg("-c")
         .arg(line)
+        .stdin(std::process::Stdio::null())
         .status()
         .map_err(|e| format!("cannot start sh: {e}"))?;
     if status.success() {
