@@ -12,7 +12,9 @@
 //! attempted go to the `--failed-file` so that nothing is lost.
 
 pub(crate) mod archive;
+pub mod hook;
 pub mod shard;
+pub mod sleep;
 
 use std::collections::HashSet;
 use std::io::Write as _;
@@ -150,6 +152,11 @@ pub struct BatchOptions {
     /// Hand each downloaded post's metadata to the caller (`--print`), fetched before the save
     /// when the input did not carry it.
     pub keep_info: bool,
+    /// `--sleep-interval`: a pause before each post's download but the first.
+    pub sleep: Option<sleep::SleepInterval>,
+    /// Run after each post is saved, before it is archived (`--exec`); a post whose run failed
+    /// is not archived.
+    pub after_save: Option<hook::AfterSave>,
 }
 
 impl BatchOptions {
@@ -1002,10 +1009,25 @@ pub(crate) async fn run<R>(
 where
     R: AsyncBufRead + Unpin,
 {
-    let shared = Arc::new(Shared::default());
-    // Input is read lazily: only the lines in flight are in memory, whatever the list's size.
-    let reader = (LineReader::new(input), shared.clone());
-    let lines = futures_util::stream::unfold(reader, |(mut lines, shared)| async move {
+    run_inputs(
+        posts,
+        Some(input),
+        Vec::new(),
+        opts,
+        failed_file,
+        progress,
+        sink,
+    )
+    .await
+}
+
+/// The lines of a list, read lazily: only the lines in flight are in memory, whatever its size.
+fn list_lines<R: AsyncBufRead + Unpin>(
+    input: R,
+    shared: Arc<Shared>,
+) -> impl futures_util::Stream<Item = Input> {
+    let reader = (LineReader::new(input), shared);
+    futures_util::stream::unfold(reader, |(mut lines, shared)| async move {
         if shared.broken.load(Ordering::Relaxed) {
             return None;
         }
@@ -1034,8 +1056,21 @@ where
                 None
             }
         }
-    });
-    work(posts, lines, shared, opts, failed_file, progress, sink).await
+    })
+}
+
+/// The URLs of a command line, each one input (no blank-line or comment rule).
+fn url_lines(urls: Vec<String>, shared: Arc<Shared>) -> impl futures_util::Stream<Item = Input> {
+    let stop = shared.clone();
+    futures_util::stream::iter(urls)
+        .take_while(move |_| std::future::ready(!shared.broken.load(Ordering::Relaxed)))
+        .map(move |text| {
+            if stop.stop.load(Ordering::Relaxed) {
+                Input::Unattempted(text.into_bytes())
+            } else {
+                Input::Line(Line::Text { text })
+            }
+        })
 }
 
 /// The URLs of a command line (`tikdl download URL...`), worked through as a list's lines are
@@ -1047,19 +1082,32 @@ pub(crate) async fn run_urls(
     progress: Option<ProgressFactory>,
     sink: impl FnMut(&Outcome) -> ControlFlow<StopReason>,
 ) -> Summary {
+    let none: Option<tokio::io::Empty> = None;
+    run_inputs(posts, none, urls, opts, None, progress, sink).await
+}
+
+/// A list's lines (`download -a FILE`, `batch FILE`), then the URLs of the command line (the
+/// order yt-dlp takes them in), through the one loop: what [`run`] guarantees for a list
+/// (`--failed-file`, the archive, the read error) holds for both.
+pub(crate) async fn run_inputs<R>(
+    posts: &Posts,
+    list: Option<R>,
+    urls: Vec<String>,
+    opts: &BatchOptions,
+    failed_file: Option<&mut FailedFile>,
+    progress: Option<ProgressFactory>,
+    sink: impl FnMut(&Outcome) -> ControlFlow<StopReason>,
+) -> Summary
+where
+    R: AsyncBufRead + Unpin,
+{
     let shared = Arc::new(Shared::default());
-    let stop = shared.clone();
-    let broken = shared.clone();
-    let lines = futures_util::stream::iter(urls)
-        .take_while(move |_| std::future::ready(!broken.broken.load(Ordering::Relaxed)))
-        .map(move |text| {
-            if stop.stop.load(Ordering::Relaxed) {
-                Input::Unattempted(text.into_bytes())
-            } else {
-                Input::Line(Line::Text { text })
-            }
-        });
-    work(posts, lines, shared, opts, None, progress, sink).await
+    let from_list = match list {
+        Some(input) => list_lines(input, shared.clone()).left_stream(),
+        None => futures_util::stream::empty().right_stream(),
+    };
+    let lines = from_list.chain(url_lines(urls, shared.clone()));
+    work(posts, lines, shared, opts, failed_file, progress, sink).await
 }
 
 /// The one concurrent loop under [`run`] and [`run_urls`]: lines -> tasks -> `jobs` posts in
@@ -1363,7 +1411,16 @@ impl Worker<'_> {
     async fn save(&self, url: String, info: Option<VideoInfo>) -> Outcome {
         let n = self.counter.fetch_add(1, Ordering::Relaxed) + 1;
         let (result, kept) = self.save_post(&url, info, n).await;
+        self.after_save(&result, kept.as_deref()).await;
         Outcome::of_save(result, kept)
+    }
+
+    /// The caller's hook for a saved post; whether the post may be archived.
+    async fn after_save(&self, result: &DownloadResult, info: Option<&VideoInfo>) -> bool {
+        match &self.opts.after_save {
+            Some(hook) if result.is_saved() => hook.run(result, info).await,
+            _ => true,
+        }
     }
 
     /// One post of known id: checked against the archive and the claims, then fetched or saved.
@@ -1403,8 +1460,10 @@ impl Worker<'_> {
         }
         let n = self.counter.fetch_add(1, Ordering::Relaxed) + 1;
         let (result, kept) = self.save_post(&url, info, n).await;
-        // Only once the post is complete on disk is it recorded.
+        let hook_ok = self.after_save(&result, kept.as_deref()).await;
+        // Only once the post is complete on disk (and its hook ran well) is it recorded.
         if result.is_saved()
+            && hook_ok
             && let Some(archive) = &opts.archive
             && let Err(e) = archive.archive.record(&id)
         {
@@ -1428,6 +1487,9 @@ impl Worker<'_> {
     ) -> (DownloadResult, Option<Box<VideoInfo>>) {
         let (posts, progress) = (self.posts, self.progress.clone());
         let (base, dl) = (&self.opts.base, &self.opts.download);
+        if let Some(pause) = &self.opts.sleep {
+            pause.before(n).await;
+        }
         if !self.opts.keep_info {
             let r = save::download_post(posts, url, info, base, dl, n, progress).await;
             return (r, None);
@@ -1705,6 +1767,8 @@ mod tests {
             break_per_input: false,
             shard: None,
             keep_info: false,
+            sleep: None,
+            after_save: None,
         }
     }
 

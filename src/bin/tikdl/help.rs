@@ -117,6 +117,18 @@ const SHORT: &[(&str, &str, &str)] = &[
         "wait_for_live",
         "LIVE: poll every INTERVAL s until live [60]",
     ),
+    (
+        "*",
+        "batch_file",
+        "Also download the URLs of FILE (- = stdin)",
+    ),
+    (
+        "*",
+        "sleep_interval",
+        "Wait SECS before each download but the first",
+    ),
+    ("*", "max_sleep_interval", "...or a random time up to SECS"),
+    ("*", "exec", "Run CMD after each saved post ({} = file)"),
 ];
 
 /// The command line tikdl parses, documents and completes.
