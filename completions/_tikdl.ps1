@@ -95,6 +95,10 @@ Register-ArgumentCompleter -Native -CommandName 'tikdl' -ScriptBlock {
         }
         'tikdl;download' {
             [CompletionResult]::new('--secuid', '--secuid', [CompletionResultType]::ParameterName, 'A profile by its secUid (repeatable)')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Also download the URLs of FILE (- = stdin)')
+            [CompletionResult]::new('--batch-file', '--batch-file', [CompletionResultType]::ParameterName, 'Also download the URLs of FILE (- = stdin)')
+            [CompletionResult]::new('--download-archive', '--download-archive', [CompletionResultType]::ParameterName, 'Skip the posts in FILE, record new ones')
+            [CompletionResult]::new('--failed-file', '--failed-file', [CompletionResultType]::ParameterName, 'Write the lines that failed to FILE')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output file name template (yt-dlp''s syntax)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output file name template (yt-dlp''s syntax)')
             [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Base folder for the output')
@@ -110,6 +114,9 @@ Register-ArgumentCompleter -Native -CommandName 'tikdl' -ScriptBlock {
             [CompletionResult]::new('-O', '-O ', [CompletionResultType]::ParameterName, 'Print TEMPLATE after each post (repeatable)')
             [CompletionResult]::new('--print', '--print', [CompletionResultType]::ParameterName, 'Print TEMPLATE after each post (repeatable)')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Posts worked on at once [5]')
+            [CompletionResult]::new('--sleep-interval', '--sleep-interval', [CompletionResultType]::ParameterName, 'Wait SECS before each download but the first')
+            [CompletionResult]::new('--max-sleep-interval', '--max-sleep-interval', [CompletionResultType]::ParameterName, '...or a random time up to SECS')
+            [CompletionResult]::new('--exec', '--exec', [CompletionResultType]::ParameterName, 'Run CMD after each saved post ({} = file)')
             [CompletionResult]::new('--trim-filenames', '--trim-filenames', [CompletionResultType]::ParameterName, 'At most N characters per file name')
             [CompletionResult]::new('--max', '--max', [CompletionResultType]::ParameterName, 'At most N posts from each list')
             [CompletionResult]::new('--after', '--after', [CompletionResultType]::ParameterName, 'Only posts uploaded on or after this date')
@@ -133,6 +140,8 @@ Register-ArgumentCompleter -Native -CommandName 'tikdl' -ScriptBlock {
             [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Page/API requests per minute to tiktok.com (0 = no pacing); media downloads are not paced [default: 60] (config: rate_limit.requests_per_minute)')
             [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'Requests allowed at once before pacing starts [default: 10] (config: rate_limit.burst_limit)')
             [CompletionResult]::new('--cooldown', '--cooldown', [CompletionResultType]::ParameterName, 'Pause after TikTok throttles (429, challenge, block) when it gives no Retry-After [default: 300] (config: rate_limit.cooldown_period)')
+            [CompletionResult]::new('--break-on-existing', '--break-on-existing', [CompletionResultType]::ParameterName, 'Stop a list at its first archived post')
+            [CompletionResult]::new('--break-per-input', '--break-per-input', [CompletionResultType]::ParameterName, '...and go on with the next input')
             [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'Save only the sound')
             [CompletionResult]::new('--audio-only', '--audio-only', [CompletionResultType]::ParameterName, 'Save only the sound')
             [CompletionResult]::new('--no-audio', '--no-audio', [CompletionResultType]::ParameterName, 'Slideshows: skip the audio track')
@@ -162,8 +171,8 @@ Register-ArgumentCompleter -Native -CommandName 'tikdl' -ScriptBlock {
             break
         }
         'tikdl;batch' {
-            [CompletionResult]::new('--download-archive', '--download-archive', [CompletionResultType]::ParameterName, 'Skip the posts in FILE, record new ones')
             [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Do only shard K of N of the posts')
+            [CompletionResult]::new('--download-archive', '--download-archive', [CompletionResultType]::ParameterName, 'Skip the posts in FILE, record new ones')
             [CompletionResult]::new('--failed-file', '--failed-file', [CompletionResultType]::ParameterName, 'Write the lines that failed to FILE')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output file name template (yt-dlp''s syntax)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output file name template (yt-dlp''s syntax)')
@@ -180,6 +189,9 @@ Register-ArgumentCompleter -Native -CommandName 'tikdl' -ScriptBlock {
             [CompletionResult]::new('-O', '-O ', [CompletionResultType]::ParameterName, 'Print TEMPLATE after each post (repeatable)')
             [CompletionResult]::new('--print', '--print', [CompletionResultType]::ParameterName, 'Print TEMPLATE after each post (repeatable)')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Posts worked on at once [5]')
+            [CompletionResult]::new('--sleep-interval', '--sleep-interval', [CompletionResultType]::ParameterName, 'Wait SECS before each download but the first')
+            [CompletionResult]::new('--max-sleep-interval', '--max-sleep-interval', [CompletionResultType]::ParameterName, '...or a random time up to SECS')
+            [CompletionResult]::new('--exec', '--exec', [CompletionResultType]::ParameterName, 'Run CMD after each saved post ({} = file)')
             [CompletionResult]::new('--trim-filenames', '--trim-filenames', [CompletionResultType]::ParameterName, 'At most N characters per file name')
             [CompletionResult]::new('--max', '--max', [CompletionResultType]::ParameterName, 'At most N posts from each list')
             [CompletionResult]::new('--after', '--after', [CompletionResultType]::ParameterName, 'Only posts uploaded on or after this date')

@@ -220,17 +220,17 @@ _tikdl() {
             return 0
             ;;
         tikdl__subcmd__batch)
-            opts="-o -P -q -x -r -j -O -v -h --info-only --download-archive --break-on-existing --break-per-input --shard --failed-file --output --paths --quality --codec --audio-only --no-audio --write-info-json --write-thumbnail --embed-metadata --embed-thumbnail --write-subs --sub-langs --force-overwrites --limit-rate --low-speed-limit --low-speed-time --quiet --no-progress --json --print --jobs --restrict-filenames --no-restrict-filenames --windows-filenames --no-windows-filenames --trim-filenames --max --after --before --match-filter --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
+            opts="-o -P -q -x -r -j -O -v -h --info-only --shard --download-archive --break-on-existing --break-per-input --failed-file --output --paths --quality --codec --audio-only --no-audio --write-info-json --write-thumbnail --embed-metadata --embed-thumbnail --write-subs --sub-langs --force-overwrites --limit-rate --low-speed-limit --low-speed-time --quiet --no-progress --json --print --jobs --sleep-interval --max-sleep-interval --exec --restrict-filenames --no-restrict-filenames --windows-filenames --no-windows-filenames --trim-filenames --max --after --before --match-filter --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --download-archive)
+                --shard)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --shard)
+                --download-archive)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -295,6 +295,18 @@ _tikdl() {
                     return 0
                     ;;
                 --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sleep-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-sleep-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exec)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1030,13 +1042,29 @@ _tikdl() {
             return 0
             ;;
         tikdl__subcmd__download)
-            opts="-o -P -q -x -r -j -O -v -h --secuid --output --paths --quality --codec --audio-only --no-audio --write-info-json --write-thumbnail --embed-metadata --embed-thumbnail --write-subs --sub-langs --force-overwrites --limit-rate --low-speed-limit --low-speed-time --quiet --no-progress --json --print --jobs --restrict-filenames --no-restrict-filenames --windows-filenames --no-windows-filenames --trim-filenames --max --after --before --match-filter --live-duration --max-filesize --wait-for-live --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
+            opts="-a -o -P -q -x -r -j -O -v -h --secuid --batch-file --download-archive --break-on-existing --break-per-input --failed-file --output --paths --quality --codec --audio-only --no-audio --write-info-json --write-thumbnail --embed-metadata --embed-thumbnail --write-subs --sub-langs --force-overwrites --limit-rate --low-speed-limit --low-speed-time --quiet --no-progress --json --print --jobs --sleep-interval --max-sleep-interval --exec --restrict-filenames --no-restrict-filenames --windows-filenames --no-windows-filenames --trim-filenames --max --after --before --match-filter --live-duration --max-filesize --wait-for-live --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --secuid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --download-archive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --failed-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1097,6 +1125,18 @@ _tikdl() {
                     return 0
                     ;;
                 --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sleep-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-sleep-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exec)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

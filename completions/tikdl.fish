@@ -85,6 +85,9 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l no-adaptive-rate -d
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -s v -l verbose -d 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l secuid -d 'A profile by its secUid (repeatable)' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s a -l batch-file -d 'Also download the URLs of FILE (- = stdin)' -r -F
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l download-archive -d 'Skip the posts in FILE, record new ones' -r -F
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l failed-file -d 'Write the lines that failed to FILE' -r -F
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s o -l output -d 'Output file name template (yt-dlp\'s syntax)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s P -l paths -d 'Base folder for the output' -r -F
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s q -l quality -d 'best, worst, hd, sd, 1080p, 720p, ... [best]' -r
@@ -95,6 +98,9 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l low-speed-limit
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l low-speed-time -d 'The window for --low-speed-limit [30]' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s O -l print -d 'Print TEMPLATE after each post (repeatable)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l jobs -d 'Posts worked on at once [5]' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l sleep-interval -d 'Wait SECS before each download but the first' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l max-sleep-interval -d '...or a random time up to SECS' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l exec -d 'Run CMD after each saved post ({} = file)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l trim-filenames -d 'At most N characters per file name' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l max -d 'At most N posts from each list' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l after -d 'Only posts uploaded on or after this date' -r
@@ -118,6 +124,8 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l retry-backoff -
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l rate-limit -d 'Page/API requests per minute to tiktok.com (0 = no pacing); media downloads are not paced [default: 60] (config: rate_limit.requests_per_minute)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l burst -d 'Requests allowed at once before pacing starts [default: 10] (config: rate_limit.burst_limit)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l cooldown -d 'Pause after TikTok throttles (429, challenge, block) when it gives no Retry-After [default: 300] (config: rate_limit.cooldown_period)' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l break-on-existing -d 'Stop a list at its first archived post'
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l break-per-input -d '...and go on with the next input'
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s x -l audio-only -d 'Save only the sound'
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l no-audio -d 'Slideshows: skip the audio track'
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l write-info-json -d 'Also write NAME.info.json'
@@ -140,8 +148,8 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l no-check-certif
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l no-adaptive-rate -d 'Keep the pace fixed instead of halving it when TikTok throttles (config: rate_limit.adaptive_limiting = false)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s v -l verbose -d 'More logging on stderr: -v info, -vv debug (RUST_LOG overrides)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l download-archive -d 'Skip the posts in FILE, record new ones' -r -F
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l shard -d 'Do only shard K of N of the posts' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l download-archive -d 'Skip the posts in FILE, record new ones' -r -F
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l failed-file -d 'Write the lines that failed to FILE' -r -F
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s o -l output -d 'Output file name template (yt-dlp\'s syntax)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s P -l paths -d 'Base folder for the output' -r -F
@@ -153,6 +161,9 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l low-speed-limit -d
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l low-speed-time -d 'The window for --low-speed-limit [30]' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s O -l print -d 'Print TEMPLATE after each post (repeatable)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l jobs -d 'Posts worked on at once [5]' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l sleep-interval -d 'Wait SECS before each download but the first' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l max-sleep-interval -d '...or a random time up to SECS' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l exec -d 'Run CMD after each saved post ({} = file)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l trim-filenames -d 'At most N characters per file name' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l max -d 'At most N posts from each list' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l after -d 'Only posts uploaded on or after this date' -r

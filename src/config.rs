@@ -148,6 +148,8 @@ macro_rules! config_keys {
         pub struct Settings {
             /// The file that was read, if any.
             pub file: Option<PathBuf>,
+            /// The line of each key the file set (`section.name`), for errors found later.
+            file_lines: Vec<(String, usize)>,
             $( $(#[$doc])* #[doc = key_doc!($section $name)] pub $field: Setting<setting_ty!($mode $ty)>, )*
         }
 
@@ -156,6 +158,7 @@ macro_rules! config_keys {
             fn pick_all(flags: &Layer, file: &Layer) -> Self {
                 Settings {
                     file: None,
+                    file_lines: Vec::new(),
                     $( $field: pick(
                         &lift!($mode, flags.$field),
                         &lift!($mode, file.$field),
@@ -181,6 +184,7 @@ macro_rules! config_keys {
                     $( ($section, $name) => self.layer.$field = Some(self.$read(key, v)?), )*
                     _ => return Ok(false),
                 }
+                self.lines.push((key.to_owned(), line_of(self.text, v.span().start)));
                 Ok(true)
             }
         }
@@ -272,6 +276,56 @@ config_keys! {
         "download" "embed_metadata", read boolean, show plain;
     embed_thumbnail: val bool = false;
         "download" "embed_thumbnail", read boolean, show plain;
+    /// `-P`: the base folder.
+    paths: val PathBuf = PathBuf::from(".");
+        "download" "paths", read path_value, show dir;
+    /// `--limit-rate`, bytes per second (a number, or text such as "500K").
+    limit_rate: opt u64 = None;
+        "download" "limit_rate", read rate, show maybe;
+    low_speed_limit: val u64 = crate::net::http::LOW_SPEED_LIMIT;
+        "download" "low_speed_limit", read int, show plain;
+    low_speed_time: val u64 = crate::net::http::LOW_SPEED_TIME.as_secs();
+        "download" "low_speed_time", read interval_u64, show plain;
+    write_subs: val bool = false;
+        "download" "write_subs", read boolean, show plain;
+    /// `--sub-langs`: an array of codes or prefixes (or one comma-separated string).
+    sub_langs: val Vec<String> = Vec::new();
+        "download" "sub_langs", read list, show strings;
+    write_info_json: val bool = false;
+        "download" "write_info_json", read boolean, show plain;
+    write_thumbnail: val bool = false;
+        "download" "write_thumbnail", read boolean, show plain;
+    audio_only: val bool = false;
+        "download" "audio_only", read boolean, show plain;
+    no_audio: val bool = false;
+        "download" "no_audio", read boolean, show plain;
+    force_overwrites: val bool = false;
+        "download" "force_overwrites", read boolean, show plain;
+    no_progress: val bool = false;
+        "download" "no_progress", read boolean, show plain;
+    quiet: val bool = false;
+        "download" "quiet", read boolean, show plain;
+    download_archive: opt PathBuf = None;
+        "download" "download_archive", read path_value, show path;
+    failed_file: opt PathBuf = None;
+        "download" "failed_file", read path_value, show path;
+    break_per_input: val bool = false;
+        "download" "break_per_input", read boolean, show plain;
+    /// `--ca-cert`: PEM bundles trusted besides the built-in roots.
+    ca_cert: val Vec<PathBuf> = Vec::new();
+        "" "ca_cert", read path_list, show paths;
+    connect_to: val Vec<String> = Vec::new();
+        "" "connect_to", read connect_rules, show strings;
+    /// `--no-check-certificate` (`config show` marks it unsafe when on).
+    no_check_certificate: val bool = false;
+        "" "no_check_certificate", read boolean, show plain;
+    sleep_interval: opt f64 = None;
+        "download" "sleep_interval", read secs, show maybe_float;
+    max_sleep_interval: opt f64 = None;
+        "download" "max_sleep_interval", read secs, show maybe_float;
+    /// `--exec`: commands run after each post is saved.
+    exec: val Vec<String> = Vec::new();
+        "download" "exec", read list_whole, show strings;
     restrict_filenames: val bool = false;
         "download" "restrict_filenames", read boolean, show plain;
     windows_filenames: val bool = false;
@@ -308,6 +362,8 @@ pub struct FileConfig {
     pub layer: Layer,
     /// The keys it has that tikdl does not know (reported, not fatal).
     pub unknown_keys: Vec<UnknownKey>,
+    /// The line of each known key it sets (`section.name`).
+    pub lines: Vec<(String, usize)>,
 }
 
 impl FileConfig {
@@ -358,6 +414,7 @@ impl FileConfig {
             base: path.parent().unwrap_or(Path::new(".")),
             layer: Layer::default(),
             unknown: Vec::new(),
+            lines: Vec::new(),
         };
         p.root(root.get_ref())?;
         // Tables iterate in key order; report in file order.
@@ -366,6 +423,7 @@ impl FileConfig {
             path: path.to_owned(),
             layer: p.layer,
             unknown_keys: p.unknown,
+            lines: p.lines,
         })
     }
 }
@@ -387,6 +445,7 @@ struct Parser<'t> {
     base: &'t Path,
     layer: Layer,
     unknown: Vec<UnknownKey>,
+    lines: Vec<(String, usize)>,
 }
 
 fn kind(v: &DeValue) -> &'static str {
@@ -565,6 +624,68 @@ impl<'t> Parser<'t> {
         Ok(n)
     }
 
+    fn interval_u64(&self, key: &str, v: &Val) -> Result<u64, ConfigError> {
+        let n: u64 = self.int(key, v)?;
+        if n == 0 {
+            return Err(self.bad(key, v, "must be at least 1".into()));
+        }
+        Ok(n)
+    }
+
+    /// Bytes per second: a whole number, or text with a K/M/G suffix as `--limit-rate` takes.
+    fn rate(&self, key: &str, v: &Val) -> Result<u64, ConfigError> {
+        match v.get_ref() {
+            DeValue::Integer(_) => self.int(key, v),
+            DeValue::String(s) => crate::save::download::parse_rate(s).ok_or_else(|| {
+                self.bad(
+                    key,
+                    v,
+                    format!("{s:?} is not a rate (examples: 500K, 2M, 1048576)"),
+                )
+            }),
+            _ => Err(self.expected(key, v, "a rate such as \"500K\" or a number")),
+        }
+    }
+
+    /// An array of strings, or one string split at its commas (as the flag takes it).
+    fn list(&self, key: &str, v: &Val) -> Result<Vec<String>, ConfigError> {
+        if let DeValue::String(s) = v.get_ref() {
+            return Ok(s
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect());
+        }
+        self.list_whole(key, v)
+    }
+
+    /// An array of strings, each taken whole (or one string).
+    fn list_whole(&self, key: &str, v: &Val) -> Result<Vec<String>, ConfigError> {
+        match v.get_ref() {
+            DeValue::String(s) => Ok(vec![s.to_string()]),
+            DeValue::Array(items) => items.iter().map(|i| self.string(key, i)).collect(),
+            _ => Err(self.expected(key, v, "an array of strings")),
+        }
+    }
+
+    /// An array of paths (or one), each relative to the file's folder.
+    fn path_list(&self, key: &str, v: &Val) -> Result<Vec<PathBuf>, ConfigError> {
+        match v.get_ref() {
+            DeValue::Array(items) => items.iter().map(|i| self.path_value(key, i)).collect(),
+            _ => Ok(vec![self.path_value(key, v)?]),
+        }
+    }
+
+    /// `--connect-to` rules, each checked here so that a bad one names its line.
+    fn connect_rules(&self, key: &str, v: &Val) -> Result<Vec<String>, ConfigError> {
+        let rules = self.list_whole(key, v)?;
+        for rule in &rules {
+            crate::net::http::check_connect_to(rule).map_err(|why| self.bad(key, v, why))?;
+        }
+        Ok(rules)
+    }
+
     fn custom_headers(&self, key: &str, v: &Val) -> Result<Vec<CustomHeader>, ConfigError> {
         let mut list = Vec::new();
         for (hk, hv) in self.table(key, v)?.iter() {
@@ -700,6 +821,7 @@ impl Settings {
         let f = file.map_or(&empty, |c| &c.layer);
         let mut settings = Self::pick_all(flags, f);
         settings.file = file.map(|c| c.path.clone());
+        settings.file_lines = file.map(|c| c.lines.clone()).unwrap_or_default();
         // Flags add headers to the file's; the flag's source wins the label.
         if let (Some(fl), Some(fi)) = (&flags.custom_headers, &f.custom_headers) {
             settings.custom_headers = Setting {
@@ -761,8 +883,31 @@ impl Settings {
         })
     }
 
+    /// Where the value of `key` (`name` or `section.name`) came from, when that is the config
+    /// file: `FILE: line N: `key``, the start of an error about it found after the file was
+    /// read (a file that does not exist, a folder that cannot be made). `None` for a flag's or
+    /// a default value.
+    pub fn from_file(&self, key: &str) -> Option<String> {
+        let (section, name) = key.rsplit_once('.').unwrap_or(("", key));
+        let (_, _, _, source) = self
+            .rows()
+            .into_iter()
+            .find(|(s, n, ..)| *s == section && *n == name)?;
+        if source != Source::File {
+            return None;
+        }
+        let file = self.file.as_ref()?;
+        let line = self
+            .file_lines
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or(0, |(_, l)| *l);
+        Some(format!("{}: line {line}: `{key}`", file.display()))
+    }
+
     /// The effective configuration as TOML, each value commented with its source. Secrets (a
-    /// proxy's password, Cookie/Authorization header values) are redacted.
+    /// proxy's password, Cookie/Authorization header values) are redacted. Each section's keys
+    /// are printed together (the top level first), whatever their order in the table.
     pub fn render(&self) -> String {
         let s = self;
         let rows = s.rows();
@@ -770,17 +915,29 @@ impl Settings {
             Some(p) => format!("# config file: {}\n", p.display()),
             None => "# config file: none\n".to_owned(),
         };
-        let mut section = "";
-        for (sec, key, value, source) in rows {
-            if sec != section {
-                out.push_str(&format!("\n[{sec}]\n"));
-                section = sec;
+        let mut sections: Vec<&str> = vec![""];
+        for (sec, ..) in &rows {
+            if !sections.contains(sec) {
+                sections.push(sec);
             }
-            let text = match value {
-                Some(v) => format!("{key} = {v}"),
-                None => format!("# {key} is not set"),
-            };
-            out.push_str(&format!("{text:<48} # {source}\n"));
+        }
+        for section in sections {
+            if !section.is_empty() {
+                out.push_str(&format!("\n[{section}]\n"));
+            }
+            for (_, key, value, source) in rows.iter().filter(|r| r.0 == section) {
+                let text = match value {
+                    Some(v) => format!("{key} = {v}"),
+                    None => format!("# {key} is not set"),
+                };
+                // A key that turns TLS checks off is never shown as just another setting.
+                let mark = if *key == "no_check_certificate" && s.no_check_certificate.value {
+                    "  UNSAFE: TLS certificates are not checked"
+                } else {
+                    ""
+                };
+                out.push_str(&format!("{text:<48} # {source}{mark}\n"));
+            }
         }
         out
     }
@@ -840,6 +997,28 @@ mod show {
 
     pub fn path(p: &Option<PathBuf>) -> Option<String> {
         p.as_ref().map(|p| quote(&p.to_string_lossy()))
+    }
+
+    pub fn dir(p: &std::path::Path) -> Option<String> {
+        Some(quote(&p.to_string_lossy()))
+    }
+
+    pub fn paths(list: &[PathBuf]) -> Option<String> {
+        let items: Vec<String> = list.iter().map(|p| quote(&p.to_string_lossy())).collect();
+        Some(format!("[{}]", items.join(", ")))
+    }
+
+    pub fn strings(list: &[String]) -> Option<String> {
+        let items: Vec<String> = list.iter().map(|s| quote(s)).collect();
+        Some(format!("[{}]", items.join(", ")))
+    }
+
+    pub fn maybe(v: &Option<impl fmt::Display>) -> Option<String> {
+        v.as_ref().map(|v| v.to_string())
+    }
+
+    pub fn maybe_float(v: &Option<f64>) -> Option<String> {
+        v.map(toml_float)
     }
 
     pub fn match_filters(f: &crate::batch::filter::MatchFilters) -> Option<String> {
@@ -1057,6 +1236,36 @@ codec = "h265"
         assert!(
             shown.contains("[rate_limit]") && shown.contains("[download]"),
             "{shown}"
+        );
+    }
+
+    #[test]
+    fn a_files_value_knows_its_line_and_a_flags_does_not() {
+        let file = parse("cache_ttl = 5\n\n[session]\ncookies_file = \"c.txt\"\n").unwrap();
+        let flags = Layer {
+            cache_ttl: Some(9),
+            ..Layer::default()
+        };
+        let s = Settings::resolve(Some(&file), &flags);
+        assert_eq!(
+            s.from_file("session.cookies_file").as_deref(),
+            Some("/etc/tikdl/config.toml: line 4: `session.cookies_file`")
+        );
+        // The flag won: the file's line is not where the value came from.
+        assert_eq!(s.from_file("cache_ttl"), None);
+        assert_eq!(s.from_file("download.paths"), None);
+    }
+
+    #[test]
+    fn sections_render_whole_whatever_the_table_order() {
+        let text = Settings::resolve(None, &Layer::default()).render();
+        let headers: Vec<&str> = text.lines().filter(|l| l.starts_with('[')).collect();
+        let unique: std::collections::HashSet<&&str> = headers.iter().collect();
+        assert_eq!(headers.len(), unique.len(), "{text}");
+        let first = text.find("\n[").unwrap();
+        assert!(
+            text.find("no_check_certificate = ").unwrap() < first,
+            "{text}"
         );
     }
 

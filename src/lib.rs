@@ -253,6 +253,23 @@ impl TikTokHandler {
         batch::run_urls(&self.posts, urls, opts, progress, sink).await
     }
 
+    /// `download -a FILE URL...`: the list's lines (as [`Self::run_batch`] reads them), then the
+    /// URLs, through the one loop, with the same `--failed-file` and archive rules.
+    pub async fn download_inputs<R>(
+        &self,
+        list: Option<R>,
+        urls: Vec<String>,
+        opts: &BatchOptions,
+        failed_file: Option<&mut FailedFile>,
+        progress: Option<ProgressFactory>,
+        sink: impl FnMut(&Outcome) -> ControlFlow<StopReason>,
+    ) -> batch::Summary
+    where
+        R: tokio::io::AsyncBufRead + Unpin,
+    {
+        batch::run_inputs(&self.posts, list, urls, opts, failed_file, progress, sink).await
+    }
+
     /// Downloads one post into `output_dir`: the chosen format, or a
     /// slideshow's images and audio, plus the sidecars `options` asks for. `progress` receives
     /// (bytes on disk, total if known) for each file as it grows.

@@ -375,6 +375,8 @@ impl Handler {
             break_per_input: false,
             shard: None,
             keep_info: false,
+            sleep: None,
+            after_save: None,
             filter: Default::default(),
         };
         opts.prepare_output().map_err(|e| native_error(&e))?;

@@ -12,7 +12,9 @@
 //! attempted go to the `--failed-file` so that nothing is lost.
 
 pub(crate) mod archive;
+pub mod hook;
 pub mod shard;
+pub mod sleep;
 
 pub mod filter;
 
@@ -152,6 +154,11 @@ pub struct BatchOptions {
     /// Hand each downloaded post's metadata to the caller (`--print`), fetched before the save
     /// when the input did not carry it.
     pub keep_info: bool,
+    /// `--sleep-interval`: a pause before each post's download but the first.
+    pub sleep: Option<sleep::SleepInterval>,
+    /// Run after each post is saved, before it is archived (`--exec`); a post whose run failed
+    /// is not archived.
+    pub after_save: Option<hook::AfterSave>,
     /// `--match-filter`: a post that passes none is skipped (never saved nor archived).
     pub filter: filter::MatchFilters,
 }
@@ -1007,10 +1014,25 @@ pub(crate) async fn run<R>(
 where
     R: AsyncBufRead + Unpin,
 {
-    let shared = Arc::new(Shared::default());
-    // Input is read lazily: only the lines in flight are in memory, whatever the list's size.
-    let reader = (LineReader::new(input), shared.clone());
-    let lines = futures_util::stream::unfold(reader, |(mut lines, shared)| async move {
+    run_inputs(
+        posts,
+        Some(input),
+        Vec::new(),
+        opts,
+        failed_file,
+        progress,
+        sink,
+    )
+    .await
+}
+
+/// The lines of a list, read lazily: only the lines in flight are in memory, whatever its size.
+fn list_lines<R: AsyncBufRead + Unpin>(
+    input: R,
+    shared: Arc<Shared>,
+) -> impl futures_util::Stream<Item = Input> {
+    let reader = (LineReader::new(input), shared);
+    futures_util::stream::unfold(reader, |(mut lines, shared)| async move {
         if shared.broken.load(Ordering::Relaxed) {
             return None;
         }
@@ -1039,8 +1061,21 @@ where
                 None
             }
         }
-    });
-    work(posts, lines, shared, opts, failed_file, progress, sink).await
+    })
+}
+
+/// The URLs of a command line, each one input (no blank-line or comment rule).
+fn url_lines(urls: Vec<String>, shared: Arc<Shared>) -> impl futures_util::Stream<Item = Input> {
+    let stop = shared.clone();
+    futures_util::stream::iter(urls)
+        .take_while(move |_| std::future::ready(!shared.broken.load(Ordering::Relaxed)))
+        .map(move |text| {
+            if stop.stop.load(Ordering::Relaxed) {
+                Input::Unattempted(text.into_bytes())
+            } else {
+                Input::Line(Line::Text { text })
+            }
+        })
 }
 
 /// The URLs of a command line (`tikdl download URL...`), worked through as a list's lines are
@@ -1052,19 +1087,32 @@ pub(crate) async fn run_urls(
     progress: Option<ProgressFactory>,
     sink: impl FnMut(&Outcome) -> ControlFlow<StopReason>,
 ) -> Summary {
+    let none: Option<tokio::io::Empty> = None;
+    run_inputs(posts, none, urls, opts, None, progress, sink).await
+}
+
+/// A list's lines (`download -a FILE`, `batch FILE`), then the URLs of the command line (the
+/// order yt-dlp takes them in), through the one loop: what [`run`] guarantees for a list
+/// (`--failed-file`, the archive, the read error) holds for both.
+pub(crate) async fn run_inputs<R>(
+    posts: &Posts,
+    list: Option<R>,
+    urls: Vec<String>,
+    opts: &BatchOptions,
+    failed_file: Option<&mut FailedFile>,
+    progress: Option<ProgressFactory>,
+    sink: impl FnMut(&Outcome) -> ControlFlow<StopReason>,
+) -> Summary
+where
+    R: AsyncBufRead + Unpin,
+{
     let shared = Arc::new(Shared::default());
-    let stop = shared.clone();
-    let broken = shared.clone();
-    let lines = futures_util::stream::iter(urls)
-        .take_while(move |_| std::future::ready(!broken.broken.load(Ordering::Relaxed)))
-        .map(move |text| {
-            if stop.stop.load(Ordering::Relaxed) {
-                Input::Unattempted(text.into_bytes())
-            } else {
-                Input::Line(Line::Text { text })
-            }
-        });
-    work(posts, lines, shared, opts, None, progress, sink).await
+    let from_list = match list {
+        Some(input) => list_lines(input, shared.clone()).left_stream(),
+        None => futures_util::stream::empty().right_stream(),
+    };
+    let lines = from_list.chain(url_lines(urls, shared.clone()));
+    work(posts, lines, shared, opts, failed_file, progress, sink).await
 }
 
 /// The one concurrent loop under [`run`] and [`run_urls`]: lines -> tasks -> `jobs` posts in
@@ -1368,7 +1416,10 @@ impl Worker<'_> {
     async fn save(&self, url: String, info: Option<VideoInfo>) -> Outcome {
         let n = self.counter.fetch_add(1, Ordering::Relaxed) + 1;
         match self.save_post(&url, info, n).await {
-            Some((result, kept)) => Outcome::of_save(result, kept),
+            Some((result, kept)) => {
+                self.after_save(&result, kept.as_deref()).await;
+                Outcome::of_save(result, kept)
+            }
             // A filter makes every post's id needed first (`needs_id`): not reached.
             None => Outcome::Failed {
                 error: Error::content(
@@ -1379,6 +1430,14 @@ impl Worker<'_> {
                 url,
                 id: None,
             },
+        }
+    }
+
+    /// The caller's hook for a saved post; whether the post may be archived.
+    async fn after_save(&self, result: &DownloadResult, info: Option<&VideoInfo>) -> bool {
+        match &self.opts.after_save {
+            Some(hook) if result.is_saved() => hook.run(result, info).await,
+            _ => true,
         }
     }
 
@@ -1433,8 +1492,10 @@ impl Worker<'_> {
                 };
             }
         };
-        // Only once the post is complete on disk is it recorded.
+        let hook_ok = self.after_save(&result, kept.as_deref()).await;
+        // Only once the post is complete on disk (and its hook ran well) is it recorded.
         if result.is_saved()
+            && hook_ok
             && let Some(archive) = &opts.archive
             && let Err(e) = archive.archive.record(&id)
         {
@@ -1461,8 +1522,20 @@ impl Worker<'_> {
         let (base, dl) = (&self.opts.base, &self.opts.download);
         let filter = &self.opts.filter;
         if !self.opts.keep_info && filter.is_empty() {
+            if let Some(pause) = &self.opts.sleep {
+                pause.before(n).await;
+            }
             let r = save::download_post(posts, url, info, base, dl, n, progress).await;
             return Some((r, None));
+        }
+        // The pause comes before the download: with a filter, only for a post that passes it.
+        let pause = || async {
+            if let Some(pause) = &self.opts.sleep {
+                pause.before(n).await;
+            }
+        };
+        if filter.is_empty() {
+            pause().await;
         }
         posts
             .http()
@@ -1474,6 +1547,9 @@ impl Worker<'_> {
                 };
                 if info.as_ref().is_some_and(|i| !filter.accepts(i)) {
                     return None;
+                }
+                if !filter.is_empty() {
+                    pause().await;
                 }
                 let kept = info.clone().filter(|_| self.opts.keep_info).map(Box::new);
                 let r = save::download_post(posts, url, info, base, dl, n, progress).await;
@@ -1740,6 +1816,8 @@ mod tests {
             break_per_input: false,
             shard: None,
             keep_info: false,
+            sleep: None,
+            after_save: None,
             filter: Default::default(),
         }
     }

@@ -666,6 +666,30 @@ impl Template {
         }
         out
     }
+
+    /// Whether the template has any `%(field)` placeholder.
+    pub fn has_fields(&self) -> bool {
+        self.pieces.iter().any(|p| matches!(p, Piece::Field(_)))
+    }
+
+    /// [`Self::render_print`] with each placeholder's text passed through `quote`, the
+    /// template's own text left as written: `--exec`, where every value put into the command
+    /// line is shell-quoted.
+    pub fn render_quoted(
+        &self,
+        fields: &Map<String, Value>,
+        extra: &[(&str, Value)],
+        quote: impl Fn(&str) -> String,
+    ) -> String {
+        let mut out = String::new();
+        for piece in &self.pieces {
+            match piece {
+                Piece::Literal(s) => out.push_str(s),
+                Piece::Field(f) => out.push_str(&quote(&print_field(f, fields, extra))),
+            }
+        }
+        out
+    }
 }
 
 /// [`render_field`] without the file-name sanitizing.

@@ -382,3 +382,214 @@ fn secrets_are_not_shown() {
     );
     assert!(text.contains("(redacted)"), "{text}");
 }
+
+/// Every download and batch option has a key, shown with where its value came from.
+#[test]
+fn every_download_option_has_a_key_shown_with_its_source() {
+    let env = Env::new();
+    let config = write_config(
+        &env,
+        "no_check_certificate = true\nconnect_to = [\"::127.0.0.1:\"]\n\n[download]\npaths = \"media\"\nlimit_rate = \"2M\"\nwrite_subs = true\nsub_langs = \"en,fr\"\nquiet = true\nsleep_interval = 1.5\nexec = [\"echo {}\"]\nfailed_file = \"failed.txt\"\n",
+    );
+    let out = env
+        .cmd_with_config(&config)
+        .args(["config", "show"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let dir = env.state.path().display();
+    for (key, value, source) in [
+        ("paths", format!("\"{dir}/media\""), "file"),
+        ("limit_rate", "2097152".into(), "file"),
+        ("low_speed_limit", "1024".into(), "default"),
+        ("low_speed_time", "30".into(), "default"),
+        ("write_subs", "true".into(), "file"),
+        ("sub_langs", "[\"en\", \"fr\"]".into(), "file"),
+        ("write_info_json", "false".into(), "default"),
+        ("write_thumbnail", "false".into(), "default"),
+        ("audio_only", "false".into(), "default"),
+        ("no_audio", "false".into(), "default"),
+        ("force_overwrites", "false".into(), "default"),
+        ("no_progress", "false".into(), "default"),
+        ("quiet", "true".into(), "file"),
+        ("break_per_input", "false".into(), "default"),
+        ("failed_file", format!("\"{dir}/failed.txt\""), "file"),
+        ("sleep_interval", "1.5".into(), "file"),
+        ("exec", "[\"echo {}\"]".into(), "file"),
+        ("connect_to", "[\"::127.0.0.1:\"]".into(), "file"),
+    ] {
+        assert_eq!(
+            shown(&text, key),
+            (value, source.to_owned()),
+            "{key}:\n{text}"
+        );
+    }
+    // Unset optional keys are named too; the TLS switch is marked.
+    assert!(text.contains("# download_archive is not set"), "{text}");
+    let tls = text
+        .lines()
+        .find(|l| l.starts_with("no_check_certificate = true"))
+        .unwrap();
+    assert!(tls.contains("# file") && tls.contains("UNSAFE"), "{tls}");
+    // Global keys stay above the first section: the output reads back as the same TOML.
+    let first_section = text.find("\n[").unwrap();
+    assert!(text.find("ca_cert = ").unwrap() < first_section, "{text}");
+    let back = write_config(&env, &text);
+    let again = env
+        .cmd_with_config(&back)
+        .args(["config", "show"])
+        .output()
+        .unwrap();
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(
+        !stderr(&again).contains("unknown key"),
+        "{}",
+        stderr(&again)
+    );
+}
+
+/// Keys from the file take effect: where files go, which sidecars, what is printed.
+#[test]
+fn download_keys_from_the_file_take_effect() {
+    let env = Env::new();
+    let config = write_config(
+        &env,
+        "[download]\npaths = \"media\"\noutput = \"%(id)s.%(ext)s\"\nwrite_info_json = true\nquiet = true\n",
+    );
+    let out = env
+        .cmd_with_config(&config)
+        .args(["download", BENCH_1])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // `paths` is relative to the config file's folder, as every path in it.
+    let media = env.state.path().join("media");
+    assert!(media.join("7900000000000000001.mp4").is_file());
+    assert!(media.join("7900000000000000001.info.json").is_file());
+    // quiet: no result line on standard error.
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+}
+
+/// A value the file sets that fails later than the file's reading names the file, key and line.
+#[test]
+fn late_errors_about_file_values_name_the_file_key_and_line() {
+    let env = Env::new();
+    let folder = env.dir.path().join("a-folder");
+    std::fs::create_dir(&folder).unwrap();
+    for (text, key, line) in [
+        (
+            "\n[session]\ncookies_file = \"missing-cookies.txt\"\n".to_owned(),
+            "session.cookies_file",
+            3,
+        ),
+        (
+            format!(
+                "[download]\n\ndownload_archive = {:?}\n",
+                folder.to_str().unwrap()
+            ),
+            "download.download_archive",
+            3,
+        ),
+        (
+            format!("[download]\nfailed_file = {:?}\n", folder.to_str().unwrap()),
+            "download.failed_file",
+            2,
+        ),
+    ] {
+        let config = write_config(&env, &text);
+        let out = env
+            .cmd_with_config(&config)
+            .args(["download", "-P", "out", BENCH_1])
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{text}: {err}");
+        let want = format!("{}: line {line}: `{key}`", config.display());
+        assert!(err.contains(&want), "{text}: want {want:?} in {err}");
+    }
+    // `cache_dir` where no folder can be made, for `cache stats`.
+    let config = write_config(&env, "\n\ncache_dir = \"/proc/no-such-process/cache\"\n");
+    let out = env
+        .bare()
+        .arg("--config")
+        .arg(&config)
+        .args(["cache", "stats"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let want = format!("{}: line 3: `cache_dir`", config.display());
+    assert!(stderr(&out).contains(&want), "{}", stderr(&out));
+    // `ca_cert` in the file (the test's own --ca-cert flag would replace it: run without it).
+    let config = write_config(&env, "ca_cert = [\"nope.pem\"]\n");
+    let out = env
+        .bare()
+        .arg("--config")
+        .arg(&config)
+        .args(["download", "-P", "out", BENCH_1])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let want = format!("{}: line 1: `ca_cert`", config.display());
+    assert!(stderr(&out).contains(&want), "{}", stderr(&out));
+    // A bad `--connect-to` rule in the file is refused at its line, before any request.
+    let config = write_config(&env, "connect_to = [\"nonsense\"]\n");
+    let out = env
+        .cmd_with_config(&config)
+        .args(["config", "show"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("line 1: `connect_to`"),
+        "{}",
+        stderr(&out)
+    );
+    // The same value given as a flag is reported as the flag's.
+    let out = env
+        .cmd()
+        .args([
+            "--cookies",
+            "missing-cookies.txt",
+            "download",
+            "-P",
+            "out",
+            BENCH_1,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--cookies"), "{}", stderr(&out));
+}
+
+/// A network error through a proxy the config file set says so, with the file, line and key
+/// (and never the proxy's password).
+#[test]
+fn a_network_error_through_the_files_proxy_names_the_file_line_and_key() {
+    let env = Env::new();
+    // A port nothing listens on: the connection is refused at once.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let config = write_config(
+        &env,
+        &format!("\n[proxy]\nurls = [\"http://user:hunter2@127.0.0.1:{port}\"]\n"),
+    );
+    let out = env
+        .bare()
+        .arg("--config")
+        .arg(&config)
+        .args(["--retries", "0", "download", "-P", "out", BENCH_1])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let want = format!("{}: line 3: `proxy.urls`", config.display());
+    assert!(
+        err.contains(&want) && err.contains("from the config file"),
+        "{err}"
+    );
+    assert!(!err.contains("hunter2"), "{err}");
+}

@@ -14,6 +14,7 @@ mod campaign;
 mod challenge;
 mod config;
 mod download;
+mod download_lists;
 mod faults;
 mod file_names;
 mod generate;

@@ -13,6 +13,7 @@
 //! | 5 | the `webapp.video-detail` scope key twice: first a stale 10204 answer, then the post |
 //! | 6 | a plain post (the valid item of [`INJECT_USER`]'s list) |
 //! | 7 | `desc` is [`LINE_BREAKING_DESC`]: U+2028, U+2029 and U+0085, where readers of NDJSON cut lines |
+//! | 8 | `desc` is [`SHELL_DESC`]: command substitution, quotes and `;` that a shell would run |
 //!
 //! The profile `@`[`INJECT_USER`] lists two posts: first one whose id is [`INJECTED_ID`] (an id,
 //! a newline and an archive line naming D1), then post `STRINGS_BASE + 6`.
@@ -26,7 +27,7 @@ use serde_json::{Value, json};
 /// `STRINGS_BASE + 1` is the first of these posts.
 pub const STRINGS_BASE: u64 = 7_250_000_000_000_000_000;
 /// How many there are.
-pub const STRINGS_POSTS: u64 = 7;
+pub const STRINGS_POSTS: u64 = 8;
 /// The subtitle format of post 1: from the output folder `P`, `P/NAME.eng-US.webvtt/../../x`
 /// is `P/../x`, a file beside `P`.
 pub const TRAVERSAL_FORMAT: &str = "webvtt/../../escaped-by-tikdl";
@@ -35,6 +36,10 @@ pub const EARLIER_DESC: &str = "an earlier description that a later key replaces
 /// Post 7's caption: JSON allows these raw, but JavaScript and Python's `splitlines()` end a
 /// line at each.
 pub const LINE_BREAKING_DESC: &str = "one\u{2028}two\u{2029}three\u{85}four";
+/// Post 8's caption: each part would run a command if put into a shell line unquoted (the
+/// commands only make a file named `PWNED` in the current folder).
+pub const SHELL_DESC: &str =
+    "$(touch PWNED) `touch PWNED` '; touch PWNED; ' \"; touch PWNED; \" & touch PWNED";
 /// The profile whose list injects an archive line.
 pub const INJECT_USER: &str = "inject_archive";
 /// The id of the first item in [`INJECT_USER`]'s list: it names D1 on a line of its own.
@@ -62,6 +67,9 @@ pub fn page(id: u64) -> String {
     item["desc"] = json!(format!("hostile strings post {n}"));
     if n == 7 {
         item["desc"] = json!(LINE_BREAKING_DESC);
+    }
+    if n == 8 {
+        item["desc"] = json!(SHELL_DESC);
     }
     if n == 1 {
         let v = &mut item["video"];

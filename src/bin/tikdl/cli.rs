@@ -255,13 +255,21 @@ pub enum GenerateCommand {
 #[derive(Debug, Args)]
 pub struct DownloadArgs {
     /// Post URLs (video, photo, short, share and embed links), or profile and collection URLs.
-    #[arg(required_unless_present = "secuid", value_name = "URL")]
+    #[arg(required_unless_present_any = ["secuid", "batch_file"], value_name = "URL")]
     pub urls: Vec<String>,
 
     /// A profile by its secUid (`MS4wLjABAAAA...`), as `tiktokuser:SECUID` would name it: its
     /// posts, without the profile page; repeatable.
     #[arg(long = "secuid", value_name = "SECUID")]
     pub secuid: Vec<String>,
+
+    /// Also download the URLs of FILE, one a line (`-` for standard input), read as `batch`
+    /// reads its list; they come before the URLs given as arguments (as in yt-dlp).
+    #[arg(value_parser = path_parser(), short = 'a', long = "batch-file", value_name = "FILE")]
+    pub batch_file: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub archive: ArchiveArgs,
 
     #[command(flatten)]
     pub save: SaveArgs,
@@ -307,9 +315,9 @@ pub struct SaveArgs {
     #[arg(value_parser = parse_output, short = 'o', long = "output", value_name = "TEMPLATE")]
     pub output: Option<tikdl::save::template::Template>,
 
-    /// Base folder for the output (created if missing).
-    #[arg(value_parser = path_parser(), short = 'P', long = "paths", value_name = "DIR", default_value = ".")]
-    pub paths: PathBuf,
+    /// Base folder for the output (created if missing) [default: .] (config: download.paths).
+    #[arg(value_parser = path_parser(), short = 'P', long = "paths", value_name = "DIR")]
+    pub paths: Option<PathBuf>,
 
     /// best, worst, hd, sd, ld, mobile, audio, 1080p, 720p, 576p, 540p, 480p or 360p: the best
     /// rendition at or below it, else the lowest above [default: best] (config: download.quality).
@@ -395,6 +403,23 @@ pub struct SaveArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: Option<u16>,
 
+    /// Seconds to wait before each post's download but the first (with --max-sleep-interval, the
+    /// least of a random wait) (config: download.sleep_interval).
+    #[arg(long = "sleep-interval", value_name = "SECS", value_parser = parse_secs)]
+    pub sleep_interval: Option<f64>,
+
+    /// The most of the random wait before each download; needs --sleep-interval (config:
+    /// download.max_sleep_interval).
+    #[arg(long = "max-sleep-interval", value_name = "SECS", value_parser = parse_secs)]
+    pub max_sleep_interval: Option<f64>,
+
+    /// Run CMD with `sh -c` after each post is saved: `{}` or %(filepath)s is the saved file,
+    /// appended when CMD names neither; other %(field)s too. Every value put in is shell-quoted.
+    /// A failing CMD is a warning and exit 1, and leaves the post out of the archive. Not run
+    /// with --json. Repeatable (config: download.exec).
+    #[arg(long = "exec", value_name = "CMD")]
+    pub exec: Vec<String>,
+
     /// File names from field values in ASCII only, without spaces, `&` and other characters
     /// shells treat specially (as yt-dlp's): accented letters lose their accents, look-alike
     /// letters become plain ones, anything else becomes `_`. The template's own text is kept.
@@ -421,6 +446,14 @@ pub struct SaveArgs {
     /// extension; text fields are shortened first, so the id stays when it can. 0: no limit.
     #[arg(long = "trim-filenames", alias = "trim-file-names", value_name = "N")]
     pub trim_filenames: Option<usize>,
+}
+
+/// A number of seconds: finite, not negative.
+fn parse_secs(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(n) if n.is_finite() && n >= 0.0 => Ok(n),
+        _ => Err(format!("{s:?} is not a number of seconds (0 or more)")),
+    }
 }
 
 /// Which posts of a profile or collection to take.
@@ -471,6 +504,25 @@ pub struct BatchArgs {
     #[arg(long = "info-only")]
     pub info_only: bool,
 
+    /// Do only shard K of N (1 <= K <= N): each post goes to exactly one shard by a hash of
+    /// its id, so N runs over the same list (other machines, other --proxy) never do the same
+    /// post and together do all. Posts of other shards are only counted.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<tikdl::batch::shard::Shard>,
+
+    #[command(flatten)]
+    pub archive: ArchiveArgs,
+
+    #[command(flatten)]
+    pub save: SaveArgs,
+
+    #[command(flatten)]
+    pub lists: ListArgs,
+}
+
+/// The download archive and the failed-lines file (shared by `download` and `batch`).
+#[derive(Debug, Args)]
+pub struct ArchiveArgs {
     /// Record finished posts in FILE (`tiktok ID` lines, yt-dlp's format) and skip those already there.
     #[arg(value_parser = path_parser(), long = "download-archive", value_name = "FILE")]
     pub download_archive: Option<PathBuf>,
@@ -479,18 +531,12 @@ pub struct BatchArgs {
     /// post already in the archive (lists come newest first; pinned posts never stop it), and
     /// stop the whole run there unless --break-per-input (config:
     /// download.break_on_existing = true).
-    #[arg(long = "break-on-existing", requires = "download_archive")]
+    #[arg(long = "break-on-existing")]
     pub break_on_existing: bool,
 
     /// With --break-on-existing: the stop ends that input only; the run goes on with the next.
-    #[arg(long = "break-per-input", requires = "break_on_existing")]
+    #[arg(long = "break-per-input")]
     pub break_per_input: bool,
-
-    /// Do only shard K of N (1 <= K <= N): each post goes to exactly one shard by a hash of
-    /// its id, so N runs over the same list (other machines, other --proxy) never do the same
-    /// post and together do all. Posts of other shards are only counted.
-    #[arg(long, value_name = "K/N")]
-    pub shard: Option<tikdl::batch::shard::Shard>,
 
     /// Write the lines that failed (and, after an early stop, those not attempted or whose result
     /// could not be printed) to FILE, one per line, for a retry run. FILE may be the list itself;
@@ -499,12 +545,6 @@ pub struct BatchArgs {
     /// a symbolic link, a folder or a block device is refused.
     #[arg(value_parser = path_parser(), long = "failed-file", value_name = "FILE")]
     pub failed_file: Option<PathBuf>,
-
-    #[command(flatten)]
-    pub save: SaveArgs,
-
-    #[command(flatten)]
-    pub lists: ListArgs,
 }
 
 fn parse_max(s: &str) -> Result<u64, String> {
@@ -556,20 +596,6 @@ where
             .ok_or_else(|| refuse("is not UTF-8 text"))?
             .parse()
             .map_err(|why: String| refuse(&why))
-    }
-}
-
-impl SaveArgs {
-    /// The low-speed limit from --low-speed-limit/--low-speed-time (`None`: turned off).
-    pub fn low_speed(&self) -> Option<tikdl::save::download::LowSpeed> {
-        let d = tikdl::save::download::LowSpeed::default();
-        let bytes_per_sec = self.low_speed_limit.unwrap_or(d.bytes_per_sec);
-        (bytes_per_sec > 0).then(|| tikdl::save::download::LowSpeed {
-            bytes_per_sec,
-            window: self
-                .low_speed_time
-                .map_or(d.window, std::time::Duration::from_secs),
-        })
     }
 }
 

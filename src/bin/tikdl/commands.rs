@@ -34,11 +34,12 @@ pub fn cache(what: &CacheCommand, settings: &Settings) -> Result<ExitCode> {
         write_stdout(|o| writeln!(o, "{}", dir.display()))?;
         return Ok(ExitCode::SUCCESS);
     }
-    let cache = Cache::open(CacheConfig {
+    let opened = Cache::open(CacheConfig {
         dir,
         ttl: Duration::from_secs(settings.cache_ttl.value),
         max_entries: settings.cache_max_size.value,
-    })?;
+    });
+    let cache = crate::origin::late_other(settings, "cache_dir", opened)?;
     match what {
         CacheCommand::Stats => {
             let stats = cache.stats()?;
@@ -169,42 +170,42 @@ fn until_undelivered(
     }
 }
 
-/// `tikdl download URL...`: every post in input order, as `output` says.
+/// `tikdl download URL...`: every post in input order, as `output` says (with `-a FILE`, the
+/// list's URLs first).
 pub async fn download(
     handler: &TikTokHandler,
     args: DownloadArgs,
     settings: &Settings,
     output: &Output,
 ) -> Result<ExitCode> {
-    let mut opts = options::download_options(&args.save, &args.lists, settings);
-    opts.prepare_output()?;
+    let mut opts = options::download_options(&args.save, &args.lists, settings)?;
+    crate::origin::late(settings, "download.paths", opts.prepare_output())?;
     // LIVE rooms are recorded one after another, after the posts.
     let (live_urls, urls): (Vec<String>, Vec<String>) = with_sec_uids(args.urls, &args.secuid)
         .into_iter()
         .partition(|u| handler.is_live_url(u));
-    if urls.is_empty() {
+    if urls.is_empty() && args.batch_file.is_none() {
         let save = opts.download.clone();
         return crate::live::record(handler, &live_urls, &opts.base, save, &args.live, output)
             .await;
     }
-    let mut printer = Printer::new(output, Run::Download, Bars::new(output));
-    let progress = printer.files();
-    let sink = until_undelivered(|o: &Outcome| printer.outcome(o));
-    let sum = handler.download_urls(urls, &opts, progress, sink).await;
-    if let Some(e) = printer.write_error() {
-        return Err(e);
-    }
-    printer.finish(&sum);
+    let inputs = Inputs {
+        list: args.batch_file.as_deref(),
+        urls,
+        sharded: false,
+        info_only: false,
+    };
+    let code = run_inputs(handler, inputs, &opts, settings, output, Run::Download).await?;
     if !live_urls.is_empty() {
         let save = opts.download.clone();
-        let code =
+        let live =
             crate::live::record(handler, &live_urls, &opts.base, save, &args.live, output).await?;
-        if sum.failed > 0 && code == ExitCode::SUCCESS {
-            return Ok(exit_code(true));
+        if code != ExitCode::SUCCESS && live == ExitCode::SUCCESS {
+            return Ok(code);
         }
-        return Ok(code);
+        return Ok(live);
     }
-    Ok(exit_code(sum.failed > 0))
+    Ok(code)
 }
 
 /// `tikdl batch FILE`: the list's posts as they finish, as `output` says; the failed lines to
@@ -217,41 +218,105 @@ pub async fn batch(
 ) -> Result<ExitCode> {
     let mut opts = options::batch_options(&args, settings)?;
     if !args.info_only {
-        opts.prepare_output()?;
+        crate::origin::late(settings, "download.paths", opts.prepare_output())?;
     }
-    let stdin = args.file.as_os_str() == "-";
+    let inputs = Inputs {
+        list: Some(&args.file),
+        urls: Vec::new(),
+        sharded: args.shard.is_some(),
+        info_only: args.info_only,
+    };
+    run_inputs(handler, inputs, &opts, settings, output, Run::Batch).await
+}
+
+/// What one run of the loop reads: a URL list (`batch FILE`, `download -a FILE`; `-` is standard
+/// input), then URLs given as arguments.
+struct Inputs<'a> {
+    list: Option<&'a std::path::Path>,
+    urls: Vec<String>,
+    /// `--shard` is given: the other shards' posts never finish here.
+    sharded: bool,
+    info_only: bool,
+}
+
+/// The one run of `download` and `batch`: the list checked and opened, `--failed-file` made,
+/// the loop run, and at its end the list's unread state, the failed file and the archive's
+/// marks settled by the same rules whichever command it is.
+async fn run_inputs(
+    handler: &TikTokHandler,
+    inputs: Inputs<'_>,
+    opts: &tikdl::BatchOptions,
+    settings: &Settings,
+    output: &Output,
+    run: Run,
+) -> Result<ExitCode> {
+    let failed_path = settings.failed_file.value.as_deref();
+    let list = inputs.list;
+    let stdin = list.is_some_and(|l| l.as_os_str() == "-");
     // The total is only known for a regular file (counted without keeping it in memory), and not
     // with --shard: the other shards' posts never finish here.
-    let bars = Bars::new(output).with_overall(|| {
-        (!stdin && args.shard.is_none())
-            .then(|| tikdl::count_urls(&args.file))
-            .flatten()
-    });
-    let mut printer = Printer::new(output, Run::Batch, bars);
-    let progress = if args.info_only {
+    let bars = match list {
+        Some(path) => Bars::new(output).with_overall(|| {
+            (!stdin && !inputs.sharded)
+                .then(|| tikdl::count_urls(path))
+                .flatten()
+                .map(|n| n + inputs.urls.len() as u64)
+        }),
+        None => Bars::new(output),
+    };
+    let mut printer = Printer::new(output, run, bars);
+    let progress = if inputs.info_only {
         None
     } else {
         printer.files()
     };
-    let Some(input) = open_list(&args, stdin).await? else {
-        return Ok(ExitCode::from(EXIT_USAGE));
-    };
-    let mut failed_file = match &args.failed_file {
-        Some(path) => Some(tikdl::FailedFile::create(path)?),
+    let input = match list {
+        Some(path) => Some(open_list(path, stdin, failed_path, inputs.sharded).await?),
         None => None,
+    };
+    let mut failed_file = match failed_path {
+        Some(path) => Some(crate::origin::late(
+            settings,
+            "download.failed_file",
+            tikdl::FailedFile::create(path),
+        )?),
+        None => None,
+    };
+    // Commands after each saved post; never when only metadata is printed or under --json.
+    let exec_cmds = match output.mode {
+        Mode::Json => {
+            if !settings.exec.value.is_empty() {
+                tracing::info!("--exec is not run with --json");
+            }
+            &[][..]
+        }
+        _ if inputs.info_only => &[][..],
+        _ => &settings.exec.value[..],
+    };
+    let exec = crate::exec::Exec::new(exec_cmds, opts.archive.is_some())?;
+    let opts = &tikdl::BatchOptions {
+        after_save: exec.hook(),
+        ..opts.clone()
     };
     let sink = until_undelivered(|o: &Outcome| printer.outcome(o));
     let sum = handler
-        .run_batch(input, &opts, failed_file.as_mut(), progress, sink)
+        .download_inputs(
+            input,
+            inputs.urls,
+            opts,
+            failed_file.as_mut(),
+            progress,
+            sink,
+        )
         .await;
     printer.finish_bars();
-    if let Some(read_error) = &sum.read_error {
-        return Ok(list_unread(&args, output, &sum, read_error, failed_file));
+    if let (Some(read_error), Some(path)) = (&sum.read_error, list) {
+        return Ok(list_unread(path, output, &sum, read_error, failed_file));
     }
-    if let Some(f) = failed_file.as_mut()
+    if let (Some(f), Some(path)) = (failed_file.as_mut(), list)
         && !stdin
     {
-        f.keep_appended(&args.file, sum.list_bytes);
+        f.keep_appended(path, sum.list_bytes);
     }
     if let Some(e) = printer.write_error() {
         if let Some(f) = failed_file.take() {
@@ -264,8 +329,11 @@ pub async fn batch(
         return Err(e);
     }
     let mut sum = sum;
-    let code = commit(&opts, &mut sum, failed_file);
+    let mut code = commit(opts, &mut sum, failed_file);
     printer.finish(&sum);
+    if exec.failed() > 0 {
+        code = exit_code(true);
+    }
     Ok(code)
 }
 
@@ -319,49 +387,50 @@ fn print_not_kept(lost: &tikdl::batch::NotKept) {
 }
 
 /// The URL list, checked before any work: a folder or a missing file is an input error (exit
-/// 2). `None` (after saying why) when `--failed-file` is the list itself under `--shard`.
+/// 2), and so is `--failed-file` naming the list itself under `--shard`.
 async fn open_list(
-    args: &BatchArgs,
+    list: &std::path::Path,
     stdin: bool,
-) -> Result<Option<tokio::io::BufReader<Box<dyn tokio::io::AsyncRead + Unpin>>>> {
-    let list_name = args.file.display().to_string();
-    if !stdin && std::fs::metadata(&args.file).is_ok_and(|m| m.is_dir()) {
+    failed_file: Option<&std::path::Path>,
+    sharded: bool,
+) -> Result<tokio::io::BufReader<Box<dyn tokio::io::AsyncRead + Unpin>>> {
+    let list_name = list.display().to_string();
+    if !stdin && std::fs::metadata(list).is_ok_and(|m| m.is_dir()) {
         anyhow::bail!("the URL list {} is a folder, not a file", safe(&list_name));
     }
     let file = if stdin {
         None
     } else {
         Some(
-            tokio::fs::File::open(&args.file)
+            tokio::fs::File::open(list)
                 .await
                 .with_context(|| format!("cannot open the URL list {}", safe(&list_name)))?,
         )
     };
     // Retrying in place with --shard would replace the list with this shard's failures
     // alone: the other shards' lines would be gone.
-    if let Some(path) = &args.failed_file
-        && args.shard.is_some()
+    if let Some(path) = failed_file
+        && sharded
         && !stdin
-        && let (Ok(a), Ok(b)) = (std::fs::metadata(path), std::fs::metadata(&args.file))
+        && let (Ok(a), Ok(b)) = (std::fs::metadata(path), std::fs::metadata(list))
         && tikdl::disk::folder::same_file(&a, &b)
     {
-        eprint_line(
-            "error: --failed-file is the URL list itself and --shard is given: the other \
-             shards' lines would be lost; give --failed-file another name",
+        anyhow::bail!(
+            "--failed-file is the URL list itself and --shard is given: the other shards' \
+             lines would be lost; give --failed-file another name"
         );
-        return Ok(None);
     }
     let input: Box<dyn tokio::io::AsyncRead + Unpin> = match file {
         None => Box::new(tokio::io::stdin()),
         Some(file) => Box::new(file),
     };
-    Ok(Some(tokio::io::BufReader::new(input)))
+    Ok(tokio::io::BufReader::new(input))
 }
 
 /// A list not read to its end: `--failed-file` is never rewritten from it (it may be the list
 /// itself, retry in place, and the unread lines would be lost). Exit 2.
 fn list_unread(
-    args: &BatchArgs,
+    list: &std::path::Path,
     output: &Output,
     sum: &tikdl::batch::Summary,
     read_error: &tikdl::batch::ReadError,
@@ -383,7 +452,7 @@ fn list_unread(
     }
     eprint_line(&format!(
         "error: cannot read the URL list {}: {}{kept}",
-        safe(&args.file.display().to_string()),
+        safe(&list.display().to_string()),
         safe(&read_error.to_string())
     ));
     ExitCode::from(EXIT_USAGE)

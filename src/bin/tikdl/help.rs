@@ -119,6 +119,18 @@ const SHORT: &[(&str, &str, &str)] = &[
     ),
     (
         "*",
+        "batch_file",
+        "Also download the URLs of FILE (- = stdin)",
+    ),
+    (
+        "*",
+        "sleep_interval",
+        "Wait SECS before each download but the first",
+    ),
+    ("*", "max_sleep_interval", "...or a random time up to SECS"),
+    ("*", "exec", "Run CMD after each saved post ({} = file)"),
+    (
+        "*",
         "restrict_filenames",
         "ASCII file names, no spaces or &",
     ),

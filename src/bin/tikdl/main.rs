@@ -13,11 +13,13 @@
 
 mod cli;
 mod commands;
+mod exec;
 mod generation;
 mod help;
 mod live;
 mod logging;
 mod options;
+mod origin;
 mod output;
 mod printer;
 mod progress;
@@ -36,8 +38,6 @@ use tikdl::{Error, TikTokHandler};
 fn main() -> ExitCode {
     tikdl::save::download::ignore_sigxfsz();
     let cli = help::parse();
-    let output = options::output(&cli.command);
-    logging::init(cli.global.verbose, !output.warnings);
     if let Command::Generate(what) = &cli.command {
         // Needs neither the network nor the configuration.
         return match generation::generate(what) {
@@ -48,6 +48,13 @@ fn main() -> ExitCode {
             }
         };
     }
+    // The config file first: `quiet` and `no_progress` in it decide what the run prints.
+    let settings = match options::settings(&cli) {
+        Ok(s) => s,
+        Err(e) => return exit_for(&e),
+    };
+    let output = options::output(&cli.command, &settings);
+    logging::init(cli.global.verbose, !output.warnings);
     if let Err(msg) = ensure_open_file_headroom() {
         output::eprint_line(&format!("error: {msg}"));
         return ExitCode::from(EXIT_USAGE);
@@ -62,7 +69,7 @@ fn main() -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    match runtime.block_on(run(cli, &output)) {
+    match runtime.block_on(run(cli, settings, &output)) {
         Ok(code) => code,
         Err(e) => exit_for(&e),
     }
@@ -117,6 +124,10 @@ fn exit_for(e: &anyhow::Error) -> ExitCode {
         // The reader has what it wanted (`| head -1`): nothing to say.
         return ExitCode::from(EXIT_BROKEN_PIPE);
     }
+    if let Some(err) = e.downcast_ref::<origin::FromConfig>() {
+        origin::report(err);
+        return ExitCode::from(EXIT_USAGE);
+    }
     if let Some(err) = e.downcast_ref::<Error>()
         && matches!(err, Error::Local { .. })
     {
@@ -145,8 +156,11 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 /// Dispatches the command; the network commands race Ctrl-C.
-async fn run(cli: Cli, output: &output::Output) -> Result<ExitCode> {
-    let settings = options::settings(&cli)?;
+async fn run(
+    cli: Cli,
+    settings: tikdl::config::Settings,
+    output: &output::Output,
+) -> Result<ExitCode> {
     match &cli.command {
         Command::Config(ConfigCommand::Show) => {
             let text = settings.render();
@@ -167,7 +181,11 @@ async fn run(cli: Cli, output: &output::Output) -> Result<ExitCode> {
         Command::Cache(what) => return commands::cache(what, &settings),
         _ => {}
     }
-    options::check(&cli.command)?;
+    options::check(&cli.command, &settings)?;
+    origin::check_files(&settings)?;
+    if let Some(from) = origin::network_origin(&settings) {
+        let _ = output::NETWORK_FROM_CONFIG.set(from);
+    }
     let handler = TikTokHandler::new(options::handler_config(&cli.global, &settings)?)?;
     let jobs = options::jobs(&settings);
     let records_live = matches!(&cli.command, Command::Download(a)

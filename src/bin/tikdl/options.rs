@@ -34,6 +34,13 @@ fn flag_layer(cli: &Cli) -> Layer {
         Command::Info(a) => a.jobs,
         _ => save.and_then(|s| s.jobs),
     };
+    let archive = match &cli.command {
+        Command::Download(a) => Some(&a.archive),
+        Command::Batch(a) => Some(&a.archive),
+        _ => None,
+    };
+    // A switch given is `Some(true)`; not given, the file or the default decides.
+    let on = |f: fn(&SaveArgs) -> bool| save.and_then(|s| f(s).then_some(true));
     Layer {
         enable_caching: g.no_cache.then_some(false),
         cache_dir: g.cache_dir.clone(),
@@ -54,15 +61,34 @@ fn flag_layer(cli: &Cli) -> Layer {
         rotation_interval: None,
         custom_headers: (!g.headers.is_empty()).then(|| g.headers.clone()),
         cookies_file: g.cookies.clone(),
-        break_on_existing: match &cli.command {
-            Command::Batch(a) => a.break_on_existing.then_some(true),
-            _ => None,
-        },
+        break_on_existing: archive.and_then(|a| a.break_on_existing.then_some(true)),
         output: save.and_then(|s| s.output.clone()),
         quality: save.and_then(|s| s.quality),
         codec: save.and_then(|s| s.codec),
         embed_metadata: save.and_then(|s| s.embed_metadata.then_some(true)),
         embed_thumbnail: save.and_then(|s| s.embed_thumbnail.then_some(true)),
+        paths: save.and_then(|s| s.paths.clone()),
+        limit_rate: save.and_then(|s| s.limit_rate),
+        low_speed_limit: save.and_then(|s| s.low_speed_limit),
+        low_speed_time: save.and_then(|s| s.low_speed_time),
+        write_subs: on(|s| s.write_subs),
+        sub_langs: save.and_then(|s| (!s.sub_langs.is_empty()).then(|| s.sub_langs.clone())),
+        write_info_json: on(|s| s.write_info_json),
+        write_thumbnail: on(|s| s.write_thumbnail),
+        audio_only: on(|s| s.audio_only),
+        no_audio: on(|s| s.no_audio),
+        force_overwrites: on(|s| s.force_overwrites),
+        no_progress: on(|s| s.no_progress),
+        quiet: on(|s| s.quiet),
+        download_archive: archive.and_then(|a| a.download_archive.clone()),
+        failed_file: archive.and_then(|a| a.failed_file.clone()),
+        break_per_input: archive.and_then(|a| a.break_per_input.then_some(true)),
+        ca_cert: (!g.ca_cert.is_empty()).then(|| g.ca_cert.clone()),
+        connect_to: (!g.connect_to.is_empty()).then(|| g.connect_to.clone()),
+        no_check_certificate: g.no_check_certificate.then_some(true),
+        sleep_interval: save.and_then(|s| s.sleep_interval),
+        max_sleep_interval: save.and_then(|s| s.max_sleep_interval),
+        exec: save.and_then(|s| (!s.exec.is_empty()).then(|| s.exec.clone())),
         restrict_filenames: save.and_then(|s| {
             (s.restrict_filenames || s.no_restrict_filenames).then_some(s.restrict_filenames)
         }),
@@ -101,7 +127,7 @@ fn config_file(g: &GlobalArgs) -> Result<Option<FileConfig>> {
 
 /// How `command` prints: its output mode, whether it is quiet and whether it draws bars. `-O`
 /// implies `--quiet` (no status lines, no bars); `batch --info-only` prints JSON lines.
-pub fn output(command: &Command) -> Output {
+pub fn output(command: &Command, settings: &Settings) -> Output {
     let (save, json, print) = match command {
         Command::Info(a) => (None, a.json, &a.print),
         Command::Download(a) => (Some(&a.save), a.save.json, &a.save.print),
@@ -113,9 +139,11 @@ pub fn output(command: &Command) -> Output {
         () if json => Mode::Json,
         () => Mode::Human,
     };
-    let asked_quiet = save.is_some_and(|s| s.quiet);
+    // `--quiet` and `--no-progress` may come from the config file too.
+    let asked_quiet = save.is_some() && settings.quiet.value;
     let quiet = asked_quiet || !print.is_empty();
-    let bars = save.is_some_and(|s| !quiet && !s.no_progress) && std::io::stderr().is_terminal();
+    let bars =
+        save.is_some() && !quiet && !settings.no_progress.value && std::io::stderr().is_terminal();
     Output {
         mode,
         quiet,
@@ -126,11 +154,11 @@ pub fn output(command: &Command) -> Output {
 
 /// The handler's configuration.
 pub fn handler_config(g: &GlobalArgs, settings: &Settings) -> Result<Config> {
-    // What has no config key comes straight from the flags.
+    let _ = g;
     let base = HttpConfig {
-        connect_to: g.connect_to.clone(),
-        ca_certs: g.ca_cert.clone(),
-        insecure: g.no_check_certificate,
+        connect_to: settings.connect_to.value.clone(),
+        ca_certs: settings.ca_cert.value.clone(),
+        insecure: settings.no_check_certificate.value,
         ..HttpConfig::default()
     };
     Ok(Config {
@@ -145,20 +173,25 @@ pub fn jobs(settings: &Settings) -> usize {
     usize::from(settings.max_concurrent_operations.value)
 }
 
-fn save_options(a: &SaveArgs, settings: &Settings) -> DownloadOptions {
+fn save_options(settings: &Settings) -> DownloadOptions {
+    let s = settings;
     DownloadOptions {
-        template: settings.output.value.clone(),
-        quality: settings.quality.value,
-        codec: settings.codec.value,
-        audio_only: a.audio_only,
-        no_audio: a.no_audio,
-        write_info_json: a.write_info_json,
-        write_thumbnail: a.write_thumbnail,
-        write_subs: a.write_subs,
-        sub_langs: a.sub_langs.clone(),
-        force_overwrites: a.force_overwrites,
-        rate_limit: a.limit_rate,
-        low_speed: a.low_speed(),
+        template: s.output.value.clone(),
+        quality: s.quality.value,
+        codec: s.codec.value,
+        audio_only: s.audio_only.value,
+        no_audio: s.no_audio.value,
+        write_info_json: s.write_info_json.value,
+        write_thumbnail: s.write_thumbnail.value,
+        write_subs: s.write_subs.value,
+        sub_langs: s.sub_langs.value.clone(),
+        force_overwrites: s.force_overwrites.value,
+        rate_limit: s.limit_rate.value,
+        // 0 turns the check off.
+        low_speed: (s.low_speed_limit.value > 0).then(|| tikdl::save::download::LowSpeed {
+            bytes_per_sec: s.low_speed_limit.value,
+            window: std::time::Duration::from_secs(s.low_speed_time.value),
+        }),
         embed_metadata: settings.embed_metadata.value,
         embed_thumbnail: settings.embed_thumbnail.value,
         // Settled once the folder exists (`save::settle_confinement`).
@@ -179,28 +212,43 @@ pub fn list_options(a: &ListArgs) -> ListOptions {
     list
 }
 
-/// What clap cannot check alone: options that contradict each other. An error here is a
-/// usage error (exit 2), before any request.
-pub fn check(command: &Command) -> Result<()> {
-    let lists = match command {
-        Command::Info(a) => &a.lists,
-        Command::Download(a) => &a.lists,
-        Command::Batch(a) => {
-            // The failed-file is rewritten at the end: it must not be the archive (that would
-            // erase the archive). It may be the list itself (retry in place).
-            if let (Some(f), Some(arch)) = (&a.failed_file, &a.download_archive)
-                && same_file(f, arch)
-            {
-                anyhow::bail!(
-                    "--failed-file and --download-archive name the same file ({}): the failed \
-                     URLs would replace the archive; give them different files",
-                    f.display()
-                );
-            }
-            &a.lists
-        }
+/// What clap cannot check alone: options that contradict each other (also when one of them
+/// comes from the config file). An error here is a usage error (exit 2), before any request.
+pub fn check(command: &Command, settings: &Settings) -> Result<()> {
+    let (lists, archive) = match command {
+        Command::Info(a) => (&a.lists, None),
+        Command::Download(a) => (&a.lists, Some(&a.archive)),
+        Command::Batch(a) => (&a.lists, Some(&a.archive)),
         _ => return Ok(()),
     };
+    if let Some(a) = archive {
+        if a.break_on_existing && settings.download_archive.value.is_none() {
+            anyhow::bail!(
+                "--break-on-existing needs --download-archive FILE (or download_archive in the \
+                 config file): it stops at the first post already in the archive"
+            );
+        }
+        if a.break_per_input && !settings.break_on_existing.value {
+            anyhow::bail!(
+                "--break-per-input needs --break-on-existing (or break_on_existing = true in the \
+                 config file)"
+            );
+        }
+        // The failed-file is rewritten at the end: it must not be the archive (that would
+        // erase the archive). It may be the list itself (retry in place).
+        if let (Some(f), Some(arch)) = (
+            &settings.failed_file.value,
+            &settings.download_archive.value,
+        ) && same_file(f, arch)
+        {
+            anyhow::bail!(
+                "--failed-file and --download-archive name the same file ({}): the failed \
+                 URLs would replace the archive; give them different files",
+                f.display()
+            );
+        }
+        sleep_interval(settings)?;
+    }
     // Both are YYYYMMDD, so text order is date order.
     if let (Some(after), Some(before)) = (&lists.after, &lists.before)
         && after > before
@@ -212,6 +260,24 @@ pub fn check(command: &Command) -> Result<()> {
     Ok(())
 }
 
+/// `--sleep-interval` / `--max-sleep-interval` (flags or config file); a maximum without a
+/// minimum is an error, as in yt-dlp.
+fn sleep_interval(settings: &Settings) -> Result<Option<tikdl::batch::sleep::SleepInterval>> {
+    let (min, max) = (
+        settings.sleep_interval.value,
+        settings.max_sleep_interval.value,
+    );
+    match (min, max) {
+        (None, None) => Ok(None),
+        (None, Some(_)) => anyhow::bail!(
+            "--max-sleep-interval needs --sleep-interval (the least of the random wait)"
+        ),
+        (Some(min), max) => tikdl::batch::sleep::SleepInterval::new(min, max)
+            .map(Some)
+            .map_err(anyhow::Error::msg),
+    }
+}
+
 /// Whether two paths name one file (also through `..`, symlinks or another spelling).
 fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
     match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
@@ -220,37 +286,46 @@ fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
     }
 }
 
-/// `download URL...`: every post in input order, each saved even if listed twice.
-pub fn download_options(save: &SaveArgs, lists: &ListArgs, settings: &Settings) -> BatchOptions {
-    BatchOptions {
-        download: save_options(save, settings),
-        base: save.paths.clone(),
+/// `download URL...`: every post in input order, each saved even if listed twice. Opens the
+/// download archive (an archive that cannot be read is an error before any work).
+pub fn download_options(
+    save: &SaveArgs,
+    lists: &ListArgs,
+    settings: &Settings,
+) -> Result<BatchOptions> {
+    let archive = match &settings.download_archive.value {
+        Some(path) => Some(crate::origin::late(
+            settings,
+            "download.download_archive",
+            ArchiveState::open(path, settings.break_on_existing.value),
+        )?),
+        None => None,
+    };
+    Ok(BatchOptions {
+        download: save_options(settings),
+        base: settings.paths.value.clone(),
         info_only: false,
         jobs: jobs(settings),
         list: list_options(lists),
         mode: BatchMode::Download,
-        archive: None,
-        break_per_input: false,
+        archive,
+        break_per_input: settings.break_per_input.value,
         shard: None,
-        keep_info: !save.print.is_empty(),
+        // `-O` and `--exec` templates may name any field of the post.
+        keep_info: !save.print.is_empty() || !settings.exec.value.is_empty(),
+        sleep: sleep_interval(settings)?,
+        // Set by the run, which knows whether commands may run (not under --json).
+        after_save: None,
         filter: settings.match_filter.value.clone(),
-    }
+    })
 }
 
-/// `batch FILE`: outcomes as posts finish, repeats and archived posts skipped. Opens the
-/// download archive (an archive that cannot be read is an error before any work).
+/// `batch FILE`: outcomes as posts finish, repeats and archived posts skipped.
 pub fn batch_options(args: &BatchArgs, settings: &Settings) -> Result<BatchOptions> {
-    let opts = download_options(&args.save, &args.lists, settings);
-    // The flag, or `break_on_existing = true` in the config file (used only with an archive).
-    let archive = match &args.download_archive {
-        Some(path) => Some(ArchiveState::open(path, settings.break_on_existing.value)?),
-        None => None,
-    };
+    let opts = download_options(&args.save, &args.lists, settings)?;
     Ok(BatchOptions {
         info_only: args.info_only,
         mode: BatchMode::Batch,
-        archive,
-        break_per_input: args.break_per_input,
         shard: args.shard,
         ..opts
     })
@@ -264,7 +339,8 @@ mod tests {
 
     fn output(args: &[&str]) -> crate::output::Output {
         let cli = crate::cli::Cli::try_parse_from(args).unwrap();
-        super::output(&cli.command)
+        let settings = tikdl::config::Settings::resolve(None, &super::flag_layer(&cli));
+        super::output(&cli.command, &settings)
     }
 
     #[test]

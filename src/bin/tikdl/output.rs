@@ -107,12 +107,22 @@ pub fn eprint_line(text: &str) {
     });
 }
 
+/// Where the network settings of this run came from when that is the config file (its proxies,
+/// `--connect-to` rules, CA bundles: file, line and key), said after a network error's hints.
+pub static NETWORK_FROM_CONFIG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
 /// An error for a person: what happened, to which URL, and what to try next.
 pub fn report(err: &Error) {
     let mut text = format!("error: {}", safe(&err.to_string()));
     for s in err.suggestions() {
         text.push_str("\n  hint: ");
         text.push_str(&safe(s));
+    }
+    if err.kind() == tikdl::ErrorKind::Connection
+        && let Some(from) = NETWORK_FROM_CONFIG.get()
+    {
+        text.push_str("\n  hint: ");
+        text.push_str(&safe(from));
     }
     eprint_line(&text);
 }

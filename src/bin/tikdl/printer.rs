@@ -158,6 +158,12 @@ fn print_saved(
     let Some(info) = info else {
         return Ok(());
     };
+    print_templates(templates, info, &saved_fields(r))
+}
+
+/// What a saved post adds to its metadata's fields: `filepath` (its main file), `ext`,
+/// `format_id`.
+pub fn saved_fields(r: &DownloadResult) -> Vec<(&'static str, serde_json::Value)> {
     let main = r
         .files
         .iter()
@@ -173,5 +179,5 @@ fn print_saved(
     if let Some(id) = &r.format_id {
         extra.push(("format_id", serde_json::Value::from(id.clone())));
     }
-    print_templates(templates, info, &extra)
+    extra
 }

@@ -17,6 +17,12 @@ pub(super) struct ConnectTo {
     port2: Option<u16>,
 }
 
+/// Whether `raw` is a `--connect-to` rule tikdl takes (the reason when it is not), for a config
+/// file's value to be refused at its line rather than when the client is built.
+pub fn check(raw: &str) -> Result<(), String> {
+    ConnectTo::parse(raw).map(|_| ()).map_err(|e| e.to_string())
+}
+
 impl ConnectTo {
     pub(super) fn parse(raw: &str) -> Result<Self, Error> {
         let bad = |why: &str| {

@@ -22,6 +22,7 @@ mod proxy;
 
 pub use body::{BoundedBody, LOW_SPEED_LIMIT, LOW_SPEED_TIME, LowSpeed, SpeedCheck, TOO_SLOW};
 pub use client::{HttpClient, Page};
+pub use connect_to::check as check_connect_to;
 pub use headers::{CustomHeader, UserAgent};
 pub use proxy::{PROXY_SCHEMES, ProxyUrl};
 
