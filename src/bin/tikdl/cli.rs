@@ -426,25 +426,44 @@ pub struct SaveArgs {
     #[arg(long = "restrict-filenames", overrides_with = "no_restrict_filenames")]
     pub restrict_filenames: bool,
 
+    // The `--no-` forms, --windows-filenames and --trim-filenames are left to `--help`, so that
+    // `-h` still fits a screen.
     /// Undo `restrict_filenames = true` of the config file for this run (yt-dlp's
     /// `--no-restrict-filenames`).
-    #[arg(long = "no-restrict-filenames", overrides_with = "restrict_filenames")]
+    #[arg(
+        long = "no-restrict-filenames",
+        overrides_with = "restrict_filenames",
+        hide_short_help = true
+    )]
     pub no_restrict_filenames: bool,
 
     /// Windows-safe file names on any system: also the template's own text loses
     /// `<>:"\|?*` (each becomes `#`, as in yt-dlp). Field values and Windows device names
     /// (CON, NUL, COM1...) are always made safe.
-    #[arg(long = "windows-filenames", overrides_with = "no_windows_filenames")]
+    #[arg(
+        long = "windows-filenames",
+        overrides_with = "no_windows_filenames",
+        hide_short_help = true
+    )]
     pub windows_filenames: bool,
 
     /// Undo `windows_filenames = true` of the config file for this run (yt-dlp's
     /// `--no-windows-filenames`).
-    #[arg(long = "no-windows-filenames", overrides_with = "windows_filenames")]
+    #[arg(
+        long = "no-windows-filenames",
+        overrides_with = "windows_filenames",
+        hide_short_help = true
+    )]
     pub no_windows_filenames: bool,
 
     /// At most N characters (not bytes, as yt-dlp counts) in each file name before its
     /// extension; text fields are shortened first, so the id stays when it can. 0: no limit.
-    #[arg(long = "trim-filenames", alias = "trim-file-names", value_name = "N")]
+    #[arg(
+        long = "trim-filenames",
+        alias = "trim-file-names",
+        value_name = "N",
+        hide_short_help = true
+    )]
     pub trim_filenames: Option<usize>,
 }
 
