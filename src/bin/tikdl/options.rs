@@ -63,6 +63,7 @@ fn flag_layer(cli: &Cli) -> Layer {
         codec: save.and_then(|s| s.codec),
         embed_metadata: save.and_then(|s| s.embed_metadata.then_some(true)),
         embed_thumbnail: save.and_then(|s| s.embed_thumbnail.then_some(true)),
+        cookies_from_browser: g.cookies_from_browser.clone(),
     }
 }
 
