@@ -747,7 +747,11 @@ impl Settings {
     /// proxy's password, Cookie/Authorization header values) are redacted.
     pub fn render(&self) -> String {
         let s = self;
-        let rows = s.rows();
+        let mut rows = s.rows();
+        // One table per section: a key appended to the table later than its section's other
+        // keys still prints among them (a second `[session]` would be a duplicate key).
+        let first: Vec<&str> = rows.iter().map(|r| r.0).collect();
+        rows.sort_by_key(|r| first.iter().position(|s| *s == r.0));
         let mut out = match &s.file {
             Some(p) => format!("# config file: {}\n", p.display()),
             None => "# config file: none\n".to_owned(),
