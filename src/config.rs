@@ -31,6 +31,7 @@
 //!
 //! [session]
 //! cookies_file = "cookies.txt"      # relative to this file's folder
+//! cookies_from_browser = "firefox"  # BROWSER[+KEYRING][:PROFILE][::CONTAINER]
 //!
 //! [download]
 //! break_on_existing = true          # batch with --download-archive: see --break-on-existing
@@ -51,6 +52,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::fetch::cache::{self, CacheConfig};
+use crate::net::browser_cookies::BrowserSpec;
 use crate::net::http::{CustomHeader, HttpConfig, ProxyUrl, UserAgent};
 use crate::net::ratelimit::PaceConfig;
 use crate::net::retry::RetryPolicy;
@@ -325,6 +327,9 @@ config_keys! {
     /// `--exec`: commands run after each post is saved.
     exec: val Vec<String> = Vec::new();
         "download" "exec", read list_whole, show strings;
+    /// `--cookies-from-browser BROWSER[+KEYRING][:PROFILE][::CONTAINER]`.
+    cookies_from_browser: opt BrowserSpec = None;
+        "session" "cookies_from_browser", read parsed, show text;
 }
 
 /// The built-in default of `key` (`name` or `section.name`) as `config show` prints it (strings
@@ -825,6 +830,7 @@ impl Settings {
             proxies: self.proxy_urls.value.clone(),
             proxy_rotation: self.proxy_rotation.value,
             cookies_file: self.cookies_file.value.clone(),
+            cookies_from_browser: self.cookies_from_browser.value.clone(),
             user_agent: self.user_agent.value.clone(),
             user_agent_rotation: if self.user_agent_rotation.value {
                 std::num::NonZeroU32::new(self.rotation_interval.value)

@@ -9,6 +9,7 @@ mod support;
 mod architecture;
 mod archive;
 mod batch;
+mod browser_cookies;
 mod cache;
 mod campaign;
 mod challenge;
