@@ -8,6 +8,7 @@ mod support;
 
 mod architecture;
 mod archive;
+mod bars;
 mod batch;
 mod cache;
 mod campaign;

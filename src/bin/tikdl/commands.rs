@@ -17,7 +17,7 @@ use crate::output::{
     report, write_stdout,
 };
 use crate::printer::{Printer, Run};
-use crate::progress::Bars;
+use crate::progress::{Bars, Inputs};
 use crate::summary;
 use tikdl::config::Settings;
 use tikdl::terminal::{safe, safe_text};
@@ -173,7 +173,13 @@ pub async fn download(
         return crate::live::record(handler, &live_urls, &opts.base, save, &args.live, output)
             .await;
     }
-    let mut printer = Printer::new(output, Run::Download, Bars::new(output));
+    // A whole-run bar once there is more than one post to follow.
+    let inputs = Inputs::count(urls.iter().map(String::as_str), |u| handler.may_be_list(u));
+    let mut bars = Bars::new(output);
+    if inputs.posts + inputs.lists > 1 || inputs.lists > 0 {
+        bars = bars.with_overall(|| Some(inputs));
+    }
+    let mut printer = Printer::new(output, Run::Download, bars);
     let progress = printer.files();
     let sink = until_undelivered(|o: &Outcome| printer.outcome(o));
     let sum = handler.download_urls(urls, &opts, progress, sink).await;
@@ -210,12 +216,12 @@ pub async fn batch(
     // with --shard: the other shards' posts never finish here.
     let bars = Bars::new(output).with_overall(|| {
         (!stdin && args.shard.is_none())
-            .then(|| tikdl::count_urls(&args.file))
+            .then(|| Inputs::of_file(&args.file, |u| handler.may_be_list(u)))
             .flatten()
     });
     let mut printer = Printer::new(output, Run::Batch, bars);
     let progress = if args.info_only {
-        None
+        printer.lists_only()
     } else {
         printer.files()
     };
