@@ -143,27 +143,33 @@ fn a_file_bar_names_its_post_and_fits_80_columns() {
     let env = Env::new();
     let (a, b) = (bench_url(3), bench_url(2));
     let screen = on_a_terminal(&env, 80, &["download", "-P", "saved", "-r", "2M", &a, &b]);
-    let bars = bars(&screen);
-    assert!(!bars.is_empty(), "no bars drawn: {screen:?}");
+    // Each bar is one row of 80 columns, whole: none wraps onto a second.
+    let rows = rows(&screen, 80);
+    assert!(
+        rows.iter().any(|r| r.contains(" eta ")),
+        "no bars drawn: {screen:?}"
+    );
     // Named by the post's id and title, not by the file name's start (the uploader).
     let id = (BENCH_BASE + 3).to_string();
     assert!(
-        bars.iter()
+        rows.iter()
             .any(|l| l.starts_with(&format!("{id} Benchmark video, 3 MiB"))),
-        "{bars:#?}"
+        "{rows:#?}"
     );
-    assert!(!bars.iter().any(|l| l.starts_with("bench - ")), "{bars:#?}");
-    // Each bar is one row of 80 columns, whole: none wraps onto a second.
-    let rows = rows(&screen, 80);
-    assert!(rows.iter().any(|r| r.contains(" eta ")), "{rows:#?}");
+    assert!(!rows.iter().any(|l| l.starts_with("bench - ")), "{rows:#?}");
     for row in &rows {
         assert!(
             whole(row),
             "a bar cut by the terminal's edge: {row:?} in {rows:#?}"
         );
     }
-    // Two posts: the whole-run bar counts them, total known.
-    assert!(bars.iter().any(|l| l.contains("/2 posts")), "{bars:#?}");
+    // Two posts: the whole-run bar counts them, total known, drawn from the start (before
+    // the first result, which comes once the first post is whole).
+    let count = screen.find("0/2 posts").expect("the whole-run bar");
+    let result = screen
+        .find(&format!("{id}: "))
+        .expect("the first result line");
+    assert!(count < result, "{screen:?}");
 }
 
 #[test]

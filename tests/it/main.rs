@@ -30,3 +30,4 @@ mod storage;
 mod tabs;
 mod tags;
 mod toolchain;
+mod tour;

@@ -71,7 +71,7 @@ impl Bars {
             bar.set_prefix("done 0");
             let overall = Arc::new(Overall::new(bar, inputs()));
             overall.draw(0);
-            mp.add(overall.bar.clone());
+            mp.add(overall.bar.clone()).tick();
             overall
         });
         self
@@ -439,7 +439,7 @@ impl FileBars {
             state: Mutex::new(Speed::default()),
         });
         file.bar.set_message(file.message(0, None, None));
-        self.mp.add(file.bar.clone());
+        self.mp.add(file.bar.clone()).tick();
         Some(Arc::new(move |done, total| file.report(done, total)))
     }
 }
