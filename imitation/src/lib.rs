@@ -131,6 +131,7 @@ mod media;
 mod routes;
 mod server;
 mod tls;
+pub mod tour;
 pub mod valid_media;
 
 pub use challenge::solve as solve_challenge;

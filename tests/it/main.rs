@@ -8,6 +8,7 @@ mod support;
 
 mod architecture;
 mod archive;
+mod bars;
 mod batch;
 mod browser_cookies;
 mod cache;
@@ -31,3 +32,4 @@ mod storage;
 mod tabs;
 mod tags;
 mod toolchain;
+mod tour;
