@@ -146,7 +146,7 @@ _tikdl() {
 
     case "${cmd}" in
         tikdl)
-            opts="-v -h -V --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help --version info download batch cache config generate help"
+            opts="-v -h -V --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --cookies-from-browser --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help --version info download batch cache config generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -177,6 +177,10 @@ _tikdl() {
                     return 0
                     ;;
                 --cookies)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cookies-from-browser)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -220,7 +224,7 @@ _tikdl() {
             return 0
             ;;
         tikdl__subcmd__batch)
-            opts="-o -P -q -x -r -j -O -v -h --info-only --shard --download-archive --break-on-existing --break-per-input --failed-file --output --paths --quality --codec --audio-only --no-audio --write-info-json --write-thumbnail --embed-metadata --embed-thumbnail --write-subs --sub-langs --force-overwrites --limit-rate --low-speed-limit --low-speed-time --quiet --no-progress --json --print --jobs --sleep-interval --max-sleep-interval --exec --restrict-filenames --no-restrict-filenames --windows-filenames --no-windows-filenames --trim-filenames --max --after --before --match-filter --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
+            opts="-o -P -q -x -r -j -O -v -h --info-only --shard --download-archive --break-on-existing --break-per-input --failed-file --output --paths --quality --codec --audio-only --no-audio --write-info-json --write-thumbnail --embed-metadata --embed-thumbnail --write-subs --sub-langs --force-overwrites --limit-rate --low-speed-limit --low-speed-time --quiet --no-progress --json --print --jobs --sleep-interval --max-sleep-interval --exec --restrict-filenames --no-restrict-filenames --windows-filenames --no-windows-filenames --trim-filenames --max --after --before --match-filter --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --cookies-from-browser --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -358,6 +362,10 @@ _tikdl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cookies-from-browser)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --user-agent)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -398,7 +406,7 @@ _tikdl() {
             return 0
             ;;
         tikdl__subcmd__cache)
-            opts="-v -h --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help stats clear path help"
+            opts="-v -h --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --cookies-from-browser --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help stats clear path help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -429,6 +437,10 @@ _tikdl() {
                     return 0
                     ;;
                 --cookies)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cookies-from-browser)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -472,7 +484,7 @@ _tikdl() {
             return 0
             ;;
         tikdl__subcmd__cache__subcmd__clear)
-            opts="-v -h --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
+            opts="-v -h --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --cookies-from-browser --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -503,6 +515,10 @@ _tikdl() {
                     return 0
                     ;;
                 --cookies)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cookies-from-browser)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -616,7 +632,7 @@ _tikdl() {
             return 0
             ;;
         tikdl__subcmd__cache__subcmd__path)
-            opts="-v -h --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
+            opts="-v -h --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --cookies-from-browser --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -647,6 +663,10 @@ _tikdl() {
                     return 0
                     ;;
                 --cookies)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cookies-from-browser)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -690,7 +710,7 @@ _tikdl() {
             return 0
             ;;
         tikdl__subcmd__cache__subcmd__stats)
-            opts="-v -h --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
+            opts="-v -h --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --cookies-from-browser --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -721,6 +741,10 @@ _tikdl() {
                     return 0
                     ;;
                 --cookies)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cookies-from-browser)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -764,7 +788,7 @@ _tikdl() {
             return 0
             ;;
         tikdl__subcmd__config)
-            opts="-v -h --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help show path help"
+            opts="-v -h --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --cookies-from-browser --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help show path help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -795,6 +819,10 @@ _tikdl() {
                     return 0
                     ;;
                 --cookies)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cookies-from-browser)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -894,7 +922,7 @@ _tikdl() {
             return 0
             ;;
         tikdl__subcmd__config__subcmd__path)
-            opts="-v -h --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
+            opts="-v -h --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --cookies-from-browser --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -925,6 +953,10 @@ _tikdl() {
                     return 0
                     ;;
                 --cookies)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cookies-from-browser)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -968,7 +1000,7 @@ _tikdl() {
             return 0
             ;;
         tikdl__subcmd__config__subcmd__show)
-            opts="-v -h --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
+            opts="-v -h --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --cookies-from-browser --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -999,6 +1031,10 @@ _tikdl() {
                     return 0
                     ;;
                 --cookies)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cookies-from-browser)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1042,7 +1078,7 @@ _tikdl() {
             return 0
             ;;
         tikdl__subcmd__download)
-            opts="-a -o -P -q -x -r -j -O -v -h --secuid --batch-file --download-archive --break-on-existing --break-per-input --failed-file --output --paths --quality --codec --audio-only --no-audio --write-info-json --write-thumbnail --embed-metadata --embed-thumbnail --write-subs --sub-langs --force-overwrites --limit-rate --low-speed-limit --low-speed-time --quiet --no-progress --json --print --jobs --sleep-interval --max-sleep-interval --exec --restrict-filenames --no-restrict-filenames --windows-filenames --no-windows-filenames --trim-filenames --max --after --before --match-filter --live-duration --max-filesize --wait-for-live --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
+            opts="-a -o -P -q -x -r -j -O -v -h --secuid --batch-file --download-archive --break-on-existing --break-per-input --failed-file --output --paths --quality --codec --audio-only --no-audio --write-info-json --write-thumbnail --embed-metadata --embed-thumbnail --write-subs --sub-langs --force-overwrites --limit-rate --low-speed-limit --low-speed-time --quiet --no-progress --json --print --jobs --sleep-interval --max-sleep-interval --exec --restrict-filenames --no-restrict-filenames --windows-filenames --no-windows-filenames --trim-filenames --max --after --before --match-filter --live-duration --max-filesize --wait-for-live --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --cookies-from-browser --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1200,6 +1236,10 @@ _tikdl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cookies-from-browser)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --user-agent)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1240,7 +1280,7 @@ _tikdl() {
             return 0
             ;;
         tikdl__subcmd__generate)
-            opts="-v -h --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help completions man help"
+            opts="-v -h --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --cookies-from-browser --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1271,6 +1311,10 @@ _tikdl() {
                     return 0
                     ;;
                 --cookies)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cookies-from-browser)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1314,7 +1358,7 @@ _tikdl() {
             return 0
             ;;
         tikdl__subcmd__generate__subcmd__completions)
-            opts="-v -h --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
+            opts="-v -h --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --cookies-from-browser --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1345,6 +1389,10 @@ _tikdl() {
                     return 0
                     ;;
                 --cookies)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cookies-from-browser)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1444,7 +1492,7 @@ _tikdl() {
             return 0
             ;;
         tikdl__subcmd__generate__subcmd__man)
-            opts="-v -h --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
+            opts="-v -h --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --cookies-from-browser --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1475,6 +1523,10 @@ _tikdl() {
                     return 0
                     ;;
                 --cookies)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cookies-from-browser)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1728,7 +1780,7 @@ _tikdl() {
             return 0
             ;;
         tikdl__subcmd__info)
-            opts="-j -O -v -h --secuid --max --after --before --match-filter --json --print --jobs --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
+            opts="-j -O -v -h --secuid --max --after --before --match-filter --json --print --jobs --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --cookies-from-browser --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1791,6 +1843,10 @@ _tikdl() {
                     return 0
                     ;;
                 --cookies)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cookies-from-browser)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -31,6 +31,7 @@
 //!
 //! [session]
 //! cookies_file = "cookies.txt"      # relative to this file's folder
+//! cookies_from_browser = "firefox"  # BROWSER[+KEYRING][:PROFILE][::CONTAINER]
 //!
 //! [download]
 //! break_on_existing = true          # batch with --download-archive: see --break-on-existing
@@ -52,6 +53,7 @@ use toml::de::{DeTable, DeValue};
 
 use crate::batch::filter::MatchFilters;
 use crate::fetch::cache::{self, CacheConfig};
+use crate::net::browser_cookies::BrowserSpec;
 use crate::net::http::{CustomHeader, HttpConfig, ProxyUrl, UserAgent};
 use crate::net::ratelimit::PaceConfig;
 use crate::net::retry::RetryPolicy;
@@ -326,6 +328,9 @@ config_keys! {
     /// `--exec`: commands run after each post is saved.
     exec: val Vec<String> = Vec::new();
         "download" "exec", read list_whole, show strings;
+    /// `--cookies-from-browser BROWSER[+KEYRING][:PROFILE][::CONTAINER]`.
+    cookies_from_browser: opt BrowserSpec = None;
+        "session" "cookies_from_browser", read parsed, show text;
     restrict_filenames: val bool = false;
         "download" "restrict_filenames", read boolean, show plain;
     windows_filenames: val bool = false;
@@ -849,6 +854,7 @@ impl Settings {
             proxies: self.proxy_urls.value.clone(),
             proxy_rotation: self.proxy_rotation.value,
             cookies_file: self.cookies_file.value.clone(),
+            cookies_from_browser: self.cookies_from_browser.value.clone(),
             user_agent: self.user_agent.value.clone(),
             user_agent_rotation: if self.user_agent_rotation.value {
                 std::num::NonZeroU32::new(self.rotation_interval.value)

@@ -652,15 +652,17 @@ fn content_suggestions(reason: &ContentReason) -> Vec<String> {
             "check the URL in a browser; the post may have been deleted",
             "if it plays in your browser, TikTok may be blocking this IP: retry later or use --proxy",
         ],
-        ContentReason::PrivatePost | ContentReason::PrivateAccount => {
-            &["pass --cookies from an account that follows the author (Netscape cookies.txt)"]
-        }
+        ContentReason::PrivatePost | ContentReason::PrivateAccount => &[
+            "pass --cookies from an account that follows the author (Netscape cookies.txt), or \
+             --cookies-from-browser firefox (or chrome, ...) logged in as it",
+        ],
         ContentReason::AccountNotFound | ContentReason::AccountBanned => {
             &["check the user name in the URL"]
         }
-        ContentReason::LoginRequired(_) => {
-            &["pass --cookies exported from a browser where you are logged in to TikTok"]
-        }
+        ContentReason::LoginRequired(_) => &[
+            "pass --cookies exported from a browser where you are logged in to TikTok, or read \
+             that browser directly: --cookies-from-browser firefox (or chrome, ...)",
+        ],
         ContentReason::OtherStatus { .. } => &["retry later; run with -vv to see TikTok's answer"],
         ContentReason::Unsupported(_) => {
             &["tikdl supports post, short-link, profile, collection, music and tag URLs"]
@@ -669,15 +671,17 @@ fn content_suggestions(reason: &ContentReason) -> Vec<String> {
             "only its owner can list it: pass --cookies FILE with that account's logged-in \
              session, or ask them to make it public",
         ],
-        ContentReason::ListNeedsLogin(_) => {
-            &["pass --cookies FILE with your logged-in session (a cookies.txt holding sessionid)"]
-        }
+        ContentReason::ListNeedsLogin(_) => &[
+            "pass --cookies FILE with your logged-in session (a cookies.txt holding sessionid), \
+             or --cookies-from-browser firefox (or chrome, ...)",
+        ],
         ContentReason::NotLive(_) => {
             &["--wait-for-live waits until the account goes live, then records"]
         }
-        ContentReason::LiveRestricted(_) => {
-            &["pass --cookies exported from a browser where you are logged in and can watch it"]
-        }
+        ContentReason::LiveRestricted(_) => &[
+            "pass --cookies exported from a browser where you are logged in and can watch it, or \
+             --cookies-from-browser firefox (or chrome, ...)",
+        ],
     };
     s.iter().map(|s| (*s).to_owned()).collect()
 }

@@ -82,7 +82,7 @@ pub use net::retry::RetryPolicy;
 pub use save::download::{LowSpeed, ProgressFn};
 pub use save::record::{RecordOptions, Recording, StopCause};
 pub use save::{
-    DownloadOptions, DownloadResult, FileRole, Progress, ProgressFactory, SavedFile,
+    DownloadOptions, DownloadResult, FileLabel, FileRole, Progress, ProgressFactory, SavedFile,
     SidecarFailure, Status as DownloadStatus,
 };
 pub use stats::PerformanceStats;

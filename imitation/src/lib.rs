@@ -131,6 +131,7 @@ mod media;
 mod routes;
 mod server;
 mod tls;
+pub mod tour;
 pub mod valid_media;
 
 pub use challenge::solve as solve_challenge;
@@ -201,6 +202,9 @@ pub struct RequestRecord {
     /// The names (lowercase) of every request header, so tests can see which custom header
     /// reached which host.
     pub header_names: Vec<String>,
+    /// Each cookie sent, name and value (tests make the values up), so that a test can check
+    /// that a value arrived as it was stored, e.g. one decrypted from a browser's database.
+    pub cookies: Vec<(String, String)>,
 }
 
 /// A misbehaviour to inject into matching requests.

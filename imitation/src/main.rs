@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use tiktok_imitation::{Imitation, Options};
+use tiktok_imitation::{Imitation, Options, tour};
 
 const USAGE: &str = "usage: tiktok-imitation [--port N] [--ca-out FILE]";
 
@@ -35,19 +35,20 @@ fn main() {
         fail(&format!("cannot write {}: {e}", ca.display()));
     }
     let port = imitation.port();
-    let ca = ca.display();
-    println!("listening on 127.0.0.1:{port} ca={ca}");
-    println!("try:");
-    println!(
-        "  tikdl --proxy http://127.0.0.1:{port} --ca-cert {ca} info https://www.tiktok.com/@emthenutritionist/video/7608826249200356630"
-    );
-    println!(
-        "  tikdl --connect-to ::127.0.0.1:{port} --ca-cert {ca} info https://vm.tiktok.com/ZMdesk1/"
-    );
-    println!(
-        "  curl --proxy http://127.0.0.1:{port} --cacert {ca} -o /dev/null https://v16-webapp-prime.tiktok.com/bench/1073741824.mp4"
-    );
-    println!("special ids and codes: see the crate docs (imitation/src/lib.rs). Ctrl-C stops.");
+    let ca = ca.display().to_string();
+    println!("listening on 127.0.0.1:{port}");
+    println!("its CA certificate: {ca} (--ca-out FILE writes it elsewhere)");
+    println!();
+    println!("try it: paste the first line (tikdl on PATH: cargo install --locked --path .),");
+    println!("then any of the commands below it:");
+    println!();
+    println!("  {}", tour::function(port, &ca));
+    for step in tour::STEPS {
+        println!("  # {}", step.what);
+        println!("  {}", tour::command(step));
+    }
+    println!();
+    println!("more ids, codes and faults: the crate docs (imitation/src/lib.rs). Ctrl-C stops.");
     // Ctrl-C's default action ends the process; nothing needs cleaning up.
     loop {
         std::thread::park();

@@ -234,6 +234,7 @@ fn record(state: &State, conn: &ConnInfo, ctx: &Ctx, headers: &HeaderMap, status
         via_connect: conn.via_connect,
         authorization: headers.contains_key("authorization"),
         header_names: headers.keys().map(|k| k.as_str().to_string()).collect(),
+        cookies: ctx.cookies.clone(),
     });
 }
 

@@ -1135,8 +1135,9 @@ async fn work(
         progress,
     };
     // A list's posts come as its pages do: the first post starts before the last page is read.
+    let paging = worker.progress.clone();
     let tasks = lines
-        .map(|input| expand_input(posts, input, opts, &shared))
+        .map(|input| expand_input(posts, input, opts, &shared, paging.clone()))
         .flatten();
     let outcomes = tasks.map(|task| {
         let (worker, shared) = (&worker, &shared);
@@ -1203,13 +1204,14 @@ fn expand_input<'a>(
     input: Input,
     opts: &'a BatchOptions,
     shared: &'a Shared,
+    progress: Option<ProgressFactory>,
 ) -> Tasks<'a> {
     let line = match input {
         Input::Unattempted(raw) => return tasks(vec![Task::Unattempted(raw)]),
         Input::Line(line) => line,
     };
     tasks(match line {
-        Line::Text { text } => return expand_line(posts, text, opts, shared),
+        Line::Text { text } => return expand_line(posts, text, opts, shared, progress),
         Line::NotUtf8 { number, raw, at } => {
             let shown = String::from_utf8_lossy(&raw).into_owned();
             let byte = raw.get(at).copied().unwrap_or(0);
@@ -1242,6 +1244,7 @@ fn expand_line<'a>(
     line: String,
     opts: &'a BatchOptions,
     shared: &'a Shared,
+    progress: Option<ProgressFactory>,
 ) -> Tasks<'a> {
     let list = match crate::url::parse(line.trim()) {
         Ok(list) if list.is_list() => list,
@@ -1254,7 +1257,7 @@ fn expand_line<'a>(
         }
     };
     let events = posts.list(line.trim(), list, &list_options(opts, &line));
-    list_tasks(line, events, opts, shared)
+    list_tasks(line, events, opts, shared, Paging::open(progress))
 }
 
 /// The list options for one list input. `--break-on-existing` cuts a list short only when its
@@ -1303,16 +1306,17 @@ fn list_tasks<'a>(
     events: crate::fetch::lists::ListStream,
     opts: &'a BatchOptions,
     shared: &'a Shared,
+    paging: Paging,
 ) -> Tasks<'a> {
     let whole_run = !opts.break_per_input;
     // `None` once the list ended (or the batch stopped, which ends it with its line kept for
     // --failed-file, so a retry pages it again).
     let sync = opts.archive.as_ref().and_then(|a| a.sync.clone());
-    futures_util::stream::unfold(Some(events), move |events| {
+    futures_util::stream::unfold(Some((events, paging)), move |state| {
         let line = line.clone();
         let sync = sync.clone();
         async move {
-            let mut events = events?;
+            let (mut events, paging) = state?;
             if shared.stop.load(Ordering::Relaxed) {
                 return Some((Task::Unattempted(line.into_bytes()), None));
             }
@@ -1325,7 +1329,10 @@ fn list_tasks<'a>(
             }
             let task = match next {
                 Ok(ListEvent::Cut) => return None,
-                Ok(ListEvent::Post(info)) => Task::Listed(info),
+                Ok(ListEvent::Post(info)) => {
+                    paging.listed();
+                    Task::Listed(info)
+                }
                 Ok(ListEvent::Stopped(at)) => {
                     if whole_run {
                         // Set before the next line is read, so the reader takes no further one.
@@ -1339,10 +1346,37 @@ fn list_tasks<'a>(
                 }
                 Err(error) => Task::Failed { url: line, error },
             };
-            Some((task, Some(events)))
+            Some((task, Some((events, paging))))
         }
     })
     .boxed()
+}
+
+/// A list being paged, as the run's progress is told: open until dropped (the list's stream
+/// ended, or was dropped with the run).
+struct Paging(Option<ProgressFactory>);
+
+impl Paging {
+    fn open(progress: Option<ProgressFactory>) -> Self {
+        if let Some(p) = &progress {
+            p.list_opened();
+        }
+        Self(progress)
+    }
+
+    fn listed(&self) {
+        if let Some(p) = &self.0 {
+            p.listed();
+        }
+    }
+}
+
+impl Drop for Paging {
+    fn drop(&mut self) {
+        if let Some(p) = &self.0 {
+            p.list_closed();
+        }
+    }
 }
 
 /// What the work on every post shares.

@@ -83,6 +83,10 @@ impl Posts {
     /// Builds the HTTP client (proxy, TLS roots, cookies). A cache folder that cannot be created
     /// only turns the cache off (with a warning): it is never worth failing for.
     pub fn new(http_config: &HttpConfig, cache: Option<CacheConfig>) -> Result<Self, Error> {
+        // The browser is read once, for this client and the mobile one alike.
+        let mut http_config = http_config.clone();
+        http_config.read_browser_cookies()?;
+        let http_config = &http_config;
         let http = HttpClient::new(http_config)?;
         let cache = cache.and_then(|c| match Cache::open(c) {
             Ok(cache) => Some(Arc::new(cache)),

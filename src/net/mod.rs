@@ -2,6 +2,8 @@
 //! is built from.
 
 #[doc(hidden)]
+pub mod browser_cookies;
+#[doc(hidden)]
 pub mod cookies;
 #[doc(hidden)]
 pub mod http;

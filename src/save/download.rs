@@ -1287,6 +1287,10 @@ async fn write_body(
         progress,
         total: plan.total,
     };
+    // Where this answer starts: what is on disk already is not this answer's speed.
+    if let Some(p) = progress {
+        p(plan.start, plan.total);
+    }
     let flow = pump(resp, &mut out, &mut screen, &mut pace, plan, req, ask.url).await;
     // Whatever happened, keep what arrived: it is a correct prefix to resume from.
     let written = out
@@ -1386,9 +1390,14 @@ async fn pump(
             return Ok(Flow::End);
         };
         let chunk = chunk.map_err(|e| from_reqwest(e, op, u))?;
+        let received = chunk.len();
         let chunk = match screen.chunk(&chunk, out.written) {
             Screened::Write(c) => c,
-            Screened::Skip => continue,
+            // Bytes a resume repeats are received all the same: the limit holds for them too.
+            Screened::Skip => {
+                pace.rate.pace(received as u64).await;
+                continue;
+            }
             Screened::Changed => return Ok(Flow::Changed),
             Screened::WebPage => {
                 return Err(poisoned(
@@ -1397,12 +1406,18 @@ async fn pump(
             }
             Screened::OverLimit => return Err(poisoned(over_limit(plan, req))),
         };
-        out.write(chunk).await.map_err(|e| out.error(e))?;
-        if let Some(p) = pace.progress {
-            p(out.written, pace.total);
+        // Under --limit-rate a chunk waits for its turn before it is written or shown, in
+        // slices: the client may read far ahead (its buffers, the socket's), but no byte is
+        // taken in sooner than the rate allows, the first ones included.
+        pace.rate.pace((received - chunk.len()) as u64).await;
+        for piece in chunk.chunks(pace.rate.slice(chunk.len())) {
+            pace.rate.pace(piece.len() as u64).await;
+            out.write(piece).await.map_err(|e| out.error(e))?;
+            if let Some(p) = pace.progress {
+                p(out.written, pace.total);
+            }
         }
         pace.watch.record(chunk.len() as u64, u)?;
-        pace.rate.pace(chunk.len() as u64).await;
     }
 }
 
@@ -1524,7 +1539,18 @@ impl ByteRate {
         due.saturating_sub(elapsed)
     }
 
-    /// Sleeps as long as the rate asks after `n` more bytes.
+    /// The most bytes taken in at once: a whole chunk without a limit, else about a tenth of a
+    /// second's worth (at least 1 KiB, at most 64 KiB).
+    fn slice(&self, chunk: usize) -> usize {
+        match self.rate {
+            None => chunk.max(1),
+            Some(rate) => usize::try_from(rate / 10)
+                .unwrap_or(usize::MAX)
+                .clamp(1 << 10, 64 << 10),
+        }
+    }
+
+    /// Sleeps until `n` more bytes are due at the rate (before they are taken in).
     async fn pace(&mut self, n: u64) {
         let wait = self.wait(n, self.began.elapsed());
         if !wait.is_zero() {
@@ -1980,6 +2006,16 @@ mod tests {
         assert_eq!(r.wait(500, Duration::from_millis(1500)), Duration::ZERO);
         let mut free = ByteRate::new(None);
         assert_eq!(free.wait(1 << 30, Duration::ZERO), Duration::ZERO);
+        // The first bytes wait their turn too: no burst at the start.
+        let mut first = ByteRate::new(Some(150 << 10));
+        assert_eq!(
+            first.wait(15 << 10, Duration::ZERO),
+            Duration::from_millis(100)
+        );
+        assert_eq!(first.slice(1 << 20), 15 << 10);
+        assert_eq!(ByteRate::new(Some(100)).slice(1 << 20), 1 << 10);
+        assert_eq!(ByteRate::new(Some(1 << 30)).slice(1 << 20), 64 << 10);
+        assert_eq!(free.slice(1 << 20), 1 << 20);
         assert!(ByteRate::new(Some(0)).rate.is_none());
     }
 

@@ -86,11 +86,38 @@ impl Default for DownloadOptions {
 }
 
 /// Shows the progress of the files of a run (the binary's bars): asked once per file, as its
-/// download starts.
+/// download starts; and, for a run over lists, how many posts its lists have shown so far.
 pub trait Progress: Send + Sync {
     /// The callback that follows the file about to be downloaded (`name`, for display), or
     /// `None` to show nothing for it.
     fn file(&self, name: &str) -> Option<ProgressFn>;
+
+    /// As [`Self::file`], told which post the file is of (a bar names the post, not a file
+    /// name every post of one creator starts alike).
+    fn media(&self, label: &FileLabel<'_>) -> Option<ProgressFn> {
+        self.file(label.file_name)
+    }
+
+    /// A list input began paging: its posts are counted by [`Self::listed`] as they are found,
+    /// until [`Self::list_closed`].
+    fn list_opened(&self) {}
+
+    /// One more post of an open list was found.
+    fn listed(&self) {}
+
+    /// A list input has no more posts (paged to its end, cut, failed or stopped).
+    fn list_closed(&self) {}
+}
+
+/// What a file's progress is shown as: its post and its part of it. The strings are TikTok's
+/// (the title) and not yet neutralised for a terminal.
+#[derive(Debug, Clone, Copy)]
+pub struct FileLabel<'a> {
+    pub post_id: &'a str,
+    pub title: &'a str,
+    /// `video`, `audio`, `image 3`: the file's role in the post.
+    pub part: &'a str,
+    pub file_name: &'a str,
 }
 
 /// A closure from a file's name to its callback is a [`Progress`].
@@ -766,7 +793,14 @@ impl<'a> PostSaver<'a> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let progress = self.progress.filter(|_| job.role.is_media());
-        let cb = progress.and_then(|p| p.file(&name));
+        let post_id = self.info.id.to_string();
+        let label = FileLabel {
+            post_id: &post_id,
+            title: &self.info.title,
+            part: &job.req.role,
+            file_name: &name,
+        };
+        let cb = progress.and_then(|p| p.media(&label));
         let out = download::fetch(self.posts.http(), &job.req, engine, cb.as_ref()).await?;
         if let Some(reason) = out.tags.as_ref().and_then(|t| t.skip_reason()) {
             // Not a failure: the file is what TikTok served, and the archive records the post.

@@ -672,20 +672,24 @@ impl Template {
         self.pieces.iter().any(|p| matches!(p, Piece::Field(_)))
     }
 
-    /// [`Self::render_print`] with each placeholder's text passed through `quote`, the
+    /// [`Self::render_print`] with each placeholder's text passed through `quote` together with
+    /// the text rendered before it (so a quoter can tell where in the line the value lands), the
     /// template's own text left as written: `--exec`, where every value put into the command
     /// line is shell-quoted.
     pub fn render_quoted(
         &self,
         fields: &Map<String, Value>,
         extra: &[(&str, Value)],
-        quote: impl Fn(&str) -> String,
+        mut quote: impl FnMut(&str, &str) -> String,
     ) -> String {
         let mut out = String::new();
         for piece in &self.pieces {
             match piece {
                 Piece::Literal(s) => out.push_str(s),
-                Piece::Field(f) => out.push_str(&quote(&print_field(f, fields, extra))),
+                Piece::Field(f) => {
+                    let value = quote(&out, &print_field(f, fields, extra));
+                    out.push_str(&value);
+                }
             }
         }
         out

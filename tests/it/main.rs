@@ -8,7 +8,9 @@ mod support;
 
 mod architecture;
 mod archive;
+mod bars;
 mod batch;
+mod browser_cookies;
 mod cache;
 mod campaign;
 mod challenge;
@@ -31,3 +33,4 @@ mod storage;
 mod tabs;
 mod tags;
 mod toolchain;
+mod tour;

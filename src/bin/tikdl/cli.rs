@@ -104,6 +104,20 @@ pub struct GlobalArgs {
     #[arg(value_parser = path_parser(), long, global = true, value_name = "FILE")]
     pub cookies: Option<PathBuf>,
 
+    /// Read TikTok's cookies from a browser's own cookie database: firefox, chrome, chromium,
+    /// brave, edge or vivaldi (Linux), optionally with a profile name or folder
+    /// (firefox:default-release, chrome:"Profile 1", firefox:~/path/to/profile) and a Firefox
+    /// container (firefox::Work). Only cookies of tiktok.com and its subdomains are read. With
+    /// --cookies too, both are used and the file's cookie wins where both have one (config:
+    /// session.cookies_from_browser).
+    #[arg(
+        long = "cookies-from-browser",
+        global = true,
+        value_name = "BROWSER[+KEYRING][:PROFILE][::CONTAINER]",
+        value_parser = Unquoted::<tikdl::net::browser_cookies::BrowserSpec>::new("--cookies-from-browser:")
+    )]
+    pub cookies_from_browser: Option<tikdl::net::browser_cookies::BrowserSpec>,
+
     /// User-Agent to send instead of the built-in desktop browser one (config:
     /// headers.user_agent).
     #[arg(long = "user-agent", global = true, value_name = "UA", value_parser = Unquoted::<UserAgent>::new("--user-agent: the User-Agent"))]

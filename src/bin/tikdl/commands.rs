@@ -17,7 +17,7 @@ use crate::output::{
     report, write_stdout,
 };
 use crate::printer::{Printer, Run};
-use crate::progress::Bars;
+use crate::progress::{Bars, Inputs};
 use crate::summary;
 use tikdl::config::Settings;
 use tikdl::terminal::{safe, safe_text};
@@ -189,7 +189,7 @@ pub async fn download(
         return crate::live::record(handler, &live_urls, &opts.base, save, &args.live, output)
             .await;
     }
-    let inputs = Inputs {
+    let inputs = RunInputs {
         list: args.batch_file.as_deref(),
         urls,
         sharded: false,
@@ -220,7 +220,7 @@ pub async fn batch(
     if !args.info_only {
         crate::origin::late(settings, "download.paths", opts.prepare_output())?;
     }
-    let inputs = Inputs {
+    let inputs = RunInputs {
         list: Some(&args.file),
         urls: Vec::new(),
         sharded: args.shard.is_some(),
@@ -231,7 +231,7 @@ pub async fn batch(
 
 /// What one run of the loop reads: a URL list (`batch FILE`, `download -a FILE`; `-` is standard
 /// input), then URLs given as arguments.
-struct Inputs<'a> {
+struct RunInputs<'a> {
     list: Option<&'a std::path::Path>,
     urls: Vec<String>,
     /// `--shard` is given: the other shards' posts never finish here.
@@ -244,7 +244,7 @@ struct Inputs<'a> {
 /// marks settled by the same rules whichever command it is.
 async fn run_inputs(
     handler: &TikTokHandler,
-    inputs: Inputs<'_>,
+    inputs: RunInputs<'_>,
     opts: &tikdl::BatchOptions,
     settings: &Settings,
     output: &Output,
@@ -255,18 +255,28 @@ async fn run_inputs(
     let stdin = list.is_some_and(|l| l.as_os_str() == "-");
     // The total is only known for a regular file (counted without keeping it in memory), and not
     // with --shard: the other shards' posts never finish here.
+    let urls_counted = Inputs::count(inputs.urls.iter().map(String::as_str), |u| {
+        handler.may_be_list(u)
+    });
     let bars = match list {
         Some(path) => Bars::new(output).with_overall(|| {
             (!stdin && !inputs.sharded)
-                .then(|| tikdl::count_urls(path))
+                .then(|| Inputs::of_file(path, |u| handler.may_be_list(u)))
                 .flatten()
-                .map(|n| n + inputs.urls.len() as u64)
+                .map(|n| Inputs {
+                    posts: n.posts + urls_counted.posts,
+                    lists: n.lists + urls_counted.lists,
+                })
         }),
+        // A whole-run bar once there is more than one post to follow.
+        None if urls_counted.posts + urls_counted.lists > 1 || urls_counted.lists > 0 => {
+            Bars::new(output).with_overall(|| Some(urls_counted))
+        }
         None => Bars::new(output),
     };
     let mut printer = Printer::new(output, run, bars);
     let progress = if inputs.info_only {
-        None
+        printer.lists_only()
     } else {
         printer.files()
     };

@@ -119,22 +119,117 @@ fn command_line(
     filepath: Option<&str>,
 ) -> String {
     if template.has_fields() {
-        return template.render_quoted(fields, extra, shell_quote);
+        return template.render_quoted(fields, extra, quote_at);
     }
     let Some(path) = filepath else {
         return raw.to_owned();
     };
-    let mut line = raw.to_owned();
-    if !line.contains("{}") {
-        line.push_str(" {}");
+    let mut raw = raw.to_owned();
+    if !raw.contains("{}") {
+        raw.push_str(" {}");
     }
-    line.replace("{}", &shell_quote(path))
+    let mut line = String::new();
+    for (i, part) in raw.split("{}").enumerate() {
+        if i > 0 {
+            let value = quote_at(&line, path);
+            line.push_str(&value);
+        }
+        line.push_str(part);
+    }
+    line
 }
 
-/// `s` as one word of `sh`: inside single quotes, where nothing is special but the quote itself
-/// (written `'\''`).
-fn shell_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r"'\''"))
+/// Where in a shell line the text written so far leaves the next character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ShellPlace {
+    /// Outside quotes (`escaped`: right after a backslash).
+    Bare { escaped: bool },
+    /// Inside `'...'`.
+    Single,
+    /// Inside `"..."` (`escaped`: right after a backslash).
+    Double { escaped: bool },
+    /// Inside bash's `$'...'`, where backslashes are escapes (dash has no such quotes).
+    AnsiC { escaped: bool },
+    /// In a `#` comment, to the end of the line.
+    Comment,
+}
+
+/// The place `sh` is in after reading `line` (quotes, backslashes, comments; enough to quote a
+/// value for the spot a user's command puts it, whether bare, in '...' or in "...").
+fn shell_place(line: &str) -> ShellPlace {
+    let mut place = ShellPlace::Bare { escaped: false };
+    let mut word_start = true;
+    let mut prev = '\0';
+    for c in line.chars() {
+        place = match place {
+            ShellPlace::Bare { escaped: true } => ShellPlace::Bare { escaped: false },
+            ShellPlace::Bare { escaped: false } => match c {
+                '\\' => ShellPlace::Bare { escaped: true },
+                '\'' if prev == '$' => ShellPlace::AnsiC { escaped: false },
+                '\'' => ShellPlace::Single,
+                '"' => ShellPlace::Double { escaped: false },
+                '#' if word_start => ShellPlace::Comment,
+                _ => ShellPlace::Bare { escaped: false },
+            },
+            ShellPlace::Single => match c {
+                '\'' => ShellPlace::Bare { escaped: false },
+                _ => ShellPlace::Single,
+            },
+            ShellPlace::Double { escaped: true } => ShellPlace::Double { escaped: false },
+            ShellPlace::Double { escaped: false } => match c {
+                '\\' => ShellPlace::Double { escaped: true },
+                '"' => ShellPlace::Bare { escaped: false },
+                _ => ShellPlace::Double { escaped: false },
+            },
+            ShellPlace::AnsiC { escaped: true } => ShellPlace::AnsiC { escaped: false },
+            ShellPlace::AnsiC { escaped: false } => match c {
+                '\\' => ShellPlace::AnsiC { escaped: true },
+                '\'' => ShellPlace::Bare { escaped: false },
+                _ => ShellPlace::AnsiC { escaped: false },
+            },
+            ShellPlace::Comment => match c {
+                '\n' => ShellPlace::Bare { escaped: false },
+                _ => ShellPlace::Comment,
+            },
+        };
+        word_start = matches!(place, ShellPlace::Bare { escaped: false })
+            && (c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')' | '<' | '>'));
+        prev = c;
+    }
+    place
+}
+
+/// `value` as literal text at the end of `line`, whatever quotes the user's command has open
+/// there: `'...'` when bare, `'\''` for each quote inside `'...'`, backslashes before `$`, `` ` ``,
+/// `"` and `\` inside `"..."`. A backslash just before the value is first ended by a
+/// backslash-newline (which the shell drops) so it cannot take the quoting's first character.
+/// Inside bash's `$'...'` the quote is closed around the value and opened again; in a comment
+/// line breaks become spaces, so the value cannot end the comment.
+fn quote_at(line: &str, value: &str) -> String {
+    let bare = || format!("'{}'", value.replace('\'', r"'\''"));
+    match shell_place(line) {
+        ShellPlace::Bare { escaped } => {
+            let lead = if escaped { "\n" } else { "" };
+            format!("{lead}{}", bare())
+        }
+        ShellPlace::Single => value.replace('\'', r"'\''"),
+        ShellPlace::Double { escaped } => {
+            let mut out = String::from(if escaped { "\n" } else { "" });
+            for c in value.chars() {
+                if matches!(c, '$' | '`' | '"' | '\\') {
+                    out.push('\\');
+                }
+                out.push(c);
+            }
+            out
+        }
+        ShellPlace::AnsiC { escaped } => {
+            // A backslash just before would escape the closing quote: end it with a second one.
+            let lead = if escaped { "\\" } else { "" };
+            format!("{lead}'{}$'", bare())
+        }
+        ShellPlace::Comment => value.replace(['\n', '\r'], " "),
+    }
 }
 
 /// Runs `line` with `sh -c`, standard output and error inherited (as yt-dlp's
@@ -197,9 +292,49 @@ mod tests {
     fn a_quoted_value_reaches_the_shell_as_text() {
         let out = std::process::Command::new("sh")
             .arg("-c")
-            .arg(format!("printf %s {}", shell_quote("$(echo no)`x`'\"\\")))
+            .arg(format!(
+                "printf %s {}",
+                quote_at("printf %s ", "$(echo no)`x`'\"\\")
+            ))
             .output()
             .unwrap();
         assert_eq!(out.stdout, b"$(echo no)`x`'\"\\");
+    }
+
+    /// Each command runs under the real `sh` with a hostile title placed bare, in '...', in
+    /// "...", after a backslash and in a comment: the title arrives as text and nothing runs.
+    #[test]
+    fn a_value_stays_text_wherever_the_command_puts_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let pwned = dir.path().join("PWNED");
+        let title = format!(
+            "a'b\"c $(touch {p}) `touch {p}` \\ ;touch {p}\ntouch {p} # $'x\\'",
+            p = pwned.display()
+        );
+        for cmd in [
+            "printf %s %(title)s",
+            "printf %s '%(title)s'",
+            "printf %s \"%(title)s\"",
+            "printf %s \"x\\%(title)s\"",
+            "printf %s x\\%(title)s",
+            "printf %s 'pre %(title)s post'",
+            "printf %s \"pre '%(title)s' post\"",
+            "true # %(title)s",
+        ] {
+            let run = line(cmd, &title, "f");
+            let out = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(&run)
+                .output()
+                .unwrap();
+            assert!(!pwned.exists(), "{cmd:?} ran part of the title: {run:?}");
+            let printed = String::from_utf8_lossy(&out.stdout);
+            if !cmd.starts_with("true") {
+                assert!(
+                    printed.contains(&title),
+                    "{cmd:?}: {printed:?} from {run:?}"
+                );
+            }
+        }
     }
 }

@@ -89,6 +89,7 @@ fn flag_layer(cli: &Cli) -> Layer {
         sleep_interval: save.and_then(|s| s.sleep_interval),
         max_sleep_interval: save.and_then(|s| s.max_sleep_interval),
         exec: save.and_then(|s| (!s.exec.is_empty()).then(|| s.exec.clone())),
+        cookies_from_browser: g.cookies_from_browser.clone(),
         restrict_filenames: save.and_then(|s| {
             (s.restrict_filenames || s.no_restrict_filenames).then_some(s.restrict_filenames)
         }),

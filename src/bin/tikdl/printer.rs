@@ -46,6 +46,11 @@ impl<'a> Printer<'a> {
         self.bars.files()
     }
 
+    /// The list counts of the whole-run bar alone (no file is downloaded).
+    pub fn lists_only(&self) -> Option<ProgressFactory> {
+        self.bars.lists_only()
+    }
+
     /// One post's outcome: its line on standard output (JSON or templates), its line for people
     /// on standard error. `Err` (the reason) once standard output is gone: the run stops
     /// starting posts.

@@ -252,11 +252,15 @@ impl HttpClient {
             ),
             roots,
             resolver,
-            cookies: match &cfg.cookies_file {
-                Some(path) => cookies::read_cookies(path)?,
-                None => Vec::new(),
+            cookies: match &cfg.cookies_from_browser {
+                Some(spec) => crate::net::browser_cookies::read_browser_cookies(spec)?,
+                None => cfg.browser_cookies.clone(),
             }
             .into_iter()
+            .chain(match &cfg.cookies_file {
+                Some(path) => cookies::read_cookies(path)?,
+                None => Vec::new(),
+            })
             .chain(cfg.cookies.iter().cloned())
             .collect(),
         };

@@ -88,6 +88,23 @@ pub struct HttpConfig {
     /// Cookies handed over by an embedding program (the Python package's `session_token`),
     /// put in the jar beside the `cookies_file` ones. Values are [`crate::net::redacted::Secret`]s.
     pub cookies: Vec<crate::net::cookies::Cookie>,
+    /// `--cookies-from-browser`: the browser whose TikTok cookies to read (when a client is
+    /// built, unless [`HttpConfig::read_browser_cookies`] already did).
+    pub cookies_from_browser: Option<crate::net::browser_cookies::BrowserSpec>,
+    /// The cookies read from that browser. They go into the jar first, so that a cookie the
+    /// `cookies_file` also has is the file's (yt-dlp loads both, the file after the browser).
+    pub browser_cookies: Vec<crate::net::cookies::Cookie>,
+}
+
+impl HttpConfig {
+    /// Reads the browser's cookies into [`HttpConfig::browser_cookies`] once, so that every
+    /// client built from this configuration has them without opening the browser again.
+    pub fn read_browser_cookies(&mut self) -> Result<(), Error> {
+        if let Some(spec) = self.cookies_from_browser.take() {
+            self.browser_cookies = crate::net::browser_cookies::read_browser_cookies(&spec)?;
+        }
+        Ok(())
+    }
 }
 
 impl Default for HttpConfig {
@@ -106,6 +123,8 @@ impl Default for HttpConfig {
             retry: RetryPolicy::default(),
             pace: PaceConfig::default(),
             cookies: Vec::new(),
+            cookies_from_browser: None,
+            browser_cookies: Vec::new(),
         }
     }
 }
