@@ -51,6 +51,7 @@ use std::time::Duration;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use crate::batch::filter::MatchFilters;
 use crate::fetch::cache::{self, CacheConfig};
 use crate::net::browser_cookies::BrowserSpec;
 use crate::net::http::{CustomHeader, HttpConfig, ProxyUrl, UserAgent};
@@ -330,6 +331,16 @@ config_keys! {
     /// `--cookies-from-browser BROWSER[+KEYRING][:PROFILE][::CONTAINER]`.
     cookies_from_browser: opt BrowserSpec = None;
         "session" "cookies_from_browser", read parsed, show text;
+    restrict_filenames: val bool = false;
+        "download" "restrict_filenames", read boolean, show plain;
+    windows_filenames: val bool = false;
+        "download" "windows_filenames", read boolean, show plain;
+    /// 0: no limit.
+    trim_filenames: val usize = 0;
+        "download" "trim_filenames", read int, show plain;
+    /// A string, or an array of them (a post passing any one is taken).
+    match_filter: val MatchFilters = MatchFilters::default();
+        "download" "match_filter", read match_filters, show match_filters;
 }
 
 /// The built-in default of `key` (`name` or `section.name`) as `config show` prints it (strings
@@ -523,6 +534,19 @@ impl<'t> Parser<'t> {
             return Err(self.bad(key, v, "must not be empty".into()));
         }
         resolve_path(&s, self.base).map_err(|e| self.bad(key, v, e.to_string()))
+    }
+
+    /// `--match-filter`s: one string, or an array of strings.
+    fn match_filters(&self, key: &str, v: &Val) -> Result<MatchFilters, ConfigError> {
+        let items: Vec<&Val> = match v.get_ref() {
+            DeValue::Array(items) => items.iter().collect(),
+            _ => vec![v],
+        };
+        items
+            .into_iter()
+            .map(|i| self.parsed::<crate::batch::filter::MatchFilter>(key, i))
+            .collect::<Result<Vec<_>, _>>()
+            .map(MatchFilters::new)
     }
 
     /// A template, with a leading `~` expanded as in a path.
@@ -1001,6 +1025,11 @@ mod show {
 
     pub fn maybe_float(v: &Option<f64>) -> Option<String> {
         v.map(toml_float)
+    }
+
+    pub fn match_filters(f: &crate::batch::filter::MatchFilters) -> Option<String> {
+        let all: Vec<String> = f.sources().map(quote).collect();
+        Some(format!("[{}]", all.join(", ")))
     }
 
     /// Passwords redacted.

@@ -277,6 +277,10 @@ pub struct VideoInfo {
     pub images: Vec<Image>,
     /// Language code (as TikTok names it, e.g. `eng-US`) -> subtitle tracks.
     pub subtitles: BTreeMap<String, Vec<Subtitle>>,
+    /// `true` when a profile's list marks the post pinned (`"isPinnedItem": true` of the list
+    /// APIs); absent otherwise (a post's own page does not say). `--match-filter is_pinned`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_pinned: Option<bool>,
 }
 
 fn tiktok_key() -> String {

@@ -145,8 +145,8 @@ pub use families::hostile_storage::{
     STORAGE_BASE, STORAGE_MEDIA_SIZE, storage_media_bytes, storage_media_url,
 };
 pub use families::hostile_strings::{
-    EARLIER_DESC, INJECT_USER, INJECTED_ID, LINE_BREAKING_DESC, SHELL_DESC, STRINGS_BASE,
-    TRAVERSAL_FORMAT,
+    EARLIER_DESC, INJECT_USER, INJECTED_ID, LINE_BREAKING_DESC, PINNED_USER, SHELL_DESC,
+    STRINGS_BASE, TRAVERSAL_FORMAT,
 };
 pub use families::valid_posts::{
     MAX_NEW_PROFILE_POSTS, VALID_BASE, new_profile_post_id, valid_file, valid_post_url,

@@ -377,6 +377,7 @@ impl Handler {
             keep_info: false,
             sleep: None,
             after_save: None,
+            filter: Default::default(),
         };
         opts.prepare_output().map_err(|e| native_error(&e))?;
         let (tx, rx) = mpsc::unbounded_channel::<String>();

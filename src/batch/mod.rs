@@ -16,6 +16,8 @@ pub mod hook;
 pub mod shard;
 pub mod sleep;
 
+pub mod filter;
+
 use std::collections::HashSet;
 use std::io::Write as _;
 use std::ops::ControlFlow;
@@ -157,6 +159,8 @@ pub struct BatchOptions {
     /// Run after each post is saved, before it is archived (`--exec`); a post whose run failed
     /// is not archived.
     pub after_save: Option<hook::AfterSave>,
+    /// `--match-filter`: a post that passes none is skipped (never saved nor archived).
+    pub filter: filter::MatchFilters,
 }
 
 impl BatchOptions {
@@ -168,6 +172,7 @@ impl BatchOptions {
             || self.archive.is_some()
             || self.info_only
             || self.shard.is_some()
+            || !self.filter.is_empty()
     }
 
     /// Makes the output folder ready (created, checked writable) and settles the folder every
@@ -1444,9 +1449,22 @@ impl Worker<'_> {
     /// reports every failure in its result.
     async fn save(&self, url: String, info: Option<VideoInfo>) -> Outcome {
         let n = self.counter.fetch_add(1, Ordering::Relaxed) + 1;
-        let (result, kept) = self.save_post(&url, info, n).await;
-        self.after_save(&result, kept.as_deref()).await;
-        Outcome::of_save(result, kept)
+        match self.save_post(&url, info, n).await {
+            Some((result, kept)) => {
+                self.after_save(&result, kept.as_deref()).await;
+                Outcome::of_save(result, kept)
+            }
+            // A filter makes every post's id needed first (`needs_id`): not reached.
+            None => Outcome::Failed {
+                error: Error::content(
+                    ContentReason::Unsupported(filter::SKIP_REASON.into()),
+                    Operation::ParseUrl,
+                    &url,
+                ),
+                url,
+                id: None,
+            },
+        }
     }
 
     /// The caller's hook for a saved post; whether the post may be archived.
@@ -1484,6 +1502,11 @@ impl Worker<'_> {
                 None => self.posts.video_info(&url).await,
             };
             return match info {
+                Ok(info) if !opts.filter.accepts(&info) => Outcome::Skipped {
+                    url,
+                    id,
+                    reason: filter::SKIP_REASON,
+                },
                 Ok(info) => Outcome::Info(Box::new(info)),
                 Err(error) => Outcome::Failed {
                     url,
@@ -1493,7 +1516,16 @@ impl Worker<'_> {
             };
         }
         let n = self.counter.fetch_add(1, Ordering::Relaxed) + 1;
-        let (result, kept) = self.save_post(&url, info, n).await;
+        let (result, kept) = match self.save_post(&url, info, n).await {
+            Some(saved) => saved,
+            None => {
+                return Outcome::Skipped {
+                    url,
+                    id,
+                    reason: filter::SKIP_REASON,
+                };
+            }
+        };
         let hook_ok = self.after_save(&result, kept.as_deref()).await;
         // Only once the post is complete on disk (and its hook ran well) is it recorded.
         if result.is_saved()
@@ -1512,21 +1544,32 @@ impl Worker<'_> {
 
     /// Saves one post; with [`BatchOptions::keep_info`], its metadata comes back too (fetched
     /// first when the input did not carry it, in the same post scope: one identity, one page
-    /// request).
+    /// request). `None`: the post passes no `--match-filter` (checked on that same metadata),
+    /// and nothing was saved.
     async fn save_post(
         &self,
         url: &str,
         info: Option<VideoInfo>,
         n: u64,
-    ) -> (DownloadResult, Option<Box<VideoInfo>>) {
+    ) -> Option<(DownloadResult, Option<Box<VideoInfo>>)> {
         let (posts, progress) = (self.posts, self.progress.clone());
         let (base, dl) = (&self.opts.base, &self.opts.download);
-        if let Some(pause) = &self.opts.sleep {
-            pause.before(n).await;
-        }
-        if !self.opts.keep_info {
+        let filter = &self.opts.filter;
+        if !self.opts.keep_info && filter.is_empty() {
+            if let Some(pause) = &self.opts.sleep {
+                pause.before(n).await;
+            }
             let r = save::download_post(posts, url, info, base, dl, n, progress).await;
-            return (r, None);
+            return Some((r, None));
+        }
+        // The pause comes before the download: with a filter, only for a post that passes it.
+        let pause = || async {
+            if let Some(pause) = &self.opts.sleep {
+                pause.before(n).await;
+            }
+        };
+        if filter.is_empty() {
+            pause().await;
         }
         posts
             .http()
@@ -1536,9 +1579,15 @@ impl Worker<'_> {
                     // A failure here is met again, and reported, by the save itself.
                     None => posts.video_info(url).await.ok(),
                 };
-                let kept = info.clone().map(Box::new);
+                if info.as_ref().is_some_and(|i| !filter.accepts(i)) {
+                    return None;
+                }
+                if !filter.is_empty() {
+                    pause().await;
+                }
+                let kept = info.clone().filter(|_| self.opts.keep_info).map(Box::new);
                 let r = save::download_post(posts, url, info, base, dl, n, progress).await;
-                (r, kept)
+                Some((r, kept))
             })
             .await
     }
@@ -1803,6 +1852,7 @@ mod tests {
             keep_info: false,
             sleep: None,
             after_save: None,
+            filter: Default::default(),
         }
     }
 

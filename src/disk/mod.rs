@@ -8,4 +8,6 @@ pub mod owned_file;
 #[doc(hidden)]
 pub mod safe_path;
 
+pub mod name_rules;
+
 pub(crate) mod safe_fs;

@@ -616,6 +616,7 @@ mod tests {
             }],
             images: vec![],
             subtitles: Default::default(),
+            is_pinned: None,
         }
     }
 

@@ -8,6 +8,8 @@ pub mod select;
 pub mod tags;
 pub mod template;
 
+pub(crate) mod format;
+
 pub(crate) mod provenance;
 pub mod record;
 
@@ -56,6 +58,8 @@ pub struct DownloadOptions {
     /// [`settle_confinement`]): every file's folder must lie within it, so a `-P` swapped for a
     /// link during the run receives nothing. `None`: the folder named, resolved at each check.
     pub confine_to: Option<PathBuf>,
+    /// `--restrict-filenames`, `--windows-filenames`, `--trim-filenames`.
+    pub names: crate::disk::name_rules::NameRules,
 }
 
 impl Default for DownloadOptions {
@@ -76,6 +80,7 @@ impl Default for DownloadOptions {
             embed_metadata: false,
             embed_thumbnail: false,
             confine_to: None,
+            names: Default::default(),
         }
     }
 }
@@ -268,8 +273,8 @@ fn render(
     // An absolute template (`-o /videos/%(id)s.%(ext)s`) is honoured as yt-dlp does: -P is not
     // prefixed, and the folder it names is the one nothing may escape.
     let (base, rel) = match opts.template.absolute_split() {
-        Some((root, rest)) => (root, rest.render(f)),
-        None => (base.to_owned(), opts.template.render(f)),
+        Some((root, rest)) => (root, rest.render_with(f, &opts.names)),
+        None => (base.to_owned(), opts.template.render_with(f, &opts.names)),
     };
     let rel = rel.map_err(|e| template_error(e.to_string(), url))?;
     safe_path::resolve_in_base(&base, &rel)

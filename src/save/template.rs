@@ -2,27 +2,35 @@
 //!
 //! Supported placeholders (a subset of yt-dlp's `-o` syntax):
 //!
-//! * `%(field)s` text, `%(field)d` / `%(field)i` integer;
-//! * flags `-` (left-align) and `0` (zero-pad numbers), a width, and a precision:
-//!   `%(index)03d`, `%(title).80s` (at most 80 characters), `%(n).3d` (at least 3 digits);
+//! * `%(field)s` text, `%(field)r` its Python `repr`, `%(field)B` text whose precision counts
+//!   UTF-8 bytes (`%(title).20B`); numbers as Python's `%` writes them: `d` `i` `u` `o` `x` `X`
+//!   `f` `F` `e` `E` `g` `G` (`save/format.rs`);
+//! * flags `-` (left-align), `0` (zero-pad numbers), `+` and ` ` (signs), `#` (alternate form),
+//!   a width, and a precision: `%(index)03d`, `%(title).80s` (at most 80 characters),
+//!   `%(n)+.3d` (a sign and at least 3 digits), `%(duration).2f`;
+//! * `%(upload_date>%Y-%m-%d)s`, `%(timestamp>%Y-%m-%d %H-%M)s`: a date formatted with
+//!   `strftime` directives, from a Unix timestamp or a `YYYYMMDD` date (UTC);
+//! * `%(field&TEXT)s`: `TEXT` instead of a present value (`{}` in it is the value);
 //! * `%(field|default)s`: the default is used when the field is missing or null (an empty default
 //!   makes the placeholder vanish); without a default a missing field renders as `NA`;
-//! * `%(a,b)s`: the first of `a`, `b` that is present;
+//! * `%(a,b)s`: the first of `a`, `b` that is present (each may have its own `>FORMAT`);
 //! * `%(music.duration)s`, `%(hashtags.0)s`: nested keys and array indexes (negative from the end);
 //! * `%%` is a literal `%`; a `%` that starts no placeholder is kept as is (as yt-dlp does).
 //!
 //! The template's own text is kept as written, so its `/` makes folders. Substituted values go
-//! through [`sanitize_component`] and can never add a folder or climb out of one. The rendered
+//! through [`sanitize_component`](crate::disk::safe_path::sanitize_component) and can never add a folder or climb out of one. The rendered
 //! path is then cleaned per component (see [`Template::render`]).
 
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
+use crate::disk::name_rules::{NameRules, sanitize_value, split_extension, windows_literal};
 use crate::disk::safe_path::{
     MAX_COMPONENT_BYTES, MAX_RENDERED_NAME_BYTES, NAME_RESERVE, cut_bytes, guard_reserved,
-    is_plain_component, sanitize_component, trim_end_dots_spaces,
+    is_plain_component, trim_end_dots_spaces,
 };
+use crate::save::format::{self, CONVERSIONS, Conversion, DateFormat, Spec};
 
 /// The output template when `-o` and the config file say nothing.
 pub const DEFAULT_TEMPLATE: &str = "%(uploader)s - %(title).80s [%(id)s].%(ext)s";
@@ -43,9 +51,9 @@ pub enum TemplateError {
         /// What is wrong there.
         message: String,
     },
-    /// A `%(field)X` whose `X` is none of `s`, `d`, `i`.
+    /// A `%(field)X` whose `X` is no conversion tikdl knows.
     #[error(
-        "output template: unknown conversion `{conversion}` at character {position} (supported: s, d, i)"
+        "output template: unknown conversion `{conversion}` at character {position} (supported: {CONVERSIONS})"
     )]
     UnknownConversion {
         /// Where (1-based, in characters).
@@ -96,20 +104,32 @@ enum Piece {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Field {
-    /// Alternatives (`a,b`), each a key path (`music.duration` -> ["music", "duration"]).
-    names: Vec<Vec<String>>,
+    /// Alternatives (`a,b`): the first present one is used.
+    alts: Vec<Alt>,
+    /// `&TEXT`: written instead of a present value (`{}` in it is the value).
+    replacement: Option<String>,
     default: Option<String>,
-    left: bool,
-    zero: bool,
-    width: Option<usize>,
-    precision: Option<usize>,
-    conversion: Conversion,
+    spec: Spec,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Conversion {
-    Str,
-    Int,
+/// One alternative of a placeholder: a key path (`music.duration` -> ["music", "duration"]) and
+/// its `>FORMAT` date format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Alt {
+    path: Vec<String>,
+    date: Option<DateFormat>,
+}
+
+impl Field {
+    /// Whether the field may be shortened to make its name fit: text, and none of the fields
+    /// that tell posts and their files apart.
+    fn shortenable(&self) -> bool {
+        self.spec.conversion.is_text()
+            && !self
+                .alts
+                .iter()
+                .any(|a| KEPT_WHOLE.contains(&a.path[0].as_str()))
+    }
 }
 
 impl Template {
@@ -197,10 +217,28 @@ impl Template {
     /// have [`MAX_COMPONENT_BYTES`] bytes, the file name [`MAX_RENDERED_NAME_BYTES`]; see
     /// `fit_component` for how a longer one is shortened.
     pub fn render(&self, fields: &Map<String, Value>) -> Result<PathBuf, TemplateError> {
+        self.render_with(fields, &NameRules::default())
+    }
+
+    /// [`Template::render`] under the file-name options `rules` (`--restrict-filenames`,
+    /// `--windows-filenames`, `--trim-filenames`): they make names stricter or shorter, never
+    /// laxer, so every rule of `render` still holds.
+    pub fn render_with(
+        &self,
+        fields: &Map<String, Value>,
+        rules: &NameRules,
+    ) -> Result<PathBuf, TemplateError> {
         let mut components: Vec<Vec<Part>> = vec![Vec::new()];
         for piece in &self.pieces {
             match piece {
                 Piece::Literal(s) => {
+                    let windows;
+                    let s = if rules.windows {
+                        windows = windows_literal(s);
+                        windows.as_str()
+                    } else {
+                        s
+                    };
                     let mut split = s.split(std::path::is_separator);
                     if let (Some(first), Some(last)) = (split.next(), components.last_mut()) {
                         last.push(Part::literal(first));
@@ -209,9 +247,8 @@ impl Template {
                 }
                 Piece::Field(f) => {
                     let part = Part {
-                        text: render_field(f, fields),
-                        shortenable: f.conversion == Conversion::Str
-                            && !f.names.iter().any(|p| KEPT_WHOLE.contains(&p[0].as_str())),
+                        text: render_field(f, fields, rules),
+                        shortenable: f.shortenable(),
                     };
                     if let Some(last) = components.last_mut() {
                         last.push(part);
@@ -219,7 +256,7 @@ impl Template {
                 }
             }
         }
-        finish_path(components)
+        finish_path(components, rules)
     }
 }
 
@@ -257,6 +294,11 @@ fn syntax(at: usize, message: String) -> TemplateError {
 }
 
 /// Parses the placeholder whose `%` is at `start`; returns it and the index after it.
+///
+/// Inside the parentheses, in yt-dlp's order (`INTERNAL_FORMAT_RE` in `yt_dlp/YoutubeDL.py`):
+/// the field, its `>FORMAT`, `,` alternatives (each with its own `>FORMAT`), `&REPLACEMENT`,
+/// `|DEFAULT`. After them: flags `#0- +`, width, precision, an ignored length modifier
+/// (`h`, `l`, `L`), the conversion.
 fn parse_field(chars: &[char], start: usize) -> Result<(Field, usize), TemplateError> {
     let open = start + 1;
     let close = chars[open..]
@@ -265,19 +307,29 @@ fn parse_field(chars: &[char], start: usize) -> Result<(Field, usize), TemplateE
         .map(|p| open + p)
         .ok_or_else(|| syntax(start, "`%(` is never closed by `)`".into()))?;
 
-    let inner = &chars[open + 1..close];
+    let at = open + 1;
+    let inner = &chars[at..close];
     let bar = inner.iter().position(|&c| c == '|');
-    let (keys, default) = match bar {
+    let (head, default) = match bar {
         Some(b) => (&inner[..b], Some(inner[b + 1..].iter().collect::<String>())),
         None => (inner, None),
     };
-    let (names, keys) = parse_names(keys, open + 1, start)?;
+    let amp = head.iter().position(|&c| c == '&');
+    let (head, replacement) = match amp {
+        Some(a) => (&head[..a], Some(head[a + 1..].iter().collect::<String>())),
+        None => (head, None),
+    };
+    let keys: String = head.iter().collect();
+    let alts = parse_alts(head, at, start, &keys)?;
     let mut i = close + 1;
-    let (mut left, mut zero) = (false, false);
+    let (mut left, mut zero, mut plus, mut space, mut alt) = (false, false, false, false, false);
     while let Some(&c) = chars.get(i) {
         match c {
             '-' => left = true,
             '0' => zero = true,
+            '+' => plus = true,
+            ' ' => space = true,
+            '#' => alt = true,
             _ => break,
         }
         i += 1;
@@ -294,15 +346,14 @@ fn parse_field(chars: &[char], start: usize) -> Result<(Field, usize), TemplateE
     } else {
         None
     };
+    if matches!(chars.get(i), Some('h' | 'l' | 'L')) {
+        i += 1;
+    }
     let conversion = match chars.get(i) {
-        Some('s') => Conversion::Str,
-        Some('d' | 'i') => Conversion::Int,
-        Some(&c) => {
-            return Err(TemplateError::UnknownConversion {
-                position: i + 1,
-                conversion: c,
-            });
-        }
+        Some(&c) => Conversion::from_char(c).ok_or(TemplateError::UnknownConversion {
+            position: i + 1,
+            conversion: c,
+        })?,
         None => {
             return Err(syntax(
                 i,
@@ -310,42 +361,56 @@ fn parse_field(chars: &[char], start: usize) -> Result<(Field, usize), TemplateE
             ));
         }
     };
-    let field = Field {
-        names,
-        default,
+    let spec = Spec {
         left,
         zero,
+        plus,
+        space,
+        alt,
         width,
         precision,
         conversion,
     };
+    let field = Field {
+        alts,
+        replacement,
+        default,
+        spec,
+    };
     Ok((field, i + 1))
 }
 
-/// The field names of a placeholder (`keys`, which starts at index `at`; the placeholder's `%`
-/// is at `start`): `,`-separated alternatives, each a `.`-separated path. Returns them and
-/// `keys` as text.
-fn parse_names(
-    keys: &[char],
+/// The alternatives of a placeholder (`head`, which starts at index `at`; the placeholder's `%`
+/// is at `start`): `,`-separated, each a `.`-separated key path and an optional `>FORMAT`
+/// (`\,` is a comma inside a format).
+fn parse_alts(
+    head: &[char],
     at: usize,
     start: usize,
-) -> Result<(Vec<Vec<String>>, String), TemplateError> {
-    if let Some(k) = keys
-        .iter()
-        .position(|&c| !(c.is_alphanumeric() || matches!(c, '_' | '.' | ',' | '-')))
+    keys: &str,
+) -> Result<Vec<Alt>, TemplateError> {
+    let mut alts = Vec::new();
+    let mut from = 0;
+    for end in (0..=head.len())
+        .filter(|&e| e == head.len() || (head[e] == ',' && (e == 0 || head[e - 1] != '\\')))
     {
-        return Err(syntax(
-            at + k,
-            format!(
-                "unsupported character `{}` in field name (use letters, digits, `_`, `.` for nesting, `,` for alternatives, `|` for a default)",
-                keys[k]
-            ),
-        ));
-    }
-    let keys: String = keys.iter().collect();
-    let mut names = Vec::new();
-    for alt in keys.split(',') {
-        let path: Vec<String> = alt.split('.').map(str::to_owned).collect();
+        let seg = &head[from..end];
+        let gt = seg.iter().position(|&c| c == '>');
+        let names = &seg[..gt.unwrap_or(seg.len())];
+        if let Some(k) = names
+            .iter()
+            .position(|&c| !(c.is_alphanumeric() || matches!(c, '_' | '.' | '-')))
+        {
+            return Err(syntax(
+                at + from + k,
+                format!(
+                    "unsupported character `{}` in field name (use letters, digits, `_`, `.` for nesting, `,` for alternatives, `>` for a date format, `&` for a replacement, `|` for a default)",
+                    names[k]
+                ),
+            ));
+        }
+        let name: String = names.iter().collect();
+        let path: Vec<String> = name.split('.').map(str::to_owned).collect();
         if path.iter().any(String::is_empty) {
             return Err(syntax(start, format!("empty field name in `%({keys})`")));
         }
@@ -359,9 +424,17 @@ fn parse_names(
                 format!("unsupported `-` in field name `{bad}` (arithmetic is not supported)"),
             ));
         }
-        names.push(path);
+        let date = match gt {
+            Some(g) => {
+                let fmt: String = seg[g + 1..].iter().collect::<String>().replace("\\,", ",");
+                Some(DateFormat::parse(&fmt).map_err(|e| syntax(at + from + g, e))?)
+            }
+            None => None,
+        };
+        alts.push(Alt { path, date });
+        from = end + 1;
     }
-    Ok((names, keys))
+    Ok(alts)
 }
 
 /// Reads decimal digits at `*i`; `Err(position)` when the number exceeds [`MAX_WIDTH`].
@@ -378,31 +451,91 @@ fn parse_number(chars: &[char], i: &mut usize) -> Result<Option<usize>, usize> {
     Ok((*i > start).then_some(n))
 }
 
-fn render_field(f: &Field, fields: &Map<String, Value>) -> String {
-    let value = f
-        .names
-        .iter()
-        .find_map(|path| lookup(fields, path).filter(|v| !v.is_null()));
-    if f.conversion == Conversion::Int {
-        // Like yt-dlp: a value that is not a number falls back to the default, as text.
-        if let Some(n) = value.and_then(as_integer) {
-            return format_int(n, f);
-        }
-        return format_text(fallback(f), f);
-    }
-    let text = match value {
-        Some(v) => sanitize_component(&stringify(v)),
-        None => fallback(f),
+fn render_field(f: &Field, fields: &Map<String, Value>, rules: &NameRules) -> String {
+    let value = evaluate(f, |path| lookup(fields, path).cloned());
+    // The default (sanitized like a value; empty stays empty), or `NA`.
+    let fallback = || match f.default.as_deref() {
+        Some("") => String::new(),
+        Some(d) => sanitize_value(d, rules),
+        None => MISSING.to_owned(),
     };
-    format_text(text, f)
+    write_value(f, value, fallback, |text| sanitize_value(&text, rules))
 }
 
-/// The default (sanitized like a value; empty stays empty), or `NA`.
-fn fallback(f: &Field) -> String {
-    match f.default.as_deref() {
-        Some("") => String::new(),
-        Some(d) => sanitize_component(d),
-        None => MISSING.to_owned(),
+/// The placeholder's value: the first alternative present (after its date format), then its
+/// replacement. `None` when every alternative is missing or null.
+fn evaluate(f: &Field, find: impl Fn(&[String]) -> Option<Value>) -> Option<Value> {
+    let value = f.alts.iter().find_map(|alt| {
+        let v = find(&alt.path).filter(|v| !v.is_null())?;
+        match &alt.date {
+            Some(date) => date.apply(&v).map(Value::String),
+            None => Some(v),
+        }
+    })?;
+    match &f.replacement {
+        Some(r) => replace(r, &stringify(&value)).map(Value::String),
+        None => Some(value),
+    }
+}
+
+/// yt-dlp's `&REPLACEMENT` (Python's `str.format(REPLACEMENT, value)`): `{}` and `{0}` are the
+/// value, `{{` and `}}` braces; any other `{...}` makes the value missing, as there.
+fn replace(template: &str, value: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(i) = rest.find(['{', '}']) {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let (text, len) = if tail.starts_with("{{") {
+            ("{", 2)
+        } else if tail.starts_with("}}") {
+            ("}", 2)
+        } else if tail.starts_with("{}") {
+            (value, 2)
+        } else if tail.starts_with("{0}") {
+            (value, 3)
+        } else {
+            return None;
+        };
+        out.push_str(text);
+        rest = &tail[len..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// Writes a placeholder's value by its conversion: numbers as numbers (a value that is not one
+/// falls back, as in yt-dlp), text through `clean` (the file-name sanitizing, or nothing).
+fn write_value(
+    f: &Field,
+    value: Option<Value>,
+    fallback: impl Fn() -> String,
+    clean: impl Fn(String) -> String,
+) -> String {
+    let spec = &f.spec;
+    let conv = spec.conversion;
+    if conv.is_integer() {
+        return match value.as_ref().and_then(as_integer) {
+            Some(n) => format::integer(n, spec),
+            None => format::text(fallback(), spec),
+        };
+    }
+    if !conv.is_text() {
+        return match value.as_ref().and_then(format::as_float) {
+            Some(x) => format::float(x, spec),
+            None => format::text(fallback(), spec),
+        };
+    }
+    let Some(v) = value else {
+        return match conv {
+            Conversion::Bytes => format::bytes(&fallback(), spec),
+            _ => format::text(fallback(), spec),
+        };
+    };
+    match conv {
+        Conversion::Repr => format::text(clean(format::repr(&v)), spec),
+        Conversion::Bytes => format::bytes(&clean(stringify(&v)), spec),
+        _ => format::text(clean(stringify(&v)), spec),
     }
 }
 
@@ -456,41 +589,6 @@ fn as_integer(v: &Value) -> Option<i128> {
                 .or_else(|| s.parse::<f64>().ok().and_then(from_float))
         }
         _ => None,
-    }
-}
-
-fn format_int(n: i128, f: &Field) -> String {
-    let mut digits = n.unsigned_abs().to_string();
-    if let Some(p) = f.precision
-        && digits.len() < p
-    {
-        digits = "0".repeat(p - digits.len()) + &digits;
-    }
-    let sign = if n < 0 { "-" } else { "" };
-    let len = sign.len() + digits.len();
-    match f.width {
-        Some(w) if w > len && f.zero && !f.left => format!("{sign}{}{digits}", "0".repeat(w - len)),
-        _ => pad(format!("{sign}{digits}"), f),
-    }
-}
-
-fn format_text(text: String, f: &Field) -> String {
-    let text = match f.precision {
-        Some(p) => text.chars().take(p).collect(),
-        None => text,
-    };
-    pad(text, f)
-}
-
-/// Pads with spaces to the width in characters (`0` pads text with spaces too, as printf does).
-fn pad(s: String, f: &Field) -> String {
-    let len = s.chars().count();
-    match f.width {
-        Some(w) if w > len => {
-            let fill = " ".repeat(w - len);
-            if f.left { s + &fill } else { fill + &s }
-        }
-        _ => s,
     }
 }
 
@@ -600,24 +698,17 @@ impl Template {
 
 /// [`render_field`] without the file-name sanitizing.
 fn print_field(f: &Field, fields: &Map<String, Value>, extra: &[(&str, Value)]) -> String {
-    let find = |path: &Vec<String>| {
+    let find = |path: &[String]| {
         let first = path.first()?;
-        let value = match extra.iter().find(|(k, _)| k == first) {
+        match extra.iter().find(|(k, _)| k == first) {
             Some((k, v)) => lookup(&Map::from_iter([((*k).to_owned(), v.clone())]), path).cloned(),
             None => lookup(fields, path).cloned(),
-        };
-        value.filter(|v| !v.is_null())
+        }
     };
-    let value = f.names.iter().find_map(find);
+    let value = evaluate(f, find);
+    // As yt-dlp: `%(title)d` of a non-number is the default (or NA), not an error.
     let missing = || f.default.clone().unwrap_or_else(|| MISSING.to_owned());
-    if f.conversion == Conversion::Int {
-        // As yt-dlp: `%(title)d` of a non-number is the default (or NA), not an error.
-        return match value.as_ref().and_then(as_integer) {
-            Some(n) => format_int(n, f),
-            None => format_text(missing(), f),
-        };
-    }
-    format_text(value.as_ref().map_or_else(missing, stringify), f)
+    write_value(f, value, missing, |text| text)
 }
 
 #[cfg(test)]
@@ -737,7 +828,7 @@ impl Part {
     }
 }
 
-fn finish_path(components: Vec<Vec<Part>>) -> Result<PathBuf, TemplateError> {
+fn finish_path(components: Vec<Vec<Part>>, rules: &NameRules) -> Result<PathBuf, TemplateError> {
     let mut kept = Vec::new();
     for parts in components {
         let raw: String = parts.iter().map(|p| p.text.as_str()).collect();
@@ -755,7 +846,7 @@ fn finish_path(components: Vec<Vec<Part>>) -> Result<PathBuf, TemplateError> {
     let last = kept.len().checked_sub(1).ok_or(TemplateError::Empty)?;
     kept.into_iter()
         .enumerate()
-        .map(|(i, parts)| fit_component(parts, i == last))
+        .map(|(i, parts)| fit_component(parts, i == last, rules))
         .collect()
 }
 
@@ -774,7 +865,14 @@ fn assemble(parts: &[Part]) -> String {
 /// error. yt-dlp never shortens a name silently either: without `--trim-filenames` it hands the
 /// name to the OS, which refuses it ("unable to open for writing: [Errno 36] File name too
 /// long").
-fn fit_component(mut parts: Vec<Part>, is_file: bool) -> Result<String, TemplateError> {
+fn fit_component(
+    mut parts: Vec<Part>,
+    is_file: bool,
+    rules: &NameRules,
+) -> Result<String, TemplateError> {
+    if is_file && let Some(n) = rules.trim {
+        parts = trim_file_name(parts, n.get());
+    }
     let (limit, what) = if is_file {
         (MAX_RENDERED_NAME_BYTES, "a file name")
     } else {
@@ -825,6 +923,45 @@ fn fit_component(mut parts: Vec<Part>, is_file: bool) -> Result<String, Template
     }
 }
 
+/// `--trim-filenames N`: the file name's parts shortened until the name has at most `n`
+/// characters before its extension. Text fields are cut first, the longest first, as
+/// [`fit_component`] does for bytes, so the id survives when it can; when they are empty and the
+/// name is still longer, it is cut at `n` characters, the extension kept (yt-dlp cuts there
+/// plainly: `filename.rsplit('.', 2)` in `YoutubeDL._prepare_filename`).
+fn trim_file_name(parts: Vec<Part>, n: usize) -> Vec<Part> {
+    let original = assemble(&parts);
+    let mut parts = parts;
+    loop {
+        let name = assemble(&parts);
+        let (stem, _) = split_extension(&name);
+        let count = stem.chars().count();
+        if count <= n {
+            return parts;
+        }
+        let lengths: Vec<usize> = parts
+            .iter()
+            .filter(|p| p.shortenable)
+            .map(|p| p.text.chars().count())
+            .collect();
+        if lengths.iter().all(|&l| l == 0) {
+            let (stem, ext) = split_extension(&original);
+            let cut: String = stem.chars().take(n).collect();
+            let cut = trim_end_dots_spaces(cut.trim_end_matches(['\u{200d}', '\u{fe0f}']));
+            return vec![Part::literal(&format!("{cut}{ext}"))];
+        }
+        let level = water_level(&lengths, count - n);
+        for p in parts.iter_mut().filter(|p| p.shortenable) {
+            if p.text.chars().count() > level {
+                let cut: String = p.text.chars().take(level).collect();
+                p.text = cut
+                    .trim_end_matches(['\u{200d}', '\u{fe0f}'])
+                    .trim_end()
+                    .to_owned();
+            }
+        }
+    }
+}
+
 /// The highest length `L` such that cutting every length above `L` down to `L` removes at least
 /// `excess` bytes (0 when even that is not enough).
 fn water_level(lengths: &[usize], excess: usize) -> usize {
@@ -849,6 +986,7 @@ mod tests {
     use crate::disk::safe_path::tests::tmp;
     use crate::disk::safe_path::{
         MAX_COMPONENT_BYTES, MAX_RENDERED_NAME_BYTES, is_windows_reserved, resolve_in_base,
+        sanitize_component,
     };
     use serde_json::json;
     use std::path::Component;
@@ -1154,7 +1292,7 @@ mod tests {
             ("%(title)", 9),
             ("%()s", 1),
             ("%(a,)s", 1),
-            ("x%(a>%Y)s", 5),
+            ("x%(a>%Q)s", 5),
             ("%(title)999999s", 9),
             ("%(a-1)s", 1),
         ];
@@ -1175,14 +1313,175 @@ mod tests {
             }
         ));
         assert!(e.to_string().contains("character 9"), "{e}");
-        let e = Template::parse("%(title)+d").unwrap_err();
+        // Flags are read before the conversion: `+` is one, `j` (yt-dlp's JSON) is not known.
+        let e = Template::parse("%(title)+j").unwrap_err();
         assert!(matches!(
             e,
             TemplateError::UnknownConversion {
-                conversion: '+',
+                conversion: 'j',
                 ..
             }
         ));
+        assert!(e.to_string().contains("supported: s, r, B, d"), "{e}");
+    }
+
+    #[test]
+    fn dates_numbers_and_bytes_as_yt_dlp() {
+        let f = fields(json!({
+            "id": "7608826249200356630", "ext": "mp4", "title": "héllo wörld",
+            "timestamp": 1769866205, "upload_date": "20260131", "view_count": 42,
+            "duration": 15.5, "bad_date": "soon",
+        }));
+        let r = |t: &str| render(t, &f);
+        assert_eq!(r("%(upload_date>%Y-%m-%d)s"), "2026-01-31");
+        assert_eq!(r("%(timestamp>%Y-%m-%d %H-%M)s"), "2026-01-31 13-30");
+        // A `:` from the format is sanitized like any value's.
+        assert_eq!(r("%(timestamp>%H:%M)s"), "13_30");
+        assert_eq!(r("%(bad_date>%Y)s"), "NA");
+        assert_eq!(r("%(bad_date>%Y,upload_date>%d %b)s"), "31 Jan");
+        assert_eq!(r("%(missing>%Y|undated)s"), "undated");
+        assert_eq!(r("%(view_count)+.3d"), "+042");
+        assert_eq!(r("%(view_count)05d"), "00042");
+        assert_eq!(
+            r("%(view_count)x|%(view_count)#X|%(view_count)o"),
+            "2a|0X2A|52"
+        );
+        assert_eq!(r("%(duration).2f"), "15.50");
+        assert_eq!(r("%(duration)e"), "1.550000e+01");
+        assert_eq!(r("%(duration)g"), "15.5");
+        assert_eq!(r("%(title)r"), "'héllo wörld'");
+        // `B` counts bytes: `é` is two, and a cut inside it drops it.
+        assert_eq!(r("%(title).2B"), "h");
+        assert_eq!(r("%(title).3B"), "hé");
+        assert_eq!(r("%(title).20B"), "héllo wörld");
+        assert_eq!(r("%(title)s"), "héllo wörld");
+        // `&`: the replacement for a present value (`{}` is the value).
+        assert_eq!(r("%(view_count&[{}]-)s%(id)s"), "[42]-7608826249200356630");
+        assert_eq!(r("%(missing&yes|no)s"), "no");
+        assert_eq!(r("%(view_count&a/b)s"), "a_b");
+        // Numbers that are not numbers fall back, as `%d` always did.
+        assert_eq!(r("%(title).2f"), "NA");
+        assert_eq!(r("%(title|0)x"), "0");
+        // The `%d` of a 19-digit id keeps every digit.
+        assert_eq!(r("%(id)d"), "7608826249200356630");
+    }
+
+    #[test]
+    fn print_formats_the_same_without_sanitizing() {
+        let f = fields(json!({ "timestamp": 1769866205, "title": "a/b: c", "n": 3 }));
+        let p = |t: &str| Template::parse_print(t).unwrap().render_print(&f, &[]);
+        assert_eq!(p("%(timestamp>%H:%M)s"), "13:30");
+        assert_eq!(p("%(n)03d %(n).1f %(title).4B"), "003 3.0 a/b:");
+        assert_eq!(p("%(title&<{}>)s"), "<a/b: c>");
+    }
+
+    fn with(rules: NameRules, t: &str, f: &Map<String, Value>) -> String {
+        let p = Template::parse(t).unwrap().render_with(f, &rules).unwrap();
+        p.to_str().unwrap().to_owned()
+    }
+
+    #[test]
+    fn restricted_names() {
+        let rules = NameRules {
+            restrict: true,
+            ..NameRules::default()
+        };
+        let f = fields(json!({
+            "uploader": "Zoë & co", "title": "Crème brûlée: #recipe 🍮 (easy)",
+            "id": "1", "ext": "mp4",
+        }));
+        assert_eq!(
+            with(rules, DEFAULT_TEMPLATE, &f),
+            "Zoe_co - Creme_brulee_-_recipe_easy [1].mp4"
+        );
+    }
+
+    #[test]
+    fn windows_names_clean_the_template_text() {
+        let rules = NameRules {
+            windows: true,
+            ..NameRules::default()
+        };
+        let f = fields(json!({ "id": "1", "ext": "mp4", "title": "t" }));
+        assert_eq!(with(rules, "a:b?/%(id)s*.%(ext)s", &f), "a#b#/1#.mp4");
+        assert_eq!(r("a:b?/%(id)s"), "a:b?/7608826249200356630");
+        assert_eq!(with(rules, "nul/%(title)s.", &f), "_nul/t");
+    }
+
+    #[test]
+    fn trimmed_names_count_characters_and_keep_the_extension() {
+        let trim = |n: usize| NameRules {
+            trim: std::num::NonZeroUsize::new(n),
+            ..NameRules::default()
+        };
+        let f = fields(json!({
+            "uploader": "u", "title": "é".repeat(100), "id": "7608826249200356630", "ext": "mp4",
+        }));
+        // The title is cut first, so the id survives.
+        let name = with(trim(40), DEFAULT_TEMPLATE, &f);
+        assert_eq!(name.trim_end_matches(".mp4").chars().count(), 40, "{name}");
+        assert!(name.ends_with(" [7608826249200356630].mp4"), "{name}");
+        // Shorter than what the template's text and the id need: a plain cut, as yt-dlp's.
+        assert_eq!(with(trim(6), DEFAULT_TEMPLATE, &f), "u - éé.mp4");
+        // Folders are not trimmed.
+        assert_eq!(
+            with(
+                trim(3),
+                "%(uploader)s%(uploader)s%(uploader)s%(uploader)s/%(id)s.%(ext)s",
+                &f
+            ),
+            "uuuu/760.mp4"
+        );
+        // A name within the limit is left alone.
+        assert_eq!(
+            with(trim(100), "%(id)s.%(ext)s", &f),
+            "7608826249200356630.mp4"
+        );
+    }
+
+    #[test]
+    fn hostile_values_stay_inside_base_under_every_rule() {
+        let base = tmp();
+        let all = [
+            NameRules {
+                restrict: true,
+                ..NameRules::default()
+            },
+            NameRules {
+                windows: true,
+                ..NameRules::default()
+            },
+            NameRules {
+                trim: std::num::NonZeroUsize::new(5),
+                ..NameRules::default()
+            },
+            NameRules {
+                restrict: true,
+                windows: true,
+                trim: std::num::NonZeroUsize::new(1),
+            },
+        ];
+        let t = Template::parse("%(uploader)s/%(title)s.%(ext)s").unwrap();
+        for rules in all {
+            for (title, _) in hostile() {
+                let f = fields(json!({ "uploader": title, "title": title, "ext": "mp4" }));
+                let rel = t.render_with(&f, &rules).unwrap();
+                let c = components(&rel);
+                assert_eq!(c.len(), 2, "{rules:?} {title:?} -> {rel:?}");
+                for part in &c {
+                    assert!(part != ".." && part != "." && !part.is_empty(), "{part:?}");
+                    assert!(part.len() <= MAX_COMPONENT_BYTES);
+                    assert!(!part.ends_with(['.', ' ']), "{part:?}");
+                    assert!(!is_windows_reserved(part), "{part:?}");
+                    if rules.restrict {
+                        assert!(part.is_ascii() && !part.contains([' ', '&']), "{part:?}");
+                    }
+                }
+                assert!(c[1].len() <= MAX_RENDERED_NAME_BYTES);
+                let full = resolve_in_base(base.path(), &rel).unwrap();
+                assert!(full.starts_with(base.path()), "{full:?}");
+            }
+        }
     }
 
     #[test]

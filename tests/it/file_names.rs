@@ -6,10 +6,14 @@ use std::path::{Component, Path};
 
 use proptest::prelude::*;
 use serde_json::{Map, Value};
+use tikdl::disk::name_rules::NameRules;
 use tikdl::disk::safe_path::{
     MAX_COMPONENT_BYTES, meta_path, part_path, resolve_in_base, sanitize_component, sidecar,
 };
 use tikdl::save::template::Template;
+use tiktok_imitation::{HOSTILE_BASE, HOSTILE_NAMES};
+
+use crate::support::{self, Env};
 
 /// Strings biased towards what breaks file names: separators, dots, spaces, control and
 /// bidi characters, Windows device names, multi-byte text, and long runs, mixed with fully
@@ -238,4 +242,396 @@ proptest! {
             prop_assert_ne!(sidecar(&a, suffix), sidecar(&b, suffix));
         }
     }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// The file-name options only ever make a name stricter or shorter.
+    #[test]
+    fn hostile_values_stay_inside_the_base_under_every_name_option(
+        title in hostile_string(),
+        uploader in hostile_string(),
+        restrict in any::<bool>(),
+        windows in any::<bool>(),
+        trim in prop_oneof![Just(0usize), 1usize..40],
+    ) {
+        let rules = NameRules { restrict, windows, trim: std::num::NonZeroUsize::new(trim) };
+        let mut f = Map::new();
+        f.insert("title".into(), Value::from(title));
+        f.insert("uploader".into(), Value::from(uploader));
+        f.insert("id".into(), Value::from("7500000000000005001"));
+        f.insert("ext".into(), Value::from("mp4"));
+        let t = Template::parse("%(uploader)s/%(title)s [%(id)s].%(ext)s").unwrap();
+        let rel = t.render_with(&f, &rules).unwrap();
+        let parts: Vec<&str> = rel.components().map(|c| match c {
+            Component::Normal(s) => s.to_str().unwrap(),
+            other => panic!("{other:?} in {rel:?}"),
+        }).collect();
+        prop_assert_eq!(parts.len(), 2, "{:?}", rel);
+        for p in &parts {
+            prop_assert!(p.len() <= MAX_COMPONENT_BYTES && *p != ".." && *p != ".");
+            if restrict {
+                // The template's own ` [` is kept, as yt-dlp keeps it.
+                let values = p.replace(" [", "");
+                prop_assert!(values.is_ascii() && !values.contains([' ', '&']), "{:?}", p);
+            }
+        }
+        if trim > 0 {
+            let stem = parts[1].strip_suffix(".mp4").unwrap_or(parts[1]);
+            prop_assert!(stem.trim_start_matches('_').chars().count() <= trim, "{:?}", parts[1]);
+        }
+        let base = Path::new("/base");
+        prop_assert!(resolve_in_base(base, &rel).unwrap().starts_with(base));
+    }
+}
+
+// ---- Through the binary: the file-name options and the template's formatting ----------------
+
+/// The hostile posts' URLs.
+fn hostile_urls() -> Vec<String> {
+    (1..=HOSTILE_NAMES.len() as u64)
+        .map(|n| format!("https://www.tiktok.com/@x/video/{}", HOSTILE_BASE + n))
+        .collect()
+}
+
+/// Every file under `base` as its components below it (each one checked to be plain).
+fn names_below(base: &Path) -> Vec<Vec<String>> {
+    support::files_under(base)
+        .iter()
+        .map(|p| {
+            let rel = p.strip_prefix(base).expect("under the base");
+            rel.components()
+                .map(|c| match c {
+                    Component::Normal(c) => c.to_str().expect("UTF-8 name").to_owned(),
+                    other => panic!("{other:?} in {}", p.display()),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// `download --json -P BASE -q worst ARGS URLS` in the test's folder: every post downloaded.
+fn download_all(env: &Env, base: &Path, args: &[&str], urls: &[String]) -> Vec<Value> {
+    let mut all = vec!["-P", support::s(base), "-q", "worst"];
+    all.extend(args);
+    all.extend(urls.iter().map(String::as_str));
+    let run = support::download(env, &all);
+    assert_eq!(run.code, 0, "{}\n{:?}", run.stderr, run.lines);
+    assert_eq!(run.lines.len(), urls.len());
+    for l in &run.lines {
+        assert_eq!(l["status"], "downloaded", "{l}");
+    }
+    // Nothing beside the base.
+    let top: Vec<String> = support::names_in(env.dir.path());
+    assert!(
+        top.iter()
+            .all(|n| n == "ca.pem" || n == "base" || n.starts_with('.')),
+        "{top:?}"
+    );
+    run.lines
+}
+
+#[test]
+fn restrict_filenames_makes_hostile_captions_ascii_without_spaces() {
+    let env = Env::new();
+    let base = env.dir.path().join("base");
+    let urls = hostile_urls();
+    let lines = download_all(
+        &env,
+        &base,
+        &[
+            "--restrict-filenames",
+            "--write-info-json",
+            "-o",
+            "%(uploader)s/%(title)s-%(id)s.%(ext)s",
+        ],
+        &urls,
+    );
+    let names = names_below(&base);
+    assert_eq!(names.len(), 2 * urls.len(), "{names:?}");
+    for parts in &names {
+        assert_eq!(parts.len(), 2, "{parts:?}");
+        for p in parts {
+            assert!(p.is_ascii(), "{p:?}");
+            assert!(!p.contains([' ', '&', '\\', ':']), "{p:?}");
+            assert!(p != "." && p != ".." && !p.starts_with('.'), "{p:?}");
+            assert!(p.len() <= MAX_COMPONENT_BYTES);
+        }
+    }
+    for (line, n) in lines.iter().zip(1..) {
+        let id = (HOSTILE_BASE + n).to_string();
+        let video = support::files(line, "video");
+        let name = video[0].file_name().unwrap().to_str().unwrap().to_owned();
+        assert!(name.ends_with(&format!("-{id}.mp4")), "{name}");
+    }
+    // The "fancy" letters of the last captions are plain ones after NFKC, as in yt-dlp.
+    let last = support::files(&lines[lines.len() - 1], "video");
+    let last = last[0].file_name().unwrap().to_str().unwrap();
+    assert!(last.starts_with("Hello_Hello_"), "{last}");
+    // Without the flag the same template keeps the letters.
+    let plain = env.dir.path().join("plain");
+    let run = support::download(
+        &env,
+        &[
+            "-P",
+            support::s(&plain),
+            "-q",
+            "worst",
+            "-o",
+            "%(title)s.%(ext)s",
+            &urls[urls.len() - 1],
+        ],
+    )
+    .ok();
+    let name = support::files(run.result(), "video")[0].clone();
+    assert!(name.to_str().unwrap().contains("𝓗𝓮𝓵𝓵𝓸 𝓗𝓮𝓵𝓵𝓸"), "{name:?}");
+}
+
+#[test]
+fn windows_filenames_cleans_the_templates_own_text() {
+    let env = Env::new();
+    let base = env.dir.path().join("base");
+    let template = "a:b?/%(id)s|<x>.%(ext)s";
+    download_all(
+        &env,
+        &base,
+        &["--windows-filenames", "-o", template],
+        &[support::DESKTOP_URL.into()],
+    );
+    assert_eq!(
+        names_below(&base),
+        [vec![
+            "a#b#".to_owned(),
+            format!("{}##x#.mp4", support::DESKTOP_ID)
+        ]]
+    );
+    // Without it, text typed in the template is kept as typed (only values are cleaned).
+    let plain = env.dir.path().join("plain");
+    let run = support::download(
+        &env,
+        &[
+            "-P",
+            support::s(&plain),
+            "-q",
+            "worst",
+            "-o",
+            template,
+            support::DESKTOP_URL,
+        ],
+    )
+    .ok();
+    assert!(
+        run.result()["files"][0]["path"]
+            .as_str()
+            .unwrap()
+            .contains("a:b?/")
+    );
+    // A device name in the template's text is guarded either way.
+    let dev = env.dir.path().join("dev");
+    let run = support::download(
+        &env,
+        &[
+            "-P",
+            support::s(&dev),
+            "-q",
+            "worst",
+            "--windows-filenames",
+            "-o",
+            "nul/%(id)s.%(ext)s",
+            support::DESKTOP_URL,
+        ],
+    )
+    .ok();
+    assert!(
+        run.result()["files"][0]["path"]
+            .as_str()
+            .unwrap()
+            .contains("_nul/")
+    );
+}
+
+#[test]
+fn trim_filenames_counts_characters_and_keeps_the_id_and_extension() {
+    let env = Env::new();
+    let base = env.dir.path().join("base");
+    let urls = hostile_urls();
+    let lines = download_all(
+        &env,
+        &base,
+        &["--trim-filenames", "30", "--write-info-json"],
+        &urls,
+    );
+    for (line, n) in lines.iter().zip(1..) {
+        let id = HOSTILE_BASE + n;
+        let video = &support::files(line, "video")[0];
+        let name = video.file_name().unwrap().to_str().unwrap();
+        let stem = name.strip_suffix(".mp4").expect("the extension is kept");
+        assert!(
+            stem.chars().count() <= 30,
+            "{} characters: {name}",
+            stem.chars().count()
+        );
+        assert!(stem.ends_with(&format!("[{id}]")), "{name}");
+        // The info JSON beside it keeps the same stem.
+        let info = &support::files(line, "info_json")[0];
+        assert_eq!(
+            info.file_name().unwrap().to_str().unwrap(),
+            format!("{stem}.info.json")
+        );
+    }
+    // The 4-byte letters count one each: more bytes than 30, at most 30 characters.
+    let fancy = &support::files(&lines[lines.len() - 1], "video")[0];
+    let fancy = fancy.file_name().unwrap().to_str().unwrap();
+    assert!(fancy.len() > 34, "{fancy}");
+    // 0 is no limit (as yt-dlp's default).
+    let whole = env.dir.path().join("whole");
+    let run = support::download(
+        &env,
+        &[
+            "-P",
+            support::s(&whole),
+            "-q",
+            "worst",
+            "--trim-filenames",
+            "0",
+            &urls[urls.len() - 1],
+        ],
+    )
+    .ok();
+    let name = support::files(run.result(), "video")[0].clone();
+    let name = name.file_name().unwrap().to_str().unwrap();
+    assert!(name.chars().count() > 60, "{name:?}");
+}
+
+#[test]
+fn the_config_file_sets_the_name_options() {
+    let env = Env::new();
+    let config = env.dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "[download]\nrestrict_filenames = true\nwindows_filenames = true\ntrim_filenames = 12\n",
+    )
+    .unwrap();
+    let base = env.dir.path().join("base");
+    let url = format!(
+        "https://www.tiktok.com/@x/video/{}",
+        HOSTILE_BASE + HOSTILE_NAMES.len() as u64
+    );
+    let out = env
+        .cmd_with_config(&config)
+        .args([
+            "download",
+            "--json",
+            "-P",
+            support::s(&base),
+            "-q",
+            "worst",
+            "-o",
+            "?%(title)s.%(ext)s",
+            &url,
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", support::stderr(&out));
+    assert_eq!(names_below(&base), [vec!["#Hello_Hello.mp4".to_owned()]]);
+    // The flags' `--no-` forms undo the file's for one run.
+    let plain = env.dir.path().join("plain");
+    let out = env
+        .cmd_with_config(&config)
+        .args([
+            "download",
+            "--json",
+            "-P",
+            support::s(&plain),
+            "-q",
+            "worst",
+        ])
+        .args([
+            "--no-restrict-filenames",
+            "--no-windows-filenames",
+            "-o",
+            "?%(title)s.%(ext)s",
+            &url,
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", support::stderr(&out));
+    assert_eq!(names_below(&plain), [vec!["?𝓗𝓮𝓵𝓵𝓸 𝓗𝓮𝓵𝓵𝓸.mp4".to_owned()]]);
+    let shown = env
+        .cmd_with_config(&config)
+        .args(["config", "show"])
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    for line in [
+        "restrict_filenames = true",
+        "windows_filenames = true",
+        "trim_filenames = 12",
+    ] {
+        assert!(shown.contains(line), "{line}: {shown}");
+    }
+}
+
+#[test]
+fn dates_numbers_and_byte_cuts_in_output_and_print_templates() {
+    let env = Env::new();
+    let info = env.info_json(support::DESKTOP_URL);
+    let id: u64 = support::DESKTOP_ID.parse().unwrap();
+    let ts = info["timestamp"].as_i64().unwrap();
+    let day = info["upload_date"].as_str().unwrap();
+    let views = info["view_count"].as_u64().unwrap();
+    let duration = info["duration"].as_u64().unwrap();
+    let title = info["title"].as_str().unwrap();
+    let base = env.dir.path().join("base");
+    let lines = download_all(
+        &env,
+        &base,
+        &[
+            "-o",
+            "%(upload_date>%Y-%m-%d)s_%(view_count)012d_%(duration).2f_%(id)x_%(title).9B.%(ext)s",
+        ],
+        &[support::DESKTOP_URL.into()],
+    );
+    let video = &support::files(&lines[0], "video")[0];
+    let name = video.file_name().unwrap().to_str().unwrap();
+    let want = format!(
+        "{}-{}-{}_{views:012}_{duration}.00_{id:x}_",
+        &day[..4],
+        &day[4..6],
+        &day[6..]
+    );
+    assert!(name.starts_with(&want), "{name} vs {want}");
+    let cut = name[want.len()..].strip_suffix(".mp4").unwrap();
+    assert!(cut.len() <= 9 && cut.len() >= 6, "{cut:?}");
+    assert!(title.starts_with(cut), "{cut:?} of {title:?}");
+
+    // -O: the same language, not sanitized; the time of day from the timestamp (UTC).
+    let hm = format!(
+        "{:02}:{:02}",
+        ts.rem_euclid(86400) / 3600,
+        ts.rem_euclid(3600) / 60
+    );
+    let out = env
+        .cmd()
+        .args(["info", "-O", "%(timestamp>%Y%m%d %H:%M)s|%(view_count)+d|%(view_count)#x|%(nope&x|none)s|%(id&[{}])s", support::DESKTOP_URL])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", support::stderr(&out));
+    assert_eq!(
+        support::stdout(&out).trim_end(),
+        format!("{day} {hm}|+{views}|{views:#x}|none|[{id}]")
+    );
+    // An unknown directive is a usage error naming the template.
+    let out = env
+        .cmd()
+        .args(["info", "-O", "%(timestamp>%Q)s", support::DESKTOP_URL])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        support::stderr(&out).contains("date format"),
+        "{}",
+        support::stderr(&out)
+    );
 }

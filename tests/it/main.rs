@@ -24,6 +24,7 @@ mod info;
 mod library;
 mod lists;
 mod live;
+mod match_filter;
 mod network;
 mod presentation;
 mod provenance;

@@ -17,6 +17,10 @@
 //!
 //! The profile `@`[`INJECT_USER`] lists two posts: first one whose id is [`INJECTED_ID`] (an id,
 //! a newline and an archive line naming D1), then post `STRINGS_BASE + 6`.
+//!
+//! The profile `@`[`PINNED_USER`] lists posts `STRINGS_BASE + 6` and `+ 7`, the first marked
+//! pinned (`"isPinnedItem": true`, as in
+//! ../shared/tiktok-captures/api_post_item_list_1item_cursor_via_proxy_2025-10.json).
 
 use serde_json::{Value, json};
 
@@ -40,6 +44,9 @@ pub const SHELL_DESC: &str =
 pub const INJECT_USER: &str = "inject_archive";
 /// The id of the first item in [`INJECT_USER`]'s list: it names D1 on a line of its own.
 pub const INJECTED_ID: &str = "7500000000000001777\ntiktok 7608826249200356630";
+
+/// The profile whose list has a pinned post first.
+pub const PINNED_USER: &str = "pinned_first";
 
 /// Whether `id` is one of these posts.
 pub fn is_strings_post(id: u64) -> bool {
@@ -122,15 +129,15 @@ pub fn page(id: u64) -> String {
 
 /// The profile page of [`INJECT_USER`], else `None`.
 pub fn profile_page(user: &str) -> Option<String> {
-    (user == INJECT_USER).then(|| {
+    (user == INJECT_USER || user == PINNED_USER).then(|| {
         let data = json!({"__DEFAULT_SCOPE__": {"webapp.user-detail": {
             "statusCode": 0,
             "statusMsg": "",
             "userInfo": {"user": {
                 "id": "6800000000000000001",
-                "uniqueId": INJECT_USER,
-                "nickname": INJECT_USER,
-                "secUid": crate::fixtures::sec_uid(INJECT_USER),
+                "uniqueId": user,
+                "nickname": user,
+                "secUid": crate::fixtures::sec_uid(user),
             }},
         }}});
         format!(
@@ -144,10 +151,15 @@ pub fn profile_page(user: &str) -> Option<String> {
 
 /// `/api/post/item_list/` for [`INJECT_USER`]'s `secUid`, else `None`: one page, two items.
 pub fn post_list(sec: &str) -> Option<String> {
-    if sec != crate::fixtures::sec_uid(INJECT_USER) {
+    let items = if sec == crate::fixtures::sec_uid(INJECT_USER) {
+        [item(INJECTED_ID), item(&(STRINGS_BASE + 6).to_string())]
+    } else if sec == crate::fixtures::sec_uid(PINNED_USER) {
+        let mut pinned = item(&(STRINGS_BASE + 6).to_string());
+        pinned["isPinnedItem"] = json!(true);
+        [pinned, item(&(STRINGS_BASE + 7).to_string())]
+    } else {
         return None;
-    }
-    let items = [item(INJECTED_ID), item(&(STRINGS_BASE + 6).to_string())];
+    };
     Some(
         json!({
             "statusCode": 0,
@@ -184,6 +196,11 @@ mod tests {
             serde_json::from_str(&post_list(&crate::fixtures::sec_uid(INJECT_USER)).unwrap())
                 .unwrap();
         assert_eq!(list["itemList"][0]["id"], INJECTED_ID);
+        let list: Value =
+            serde_json::from_str(&post_list(&crate::fixtures::sec_uid(PINNED_USER)).unwrap())
+                .unwrap();
+        assert_eq!(list["itemList"][0]["isPinnedItem"], true);
+        assert!(list["itemList"][1].get("isPinnedItem").is_none());
         assert!(profile_page("someone").is_none());
         assert!(page(STRINGS_BASE + 7).contains('\u{2028}'));
     }

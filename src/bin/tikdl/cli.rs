@@ -433,6 +433,52 @@ pub struct SaveArgs {
     /// with --json. Repeatable (config: download.exec).
     #[arg(long = "exec", value_name = "CMD")]
     pub exec: Vec<String>,
+
+    /// File names from field values in ASCII only, without spaces, `&` and other characters
+    /// shells treat specially (as yt-dlp's): accented letters lose their accents, look-alike
+    /// letters become plain ones, anything else becomes `_`. The template's own text is kept.
+    #[arg(long = "restrict-filenames", overrides_with = "no_restrict_filenames")]
+    pub restrict_filenames: bool,
+
+    // The `--no-` forms, --windows-filenames and --trim-filenames are left to `--help`, so that
+    // `-h` still fits a screen.
+    /// Undo `restrict_filenames = true` of the config file for this run (yt-dlp's
+    /// `--no-restrict-filenames`).
+    #[arg(
+        long = "no-restrict-filenames",
+        overrides_with = "restrict_filenames",
+        hide_short_help = true
+    )]
+    pub no_restrict_filenames: bool,
+
+    /// Windows-safe file names on any system: also the template's own text loses
+    /// `<>:"\|?*` (each becomes `#`, as in yt-dlp). Field values and Windows device names
+    /// (CON, NUL, COM1...) are always made safe.
+    #[arg(
+        long = "windows-filenames",
+        overrides_with = "no_windows_filenames",
+        hide_short_help = true
+    )]
+    pub windows_filenames: bool,
+
+    /// Undo `windows_filenames = true` of the config file for this run (yt-dlp's
+    /// `--no-windows-filenames`).
+    #[arg(
+        long = "no-windows-filenames",
+        overrides_with = "windows_filenames",
+        hide_short_help = true
+    )]
+    pub no_windows_filenames: bool,
+
+    /// At most N characters (not bytes, as yt-dlp counts) in each file name before its
+    /// extension; text fields are shortened first, so the id stays when it can. 0: no limit.
+    #[arg(
+        long = "trim-filenames",
+        alias = "trim-file-names",
+        value_name = "N",
+        hide_short_help = true
+    )]
+    pub trim_filenames: Option<usize>,
 }
 
 /// A number of seconds: finite, not negative.
@@ -457,6 +503,14 @@ pub struct ListArgs {
     /// Only posts uploaded on or before this date (YYYYMMDD, UTC).
     #[arg(long, value_name = "YYYYMMDD")]
     pub before: Option<Date>,
+
+    /// Only posts whose metadata passes FILTER (yt-dlp's syntax): `view_count>=1k`,
+    /// `duration<60`, `like_count>?100` (`?`: or no like count), `uploader=NAME`,
+    /// `title*=TEXT` (contains), `^=` / `$=` (starts / ends with), `!=`, `is_pinned`,
+    /// `!has_subtitles`, several joined by `&`. Repeatable: a post passing any one is taken.
+    /// The others are skipped (`skipped` in JSON) and never archived.
+    #[arg(long = "match-filter", alias = "match-filters", value_name = "FILTER")]
+    pub match_filter: Vec<tikdl::batch::filter::MatchFilter>,
 }
 
 const BATCH_EXAMPLES: &str = "\

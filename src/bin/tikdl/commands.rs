@@ -60,6 +60,7 @@ pub async fn info(
     handler: &TikTokHandler,
     args: InfoArgs,
     jobs: usize,
+    filter: &tikdl::batch::filter::MatchFilters,
     output: &Output,
 ) -> Result<ExitCode> {
     // LIVE rooms are not posts: shown first, by their own printer.
@@ -84,6 +85,19 @@ pub async fn info(
     let mut first = live_urls.is_empty();
     while let Some((url, result)) = results.next().await {
         match (result, &output.mode) {
+            // As `download` and `batch` skip it: a line saying so, no metadata.
+            (Ok(info), mode) if !filter.accepts(&info) => {
+                let (id, reason) = (info.id.to_string(), tikdl::batch::filter::SKIP_REASON);
+                match mode {
+                    Mode::Json => {
+                        print_json(&summary::SkippedLine::new(&info.webpage_url, &id, reason))?
+                    }
+                    Mode::Human => eprint_line(&format!("{id}: skipped ({reason})")),
+                    Mode::Print(_) => {}
+                }
+                // Nothing printed for it: the next post's summary needs no separator.
+                continue;
+            }
             (Ok(info), Mode::Print(templates)) => print_templates(templates, &info, &[])?,
             // JSON is written exactly as extracted; the human summary is neutralised.
             (Ok(info), Mode::Json) => print_json(&info)?,

@@ -129,6 +129,32 @@ const SHORT: &[(&str, &str, &str)] = &[
     ),
     ("*", "max_sleep_interval", "...or a random time up to SECS"),
     ("*", "exec", "Run CMD after each saved post ({} = file)"),
+    (
+        "*",
+        "restrict_filenames",
+        "ASCII file names, no spaces or &",
+    ),
+    (
+        "*",
+        "windows_filenames",
+        "Windows-safe file names on any system",
+    ),
+    (
+        "*",
+        "no_restrict_filenames",
+        "Undo the config's restrict_filenames",
+    ),
+    (
+        "*",
+        "no_windows_filenames",
+        "Undo the config's windows_filenames",
+    ),
+    ("*", "trim_filenames", "At most N characters per file name"),
+    (
+        "*",
+        "match_filter",
+        "Only posts passing FILTER (yt-dlp's syntax)",
+    ),
 ];
 
 /// The command line tikdl parses, documents and completes.

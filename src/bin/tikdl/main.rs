@@ -192,7 +192,10 @@ async fn run(
         if a.urls.iter().any(|u| handler.is_live_url(u)));
     let work = async {
         match cli.command {
-            Command::Info(args) => commands::info(&handler, args, jobs, output).await,
+            Command::Info(args) => {
+                let filter = &settings.match_filter.value;
+                commands::info(&handler, args, jobs, filter, output).await
+            }
             Command::Download(args) => commands::download(&handler, args, &settings, output).await,
             Command::Batch(args) => commands::batch(&handler, args, &settings, output).await,
             Command::Cache(_) | Command::Config(_) | Command::Generate(_) => Ok(ExitCode::SUCCESS),

@@ -90,6 +90,21 @@ fn flag_layer(cli: &Cli) -> Layer {
         max_sleep_interval: save.and_then(|s| s.max_sleep_interval),
         exec: save.and_then(|s| (!s.exec.is_empty()).then(|| s.exec.clone())),
         cookies_from_browser: g.cookies_from_browser.clone(),
+        restrict_filenames: save.and_then(|s| {
+            (s.restrict_filenames || s.no_restrict_filenames).then_some(s.restrict_filenames)
+        }),
+        windows_filenames: save.and_then(|s| {
+            (s.windows_filenames || s.no_windows_filenames).then_some(s.windows_filenames)
+        }),
+        trim_filenames: save.and_then(|s| s.trim_filenames),
+        match_filter: match &cli.command {
+            Command::Info(a) => Some(&a.lists),
+            Command::Download(a) => Some(&a.lists),
+            Command::Batch(a) => Some(&a.lists),
+            _ => None,
+        }
+        .filter(|l| !l.match_filter.is_empty())
+        .map(|l| tikdl::batch::filter::MatchFilters::new(l.match_filter.clone())),
     }
 }
 
@@ -182,6 +197,11 @@ fn save_options(settings: &Settings) -> DownloadOptions {
         embed_thumbnail: settings.embed_thumbnail.value,
         // Settled once the folder exists (`save::settle_confinement`).
         confine_to: None,
+        names: tikdl::disk::name_rules::NameRules {
+            restrict: settings.restrict_filenames.value,
+            windows: settings.windows_filenames.value,
+            trim: std::num::NonZeroUsize::new(settings.trim_filenames.value),
+        },
     }
 }
 
@@ -297,6 +317,7 @@ pub fn download_options(
         sleep: sleep_interval(settings)?,
         // Set by the run, which knows whether commands may run (not under --json).
         after_save: None,
+        filter: settings.match_filter.value.clone(),
     })
 }
 

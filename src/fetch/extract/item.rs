@@ -371,6 +371,7 @@ impl RawItem {
             formats,
             images,
             subtitles,
+            is_pinned: self.is_pinned_item.filter(|&pinned| pinned),
         };
         // The audio-only rendition (every post with a sound URL, slideshows included) and the
         // sound's length for posts whose video states none.
