@@ -54,7 +54,7 @@ use crate::fetch::cache::{self, CacheConfig};
 use crate::net::http::{CustomHeader, HttpConfig, ProxyUrl, UserAgent};
 use crate::net::ratelimit::PaceConfig;
 use crate::net::retry::RetryPolicy;
-use crate::save::select::{CodecPref, Quality};
+use crate::save::select::{CodecPref, FormatSelector, FormatSort, Quality};
 use crate::save::template::Template;
 
 /// `tikdl/config.toml` in the user's config folder (`~/.config/tikdl/config.toml` on Linux).
@@ -271,6 +271,11 @@ config_keys! {
         "download" "embed_metadata", read boolean, show plain;
     embed_thumbnail: val bool = false;
         "download" "embed_thumbnail", read boolean, show plain;
+    /// `-f`; unset, `quality` decides.
+    format: val FormatSelector = FormatSelector::default();
+        "download" "format", read parsed, show quoted;
+    format_sort: val FormatSort = FormatSort::default();
+        "download" "format_sort", read parsed, show quoted;
 }
 
 /// The built-in default of `key` (`name` or `section.name`) as `config show` prints it (strings

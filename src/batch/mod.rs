@@ -1405,6 +1405,7 @@ impl Worker<'_> {
         let (result, kept) = self.save_post(&url, info, n).await;
         // Only once the post is complete on disk is it recorded.
         if result.is_saved()
+            && !opts.download.simulate
             && let Some(archive) = &opts.archive
             && let Err(e) = archive.archive.record(&id)
         {

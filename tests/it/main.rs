@@ -16,6 +16,7 @@ mod config;
 mod download;
 mod faults;
 mod file_names;
+mod formats;
 mod generate;
 mod info;
 mod library;

@@ -134,7 +134,14 @@ pub fn command() -> clap::Command {
 /// Parses the process's arguments (exits on a usage error or `--help`, as clap does).
 pub fn parse() -> Cli {
     let mut cmd = command();
-    let mut matches = cmd.clone().get_matches();
+    let mut matches = cmd.clone().try_get_matches().unwrap_or_else(|e| {
+        // A yt-dlp flag tikdl lacks: what to do instead, not clap's guess at a tikdl flag.
+        if let Some(text) = crate::foreign::explain(&e) {
+            crate::output::eprint_line(&text);
+            std::process::exit(i32::from(crate::output::EXIT_USAGE));
+        }
+        e.exit()
+    });
     Cli::from_arg_matches_mut(&mut matches)
         .map_err(|e| e.format(&mut cmd))
         .unwrap_or_else(|e| e.exit())

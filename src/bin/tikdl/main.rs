@@ -13,6 +13,8 @@
 
 mod cli;
 mod commands;
+mod dump;
+mod foreign;
 mod generation;
 mod help;
 mod live;
@@ -36,7 +38,10 @@ use tikdl::{Error, TikTokHandler};
 fn main() -> ExitCode {
     tikdl::save::download::ignore_sigxfsz();
     let cli = help::parse();
-    let output = options::output(&cli.command);
+    let mut output = options::output(&cli.command);
+    if cli.global.no_warnings {
+        output.warnings = false;
+    }
     logging::init(cli.global.verbose, !output.warnings);
     if let Command::Generate(what) = &cli.command {
         // Needs neither the network nor the configuration.

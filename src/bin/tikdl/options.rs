@@ -63,6 +63,13 @@ fn flag_layer(cli: &Cli) -> Layer {
         codec: save.and_then(|s| s.codec),
         embed_metadata: save.and_then(|s| s.embed_metadata.then_some(true)),
         embed_thumbnail: save.and_then(|s| s.embed_thumbnail.then_some(true)),
+        // `--quality` is `-f` with one quality name: given as a flag it beats the file's format.
+        format: save.and_then(|s| {
+            s.format
+                .clone()
+                .or_else(|| s.quality.map(tikdl::save::select::FormatSelector::from))
+        }),
+        format_sort: save.and_then(|s| s.format_sort.clone()),
     }
 }
 
@@ -89,8 +96,16 @@ fn config_file(g: &GlobalArgs) -> Result<Option<FileConfig>> {
 pub fn output(command: &Command) -> Output {
     let (save, json, print) = match command {
         Command::Info(a) => (None, a.json, &a.print),
-        Command::Download(a) => (Some(&a.save), a.save.json, &a.save.print),
-        Command::Batch(a) => (Some(&a.save), a.save.json || a.info_only, &a.save.print),
+        Command::Download(a) => (
+            Some(&a.save),
+            a.save.json || a.save.dump_json || a.dump_single_json,
+            &a.save.print,
+        ),
+        Command::Batch(a) => (
+            Some(&a.save),
+            a.save.json || a.info_only || a.save.dump_json,
+            &a.save.print,
+        ),
         _ => return Output::default(),
     };
     let mode = match () {
@@ -101,11 +116,13 @@ pub fn output(command: &Command) -> Output {
     let asked_quiet = save.is_some_and(|s| s.quiet);
     let quiet = asked_quiet || !print.is_empty();
     let bars = save.is_some_and(|s| !quiet && !s.no_progress) && std::io::stderr().is_terminal();
+    let no_warnings = matches!(command, Command::Info(a) if a.quiet);
     Output {
         mode,
         quiet,
         bars,
-        warnings: !asked_quiet,
+        warnings: !asked_quiet && !no_warnings,
+        simulate: save.is_some_and(|s| s.simulate),
     }
 }
 
@@ -148,6 +165,10 @@ fn save_options(a: &SaveArgs, settings: &Settings) -> DownloadOptions {
         embed_thumbnail: settings.embed_thumbnail.value,
         // Settled once the folder exists (`save::settle_confinement`).
         confine_to: None,
+        format: (settings.format.source != tikdl::config::Source::Default)
+            .then(|| settings.format.value.clone()),
+        format_sort: settings.format_sort.value.clone(),
+        simulate: a.simulate,
     }
 }
 
@@ -156,6 +177,7 @@ pub fn list_options(a: &ListArgs) -> ListOptions {
     list.max = a.max.map(|m| usize::try_from(m).unwrap_or(usize::MAX));
     list.after = a.after.clone();
     list.before = a.before.clone();
+    list.items = a.playlist_items.clone();
     list
 }
 
@@ -220,13 +242,15 @@ pub fn download_options(save: &SaveArgs, lists: &ListArgs, settings: &Settings) 
 /// download archive (an archive that cannot be read is an error before any work).
 pub fn batch_options(args: &BatchArgs, settings: &Settings) -> Result<BatchOptions> {
     let opts = download_options(&args.save, &args.lists, settings);
+    // `-j` is `--info-only`, as yt-dlp's -j prints and downloads nothing.
+    let info_only = args.info_only || args.save.dump_json;
     // The flag, or `break_on_existing = true` in the config file (used only with an archive).
     let archive = match &args.download_archive {
         Some(path) => Some(ArchiveState::open(path, settings.break_on_existing.value)?),
         None => None,
     };
     Ok(BatchOptions {
-        info_only: args.info_only,
+        info_only,
         mode: BatchMode::Batch,
         archive,
         break_per_input: args.break_per_input,
