@@ -10,11 +10,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use futures_util::StreamExt;
-
-use crate::fetch::lists::{ListEvent, ListOptions, ListStream};
-use crate::model::VideoInfo;
-
 /// One comma-separated part of `-I`: a position or a range, 1-based, negative from the end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Segment {
@@ -42,7 +37,7 @@ impl Items {
     }
 
     /// The last position any segment can take (`None`: open-ended), for lengths not needed.
-    fn last(&self) -> Option<u64> {
+    pub(crate) fn last(&self) -> Option<u64> {
         self.segments.iter().try_fold(0u64, |most, s| {
             let bound = if s.step > 0 { s.end } else { s.start }?;
             Some(most.max(u64::try_from(bound).unwrap_or(0)))
@@ -176,73 +171,6 @@ impl fmt::Display for Items {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)
     }
-}
-
-/// The list's posts at the `items` positions (counted in the list's order, before the date
-/// filters), then filtered by date and capped by `--max` as `opts` says. `inner` must be the
-/// list unfiltered. Without negative positions the list is paged only as far as the last
-/// position; with them it is paged whole first (within the pager's own bounds).
-pub(crate) fn apply(inner: ListStream, items: Items, opts: ListOptions) -> ListStream {
-    if items.needs_length() {
-        return whole(inner, items, opts);
-    }
-    let last = items.last();
-    let state = (inner, 0u64, 0usize, false);
-    futures_util::stream::unfold(state, move |(mut inner, mut pos, mut kept, done)| {
-        let items = items.clone();
-        let opts = opts.clone();
-        async move {
-            if done || last.is_some_and(|l| pos >= l) || opts.max.is_some_and(|m| kept >= m) {
-                return None;
-            }
-            loop {
-                match inner.next().await? {
-                    Ok(ListEvent::Post(info)) => {
-                        pos += 1;
-                        if items.contains(pos, None) && opts.keeps(&info) {
-                            kept += 1;
-                            return Some((Ok(ListEvent::Post(info)), (inner, pos, kept, false)));
-                        }
-                        if last.is_some_and(|l| pos >= l) {
-                            return None;
-                        }
-                    }
-                    Err(e) => return Some((Err(e), (inner, pos, kept, true))),
-                    Ok(other) => return Some((Ok(other), (inner, pos, kept, false))),
-                }
-            }
-        }
-    })
-    .boxed()
-}
-
-/// [`apply`] for positions from the end: the whole list first, then the picked posts.
-fn whole(inner: ListStream, items: Items, opts: ListOptions) -> ListStream {
-    futures_util::stream::once(async move {
-        let mut posts: Vec<Box<VideoInfo>> = Vec::new();
-        let mut tail = Vec::new();
-        let mut inner = inner;
-        while let Some(event) = inner.next().await {
-            match event {
-                Ok(ListEvent::Post(info)) => posts.push(info),
-                // Without the whole list no position from the end is known: only the error.
-                Err(e) => return vec![Err(e)],
-                Ok(other) => tail.push(Ok(other)),
-            }
-        }
-        let len = posts.len() as u64;
-        let mut out: Vec<_> = posts
-            .into_iter()
-            .enumerate()
-            .filter(|(i, info)| items.contains(*i as u64 + 1, Some(len)) && opts.keeps(info))
-            .map(|(_, info)| Ok(ListEvent::Post(info)))
-            .take(opts.max.unwrap_or(usize::MAX))
-            .collect();
-        out.extend(tail);
-        out
-    })
-    .flat_map(futures_util::stream::iter)
-    .boxed()
 }
 
 /// Today's date in UTC.

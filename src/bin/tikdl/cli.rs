@@ -447,12 +447,13 @@ pub struct ListArgs {
     pub max: Option<u64>,
 
     /// Only posts uploaded on or after this date (UTC): YYYYMMDD, today, yesterday, now, or one
-    /// of them +/- N day(s), week(s), month(s) or year(s), e.g. today-2weeks (yt-dlp's DATE).
-    #[arg(long, value_name = "DATE", visible_alias = "dateafter")]
+    /// of them +/- N day(s), week(s), month(s) or year(s), e.g. today-2weeks (yt-dlp's DATE);
+    /// also --dateafter.
+    #[arg(long, value_name = "DATE", alias = "dateafter")]
     pub after: Option<Date>,
 
-    /// Only posts uploaded on or before this date (UTC; DATE as for --after).
-    #[arg(long, value_name = "DATE", visible_alias = "datebefore")]
+    /// Only posts uploaded on or before this date (UTC; DATE as for --after); also --datebefore.
+    #[arg(long, value_name = "DATE", alias = "datebefore")]
     pub before: Option<Date>,
 
     /// Only these positions of each list (1 = its newest post, as TikTok lists them), yt-dlp's

@@ -162,9 +162,6 @@ pub async fn download(
     settings: &Settings,
     output: &Output,
 ) -> Result<ExitCode> {
-    if args.save.dump_json || args.dump_single_json {
-        return crate::dump::download(handler, args, options::jobs(settings), output).await;
-    }
     let mut opts = options::download_options(&args.save, &args.lists, settings);
     if !args.save.simulate {
         opts.prepare_output()?;

@@ -192,6 +192,10 @@ const FOREIGN: &[(&[&str], &str)] = &[
         "--wait-for-live=INTERVAL waits for a LIVE room to start",
     ),
     (
+        &["--max-downloads"],
+        "--max N takes at most N posts from each list; tikdl has no cap on a whole run",
+    ),
+    (
         &["--live-from-start"],
         "a LIVE room is recorded from when tikdl joins it; TikTok keeps no earlier part",
     ),
@@ -221,7 +225,7 @@ mod tests {
     /// A flag tikdl has must never be answered from the table.
     #[test]
     fn no_entry_is_a_tikdl_flag() {
-        let cmd = crate::help::command();
+        let cmd = <crate::cli::Cli as clap::CommandFactory>::command();
         let mut known = Vec::new();
         fn walk(cmd: &clap::Command, known: &mut Vec<String>) {
             for a in cmd.get_arguments() {

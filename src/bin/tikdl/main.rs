@@ -180,6 +180,10 @@ async fn run(cli: Cli, output: &output::Output) -> Result<ExitCode> {
     let work = async {
         match cli.command {
             Command::Info(args) => commands::info(&handler, args, jobs, output).await,
+            // yt-dlp's -j / -J: metadata only, nothing downloaded.
+            Command::Download(args) if args.save.dump_json || args.dump_single_json => {
+                dump::download(&handler, args, jobs, output).await
+            }
             Command::Download(args) => commands::download(&handler, args, &settings, output).await,
             Command::Batch(args) => commands::batch(&handler, args, &settings, output).await,
             Command::Cache(_) | Command::Config(_) | Command::Generate(_) => Ok(ExitCode::SUCCESS),
