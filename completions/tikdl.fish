@@ -98,8 +98,8 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l low-speed-limit
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l low-speed-time -d 'The window for --low-speed-limit [30]' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s O -l print -d 'Print TEMPLATE after each post (repeatable)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l jobs -d 'Posts worked on at once [5]' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s f -l format -d 'best, worst, ba, 720p, a format id, A/B [best]' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s S -l format-sort -d 'Prefer: vcodec:h264, res:720, +size, br, ...' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s f -l format -d 'best, worst, ba, 720p, an id; A/B [best]' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s S -l format-sort -d 'Prefer vcodec:h264, res:720, +size, br' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l max -d 'At most N posts from each list' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l after -d 'Only posts uploaded on or after this date' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l before -d 'Only posts uploaded on or before this date' -r
@@ -135,7 +135,7 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l no-progress -d 
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l json -d 'One JSON result per post a line on stdout'
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s j -l dump-json -d 'Print each post\'s JSON, download nothing'
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s s -l simulate -d 'Do everything but write files'
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s J -l dump-single-json -d 'One JSON document per URL, download nothing'
+complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s J -l dump-single-json -d 'One JSON document per URL, no download'
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l no-config -d 'Read no config file: built-in defaults and flags only'
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l no-cache -d 'Neither read nor write the metadata cache (config: enable_caching = false)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l stats -d 'Print request, cache, retry and speed statistics on stderr at the end'
@@ -157,8 +157,8 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l low-speed-limit -d
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l low-speed-time -d 'The window for --low-speed-limit [30]' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s O -l print -d 'Print TEMPLATE after each post (repeatable)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l jobs -d 'Posts worked on at once [5]' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s f -l format -d 'best, worst, ba, 720p, a format id, A/B [best]' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s S -l format-sort -d 'Prefer: vcodec:h264, res:720, +size, br, ...' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s f -l format -d 'best, worst, ba, 720p, an id; A/B [best]' -r
+complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s S -l format-sort -d 'Prefer vcodec:h264, res:720, +size, br' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l max -d 'At most N posts from each list' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l after -d 'Only posts uploaded on or after this date' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l before -d 'Only posts uploaded on or before this date' -r

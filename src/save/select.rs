@@ -426,6 +426,10 @@ impl FromStr for FormatSelector {
                     ))),
                     _ => match part.parse::<Quality>() {
                         Ok(q) => Ok(Choice::Quality(q)),
+                        // A height tikdl has no name for (4k, 2160p) is no format id either.
+                        Err(_) if looks_like_height(&lower) => {
+                            Err(refuse(format!("`{part}` is not one of tikdl's heights")))
+                        }
                         Err(_) if is_format_id(part) => Ok(Choice::Id(part.to_owned())),
                         Err(_) => Err(refuse(format!("unknown format selector `{part}`"))),
                     },
@@ -434,6 +438,12 @@ impl FromStr for FormatSelector {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Self { choices })
     }
+}
+
+/// `2160p`, `1440`, `4k`: digits with an optional `p` or `k`.
+fn looks_like_height(s: &str) -> bool {
+    let digits = s.trim_end_matches(['p', 'k']);
+    !digits.is_empty() && s.len() - digits.len() <= 1 && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// TikTok's format ids are words of letters, digits, `_` and `-` (`adapt_lower_720_1`,
@@ -898,7 +908,17 @@ mod tests {
                 Choice::Quality(Quality::Best),
             ])
         );
-        for bad in ["", "best/", "bv+ba", "best[height<=720]", "a b", "*"] {
+        for bad in [
+            "",
+            "best/",
+            "bv+ba",
+            "best[height<=720]",
+            "a b",
+            "*",
+            "4k",
+            "2160p",
+            "1440",
+        ] {
             let e = bad.parse::<FormatSelector>().unwrap_err().to_string();
             assert!(e.contains("best (b)"), "{bad}: {e}");
         }

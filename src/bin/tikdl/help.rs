@@ -118,21 +118,13 @@ const SHORT: &[(&str, &str, &str)] = &[
         "wait_for_live",
         "LIVE: poll every INTERVAL s until live [60]",
     ),
-    (
-        "*",
-        "format",
-        "best, worst, ba, 720p, a format id, A/B [best]",
-    ),
-    (
-        "*",
-        "format_sort",
-        "Prefer: vcodec:h264, res:720, +size, br, ...",
-    ),
+    ("*", "format", "best, worst, ba, 720p, an id; A/B [best]"),
+    ("*", "format_sort", "Prefer vcodec:h264, res:720, +size, br"),
     ("*", "dump_json", "Print each post's JSON, download nothing"),
     (
         "*",
         "dump_single_json",
-        "One JSON document per URL, download nothing",
+        "One JSON document per URL, no download",
     ),
     ("*", "simulate", "Do everything but write files"),
     (
