@@ -165,15 +165,18 @@ pub enum Status {
     AlreadyDownloaded,
     /// Saving ended in this error; the files put in place before it are still listed.
     Failed(Error),
+    /// `-s/--simulate`: nothing was fetched or written; the files are what would be saved.
+    Simulated,
 }
 
 impl Status {
-    /// `downloaded`, `already_downloaded` or `failed`, as `--json` prints it.
+    /// `downloaded`, `already_downloaded`, `failed` or `simulated`, as `--json` prints it.
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::Downloaded => "downloaded",
             Self::AlreadyDownloaded => "already_downloaded",
             Self::Failed(_) => "failed",
+            Self::Simulated => "simulated",
         }
     }
 
@@ -181,7 +184,7 @@ impl Status {
     pub fn error(&self) -> Option<&Error> {
         match self {
             Self::Failed(e) => Some(e),
-            Self::Downloaded | Self::AlreadyDownloaded => None,
+            Self::Downloaded | Self::AlreadyDownloaded | Self::Simulated => None,
         }
     }
 }
@@ -373,6 +376,7 @@ pub(crate) async fn download_post(
         .await;
     let status = match end {
         Err(e) => Status::Failed(e),
+        Ok(()) if opts.simulate => Status::Simulated,
         Ok(())
             if saved
                 .files

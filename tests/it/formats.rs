@@ -304,6 +304,33 @@ fn simulate_writes_nothing() {
         "{:?}",
         env.tiktok.requests()
     );
+    // With --json the result says so and names the file.
+    let json = download(
+        &env,
+        &["-s", "-o", "%(id)s.%(ext)s", "-P", s(&dir), DESKTOP_URL],
+    )
+    .success();
+    let r = json.result();
+    assert_eq!(r["status"], "simulated", "{json}");
+    assert_eq!(
+        r["files"][0]["path"],
+        s(&dir.join(format!("{DESKTOP_ID}.mp4"))),
+        "{json}"
+    );
+    assert_eq!(r["files"][0]["downloaded"], false, "{json}");
+    assert!(!dir.exists());
+    // A LIVE room is not recorded.
+    let live = env
+        .run([
+            "download",
+            "-s",
+            "-P",
+            s(&dir),
+            "https://www.tiktok.com/@live_on/live",
+        ])
+        .success();
+    assert!(live.stderr.contains("not recorded under -s"), "{live}");
+    assert!(!dir.exists());
     // batch -s: no archive line either.
     let list = env.dir.path().join("l.txt");
     let archive = env.dir.path().join("archive.txt");

@@ -170,6 +170,18 @@ pub async fn download(
     let (live_urls, urls): (Vec<String>, Vec<String>) = with_sec_uids(args.urls, &args.secuid)
         .into_iter()
         .partition(|u| handler.is_live_url(u));
+    let live_urls = if args.save.simulate {
+        // A recording is nothing but writing: -s records no room.
+        for u in &live_urls {
+            eprint_line(&format!("{}: a LIVE room, not recorded under -s", safe(u)));
+        }
+        Vec::new()
+    } else {
+        live_urls
+    };
+    if urls.is_empty() && args.save.simulate {
+        return Ok(ExitCode::SUCCESS);
+    }
     if urls.is_empty() {
         let save = opts.download.clone();
         return crate::live::record(handler, &live_urls, &opts.base, save, &args.live, output)
