@@ -1217,10 +1217,15 @@ fn list_options(opts: &BatchOptions, line: &str) -> ListOptions {
                 tracing::warn!("{e}; paging this list whole");
                 false
             });
-            // A list cut by --max or a date filter, or one shard of it, is not seen whole,
+            // A list cut by --max, -I or a date filter, or one shard of it, is not seen whole,
             // whatever the run's end.
             let l = &opts.list;
-            if l.max.is_some() || l.after.is_some() || l.before.is_some() || opts.shard.is_some() {
+            if l.max.is_some()
+                || l.after.is_some()
+                || l.before.is_some()
+                || l.items.is_some()
+                || opts.shard.is_some()
+            {
                 sync.forget(line);
             }
             was

@@ -469,6 +469,15 @@ fn playlist_items_pick_positions() {
     env.tiktok.clear_requests();
     music_ids(&env, &["-I", "-1"]);
     assert_eq!(api_pages(&env), 2);
+    // batch takes it per list too.
+    let list = env.dir.path().join("music.txt");
+    std::fs::write(&list, format!("{MUSIC_URL}\n")).unwrap();
+    let b = env
+        .json(["batch", "-j", "-I", "-1,2", s(&list)])
+        .success()
+        .lines;
+    let ids: Vec<&str> = b.iter().map(|l| l["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["7300000000000001002", "7300000000000001033"]);
     for bad in ["0", "1,,2", "a-b", "1:5:0"] {
         let run = env.run(["info", "-I", bad, MUSIC_URL]).code(2);
         assert!(run.stderr.contains("START:STOP"), "{bad}{run}");
