@@ -224,7 +224,7 @@ _tikdl() {
             return 0
             ;;
         tikdl__subcmd__batch)
-            opts="-o -P -q -x -r -j -O -v -h --info-only --shard --download-archive --break-on-existing --break-per-input --failed-file --output --paths --quality --codec --audio-only --no-audio --write-info-json --write-thumbnail --embed-metadata --embed-thumbnail --write-subs --sub-langs --force-overwrites --limit-rate --low-speed-limit --low-speed-time --quiet --no-progress --json --print --jobs --sleep-interval --max-sleep-interval --exec --restrict-filenames --no-restrict-filenames --windows-filenames --no-windows-filenames --trim-filenames --max --after --before --match-filter --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --cookies-from-browser --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
+            opts="-o -P -q -x -r -j -O -v -h --info-only --shard --download-archive --break-on-existing --break-per-input --failed-file --output --paths --quality --codec --audio-only --no-audio --write-info-json --write-thumbnail --embed-metadata --embed-thumbnail --write-subs --sub-langs --force-overwrites --limit-rate --low-speed-limit --low-speed-time --quiet --no-progress --json --print --jobs --sleep-interval --max-sleep-interval --exec --max --after --before --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --cookies-from-browser --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -314,10 +314,6 @@ _tikdl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --trim-filenames)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --max)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -327,10 +323,6 @@ _tikdl() {
                     return 0
                     ;;
                 --before)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --match-filter)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1078,7 +1070,7 @@ _tikdl() {
             return 0
             ;;
         tikdl__subcmd__download)
-            opts="-a -o -P -q -x -r -j -O -v -h --secuid --batch-file --download-archive --break-on-existing --break-per-input --failed-file --output --paths --quality --codec --audio-only --no-audio --write-info-json --write-thumbnail --embed-metadata --embed-thumbnail --write-subs --sub-langs --force-overwrites --limit-rate --low-speed-limit --low-speed-time --quiet --no-progress --json --print --jobs --sleep-interval --max-sleep-interval --exec --restrict-filenames --no-restrict-filenames --windows-filenames --no-windows-filenames --trim-filenames --max --after --before --match-filter --live-duration --max-filesize --wait-for-live --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --cookies-from-browser --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
+            opts="-a -o -P -q -x -r -j -O -v -h --secuid --batch-file --download-archive --break-on-existing --break-per-input --failed-file --output --paths --quality --codec --audio-only --no-audio --write-info-json --write-thumbnail --embed-metadata --embed-thumbnail --write-subs --sub-langs --force-overwrites --limit-rate --low-speed-limit --low-speed-time --quiet --no-progress --json --print --jobs --sleep-interval --max-sleep-interval --exec --max --after --before --live-duration --max-filesize --wait-for-live --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --cookies-from-browser --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1176,10 +1168,6 @@ _tikdl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --trim-filenames)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --max)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1189,10 +1177,6 @@ _tikdl() {
                     return 0
                     ;;
                 --before)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --match-filter)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1780,7 +1764,7 @@ _tikdl() {
             return 0
             ;;
         tikdl__subcmd__info)
-            opts="-j -O -v -h --secuid --max --after --before --match-filter --json --print --jobs --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --cookies-from-browser --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
+            opts="-j -O -v -h --secuid --max --after --before --json --print --jobs --config --no-config --cache-dir --no-cache --cache-ttl --stats --proxy --connect-to --ca-cert --no-check-certificate --cookies --cookies-from-browser --user-agent --header --timeout --retries --retry-backoff --rate-limit --burst --cooldown --no-adaptive-rate --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1799,10 +1783,6 @@ _tikdl() {
                     return 0
                     ;;
                 --before)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --match-filter)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -59,7 +59,6 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l secuid -d 'A profil
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l max -d 'At most N posts from each list' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l after -d 'Only posts uploaded on or after this date' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l before -d 'Only posts uploaded on or before this date' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l match-filter -d 'Only posts passing FILTER (yt-dlp\'s syntax)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -s O -l print -d 'Print TEMPLATE for each post (repeatable)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l jobs -d 'URLs fetched at once [5]' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand info" -l config -d 'Read this config file instead of the default one (see `tikdl config path`)' -r -F
@@ -103,11 +102,9 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l jobs -d 'Posts 
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l sleep-interval -d 'Wait SECS before each download but the first' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l max-sleep-interval -d '...or a random time up to SECS' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l exec -d 'Run CMD after each saved post ({} = file)' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l trim-filenames -d 'At most N characters per file name' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l max -d 'At most N posts from each list' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l after -d 'Only posts uploaded on or after this date' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l before -d 'Only posts uploaded on or before this date' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l match-filter -d 'Only posts passing FILTER (yt-dlp\'s syntax)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l live-duration -d 'LIVE: stop after SECS of recorded media' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l max-filesize -d 'LIVE: stop the recording at SIZE (e.g. 2G)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l wait-for-live -d 'LIVE: poll every INTERVAL s until live [60]' -r
@@ -140,10 +137,6 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l force-overwrite
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l quiet -d 'Print nothing but errors'
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l no-progress -d 'No progress bars'
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -s j -l json -d 'One JSON result per post a line on stdout'
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l restrict-filenames -d 'ASCII file names, no spaces or &'
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l no-restrict-filenames -d 'Undo the config\'s restrict_filenames'
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l windows-filenames -d 'Windows-safe file names on any system'
-complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l no-windows-filenames -d 'Undo the config\'s windows_filenames'
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l no-config -d 'Read no config file: built-in defaults and flags only'
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l no-cache -d 'Neither read nor write the metadata cache (config: enable_caching = false)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand download" -l stats -d 'Print request, cache, retry and speed statistics on stderr at the end'
@@ -167,11 +160,9 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l jobs -d 'Posts wor
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l sleep-interval -d 'Wait SECS before each download but the first' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l max-sleep-interval -d '...or a random time up to SECS' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l exec -d 'Run CMD after each saved post ({} = file)' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l trim-filenames -d 'At most N characters per file name' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l max -d 'At most N posts from each list' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l after -d 'Only posts uploaded on or after this date' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l before -d 'Only posts uploaded on or before this date' -r
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l match-filter -d 'Only posts passing FILTER (yt-dlp\'s syntax)' -r
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l config -d 'Read this config file instead of the default one (see `tikdl config path`)' -r -F
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l cache-dir -d 'Metadata cache folder [default: tikdl in the user\'s cache folder] (config: cache_dir)' -r -F
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l cache-ttl -d 'Seconds a cached post\'s metadata stays usable [default: 1800] (config: cache_ttl)' -r
@@ -202,10 +193,6 @@ complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l force-overwrites -
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l quiet -d 'Print nothing but errors'
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l no-progress -d 'No progress bars'
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -s j -l json -d 'One JSON result per post a line on stdout'
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l restrict-filenames -d 'ASCII file names, no spaces or &'
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l no-restrict-filenames -d 'Undo the config\'s restrict_filenames'
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l windows-filenames -d 'Windows-safe file names on any system'
-complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l no-windows-filenames -d 'Undo the config\'s windows_filenames'
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l no-config -d 'Read no config file: built-in defaults and flags only'
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l no-cache -d 'Neither read nor write the metadata cache (config: enable_caching = false)'
 complete -c tikdl -n "__fish_tikdl_using_subcommand batch" -l stats -d 'Print request, cache, retry and speed statistics on stderr at the end'

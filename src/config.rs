@@ -57,7 +57,7 @@ use crate::net::browser_cookies::BrowserSpec;
 use crate::net::http::{CustomHeader, HttpConfig, ProxyUrl, UserAgent};
 use crate::net::ratelimit::PaceConfig;
 use crate::net::retry::RetryPolicy;
-use crate::save::select::{CodecPref, Quality};
+use crate::save::select::{CodecPref, FormatSelector, FormatSort, Quality};
 use crate::save::template::Template;
 
 /// `tikdl/config.toml` in the user's config folder (`~/.config/tikdl/config.toml` on Linux).
@@ -341,6 +341,11 @@ config_keys! {
     /// A string, or an array of them (a post passing any one is taken).
     match_filter: val MatchFilters = MatchFilters::default();
         "download" "match_filter", read match_filters, show match_filters;
+    /// `-f`; unset, `quality` decides.
+    format: val FormatSelector = FormatSelector::default();
+        "download" "format", read parsed, show quoted;
+    format_sort: val FormatSort = FormatSort::default();
+        "download" "format_sort", read parsed, show quoted;
 }
 
 /// The built-in default of `key` (`name` or `section.name`) as `config show` prints it (strings

@@ -1273,10 +1273,15 @@ fn list_options(opts: &BatchOptions, line: &str) -> ListOptions {
                 tracing::warn!("{e}; paging this list whole");
                 false
             });
-            // A list cut by --max or a date filter, or one shard of it, is not seen whole,
+            // A list cut by --max, -I or a date filter, or one shard of it, is not seen whole,
             // whatever the run's end.
             let l = &opts.list;
-            if l.max.is_some() || l.after.is_some() || l.before.is_some() || opts.shard.is_some() {
+            if l.max.is_some()
+                || l.after.is_some()
+                || l.before.is_some()
+                || l.items.is_some()
+                || opts.shard.is_some()
+            {
                 sync.forget(line);
             }
             was
@@ -1470,7 +1475,10 @@ impl Worker<'_> {
     /// The caller's hook for a saved post; whether the post may be archived.
     async fn after_save(&self, result: &DownloadResult, info: Option<&VideoInfo>) -> bool {
         match &self.opts.after_save {
-            Some(hook) if result.is_saved() => hook.run(result, info).await,
+            // A simulated post was not saved: its command is not run (yt-dlp runs none under -s).
+            Some(hook) if result.is_saved() && !self.opts.download.simulate => {
+                hook.run(result, info).await
+            }
             _ => true,
         }
     }
@@ -1530,6 +1538,7 @@ impl Worker<'_> {
         // Only once the post is complete on disk (and its hook ran well) is it recorded.
         if result.is_saved()
             && hook_ok
+            && !opts.download.simulate
             && let Some(archive) = &opts.archive
             && let Err(e) = archive.archive.record(&id)
         {

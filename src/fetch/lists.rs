@@ -37,6 +37,8 @@ pub struct ListOptions {
     pub after: Option<Date>,
     /// Only posts uploaded on or before this date (UTC).
     pub before: Option<Date>,
+    /// `-I/--playlist-items`: only these positions (see [`crate::fetch::pick`]).
+    pub items: Option<crate::fetch::pick::Items>,
     /// `--break-on-existing`: stop paging at the first post (not pinned) this says is done.
     /// Set by the batch loop, list by list, from its download archive.
     pub(crate) break_on: Option<BreakOn>,
@@ -85,7 +87,7 @@ const HANDED_ON: usize = 64;
 const WEB_AID: &str = "1988";
 
 impl ListOptions {
-    fn keeps(&self, info: &VideoInfo) -> bool {
+    pub(crate) fn keeps(&self, info: &VideoInfo) -> bool {
         let date = info.upload_date.as_deref().unwrap_or("");
         self.after.as_ref().is_none_or(|a| date >= a.as_str())
             && self.before.as_ref().is_none_or(|b| date <= b.as_str())
@@ -108,20 +110,16 @@ impl std::str::FromStr for Date {
     /// Quotes the value (a date is no secret).
     type Err = String;
 
+    /// yt-dlp's DATE (`YYYYMMDD`, `today-1week`, ...: [`crate::fetch::pick::parse_date`]); a
+    /// day the calendar lacks (20251310, 20250231) is refused, never compared as text.
     fn from_str(s: &str) -> Result<Self, String> {
-        if s.len() != 8 || !s.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!("{s:?} is not a date in YYYYMMDD form"));
-        }
-        // A day the calendar has: 20251310 or 20250231 would filter silently by text order.
-        let num = |r: std::ops::Range<usize>| s[r].parse::<u8>().unwrap_or(0);
-        let year = s[..4].parse::<i32>().unwrap_or(0);
-        let valid = time::Month::try_from(num(4..6))
-            .ok()
-            .and_then(|m| time::Date::from_calendar_date(year, m, num(6..8)).ok());
-        match valid {
-            Some(_) => Ok(Self(s.to_owned())),
-            None => Err(format!("{s:?} is not a day of the calendar (YYYYMMDD)")),
-        }
+        let day = crate::fetch::pick::parse_date(s)?;
+        Ok(Self(format!(
+            "{:04}{:02}{:02}",
+            day.year(),
+            u8::from(day.month()),
+            day.day()
+        )))
     }
 }
 
@@ -137,6 +135,18 @@ impl std::fmt::Display for Date {
 /// the paging. With `ListOptions::break_on`, no page is asked for after the one holding the
 /// first done post.
 pub fn stream(http: HttpClient, list: PostRef, opts: ListOptions) -> ListStream {
+    if let Some(items) = opts.items.clone() {
+        // Positions count the list as TikTok lists it: the pager filters nothing then.
+        let unfiltered = ListOptions {
+            max: items.bound(),
+            after: None,
+            before: None,
+            items: None,
+            break_on: opts.break_on.clone(),
+        };
+        let inner = stream(http, list, unfiltered);
+        return pick_items(inner, items, opts);
+    }
     let (tx, rx) = tokio::sync::mpsc::channel(HANDED_ON);
     tokio::spawn(async move {
         let out = tx.clone();
@@ -517,6 +527,77 @@ fn app_link_id(html: &str) -> Option<String> {
 
 fn parse(u: &str) -> Result<Url, Error> {
     Url::parse(u).map_err(|e| Error::not_tiktok(e, Operation::FetchApi, u))
+}
+
+/// The list's posts at the `items` positions (counted in the list's order, before the date
+/// filters), then filtered by date and capped by `--max` as `opts` says. `inner` must be the
+/// list unfiltered. Without negative positions the list is paged only as far as the last
+/// position; with them it is paged whole first (within the pager's own bounds).
+fn pick_items(
+    inner: ListStream,
+    items: crate::fetch::pick::Items,
+    opts: ListOptions,
+) -> ListStream {
+    if items.needs_length() {
+        return whole(inner, items, opts);
+    }
+    let last = items.last();
+    let state = (inner, 0u64, 0usize, false);
+    futures_util::stream::unfold(state, move |(mut inner, mut pos, mut kept, done)| {
+        let items = items.clone();
+        let opts = opts.clone();
+        async move {
+            if done || last.is_some_and(|l| pos >= l) || opts.max.is_some_and(|m| kept >= m) {
+                return None;
+            }
+            loop {
+                match inner.next().await? {
+                    Ok(ListEvent::Post(info)) => {
+                        pos += 1;
+                        if items.contains(pos, None) && opts.keeps(&info) {
+                            kept += 1;
+                            return Some((Ok(ListEvent::Post(info)), (inner, pos, kept, false)));
+                        }
+                        if last.is_some_and(|l| pos >= l) {
+                            return None;
+                        }
+                    }
+                    Err(e) => return Some((Err(e), (inner, pos, kept, true))),
+                    Ok(other) => return Some((Ok(other), (inner, pos, kept, false))),
+                }
+            }
+        }
+    })
+    .boxed()
+}
+
+/// [`pick_items`] for positions from the end: the whole list first, then the picked posts.
+fn whole(inner: ListStream, items: crate::fetch::pick::Items, opts: ListOptions) -> ListStream {
+    futures_util::stream::once(async move {
+        let mut posts: Vec<Box<VideoInfo>> = Vec::new();
+        let mut tail = Vec::new();
+        let mut inner = inner;
+        while let Some(event) = inner.next().await {
+            match event {
+                Ok(ListEvent::Post(info)) => posts.push(info),
+                // Without the whole list no position from the end is known: only the error.
+                Err(e) => return vec![Err(e)],
+                Ok(other) => tail.push(Ok(other)),
+            }
+        }
+        let len = posts.len() as u64;
+        let mut out: Vec<_> = posts
+            .into_iter()
+            .enumerate()
+            .filter(|(i, info)| items.contains(*i as u64 + 1, Some(len)) && opts.keeps(info))
+            .map(|(_, info)| Ok(ListEvent::Post(info)))
+            .take(opts.max.unwrap_or(usize::MAX))
+            .collect();
+        out.extend(tail);
+        out
+    })
+    .flat_map(futures_util::stream::iter)
+    .boxed()
 }
 
 #[cfg(test)]

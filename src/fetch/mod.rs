@@ -11,6 +11,7 @@ pub mod extract;
 pub mod lists;
 #[doc(hidden)]
 pub mod live;
+pub mod pick;
 
 pub(crate) mod break_existing;
 pub(crate) mod posts;

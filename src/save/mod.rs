@@ -27,7 +27,7 @@ use crate::model::{ExtKind, Format, PostKind, VideoInfo, safe_ext};
 use crate::save::download::{
     EngineOptions, FileStatus, LowSpeed, MediaKind, MediaRequest, ProgressFn, TagJob,
 };
-use crate::save::select::{CodecPref, Quality};
+use crate::save::select::{CodecPref, FormatSelector, FormatSort, Quality};
 use crate::save::tags::{TagData, TagFormat};
 use crate::save::template::Template;
 
@@ -60,6 +60,21 @@ pub struct DownloadOptions {
     pub confine_to: Option<PathBuf>,
     /// `--restrict-filenames`, `--windows-filenames`, `--trim-filenames`.
     pub names: crate::disk::name_rules::NameRules,
+    /// `-f`: which format, with fallbacks; `None`: [`DownloadOptions::quality`] alone.
+    pub format: Option<FormatSelector>,
+    /// `-S`: preferences among the formats the selector allows.
+    pub format_sort: FormatSort,
+    /// `-s/--simulate`: everything but writing files (and archive lines).
+    pub simulate: bool,
+}
+
+impl DownloadOptions {
+    /// The selector in effect: `-f`, else `--quality` as a selector.
+    pub fn selector(&self) -> FormatSelector {
+        self.format
+            .clone()
+            .unwrap_or_else(|| FormatSelector::from(self.quality))
+    }
 }
 
 impl Default for DownloadOptions {
@@ -81,6 +96,9 @@ impl Default for DownloadOptions {
             embed_thumbnail: false,
             confine_to: None,
             names: Default::default(),
+            format: None,
+            format_sort: FormatSort::default(),
+            simulate: false,
         }
     }
 }
@@ -179,15 +197,18 @@ pub enum Status {
     AlreadyDownloaded,
     /// Saving ended in this error; the files put in place before it are still listed.
     Failed(Error),
+    /// `-s/--simulate`: nothing was fetched or written; the files are what would be saved.
+    Simulated,
 }
 
 impl Status {
-    /// `downloaded`, `already_downloaded` or `failed`, as `--json` prints it.
+    /// `downloaded`, `already_downloaded`, `failed` or `simulated`, as `--json` prints it.
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::Downloaded => "downloaded",
             Self::AlreadyDownloaded => "already_downloaded",
             Self::Failed(_) => "failed",
+            Self::Simulated => "simulated",
         }
     }
 
@@ -195,7 +216,7 @@ impl Status {
     pub fn error(&self) -> Option<&Error> {
         match self {
             Self::Failed(e) => Some(e),
-            Self::Downloaded | Self::AlreadyDownloaded => None,
+            Self::Downloaded | Self::AlreadyDownloaded | Self::Simulated => None,
         }
     }
 }
@@ -222,6 +243,18 @@ impl DownloadResult {
     /// Whether the post is on disk: saved now or already there.
     pub fn is_saved(&self) -> bool {
         !matches!(self.status, Status::Failed(_))
+    }
+}
+
+/// A file `-s/--simulate` would have saved at `path`.
+fn simulated(path: &Path, role: FileRole) -> SavedFile {
+    SavedFile {
+        path: path.to_owned(),
+        bytes: 0,
+        role,
+        downloaded: false,
+        metadata_embedded: None,
+        thumbnail_embedded: None,
     }
 }
 
@@ -375,6 +408,7 @@ pub(crate) async fn download_post(
         .await;
     let status = match end {
         Err(e) => Status::Failed(e),
+        Ok(()) if opts.simulate => Status::Simulated,
         Ok(())
             if saved
                 .files
@@ -513,9 +547,33 @@ impl<'a> PostSaver<'a> {
     /// The post's media (its sound, images or video), then the sidecars beside its main file.
     async fn save(&self) -> (Saved, Result<(), Error>) {
         let mut saved = Saved::default();
-        let audio_only = self.opts.audio_only || self.opts.quality == Quality::Audio;
+        let selector = self.opts.selector();
         let slideshow = self.info.kind == PostKind::Slideshow;
+        // A video's format is chosen before anything is fetched: a selector the post cannot
+        // meet is its error, naming the formats it has.
+        let picked = match self.info.kind {
+            PostKind::Video if !self.opts.audio_only => {
+                Some(selector.choose(&self.info.formats, self.opts.codec, &self.opts.format_sort))
+            }
+            _ => None,
+        };
+        let audio_only = self.opts.audio_only
+            || match &picked {
+                Some(p) => p.as_ref().is_ok_and(|p| p.audio),
+                None => selector.audio_first(),
+            };
         let end = async {
+            let ranked = match picked {
+                Some(Err(why)) => {
+                    return Err(Error::content(
+                        ContentReason::Unsupported(why),
+                        Operation::Download,
+                        self.url,
+                    ));
+                }
+                Some(Ok(p)) if !p.audio => p.ranked,
+                _ => Vec::new(),
+            };
             let mut main = None;
             if (audio_only || slideshow)
                 && let Some(audio) = self.audio(audio_only).await?
@@ -535,7 +593,7 @@ impl<'a> PostSaver<'a> {
                 }
             }
             if !audio_only && self.info.kind == PostKind::Video {
-                let (video, format) = self.video().await?;
+                let (video, format) = self.video(ranked).await?;
                 main = Some(video.path.clone());
                 saved.files.push(video);
                 saved.format = Some((format.format_id.clone(), format.watermarked));
@@ -670,8 +728,7 @@ impl<'a> PostSaver<'a> {
     /// The video: the best rendition that can be had, the next one after a failure. Returns the
     /// file and the format it holds (a better rendition kept from an earlier run is reported as
     /// what it is).
-    async fn video(&self) -> Result<(SavedFile, &'a Format), Error> {
-        let ranked = select::rank(&self.info.formats, self.opts.quality, self.opts.codec);
+    async fn video(&self, ranked: Vec<&'a Format>) -> Result<(SavedFile, &'a Format), Error> {
         if ranked.is_empty() {
             return Err(Error::content(
                 ContentReason::Unsupported("no playable video format in this post".into()),
@@ -783,6 +840,10 @@ impl<'a> PostSaver<'a> {
         engine: &EngineOptions,
     ) -> Result<(SavedFile, Option<String>), Error> {
         let dest = &job.req.dest;
+        if self.opts.simulate {
+            // Named as a real run would name it; nothing is fetched or written.
+            return Ok((simulated(dest, job.role), None));
+        }
         if let Some(dir) = dest.parent()
             && !dir.as_os_str().is_empty()
         {
@@ -832,7 +893,7 @@ impl<'a> PostSaver<'a> {
     /// written.
     async fn tag_job(&self, ext: &str, dest: &Path) -> Option<TagJob> {
         let opts = self.opts;
-        if !opts.embed_metadata && !opts.embed_thumbnail {
+        if opts.simulate || (!opts.embed_metadata && !opts.embed_thumbnail) {
             return None;
         }
         let format = TagFormat::from_ext(ext)?;
@@ -1048,6 +1109,9 @@ impl<'a> PostSaver<'a> {
         let dest = self.side(main, ".info.json")?;
         let body = crate::json::to_pretty(self.info)
             .map_err(|e| Error::Setup(format!("cannot encode metadata: {e}")))?;
+        if self.opts.simulate {
+            return Ok(simulated(&dest, FileRole::InfoJson));
+        }
         let within = within(self.opts, self.base);
         let force = self.opts.force_overwrites;
         let n = write_info_json(&dest, &within, &self.info.id, &body, force).await?;

@@ -212,11 +212,23 @@ struct Candidate<'a> {
 /// * A height (`Hd`, `Sd`, `Ld`, `Mobile`, `Height`): the classes at or below it, highest first,
 ///   then the classes above it, lowest first (so the best rendition not above the request wins,
 ///   and the smallest one above it when nothing is that small).
-/// * `Audio` (`-q audio`, `-x`): the audio-only renditions (`vcodec: "none"`, format_id
+/// * `Audio` (`-f audio`, `-f ba`, `-x`): the audio-only renditions (`vcodec: "none"`, format_id
 ///   `audio`), in input order; every other quality never offers them.
 ///
 /// Ties keep the input order.
 pub fn rank(formats: &[Format], quality: Quality, codec: CodecPref) -> Vec<&Format> {
+    rank_sorted(formats, quality, codec, &FormatSort::default())
+}
+
+/// [`rank`] with `-S` preferences: for a height, the classes as [`rank`] orders them come
+/// first; then the `sort` keys in their order; then [`rank`]'s own order. For `worst` the keys
+/// count backwards (the last of what `best` would order), as in yt-dlp.
+pub fn rank_sorted<'a>(
+    formats: &'a [Format],
+    quality: Quality,
+    codec: CodecPref,
+    sort: &FormatSort,
+) -> Vec<&'a Format> {
     let target = match quality {
         Quality::Audio => return formats.iter().filter(|f| f.is_audio_only()).collect(),
         Quality::Best => Target::Highest,
@@ -227,10 +239,10 @@ pub fn rank(formats: &[Format], quality: Quality, codec: CodecPref) -> Vec<&Form
         Quality::Mobile => Target::AtMost(360),
         Quality::Height(h) => Target::AtMost(normalize_class(h)),
     };
-    let playable = |f: &&Format| {
-        !f.unplayable && !f.vcodec.eq_ignore_ascii_case("bytevc2") && !f.is_audio_only()
-    };
-    let any_clean = formats.iter().filter(playable).any(|f| !f.watermarked);
+    let any_clean = formats
+        .iter()
+        .filter(|f| playable(f))
+        .any(|f| !f.watermarked);
     let mut candidates: Vec<Candidate> = formats
         .iter()
         .enumerate()
@@ -243,33 +255,331 @@ pub fn rank(formats: &[Format], quality: Quality, codec: CodecPref) -> Vec<&Form
             tbr: format.tbr.filter(|t| t.is_finite()).unwrap_or(0.0),
         })
         .collect();
-    candidates.sort_by(|a, b| compare(a, b, target));
+    candidates.sort_by(|a, b| {
+        let asked = match target {
+            Target::AtMost(_) => by_class(a.class, b.class, target),
+            _ => Ordering::Equal,
+        };
+        let keys = sort.keys.iter().fold(Ordering::Equal, |o, key| {
+            o.then_with(|| {
+                let k = key.compare(a, b);
+                if matches!(target, Target::Lowest) {
+                    k.reverse()
+                } else {
+                    k
+                }
+            })
+        });
+        asked.then(keys).then_with(|| compare(a, b, target))
+    });
     candidates.into_iter().map(|c| c.format).collect()
 }
 
-fn compare(a: &Candidate, b: &Candidate, target: Target) -> Ordering {
-    let by_class = match target {
-        Target::Highest => b.class.cmp(&a.class),
-        Target::Lowest => a.class.cmp(&b.class),
+/// A video rendition an ordinary player can show.
+fn playable(f: &Format) -> bool {
+    !f.unplayable && !f.vcodec.eq_ignore_ascii_case("bytevc2") && !f.is_audio_only()
+}
+
+fn by_class(a: u32, b: u32, target: Target) -> Ordering {
+    match target {
+        Target::Highest => b.cmp(&a),
+        Target::Lowest => a.cmp(&b),
         Target::AtMost(t) => {
-            let (a_above, b_above) = (a.class > t, b.class > t);
-            a_above.cmp(&b_above).then_with(|| {
-                if a_above {
-                    a.class.cmp(&b.class)
-                } else {
-                    b.class.cmp(&a.class)
-                }
-            })
+            let (a_above, b_above) = (a > t, b > t);
+            a_above
+                .cmp(&b_above)
+                .then_with(|| if a_above { a.cmp(&b) } else { b.cmp(&a) })
         }
-    };
+    }
+}
+
+fn compare(a: &Candidate, b: &Candidate, target: Target) -> Ordering {
     let by_tbr = match target {
         Target::Lowest => a.tbr.total_cmp(&b.tbr),
         _ => b.tbr.total_cmp(&a.tbr),
     };
-    by_class
+    by_class(a.class, b.class, target)
         .then(a.codec.cmp(&b.codec))
         .then(by_tbr)
         .then(a.index.cmp(&b.index))
+}
+
+/// One alternative of a `-f` selector.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Choice {
+    /// A quality name (`best`, `720p`, ...; yt-dlp's `b`, `w`, `bv`, `ba` map here).
+    Quality(Quality),
+    /// A format id, as `info --json` lists it in `formats[].format_id`.
+    Id(String),
+}
+
+/// `-f/--format`: alternatives separated by `/`, the first one a post has wins (yt-dlp's
+/// fallback syntax). Parsed once; a post that has none of them fails with the formats it has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormatSelector {
+    choices: Vec<Choice>,
+}
+
+impl Default for FormatSelector {
+    fn default() -> Self {
+        Self::from(Quality::Best)
+    }
+}
+
+impl From<Quality> for FormatSelector {
+    fn from(q: Quality) -> Self {
+        Self {
+            choices: vec![Choice::Quality(q)],
+        }
+    }
+}
+
+/// What `-f` accepts, for error messages.
+pub const FORMAT_VALUES: &str = "best (b), worst (w), bestvideo (bv), bestaudio (ba), hd, sd, \
+     ld, mobile, audio, 1080p, 720p, 576p, 540p, 480p, 360p, a format id (`tikdl info --json` \
+     lists them), or several joined by / (the first a post has)";
+
+/// An `-f` or `-S` value tikdl cannot do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ParseSelectorError(String);
+
+impl FormatSelector {
+    /// The alternatives, in order.
+    pub fn choices(&self) -> &[Choice] {
+        &self.choices
+    }
+
+    /// Whether the first alternative is the post's sound (`ba`, `audio`).
+    pub fn audio_first(&self) -> bool {
+        self.choices.first() == Some(&Choice::Quality(Quality::Audio))
+    }
+
+    /// The first alternative `formats` has, ranked best-first with its fallbacks (an id has
+    /// none), and whether it is the sound rather than a video. `Err`: what the post has instead.
+    pub fn choose<'a>(
+        &self,
+        formats: &'a [Format],
+        codec: CodecPref,
+        sort: &FormatSort,
+    ) -> Result<Picked<'a>, String> {
+        for choice in &self.choices {
+            let (audio, ranked) = match choice {
+                Choice::Quality(q) => (*q == Quality::Audio, rank_sorted(formats, *q, codec, sort)),
+                Choice::Id(id) => {
+                    let found = formats
+                        .iter()
+                        .find(|f| f.format_id == *id && (f.is_audio_only() || playable(f)));
+                    (
+                        found.is_some_and(|f| f.is_audio_only()),
+                        found.into_iter().collect(),
+                    )
+                }
+            };
+            if !ranked.is_empty() {
+                return Ok(Picked { audio, ranked });
+            }
+        }
+        let has: Vec<&str> = formats
+            .iter()
+            .filter(|f| f.is_audio_only() || playable(f))
+            .map(|f| f.format_id.as_str())
+            .collect();
+        Err(if has.is_empty() {
+            format!("no format matches -f {self}: this post has no playable format")
+        } else {
+            format!(
+                "no format matches -f {self}; this post has: {} (best, worst and the quality \
+                 names always match a video)",
+                has.join(", ")
+            )
+        })
+    }
+}
+
+/// The formats [`FormatSelector::choose`] picked.
+#[derive(Debug)]
+pub struct Picked<'a> {
+    /// The sound (audio-only rendition), not a video.
+    pub audio: bool,
+    /// Best-first: the first is the choice, the rest the fallbacks after a failed download.
+    pub ranked: Vec<&'a Format>,
+}
+
+impl FromStr for FormatSelector {
+    type Err = ParseSelectorError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let refuse = |why: String| ParseSelectorError(format!("{why} (valid: {FORMAT_VALUES})"));
+        let choices = s
+            .split('/')
+            .map(|part| {
+                let part = part.trim();
+                let lower = part.to_ascii_lowercase();
+                match lower.as_str() {
+                    "b" | "bv" | "bestvideo" | "bv*" | "b*" => Ok(Choice::Quality(Quality::Best)),
+                    "w" | "wv" | "worstvideo" => Ok(Choice::Quality(Quality::Worst)),
+                    "ba" | "bestaudio" => Ok(Choice::Quality(Quality::Audio)),
+                    _ if part.contains('+') => Err(refuse(format!(
+                        "`{part}`: tikdl merges no formats (TikTok's videos carry their sound); \
+                         give one of them"
+                    ))),
+                    _ => match part.parse::<Quality>() {
+                        Ok(q) => Ok(Choice::Quality(q)),
+                        // A height tikdl has no name for (4k, 2160p) is no format id either.
+                        Err(_) if looks_like_height(&lower) => {
+                            Err(refuse(format!("`{part}` is not one of tikdl's heights")))
+                        }
+                        Err(_) if is_format_id(part) => Ok(Choice::Id(part.to_owned())),
+                        Err(_) => Err(refuse(format!("unknown format selector `{part}`"))),
+                    },
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self { choices })
+    }
+}
+
+/// `2160p`, `1440`, `4k`: digits with an optional `p` or `k`.
+fn looks_like_height(s: &str) -> bool {
+    let digits = s.trim_end_matches(['p', 'k']);
+    !digits.is_empty() && s.len() - digits.len() <= 1 && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// TikTok's format ids are words of letters, digits, `_` and `-` (`adapt_lower_720_1`,
+/// `bytevc1_720p_1154741`); anything else (`[`, `*`, spaces) is a selector tikdl lacks.
+fn is_format_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 200
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
+}
+
+impl fmt::Display for FormatSelector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, c) in self.choices.iter().enumerate() {
+            if i > 0 {
+                f.write_str("/")?;
+            }
+            match c {
+                Choice::Quality(q) => write!(f, "{q}")?,
+                Choice::Id(id) => f.write_str(id)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One `-S` preference.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SortKey {
+    /// `vcodec:h264`, `vcodec:h265`: that codec first.
+    Codec(CodecPref),
+    /// `res`: the largest first; `res:N`: the largest at or below N lines first, then the
+    /// smallest above (yt-dlp's limit semantics).
+    Res(Option<u32>),
+    /// `size` (largest first) or `+size` (smallest first); unknown sizes last.
+    Size { smallest: bool },
+    /// `br` (highest bitrate first) or `+br`.
+    Bitrate { lowest: bool },
+}
+
+/// What `-S` accepts, for error messages.
+pub const SORT_VALUES: &str =
+    "vcodec:h264, vcodec:h265, res, res:N, size, +size, br, +br (comma-separated, in order)";
+
+impl SortKey {
+    fn compare(&self, a: &Candidate, b: &Candidate) -> Ordering {
+        match *self {
+            SortKey::Codec(p) => codec_rank(a.format, p).cmp(&codec_rank(b.format, p)),
+            SortKey::Res(None) => b.class.cmp(&a.class),
+            SortKey::Res(Some(n)) => by_class(a.class, b.class, Target::AtMost(normalize_class(n))),
+            SortKey::Size { smallest } => match (a.format.filesize, b.format.filesize) {
+                (Some(x), Some(y)) if smallest => x.cmp(&y),
+                (Some(x), Some(y)) => y.cmp(&x),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => Ordering::Equal,
+            },
+            SortKey::Bitrate { lowest: true } => a.tbr.total_cmp(&b.tbr),
+            SortKey::Bitrate { lowest: false } => b.tbr.total_cmp(&a.tbr),
+        }
+    }
+}
+
+/// `-S/--format-sort`: preferences, the first deciding first.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FormatSort {
+    keys: Vec<SortKey>,
+}
+
+impl FormatSort {
+    /// The preferences, in order.
+    pub fn keys(&self) -> &[SortKey] {
+        &self.keys
+    }
+}
+
+impl FromStr for FormatSort {
+    type Err = ParseSelectorError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let keys = s
+            .split(',')
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .map(|k| {
+                let lower = k.to_ascii_lowercase();
+                let (name, value) = match lower.split_once(':') {
+                    Some((n, v)) => (n, Some(v)),
+                    None => (lower.as_str(), None),
+                };
+                let key = match (name, value) {
+                    ("vcodec" | "codec", Some(v)) => match v.parse::<CodecPref>() {
+                        Ok(CodecPref::Any) | Err(_) => None,
+                        Ok(p) => Some(SortKey::Codec(p)),
+                    },
+                    ("res" | "height", None) => Some(SortKey::Res(None)),
+                    ("res" | "height", Some(v)) => v
+                        .strip_suffix('p')
+                        .unwrap_or(v)
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .map(|n| SortKey::Res(Some(n))),
+                    ("size" | "filesize", None) => Some(SortKey::Size { smallest: false }),
+                    ("+size" | "+filesize", None) => Some(SortKey::Size { smallest: true }),
+                    ("br" | "tbr", None) => Some(SortKey::Bitrate { lowest: false }),
+                    ("+br" | "+tbr", None) => Some(SortKey::Bitrate { lowest: true }),
+                    _ => None,
+                };
+                key.ok_or_else(|| {
+                    ParseSelectorError(format!("unknown sort key `{k}` (valid: {SORT_VALUES})"))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self { keys })
+    }
+}
+
+impl fmt::Display for FormatSort {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, k) in self.keys.iter().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            match k {
+                SortKey::Codec(p) => write!(f, "vcodec:{p}")?,
+                SortKey::Res(None) => f.write_str("res")?,
+                SortKey::Res(Some(n)) => write!(f, "res:{n}")?,
+                SortKey::Size { smallest } => {
+                    f.write_str(if *smallest { "+size" } else { "size" })?
+                }
+                SortKey::Bitrate { lowest } => f.write_str(if *lowest { "+br" } else { "br" })?,
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -581,6 +891,123 @@ mod tests {
         // A post with only its sound has no video to offer.
         let only = [Format::audio_only("https://x/a.mp3", None)];
         assert!(rank(&only, Quality::Best, CodecPref::Any).is_empty());
+    }
+
+    #[test]
+    fn parse_selectors() {
+        let sel = |s: &str| s.parse::<FormatSelector>().map(|f| f.choices().to_vec());
+        assert_eq!(sel("b"), Ok(vec![Choice::Quality(Quality::Best)]));
+        assert_eq!(sel("bv"), Ok(vec![Choice::Quality(Quality::Best)]));
+        assert_eq!(sel("W"), Ok(vec![Choice::Quality(Quality::Worst)]));
+        assert_eq!(sel("ba"), Ok(vec![Choice::Quality(Quality::Audio)]));
+        assert_eq!(
+            sel("adapt_540_1/720p/best"),
+            Ok(vec![
+                Choice::Id("adapt_540_1".into()),
+                Choice::Quality(Quality::Height(720)),
+                Choice::Quality(Quality::Best),
+            ])
+        );
+        for bad in [
+            "",
+            "best/",
+            "bv+ba",
+            "best[height<=720]",
+            "a b",
+            "*",
+            "4k",
+            "2160p",
+            "1440",
+        ] {
+            let e = bad.parse::<FormatSelector>().unwrap_err().to_string();
+            assert!(e.contains("best (b)"), "{bad}: {e}");
+        }
+        let round = "nosuch/720p/worst".parse::<FormatSelector>().unwrap();
+        assert_eq!(round.to_string().parse::<FormatSelector>(), Ok(round));
+        let sort = "vcodec:h265, res:720 ,+size,br"
+            .parse::<FormatSort>()
+            .unwrap();
+        assert_eq!(sort.to_string(), "vcodec:h265,res:720,+size,br");
+        assert_eq!(sort.to_string().parse::<FormatSort>(), Ok(sort));
+        for bad in [
+            "fps",
+            "vcodec:vp9",
+            "vcodec:any",
+            "res:x",
+            "res:0",
+            "size:3",
+        ] {
+            let e = bad.parse::<FormatSort>().unwrap_err().to_string();
+            assert!(e.contains("vcodec:h264"), "{bad}: {e}");
+        }
+    }
+
+    fn chosen(sel: &str, sort: &str, formats: &[Format]) -> Result<(bool, Vec<String>), String> {
+        let sel: FormatSelector = sel.parse().unwrap();
+        let sort: FormatSort = sort.parse().unwrap();
+        sel.choose(formats, CodecPref::H264, &sort).map(|p| {
+            (
+                p.audio,
+                p.ranked.iter().map(|f| f.format_id.clone()).collect(),
+            )
+        })
+    }
+
+    #[test]
+    fn choose_with_fallbacks_and_sort() {
+        let mut c = capture();
+        c[0].filesize = Some(10);
+        c[4].filesize = Some(5);
+        c.push(Format::audio_only("https://x/a.mp3", None));
+        let first = |sel: &str, sort: &str| chosen(sel, sort, &c).unwrap().1[0].clone();
+        assert_eq!(first("best", ""), "adapt_lowest_1080_1");
+        assert_eq!(first("best", "vcodec:h264"), "normal_540_0");
+        assert_eq!(first("best", "res:720"), "adapt_lower_720_1");
+        assert_eq!(first("best", "+size"), "adapt_lowest_1080_1");
+        assert_eq!(first("best", "size"), "adapt_540_1");
+        assert_eq!(first("best", "br"), "normal_540_0");
+        assert_eq!(first("best", "+br"), "adapt_540_1");
+        // worst is the far end of the same order: sizes unknown (last for best) come first...
+        assert_eq!(first("worst", "+size"), "lower_540_0");
+        // ...and among known sizes, the largest for +size.
+        let mut sized = c.clone();
+        for (f, n) in sized.iter_mut().zip([10, 20, 30, 40, 5]) {
+            f.filesize = Some(n);
+        }
+        assert_eq!(
+            chosen("worst", "+size", &sized).unwrap().1[0],
+            "adapt_lower_720_1"
+        );
+        assert_eq!(first("720p", "vcodec:h264"), "adapt_lower_720_1");
+        assert_eq!(first("nosuch/lower_540_0", ""), "lower_540_0");
+        // An id has no fallbacks.
+        assert_eq!(chosen("lower_540_0", "", &c).unwrap().1, ["lower_540_0"]);
+        assert_eq!(chosen("ba", "", &c), Ok((true, vec!["audio".into()])));
+        assert_eq!(chosen("audio", "", &c), Ok((true, vec!["audio".into()])));
+        let e = chosen("nosuch/other", "", &c).unwrap_err();
+        assert!(
+            e.contains("nosuch/other") && e.contains("adapt_540_1, "),
+            "{e}"
+        );
+        // No sound in the post: `ba/best` falls back to the video.
+        let video_only = capture();
+        assert_eq!(
+            chosen("ba/best", "", &video_only).unwrap(),
+            (
+                false,
+                vec![
+                    "adapt_lowest_1080_1".into(),
+                    "adapt_lower_720_1".into(),
+                    "normal_540_0".into(),
+                    "lower_540_0".into(),
+                    "adapt_540_1".into()
+                ]
+            )
+        );
+        // A bytevc2 id is never taken.
+        let mut v2 = fmt("v2", "bytevc2", 1080, 1920, 1.0);
+        v2.unplayable = true;
+        assert!(chosen("v2", "", &[v2]).is_err());
     }
 
     #[test]

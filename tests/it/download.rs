@@ -185,13 +185,13 @@ fn best_worst_and_named_qualities() {
     let info = env.info_json(DESKTOP_URL);
     let cases: &[(&[&str], &str)] = &[
         (&[], BEST),
-        (&["-q", "best"], BEST),
-        (&["-q", "worst"], "lower_540_0"),
-        (&["-q", "worst", "--codec", "h265"], "adapt_540_1"),
-        (&["-q", "hd"], BEST),
-        (&["-q", "1080p"], BEST),
-        (&["-q", "sd"], "adapt_lower_720_1"),
-        (&["-q", "720p"], "adapt_lower_720_1"),
+        (&["-f", "best"], BEST),
+        (&["-f", "worst"], "lower_540_0"),
+        (&["-f", "worst", "--codec", "h265"], "adapt_540_1"),
+        (&["-f", "hd"], BEST),
+        (&["-f", "1080p"], BEST),
+        (&["-f", "sd"], "adapt_lower_720_1"),
+        (&["-f", "720p"], "adapt_lower_720_1"),
     ];
     for (i, (args, want)) in cases.iter().enumerate() {
         check_choice(&env, &info, i, args, want);
@@ -204,14 +204,14 @@ fn quality_540_and_codec_choice() {
     let info = env.info_json(DESKTOP_URL);
     // Three 540 renditions: h264 (the default) takes the better h264, h265 the h265 one.
     let cases: &[(&[&str], &str)] = &[
-        (&["-q", "540p"], "normal_540_0"),
-        (&["-q", "576p"], "normal_540_0"),
-        (&["-q", "540p", "--codec", "h264"], "normal_540_0"),
-        (&["-q", "540p", "--codec", "h265"], "adapt_540_1"),
-        (&["-q", "540p", "--codec", "hevc"], "adapt_540_1"),
+        (&["-f", "540p"], "normal_540_0"),
+        (&["-f", "576p"], "normal_540_0"),
+        (&["-f", "540p", "--codec", "h264"], "normal_540_0"),
+        (&["-f", "540p", "--codec", "h265"], "adapt_540_1"),
+        (&["-f", "540p", "--codec", "hevc"], "adapt_540_1"),
         // A codec preference never drops the class: 720 has only h265, and h264 asked still
         // gets the 720 rendition.
-        (&["-q", "720p", "--codec", "h264"], "adapt_lower_720_1"),
+        (&["-f", "720p", "--codec", "h264"], "adapt_lower_720_1"),
     ];
     for (i, (args, want)) in cases.iter().enumerate() {
         check_choice(&env, &info, i, args, want);
@@ -224,11 +224,11 @@ fn missing_quality_falls_back_to_the_lowest_above() {
     let info = env.info_json(DESKTOP_URL);
     // D1 has nothing at or below 480 or 360: the lowest class above (540) is taken.
     let cases: &[(&[&str], &str)] = &[
-        (&["-q", "ld"], "normal_540_0"),
-        (&["-q", "480p"], "normal_540_0"),
-        (&["-q", "mobile"], "normal_540_0"),
-        (&["-q", "360p"], "normal_540_0"),
-        (&["-q", "360p", "--codec", "h265"], "adapt_540_1"),
+        (&["-f", "ld"], "normal_540_0"),
+        (&["-f", "480p"], "normal_540_0"),
+        (&["-f", "mobile"], "normal_540_0"),
+        (&["-f", "360p"], "normal_540_0"),
+        (&["-f", "360p", "--codec", "h265"], "adapt_540_1"),
     ];
     for (i, (args, want)) in cases.iter().enumerate() {
         check_choice(&env, &info, i, args, want);
@@ -238,7 +238,7 @@ fn missing_quality_falls_back_to_the_lowest_above() {
 #[test]
 fn bad_quality_or_codec_is_a_usage_error() {
     let env = Env::new();
-    for args in [["-q", "4k"], ["--codec", "vp9"]] {
+    for args in [["-f", "4k"], ["--codec", "vp9"]] {
         let run = download(&env, &[args[0], args[1], DESKTOP_URL]);
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
         assert!(run.lines.is_empty());
@@ -258,7 +258,7 @@ fn audio_only_saves_the_sound_as_mp3() {
     let env = Env::new();
     let info = env.info_json(DESKTOP_URL);
     let music = info["music"]["url"].as_str().expect("music url");
-    for (i, flag) in [["-x", ""], ["--audio-only", ""], ["-q", "audio"]]
+    for (i, flag) in [["-x", ""], ["--audio-only", ""], ["-f", "audio"]]
         .iter()
         .enumerate()
     {
@@ -410,7 +410,7 @@ fn sub_langs_selects_languages_by_prefix() {
             &[
                 "-P",
                 s(&out),
-                "-q",
+                "-f",
                 "worst",
                 "--write-subs",
                 "--sub-langs",
@@ -612,7 +612,7 @@ fn several_urls_one_line_each_in_order() {
         &[
             "-P",
             s(&out),
-            "-q",
+            "-f",
             "worst",
             "--no-audio",
             DESKTOP_URL,
@@ -631,7 +631,7 @@ fn a_failing_url_does_not_stop_the_others() {
     let env = Env::new();
     let out = out_dir(&env, "mixed");
     let gone = "https://www.tiktok.com/@x/video/7000000000000010204";
-    let run = download(&env, &["-P", s(&out), "-q", "worst", gone, DESKTOP_URL]);
+    let run = download(&env, &["-P", s(&out), "-f", "worst", gone, DESKTOP_URL]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(run.lines.len(), 2);
     assert_eq!(run.lines[0]["status"], "failed");
@@ -1178,7 +1178,7 @@ fn every_file(base: &Path) -> Vec<&str> {
     vec![
         "-P",
         s(base),
-        "-q",
+        "-f",
         "worst",
         "--write-info-json",
         "--write-thumbnail",
@@ -1464,7 +1464,7 @@ fn a_media_retry_after_longer_than_tikdl_waits_moves_on_at_once() {
         .args([
             "download",
             "--json",
-            "-q",
+            "-f",
             "1080p",
             "-o",
             BY_ID,

@@ -244,7 +244,7 @@ fn random_faults_never_leave_a_wrong_file() {
             "8",
             "--json",
             "--write-info-json",
-            "-q",
+            "-f",
             "best",
             "-P",
             "out",
@@ -410,7 +410,7 @@ fn two_processes_on_one_list_never_leave_a_wrong_file() {
         let log = std::fs::File::create(logs.path().join(name)).unwrap();
         env.std_cmd()
             .args(["--rate-limit", "0", "--timeout", "1", "--retries", "3"])
-            .args(["batch", "--jobs", "3", "--write-info-json", "-q", "best"])
+            .args(["batch", "--jobs", "3", "--write-info-json", "-f", "best"])
             .args([
                 "--limit-rate",
                 "4M",

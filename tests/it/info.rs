@@ -766,9 +766,9 @@ fn download(env: &Env, out: &Path, args: &[&str]) -> Value {
 #[test]
 fn audio_is_chosen_by_selection_and_never_as_a_video() {
     let env = Env::new();
-    // `-q audio` on a slideshow: only its sound, named with the rendition's ext.
+    // `-f audio` on a slideshow: only its sound, named with the rendition's ext.
     let out = env.dir.path().join("a");
-    let r = download(&env, &out, &["-q", "audio", SLIDESHOW_URL]);
+    let r = download(&env, &out, &["-f", "audio", SLIDESHOW_URL]);
     let audio = files(&r, "audio");
     assert_eq!(audio.len(), 1, "{r}");
     assert!(files(&r, "image").is_empty(), "{r}");
@@ -776,9 +776,9 @@ fn audio_is_chosen_by_selection_and_never_as_a_video() {
     // Result paths are relative to the folder tikdl ran in.
     let bytes = std::fs::read(env.dir.path().join(&audio[0])).expect("the sound on disk");
     assert!(bytes.starts_with(b"ID3"));
-    // `-q worst` wants the smallest *video*: the audio-only rendition (no size) is never it.
+    // `-f worst` wants the smallest *video*: the audio-only rendition (no size) is never it.
     let out = env.dir.path().join("w");
-    let r = download(&env, &out, &["-q", "worst", REFLOW_VIDEO_URL]);
+    let r = download(&env, &out, &["-f", "worst", REFLOW_VIDEO_URL]);
     assert_eq!(r["format_id"], "play_addr", "{r}");
     assert_eq!(files(&r, "video").len(), 1, "{r}");
     assert!(files(&r, "audio").is_empty(), "{r}");

@@ -19,6 +19,7 @@ mod download;
 mod download_lists;
 mod faults;
 mod file_names;
+mod formats;
 mod generate;
 mod info;
 mod library;

@@ -464,7 +464,7 @@ fn a_rendition_kept_from_an_earlier_run_is_reported_as_itself() {
     let args = [
         "--retries",
         "1",
-        "-q",
+        "-f",
         "1080p",
         "-o",
         "%(id)s.%(ext)s",

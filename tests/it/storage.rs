@@ -46,7 +46,7 @@ fn part_of_other_rendition_restarts_within_a_run() {
         &[
             "--retries",
             "1",
-            "-q",
+            "-f",
             "1080p",
             "-P",
             s(&out),
@@ -76,7 +76,7 @@ fn part_of_other_rendition_restarts_across_runs() {
     let args = ["download", "--json", "-o", BY_ID];
     let first = tikdl(&env, Some(2048))
         .args(args)
-        .args(["-q", "1080p", DESKTOP_URL])
+        .args(["-f", "1080p", DESKTOP_URL])
         .output()
         .expect("run tikdl");
     assert_ne!(first.status.code(), Some(0), "run 1 must fail at the limit");
@@ -87,7 +87,7 @@ fn part_of_other_rendition_restarts_across_runs() {
     let second = Run::of(
         tikdl(&env, None)
             .args(args)
-            .args(["-q", "720p", DESKTOP_URL])
+            .args(["-f", "720p", DESKTOP_URL])
             .output()
             .expect("run tikdl"),
     );
@@ -111,7 +111,7 @@ fn two_processes_one_destination_one_correct_file() {
         "--json",
         "--limit-rate",
         "3M",
-        "-q",
+        "-f",
         "1080p",
         "-o",
         "x.mp4",
@@ -577,7 +577,7 @@ fn complete_file_is_not_replaced_by_another_rendition() {
     assert_bytes(&out.join("x.mp4"), &best);
     let second = download_within(
         &env,
-        &["-q", "720p", "-P", s(&out), "-o", "x.mp4", DESKTOP_URL],
+        &["-f", "720p", "-P", s(&out), "-o", "x.mp4", DESKTOP_URL],
         Duration::from_secs(60),
     );
     assert_eq!(second.code, 0, "{}", second.stderr);
@@ -963,7 +963,7 @@ fn stalled_download(env: &Env, out: &Path, template: &str, part: &Path) -> std::
         times: 1,
     });
     let mut child = tikdl(env, None)
-        .args(["download", "--json", "-q", "1080p", "-o", template, "-P"])
+        .args(["download", "--json", "-f", "1080p", "-o", template, "-P"])
         .arg(out)
         .arg(DESKTOP_URL)
         .stdout(Stdio::piped())
@@ -1061,7 +1061,7 @@ fn gzip_encoded_media_is_refused_never_inflated() {
     let out = env.dir.path().join("out");
     let run = download_within(
         &env,
-        &["-q", "1080p", "-o", BY_ID, "-P", s(&out), DESKTOP_URL],
+        &["-f", "1080p", "-o", BY_ID, "-P", s(&out), DESKTOP_URL],
         Duration::from_secs(120),
     );
     assert!(

@@ -23,7 +23,7 @@ const MAIN_EXAMPLES: &str = "\
 Examples:
   tikdl info https://www.tiktok.com/@user/video/7608826249200356630
   tikdl info --json URL | jq .view_count
-  tikdl download -q 720p URL
+  tikdl download -f 720p URL
   tikdl batch --download-archive done.txt urls.txt
   tikdl --proxy socks5h://127.0.0.1:9050 info URL
   tikdl --stats --no-cache info URL
@@ -96,7 +96,11 @@ pub struct GlobalArgs {
     pub ca_cert: Vec<PathBuf>,
 
     /// Do not verify TLS certificates (unsafe: anyone on the path can read and alter traffic).
-    #[arg(long = "no-check-certificate", global = true)]
+    #[arg(
+        long = "no-check-certificate",
+        alias = "no-check-certificates",
+        global = true
+    )]
     pub no_check_certificate: bool,
 
     /// Netscape cookies.txt (as browser extensions and yt-dlp export it); read only (config:
@@ -126,17 +130,17 @@ pub struct GlobalArgs {
     /// Extra request header, "Name: value", sent on page/API requests to *.tiktok.com only;
     /// "HOST:Name: value" sends it to that one host instead (e.g. a CDN host). Repeatable;
     /// added to the config file's headers.custom_headers.
-    #[arg(long = "header", global = true, value_name = "HEADER", value_parser = Unquoted::<CustomHeader>::new("--header:"))]
+    #[arg(long = "header", alias = "add-header", global = true, value_name = "HEADER", value_parser = Unquoted::<CustomHeader>::new("--header:"))]
     pub headers: Vec<CustomHeader>,
 
     /// Seconds to wait for a connection or for data before giving up [default: 30] (config:
     /// request_timeout). A page or API answer must also arrive whole within twice this.
-    #[arg(long, global = true, value_name = "SECS")]
+    #[arg(long, alias = "socket-timeout", global = true, value_name = "SECS")]
     pub timeout: Option<f64>,
 
     /// Retries after a failed request (connect errors, timeouts, 408, 429, 5xx) [default: 3]
     /// (config: retry_attempts).
-    #[arg(long, global = true, value_name = "N")]
+    #[arg(long, short = 'R', global = true, value_name = "N")]
     pub retries: Option<u32>,
 
     /// Base of the exponential backoff between retries, in seconds (full jitter; Retry-After
@@ -167,12 +171,16 @@ pub struct GlobalArgs {
     /// More logging on stderr: -v info, -vv debug (RUST_LOG overrides).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+
+    /// yt-dlp's --no-warnings: no warnings on stderr (errors are still reported).
+    #[arg(long = "no-warnings", global = true, hide = true)]
+    pub no_warnings: bool,
 }
 
 const DOWNLOAD_EXAMPLES: &str = "\
 Examples:
   tikdl download https://www.tiktok.com/@user/video/7608826249200356630
-  tikdl download -q 720p --codec h265 URL
+  tikdl download -f 720p -S vcodec:h265 URL
   tikdl download --audio-only URL
   tikdl download -P ~/TikTok -o '%(uploader)s/%(title).60s [%(id)s].%(ext)s' URL
   tikdl download --write-info-json --write-subs --sub-langs en URL
@@ -293,6 +301,11 @@ pub struct DownloadArgs {
 
     #[command(flatten)]
     pub live: LiveArgs,
+
+    /// One JSON document per URL and download nothing (yt-dlp's -J): a post's object, or for a
+    /// list a playlist object with its posts in `entries`.
+    #[arg(short = 'J', long = "dump-single-json", conflicts_with_all = ["json", "print", "dump_json"])]
+    pub dump_single_json: bool,
 }
 
 /// How a LIVE room (`/@user/live`, `/share/live/ID`) is recorded.
@@ -333,18 +346,19 @@ pub struct SaveArgs {
     #[arg(value_parser = path_parser(), short = 'P', long = "paths", value_name = "DIR")]
     pub paths: Option<PathBuf>,
 
-    /// best, worst, hd, sd, ld, mobile, audio, 1080p, 720p, 576p, 540p, 480p or 360p: the best
-    /// rendition at or below it, else the lowest above [default: best] (config: download.quality).
-    #[arg(short = 'q', long, value_name = "QUALITY")]
+    /// Old name of -f with one quality name: best, worst, hd, sd, ld, mobile, audio, 1080p, 720p,
+    /// 576p, 540p, 480p or 360p: the best rendition at or below it, else the lowest above
+    /// [default: best] (config: download.quality).
+    #[arg(long, value_name = "QUALITY", hide = true)]
     pub quality: Option<tikdl::save::select::Quality>,
 
-    /// Preferred codec at equal height: h264 (plays everywhere), h265 or any [default: h264]
-    /// (config: download.codec).
+    /// Preferred codec at equal height: h264 (plays everywhere), h265 or any; -S vcodec:... goes
+    /// first [default: h264] (config: download.codec).
     #[arg(long, value_name = "CODEC")]
     pub codec: Option<tikdl::save::select::CodecPref>,
 
     /// Save only the sound (with its real extension).
-    #[arg(long = "audio-only", short = 'x')]
+    #[arg(long = "audio-only", short = 'x', alias = "extract-audio")]
     pub audio_only: bool,
 
     /// Slideshows: skip the audio track.
@@ -361,7 +375,7 @@ pub struct SaveArgs {
 
     /// Write the post's metadata (title, uploader, date, description, URL) into the MP4 / M4A /
     /// MP3 file itself, no ffmpeg needed [default: false] (config: download.embed_metadata).
-    #[arg(long = "embed-metadata")]
+    #[arg(long = "embed-metadata", alias = "add-metadata")]
     pub embed_metadata: bool,
 
     /// Write the post's cover (JPEG or PNG) into the MP4 / M4A / MP3 file itself
@@ -396,15 +410,15 @@ pub struct SaveArgs {
 
     /// Print nothing but errors: no result lines, no summary, no warnings (yt-dlp's
     /// --no-warnings is part of it).
-    #[arg(long)]
+    #[arg(long, short = 'q')]
     pub quiet: bool,
 
     /// No progress bars (they are only drawn on a terminal anyway).
     #[arg(long = "no-progress")]
     pub no_progress: bool,
 
-    /// One JSON result object per post per line on stdout.
-    #[arg(long, short = 'j')]
+    /// One JSON result object per post per line on stdout, after it is saved.
+    #[arg(long)]
     pub json: bool,
 
     /// After each post is saved, print TEMPLATE rendered for it on stdout (the -o language, not
@@ -479,6 +493,34 @@ pub struct SaveArgs {
         hide_short_help = true
     )]
     pub trim_filenames: Option<usize>,
+    /// Which format (yt-dlp's -f): best (b), worst (w), bestvideo (bv; TikTok's videos carry
+    /// their sound), bestaudio (ba: the post's sound), a quality name (hd, sd, ld, mobile, audio,
+    /// 1080p, 720p, 576p, 540p, 480p, 360p: the best at or below it, else the lowest above), or
+    /// a format id as `info --json` lists it; `A/B` takes the first one a post has
+    /// [default: best] (config: download.format).
+    #[arg(
+        short = 'f',
+        long = "format",
+        value_name = "FORMAT",
+        conflicts_with = "quality"
+    )]
+    pub format: Option<tikdl::save::select::FormatSelector>,
+
+    /// Preferences among the formats (yt-dlp's -S), the first deciding first, comma-separated:
+    /// vcodec:h264, vcodec:h265, res (largest), res:N (largest at or below N lines, else the
+    /// smallest above), size / +size (largest / smallest file), br / +br (bitrate)
+    /// (config: download.format_sort).
+    #[arg(short = 'S', long = "format-sort", value_name = "SORT")]
+    pub format_sort: Option<tikdl::save::select::FormatSort>,
+
+    /// Print each post's metadata (the object `info --json` prints, one a line) and download
+    /// nothing (yt-dlp's -j).
+    #[arg(short = 'j', long = "dump-json", conflicts_with_all = ["json", "print"])]
+    pub dump_json: bool,
+
+    /// Do everything but write: no files, no archive lines; print what would be saved.
+    #[arg(short = 's', long = "simulate")]
+    pub simulate: bool,
 }
 
 /// A number of seconds: finite, not negative.
@@ -496,12 +538,14 @@ pub struct ListArgs {
     #[arg(long, value_name = "N", value_parser = parse_max)]
     pub max: Option<u64>,
 
-    /// Only posts uploaded on or after this date (YYYYMMDD, UTC).
-    #[arg(long, value_name = "YYYYMMDD")]
+    /// Only posts uploaded on or after this date (UTC): YYYYMMDD, today, yesterday, now, or one
+    /// of them +/- N day(s), week(s), month(s) or year(s), e.g. today-2weeks (yt-dlp's DATE);
+    /// also --dateafter.
+    #[arg(long, value_name = "DATE", alias = "dateafter")]
     pub after: Option<Date>,
 
-    /// Only posts uploaded on or before this date (YYYYMMDD, UTC).
-    #[arg(long, value_name = "YYYYMMDD")]
+    /// Only posts uploaded on or before this date (UTC; DATE as for --after); also --datebefore.
+    #[arg(long, value_name = "DATE", alias = "datebefore")]
     pub before: Option<Date>,
 
     /// Only posts whose metadata passes FILTER (yt-dlp's syntax): `view_count>=1k`,
@@ -511,6 +555,16 @@ pub struct ListArgs {
     /// The others are skipped (`skipped` in JSON) and never archived.
     #[arg(long = "match-filter", alias = "match-filters", value_name = "FILTER")]
     pub match_filter: Vec<tikdl::batch::filter::MatchFilter>,
+    /// Only these positions of each list (1 = its newest post, as TikTok lists them), yt-dlp's
+    /// syntax: N, N-M, START:STOP[:STEP], comma-separated; negative counts from the end (then the
+    /// whole list is paged first). Picked before --after/--before and --max apply.
+    #[arg(
+        short = 'I',
+        long = "playlist-items",
+        value_name = "SPEC",
+        allow_hyphen_values = true
+    )]
+    pub playlist_items: Option<tikdl::fetch::pick::Items>,
 }
 
 const BATCH_EXAMPLES: &str = "\
@@ -685,4 +739,8 @@ pub struct InfoArgs {
     /// max_concurrent_operations).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: Option<u16>,
+
+    /// No warnings on stderr (errors are still reported).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }

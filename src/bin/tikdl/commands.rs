@@ -56,7 +56,7 @@ pub fn cache(what: &CacheCommand, settings: &Settings) -> Result<ExitCode> {
 }
 
 /// `tikdl info URL...`: each post's metadata (a list's posts as it is paged), as `output` says.
-pub async fn info(
+pub(crate) async fn info(
     handler: &TikTokHandler,
     args: InfoArgs,
     jobs: usize,
@@ -120,15 +120,15 @@ pub async fn info(
 }
 
 /// The URLs with each `--secuid` as yt-dlp's `tiktokuser:SECUID` (checked where URLs are parsed).
-fn with_sec_uids(mut urls: Vec<String>, sec_uids: &[String]) -> Vec<String> {
+pub(crate) fn with_sec_uids(mut urls: Vec<String>, sec_uids: &[String]) -> Vec<String> {
     urls.extend(sec_uids.iter().map(|s| format!("tiktokuser:{}", s.trim())));
     urls
 }
 
-type InfoLine = (String, Result<tikdl::VideoInfo, tikdl::Error>);
+pub(crate) type InfoLine = (String, Result<tikdl::VideoInfo, tikdl::Error>);
 
 /// The posts of one `info` argument: its post, or a list's posts as the list is paged.
-async fn info_lines(
+pub(crate) async fn info_lines(
     handler: TikTokHandler,
     url: String,
     list_opts: &tikdl::ListOptions,
@@ -179,12 +179,27 @@ pub async fn download(
     output: &Output,
 ) -> Result<ExitCode> {
     let mut opts = options::download_options(&args.save, &args.lists, settings)?;
-    crate::origin::late(settings, "download.paths", opts.prepare_output())?;
+    if !args.save.simulate {
+        crate::origin::late(settings, "download.paths", opts.prepare_output())?;
+    }
     // LIVE rooms are recorded one after another, after the posts.
     let (live_urls, urls): (Vec<String>, Vec<String>) = with_sec_uids(args.urls, &args.secuid)
         .into_iter()
         .partition(|u| handler.is_live_url(u));
-    if urls.is_empty() && args.batch_file.is_none() {
+    let live_urls = if args.save.simulate {
+        // A recording is nothing but writing: -s records no room.
+        for u in &live_urls {
+            eprint_line(&format!("{}: a LIVE room, not recorded under -s", safe(u)));
+        }
+        Vec::new()
+    } else {
+        live_urls
+    };
+    let no_posts = urls.is_empty() && args.batch_file.is_none();
+    if no_posts && args.save.simulate {
+        return Ok(ExitCode::SUCCESS);
+    }
+    if no_posts {
         let save = opts.download.clone();
         return crate::live::record(handler, &live_urls, &opts.base, save, &args.live, output)
             .await;
@@ -216,8 +231,10 @@ pub async fn batch(
     settings: &Settings,
     output: &Output,
 ) -> Result<ExitCode> {
+    let mut args = args;
+    args.info_only |= args.save.dump_json;
     let mut opts = options::batch_options(&args, settings)?;
-    if !args.info_only {
+    if !args.info_only && !args.save.simulate {
         crate::origin::late(settings, "download.paths", opts.prepare_output())?;
     }
     let inputs = RunInputs {
@@ -356,6 +373,7 @@ fn commit(
 ) -> ExitCode {
     let mut code = exit_code(sum.failed > 0 || sum.stopped.is_some());
     if sum.failed == 0
+        && !opts.download.simulate
         && sum.stopped.is_none()
         && let Some(archive) = &opts.archive
         && let Err(e) = archive.finish_clean()

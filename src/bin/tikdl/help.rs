@@ -72,6 +72,7 @@ const SHORT: &[(&str, &str, &str)] = &[
         "low_speed_time",
         "The window for --low-speed-limit [30]",
     ),
+    ("info", "quiet", "No warnings on stderr"),
     ("*", "quiet", "Print nothing but errors"),
     ("*", "no_progress", "No progress bars"),
     ("info", "json", "One JSON object per post a line (NDJSON)"),
@@ -155,6 +156,20 @@ const SHORT: &[(&str, &str, &str)] = &[
         "match_filter",
         "Only posts passing FILTER (yt-dlp's syntax)",
     ),
+    ("*", "format", "best, worst, ba, 720p, an id; A/B [best]"),
+    ("*", "format_sort", "Prefer vcodec:h264, res:720, +size, br"),
+    ("*", "dump_json", "Print each post's JSON, download nothing"),
+    (
+        "*",
+        "dump_single_json",
+        "One JSON document per URL, no download",
+    ),
+    ("*", "simulate", "Do everything but write files"),
+    (
+        "*",
+        "playlist_items",
+        "Only these list positions: 1,3,5-9,-2:",
+    ),
 ];
 
 /// The command line tikdl parses, documents and completes.
@@ -172,7 +187,17 @@ pub fn command() -> clap::Command {
 /// Parses the process's arguments (exits on a usage error or `--help`, as clap does).
 pub fn parse() -> Cli {
     let mut cmd = command();
-    let mut matches = cmd.clone().get_matches();
+    let mut matches = cmd.clone().try_get_matches().unwrap_or_else(|e| {
+        // A yt-dlp flag tikdl lacks: what to do instead, not clap's guess at a tikdl flag.
+        // The text is the table's and the flag one of its names: nothing to neutralise.
+        if let Some(text) = crate::foreign::explain(&e) {
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "{text}");
+            // A usage error, as clap's own.
+            std::process::exit(2);
+        }
+        e.exit()
+    });
     Cli::from_arg_matches_mut(&mut matches)
         .map_err(|e| e.format(&mut cmd))
         .unwrap_or_else(|e| e.exit())

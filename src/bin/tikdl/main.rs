@@ -13,7 +13,9 @@
 
 mod cli;
 mod commands;
+mod dump;
 mod exec;
+mod foreign;
 mod generation;
 mod help;
 mod live;
@@ -53,7 +55,10 @@ fn main() -> ExitCode {
         Ok(s) => s,
         Err(e) => return exit_for(&e),
     };
-    let output = options::output(&cli.command, &settings);
+    let mut output = options::output(&cli.command, &settings);
+    if cli.global.no_warnings {
+        output.warnings = false;
+    }
     logging::init(cli.global.verbose, !output.warnings);
     if let Err(msg) = ensure_open_file_headroom() {
         output::eprint_line(&format!("error: {msg}"));
@@ -195,6 +200,10 @@ async fn run(
             Command::Info(args) => {
                 let filter = &settings.match_filter.value;
                 commands::info(&handler, args, jobs, filter, output).await
+            }
+            // yt-dlp's -j / -J: metadata only, nothing downloaded.
+            Command::Download(args) if args.save.dump_json || args.dump_single_json => {
+                dump::download(&handler, args, jobs, &settings.match_filter.value, output).await
             }
             Command::Download(args) => commands::download(&handler, args, &settings, output).await,
             Command::Batch(args) => commands::batch(&handler, args, &settings, output).await,

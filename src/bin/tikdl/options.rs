@@ -105,6 +105,13 @@ fn flag_layer(cli: &Cli) -> Layer {
         }
         .filter(|l| !l.match_filter.is_empty())
         .map(|l| tikdl::batch::filter::MatchFilters::new(l.match_filter.clone())),
+        // `--quality` is `-f` with one quality name: given as a flag it beats the file's format.
+        format: save.and_then(|s| {
+            s.format
+                .clone()
+                .or_else(|| s.quality.map(tikdl::save::select::FormatSelector::from))
+        }),
+        format_sort: save.and_then(|s| s.format_sort.clone()),
     }
 }
 
@@ -131,8 +138,16 @@ fn config_file(g: &GlobalArgs) -> Result<Option<FileConfig>> {
 pub fn output(command: &Command, settings: &Settings) -> Output {
     let (save, json, print) = match command {
         Command::Info(a) => (None, a.json, &a.print),
-        Command::Download(a) => (Some(&a.save), a.save.json, &a.save.print),
-        Command::Batch(a) => (Some(&a.save), a.save.json || a.info_only, &a.save.print),
+        Command::Download(a) => (
+            Some(&a.save),
+            a.save.json || a.save.dump_json || a.dump_single_json,
+            &a.save.print,
+        ),
+        Command::Batch(a) => (
+            Some(&a.save),
+            a.save.json || a.info_only || a.save.dump_json,
+            &a.save.print,
+        ),
         _ => return Output::default(),
     };
     let mode = match () {
@@ -145,11 +160,13 @@ pub fn output(command: &Command, settings: &Settings) -> Output {
     let quiet = asked_quiet || !print.is_empty();
     let bars =
         save.is_some() && !quiet && !settings.no_progress.value && std::io::stderr().is_terminal();
+    let no_warnings = matches!(command, Command::Info(a) if a.quiet);
     Output {
         mode,
         quiet,
         bars,
-        warnings: !asked_quiet,
+        warnings: !asked_quiet && !no_warnings,
+        simulate: save.is_some_and(|s| s.simulate),
     }
 }
 
@@ -174,7 +191,7 @@ pub fn jobs(settings: &Settings) -> usize {
     usize::from(settings.max_concurrent_operations.value)
 }
 
-fn save_options(settings: &Settings) -> DownloadOptions {
+fn save_options(a: &SaveArgs, settings: &Settings) -> DownloadOptions {
     let s = settings;
     DownloadOptions {
         template: s.output.value.clone(),
@@ -202,6 +219,10 @@ fn save_options(settings: &Settings) -> DownloadOptions {
             windows: settings.windows_filenames.value,
             trim: std::num::NonZeroUsize::new(settings.trim_filenames.value),
         },
+        format: (settings.format.source != tikdl::config::Source::Default)
+            .then(|| settings.format.value.clone()),
+        format_sort: settings.format_sort.value.clone(),
+        simulate: a.simulate,
     }
 }
 
@@ -210,6 +231,7 @@ pub fn list_options(a: &ListArgs) -> ListOptions {
     list.max = a.max.map(|m| usize::try_from(m).unwrap_or(usize::MAX));
     list.after = a.after.clone();
     list.before = a.before.clone();
+    list.items = a.playlist_items.clone();
     list
 }
 
@@ -303,7 +325,7 @@ pub fn download_options(
         None => None,
     };
     Ok(BatchOptions {
-        download: save_options(settings),
+        download: save_options(save, settings),
         base: settings.paths.value.clone(),
         info_only: false,
         jobs: jobs(settings),
@@ -324,8 +346,10 @@ pub fn download_options(
 /// `batch FILE`: outcomes as posts finish, repeats and archived posts skipped.
 pub fn batch_options(args: &BatchArgs, settings: &Settings) -> Result<BatchOptions> {
     let opts = download_options(&args.save, &args.lists, settings)?;
+    // `-j` is `--info-only`, as yt-dlp's -j prints and downloads nothing.
+    let info_only = args.info_only || args.save.dump_json;
     Ok(BatchOptions {
-        info_only: args.info_only,
+        info_only,
         mode: BatchMode::Batch,
         shard: args.shard,
         ..opts

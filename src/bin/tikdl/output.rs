@@ -21,6 +21,8 @@ pub struct Output {
     pub bars: bool,
     /// Warnings in the log: `--quiet` silences them, `-O` does not.
     pub warnings: bool,
+    /// `-s/--simulate`: result lines say what would be saved.
+    pub simulate: bool,
 }
 
 impl Default for Output {
@@ -31,6 +33,7 @@ impl Default for Output {
             quiet: false,
             bars: false,
             warnings: true,
+            simulate: false,
         }
     }
 }

@@ -94,6 +94,14 @@ impl<'a> Printer<'a> {
             return;
         }
         match o {
+            Outcome::Downloaded(r, _) if self.output.simulate => {
+                let id = r.id.as_deref().unwrap_or("?");
+                for f in &r.files {
+                    let path = f.path.display().to_string();
+                    let path = tikdl::terminal::safe(&path);
+                    self.bars.note(format!("{id}: would save {path}"));
+                }
+            }
             Outcome::Downloaded(r, _) => self.bars.note(summary::result_line(r)),
             Outcome::Skipped { id, reason, .. } => {
                 self.bars.note(format!("{id}: skipped ({reason})"))
