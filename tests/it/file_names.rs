@@ -313,7 +313,7 @@ fn names_below(base: &Path) -> Vec<Vec<String>> {
 
 /// `download --json -P BASE -q worst ARGS URLS` in the test's folder: every post downloaded.
 fn download_all(env: &Env, base: &Path, args: &[&str], urls: &[String]) -> Vec<Value> {
-    let mut all = vec!["-P", support::s(base), "-q", "worst"];
+    let mut all = vec!["-P", support::s(base), "-f", "worst"];
     all.extend(args);
     all.extend(urls.iter().map(String::as_str));
     let run = support::download(env, &all);
@@ -376,7 +376,7 @@ fn restrict_filenames_makes_hostile_captions_ascii_without_spaces() {
         &[
             "-P",
             support::s(&plain),
-            "-q",
+            "-f",
             "worst",
             "-o",
             "%(title)s.%(ext)s",
@@ -413,7 +413,7 @@ fn windows_filenames_cleans_the_templates_own_text() {
         &[
             "-P",
             support::s(&plain),
-            "-q",
+            "-f",
             "worst",
             "-o",
             template,
@@ -434,7 +434,7 @@ fn windows_filenames_cleans_the_templates_own_text() {
         &[
             "-P",
             support::s(&dev),
-            "-q",
+            "-f",
             "worst",
             "--windows-filenames",
             "-o",
@@ -491,7 +491,7 @@ fn trim_filenames_counts_characters_and_keeps_the_id_and_extension() {
         &[
             "-P",
             support::s(&whole),
-            "-q",
+            "-f",
             "worst",
             "--trim-filenames",
             "0",
@@ -525,7 +525,7 @@ fn the_config_file_sets_the_name_options() {
             "--json",
             "-P",
             support::s(&base),
-            "-q",
+            "-f",
             "worst",
             "-o",
             "?%(title)s.%(ext)s",
@@ -544,7 +544,7 @@ fn the_config_file_sets_the_name_options() {
             "--json",
             "-P",
             support::s(&plain),
-            "-q",
+            "-f",
             "worst",
         ])
         .args([

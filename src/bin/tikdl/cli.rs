@@ -362,7 +362,7 @@ pub struct SaveArgs {
     pub audio_only: bool,
 
     /// Slideshows: skip the audio track.
-    #[arg(long = "no-audio")]
+    #[arg(long = "no-audio", hide_short_help = true)]
     pub no_audio: bool,
 
     /// Also write NAME.info.json (the object `info --json` prints).
@@ -380,7 +380,7 @@ pub struct SaveArgs {
 
     /// Write the post's cover (JPEG or PNG) into the MP4 / M4A / MP3 file itself
     /// [default: false] (config: download.embed_thumbnail).
-    #[arg(long = "embed-thumbnail")]
+    #[arg(long = "embed-thumbnail", hide_short_help = true)]
     pub embed_thumbnail: bool,
 
     /// Also save subtitles (WebVTT as served).
@@ -405,7 +405,7 @@ pub struct SaveArgs {
     pub low_speed_limit: Option<u64>,
 
     /// The window for --low-speed-limit, in seconds [default: 30].
-    #[arg(long = "low-speed-time", value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long = "low-speed-time", hide_short_help = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
     pub low_speed_time: Option<u64>,
 
     /// Print nothing but errors: no result lines, no summary, no warnings (yt-dlp's
@@ -438,7 +438,7 @@ pub struct SaveArgs {
 
     /// The most of the random wait before each download; needs --sleep-interval (config:
     /// download.max_sleep_interval).
-    #[arg(long = "max-sleep-interval", value_name = "SECS", value_parser = parse_secs)]
+    #[arg(long = "max-sleep-interval", hide_short_help = true, value_name = "SECS", value_parser = parse_secs)]
     pub max_sleep_interval: Option<f64>,
 
     /// Run CMD with `sh -c` after each post is saved: `{}` or %(filepath)s is the saved file,
@@ -622,7 +622,7 @@ pub struct ArchiveArgs {
     pub break_on_existing: bool,
 
     /// With --break-on-existing: the stop ends that input only; the run goes on with the next.
-    #[arg(long = "break-per-input")]
+    #[arg(long = "break-per-input", hide_short_help = true)]
     pub break_per_input: bool,
 
     /// Write the lines that failed (and, after an early stop, those not attempted or whose result
