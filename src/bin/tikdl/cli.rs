@@ -442,7 +442,7 @@ pub struct SaveArgs {
     pub max_sleep_interval: Option<f64>,
 
     /// Run CMD with `sh -c` after each post is saved: `{}` or %(filepath)s is the saved file,
-    /// appended when CMD names neither; other %(field)s too. Every value put in is shell-quoted.
+    /// appended when CMD names neither; other %(field)s too. Values go in as shell parameters, never as code.
     /// A failing CMD is a warning and exit 1, and leaves the post out of the archive. Not run
     /// with --json. Repeatable (config: download.exec).
     #[arg(long = "exec", value_name = "CMD")]

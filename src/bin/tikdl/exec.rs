@@ -2,7 +2,7 @@
 //! runs at `after_move` by default: `yt_dlp/postprocessor/exec.py`). As there, `{}` stands for
 //! the saved file, and is appended when CMD has no `%(field)s` and no `{}`; `%(field)s` puts in
 //! any field of the post (`%(filepath)s` the file). Unlike yt-dlp, where only `%(field)q` is
-//! quoted, EVERY value put in is shell-quoted: they come from TikTok's JSON or a file name, and
+//! quoted, EVERY value is a positional parameter of `sh -c`: they come from TikTok's JSON or a file name, and
 //! a caption such as `$(rm -rf ~)` must reach the command as text. A command that fails is a
 //! warning naming it and its exit status; the post stays saved but, as in yt-dlp (a failed
 //! post-processor returns before the archive is written), is not archived, and the run exits 1.
@@ -88,7 +88,7 @@ fn command_lines(
     commands: &[(String, Template)],
     r: &DownloadResult,
     info: Option<&tikdl::VideoInfo>,
-) -> Vec<(String, String)> {
+) -> Vec<(String, CommandLine)> {
     let extra = crate::printer::saved_fields(r);
     let fields = info
         .and_then(|i| match serde_json::to_value(i) {
@@ -109,20 +109,40 @@ fn command_lines(
         .collect()
 }
 
-/// The shell command for one post: placeholders filled in quoted; else `{}` (appended when
-/// absent) replaced by the quoted file path.
+/// One run of a command: the shell line, whose placeholders became references to positional
+/// parameters (`${1}`, `${2}`, ...), and those parameters' values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct CommandLine {
+    line: String,
+    values: Vec<String>,
+}
+
+/// The shell command for one post: each placeholder (else `{}`, appended when absent) becomes a
+/// reference to a positional parameter holding its value. A value is thus never shell source,
+/// whatever the command wraps it in (quotes, `$(...)`, backticks, a here-document): the shell
+/// expands a parameter but never reads its text as code.
 fn command_line(
     raw: &str,
     template: &Template,
     fields: &serde_json::Map<String, serde_json::Value>,
     extra: &[(&str, serde_json::Value)],
     filepath: Option<&str>,
-) -> String {
+) -> CommandLine {
+    let mut values = Vec::new();
+    let mut reference = |line: &str, value: &str| {
+        // A NUL cannot be passed in an argument; no file name or caption needs it.
+        values.push(value.replace('\0', ""));
+        quote_at(line, values.len())
+    };
     if template.has_fields() {
-        return template.render_quoted(fields, extra, quote_at);
+        let line = template.render_quoted(fields, extra, &mut reference);
+        return CommandLine { line, values };
     }
     let Some(path) = filepath else {
-        return raw.to_owned();
+        return CommandLine {
+            line: raw.to_owned(),
+            values,
+        };
     };
     let mut raw = raw.to_owned();
     if !raw.contains("{}") {
@@ -131,12 +151,12 @@ fn command_line(
     let mut line = String::new();
     for (i, part) in raw.split("{}").enumerate() {
         if i > 0 {
-            let value = quote_at(&line, path);
+            let value = reference(&line, path);
             line.push_str(&value);
         }
         line.push_str(part);
     }
-    line
+    CommandLine { line, values }
 }
 
 /// Where in a shell line the text written so far leaves the next character.
@@ -158,9 +178,32 @@ enum ShellPlace {
 /// value for the spot a user's command puts it, whether bare, in '...' or in "...").
 fn shell_place(line: &str) -> ShellPlace {
     let mut place = ShellPlace::Bare { escaped: false };
+    // The places `$(...)` and backticks were opened in: inside them quoting starts afresh.
+    let mut outer: Vec<(ShellPlace, char)> = Vec::new();
     let mut word_start = true;
     let mut prev = '\0';
     for c in line.chars() {
+        let open = matches!(
+            place,
+            ShellPlace::Bare { escaped: false } | ShellPlace::Double { escaped: false }
+        );
+        if open && (c == '(' && prev == '$' || c == '`' && outer.last().is_none_or(|o| o.1 != '`'))
+        {
+            outer.push((place, if c == '(' { ')' } else { '`' }));
+            place = ShellPlace::Bare { escaped: false };
+            word_start = true;
+            prev = c;
+            continue;
+        }
+        if matches!(place, ShellPlace::Bare { escaped: false })
+            && outer.last().is_some_and(|o| o.1 == c)
+            && let Some((back, _)) = outer.pop()
+        {
+            place = back;
+            word_start = false;
+            prev = c;
+            continue;
+        }
         place = match place {
             ShellPlace::Bare { escaped: true } => ShellPlace::Bare { escaped: false },
             ShellPlace::Bare { escaped: false } => match c {
@@ -199,48 +242,43 @@ fn shell_place(line: &str) -> ShellPlace {
     place
 }
 
-/// `value` as literal text at the end of `line`, whatever quotes the user's command has open
-/// there: `'...'` when bare, `'\''` for each quote inside `'...'`, backslashes before `$`, `` ` ``,
-/// `"` and `\` inside `"..."`. A backslash just before the value is first ended by a
-/// backslash-newline (which the shell drops) so it cannot take the quoting's first character.
-/// Inside bash's `$'...'` the quote is closed around the value and opened again; in a comment
-/// line breaks become spaces, so the value cannot end the comment.
-fn quote_at(line: &str, value: &str) -> String {
-    let bare = || format!("'{}'", value.replace('\'', r"'\''"));
+/// The reference to positional parameter `n` for the end of `line`, written so that it expands
+/// to exactly the value as one word wherever the user's command has it: `"${n}"` when bare,
+/// `'"${n}"'` inside `'...'` (the quote closed around it), `${n}` inside `"..."`. A backslash just
+/// before it is first ended by a backslash-newline (which the shell drops); in bash's `$'...'` the
+/// quote is closed around it; in a comment it is inert.
+fn quote_at(line: &str, n: usize) -> String {
     match shell_place(line) {
         ShellPlace::Bare { escaped } => {
             let lead = if escaped { "\n" } else { "" };
-            format!("{lead}{}", bare())
+            format!("{lead}\"${{{n}}}\"")
         }
-        ShellPlace::Single => value.replace('\'', r"'\''"),
+        ShellPlace::Single => format!("'\"${{{n}}}\"'"),
         ShellPlace::Double { escaped } => {
-            let mut out = String::from(if escaped { "\n" } else { "" });
-            for c in value.chars() {
-                if matches!(c, '$' | '`' | '"' | '\\') {
-                    out.push('\\');
-                }
-                out.push(c);
-            }
-            out
+            let lead = if escaped { "\n" } else { "" };
+            format!("{lead}${{{n}}}")
         }
         ShellPlace::AnsiC { escaped } => {
-            // A backslash just before would escape the closing quote: end it with a second one.
             let lead = if escaped { "\\" } else { "" };
-            format!("{lead}'{}$'", bare())
+            format!("{lead}'\"${{{n}}}\"$'")
         }
-        ShellPlace::Comment => value.replace(['\n', '\r'], " "),
+        ShellPlace::Comment => format!("${{{n}}}"),
     }
 }
 
 /// Runs `line` with `sh -c`, standard output and error inherited (as yt-dlp's
 /// `Popen.run(shell=True)`), standard input empty.
-fn run(line: &str) -> Result<(), String> {
+fn run(command: &CommandLine) -> Result<(), String> {
+    let line = &command.line;
     tracing::info!("--exec: running {}", tikdl::terminal::safe(line));
     // Standard input is not the command's: it may be the URL list (`batch -`, `-a -`), read
     // as the run goes, and a command that reads it (ffmpeg does) would take its lines.
     let status = std::process::Command::new("sh")
         .arg("-c")
         .arg(line)
+        // `$0`, then the values as `$1`, `$2`, ...: never parsed as shell source.
+        .arg("sh")
+        .args(&command.values)
         .stdin(std::process::Stdio::null())
         .status()
         .map_err(|e| format!("cannot start sh: {e}"))?;
@@ -263,7 +301,7 @@ fn run(line: &str) -> Result<(), String> {
 mod tests {
     use super::*;
 
-    fn line(cmd: &str, title: &str, path: &str) -> String {
+    fn line(cmd: &str, title: &str, path: &str) -> CommandLine {
         let t = Template::parse(cmd).unwrap();
         let fields = serde_json::json!({ "title": title, "id": "7000000000000000001" });
         let serde_json::Value::Object(fields) = fields else {
@@ -273,36 +311,38 @@ mod tests {
         command_line(cmd, &t, &fields, &extra, Some(path))
     }
 
-    #[test]
-    fn every_value_is_one_quoted_word() {
-        assert_eq!(line("echo", "t", "a b.mp4"), "echo 'a b.mp4'");
-        assert_eq!(
-            line("mv {} done/", "t", "it's.mp4"),
-            r"mv 'it'\''s.mp4' done/"
-        );
-        assert_eq!(
-            line("echo %(title)s > %(id)s.txt", "$(rm -rf ~)'; x", "f"),
-            r"echo '$(rm -rf ~)'\''; x' > '7000000000000000001'.txt"
-        );
-        // With a placeholder, `{}` is the command's own text (as in yt-dlp).
-        assert_eq!(line("echo {} %(filepath)s", "t", "f"), "echo {} 'f'");
+    fn output(c: &CommandLine) -> std::process::Output {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(&c.line)
+            .arg("sh")
+            .args(&c.values)
+            .output()
+            .unwrap()
     }
 
     #[test]
-    fn a_quoted_value_reaches_the_shell_as_text() {
-        let out = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(format!(
-                "printf %s {}",
-                quote_at("printf %s ", "$(echo no)`x`'\"\\")
-            ))
-            .output()
-            .unwrap();
-        assert_eq!(out.stdout, b"$(echo no)`x`'\"\\");
+    fn every_value_is_a_positional_parameter() {
+        let c = line("echo", "t", "a b.mp4");
+        assert_eq!(
+            (c.line.as_str(), c.values),
+            ("echo \"${1}\"", vec!["a b.mp4".to_owned()])
+        );
+        let c = line("mv {} done/", "t", "it's.mp4");
+        assert_eq!(c.line, "mv \"${1}\" done/");
+        let c = line("echo %(title)s > '%(id)s'.txt", "$(x)", "f");
+        assert_eq!(c.line, "echo \"${1}\" > ''\"${2}\"''.txt");
+        assert_eq!(c.values, ["$(x)", "7000000000000000001"]);
+        // With a placeholder, `{}` is the command's own text (as in yt-dlp).
+        assert_eq!(
+            line("echo {} %(filepath)s", "t", "f").line,
+            "echo {} \"${1}\""
+        );
     }
 
     /// Each command runs under the real `sh` with a hostile title placed bare, in '...', in
-    /// "...", after a backslash and in a comment: the title arrives as text and nothing runs.
+    /// "...", after a backslash, in `$(...)` with its own quotes, in backticks, in a
+    /// here-document and in a comment: the title arrives as text and nothing of it runs.
     #[test]
     fn a_value_stays_text_wherever_the_command_puts_it() {
         let dir = tempfile::tempdir().unwrap();
@@ -319,21 +359,17 @@ mod tests {
             "printf %s x\\%(title)s",
             "printf %s 'pre %(title)s post'",
             "printf %s \"pre '%(title)s' post\"",
+            "printf %s \"$(printf %s \"%(title)s\")\"",
+            "printf %s \"`printf %s %(title)s`\"",
+            "cat <<EOF\n%(title)s\nEOF",
             "true # %(title)s",
         ] {
-            let run = line(cmd, &title, "f");
-            let out = std::process::Command::new("sh")
-                .arg("-c")
-                .arg(&run)
-                .output()
-                .unwrap();
-            assert!(!pwned.exists(), "{cmd:?} ran part of the title: {run:?}");
+            let c = line(cmd, &title, "f");
+            let out = output(&c);
+            assert!(!pwned.exists(), "{cmd:?} ran part of the title: {c:?}");
             let printed = String::from_utf8_lossy(&out.stdout);
-            if !cmd.starts_with("true") {
-                assert!(
-                    printed.contains(&title),
-                    "{cmd:?}: {printed:?} from {run:?}"
-                );
+            if !cmd.starts_with("true") && !cmd.contains('`') {
+                assert!(printed.contains(&title), "{cmd:?}: {printed:?} from {c:?}");
             }
         }
     }
