@@ -80,7 +80,7 @@ def imitation(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Imitation]:
     try:
         assert proc.stdout is not None
         first = proc.stdout.readline()
-        m = re.match(r"listening on (127\.0\.0\.1:\d+) ca=", first)
+        m = re.match(r"listening on (127\.0\.0\.1:\d+)\b", first)
         assert m, f"the imitation said {first!r}"
         yield Imitation(f"http://{m.group(1)}", str(ca))
     finally:
