@@ -271,6 +271,32 @@ fn dump_single_json_is_one_document() {
 }
 
 #[test]
+fn simulate_creates_no_archive_and_no_failed_file() {
+    let env = Env::new();
+    let dir = out(&env, "sim-state");
+    let (archive, failed) = (
+        env.state.path().join("a.txt"),
+        env.state.path().join("f.txt"),
+    );
+    env.run([
+        "download",
+        "-s",
+        "--download-archive",
+        s(&archive),
+        "--failed-file",
+        s(&failed),
+        "-P",
+        s(&dir),
+        DESKTOP_URL,
+        "https://www.tiktok.com/@nobody/video/7399999999999999999",
+    ])
+    .code(1);
+    assert!(!archive.exists(), "-s made the archive");
+    assert!(!failed.exists(), "-s wrote the failed file");
+    assert!(!dir.exists());
+}
+
+#[test]
 fn simulate_writes_nothing() {
     let env = Env::new();
     let dir = out(&env, "sim");

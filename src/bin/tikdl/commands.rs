@@ -267,7 +267,12 @@ async fn run_inputs(
     output: &Output,
     run: Run,
 ) -> Result<ExitCode> {
-    let failed_path = settings.failed_file.value.as_deref();
+    // `-s` writes nothing: no failed file either.
+    let failed_path = settings
+        .failed_file
+        .value
+        .as_deref()
+        .filter(|_| !opts.download.simulate);
     let list = inputs.list;
     let stdin = list.is_some_and(|l| l.as_os_str() == "-");
     // The total is only known for a regular file (counted without keeping it in memory), and not
@@ -313,7 +318,9 @@ async fn run_inputs(
     let exec_cmds = match output.mode {
         Mode::Json => {
             if !settings.exec.value.is_empty() {
-                tracing::info!("--exec is not run with --json");
+                tracing::warn!(
+                    "--exec is not run with --json (nothing would tell its output apart)"
+                );
             }
             &[][..]
         }

@@ -317,6 +317,8 @@ pub fn download_options(
     settings: &Settings,
 ) -> Result<BatchOptions> {
     let archive = match &settings.download_archive.value {
+        // `-s` creates nothing: an archive not yet made is simply empty.
+        Some(path) if save.simulate && std::fs::symlink_metadata(path).is_err() => None,
         Some(path) => Some(crate::origin::late(
             settings,
             "download.download_archive",
