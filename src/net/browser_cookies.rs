@@ -721,7 +721,7 @@ fn push_cookie(
     if expires.is_some_and(|e| e <= now) {
         return;
     }
-    out.push(Cookie {
+    let cookie = Cookie {
         include_subdomains: host.starts_with('.'),
         domain: host,
         path: if path.is_empty() { "/".into() } else { path },
@@ -730,7 +730,19 @@ fn push_cookie(
         name,
         value: Secret::from(value),
         http_only: false,
-    });
+    };
+    // The same rule as a cookies.txt line: one cookie a browser would never send (a control
+    // character in its value) is left out, not the whole Cookie header with it.
+    if crate::net::cookies::suspicious(&cookie).is_some() {
+        tracing::warn!(
+            "--cookies-from-browser: the cookie {:?} of {} is skipped: its name or value has a \
+             character no browser sends",
+            crate::terminal::safe(&cookie.name),
+            crate::terminal::safe(&cookie.domain)
+        );
+        return;
+    }
+    out.push(cookie);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -869,6 +881,21 @@ fn chromium_rows(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_cookie_with_a_control_character_is_left_out_alone() {
+        let mut out = Vec::new();
+        for (name, value) in [
+            ("sessionid", "S1"),
+            ("bad", "a\u{7f}b"),
+            ("crlf", "x\r\nY: 1"),
+        ] {
+            let (host, path) = (".tiktok.com".to_owned(), "/".to_owned());
+            push_cookie(&mut out, host, name.into(), value.into(), path, 0, true, 1);
+        }
+        let names: Vec<&str> = out.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["sessionid"]);
+    }
+
     use super::*;
 
     fn spec(s: &str) -> BrowserSpec {

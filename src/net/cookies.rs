@@ -85,7 +85,7 @@ pub fn parse_netscape_checked(text: &str) -> Result<(Vec<Cookie>, Vec<String>), 
 }
 
 /// What would make a browser refuse this cookie (RFC 6265 cookie-name / cookie-value).
-fn suspicious(c: &Cookie) -> Option<&'static str> {
+pub(crate) fn suspicious(c: &Cookie) -> Option<&'static str> {
     if c.name.is_empty() {
         return Some("the cookie name (field 6) is empty");
     }
