@@ -267,6 +267,16 @@ async fn existing(
     // Looked at even with --force-overwrites: a symlink at the manifest is refused either way.
     let entry = provenance::lookup(&place.folder, &place.dest_name)?;
     if opts.force_overwrite {
+        // --force-overwrites downloads THIS post's file again; a file the manifest gives to
+        // another post is that post's (it may be archived), and is kept all the same.
+        if let Some(e) = &entry
+            && *e.post_id != *req.post_id
+        {
+            return Err(not_this_posts(
+                &req.dest,
+                &format!("post {}'s {}", e.post_id, e.role),
+            ));
+        }
         return Ok(Existing::Absent);
     }
     let Ok(meta) = place.folder.metadata(&place.dest_name) else {

@@ -1198,19 +1198,20 @@ async fn write_info_json(
 ) -> Result<usize, Error> {
     let folder = crate::disk::safe_fs::open_folder_within(dest, Some(within))?;
     let name = dest.file_name().unwrap_or_default();
-    if !force {
-        match crate::save::provenance::lookup(&folder, name)? {
-            Some(e) if *e.post_id != *post_id || &*e.role != "info_json" => {
-                let whose = format!("post {}'s {}", e.post_id, e.role);
+    // Even with --force-overwrites, a file the manifest gives to another post (or to another
+    // of this post's roles) is kept: forcing re-saves this post's own file only.
+    match crate::save::provenance::lookup(&folder, name)? {
+        Some(e) if *e.post_id != *post_id || &*e.role != "info_json" => {
+            let whose = format!("post {}'s {}", e.post_id, e.role);
+            return Err(crate::disk::safe_fs::not_this_posts(dest, &whose));
+        }
+        Some(_) => {}
+        None if !force => {
+            if let Some(whose) = info_json_owner(dest, post_id).await {
                 return Err(crate::disk::safe_fs::not_this_posts(dest, &whose));
             }
-            Some(_) => {}
-            None => {
-                if let Some(whose) = info_json_owner(dest, post_id).await {
-                    return Err(crate::disk::safe_fs::not_this_posts(dest, &whose));
-                }
-            }
         }
+        None => {}
     }
     write_atomic(dest, body).await?;
     let n = body.len();

@@ -1654,3 +1654,51 @@ fn new_profile_posts_are_listed_on_top_and_download() {
     let n = new_profile_post_id(3) - tiktok_imitation::VALID_BASE;
     assert!(saved(&env, r, "video") == valid_file(n, "1080.mp4").unwrap());
 }
+
+/// `--force-overwrites` saves this post's file again, never over a file the folder's manifest
+/// gives to another post: that post may be archived, and would be lost for good.
+#[test]
+fn force_overwrites_keeps_a_file_that_is_another_posts() {
+    let env = Env::new();
+    let dir = env.state.path().join("force");
+    let archive = env.state.path().join("arch.txt");
+    let first = download(
+        &env,
+        &[
+            "-o",
+            "same.%(ext)s",
+            "-P",
+            s(&dir),
+            "--download-archive",
+            s(&archive),
+            DESKTOP_URL,
+        ],
+    )
+    .success();
+    let saved = dir.join("same.mp4");
+    let before = std::fs::read(&saved).unwrap();
+    let second = download(
+        &env,
+        &[
+            "-o",
+            "same.%(ext)s",
+            "-P",
+            s(&dir),
+            "--download-archive",
+            s(&archive),
+            "--force-overwrites",
+            "--write-info-json",
+            D2_URL,
+        ],
+    )
+    .code(1);
+    assert!(
+        second
+            .stderr
+            .contains("already holds post 7608826249200356630"),
+        "{second}"
+    );
+    assert_eq!(std::fs::read(&saved).unwrap(), before, "{first}");
+    let archived = std::fs::read_to_string(&archive).unwrap();
+    assert!(!archived.contains("7526770564367748360"), "{archived}");
+}
