@@ -137,8 +137,8 @@ mod tests {
             );
         }
         assert_eq!(
-            function(8080, "/tmp/it's.pem"),
-            r#"tt() { tikdl --proxy http://127.0.0.1:8080 --ca-cert '/tmp/it'\''s.pem' "$@"; }"#
+            function(8080, "ca dir/it's.pem"),
+            r#"tt() { tikdl --proxy http://127.0.0.1:8080 --ca-cert 'ca dir/it'\''s.pem' "$@"; }"#
         );
     }
 }
