@@ -470,18 +470,28 @@ fn read_small(path: &Path, cap: u64) -> std::io::Result<String> {
 // The copy
 
 /// The database (and its write-ahead log, where the latest writes may still be) copied into a
-/// fresh 0700 folder, removed on drop.
+/// fresh 0700 folder (files 0600), removed on drop. The folder's name holds the process id, so
+/// that a copy left by a run that was killed (SIGKILL, a crash) is removed by the next run.
 struct TempCopy {
     dir: PathBuf,
 }
+
+/// The start of a copy's folder name: `tikdl-cookies-PID-RANDOM`.
+const COPY_PREFIX: &str = "tikdl-cookies-";
 
 impl TempCopy {
     fn new(db: &Path, what: &str) -> Result<Self, Error> {
         use std::os::unix::fs::DirBuilderExt;
         let base = std::env::temp_dir();
+        sweep_stale_copies(&base);
         let mut last = None;
         for _ in 0..8 {
-            let dir = base.join(format!("tikdl-cookies-{:016x}", rand::random::<u64>()));
+            let name = format!(
+                "{COPY_PREFIX}{}-{:016x}",
+                std::process::id(),
+                rand::random::<u64>()
+            );
+            let dir = base.join(name);
             match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
                 Ok(()) => {
                     let copy = TempCopy { dir };
@@ -515,7 +525,7 @@ impl TempCopy {
                 db.display()
             )));
         }
-        std::fs::copy(db, self.db()).map_err(|e| {
+        private_copy(db, &self.db()).map_err(|e| {
             Error::Setup(format!(
                 "{what}: cannot copy {}: {e}; check that this user may read it",
                 db.display()
@@ -528,7 +538,7 @@ impl TempCopy {
             let mut to = self.db().into_os_string();
             to.push("-wal");
             // Without its log the copy is still a consistent (older) database.
-            if let Err(e) = std::fs::copy(&wal, PathBuf::from(to)) {
+            if let Err(e) = private_copy(&wal, Path::new(&to)) {
                 tracing::warn!(
                     "{what}: cannot copy {}: {e}; the newest cookies may be missing",
                     wal.display()
@@ -543,6 +553,67 @@ impl Drop for TempCopy {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// Copies `from` into a new file `to` readable by this user only (`std::fs::copy` would give
+/// it the browser file's mode, often 0644).
+fn private_copy(from: &Path, to: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut src = std::fs::File::open(from)?;
+    let mut dst = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(to)?;
+    std::io::copy(&mut src, &mut dst)?;
+    Ok(())
+}
+
+/// Removes the copies in `base` that runs of this user left behind when they were killed: a
+/// folder named for a process that no longer exists.
+fn sweep_stale_copies(base: &Path) {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(entries) = std::fs::read_dir(base) else {
+        return;
+    };
+    // SAFETY: getuid(2) cannot fail.
+    let me = unsafe { libc::getuid() };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(copy_pid) else {
+            continue;
+        };
+        let path = entry.path();
+        let ours = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir() && m.uid() == me);
+        if ours && pid != std::process::id() && !process_exists(pid) {
+            tracing::debug!(
+                "removing a cookies copy a killed run left: {}",
+                path.display()
+            );
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
+}
+
+/// The process id in a copy's folder name (`tikdl-cookies-PID-RANDOM`).
+fn copy_pid(name: &str) -> Option<u32> {
+    let (pid, random) = name.strip_prefix(COPY_PREFIX)?.split_once('-')?;
+    let hex = random.len() == 16 && random.bytes().all(|b| b.is_ascii_hexdigit());
+    hex.then(|| pid.parse().ok()).flatten()
+}
+
+/// Whether a process `pid` exists (one of another user's counts: kill(2) says EPERM).
+fn process_exists(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return true;
+    };
+    if pid <= 0 {
+        return true;
+    }
+    // SAFETY: signal 0 only checks that the process exists.
+    let gone = unsafe { libc::kill(pid, 0) } == -1
+        && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);
+    !gone
 }
 
 /// An SQLite failure in words: locked, not a database, or what SQLite says.
@@ -1012,5 +1083,38 @@ mod tests {
             [dir.path().join("abcd.default-release")]
         );
         assert!(profile_ini_paths(dir.path(), "nope").is_empty());
+    }
+
+    #[test]
+    fn a_copy_left_by_a_dead_run_is_swept_and_a_live_one_kept() {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(copy_pid("tikdl-cookies-42-00000000000000ff"), Some(42));
+        assert_eq!(copy_pid("tikdl-cookies-00000000000000ff"), None);
+        assert_eq!(copy_pid("tikdl-cookies-42-notes"), None);
+        // A process that ran and was reaped: its id names no process now.
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let base = tempfile::tempdir().unwrap();
+        let stale = base
+            .path()
+            .join(format!("{COPY_PREFIX}{dead}-00000000000000ff"));
+        let live = base.path().join(format!(
+            "{COPY_PREFIX}{}-00000000000000ff",
+            std::process::id()
+        ));
+        let other = base.path().join("tikdl-cookies-notes");
+        for d in [&stale, &live, &other] {
+            std::fs::create_dir(d).unwrap();
+            std::fs::write(d.join("cookies.sqlite"), b"x").unwrap();
+        }
+        sweep_stale_copies(base.path());
+        assert!(!stale.exists(), "a dead run's copy is removed");
+        assert!(live.exists() && other.exists());
+
+        let to = base.path().join("copy");
+        private_copy(&live.join("cookies.sqlite"), &to).unwrap();
+        let mode = std::fs::metadata(&to).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
     }
 }
