@@ -140,6 +140,9 @@ pub enum ConnectionReason {
     /// The answer is larger than tikdl reads.
     #[error("response too large: more than {0} bytes")]
     TooLarge(u64),
+    /// A stop was asked for (Ctrl-C, SIGTERM) while it ran; what arrived is kept to resume.
+    #[error("{}", crate::stop::STOPPED)]
+    Interrupted,
 }
 
 /// TikTok answered with something tikdl does not understand: the page shape changed.
@@ -523,6 +526,7 @@ impl Error {
                 ConnectionReason::Blocked => "blocked",
                 ConnectionReason::Redirect(_) => "redirect",
                 ConnectionReason::TooLarge(_) => "too_large",
+                ConnectionReason::Interrupted => "interrupted",
             },
             Self::Platform { reason, .. } => match reason {
                 PlatformReason::NoData { .. } => "no_data",
@@ -733,6 +737,7 @@ fn connection_suggestions(reason: &ConnectionReason) -> Vec<String> {
         ConnectionReason::TooLarge(_) => {
             &["the server sent far more than a TikTok page; check --proxy"]
         }
+        ConnectionReason::Interrupted => &["run the same command again to resume"],
     };
     s.iter().map(|s| (*s).to_owned()).collect()
 }

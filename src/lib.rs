@@ -59,6 +59,8 @@ pub mod json;
 pub mod net;
 #[doc(hidden)]
 pub mod save;
+/// A stop asked for from outside (signals): downloads and batches end cleanly.
+pub mod stop;
 #[doc(hidden)]
 pub mod url;
 

@@ -919,6 +919,14 @@ struct Shared {
     read_bytes: std::sync::atomic::AtomicU64,
 }
 
+impl Shared {
+    /// Whether no new post may start: the batch stopped itself, or a stop was asked for
+    /// (Ctrl-C, SIGTERM: [`crate::stop`]).
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed) || crate::stop::requested()
+    }
+}
+
 /// The end-of-run bookkeeping: counts, the first failures, the stop rule, `--failed-file`.
 struct Tally<'a> {
     summary: Summary,
@@ -1040,12 +1048,10 @@ fn list_lines<R: AsyncBufRead + Unpin>(
             Ok(Some(line)) => {
                 let input = match line {
                     // Stopped: the rest is only kept for --failed-file, never expanded.
-                    Line::Text { text } if shared.stop.load(Ordering::Relaxed) => {
+                    Line::Text { text } if shared.stopped() => {
                         Input::Unattempted(text.into_bytes())
                     }
-                    Line::NotUtf8 { raw, .. } if shared.stop.load(Ordering::Relaxed) => {
-                        Input::Unattempted(raw)
-                    }
+                    Line::NotUtf8 { raw, .. } if shared.stopped() => Input::Unattempted(raw),
                     line => Input::Line(line),
                 };
                 Some((input, (lines, shared)))
@@ -1070,7 +1076,7 @@ fn url_lines(urls: Vec<String>, shared: Arc<Shared>) -> impl futures_util::Strea
     futures_util::stream::iter(urls)
         .take_while(move |_| std::future::ready(!shared.broken.load(Ordering::Relaxed)))
         .map(move |text| {
-            if stop.stop.load(Ordering::Relaxed) {
+            if stop.stopped() {
                 Input::Unattempted(text.into_bytes())
             } else {
                 Input::Line(Line::Text { text })
@@ -1143,7 +1149,7 @@ async fn work(
         let (worker, shared) = (&worker, &shared);
         async move {
             // A list's posts queued before the stop.
-            if shared.stop.load(Ordering::Relaxed)
+            if shared.stopped()
                 && let Some(raw) = task.unattempted()
             {
                 return Done::Unattempted(raw);
@@ -1181,6 +1187,9 @@ async fn work(
         }
     }
     let mut summary = tally.summary;
+    if crate::stop::requested() && summary.stopped.is_none() {
+        summary.stopped = Some(crate::stop::STOPPED.to_owned());
+    }
     summary.read_error = shared
         .read_error
         .lock()
@@ -1322,7 +1331,7 @@ fn list_tasks<'a>(
         let sync = sync.clone();
         async move {
             let (mut events, paging) = state?;
-            if shared.stop.load(Ordering::Relaxed) {
+            if shared.stopped() {
                 return Some((Task::Unattempted(line.into_bytes()), None));
             }
             let mut next = events.next().await?;

@@ -195,9 +195,18 @@ pub fn ignore_sigxfsz() {
 }
 
 /// Whether an error ends the whole file (and the post): another mirror or rendition would
-/// write to the same place and fail the same way.
+/// write to the same place and fail the same way, or a stop was asked for (another rendition
+/// would start a `.part` over the bytes kept to resume).
 pub fn is_local(e: &Error) -> bool {
-    matches!(e, Error::Local { .. } | Error::Setup(_))
+    matches!(
+        e,
+        Error::Local { .. }
+            | Error::Setup(_)
+            | Error::Connection {
+                reason: ConnectionReason::Interrupted,
+                ..
+            }
+    )
 }
 
 /// Fetches `req` into `req.dest`, trying each mirror in turn.
@@ -1385,7 +1394,15 @@ async fn pump(
         // interrupted now (Ctrl-C) keeps every byte received in its `.part`.
         let mut flushed = false;
         let next = loop {
-            match tokio::time::timeout(IDLE_FLUSH, stream.next()).await {
+            // A stop (Ctrl-C, SIGTERM) ends the body here; the caller flushes what arrived.
+            let next = tokio::select! {
+                next = tokio::time::timeout(IDLE_FLUSH, stream.next()) => next,
+                () = crate::stop::wait() => {
+                    let reason = ConnectionReason::Interrupted;
+                    return Err(Error::connection(reason, op, u).into());
+                }
+            };
+            match next {
                 Ok(next) => break next,
                 Err(_) => {
                     if !flushed {
@@ -1403,9 +1420,9 @@ async fn pump(
         let received = chunk.len();
         let chunk = match screen.chunk(&chunk, out.written) {
             Screened::Write(c) => c,
-            // Bytes a resume repeats are received all the same: the limit holds for them too.
+            // Bytes a resume repeats are received all the same: every meter counts them.
             Screened::Skip => {
-                pace.rate.pace(received as u64).await;
+                pace.received(received as u64, u).await?;
                 continue;
             }
             Screened::Changed => return Ok(Flow::Changed),
@@ -1419,15 +1436,23 @@ async fn pump(
         // Under --limit-rate a chunk waits for its turn before it is written or shown, in
         // slices: the client may read far ahead (its buffers, the socket's), but no byte is
         // taken in sooner than the rate allows, the first ones included.
-        pace.rate.pace((received - chunk.len()) as u64).await;
+        pace.received((received - chunk.len()) as u64, u).await?;
         for piece in chunk.chunks(pace.rate.slice(chunk.len())) {
-            pace.rate.pace(piece.len() as u64).await;
+            pace.received(piece.len() as u64, u).await?;
             out.write(piece).await.map_err(|e| out.error(e))?;
             if let Some(p) = pace.progress {
                 p(out.written, pace.total);
             }
         }
-        pace.watch.record(chunk.len() as u64, u)?;
+    }
+}
+
+impl Pace<'_> {
+    /// `n` more bytes received (written or not: a resume's repeated overlap is transfer too),
+    /// the one count both `--limit-rate` and the low-speed watch are fed.
+    async fn received(&mut self, n: u64, u: &str) -> Result<(), Error> {
+        self.rate.pace(n).await;
+        self.watch.record(n, u)
     }
 }
 

@@ -17,20 +17,20 @@ use tiktok_imitation::{
 
 const PHOTO_URL: &str = "https://www.tiktok.com/@mu33.__/photo/7610426235671350549";
 const D2_URL: &str = "https://www.tiktok.com/@dangthuhaf/video/7526770564367748360";
-const BEST: &str = "adapt_lowest_1080_1";
+pub(crate) const BEST: &str = "adapt_lowest_1080_1";
 /// A template whose file name is known in advance (for tests that prepare `.part` files).
-const BY_ID: &str = "%(id)s.%(ext)s";
+pub(crate) const BY_ID: &str = "%(id)s.%(ext)s";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
 /// A fresh output folder under the env's temp dir.
-fn out_dir(env: &Env, name: &str) -> PathBuf {
+pub(crate) fn out_dir(env: &Env, name: &str) -> PathBuf {
     env.dir.path().join(name)
 }
 
-fn format<'a>(info: &'a Value, id: &str) -> &'a Value {
+pub(crate) fn format<'a>(info: &'a Value, id: &str) -> &'a Value {
     info["formats"]
         .as_array()
         .expect("formats")
@@ -60,7 +60,7 @@ fn assert_served(env: &Env, path: &Path, url: &str) {
 
 /// Host and a substring that identifies `url` among the requests (its path, or for the shared
 /// `/aweme/v1/play/` path its `file_id`).
-fn target(url: &str) -> (String, String) {
+pub(crate) fn target(url: &str) -> (String, String) {
     let rest = url.split_once("://").expect("absolute URL").1;
     let (host, pq) = rest.split_at(rest.find('/').expect("path"));
     let path = pq.split('?').next().unwrap_or(pq);
@@ -76,7 +76,7 @@ fn target(url: &str) -> (String, String) {
     (host.to_owned(), needle)
 }
 
-fn fault(url: &str, fault: Fault, times: u32) -> FaultRule {
+pub(crate) fn fault(url: &str, fault: Fault, times: u32) -> FaultRule {
     let (host, needle) = target(url);
     FaultRule {
         host: Some(host),
@@ -87,7 +87,7 @@ fn fault(url: &str, fault: Fault, times: u32) -> FaultRule {
 }
 
 /// The requests made for `url` (on its own host).
-fn requests_for(env: &Env, url: &str) -> Vec<RequestRecord> {
+pub(crate) fn requests_for(env: &Env, url: &str) -> Vec<RequestRecord> {
     let (host, needle) = target(url);
     env.tiktok
         .requests()
@@ -128,7 +128,7 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 
 /// Plants `bytes` as the `.part` of `video`, with the record saying rendition `format_id` of
 /// `info` wrote it (a `.part` is resumed only by the rendition that wrote it).
-fn plant_part(video: &Path, bytes: &[u8], info: &Value, format_id: &str) {
+pub(crate) fn plant_part(video: &Path, bytes: &[u8], info: &Value, format_id: &str) {
     std::fs::write(part_of(video), bytes).unwrap();
     let size = format(info, format_id)["filesize"]
         .as_u64()

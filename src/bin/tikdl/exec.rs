@@ -273,15 +273,19 @@ fn run(command: &CommandLine) -> Result<(), String> {
     tracing::info!("--exec: running {}", tikdl::terminal::safe(line));
     // Standard input is not the command's: it may be the URL list (`batch -`, `-a -`), read
     // as the run goes, and a command that reads it (ffmpeg does) would take its lines.
-    let status = std::process::Command::new("sh")
-        .arg("-c")
+    let mut cmd = std::process::Command::new("sh");
+    cmd.arg("-c")
         .arg(line)
         // `$0`, then the values as `$1`, `$2`, ...: never parsed as shell source.
         .arg("sh")
         .args(&command.values)
-        .stdin(std::process::Stdio::null())
-        .status()
-        .map_err(|e| format!("cannot start sh: {e}"))?;
+        .stdin(std::process::Stdio::null());
+    // Its own process group, so that a stop reaches the command and all it started (a signal
+    // to tikdl alone, from systemd or `kill`, would leave them running).
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    let child = cmd.spawn().map_err(|e| format!("cannot start sh: {e}"))?;
+    let status = wait_or_stop(child)?;
     if status.success() {
         return Ok(());
     }
@@ -293,6 +297,50 @@ fn run(command: &CommandLine) -> Result<(), String> {
                 "the command was killed by signal {}",
                 status.signal().unwrap_or(0)
             ))
+        }
+    }
+}
+
+/// How often a running command is looked at, and how long it has to end after a stop before
+/// its group is killed.
+const POLL: std::time::Duration = std::time::Duration::from_millis(50);
+const STOP_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Waits for `child`; on a stop (Ctrl-C, SIGTERM, SIGHUP) its process group gets SIGTERM, then
+/// SIGKILL if it is still there after [`STOP_WAIT`].
+fn wait_or_stop(mut child: std::process::Child) -> Result<std::process::ExitStatus, String> {
+    let waiting = |e: std::io::Error| format!("waiting for the command: {e}");
+    let mut stopped: Option<std::time::Instant> = None;
+    loop {
+        if let Some(status) = child.try_wait().map_err(waiting)? {
+            return match stopped {
+                Some(_) => Err("stopped: tikdl was interrupted while it ran".to_owned()),
+                None => Ok(status),
+            };
+        }
+        match stopped {
+            None if tikdl::stop::requested() => {
+                signal_group(&child, libc::SIGTERM);
+                stopped = Some(std::time::Instant::now());
+            }
+            Some(at) if at.elapsed() > STOP_WAIT => {
+                signal_group(&child, libc::SIGKILL);
+                let _ = child.wait();
+                return Err("killed: it did not end after tikdl was interrupted".to_owned());
+            }
+            _ => {}
+        }
+        std::thread::sleep(POLL);
+    }
+}
+
+/// Sends `signal` to the group `child` leads (see `process_group(0)` above).
+fn signal_group(child: &std::process::Child, signal: libc::c_int) {
+    #[cfg(unix)]
+    if let Ok(pid) = libc::pid_t::try_from(child.id()) {
+        // SAFETY: kill(2) takes plain integers; a group already gone is only an error code.
+        unsafe {
+            libc::kill(-pid, signal);
         }
     }
 }

@@ -156,26 +156,13 @@ pub async fn record(
     Ok(crate::output::exit_code(failed))
 }
 
-/// SIGINT and SIGTERM set the stop flag instead of ending the process.
+/// The stop signals (SIGINT, SIGTERM, SIGHUP: `signals`) set the stop flag instead of ending
+/// the process.
 fn spawn_signals(tx: tokio::sync::watch::Sender<bool>) -> Result<()> {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut term = signal(SignalKind::terminate())?;
-        let mut int = signal(SignalKind::interrupt())?;
-        tokio::spawn(async move {
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = int.recv() => {}
-            }
-            let _ = tx.send(true);
-        });
-    }
-    #[cfg(not(unix))]
+    let mut signals = crate::signals::StopSignals::install()?;
     tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            let _ = tx.send(true);
-        }
+        signals.recv().await;
+        let _ = tx.send(true);
     });
     Ok(())
 }

@@ -25,6 +25,7 @@ mod origin;
 mod output;
 mod printer;
 mod progress;
+mod signals;
 mod summary;
 
 use std::io::Write;
@@ -160,6 +161,10 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
+/// How long a stopped run may take to end on its own (downloads flushed, a running `--exec`
+/// command given its few seconds, the summary and `--failed-file` written).
+const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(8);
+
 /// Dispatches the command; the network commands race Ctrl-C.
 async fn run(
     cli: Cli,
@@ -191,6 +196,9 @@ async fn run(
     if let Some(from) = origin::network_origin(&settings) {
         let _ = output::NETWORK_FROM_CONFIG.set(from);
     }
+    // From here a stop signal is caught, not fatal: the handler may be reading a copy of a
+    // browser's cookie database, which must not be left behind.
+    let mut signals = signals::StopSignals::install()?;
     let handler = TikTokHandler::new(options::handler_config(&cli.global, &settings)?)?;
     let jobs = options::jobs(&settings);
     let records_live = matches!(&cli.command, Command::Download(a)
@@ -210,17 +218,26 @@ async fn run(
             Command::Cache(_) | Command::Config(_) | Command::Generate(_) => Ok(ExitCode::SUCCESS),
         }
     };
-    // A LIVE recording handles Ctrl-C and SIGTERM itself: it finishes its file first.
+    // A LIVE recording handles the stop signals itself: it finishes its file first.
     let code = if records_live {
         work.await
     } else {
-        // Ctrl-C stops cleanly: in-flight `.part` files stay on disk for the next run to resume.
+        // A stop signal stops cleanly: downloads end with what arrived in their `.part` (to
+        // resume), a batch starts no new post, and the run gets a moment to write its summary
+        // and `--failed-file`; a second signal, or the moment passing, ends it at once.
+        let mut work = std::pin::pin!(work);
         tokio::select! {
-        code = work => code,
-        _ = tokio::signal::ctrl_c() => {
+        code = &mut work => code,
+        () = signals.recv() => {
+            tikdl::stop::request();
             output::eprint_line(
                 "\ninterrupted: partial downloads are kept as .part files; run the same command again to resume",
             );
+            tokio::select! {
+                _ = &mut work => {}
+                () = signals.recv() => {}
+                () = tokio::time::sleep(STOP_GRACE) => {}
+            }
             Ok(ExitCode::from(EXIT_INTERRUPTED))
         }
         }
