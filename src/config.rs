@@ -237,7 +237,7 @@ config_keys! {
     max_concurrent_operations: val u16 = crate::DEFAULT_JOBS;
         "" "max_concurrent_operations", read jobs, show plain;
     request_timeout: val f64 = HttpConfig::default().timeout.as_secs_f64();
-        "" "request_timeout", read secs, show float;
+        "" "request_timeout", read timeout_secs, show float;
     retry_attempts: val u32 = HttpConfig::default().retry.retries;
         "" "retry_attempts", read int, show plain;
     retry_backoff: val f64 = HttpConfig::default().retry.backoff.as_secs_f64();
@@ -523,6 +523,14 @@ impl<'t> Parser<'t> {
         match n {
             Some(n) if n.is_finite() && n >= 0.0 && Duration::try_from_secs_f64(n).is_ok() => Ok(n),
             _ => Err(self.bad(key, v, "must be a non-negative number of seconds".into())),
+        }
+    }
+
+    /// A request timeout: 0 would time every request out at once.
+    fn timeout_secs(&self, key: &str, v: &Val) -> Result<f64, ConfigError> {
+        match self.secs(key, v)? {
+            0.0 => Err(self.bad(key, v, "must be more than 0 seconds".into())),
+            n => Ok(n),
         }
     }
 
@@ -1170,6 +1178,8 @@ codec = "h265"
                 2,
             ),
             ("request_timeout = -1.0", "request_timeout", 1),
+            ("request_timeout = 0", "request_timeout", 1),
+            ("request_timeout = 0.0", "request_timeout", 1),
             ("enable_caching = \"yes\"", "enable_caching", 1),
             ("[download]\nquality = \"4k\"", "download.quality", 2),
             ("[download]\noutput = \"%(id\"", "download.output", 2),

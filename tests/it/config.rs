@@ -279,6 +279,7 @@ fn bad_values_are_errors_that_name_the_key_and_line() {
             "line 3",
         ),
         ("request_timeout = true\n", "`request_timeout`", "line 1"),
+        ("\nrequest_timeout = 0\n", "`request_timeout`", "line 2"),
     ] {
         let config = write_config(&env, text);
         let out = env
@@ -592,4 +593,24 @@ fn a_network_error_through_the_files_proxy_names_the_file_line_and_key() {
         "{err}"
     );
     assert!(!err.contains("hunter2"), "{err}");
+}
+
+#[test]
+fn a_zero_timeout_is_a_usage_error() {
+    let env = Env::new();
+    for t in ["0", "0.0", "-1"] {
+        let out = env
+            .cmd()
+            .args([&format!("--timeout={t}"), "info", BENCH_1])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "--timeout {t}: {}",
+            stderr(&out)
+        );
+        assert!(stderr(&out).contains("--timeout"), "{}", stderr(&out));
+    }
+    assert!(env.tiktok.requests().is_empty(), "nothing is fetched");
 }

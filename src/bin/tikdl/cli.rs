@@ -135,7 +135,7 @@ pub struct GlobalArgs {
 
     /// Seconds to wait for a connection or for data before giving up [default: 30] (config:
     /// request_timeout). A page or API answer must also arrive whole within twice this.
-    #[arg(long, alias = "socket-timeout", global = true, value_name = "SECS")]
+    #[arg(long, alias = "socket-timeout", global = true, value_name = "SECS", value_parser = parse_timeout)]
     pub timeout: Option<f64>,
 
     /// Retries after a failed request (connect errors, timeouts, 408, 429, 5xx) [default: 3]
@@ -704,6 +704,16 @@ fn parse_output(s: &str) -> Result<tikdl::save::template::Template, String> {
 
 fn parse_print(s: &str) -> Result<tikdl::save::template::Template, String> {
     tikdl::save::template::Template::parse_print(s).map_err(|e| e.to_string())
+}
+
+/// `--timeout`: a number of seconds above 0 (0 would time every request out at once).
+fn parse_timeout(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(n) if n > 0.0 && std::time::Duration::try_from_secs_f64(n).is_ok() => Ok(n),
+        _ => Err(format!(
+            "{s:?} is not a number of seconds above 0 (example: 30)"
+        )),
+    }
 }
 
 fn parse_rate(s: &str) -> Result<u64, String> {
