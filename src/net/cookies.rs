@@ -274,6 +274,31 @@ mod tests {
 
     const FUTURE: u64 = 1_900_000_000;
 
+    // A server's Set-Cookie reaches the jar as a header value: the HTTP parser refuses control
+    // characters other than TAB in one, and the jar leaves out alone a value it cannot read
+    // as text; neither may cost the run its other cookies (the whole Cookie header).
+    #[test]
+    fn an_odd_set_cookie_value_costs_only_itself() {
+        use reqwest::cookie::CookieStore;
+        use reqwest::header::HeaderValue;
+        let url = reqwest::Url::parse("https://www.tiktok.com/").unwrap();
+        for bad in [&b"ctl=a\x7fb"[..], b"nul=a\x00b", b"cr=a\rb"] {
+            assert!(HeaderValue::from_bytes(bad).is_err(), "refused on the wire");
+        }
+        let jar = reqwest::cookie::Jar::default();
+        let values = [
+            HeaderValue::from_static("good=1"),
+            HeaderValue::from_bytes(b"tab=a\tb").unwrap(),
+            HeaderValue::from_bytes(b"high=a\xffb").unwrap(),
+            HeaderValue::from_static("late=2"),
+        ];
+        jar.set_cookies(&mut values.iter(), &url);
+        let sent = jar.cookies(&url).expect("a Cookie header is still sent");
+        let sent = sent.to_str().unwrap();
+        assert!(sent.contains("good=1") && sent.contains("late=2"), "{sent}");
+        assert!(!sent.contains("high"), "{sent}");
+    }
+
     #[test]
     fn yt_dlp_written_file() {
         let text = "# Netscape HTTP Cookie File\n\
