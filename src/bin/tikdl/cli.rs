@@ -34,7 +34,7 @@ overrides the defaults; `tikdl config show` prints the result and where each val
 
 Exit codes: 0 success; 1 some URL failed (a post that could not be saved included); 2 usage or
 configuration error, an unreadable URL list, or an unusable output (-P, standard output);
-130 interrupted (Ctrl-C; partial downloads are kept); 141 standard output closed early (| head).";
+130 interrupted (Ctrl-C, SIGTERM, SIGHUP; partial downloads are kept); 141 standard output closed early (| head).";
 
 #[derive(Debug, Parser)]
 #[command(name = "tikdl", version, about = ABOUT, after_long_help = MAIN_EXAMPLES)]
