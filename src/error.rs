@@ -143,6 +143,14 @@ pub enum ConnectionReason {
     /// A stop was asked for (Ctrl-C, SIGTERM) while it ran; what arrived is kept to resume.
     #[error("{}", crate::stop::STOPPED)]
     Interrupted,
+    /// The file is announced larger than `--max-filesize`: not downloaded.
+    #[error("the file is {size} bytes, larger than --max-filesize ({max} bytes)")]
+    OverMaxFilesize {
+        /// The file's announced size.
+        size: u64,
+        /// The limit.
+        max: u64,
+    },
 }
 
 /// TikTok answered with something tikdl does not understand: the page shape changed.
@@ -527,6 +535,7 @@ impl Error {
                 ConnectionReason::Redirect(_) => "redirect",
                 ConnectionReason::TooLarge(_) => "too_large",
                 ConnectionReason::Interrupted => "interrupted",
+                ConnectionReason::OverMaxFilesize { .. } => "max_filesize",
             },
             Self::Platform { reason, .. } => match reason {
                 PlatformReason::NoData { .. } => "no_data",
@@ -738,6 +747,9 @@ fn connection_suggestions(reason: &ConnectionReason) -> Vec<String> {
             &["the server sent far more than a TikTok page; check --proxy"]
         }
         ConnectionReason::Interrupted => &["run the same command again to resume"],
+        ConnectionReason::OverMaxFilesize { .. } => {
+            &["raise --max-filesize, or choose a smaller rendition with -f"]
+        }
     };
     s.iter().map(|s| (*s).to_owned()).collect()
 }

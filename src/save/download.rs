@@ -138,6 +138,8 @@ pub struct EngineOptions {
     pub stop_on_forbidden: bool,
     /// Abandon an attempt slower than this (`None`: never).
     pub low_speed: Option<LowSpeed>,
+    /// `--max-filesize`: a file announced larger (by TikTok, else by the answer) is refused.
+    pub max_filesize: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,7 +205,7 @@ pub fn is_local(e: &Error) -> bool {
         Error::Local { .. }
             | Error::Setup(_)
             | Error::Connection {
-                reason: ConnectionReason::Interrupted,
+                reason: ConnectionReason::Interrupted | ConnectionReason::OverMaxFilesize { .. },
                 ..
             }
     )
@@ -394,6 +396,10 @@ async fn fetch_locked(
         Existing::Unproven(len) => Some(len),
         Existing::Absent => None,
     };
+    // TikTok's announced size: no request for a file it says is too large.
+    if let (Some(size), Some(u)) = (req.expected_size, req.urls.first()) {
+        check_max_filesize(size, opts, u)?;
+    }
     let rec = claim_part(req, place, lock)?;
     let state = PartState {
         lock,
@@ -447,6 +453,18 @@ fn claim_part(req: &MediaRequest, place: &Place, lock: &PartLock) -> Result<Part
     rec.set_total(resumable.flatten());
     lock.write(&rec.text())?;
     Ok(rec)
+}
+
+/// `--max-filesize`: `size` (announced) must not pass it.
+fn check_max_filesize(size: u64, opts: &EngineOptions, u: &str) -> Result<(), Error> {
+    match opts.max_filesize {
+        Some(max) if size > max => Err(Error::connection(
+            ConnectionReason::OverMaxFilesize { size, max },
+            Operation::Download,
+            u,
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// A mirror's failure that no other mirror can help with: a local failure (disk full,
@@ -997,6 +1015,10 @@ async fn attempt(
         state.first_total(total)?;
     }
     let plan = check_content(&head, req, start, total).map_err(failed)?;
+    // As yt-dlp's HTTP downloader: the size the answer announces, checked before its body.
+    if let Some(size) = plan.total.or(req.expected_size) {
+        check_max_filesize(size, opts, url.as_str()).map_err(failed)?;
+    }
     write_body(resp, &plan, &ask, req, opts, progress, state).await
 }
 

@@ -66,6 +66,9 @@ pub struct DownloadOptions {
     pub format_sort: FormatSort,
     /// `-s/--simulate`: everything but writing files (and archive lines).
     pub simulate: bool,
+    /// `--max-filesize`: a media file announced larger than this is not downloaded (the post
+    /// fails, nothing is kept).
+    pub max_filesize: Option<u64>,
 }
 
 impl DownloadOptions {
@@ -99,6 +102,7 @@ impl Default for DownloadOptions {
             format: None,
             format_sort: FormatSort::default(),
             simulate: false,
+            max_filesize: None,
         }
     }
 }
@@ -521,6 +525,7 @@ impl<'a> PostSaver<'a> {
             force_overwrite: opts.force_overwrites,
             stop_on_forbidden: true,
             low_speed: opts.low_speed,
+            max_filesize: opts.max_filesize,
         };
         Self {
             posts,

@@ -207,3 +207,44 @@ fn sigterm_stops_a_running_exec_command_and_all_it_started() {
         panic!("the --exec command outlived tikdl: {err}");
     }
 }
+
+#[test]
+fn a_post_larger_than_max_filesize_is_not_downloaded_nor_archived() {
+    let env = Env::new();
+    let info = env.info_json(DESKTOP_URL);
+    let url = format_url(&info, BEST);
+    let size = env.tiktok.media_bytes(&url).len();
+    let out = out_dir(&env, "max");
+    let archive = env.dir.path().join("archive.txt");
+    env.tiktok.clear_requests();
+    let run = download(
+        &env,
+        &[
+            "--max-filesize",
+            "1K",
+            "--download-archive",
+            s(&archive),
+            "-P",
+            s(&out),
+            DESKTOP_URL,
+        ],
+    )
+    .code(1);
+    let err = run.both();
+    assert!(
+        err.contains("larger than --max-filesize (1024 bytes)"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&size.to_string()),
+        "names the file's size: {err}"
+    );
+    assert!(support::media_requests(&env).is_empty(), "no media request");
+    let left: Vec<_> = support::files_under(&out)
+        .into_iter()
+        .filter(|p| !p.to_string_lossy().contains(".tikdl-manifest"))
+        .collect();
+    assert!(left.is_empty(), "nothing left on disk: {left:?}");
+    let archived = std::fs::read_to_string(&archive).unwrap_or_default();
+    assert!(!archived.contains(DESKTOP_ID), "not archived: {archived}");
+}

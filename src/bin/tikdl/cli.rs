@@ -315,7 +315,8 @@ pub struct LiveArgs {
     #[arg(long = "live-duration", value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
     pub live_duration: Option<u64>,
 
-    /// LIVE: stop before the recording passes SIZE (e.g. 500M, 2G); recordings only.
+    /// Stop a LIVE recording before it passes SIZE (e.g. 500M, 2G); a post's file announced
+    /// larger is not downloaded.
     #[arg(long = "max-filesize", value_name = "SIZE", value_parser = parse_size)]
     pub max_filesize: Option<u64>,
 

@@ -179,6 +179,9 @@ pub async fn download(
     output: &Output,
 ) -> Result<ExitCode> {
     let mut opts = options::download_options(&args.save, &args.lists, settings)?;
+    // yt-dlp's --max-filesize holds for every file; a recording stops before it, a post's file
+    // larger than it is not downloaded.
+    opts.download.max_filesize = args.live.max_filesize;
     if !args.save.simulate {
         crate::origin::late(settings, "download.paths", opts.prepare_output())?;
     }

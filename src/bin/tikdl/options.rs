@@ -223,6 +223,8 @@ fn save_options(a: &SaveArgs, settings: &Settings) -> DownloadOptions {
             .then(|| settings.format.value.clone()),
         format_sort: settings.format_sort.value.clone(),
         simulate: a.simulate,
+        // `download` only (`commands::download`): the flag is not `batch`'s.
+        max_filesize: None,
     }
 }
 
