@@ -1,0 +1,73 @@
+//! Which posts of a list a run takes and how it paces them: `-I` from the end streamed through
+//! a window of what it can still pick, specs that select nothing said truthfully, `--max` after
+//! `--match-filter`, and `--sleep-interval` between downloads whatever `--jobs` is.
+
+use crate::support::Env;
+
+/// The imitation's sound with 33 posts, ids 7300000000000001001..=7300000000000001033.
+const MUSIC_URL: &str = "https://www.tiktok.com/music/imitation-sound-7700000000000000090";
+
+/// The last two digits of each post id `info --json` prints for the sound.
+fn music_ids(env: &Env, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["info", "--json"];
+    all.extend_from_slice(args);
+    all.push(MUSIC_URL);
+    env.json(all)
+        .success()
+        .lines
+        .iter()
+        .map(|l| l["id"].as_str().unwrap()[17..].to_owned())
+        .collect()
+}
+
+#[test]
+fn positions_from_the_end_pick_what_the_whole_list_would() {
+    let env = Env::new();
+    for (spec, want) in [
+        ("-3:", &["31", "32", "33"][..]),
+        ("3:-29", &["03", "04", "05"]),
+        ("-5:-3", &["29", "30", "31"]),
+        ("-1:-6:-2", &["29", "31", "33"]),
+        ("1,-33,-1", &["01", "33"]),
+        ("::-15", &["03", "18", "33"]),
+    ] {
+        assert_eq!(music_ids(&env, &["-I", spec]), want, "-I {spec}");
+    }
+    // --max caps the picks, in the list's order.
+    assert_eq!(music_ids(&env, &["-I", "-4:", "--max", "2"]), ["30", "31"]);
+}
+
+#[test]
+fn a_spec_that_selects_nothing_says_so() {
+    let env = Env::new();
+    // Known without the list: a usage error, no request.
+    for (bad, says) in [
+        ("5-2", "selects no position"),
+        ("-1:-3", "selects no position"),
+        ("2:5:-1", "selects no position"),
+        ("1:10:0", "step of 0"),
+    ] {
+        let run = env.run(["info", "-I", bad, MUSIC_URL]).code(2);
+        assert!(run.stderr.contains(says), "{bad}{run}");
+        assert!(!run.stderr.contains("position 0"), "{bad}{run}");
+    }
+    assert!(
+        env.tiktok.requests().is_empty(),
+        "no request for a usage error"
+    );
+    // Known only with the list: TikTok listed posts, the spec picked none of them.
+    for bad in ["-99999999", "40-50"] {
+        let run = env.run(["info", "-I", bad, MUSIC_URL]).success();
+        assert!(!run.stderr.contains("lists no posts"), "{bad}{run}");
+        assert!(
+            run.stderr
+                .contains(&format!("-I {bad} selects none of the 33 posts")),
+            "{bad}{run}"
+        );
+    }
+    let run = env
+        .run(["info", "-I", "1:3", "--after", "20990101", MUSIC_URL])
+        .success();
+    assert!(!run.stderr.contains("lists no posts"), "{run}");
+    assert!(run.stderr.contains("none of the 3 posts"), "{run}");
+}
