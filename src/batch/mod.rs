@@ -1133,6 +1133,7 @@ async fn work(
         claims: Claims::default(),
         counter: AtomicU64::new(0),
         progress,
+        pacer: opts.sleep.map(sleep::Pacer::new),
     };
     // A list's posts come as its pages do: the first post starts before the last page is read.
     let paging = worker.progress.clone();
@@ -1392,6 +1393,8 @@ struct Worker<'a> {
     /// Posts handed to the save so far (`%(autonumber)s`).
     counter: AtomicU64,
     progress: Option<ProgressFactory>,
+    /// `--sleep-interval`: one for the run, whatever `--jobs` is.
+    pacer: Option<std::sync::Arc<sleep::Pacer>>,
 }
 
 impl Worker<'_> {
@@ -1564,21 +1567,11 @@ impl Worker<'_> {
         let (posts, progress) = (self.posts, self.progress.clone());
         let (base, dl) = (&self.opts.base, &self.opts.download);
         let filter = &self.opts.filter;
+        // Taken by the engine before the post's first file that must come over the network.
+        let pace = self.pacer.as_ref().map(sleep::Pacer::for_post);
         if !self.opts.keep_info && filter.is_empty() {
-            if let Some(pause) = &self.opts.sleep {
-                pause.before(n).await;
-            }
-            let r = save::download_post(posts, url, info, base, dl, n, progress).await;
+            let r = save::download_post(posts, url, info, base, dl, n, progress, pace).await;
             return Some((r, None));
-        }
-        // The pause comes before the download: with a filter, only for a post that passes it.
-        let pause = || async {
-            if let Some(pause) = &self.opts.sleep {
-                pause.before(n).await;
-            }
-        };
-        if filter.is_empty() {
-            pause().await;
         }
         posts
             .http()
@@ -1591,11 +1584,8 @@ impl Worker<'_> {
                 if info.as_ref().is_some_and(|i| !filter.accepts(i)) {
                     return None;
                 }
-                if !filter.is_empty() {
-                    pause().await;
-                }
                 let kept = info.clone().filter(|_| self.opts.keep_info).map(Box::new);
-                let r = save::download_post(posts, url, info, base, dl, n, progress).await;
+                let r = save::download_post(posts, url, info, base, dl, n, progress, pace).await;
                 Some((r, kept))
             })
             .await

@@ -2,7 +2,7 @@
 //! a window of what it can still pick, specs that select nothing said truthfully, `--max` after
 //! `--match-filter`, and `--sleep-interval` between downloads whatever `--jobs` is.
 
-use crate::support::Env;
+use crate::support::{Env, s};
 
 /// The imitation's sound with 33 posts, ids 7300000000000001001..=7300000000000001033.
 const MUSIC_URL: &str = "https://www.tiktok.com/music/imitation-sound-7700000000000000090";
@@ -70,4 +70,44 @@ fn a_spec_that_selects_nothing_says_so() {
         .success();
     assert!(!run.stderr.contains("lists no posts"), "{run}");
     assert!(run.stderr.contains("none of the 3 posts"), "{run}");
+}
+
+/// How many times a run said it paused for `--sleep-interval`.
+fn pauses(run: &crate::support::Run) -> usize {
+    run.stderr
+        .matches("before the next download (--sleep-interval)")
+        .count()
+}
+
+#[test]
+fn sleep_interval_pauses_between_real_downloads_only() {
+    let env = Env::new();
+    let dir = env.dir.path().join("paced");
+    let args = |extra: &[&'static str]| {
+        let mut a = vec!["-v", "download", "-P", s(&dir), "--jobs", "3", "--max", "3"];
+        a.extend_from_slice(&["--sleep-interval", "0.2"]);
+        a.extend_from_slice(extra);
+        a.push(MUSIC_URL);
+        a
+    };
+    // Three downloads, one run-wide pacer: a pause before each but the first, whatever --jobs.
+    let first = env.run(args(&[])).success();
+    assert_eq!(pauses(&first), 2, "{first}");
+    // Already on disk, or only simulated: nothing is downloaded, so nothing waits.
+    env.tiktok.clear_requests();
+    let again = env.run(args(&[])).success();
+    let media = env
+        .tiktok
+        .requests()
+        .iter()
+        .filter(|r| r.host != "www.tiktok.com")
+        .count();
+    assert_eq!(media, 0, "nothing downloaded again");
+    assert!(
+        again.stdout.contains("already") || again.stderr.contains("already"),
+        "{again}"
+    );
+    assert_eq!(pauses(&again), 0, "{again}");
+    let simulated = env.run(args(&["-s"])).success();
+    assert_eq!(pauses(&simulated), 0, "{simulated}");
 }
