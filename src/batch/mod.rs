@@ -1265,6 +1265,14 @@ fn expand_line<'a>(
 /// last run ended clean; otherwise the whole list is paged (archived posts are skipped all the
 /// same) to find what is missing.
 fn list_options(opts: &BatchOptions, line: &str) -> ListOptions {
+    ListOptions {
+        max_counts: opts.filter.for_max(),
+        ..archive_cut(opts, line)
+    }
+}
+
+/// [`list_options`] before `--match-filter`: where `--break-on-existing` may cut the list.
+fn archive_cut(opts: &BatchOptions, line: &str) -> ListOptions {
     let Some(archive) = &opts.archive else {
         return opts.list.clone();
     };

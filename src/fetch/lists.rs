@@ -42,6 +42,20 @@ pub struct ListOptions {
     /// `--break-on-existing`: stop paging at the first post (not pinned) this says is done.
     /// Set by the batch loop, list by list, from its download archive.
     pub(crate) break_on: Option<BreakOn>,
+    /// `--match-filter` as `--max` sees it: only the posts it passes count toward `--max` (as
+    /// yt-dlp's `--max-downloads` counts after its filters). The others are still handed on,
+    /// for the caller to skip and say so.
+    pub max_counts: Option<MaxCounts>,
+}
+
+/// Which posts count toward `--max` (see [`ListOptions::max_counts`]).
+#[derive(Clone)]
+pub struct MaxCounts(pub Arc<dyn Fn(&VideoInfo) -> bool + Send + Sync>);
+
+impl std::fmt::Debug for MaxCounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MaxCounts(..)")
+    }
 }
 
 /// Whether a post id is already done (the download archive), for `--break-on-existing`.
@@ -87,6 +101,11 @@ const HANDED_ON: usize = 64;
 const WEB_AID: &str = "1988";
 
 impl ListOptions {
+    /// Whether a post kept counts toward `--max`.
+    fn counts(&self, info: &VideoInfo) -> bool {
+        self.max_counts.as_ref().is_none_or(|MaxCounts(c)| c(info))
+    }
+
     pub(crate) fn keeps(&self, info: &VideoInfo) -> bool {
         let date = info.upload_date.as_deref().unwrap_or("");
         self.after.as_ref().is_none_or(|a| date >= a.as_str())
@@ -169,6 +188,7 @@ pub(crate) fn stream_listed(
             before: None,
             items: None,
             break_on: opts.break_on.clone(),
+            max_counts: None,
         };
         let inner = stream_listed(http.clone(), list.clone(), unfiltered.clone(), listed);
         // Only for a spec whose picks only the list's length settles: the list once more
@@ -450,6 +470,7 @@ impl Pager<'_> {
             new += 1;
             self.listed.add();
             if self.opts.keeps(&info) {
+                let counts = self.opts.counts(&info);
                 if self
                     .tx
                     .send(Ok(ListEvent::Post(Box::new(info))))
@@ -458,7 +479,7 @@ impl Pager<'_> {
                 {
                     return None;
                 }
-                self.kept += 1;
+                self.kept += usize::from(counts);
                 if self.opts.max.is_some_and(|m| self.kept >= m) {
                     return None;
                 }
@@ -595,7 +616,7 @@ fn pick_items(
                     Ok(ListEvent::Post(info)) => {
                         pos += 1;
                         if items.contains(pos, None) && opts.keeps(&info) {
-                            kept += 1;
+                            kept += usize::from(opts.counts(&info));
                             return Some((Ok(ListEvent::Post(info)), (inner, pos, kept, false)));
                         }
                         if last.is_some_and(|l| pos >= l) {
@@ -757,7 +778,7 @@ fn cap(picked: ListStream, opts: ListOptions) -> ListStream {
                 match picked.next().await? {
                     Ok(ListEvent::Post(info)) => {
                         if opts.keeps(&info) {
-                            kept += 1;
+                            kept += usize::from(opts.counts(&info));
                             return Some((Ok(ListEvent::Post(info)), (picked, kept)));
                         }
                     }

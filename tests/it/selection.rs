@@ -7,7 +7,7 @@ use crate::support::{Env, s};
 /// The imitation's sound with 33 posts, ids 7300000000000001001..=7300000000000001033.
 const MUSIC_URL: &str = "https://www.tiktok.com/music/imitation-sound-7700000000000000090";
 
-/// The last two digits of each post id `info --json` prints for the sound.
+/// The last two digits of each post id `info --json` prints for the sound (skipped ones aside).
 fn music_ids(env: &Env, args: &[&str]) -> Vec<String> {
     let mut all = vec!["info", "--json"];
     all.extend_from_slice(args);
@@ -16,6 +16,7 @@ fn music_ids(env: &Env, args: &[&str]) -> Vec<String> {
         .success()
         .lines
         .iter()
+        .filter(|l| l["status"] != "skipped")
         .map(|l| l["id"].as_str().unwrap()[17..].to_owned())
         .collect()
 }
@@ -110,4 +111,32 @@ fn sleep_interval_pauses_between_real_downloads_only() {
     assert_eq!(pauses(&again), 0, "{again}");
     let simulated = env.run(args(&["-s"])).success();
     assert_eq!(pauses(&simulated), 0, "{simulated}");
+}
+
+#[test]
+fn max_counts_the_posts_the_match_filter_passes() {
+    let env = Env::new();
+    // Ids ending in 3 are posts 03, 13, 23 and 33: the first two listed posts pass nothing.
+    let filter = ["--match-filter", "id$=3", "--max", "2"];
+    let ids = music_ids(&env, &filter);
+    assert_eq!(ids, ["03", "13"]);
+    let list = env.dir.path().join("music.txt");
+    std::fs::write(&list, format!("{MUSIC_URL}\n")).unwrap();
+    let mut args = vec!["batch", "-j"];
+    args.extend_from_slice(&filter);
+    args.push(s(&list));
+    let b = env.json(args).success();
+    let got: Vec<&str> = b
+        .lines
+        .iter()
+        .filter(|l| l["status"] != "skipped")
+        .map(|l| &l["id"].as_str().unwrap()[17..])
+        .collect();
+    assert_eq!(got, ["03", "13"], "{b}");
+    // -J: one playlist document of the two.
+    let mut args = vec!["download", "-J"];
+    args.extend_from_slice(&filter);
+    args.push(MUSIC_URL);
+    let j = env.json(args).success();
+    assert_eq!(j.lines[0]["playlist_count"], 2, "{j}");
 }
