@@ -295,7 +295,17 @@ impl TikTokHandler {
     ) -> save::DownloadResult {
         let factory: Option<save::ProgressFactory> = progress
             .map(|p| std::sync::Arc::new(move |_: &str| Some(p.clone())) as save::ProgressFactory);
-        save::download_post(&self.posts, url, None, output_dir, options, 1, factory).await
+        save::download_post(
+            &self.posts,
+            url,
+            None,
+            output_dir,
+            options,
+            1,
+            factory,
+            None,
+        )
+        .await
     }
     /// Whether `url` is a LIVE room URL (`/@user/live`, `/share/live/ID`; no network).
     pub fn is_live_url(&self, url: &str) -> bool {

@@ -61,6 +61,18 @@ impl MatchFilters {
         self.0.is_empty()
     }
 
+    /// The filters as `--max` counts posts (`None` without a filter): a list's `--max N` stops
+    /// once N posts passed them.
+    pub fn for_max(&self) -> Option<crate::fetch::lists::MaxCounts> {
+        if self.is_empty() {
+            return None;
+        }
+        let filters = self.clone();
+        Some(crate::fetch::lists::MaxCounts(std::sync::Arc::new(
+            move |info: &VideoInfo| filters.accepts(info),
+        )))
+    }
+
     /// Whether `info` is taken: no filters, or one that holds.
     pub fn accepts(&self, info: &VideoInfo) -> bool {
         if self.0.is_empty() {

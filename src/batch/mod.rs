@@ -1139,6 +1139,7 @@ async fn work(
         claims: Claims::default(),
         counter: AtomicU64::new(0),
         progress,
+        pacer: opts.sleep.map(sleep::Pacer::new),
     };
     // A list's posts come as its pages do: the first post starts before the last page is read.
     let paging = worker.progress.clone();
@@ -1273,6 +1274,14 @@ fn expand_line<'a>(
 /// last run ended clean; otherwise the whole list is paged (archived posts are skipped all the
 /// same) to find what is missing.
 fn list_options(opts: &BatchOptions, line: &str) -> ListOptions {
+    ListOptions {
+        max_counts: opts.filter.for_max(),
+        ..archive_cut(opts, line)
+    }
+}
+
+/// [`list_options`] before `--match-filter`: where `--break-on-existing` may cut the list.
+fn archive_cut(opts: &BatchOptions, line: &str) -> ListOptions {
     let Some(archive) = &opts.archive else {
         return opts.list.clone();
     };
@@ -1401,6 +1410,8 @@ struct Worker<'a> {
     /// Posts handed to the save so far (`%(autonumber)s`).
     counter: AtomicU64,
     progress: Option<ProgressFactory>,
+    /// `--sleep-interval`: one for the run, whatever `--jobs` is.
+    pacer: Option<std::sync::Arc<sleep::Pacer>>,
 }
 
 impl Worker<'_> {
@@ -1573,21 +1584,11 @@ impl Worker<'_> {
         let (posts, progress) = (self.posts, self.progress.clone());
         let (base, dl) = (&self.opts.base, &self.opts.download);
         let filter = &self.opts.filter;
+        // Taken by the engine before the post's first file that must come over the network.
+        let pace = self.pacer.as_ref().map(sleep::Pacer::for_post);
         if !self.opts.keep_info && filter.is_empty() {
-            if let Some(pause) = &self.opts.sleep {
-                pause.before(n).await;
-            }
-            let r = save::download_post(posts, url, info, base, dl, n, progress).await;
+            let r = save::download_post(posts, url, info, base, dl, n, progress, pace).await;
             return Some((r, None));
-        }
-        // The pause comes before the download: with a filter, only for a post that passes it.
-        let pause = || async {
-            if let Some(pause) = &self.opts.sleep {
-                pause.before(n).await;
-            }
-        };
-        if filter.is_empty() {
-            pause().await;
         }
         posts
             .http()
@@ -1600,11 +1601,8 @@ impl Worker<'_> {
                 if info.as_ref().is_some_and(|i| !filter.accepts(i)) {
                     return None;
                 }
-                if !filter.is_empty() {
-                    pause().await;
-                }
                 let kept = info.clone().filter(|_| self.opts.keep_info).map(Box::new);
-                let r = save::download_post(posts, url, info, base, dl, n, progress).await;
+                let r = save::download_post(posts, url, info, base, dl, n, progress, pace).await;
                 Some((r, kept))
             })
             .await

@@ -42,6 +42,20 @@ pub struct ListOptions {
     /// `--break-on-existing`: stop paging at the first post (not pinned) this says is done.
     /// Set by the batch loop, list by list, from its download archive.
     pub(crate) break_on: Option<BreakOn>,
+    /// `--match-filter` as `--max` sees it: only the posts it passes count toward `--max` (as
+    /// yt-dlp's `--max-downloads` counts after its filters). The others are still handed on,
+    /// for the caller to skip and say so.
+    pub max_counts: Option<MaxCounts>,
+}
+
+/// Which posts count toward `--max` (see [`ListOptions::max_counts`]).
+#[derive(Clone)]
+pub struct MaxCounts(pub Arc<dyn Fn(&VideoInfo) -> bool + Send + Sync>);
+
+impl std::fmt::Debug for MaxCounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MaxCounts(..)")
+    }
 }
 
 /// Whether a post id is already done (the download archive), for `--break-on-existing`.
@@ -87,6 +101,11 @@ const HANDED_ON: usize = 64;
 const WEB_AID: &str = "1988";
 
 impl ListOptions {
+    /// Whether a post kept counts toward `--max`.
+    fn counts(&self, info: &VideoInfo) -> bool {
+        self.max_counts.as_ref().is_none_or(|MaxCounts(c)| c(info))
+    }
+
     pub(crate) fn keeps(&self, info: &VideoInfo) -> bool {
         let date = info.upload_date.as_deref().unwrap_or("");
         self.after.as_ref().is_none_or(|a| date >= a.as_str())
@@ -129,12 +148,38 @@ impl std::fmt::Display for Date {
     }
 }
 
+/// How many distinct posts a list gave before `-I`, the date filters and `--max` picked from
+/// them: shared between the pager that counts and whoever reports the list's end.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ListedCount(Arc<std::sync::atomic::AtomicU64>);
+
+impl ListedCount {
+    fn add(&self) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The posts counted so far.
+    pub(crate) fn get(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
 /// The posts of a list (newest first, as TikTok lists them) as they come, page by page, through
 /// a bounded hand-over: the pager runs at most `HANDED_ON` posts (plus the page it holds) ahead
 /// of the consumer, so memory stays flat however long the list is, and dropping the stream stops
 /// the paging. With `ListOptions::break_on`, no page is asked for after the one holding the
 /// first done post.
 pub fn stream(http: HttpClient, list: PostRef, opts: ListOptions) -> ListStream {
+    stream_listed(http, list, opts, ListedCount::default())
+}
+
+/// [`stream`], counting into `listed` the posts the list gave before anything was picked.
+pub(crate) fn stream_listed(
+    http: HttpClient,
+    list: PostRef,
+    opts: ListOptions,
+    listed: ListedCount,
+) -> ListStream {
     if let Some(items) = opts.items.clone() {
         // Positions count the list as TikTok lists it: the pager filters nothing then.
         let unfiltered = ListOptions {
@@ -143,14 +188,18 @@ pub fn stream(http: HttpClient, list: PostRef, opts: ListOptions) -> ListStream 
             before: None,
             items: None,
             break_on: opts.break_on.clone(),
+            max_counts: None,
         };
-        let inner = stream(http, list, unfiltered);
-        return pick_items(inner, items, opts);
+        let inner = stream_listed(http.clone(), list.clone(), unfiltered.clone(), listed);
+        // Only for a spec whose picks only the list's length settles: the list once more
+        // (counted apart, not twice).
+        let again = move || stream(http, list, unfiltered);
+        return pick_items(inner, again, items, opts);
     }
     let (tx, rx) = tokio::sync::mpsc::channel(HANDED_ON);
     tokio::spawn(async move {
         let out = tx.clone();
-        if let Err(e) = page_through(&http, &list, &opts, &tx).await {
+        if let Err(e) = page_through(&http, &list, &opts, &tx, &listed).await {
             // A closed channel: the consumer went away, nobody is left to tell.
             let _ = out.send(Err(e)).await;
         }
@@ -250,6 +299,7 @@ async fn page_through(
     list: &PostRef,
     opts: &ListOptions,
     tx: &tokio::sync::mpsc::Sender<Result<ListEvent, Error>>,
+    listed: &ListedCount,
 ) -> Result<(), Error> {
     let api = match list_source(http, list).await? {
         Source::Api(api) => api,
@@ -264,6 +314,7 @@ async fn page_through(
                 label: &label,
                 opts,
                 tx,
+                listed,
                 seen: HashSet::new(),
                 kept: 0,
                 cut_warned: false,
@@ -283,6 +334,7 @@ async fn page_through(
         label: &label,
         opts,
         tx,
+        listed,
         seen: HashSet::new(),
         kept: 0,
         cut_warned: false,
@@ -361,6 +413,8 @@ struct Pager<'a> {
     label: &'a str,
     opts: &'a ListOptions,
     tx: &'a tokio::sync::mpsc::Sender<Result<ListEvent, Error>>,
+    /// Every new post counted, kept or not.
+    listed: &'a ListedCount,
     seen: HashSet<PostId>,
     kept: usize,
     /// Whether an oversized page was warned about (once per list).
@@ -414,7 +468,9 @@ impl Pager<'_> {
                 continue;
             }
             new += 1;
+            self.listed.add();
             if self.opts.keeps(&info) {
+                let counts = self.opts.counts(&info);
                 if self
                     .tx
                     .send(Ok(ListEvent::Post(Box::new(info))))
@@ -423,7 +479,7 @@ impl Pager<'_> {
                 {
                     return None;
                 }
-                self.kept += 1;
+                self.kept += usize::from(counts);
                 if self.opts.max.is_some_and(|m| self.kept >= m) {
                     return None;
                 }
@@ -531,15 +587,20 @@ fn parse(u: &str) -> Result<Url, Error> {
 
 /// The list's posts at the `items` positions (counted in the list's order, before the date
 /// filters), then filtered by date and capped by `--max` as `opts` says. `inner` must be the
-/// list unfiltered. Without negative positions the list is paged only as far as the last
-/// position; with them it is paged whole first (within the pager's own bounds).
+/// list unfiltered, `again` the same list from its start. Without negative positions the list
+/// is paged only as far as the last position; with them it is paged whole (within the pager's
+/// own bounds), holding only the posts the spec can still pick (see [`from_end`]).
 fn pick_items(
     inner: ListStream,
+    again: impl FnOnce() -> ListStream + Send + 'static,
     items: crate::fetch::pick::Items,
     opts: ListOptions,
 ) -> ListStream {
     if items.needs_length() {
-        return whole(inner, items, opts);
+        return match items.lag() {
+            Some(lag) => from_end(inner, items, opts, lag),
+            None => by_length(inner, again, items, opts),
+        };
     }
     let last = items.last();
     let state = (inner, 0u64, 0usize, false);
@@ -555,7 +616,7 @@ fn pick_items(
                     Ok(ListEvent::Post(info)) => {
                         pos += 1;
                         if items.contains(pos, None) && opts.keeps(&info) {
-                            kept += 1;
+                            kept += usize::from(opts.counts(&info));
                             return Some((Ok(ListEvent::Post(info)), (inner, pos, kept, false)));
                         }
                         if last.is_some_and(|l| pos >= l) {
@@ -571,32 +632,161 @@ fn pick_items(
     .boxed()
 }
 
-/// [`pick_items`] for positions from the end: the whole list first, then the picked posts.
-fn whole(inner: ListStream, items: crate::fetch::pick::Items, opts: ListOptions) -> ListStream {
-    futures_util::stream::once(async move {
-        let mut posts: Vec<Box<VideoInfo>> = Vec::new();
+/// The posts a spec from the end holds back: a post is settled once `lag` later posts were
+/// seen (whatever the length then, [`crate::fetch::pick::Items::lag`]), so at most `lag` posts
+/// wait, however long the list: a post the spec picks goes on then, any other is dropped.
+struct Window<T> {
+    items: crate::fetch::pick::Items,
+    lag: usize,
+    waiting: std::collections::VecDeque<T>,
+    /// The position of the first waiting post (from 1).
+    front: u64,
+}
+
+impl<T> Window<T> {
+    fn new(items: crate::fetch::pick::Items, lag: u64) -> Self {
+        Self {
+            items,
+            lag: usize::try_from(lag).unwrap_or(usize::MAX),
+            waiting: std::collections::VecDeque::new(),
+            front: 1,
+        }
+    }
+
+    /// Takes the next post of the list; gives back the post it settled as picked, if one.
+    fn push(&mut self, info: T) -> Option<T> {
+        self.waiting.push_back(info);
+        if self.waiting.len() <= self.lag {
+            return None;
+        }
+        let pos = self.front;
+        self.front += 1;
+        let seen = pos + self.lag as u64;
+        let info = self.waiting.pop_front()?;
+        self.items.contains(pos, Some(seen)).then_some(info)
+    }
+
+    /// The list ended: the waiting posts the spec picks, in the list's order.
+    fn finish(self) -> impl Iterator<Item = T> {
+        let len = self.front - 1 + self.waiting.len() as u64;
+        let (items, front) = (self.items, self.front);
+        self.waiting
+            .into_iter()
+            .zip(front..)
+            .filter(move |(_, pos)| items.contains(*pos, Some(len)))
+            .map(|(info, _)| info)
+    }
+}
+
+/// [`pick_items`] for positions from the end that `lag` later posts settle: the list streams
+/// through a [`Window`] (an error ends it, the posts settled before it handed on).
+fn from_end(
+    inner: ListStream,
+    items: crate::fetch::pick::Items,
+    opts: ListOptions,
+    lag: u64,
+) -> ListStream {
+    let picked = futures_util::stream::unfold(
+        (Some(inner), Some(Window::new(items, lag)), Vec::new()),
+        |(inner, window, mut tail)| async move {
+            let mut inner = inner?;
+            let mut window = window?;
+            loop {
+                match inner.next().await {
+                    Some(Ok(ListEvent::Post(info))) => {
+                        if let Some(info) = window.push(info) {
+                            let out = vec![Ok(ListEvent::Post(info))];
+                            return Some((out, (Some(inner), Some(window), tail)));
+                        }
+                    }
+                    // The length is unknown: the waiting posts are unsettled, so dropped.
+                    Some(Err(e)) => return Some((vec![Err(e)], (None, None, tail))),
+                    Some(Ok(other)) => tail.push(Ok(other)),
+                    None => {
+                        let mut out: Vec<_> =
+                            window.finish().map(|i| Ok(ListEvent::Post(i))).collect();
+                        out.append(&mut tail);
+                        return Some((out, (None, None, Vec::new())));
+                    }
+                }
+            }
+        },
+    );
+    cap(picked.flat_map(futures_util::stream::iter).boxed(), opts)
+}
+
+/// [`pick_items`] for a spec only the list's length settles (`::-2`): the list is paged once
+/// for its ids alone, then again for the posts at the picked positions (a post gone by then is
+/// missed, one listed since is not picked).
+fn by_length(
+    inner: ListStream,
+    again: impl FnOnce() -> ListStream + Send + 'static,
+    items: crate::fetch::pick::Items,
+    opts: ListOptions,
+) -> ListStream {
+    let first = futures_util::stream::once(async move {
+        let mut ids = Vec::new();
         let mut tail = Vec::new();
         let mut inner = inner;
         while let Some(event) = inner.next().await {
             match event {
-                Ok(ListEvent::Post(info)) => posts.push(info),
-                // Without the whole list no position from the end is known: only the error.
-                Err(e) => return vec![Err(e)],
+                Ok(ListEvent::Post(info)) => ids.push(info.id),
+                Err(e) => return Err(vec![Err(e)]),
                 Ok(other) => tail.push(Ok(other)),
             }
         }
-        let len = posts.len() as u64;
-        let mut out: Vec<_> = posts
+        let len = ids.len() as u64;
+        let picked: HashSet<PostId> = ids
             .into_iter()
-            .enumerate()
-            .filter(|(i, info)| items.contains(*i as u64 + 1, Some(len)) && opts.keeps(info))
-            .map(|(_, info)| Ok(ListEvent::Post(info)))
-            .take(opts.max.unwrap_or(usize::MAX))
+            .zip(1u64..)
+            .filter(|(_, pos)| items.contains(*pos, Some(len)))
+            .map(|(id, _)| id)
             .collect();
-        out.extend(tail);
-        out
+        Ok((picked, tail))
+    });
+    let mut again = Some(again);
+    let picked = first
+        .flat_map(move |first| match (first, again.take()) {
+            (Err(error), _) => futures_util::stream::iter(error).boxed(),
+            (Ok(_), None) => futures_util::stream::empty().boxed(),
+            (Ok((mut picked, tail)), Some(again)) => {
+                let second = again().filter_map(move |event| {
+                    let keep = match &event {
+                        Ok(ListEvent::Post(info)) => picked.remove(&info.id),
+                        Ok(_) => false,
+                        Err(_) => true,
+                    };
+                    futures_util::future::ready(keep.then_some(event))
+                });
+                second.chain(futures_util::stream::iter(tail)).boxed()
+            }
+        })
+        .boxed();
+    cap(picked, opts)
+}
+
+/// The picked posts filtered by date and capped by `--max`, the other events kept.
+fn cap(picked: ListStream, opts: ListOptions) -> ListStream {
+    let max = opts.max.unwrap_or(usize::MAX);
+    futures_util::stream::unfold((picked, 0usize), move |(mut picked, mut kept)| {
+        let opts = opts.clone();
+        async move {
+            loop {
+                if kept >= max {
+                    return None;
+                }
+                match picked.next().await? {
+                    Ok(ListEvent::Post(info)) => {
+                        if opts.keeps(&info) {
+                            kept += usize::from(opts.counts(&info));
+                            return Some((Ok(ListEvent::Post(info)), (picked, kept)));
+                        }
+                    }
+                    other => return Some((other, (picked, kept))),
+                }
+            }
+        }
     })
-    .flat_map(futures_util::stream::iter)
     .boxed()
 }
 
@@ -625,6 +815,43 @@ mod date_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The posts a window picks from a list of `len`, and the most it held at once.
+    fn through_window(spec: &str, len: u64) -> (Vec<u64>, usize) {
+        let items: crate::fetch::pick::Items = spec.parse().unwrap();
+        let mut window = Window::new(items.clone(), items.lag().unwrap());
+        let (mut out, mut most) = (Vec::new(), 0);
+        for pos in 1..=len {
+            out.extend(window.push(pos));
+            most = most.max(window.waiting.len());
+        }
+        out.extend(window.finish());
+        (out, most)
+    }
+
+    #[test]
+    fn a_spec_from_the_end_holds_only_the_posts_it_can_still_pick() {
+        for spec in [
+            "-1", "-3:", "2:-5", "-1,1", "-6:-4", "::-1", "-1:-4:-2", "3:-2:2",
+        ] {
+            let items: crate::fetch::pick::Items = spec.parse().unwrap();
+            let lag = usize::try_from(items.lag().unwrap()).unwrap();
+            for len in [0u64, 1, 2, 5, 9, 40, 10_000] {
+                let (got, most) = through_window(spec, len);
+                let want: Vec<u64> = (1..=len)
+                    .filter(|p| items.contains(*p, Some(len)))
+                    .collect();
+                assert_eq!(got, want, "{spec} of {len}");
+                // Memory is bounded by the spec, not by the list's length.
+                assert!(most <= lag, "{spec} of {len}: held {most}, lag {lag}");
+            }
+        }
+        assert_eq!(through_window("-1", 100_000).1, 1);
+        assert_eq!(
+            through_window("-3:", 100_000),
+            (vec![99_998, 99_999, 100_000], 3)
+        );
+    }
 
     #[test]
     fn app_link_ids() {

@@ -36,6 +36,27 @@ impl Items {
         })
     }
 
+    /// How many later posts must have been seen before a post's pick is known without the
+    /// list's length: the largest position counted from the end (`-3:` needs 3). `None` when
+    /// only the length decides, however many posts follow: a step other than -1 counted down
+    /// from the end (`::-2` picks the odd or the even positions as the length is odd or even).
+    pub(crate) fn lag(&self) -> Option<u64> {
+        self.segments.iter().try_fold(0u64, |most, s| {
+            let from_end = s.start.is_none_or(|n| n < 0);
+            if s.step < -1 && from_end && s.end.is_none_or(|n| n > 0) {
+                return None;
+            }
+            let deepest = [s.start, s.end]
+                .into_iter()
+                .flatten()
+                .filter(|n| *n < 0)
+                .map(i64::unsigned_abs)
+                .max()
+                .unwrap_or(0);
+            Some(most.max(deepest))
+        })
+    }
+
     /// The last position any segment can take (`None`: open-ended), for lengths not needed.
     pub(crate) fn last(&self) -> Option<u64> {
         self.segments.iter().try_fold(0u64, |most, s| {
@@ -129,7 +150,14 @@ impl FromStr for Items {
                 } else {
                     b
                 };
-                let step = match c {
+                let step = match c.map(str::trim) {
+                    Some("0") => {
+                        return Err(refuse(
+                            part,
+                            "has a step of 0, which never moves; give 1 or more, or a \
+                             negative step to count down",
+                        ));
+                    }
                     Some(c) => number(part, c)?.unwrap_or(1),
                     None => 1,
                 };
@@ -158,6 +186,13 @@ impl FromStr for Items {
                     step: 1,
                 }
             };
+            if selects_nothing(&seg) {
+                return Err(refuse(
+                    part,
+                    "selects no position: its start lies past its end in the direction it \
+                     counts (a range counts up; a negative step such as 5:2:-1 counts down)",
+                ));
+            }
             segments.push(seg);
         }
         Ok(Self {
@@ -165,6 +200,19 @@ impl FromStr for Items {
             text: s.trim().to_owned(),
         })
     }
+}
+
+/// Whether a segment picks no position of any list: both bounds counted from the same end,
+/// the start past the end in the step's direction (`5-2`, `-1:-3`, `2:5:-1`). Bounds of mixed
+/// ends (`-1:3`) depend on the list's length and are left to it.
+fn selects_nothing(s: &Segment) -> bool {
+    let (Some(a), Some(b)) = (s.start, s.end) else {
+        return false;
+    };
+    if (a < 0) != (b < 0) {
+        return false;
+    }
+    if s.step > 0 { a > b } else { a < b }
 }
 
 impl fmt::Display for Items {
@@ -308,6 +356,58 @@ mod tests {
         assert_eq!("3:".parse::<Items>().unwrap().last(), None);
         for bad in ["", "1,,2", "a", "0", "1:2:0", "1-x", "1:2:3:4"] {
             assert!(bad.parse::<Items>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn specs_that_select_nothing_are_refused_with_the_reason() {
+        for bad in ["5-2", "-1:-3", "2:5:-1", "1,5-2"] {
+            let e = bad.parse::<Items>().unwrap_err();
+            assert!(e.contains("selects no position"), "{bad}: {e}");
+        }
+        let e = "1:10:0".parse::<Items>().unwrap_err();
+        assert!(e.contains("step of 0"), "{e}");
+        assert!(!e.contains("position 0"), "{e}");
+        // Mixed ends depend on the length; one position alone is a range of one.
+        for ok in ["-1:3", "3:-1", "2-2", "-2:-2", "5:2:-1", "-3:-1"] {
+            assert!(ok.parse::<Items>().is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn lag_is_the_deepest_position_from_the_end() {
+        let lag = |s: &str| s.parse::<Items>().unwrap().lag();
+        assert_eq!(lag("1,3"), Some(0));
+        assert_eq!(lag("-1"), Some(1));
+        assert_eq!(lag("-3:"), Some(3));
+        assert_eq!(lag("2:-5,-2"), Some(5));
+        assert_eq!(lag("::-1"), Some(0));
+        assert_eq!(lag("-2::-1"), Some(2));
+        assert_eq!(lag("::-2"), None);
+        assert_eq!(lag("-1::-3"), None);
+        // Counting down to a position from the end picks only posts still buffered.
+        assert_eq!(lag("-1:-4:-2"), Some(4));
+        assert_eq!(lag("9:1:-2"), Some(0));
+    }
+
+    /// A post's pick, once `lag` later posts were seen, is the same whatever the length.
+    #[test]
+    fn picks_are_settled_after_the_lag() {
+        for spec in [
+            "-1", "-3:", "2:-5", "-4:-2", "::-1", "-2::-1", "-1:-4:-2", "1,-1", "3::2",
+        ] {
+            let items: Items = spec.parse().unwrap();
+            let lag = items.lag().unwrap();
+            for pos in 1..=20u64 {
+                let settled = items.contains(pos, Some(pos + lag));
+                for len in pos + lag..=40 {
+                    assert_eq!(
+                        items.contains(pos, Some(len)),
+                        settled,
+                        "{spec} {pos} {len}"
+                    );
+                }
+            }
         }
     }
 }

@@ -37,30 +37,59 @@ pub enum Expansion {
 }
 
 /// `events`, saying at its end how many posts the list gave, and warning when it gave none
-/// (unless it stopped early or failed: the failure says why already).
-fn counted(line: String, events: ListStream) -> ListStream {
+/// (unless it stopped early or failed: the failure says why already): that TikTok listed none,
+/// or that `-I` / the date filters picked none of the `listed` posts it did list.
+fn counted(
+    line: String,
+    events: ListStream,
+    listed: lists::ListedCount,
+    opts: &ListOptions,
+) -> ListStream {
+    let picks = picks_named(opts);
     let state = (events, line, 0usize, false);
-    futures_util::stream::unfold(state, |(mut events, line, n, quiet)| async move {
-        match events.next().await {
-            Some(event) => {
-                let n = n + usize::from(matches!(event, Ok(ListEvent::Post(_))));
-                let quiet = quiet || matches!(event, Ok(ListEvent::Stopped(_)) | Err(_));
-                Some((event, (events, line, n, quiet)))
-            }
-            None => {
-                tracing::info!("{line}: {n} posts");
-                if n == 0 && !quiet {
-                    // Said at the default level: an empty list is usually a mistyped name or id.
-                    tracing::warn!(
-                        "{}: TikTok lists no posts here (check the name or id)",
-                        crate::terminal::safe(&line)
-                    );
+    futures_util::stream::unfold(state, move |(mut events, line, n, quiet)| {
+        let (listed, picks) = (listed.clone(), picks.clone());
+        async move {
+            match events.next().await {
+                Some(event) => {
+                    let n = n + usize::from(matches!(event, Ok(ListEvent::Post(_))));
+                    let quiet = quiet || matches!(event, Ok(ListEvent::Stopped(_)) | Err(_));
+                    Some((event, (events, line, n, quiet)))
                 }
-                None
+                None => {
+                    tracing::info!("{line}: {n} posts");
+                    let line = crate::terminal::safe(&line);
+                    match (n == 0 && !quiet, listed.get(), picks) {
+                        (false, ..) => {}
+                        // Said at the default level: an empty list is usually a mistyped name.
+                        (true, 0, _) => tracing::warn!(
+                            "{line}: TikTok lists no posts here (check the name or id)"
+                        ),
+                        (true, total, Some(picks)) => tracing::warn!(
+                            "{line}: {picks} none of the {total} posts read from the list"
+                        ),
+                        (true, ..) => {}
+                    }
+                    None
+                }
             }
         }
     })
     .boxed()
+}
+
+/// What of `opts` picks posts from a list, as the subject of "... keeps none of the N posts".
+fn picks_named(opts: &ListOptions) -> Option<String> {
+    let dates = opts.after.is_some() || opts.before.is_some();
+    match (&opts.items, dates) {
+        (Some(items), false) => Some(format!("-I {} selects", terminal::safe(&items.to_string()))),
+        (Some(items), true) => Some(format!(
+            "-I {} with --after/--before keeps",
+            terminal::safe(&items.to_string())
+        )),
+        (None, true) => Some("--after/--before keeps".to_owned()),
+        (None, false) => None,
+    }
 }
 
 /// The fetch stage: one per program, shared by all tasks (`Clone` and cheap to clone).
@@ -144,8 +173,9 @@ impl Posts {
 
     /// The posts of `list` (parsed from `line`), as its pages come.
     pub fn list(&self, line: &str, list: PostRef, opts: &ListOptions) -> ListStream {
-        let events = lists::stream(self.http.clone(), list, opts.clone());
-        counted(line.to_owned(), events)
+        let listed = lists::ListedCount::default();
+        let events = lists::stream_listed(self.http.clone(), list, opts.clone(), listed.clone());
+        counted(line.to_owned(), events, listed, opts)
     }
 
     /// The metadata of one post: from the cache when a fresh entry is there, else fetched and

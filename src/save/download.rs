@@ -140,6 +140,21 @@ pub struct EngineOptions {
     pub low_speed: Option<LowSpeed>,
     /// `--max-filesize`: a file announced larger (by TikTok, else by the answer) is refused.
     pub max_filesize: Option<u64>,
+    /// Awaited before a file is fetched over the network (not for one already on disk): the
+    /// caller's pause between downloads (`--sleep-interval`).
+    pub(crate) pace: Option<DownloadTurn>,
+}
+
+/// A wait the caller puts before each download (see [`EngineOptions::pace`]).
+#[derive(Clone)]
+pub(crate) struct DownloadTurn(
+    pub(crate) Arc<dyn Fn() -> futures_util::future::BoxFuture<'static, ()> + Send + Sync>,
+);
+
+impl std::fmt::Debug for DownloadTurn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DownloadTurn(..)")
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -247,6 +262,9 @@ pub async fn fetch(
     // gets a complete file, by rename.
     if let Existing::Proven(done) = existing(req, opts, &place).await? {
         return Ok(done);
+    }
+    if let Some(DownloadTurn(pace)) = &opts.pace {
+        pace().await;
     }
     // ... nor two tikdl processes.
     let lock = PartLock::acquire(&place, &req.dest).await?;

@@ -383,6 +383,8 @@ fn wants_lang(want: &[String], lang: &str) -> bool {
 /// Saves one post: fetches its metadata unless `info` carries it (list items carry full
 /// metadata, so their pages are fetched only if the media needs fresh cookies), then the chosen
 /// files and sidecars. A failure is the result's status, with the files saved before it.
+// The post, where it goes and how, and the caller's counters and pacing: each one value.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn download_post(
     posts: &crate::fetch::posts::Posts,
     url: &str,
@@ -391,6 +393,7 @@ pub(crate) async fn download_post(
     opts: &DownloadOptions,
     autonumber: u64,
     progress: Option<ProgressFactory>,
+    pace: Option<download::DownloadTurn>,
 ) -> DownloadResult {
     let started = Instant::now();
     // One identity (proxy, User-Agent, cookies) for the post's page and all its media.
@@ -404,8 +407,9 @@ pub(crate) async fn download_post(
                     Err(e) => return (None, Saved::default(), Err(e)),
                 },
             };
-            let saver =
+            let mut saver =
                 PostSaver::new(posts, url, &info, base, opts, autonumber, progress.as_ref());
+            saver.engine.pace = pace;
             let (saved, end) = saver.save().await;
             (Some(info.id.to_string()), saved, end)
         })
@@ -526,6 +530,7 @@ impl<'a> PostSaver<'a> {
             stop_on_forbidden: true,
             low_speed: opts.low_speed,
             max_filesize: opts.max_filesize,
+            pace: None,
         };
         Self {
             posts,

@@ -30,6 +30,7 @@ mod network;
 mod presentation;
 mod provenance;
 mod security;
+mod selection;
 mod storage;
 mod tabs;
 mod tags;

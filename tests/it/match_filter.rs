@@ -135,7 +135,8 @@ fn text_conditions_joined_by_and_several_filters_are_an_or() {
     assert_eq!(kept.len(), 2, "{lines:?}");
     assert!(kept.iter().any(|t| t.contains("number 2 #")), "{kept:?}");
     assert!(kept.iter().any(|t| t.contains("number 5 #")), "{kept:?}");
-    assert_eq!(lines.len(), 6);
+    // --max 6 counts only the posts that pass: two do, so the whole list was read.
+    assert!(lines.len() > 6, "{lines:?}");
 }
 
 #[test]

@@ -70,7 +70,9 @@ pub(crate) async fn info(
         .cloned()
         .partition(|u| handler.is_live_url(u));
     let mut failed = crate::live::info(handler, &live_urls, output).await?;
-    let list_opts = options::list_options(&args.lists);
+    let mut list_opts = options::list_options(&args.lists);
+    // --max counts the posts --match-filter passes.
+    list_opts.max_counts = filter.for_max();
     // Each URL yields its post, or a list's posts (which already carry their metadata) as they
     // are paged: a list is never held whole, so memory stays flat in its length.
     let urls = with_sec_uids(urls, &args.secuid);

@@ -40,7 +40,9 @@ pub async fn download(
         .into_iter()
         .partition(|u| handler.is_live_url(u));
     let mut failed = crate::live::info(handler, &live_urls, output).await?;
-    let list_opts = options::list_options(&args.lists);
+    let mut list_opts = options::list_options(&args.lists);
+    // --max counts the posts --match-filter passes.
+    list_opts.max_counts = filter.for_max();
     for url in urls {
         let post = if handler.may_be_list(&url) {
             match handler.expand(&url, &list_opts) {

@@ -193,7 +193,8 @@ const FOREIGN: &[(&[&str], &str)] = &[
     ),
     (
         &["--max-downloads"],
-        "--max N takes at most N posts from each list; tikdl has no cap on a whole run",
+        "--max N takes at most N posts from each list (counting only posts --match-filter \
+         passes); tikdl has no cap on a whole run",
     ),
     (
         &["--live-from-start"],
