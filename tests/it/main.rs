@@ -35,3 +35,4 @@ mod tabs;
 mod tags;
 mod toolchain;
 mod tour;
+mod yt_dlp_compat;
