@@ -161,3 +161,17 @@ fn exec_keeps_yt_dlp_s_rule_for_braces_beside_a_field_and_says_so() {
     assert!(run.stderr.contains("stays as it is"), "{run}");
     assert!(run.stderr.contains("%(filepath)s"), "{run}");
 }
+
+#[test]
+fn restrict_filenames_keeps_the_base_letter_of_accented_letters() {
+    let env = Env::new();
+    let mut cmd = env.cmd();
+    // A `|default` stands in for a field value: it is made safe the same way.
+    cmd.args(["--rate-limit", "0", "download", "--json", "-P", "out"])
+        .arg("--restrict-filenames")
+        .args(["-o", "%(no_such_field|İstanbul Čeština)s-%(id)s.%(ext)s"])
+        .arg(batch_url(49));
+    let run = Run::json_of(&mut cmd).ok();
+    let want = format!("out/Istanbul_Cestina-{}.mp4", id_of(49));
+    assert!(env.dir.path().join(&want).is_file(), "{want}{run}");
+}
