@@ -175,3 +175,55 @@ fn restrict_filenames_keeps_the_base_letter_of_accented_letters() {
     let want = format!("out/Istanbul_Cestina-{}.mp4", id_of(49));
     assert!(env.dir.path().join(&want).is_file(), "{want}{run}");
 }
+
+#[test]
+fn yt_dlp_s_text_conversions_work_in_print_and_exec() {
+    let env = Env::new();
+    let mut cmd = env.cmd();
+    cmd.args([
+        "info",
+        "-O",
+        "%(hashtags)l",
+        "-O",
+        "%(id)j",
+        "-O",
+        "%(title)q",
+    ])
+    .arg(batch_url(50));
+    let run = Run::text_of(&mut cmd).success();
+    let id = id_of(50);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{run}");
+    let tags: Vec<String> = env.info_json(&batch_url(50))["hashtags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_owned())
+        .collect();
+    assert!(tags.len() > 1, "{tags:?}");
+    assert_eq!(lines[0], tags.join(", "), "{run}");
+    assert_eq!(lines[1], format!("\"{id}\""), "{run}");
+    assert!(
+        lines[2].starts_with("'Imitation post number 50") && lines[2].ends_with('\''),
+        "{run}"
+    );
+    // In --exec the value is one shell word already: `q` adds no quotes to it.
+    let mut cmd = env.cmd();
+    cmd.args([
+        "--rate-limit",
+        "0",
+        "download",
+        "-P",
+        "out",
+        "-o",
+        "%(id)s.%(ext)s",
+    ])
+    .args(["--exec", "printf '%s\\n' %(title)q > title.txt"])
+    .arg(batch_url(50));
+    let run = Run::text_of(&mut cmd).success();
+    let title = std::fs::read_to_string(env.dir.path().join("title.txt")).unwrap_or_default();
+    assert!(
+        title.starts_with("Imitation post number 50"),
+        "{title:?}{run}"
+    );
+}
