@@ -269,7 +269,7 @@ config_keys! {
     break_on_existing: val bool = false;
         "download" "break_on_existing", read boolean, show plain;
     output: val Template = Template::default();
-        "download" "output", read template, show quoted;
+        "download" "output", read output_template, show quoted;
     quality: val Quality = Quality::default();
         "download" "quality", read parsed, show quoted;
     codec: val CodecPref = CodecPref::default();
@@ -280,7 +280,7 @@ config_keys! {
         "download" "embed_thumbnail", read boolean, show plain;
     /// `-P`: the base folder.
     paths: val PathBuf = PathBuf::from(".");
-        "download" "paths", read path_value, show dir;
+        "download" "paths", read paths_value, show dir;
     /// `--limit-rate`, bytes per second (a number, or text such as "500K").
     limit_rate: opt u64 = None;
         "download" "limit_rate", read rate, show maybe;
@@ -327,7 +327,7 @@ config_keys! {
         "download" "max_sleep_interval", read secs, show maybe_float;
     /// `--exec`: commands run after each post is saved.
     exec: val Vec<String> = Vec::new();
-        "download" "exec", read list_whole, show strings;
+        "download" "exec", read exec_list, show strings;
     /// `--cookies-from-browser BROWSER[+KEYRING][:PROFILE][::CONTAINER]`.
     cookies_from_browser: opt BrowserSpec = None;
         "session" "cookies_from_browser", read parsed, show text;
@@ -562,13 +562,41 @@ impl<'t> Parser<'t> {
             .map(MatchFilters::new)
     }
 
-    /// A template, with a leading `~` expanded as in a path.
-    fn template(&self, key: &str, v: &Val) -> Result<Template, ConfigError> {
+    /// `download.output`, yt-dlp's `default:` taken off (its other `TYPES:` refused).
+    fn output_template(&self, key: &str, v: &Val) -> Result<Template, ConfigError> {
         let s = self.string(key, v)?;
-        expand_home_template(&s)
+        let s = crate::save::prefix::output(&s).map_err(|e| self.bad(key, v, e))?;
+        expand_home_template(s)
             .map_err(|e| self.bad(key, v, e.to_string()))?
             .parse::<Template>()
             .map_err(|e| self.bad(key, v, format!("is not valid: {e}")))
+    }
+
+    /// `download.paths`, yt-dlp's `home:` taken off (its other `TYPES:` refused).
+    fn paths_value(&self, key: &str, v: &Val) -> Result<PathBuf, ConfigError> {
+        let s = self.string(key, v)?;
+        let s = crate::save::prefix::paths(&s).map_err(|e| self.bad(key, v, e))?;
+        if s.is_empty() {
+            return Err(self.bad(key, v, "must not be empty".into()));
+        }
+        resolve_path(s, self.base).map_err(|e| self.bad(key, v, e.to_string()))
+    }
+
+    /// `download.exec`, yt-dlp's `after_move:` taken off (its other `WHEN:` refused).
+    fn exec_list(&self, key: &str, v: &Val) -> Result<Vec<String>, ConfigError> {
+        let items: Vec<&Val> = match v.get_ref() {
+            DeValue::Array(items) => items.iter().collect(),
+            _ => vec![v],
+        };
+        items
+            .into_iter()
+            .map(|i| {
+                let s = self.string(key, i)?;
+                crate::save::prefix::exec(&s)
+                    .map(str::to_owned)
+                    .map_err(|e| self.bad(key, i, e))
+            })
+            .collect()
     }
 
     fn parsed<T: std::str::FromStr>(&self, key: &str, v: &Val) -> Result<T, ConfigError>
@@ -1199,6 +1227,13 @@ codec = "h265"
                 1,
             ),
             ("proxy = 3", "proxy", 1),
+            ("[download]\npaths = \"temp:/tmp\"", "download.paths", 2),
+            ("[download]\noutput = \"thumbnail:x\"", "download.output", 2),
+            (
+                "[download]\nexec = [\"true\", \"before_dl:x\"]",
+                "download.exec",
+                2,
+            ),
         ] {
             match parse(text) {
                 Err(ConfigError::Value {
@@ -1214,6 +1249,17 @@ codec = "h265"
             e.contains("line 1") && e.contains("`cache_ttl`") && e.contains("a string"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn yt_dlp_prefixes_in_the_file_are_taken_off() {
+        let text = "[download]\npaths = \"home:dl\"\noutput = \"default:%(id)s.%(ext)s\"\n\
+                    exec = \"after_move:echo {}\"";
+        let c = parse(text).unwrap();
+        let l = &c.layer;
+        assert_eq!(l.paths.as_deref(), Some(Path::new("/etc/tikdl/dl")));
+        assert_eq!(l.output.as_ref().unwrap().as_str(), "%(id)s.%(ext)s");
+        assert_eq!(l.exec.as_deref(), Some(&["echo {}".to_owned()][..]));
     }
 
     #[test]

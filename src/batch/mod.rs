@@ -713,9 +713,10 @@ impl<R: AsyncBufRead + Unpin> LineReader<R> {
                 self.buf.drain(..3);
             }
             let bytes = self.buf.trim_ascii();
-            if bytes.is_empty() || bytes.starts_with(b"#") {
+            if bytes.first().is_none_or(|&b| starts_comment(b)) {
                 continue;
             }
+            let bytes = without_trailing_comment(bytes);
             match std::str::from_utf8(bytes) {
                 Ok(text) => {
                     let text = text.trim();
@@ -769,7 +770,11 @@ impl<R: AsyncBufRead + Unpin> LineReader<R> {
             match too_long.as_mut() {
                 Some(seen) => *seen += take as u64,
                 None if self.buf.len() + take > MAX_LINE + 2 => {
-                    comment = self.buf.trim_ascii_start().starts_with(b"#");
+                    comment = self
+                        .buf
+                        .trim_ascii_start()
+                        .first()
+                        .is_some_and(|&b| starts_comment(b));
                     too_long = Some((self.buf.len() + take) as u64);
                 }
                 None => {}
@@ -800,6 +805,24 @@ impl<R: AsyncBufRead + Unpin> LineReader<R> {
     }
 }
 
+/// Whether a line whose first non-blank byte is `b` is a comment: `#`, `;` or `]`, as in
+/// yt-dlp's batch-file reader (yt-dlp `yt_dlp/utils/_utils.py` `read_batch_urls`).
+fn starts_comment(b: u8) -> bool {
+    matches!(b, b'#' | b';' | b']')
+}
+
+/// `line` without a ` #...` comment: a `#` right after a blank starts one (yt-dlp's
+/// `read_batch_urls` splits on `\s#`); a `#` inside a URL (its fragment) has no blank before it.
+fn without_trailing_comment(line: &[u8]) -> &[u8] {
+    match line
+        .windows(2)
+        .position(|w| w[0].is_ascii_whitespace() && w[1] == b'#')
+    {
+        Some(i) => line[..i].trim_ascii_end(),
+        None => line,
+    }
+}
+
 /// URLs in a list file (non-blank, non-comment lines), counted in one pass over its bytes without
 /// keeping them; only for a regular file (a device or a pipe may never end).
 pub fn count_urls(path: &Path) -> Option<u64> {
@@ -821,7 +844,7 @@ pub fn count_urls(path: &Path) -> Option<u64> {
                 (b'\n', _) => state = None,
                 (b' ' | b'\t' | b'\r', None) => {}
                 (_, None) => {
-                    let counts = b != b'#';
+                    let counts = !starts_comment(b);
                     n += u64::from(counts);
                     state = Some(counts);
                 }
@@ -1679,6 +1702,18 @@ mod tests {
 
     fn text(s: &str) -> Line {
         Line::Text { text: s.into() }
+    }
+
+    #[tokio::test]
+    async fn comments_are_yt_dlp_s() {
+        let input: &[u8] = b"; semi\n ] bracket\n#hash\na # note\nb\t#x\nc#frag\nd ; e\n";
+        let (lines, err) = all(tokio::io::BufReader::new(input)).await;
+        assert!(err.is_none());
+        assert_eq!(lines, [text("a"), text("b"), text("c#frag"), text("d ; e")]);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("l.txt");
+        std::fs::write(&path, input).unwrap();
+        assert_eq!(count_urls(&path), Some(4));
     }
 
     #[tokio::test]

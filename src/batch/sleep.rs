@@ -24,20 +24,32 @@ impl SleepInterval {
     /// `min` seconds, or a random time between `min` and `max` seconds. An error (in words, for a
     /// usage message) when a bound is negative or not a number, or `max` is below `min`.
     pub fn new(min: f64, max: Option<f64>) -> Result<Self, String> {
+        Self::named(
+            min,
+            max,
+            [
+                &format!("--sleep-interval {min}"),
+                &format!("--max-sleep-interval {}", max.unwrap_or(min)),
+            ],
+        )
+    }
+
+    /// [`SleepInterval::new`] with each bound named as the caller's error should name it
+    /// (`--sleep-interval 5`, or the config file's line that set it).
+    pub fn named(min: f64, max: Option<f64>, names: [&str; 2]) -> Result<Self, String> {
         let secs = |name: &str, v: f64| {
             Duration::try_from_secs_f64(v)
-                .map_err(|_| format!("{name} {v} is not a number of seconds (0 or more)"))
+                .map_err(|_| format!("{name} is not a number of seconds (0 or more)"))
         };
-        let min_d = secs("--sleep-interval", min)?;
+        let min_d = secs(names[0], min)?;
         let max_d = match max {
-            Some(m) => secs("--max-sleep-interval", m)?,
+            Some(m) => secs(names[1], m)?,
             None => min_d,
         };
         if max_d < min_d {
             return Err(format!(
-                "--max-sleep-interval {} is below --sleep-interval {min}: give a maximum at \
-                 least as large as the minimum",
-                max.unwrap_or(min)
+                "{} is below {}: give a maximum at least as large as the minimum",
+                names[1], names[0]
             ));
         }
         Ok(Self {

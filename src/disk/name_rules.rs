@@ -6,8 +6,8 @@
 
 use std::num::NonZeroUsize;
 
-use icu_properties::CodePointMapData;
 use icu_properties::props::{GeneralCategory, GeneralCategoryGroup};
+use icu_properties::{CodePointMapData, CodePointMapDataBorrowed};
 
 use crate::disk::safe_path::sanitize_component;
 
@@ -115,6 +115,31 @@ enum Piece {
     Put(char),
 }
 
+/// The ASCII letters of a letter yt-dlp's accent table lacks, when it is only those and marks
+/// (NFKD: `İ` -> `I` + a dot above, `č` -> `c` + a caron): beyond yt-dlp, which puts `_` for
+/// it, so that an accented letter keeps its base letter as the README promises. `None` for
+/// anything else (`ł`, `日`: no ASCII letter inside).
+fn base_letters(
+    c: char,
+    category: &CodePointMapDataBorrowed<'_, GeneralCategory>,
+) -> Option<String> {
+    if c.is_ascii() {
+        return None;
+    }
+    let mut buf = [0u8; 4];
+    let parts = icu_normalizer::DecomposingNormalizerBorrowed::new_nfkd()
+        .normalize(c.encode_utf8(&mut buf));
+    let mut base = String::new();
+    for p in parts.chars() {
+        if p.is_ascii_alphabetic() {
+            base.push(p);
+        } else if !GeneralCategoryGroup::Mark.contains(category.get(p)) {
+            return None;
+        }
+    }
+    (!base.is_empty()).then_some(base)
+}
+
 /// yt-dlp's `sanitize_filename(s, restricted=True)` with its default (new) rules: compatibility
 /// normalization (NFKC: look-alike letters become plain ones), `12:30` -> `12_30`, accented
 /// letters transliterated, `?`, `"` and control characters dropped, `:` -> `_-`, separators and
@@ -143,6 +168,10 @@ fn restricted(s: &str) -> String {
         }
         if let Some((_, to)) = ACCENTS.iter().find(|(from, _)| *from == c) {
             pieces.extend(to.chars().map(Piece::Kept));
+            continue;
+        }
+        if let Some(base) = base_letters(c, &category) {
+            pieces.extend(base.chars().map(Piece::Kept));
             continue;
         }
         match c {
@@ -228,6 +257,18 @@ mod tests {
         assert_eq!(restricted("e\u{301}t\u{e9}"), "ete");
         assert_eq!(restricted("a\u{200b}b"), "ab");
         assert_eq!(restricted("-x-"), "-x-");
+    }
+
+    /// Letters yt-dlp's accent table lacks keep their base letter (yt-dlp puts `_`).
+    #[test]
+    fn restricted_keeps_the_base_letter_of_any_accented_letter() {
+        assert_eq!(restricted("İstanbul"), "Istanbul");
+        assert_eq!(restricted("Čeština ğüş"), "Cestina_gus");
+        assert_eq!(restricted("ǅemal"), "Dzemal");
+        assert_eq!(restricted("ḱ ṓ"), "k_o");
+        // No ASCII letter inside: a substitute, as before.
+        assert_eq!(restricted("włódź"), "w_odz");
+        assert_eq!(restricted("a日本b"), "a_b");
         assert_eq!(restricted(""), "");
     }
 

@@ -34,10 +34,20 @@ pub(crate) enum Conversion {
     Exp { upper: bool },
     /// `g`, `G`.
     General { upper: bool },
+    /// `l`: a list joined by `, ` (`#`: by line breaks).
+    List,
+    /// `j`: the value as JSON (`#`: indented; `+`: non-ASCII kept as it is).
+    Json,
+    /// `q`: the text quoted for a POSIX shell (`#`: each item of a list quoted on its own).
+    Quoted,
+    /// `U`: the text Unicode-normalized (NFC; `+`: NFKC; `#`: NFD; both: NFKD).
+    Normalized,
+    /// `S`: the text made safe as a file name (`#`: as --restrict-filenames).
+    Sanitized,
 }
 
 /// The conversions tikdl knows, for error messages.
-pub(crate) const CONVERSIONS: &str = "s, r, B, d, i, u, o, x, X, f, F, e, E, g, G";
+pub(crate) const CONVERSIONS: &str = "s, r, B, d, i, u, o, x, X, f, F, e, E, g, G, l, j, q, U, S";
 
 impl Conversion {
     pub(crate) fn from_char(c: char) -> Option<Self> {
@@ -51,13 +61,27 @@ impl Conversion {
             'f' | 'F' => Self::Fixed { upper: c == 'F' },
             'e' | 'E' => Self::Exp { upper: c == 'E' },
             'g' | 'G' => Self::General { upper: c == 'G' },
+            'l' => Self::List,
+            'j' => Self::Json,
+            'q' => Self::Quoted,
+            'U' => Self::Normalized,
+            'S' => Self::Sanitized,
             _ => return None,
         })
     }
 
-    /// Text conversions (`s`, `r`, `B`): their value is sanitized in a file name.
+    /// Text conversions (`s`, `r`, `B`, and yt-dlp's `l j q U S`): their value is sanitized in
+    /// a file name.
     pub(crate) fn is_text(self) -> bool {
-        matches!(self, Self::Str | Self::Repr | Self::Bytes)
+        !matches!(
+            self,
+            Self::Int
+                | Self::Octal
+                | Self::Hex { .. }
+                | Self::Fixed { .. }
+                | Self::Exp { .. }
+                | Self::General { .. }
+        )
     }
 
     /// Conversions of whole numbers (`d`, `o`, `x`).
@@ -82,6 +106,17 @@ pub(crate) struct Spec {
     pub width: Option<usize>,
     pub precision: Option<usize>,
     pub conversion: Conversion,
+}
+
+/// `s` quoted for a POSIX shell as Python's `shlex.quote` does (yt-dlp's `q` uses it): kept
+/// when it is only ASCII letters, digits and `@%+=:,./-_`, else in `'...'` with each `'`
+/// written `'"'"'`.
+pub(crate) fn shell_quote(s: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "@%+=:,./-_".contains(c);
+    if !s.is_empty() && s.chars().all(safe) {
+        return s.to_owned();
+    }
+    format!("'{}'", s.replace('\'', "'\"'\"'"))
 }
 
 /// `n` as `d`, `o`, `x` or `X` write it.

@@ -10,6 +10,8 @@ pub mod template;
 
 pub(crate) mod format;
 
+#[doc(hidden)]
+pub mod prefix;
 pub(crate) mod provenance;
 pub mod record;
 

@@ -346,7 +346,12 @@ fn parse_field(chars: &[char], start: usize) -> Result<(Field, usize), TemplateE
     } else {
         None
     };
-    if matches!(chars.get(i), Some('h' | 'l' | 'L')) {
+    // A length modifier only when a conversion follows it: `%(tags)l` is the `l` conversion.
+    if matches!(chars.get(i), Some('h' | 'l' | 'L'))
+        && chars
+            .get(i + 1)
+            .is_some_and(|&c| Conversion::from_char(c).is_some())
+    {
         i += 1;
     }
     let conversion = match chars.get(i) {
@@ -535,8 +540,79 @@ fn write_value(
     match conv {
         Conversion::Repr => format::text(clean(format::repr(&v)), spec),
         Conversion::Bytes => format::bytes(&clean(stringify(&v)), spec),
-        _ => format::text(clean(stringify(&v)), spec),
+        _ => format::text(clean(converted(&v, spec)), spec),
     }
+}
+
+/// A value as text by yt-dlp's text conversions (`prepare_outtmpl` in `yt_dlp/YoutubeDL.py`:
+/// `l` joins a list, `j` is JSON, `q` shell-quotes, `U` normalizes, `S` sanitizes as a file
+/// name); `s` and the rest as plain text.
+fn converted(v: &Value, spec: &Spec) -> String {
+    let items = || match v {
+        Value::Array(a) => a.iter().map(stringify).collect::<Vec<_>>(),
+        v => vec![stringify(v)],
+    };
+    match spec.conversion {
+        Conversion::List => items().join(if spec.alt { "\n" } else { ", " }),
+        Conversion::Json => {
+            let text = if spec.alt {
+                serde_json::to_string_pretty(v)
+            } else {
+                serde_json::to_string(v)
+            }
+            .unwrap_or_default();
+            if spec.plus { text } else { json_ascii(&text) }
+        }
+        Conversion::Quoted if spec.alt => items()
+            .iter()
+            .map(|s| format::shell_quote(s))
+            .collect::<Vec<_>>()
+            .join(" "),
+        Conversion::Quoted => format::shell_quote(&stringify(v)),
+        Conversion::Normalized => {
+            let s = stringify(v);
+            let s = s.as_str();
+            match (spec.plus, spec.alt) {
+                (false, false) => icu_normalizer::ComposingNormalizerBorrowed::new_nfc()
+                    .normalize(s)
+                    .into_owned(),
+                (true, false) => icu_normalizer::ComposingNormalizerBorrowed::new_nfkc()
+                    .normalize(s)
+                    .into_owned(),
+                (false, true) => icu_normalizer::DecomposingNormalizerBorrowed::new_nfd()
+                    .normalize(s)
+                    .into_owned(),
+                (true, true) => icu_normalizer::DecomposingNormalizerBorrowed::new_nfkd()
+                    .normalize(s)
+                    .into_owned(),
+            }
+        }
+        Conversion::Sanitized => {
+            let rules = NameRules {
+                restrict: spec.alt,
+                ..NameRules::default()
+            };
+            sanitize_value(&stringify(v), &rules)
+        }
+        _ => stringify(v),
+    }
+}
+
+/// JSON text with every non-ASCII character escaped (`\uXXXX`, surrogate pairs beyond the
+/// BMP), as Python's `json.dumps` writes it by default.
+fn json_ascii(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{u:04x}"));
+            }
+        }
+    }
+    out
 }
 
 fn lookup<'a>(fields: &'a Map<String, Value>, path: &[String]) -> Option<&'a Value> {
@@ -687,7 +763,16 @@ impl Template {
             match piece {
                 Piece::Literal(s) => out.push_str(s),
                 Piece::Field(f) => {
-                    let value = quote(&out, &print_field(f, fields, extra));
+                    // Every value is already one shell word (a positional parameter): `q`
+                    // would put its quotes into the value.
+                    let text = if f.spec.conversion == Conversion::Quoted {
+                        let mut plain = f.clone();
+                        plain.spec.conversion = Conversion::Str;
+                        print_field(&plain, fields, extra)
+                    } else {
+                        print_field(f, fields, extra)
+                    };
+                    let value = quote(&out, &text);
                     out.push_str(&value);
                 }
             }
@@ -738,6 +823,44 @@ mod print_tests {
 
     fn p(t: &str) -> String {
         Template::parse_print(t).unwrap().render_print(&info(), &[])
+    }
+
+    /// yt-dlp's text conversions, as its `prepare_outtmpl` writes them.
+    #[test]
+    fn yt_dlp_text_conversions() {
+        let extra = [("tags", json!(["a b", "c'd", "é"]))];
+        let q = |t: &str| {
+            Template::parse_print(t)
+                .unwrap()
+                .render_print(&info(), &extra)
+        };
+        assert_eq!(q("%(tags)l"), "a b, c'd, é");
+        assert_eq!(q("%(tags)#l"), "a b\nc'd\né");
+        assert_eq!(q("%(tags)j"), r#"["a b","c'd","\u00e9"]"#);
+        assert_eq!(q("%(tags)+j"), r#"["a b","c'd","é"]"#);
+        assert_eq!(q("%(title)q"), "'AC/DC: live?'");
+        assert_eq!(q("%(id)q"), "7608826249200356630");
+        assert_eq!(q("%(tags)#q"), r#"'a b' 'c'"'"'d' 'é'"#);
+        // As tikdl's own file names have it.
+        assert_eq!(q("%(title)S"), "AC_DC_ live_");
+        assert_eq!(q("%(title)#S"), "AC_DC_-_live");
+        let decomposed = [("t", json!("e\u{301}"))];
+        let u = |t: &str| {
+            Template::parse_print(t)
+                .unwrap()
+                .render_print(&info(), &decomposed)
+        };
+        assert_eq!(u("%(t)U"), "\u{e9}");
+        assert_eq!(u("%(t)#U"), "e\u{301}");
+        assert_eq!(p("%(hashtags)l"), "cat");
+        // In --exec the value is already one shell word: `q` adds no quotes of its own.
+        let t = Template::parse("echo %(title)q").unwrap();
+        let mut seen = Vec::new();
+        t.render_quoted(&info(), &[], |_, v| {
+            seen.push(v.to_owned());
+            "X".into()
+        });
+        assert_eq!(seen, ["AC/DC: live?"]);
     }
 
     #[test]
@@ -1304,24 +1427,27 @@ mod tests {
                 other => panic!("{t}: {other:?}"),
             }
         }
-        let e = Template::parse("%(title)q").unwrap_err();
+        let e = Template::parse("%(title)y").unwrap_err();
         assert!(matches!(
             e,
             TemplateError::UnknownConversion {
                 position: 9,
-                conversion: 'q'
+                conversion: 'y'
             }
         ));
         assert!(e.to_string().contains("character 9"), "{e}");
-        // Flags are read before the conversion: `+` is one, `j` (yt-dlp's JSON) is not known.
-        let e = Template::parse("%(title)+j").unwrap_err();
+        // Flags are read before the conversion: `+` is one, `c` (yt-dlp's first character) is
+        // not known; after a length modifier the conversion is named, never the next text.
+        let e = Template::parse("%(title)+c").unwrap_err();
         assert!(matches!(
             e,
             TemplateError::UnknownConversion {
-                conversion: 'j',
+                conversion: 'c',
                 ..
             }
         ));
+        let e = Template::parse("%(x)hz").unwrap_err();
+        assert!(e.to_string().contains("`h` at character 5"), "{e}");
         assert!(e.to_string().contains("supported: s, r, B, d"), "{e}");
     }
 

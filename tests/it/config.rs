@@ -614,3 +614,45 @@ fn a_zero_timeout_is_a_usage_error() {
     }
     assert!(env.tiktok.requests().is_empty(), "nothing is fetched");
 }
+
+/// Two options checked against each other name the config file's lines and keys when their
+/// values came from it, never a flag nobody gave.
+#[test]
+fn options_checked_together_name_the_config_lines_they_came_from() {
+    let env = Env::new();
+    let cases = [
+        (
+            "[download]\nsleep_interval = 5\nmax_sleep_interval = 1\n",
+            vec![
+                "`download.max_sleep_interval = 1` (",
+                ": line 3) is below `download.sleep_interval = 5` (",
+                ": line 2)",
+            ],
+        ),
+        (
+            "[download]\nmax_sleep_interval = 1\n",
+            vec!["`download.max_sleep_interval = 1` (", ": line 2) needs"],
+        ),
+        (
+            "[download]\ndownload_archive = \"a.txt\"\nfailed_file = \"a.txt\"\n",
+            vec![
+                "`download.failed_file` (",
+                "line 3) and `download.download_archive` (",
+            ],
+        ),
+    ];
+    for (text, says) in cases {
+        let config = write_config(&env, text);
+        let out = env
+            .cmd_with_config(&config)
+            .args(["download", BENCH_1])
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{text}: {err}");
+        for s in says {
+            assert!(err.contains(s), "{text}: {s:?} not in {err}");
+        }
+        assert!(!err.contains("--max-sleep-interval 1"), "{err}");
+    }
+}

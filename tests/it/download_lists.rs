@@ -370,7 +370,8 @@ fn exec_gets_the_saved_file_and_fields_as_literal_text() {
         !dir.join("PWNED").exists(),
         "a caption ran as a command{run}"
     );
-    let file = format!("out/{}.mp4", tiktok_imitation::STRINGS_BASE + 8);
+    // A relative path is handed as `./...`, so it never reads as an option.
+    let file = format!("./out/{}.mp4", tiktok_imitation::STRINGS_BASE + 8);
     // No placeholder: the path is appended; `{}` is replaced.
     assert_eq!(read("paths.log"), format!("{file}\n"));
     assert_eq!(read("brace.log"), format!("{file}\n"));

@@ -37,3 +37,4 @@ mod tags;
 mod toolchain;
 mod tour;
 mod xfer;
+mod yt_dlp_compat;

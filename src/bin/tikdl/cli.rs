@@ -339,12 +339,13 @@ fn parse_size(s: &str) -> Result<u64, String> {
 pub struct SaveArgs {
     /// Output file name template (yt-dlp syntax: %(field)s, %(field).50s, %(field|default)s, %(index)02d;
     /// `/` makes folders) [default: "%(uploader)s - %(title).80s [%(id)s].%(ext)s"] (config:
-    /// download.output).
+    /// download.output). yt-dlp's `default:` prefix is taken off; its other TYPES: are refused.
     #[arg(value_parser = parse_output, short = 'o', long = "output", value_name = "TEMPLATE")]
     pub output: Option<tikdl::save::template::Template>,
 
     /// Base folder for the output (created if missing) [default: .] (config: download.paths).
-    #[arg(value_parser = path_parser(), short = 'P', long = "paths", value_name = "DIR")]
+    /// yt-dlp's `home:` prefix is taken off; `temp:` and its file TYPES: are refused.
+    #[arg(value_parser = paths_parser(), short = 'P', long = "paths", value_name = "DIR")]
     pub paths: Option<PathBuf>,
 
     /// Old name of -f with one quality name: best, worst, hd, sd, ld, mobile, audio, 1080p, 720p,
@@ -443,10 +444,12 @@ pub struct SaveArgs {
     pub max_sleep_interval: Option<f64>,
 
     /// Run CMD with `sh -c` after each post is saved: `{}` or %(filepath)s is the saved file,
-    /// appended when CMD names neither; other %(field)s too. Values go in as shell parameters, never as code.
+    /// appended when CMD names neither; other %(field)s too (with one, `{}` stays as it is, as in
+    /// yt-dlp). Values go in as shell parameters, never as code; a relative path as `./...`.
+    /// yt-dlp's `after_move:` prefix is taken off; its other WHEN: prefixes are refused.
     /// A failing CMD is a warning and exit 1, and leaves the post out of the archive. Not run
     /// with --json. Repeatable (config: download.exec).
-    #[arg(long = "exec", value_name = "CMD")]
+    #[arg(long = "exec", value_name = "CMD", value_parser = parse_exec)]
     pub exec: Vec<String>,
 
     /// File names from field values in ASCII only, without spaces, `&` and other characters
@@ -697,8 +700,27 @@ fn path_parser() -> impl clap::builder::TypedValueParser<Value = PathBuf> {
     })
 }
 
-/// `-o`, with a leading `~` expanded as in a path.
+/// `-P`: yt-dlp's `home:` taken off (its other `TYPES:` refused), then a path.
+fn paths_parser() -> impl clap::builder::TypedValueParser<Value = PathBuf> {
+    use clap::builder::TypedValueParser;
+    clap::builder::OsStringValueParser::new().try_map(|os| match os.to_str() {
+        Some(s) => {
+            let s = tikdl::save::prefix::paths(s).map_err(|e| e.to_string())?;
+            tikdl::config::expand_home(s).map_err(|e| e.to_string())
+        }
+        None => Ok(PathBuf::from(os)),
+    })
+}
+
+/// `--exec`: yt-dlp's `after_move:` / `after_video:` taken off, its other `WHEN:` refused.
+fn parse_exec(s: &str) -> Result<String, String> {
+    tikdl::save::prefix::exec(s).map(str::to_owned)
+}
+
+/// `-o`, yt-dlp's `default:` taken off (its other `TYPES:` refused), with a leading `~`
+/// expanded as in a path.
 fn parse_output(s: &str) -> Result<tikdl::save::template::Template, String> {
+    let s = tikdl::save::prefix::output(s)?;
     let s = tikdl::config::expand_home_template(s).map_err(|e| e.to_string())?;
     tikdl::save::template::Template::parse(&s).map_err(|e| e.to_string())
 }

@@ -308,7 +308,14 @@ async fn run_inputs(
         printer.files()
     };
     let input = match list {
-        Some(path) => Some(open_list(path, stdin, failed_path, inputs.sharded).await?),
+        Some(path) => {
+            let failed = failed_path.map(|p| {
+                let name =
+                    crate::origin::named(settings, "download.failed_file", "--failed-file", "");
+                (p, name)
+            });
+            Some(open_list(path, stdin, failed, inputs.sharded).await?)
+        }
         None => None,
     };
     let mut failed_file = match failed_path {
@@ -323,8 +330,9 @@ async fn run_inputs(
     let exec_cmds = match output.mode {
         Mode::Json => {
             if !settings.exec.value.is_empty() {
+                let exec = crate::origin::named(settings, "download.exec", "--exec", "");
                 tracing::warn!(
-                    "--exec is not run with --json (nothing would tell its output apart)"
+                    "{exec} is not run with --json (nothing would tell its output apart)"
                 );
             }
             &[][..]
@@ -431,7 +439,7 @@ fn print_not_kept(lost: &tikdl::batch::NotKept) {
 async fn open_list(
     list: &std::path::Path,
     stdin: bool,
-    failed_file: Option<&std::path::Path>,
+    failed_file: Option<(&std::path::Path, String)>,
     sharded: bool,
 ) -> Result<tokio::io::BufReader<Box<dyn tokio::io::AsyncRead + Unpin>>> {
     let list_name = list.display().to_string();
@@ -449,15 +457,15 @@ async fn open_list(
     };
     // Retrying in place with --shard would replace the list with this shard's failures
     // alone: the other shards' lines would be gone.
-    if let Some(path) = failed_file
+    if let Some((path, name)) = failed_file
         && sharded
         && !stdin
         && let (Ok(a), Ok(b)) = (std::fs::metadata(path), std::fs::metadata(list))
         && tikdl::disk::folder::same_file(&a, &b)
     {
         anyhow::bail!(
-            "--failed-file is the URL list itself and --shard is given: the other shards' \
-             lines would be lost; give --failed-file another name"
+            "{name} is the URL list itself and --shard is given: the other shards' lines would \
+             be lost; give the failed file another name"
         );
     }
     let input: Box<dyn tokio::io::AsyncRead + Unpin> = match file {

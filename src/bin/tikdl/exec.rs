@@ -38,6 +38,16 @@ impl Exec {
                     .map_err(|e| anyhow::anyhow!("--exec {c:?}: {e}"))
             })
             .collect::<Result<Vec<_>>>()?;
+        for (raw, t) in &commands {
+            // yt-dlp's rule, kept: with a `%(field)s` in the command, `{}` is its own text.
+            if t.has_fields() && raw.contains("{}") {
+                tracing::warn!(
+                    "--exec {}: `{{}}` stays as it is in a command with a %(field)s (as in \
+                     yt-dlp); use %(filepath)s for the saved file",
+                    tikdl::terminal::safe(raw)
+                );
+            }
+        }
         Ok(Self {
             commands: Arc::new(commands),
             failed: Arc::new(AtomicU64::new(0)),
@@ -89,7 +99,16 @@ fn command_lines(
     r: &DownloadResult,
     info: Option<&tikdl::VideoInfo>,
 ) -> Vec<(String, CommandLine)> {
-    let extra = crate::printer::saved_fields(r);
+    let mut extra = crate::printer::saved_fields(r);
+    // The saved file as a program's argument: `./` before a relative path, so a name that
+    // starts with `-` (an account called `-rf`, with `-P ''`) is never read as an option.
+    for (k, v) in &mut extra {
+        if *k == "filepath"
+            && let Some(path) = v.as_str()
+        {
+            *v = serde_json::Value::from(as_argument(path));
+        }
+    }
     let fields = info
         .and_then(|i| match serde_json::to_value(i) {
             Ok(serde_json::Value::Object(m)) => Some(m),
@@ -107,6 +126,16 @@ fn command_lines(
             (raw.clone(), line)
         })
         .collect()
+}
+
+/// `path` as an argument no program reads as an option: a relative path gets `./` in front
+/// (an absolute one starts with `/`; one already starting with `./` or `../` is kept).
+fn as_argument(path: &str) -> String {
+    if path.starts_with('/') || path.starts_with("./") || path.starts_with("../") {
+        path.to_owned()
+    } else {
+        format!("./{path}")
+    }
 }
 
 /// One run of a command: the shell line, whose placeholders became references to positional
@@ -367,6 +396,15 @@ mod tests {
             .args(&c.values)
             .output()
             .unwrap()
+    }
+
+    #[test]
+    fn a_relative_path_never_reads_as_an_option() {
+        assert_eq!(as_argument("-rf x.mp4"), "./-rf x.mp4");
+        assert_eq!(as_argument("out/a.mp4"), "./out/a.mp4");
+        assert_eq!(as_argument("./a.mp4"), "./a.mp4");
+        assert_eq!(as_argument("../a.mp4"), "../a.mp4");
+        assert_eq!(as_argument("/tmp/-a.mp4"), "/tmp/-a.mp4");
     }
 
     #[test]

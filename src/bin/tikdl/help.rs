@@ -226,6 +226,9 @@ fn with_short_help(cmd: clap::Command, parent: &str) -> clap::Command {
             _ => a,
         }
     });
+    // An option given again replaces its value, as in yt-dlp (argparse): aliases and wrappers
+    // rely on it. Repeatable options (--exec, --match-filter, ...) still gather every value.
+    cmd = cmd.args_override_self(true);
     if cmd.get_after_help().is_none() && !cmd.is_hide_set() {
         cmd = cmd.after_help(SHORT_FOOTER);
     }

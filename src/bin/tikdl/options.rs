@@ -267,8 +267,15 @@ pub fn check(command: &Command, settings: &Settings) -> Result<()> {
         ) && same_file(f, arch)
         {
             anyhow::bail!(
-                "--failed-file and --download-archive name the same file ({}): the failed \
-                 URLs would replace the archive; give them different files",
+                "{} and {} name the same file ({}): the failed URLs would replace the archive; \
+                 give them different files",
+                crate::origin::named(settings, "download.failed_file", "--failed-file", ""),
+                crate::origin::named(
+                    settings,
+                    "download.download_archive",
+                    "--download-archive",
+                    ""
+                ),
                 f.display()
             );
         }
@@ -292,14 +299,27 @@ fn sleep_interval(settings: &Settings) -> Result<Option<tikdl::batch::sleep::Sle
         settings.sleep_interval.value,
         settings.max_sleep_interval.value,
     );
+    let name = |key: &str, flag: &str, v: Option<f64>| {
+        let v = v.map_or_else(String::new, |v| v.to_string());
+        crate::origin::named(settings, key, flag, &v)
+    };
+    let max_name = name("download.max_sleep_interval", "--max-sleep-interval", max);
     match (min, max) {
         (None, None) => Ok(None),
         (None, Some(_)) => anyhow::bail!(
-            "--max-sleep-interval needs --sleep-interval (the least of the random wait)"
+            "{max_name} needs --sleep-interval (the least of the random wait; config: \
+             download.sleep_interval)"
         ),
-        (Some(min), max) => tikdl::batch::sleep::SleepInterval::new(min, max)
-            .map(Some)
-            .map_err(anyhow::Error::msg),
+        (Some(min), max) => {
+            let min_name = name("download.sleep_interval", "--sleep-interval", Some(min));
+            let max_name = match max {
+                Some(_) => max_name,
+                None => min_name.clone(),
+            };
+            tikdl::batch::sleep::SleepInterval::named(min, max, [&min_name, &max_name])
+                .map(Some)
+                .map_err(anyhow::Error::msg)
+        }
     }
 }
 

@@ -36,6 +36,24 @@ pub fn late<T>(
     })
 }
 
+/// An option as an error about two options names it: the flag (`--sleep-interval 5`), or, when
+/// its value came from the config file, that file's line and key (never a flag nobody gave).
+/// `value` is the value as given (empty: not shown).
+pub fn named(settings: &Settings, key: &str, flag: &str, value: &str) -> String {
+    let Some(origin) = settings.from_file(key) else {
+        let sep = if value.is_empty() { "" } else { " " };
+        return format!("{flag}{sep}{value}");
+    };
+    // `FILE: line N: `key`` -> `key = value` (FILE: line N).
+    let place = origin
+        .strip_suffix(&format!(": `{key}`"))
+        .unwrap_or(&origin);
+    match value {
+        "" => format!("`{key}` ({place})"),
+        v => format!("`{key} = {v}` ({place})"),
+    }
+}
+
 /// [`late`] for an error that is not the library's [`tikdl::Error`] (the cache's).
 pub fn late_other<T, E>(settings: &Settings, key: &str, result: Result<T, E>) -> anyhow::Result<T>
 where
