@@ -1174,10 +1174,12 @@ fn info_only_into_a_pipe_closed_early_with_retry_in_place_loses_no_line() {
     std::fs::write(env.dir.path().join("urls.txt"), list).unwrap();
     let (out, err) = shell(
         &env,
-        // One post at a time, and the reader closes the pipe as soon as it has its three lines:
-        // a line the kernel took into the pipe before the reader left is delivered as far as any
-        // writer can know, so only lines tikdl itself dropped could be missing.
+        // One post at a time, and the reader closes the pipe as soon as it has its three lines.
+        // A line the kernel took from tikdl before the reader left is delivered as far as any
+        // writer can know (the reader may have dropped it unread): `tee` records every line
+        // tikdl's writes handed over, so only lines tikdl itself dropped could be missing.
         r#"{ "$0" "$@" --rate-limit 0 batch --jobs 1 --info-only --failed-file urls.txt urls.txt; echo "$?" > rc; } \
+             | tee written.ndjson \
              | { read -r a; read -r b; read -r c; exec <&-; printf '%s\n%s\n%s\n' "$a" "$b" "$c"; }"#,
         Duration::from_secs(120),
     );
@@ -1190,10 +1192,16 @@ fn info_only_into_a_pipe_closed_early_with_retry_in_place_loses_no_line() {
     assert_eq!(printed.len(), 3, "{out}");
     let kept = std::fs::read_to_string(env.dir.path().join("urls.txt")).unwrap();
     let kept: Vec<&str> = kept.lines().collect();
+    let written = std::fs::read(env.dir.path().join("written.ndjson")).unwrap();
+    let written: Vec<String> = ndjson(&written)
+        .iter()
+        .map(|v| v["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(printed.iter().all(|id| written.contains(id)), "{out}");
     let mut all: Vec<String> = kept
         .iter()
         .map(|l| l.rsplit('/').next().unwrap().to_owned())
-        .chain(printed)
+        .chain(written)
         .collect();
     all.sort();
     all.dedup();
