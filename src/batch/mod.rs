@@ -123,7 +123,11 @@ impl ArchiveState {
     /// next time (a no-op without a sync state).
     pub fn finish_clean(&self) -> Result<(), Error> {
         match &self.sync {
-            Some(sync) => sync.finish_clean(self.archive.appended(), self.archive.size_on_disk()),
+            Some(sync) => {
+                sync.finish_clean(self.archive.appended(), self.archive.size_on_disk(), |id| {
+                    self.archive.contains(id)
+                })
+            }
             None => Ok(()),
         }
     }
@@ -1273,15 +1277,11 @@ fn list_options(opts: &BatchOptions, line: &str) -> ListOptions {
                 tracing::warn!("{e}; paging this list whole");
                 false
             });
-            // A list cut by --max, -I or a date filter, or one shard of it, is not seen whole,
-            // whatever the run's end.
+            // A list cut by --max, -I or a date filter is not listed whole, whatever the run's
+            // end. (Posts listed but not archived, as those of other shards, keep the mark away
+            // at the end: see `SyncState`.)
             let l = &opts.list;
-            if l.max.is_some()
-                || l.after.is_some()
-                || l.before.is_some()
-                || l.items.is_some()
-                || opts.shard.is_some()
-            {
+            if l.max.is_some() || l.after.is_some() || l.before.is_some() || l.items.is_some() {
                 sync.forget(line);
             }
             was
@@ -1336,6 +1336,9 @@ fn list_tasks<'a>(
                 Ok(ListEvent::Cut) => return None,
                 Ok(ListEvent::Post(info)) => {
                     paging.listed();
+                    if let Some(s) = &sync {
+                        s.listed(&line, &info.id);
+                    }
                     Task::Listed(info)
                 }
                 Ok(ListEvent::Stopped(at)) => {
