@@ -35,7 +35,7 @@ use crate::error::{ContentReason, Error, Operation};
 use crate::fetch::lists::{BreakOn, ListEvent, ListOptions};
 use crate::fetch::posts::Posts;
 use crate::model::{PostId, VideoInfo};
-use crate::save::{self, DownloadOptions, DownloadResult, ProgressFactory};
+use crate::save::{self, DownloadOptions, DownloadResult, ProgressFactory, Status};
 use crate::terminal;
 use crate::url::PostRef;
 
@@ -1458,8 +1458,8 @@ impl Worker<'_> {
     async fn save(&self, url: String, info: Option<VideoInfo>) -> Outcome {
         let n = self.counter.fetch_add(1, Ordering::Relaxed) + 1;
         match self.save_post(&url, info, n).await {
-            Some((result, kept)) => {
-                self.after_save(&result, kept.as_deref()).await;
+            Some((mut result, kept)) => {
+                self.after_save(&mut result, kept.as_deref()).await;
                 Outcome::of_save(result, kept)
             }
             // A filter makes every post's id needed first (`needs_id`): not reached.
@@ -1475,14 +1475,18 @@ impl Worker<'_> {
         }
     }
 
-    /// The caller's hook for a saved post; whether the post may be archived.
-    async fn after_save(&self, result: &DownloadResult, info: Option<&VideoInfo>) -> bool {
+    /// The caller's hook for a saved post. When it fails, so does the post: its status becomes
+    /// that error (its files stay listed, and kept), so it is counted failed, goes to
+    /// `--failed-file`, and is not archived, as a post whose save failed.
+    async fn after_save(&self, result: &mut DownloadResult, info: Option<&VideoInfo>) {
         match &self.opts.after_save {
             // A simulated post was not saved: its command is not run (yt-dlp runs none under -s).
             Some(hook) if result.is_saved() && !self.opts.download.simulate => {
-                hook.run(result, info).await
+                if let Err(why) = hook.run(result, info).await {
+                    result.status = Status::Failed(Error::after_save(&result.url, why));
+                }
             }
-            _ => true,
+            _ => {}
         }
     }
 
@@ -1527,7 +1531,7 @@ impl Worker<'_> {
             };
         }
         let n = self.counter.fetch_add(1, Ordering::Relaxed) + 1;
-        let (result, kept) = match self.save_post(&url, info, n).await {
+        let (mut result, kept) = match self.save_post(&url, info, n).await {
             Some(saved) => saved,
             None => {
                 return Outcome::Skipped {
@@ -1537,10 +1541,9 @@ impl Worker<'_> {
                 };
             }
         };
-        let hook_ok = self.after_save(&result, kept.as_deref()).await;
+        self.after_save(&mut result, kept.as_deref()).await;
         // Only once the post is complete on disk (and its hook ran well) is it recorded.
         if result.is_saved()
-            && hook_ok
             && !opts.download.simulate
             && let Some(archive) = &opts.archive
             && let Err(e) = archive.archive.record(&id)
@@ -1899,14 +1902,18 @@ mod tests {
     }
 
     #[test]
-    fn a_shard_run_never_marks_a_list_clean() {
+    fn a_shard_run_does_not_mark_a_list_whose_other_shard_posts_it_listed() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("archive.txt");
         let list = "https://www.tiktok.com/@a";
         let mut opts = options(Some(ArchiveState::open(&path, true).unwrap()));
         opts.shard = Some("1/2".parse().unwrap());
         list_options(&opts, list);
-        opts.archive.as_ref().unwrap().finish_clean().unwrap();
+        // A post of the other shard was listed, and (not this run's) is not archived.
+        let archive = opts.archive.as_ref().unwrap();
+        let other: PostId = "7300000000000000001".parse().unwrap();
+        archive.sync.as_ref().unwrap().listed(list, &other);
+        archive.finish_clean().unwrap();
         let sync = std::fs::read_to_string(dir.path().join("archive.txt.sync")).unwrap();
         assert!(!sync.contains(list), "only half of it was seen: {sync:?}");
     }
