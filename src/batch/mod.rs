@@ -343,6 +343,8 @@ impl std::fmt::Display for ReadError {
 pub struct FailedFile {
     dest: PathBuf,
     sink: Sink,
+    /// The replaced file's lock, held until it is replaced (see [`hold`]).
+    held: Option<Held>,
     lines: u64,
     error: Option<std::io::Error>,
     /// The lines given, so that none is lost silently when the file cannot be written: up to
@@ -381,12 +383,19 @@ impl FailedFile {
     /// destination is then untouched until [`Self::commit`]).
     pub fn create(path: &Path) -> Result<Self, Error> {
         let io = |e: std::io::Error| Error::local(e, "opening the --failed-file", path);
+        let mut held = None;
         let sink = match own_stream(path) {
             Some(file) => Sink::InPlace(file.map_err(io)?),
             None => match std::fs::symlink_metadata(path) {
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => replace(path, None)?,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    held = Some(hold(path)?);
+                    replace(path, None)?
+                }
                 Err(e) => return Err(io(e)),
-                Ok(m) if m.is_file() => replace(path, Some(m.permissions()))?,
+                Ok(m) if m.is_file() => {
+                    held = Some(hold(path)?);
+                    replace(path, Some(m.permissions()))?
+                }
                 Ok(m) if in_place(&m.file_type()) => Sink::InPlace(open_in_place(path, false)?),
                 // `>(cmd)` (bash's /dev/fd/63): a descriptor tikdl was handed, to a pipe.
                 Ok(m)
@@ -417,6 +426,7 @@ impl FailedFile {
         Ok(Self {
             dest: path.to_owned(),
             sink,
+            held,
             lines: 0,
             error: None,
             all: Vec::new(),
@@ -477,8 +487,20 @@ impl FailedFile {
         })
     }
 
-    /// Leaves a regular destination as it was (the temporary file is removed).
-    pub fn abandon(self) {}
+    /// Leaves a regular destination as it was (the temporary file is removed, and so is the
+    /// empty file [`hold`] made in place of a missing one).
+    pub fn abandon(self) {
+        if let Some(Held {
+            file,
+            made_empty: true,
+        }) = &self.held
+            && let (Ok(now), Ok(ours)) = (std::fs::symlink_metadata(&self.dest), file.metadata())
+            && crate::disk::folder::same_file(&now, &ours)
+            && now.len() == 0
+        {
+            let _ = std::fs::remove_file(&self.dest);
+        }
+    }
 
     /// Retry in place (`--failed-file LIST LIST`): lines appended to the list after the run
     /// read its first `read` bytes (a queue another program adds to) were never attempted, so
@@ -507,6 +529,66 @@ impl FailedFile {
             }
         }
     }
+}
+
+/// A `--failed-file` this run will replace, locked (`flock`) so that a second tikdl given the
+/// same name is refused: each replaces the file whole with its own lines, so the later of two
+/// runs would drop the other's failures. The lock is on the file the name holds now (a missing
+/// one is made, empty, to lock it) and goes with the replacement.
+#[derive(Debug)]
+struct Held {
+    file: std::fs::File,
+    /// The name held nothing: this run made the empty file.
+    made_empty: bool,
+}
+
+fn hold(path: &Path) -> Result<Held, Error> {
+    let io = |e: std::io::Error| Error::local(e, "locking the --failed-file", path);
+    // The name may be replaced (by a run that just ended) between opening and locking: then
+    // the lock is on a file no longer there, and the new one is locked instead.
+    for _ in 0..8 {
+        let (file, made_empty) = match std::fs::OpenOptions::new().read(true).open(path) {
+            Ok(f) => (f, false),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                match std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(path)
+                {
+                    Ok(f) => (f, true),
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                    Err(e) => return Err(io(e)),
+                }
+            }
+            Err(e) => return Err(io(e)),
+        };
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::Setup(format!(
+                    "--failed-file {} is in use by another tikdl run, which replaces it when it \
+                     ends: wait for that run, or give each run its own --failed-file",
+                    path.display()
+                )));
+            }
+            // No locks on this file system: as before there were any.
+            Err(std::fs::TryLockError::Error(e)) if crate::disk::safe_fs::lock_unsupported(&e) => {
+                return Ok(Held { file, made_empty });
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
+        }
+        let still = match (std::fs::symlink_metadata(path), file.metadata()) {
+            (Ok(now), Ok(ours)) => crate::disk::folder::same_file(&now, &ours),
+            _ => false,
+        };
+        if still {
+            return Ok(Held { file, made_empty });
+        }
+    }
+    Err(Error::Setup(format!(
+        "--failed-file {} keeps being replaced by another program: give this run another name",
+        path.display()
+    )))
 }
 
 /// The temporary file that will replace `path` (keeping its permissions).

@@ -1438,3 +1438,41 @@ fn retry_in_place_with_a_shard_is_refused_before_any_line_is_lost() {
     assert!(err.contains("other shards' lines"), "{err}");
     assert_eq!(std::fs::read_to_string(&list).unwrap(), text);
 }
+
+/// Two runs given one `--failed-file` would each replace it whole, the later dropping the
+/// other's failures: while one holds it (its lock), another is refused and leaves it alone.
+#[test]
+fn a_failed_file_another_run_holds_is_refused_and_left_alone() {
+    let env = Env::new();
+    let dir = env.dir.path();
+    let failed = dir.join("ff.txt");
+    std::fs::write(
+        &failed,
+        "https://www.tiktok.com/@n/video/7399999999999999991\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("list.txt"), format!("{}\n", batch_url(30))).unwrap();
+    let run = || {
+        let mut cmd = env.cmd();
+        cmd.args(["--rate-limit", "0", "batch", "-P", "out"]).args([
+            "--failed-file",
+            "ff.txt",
+            "list.txt",
+        ]);
+        support::Run::text_of(&mut cmd)
+    };
+    let holder = std::fs::File::open(&failed).unwrap();
+    holder.lock().unwrap();
+    let refused = run().code(2);
+    assert!(
+        refused.stderr.contains("in use by another tikdl run"),
+        "{refused}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&failed).unwrap(),
+        "https://www.tiktok.com/@n/video/7399999999999999991\n"
+    );
+    drop(holder);
+    run().success();
+    assert_eq!(std::fs::read_to_string(&failed).unwrap(), "");
+}
