@@ -1476,3 +1476,65 @@ fn a_failed_file_another_run_holds_is_refused_and_left_alone() {
     run().success();
     assert_eq!(std::fs::read_to_string(&failed).unwrap(), "");
 }
+
+/// The archive is appended to, the failed file replaced: neither may be the URL list (the
+/// failed file may: retry in place) nor each other, however the names are spelt.
+#[test]
+fn an_archive_naming_the_url_list_or_the_failed_file_is_refused() {
+    let env = Env::new();
+    let dir = env.dir.path();
+    let url = format!("{}\n", batch_url(31));
+    std::fs::write(dir.join("list.txt"), &url).unwrap();
+    std::fs::create_dir(dir.join("sub")).unwrap();
+    std::fs::hard_link(dir.join("list.txt"), dir.join("hard.txt")).unwrap();
+    std::os::unix::fs::symlink(dir.join("list.txt"), dir.join("link.txt")).unwrap();
+    let run = |args: &[&str]| {
+        let mut cmd = env.cmd();
+        cmd.args(["--rate-limit", "0"]).args(args);
+        support::Run::text_of(&mut cmd)
+    };
+    for args in [
+        &["batch", "--download-archive", "list.txt", "list.txt"][..],
+        &["batch", "--download-archive", "sub/../hard.txt", "list.txt"],
+        &[
+            "download",
+            "--download-archive",
+            "link.txt",
+            "-a",
+            "list.txt",
+        ],
+    ] {
+        let refused = run(args).code(2);
+        assert!(
+            refused.stderr.contains("names the URL list itself"),
+            "{refused}"
+        );
+    }
+    assert_eq!(std::fs::read_to_string(dir.join("list.txt")).unwrap(), url);
+    // The failed file and the archive through a link, and one not made yet in two spellings.
+    for (failed, archive) in [("link.txt", "list.txt"), ("new.txt", "sub/../new.txt")] {
+        let refused = run(&[
+            "batch",
+            "--failed-file",
+            failed,
+            "--download-archive",
+            archive,
+            "-",
+        ])
+        .code(2);
+        assert!(refused.stderr.contains("name the same file"), "{refused}");
+    }
+    assert_eq!(std::fs::read_to_string(dir.join("list.txt")).unwrap(), url);
+    // Retry in place stays allowed.
+    run(&[
+        "batch",
+        "-P",
+        "out",
+        "--download-archive",
+        "arch.txt",
+        "--failed-file",
+        "list.txt",
+        "list.txt",
+    ])
+    .success();
+}
