@@ -271,7 +271,8 @@ pub struct Summary {
     pub skipped: u64,
     /// Posts and lines that failed.
     pub failed: u64,
-    /// Bytes of the files of the posts saved.
+    /// Media bytes received in this run (as [`crate::PerformanceStats::bytes`] counts them): a
+    /// file already on disk adds nothing, a resumed one only what was fetched.
     pub bytes: u64,
     /// How long the run took.
     pub seconds: f64,
@@ -1041,10 +1042,7 @@ impl Tally<'_> {
                     f.line(outcome.url().as_bytes());
                 }
             }
-            Outcome::Downloaded(r, _) => {
-                self.summary.done += 1;
-                self.summary.bytes += r.filesize;
-            }
+            Outcome::Downloaded(..) => self.summary.done += 1,
             Outcome::Info(_) => self.summary.done += 1,
             Outcome::Skipped { .. } => self.summary.skipped += 1,
             Outcome::Failed { .. } | Outcome::SaveFailed(_) => {
@@ -1213,6 +1211,7 @@ async fn work(
     mut sink: impl FnMut(&Outcome) -> ControlFlow<StopReason>,
 ) -> Summary {
     let started = Instant::now();
+    let bytes_at_start = posts.stats().bytes;
     let worker = Worker {
         posts,
         opts,
@@ -1274,6 +1273,7 @@ async fn work(
         .take();
     summary.list_bytes = shared.read_bytes.load(Ordering::Relaxed);
     summary.seconds = started.elapsed().as_secs_f64();
+    summary.bytes = posts.stats().bytes.saturating_sub(bytes_at_start);
     summary
 }
 

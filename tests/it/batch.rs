@@ -1538,3 +1538,32 @@ fn an_archive_naming_the_url_list_or_the_failed_file_is_refused() {
     ])
     .success();
 }
+
+/// The summary's byte count is what this run received: files already on disk add nothing.
+#[test]
+fn the_summary_counts_only_bytes_received_in_this_run() {
+    let env = Env::new();
+    let dir = env.dir.path();
+    std::fs::write(
+        dir.join("list.txt"),
+        format!("{}\n{}\n", batch_url(32), batch_url(33)),
+    )
+    .unwrap();
+    let run = || {
+        let mut cmd = env.cmd();
+        cmd.args(["--rate-limit", "0", "batch", "-P", "out", "list.txt"]);
+        support::Run::text_of(&mut cmd).success()
+    };
+    let first = run();
+    assert!(
+        first.stderr.contains("2 done, 0 skipped, 0 failed; "),
+        "{first}"
+    );
+    assert!(!first.stderr.contains("failed; 0 B in"), "{first}");
+    let again = run();
+    assert!(again.stderr.contains("already downloaded"), "{again}");
+    assert!(
+        again.stderr.contains("2 done, 0 skipped, 0 failed; 0 B in"),
+        "{again}"
+    );
+}
