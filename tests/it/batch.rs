@@ -1567,3 +1567,21 @@ fn the_summary_counts_only_bytes_received_in_this_run() {
         "{again}"
     );
 }
+
+/// `batch --info-only` prints each post's object byte for byte as `info --json` does (one
+/// serializer: the same keys in the same order).
+#[test]
+fn batch_info_only_lines_are_info_json_lines() {
+    let env = Env::new();
+    let url = batch_url(34);
+    let mut info = env.cmd();
+    info.args(["info", "--json", &url]);
+    let single = support::Run::text_of(&mut info).success();
+    let mut batch = env.cmd();
+    batch
+        .args(["batch", "--info-only", "-"])
+        .write_stdin(format!("{url}\n"));
+    let listed = support::Run::text_of(&mut batch).success();
+    assert!(single.stdout.starts_with('{'), "{single}");
+    assert_eq!(listed.stdout, single.stdout);
+}

@@ -152,11 +152,8 @@ fn json_line(o: &Outcome) -> Result<()> {
         Outcome::Downloaded(r, _) | Outcome::SaveFailed(r) => print_json(&ResultLine::new(r)),
         Outcome::Failed { url, error, .. } => print_json(&ErrorLine::new(url, error)),
         Outcome::Skipped { url, id, reason } => print_json(&SkippedLine::new(url, id, reason)),
-        // Through a `Value`, whose keys print sorted, as this line always has.
-        Outcome::Info(info) => match serde_json::to_value(info) {
-            Ok(v) => print_json(&v),
-            Err(_) => Ok(()),
-        },
+        // The one serializer of `VideoInfo`, so the keys come in `info --json`'s order.
+        Outcome::Info(info) => print_json(info.as_ref()),
     }
 }
 
