@@ -1585,3 +1585,34 @@ fn batch_info_only_lines_are_info_json_lines() {
     assert!(single.stdout.starts_with('{'), "{single}");
     assert_eq!(listed.stdout, single.stdout);
 }
+
+/// `-j` (yt-dlp's `--dump-json`) prints the metadata of the posts taken and nothing for a post
+/// `--match-filter` rejects; `--json` still gives it a `skipped` record.
+#[test]
+fn dump_json_prints_nothing_for_a_post_the_filter_rejects() {
+    let env = Env::new();
+    let (taken, rejected) = (batch_url(35), batch_url(36));
+    let filter = format!("id!={}", rejected.rsplit('/').next().unwrap());
+    let run = |flag: &str| {
+        let mut cmd = env.cmd();
+        cmd.args([
+            "download",
+            flag,
+            "--match-filter",
+            &filter,
+            &taken,
+            &rejected,
+        ]);
+        support::Run::text_of(&mut cmd).success()
+    };
+    let dumped = run("-j");
+    let lines = ndjson(dumped.stdout.as_bytes());
+    assert_eq!(lines.len(), 1, "{dumped}");
+    assert_eq!(
+        lines[0]["id"],
+        taken.rsplit('/').next().unwrap(),
+        "{dumped}"
+    );
+    let json = ndjson(run("--json").stdout.as_bytes());
+    assert!(json.iter().any(|r| r["status"] == "skipped"), "{json:?}");
+}

@@ -167,6 +167,7 @@ pub fn output(command: &Command, settings: &Settings) -> Output {
         bars,
         warnings: !asked_quiet && !no_warnings,
         simulate: save.is_some_and(|s| s.simulate),
+        dump_json: save.is_some_and(|s| s.dump_json),
     }
 }
 

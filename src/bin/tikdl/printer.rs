@@ -61,6 +61,18 @@ impl<'a> Printer<'a> {
             return Ok(());
         }
         let written = match &self.output.mode {
+            Mode::Json
+                if self.output.dump_json
+                    && matches!(o, Outcome::Skipped { reason, .. }
+                        if *reason == tikdl::batch::filter::SKIP_REASON) =>
+            {
+                tracing::info!(
+                    "{}: skipped ({})",
+                    tikdl::terminal::safe(o.url()),
+                    tikdl::batch::filter::SKIP_REASON
+                );
+                Ok(())
+            }
             Mode::Json => json_line(o),
             Mode::Print(templates) => match o {
                 Outcome::Downloaded(r, info) => print_saved(templates, r, info.as_deref()),
