@@ -401,6 +401,17 @@ pub enum Error {
     /// `config`).
     #[error("{0}")]
     Setup(String),
+    /// The command run after a post was saved (`--exec`) failed: the post's files stay, but it is
+    /// not archived, so the next run runs the command again (its code is `exec_failed`).
+    #[error("{url}: the command after saving failed: {why}")]
+    AfterSave {
+        /// The post.
+        url: String,
+        /// Which command, and how it failed.
+        why: String,
+        /// What to try next.
+        suggestions: Vec<String>,
+    },
 }
 
 impl Error {
@@ -477,6 +488,19 @@ impl Error {
         }
     }
 
+    /// The command after saving `url` failed (`why`: which command and how).
+    pub fn after_save(url: &str, why: String) -> Self {
+        Self::AfterSave {
+            url: url.to_owned(),
+            why,
+            suggestions: vec![
+                "fix the command: the post's files are kept and it is not archived, so the next \
+                 run (or a retry from --failed-file) runs it again"
+                    .to_owned(),
+            ],
+        }
+    }
+
     /// Whether this is a local failure that every later post would meet too (disk full,
     /// read-only file system, file size limit).
     pub fn is_fatal_for_run(&self) -> bool {
@@ -499,7 +523,7 @@ impl Error {
             Self::Content { .. } | Self::Setup(_) => ErrorKind::Content,
             Self::Connection { .. } => ErrorKind::Connection,
             Self::Platform { .. } => ErrorKind::Platform,
-            Self::Local { .. } => ErrorKind::Local,
+            Self::Local { .. } | Self::AfterSave { .. } => ErrorKind::Local,
         }
     }
 
@@ -562,6 +586,7 @@ impl Error {
                 LocalReason::NameTaken => "name_taken",
             },
             Self::Setup(_) => "config",
+            Self::AfterSave { .. } => "exec_failed",
         }
     }
 
@@ -570,7 +595,8 @@ impl Error {
         match self {
             Self::Content { url, .. }
             | Self::Connection { url, .. }
-            | Self::Platform { url, .. } => Some(url),
+            | Self::Platform { url, .. }
+            | Self::AfterSave { url, .. } => Some(url),
             Self::Local { .. } | Self::Setup(_) => None,
         }
     }
@@ -580,7 +606,8 @@ impl Error {
         match self {
             Self::Content { suggestions, .. }
             | Self::Connection { suggestions, .. }
-            | Self::Platform { suggestions, .. } => suggestions,
+            | Self::Platform { suggestions, .. }
+            | Self::AfterSave { suggestions, .. } => suggestions,
             Self::Local { reason, .. } => local_suggestions(*reason),
             Self::Setup(_) => &[],
         }

@@ -81,6 +81,7 @@ fn error_parts(e: &Error) -> (String, String, String, String, Option<String>, Ve
         | Error::Platform { operation, .. } => operation_name(*operation),
         Error::Local { .. } => "write",
         Error::Setup(_) => "setup",
+        Error::AfterSave { .. } => "after_save",
     };
     let kind = match e {
         Error::Setup(_) => "config",

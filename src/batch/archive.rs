@@ -300,11 +300,17 @@ mod tests {
 /// marks only if the archive still has that size, and a clean run marks again only if the
 /// archive grew by exactly its own lines. A run that archived posts keeps no other run's marks
 /// (its posts may be theirs too). Anything else pages lists whole once: slower, never a loss.
+///
+/// One rule decides a mark, whatever kept a post out (a `--match-filter`, a failed `--exec`, a
+/// shard, `--simulate`): a list is marked only if every post this run listed of it is in the
+/// archive when the run ends. A list not paged to its end (`--max`, dates, `-I`, a guard) is
+/// [`SyncState::forget`]ed, since the posts below were never listed.
 #[derive(Debug)]
 pub struct SyncState {
     path: PathBuf,
     synced: std::sync::Mutex<std::collections::BTreeSet<String>>,
-    seen: std::sync::Mutex<Vec<String>>,
+    /// The list inputs this run paged, each with the posts it listed.
+    seen: std::sync::Mutex<std::collections::BTreeMap<String, Vec<crate::model::PostId>>>,
     /// The archive's size when this run opened it.
     size_at_open: u64,
 }
@@ -326,7 +332,7 @@ impl SyncState {
         Ok(Self {
             path,
             synced: std::sync::Mutex::new(synced),
-            seen: std::sync::Mutex::new(Vec::new()),
+            seen: std::sync::Mutex::new(Default::default()),
             size_at_open,
         })
     }
@@ -335,7 +341,7 @@ impl SyncState {
     /// way it leaves the file until this run ends clean.
     pub fn take(&self, input: &str) -> Result<bool, Error> {
         let input = input.trim().to_owned();
-        lock(&self.seen).push(input.clone());
+        lock(&self.seen).entry(input.clone()).or_default();
         let was = lock(&self.synced).remove(&input);
         if was {
             self.update(|marks| {
@@ -350,14 +356,30 @@ impl SyncState {
     /// archived post and never page the older ones.
     pub fn forget(&self, input: &str) {
         let input = input.trim();
-        lock(&self.seen).retain(|s| s != input);
+        lock(&self.seen).remove(input);
+    }
+
+    /// `input` listed the post `id` this run (it is marked only if `id` is archived by the end).
+    pub fn listed(&self, input: &str, id: &crate::model::PostId) {
+        if let Some(ids) = lock(&self.seen).get_mut(input.trim()) {
+            ids.push(id.clone());
+        }
     }
 
     /// The run ended clean, having appended `appended` bytes to the archive, which is now
-    /// `size_now` long: every input it saw may be cut short next time, unless another program
-    /// wrote the archive meanwhile.
-    pub fn finish_clean(&self, appended: u64, size_now: u64) -> Result<(), Error> {
-        let seen = std::mem::take(&mut *lock(&self.seen));
+    /// `size_now` long: every input it saw whose listed posts are all `archived` may be cut short
+    /// next time, unless another program wrote the archive meanwhile.
+    pub fn finish_clean(
+        &self,
+        appended: u64,
+        size_now: u64,
+        archived: impl Fn(&crate::model::PostId) -> bool,
+    ) -> Result<(), Error> {
+        let seen: Vec<String> = std::mem::take(&mut *lock(&self.seen))
+            .into_iter()
+            .filter(|(_, ids)| ids.iter().all(&archived))
+            .map(|(input, _)| input)
+            .collect();
         let alone = self.size_at_open.checked_add(appended) == Some(size_now);
         self.update(|marks| {
             let kept_valid = marks.size == Some(size_now);
@@ -420,7 +442,7 @@ mod sync_tests {
         // A clean run of @a that archived nothing marks it at this size.
         let run = SyncState::open(&archive, size).unwrap();
         assert!(!run.take("https://www.tiktok.com/@a").unwrap());
-        run.finish_clean(0, size).unwrap();
+        run.finish_clean(0, size, |_| true).unwrap();
         assert_eq!(
             sync_text(&archive),
             format!("size {size}\nhttps://www.tiktok.com/@a\n")
@@ -447,16 +469,37 @@ mod sync_tests {
         // may be among A's), A's is made.
         let run = SyncState::open(&archive, 0).unwrap();
         assert!(!run.take("A").unwrap());
-        run.finish_clean(27, 27).unwrap();
+        run.finish_clean(27, 27, |_| true).unwrap();
         assert_eq!(sync_text(&archive), "size 27\nA\n");
         // A run that ends clean while another program also appended marks nothing.
         let run = SyncState::open(&archive, 27).unwrap();
         assert!(run.take("A").unwrap());
-        run.finish_clean(27, 80).unwrap();
+        run.finish_clean(27, 80, |_| true).unwrap();
         assert_eq!(sync_text(&archive), "");
         // An old file without its size line: no mark holds.
         std::fs::write(format!("{}.sync", archive.display()), "A\n").unwrap();
         assert!(!SyncState::open(&archive, 80).unwrap().take("A").unwrap());
+    }
+
+    #[test]
+    fn a_list_is_marked_only_if_every_post_it_listed_is_archived() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = dir.path().join("a.txt");
+        std::fs::write(&archive, "").unwrap();
+        let (one, two): (crate::model::PostId, crate::model::PostId) = (
+            "7300000000000000001".parse().unwrap(),
+            "7300000000000000002".parse().unwrap(),
+        );
+        let run = SyncState::open(&archive, 0).unwrap();
+        run.take("A").unwrap();
+        run.take("B").unwrap();
+        run.take("C").unwrap();
+        run.listed("A", &one);
+        run.listed("B", &one);
+        run.listed("B", &two);
+        // C listed nothing (an empty list): nothing of it is missing.
+        run.finish_clean(0, 0, |id| *id == one).unwrap();
+        assert_eq!(sync_text(&archive), "size 0\nA\nC\n");
     }
 }
 

@@ -25,18 +25,18 @@ impl std::fmt::Debug for AfterSave {
 }
 
 impl AfterSave {
-    /// Runs the hook for a saved post; whether it succeeded (no hook: it did).
-    pub(crate) async fn run(&self, result: &DownloadResult, info: Option<&VideoInfo>) -> bool {
+    /// Runs the hook for a saved post; `Err` (in words) when it failed (no hook: it did not).
+    pub(crate) async fn run(
+        &self,
+        result: &DownloadResult,
+        info: Option<&VideoInfo>,
+    ) -> Result<(), String> {
         let Some(work) = (self.0)(result, info) else {
-            return true;
+            return Ok(());
         };
         match tokio::task::spawn_blocking(work).await {
-            Ok(Ok(())) => true,
-            Ok(Err(_)) => false,
-            Err(e) => {
-                tracing::warn!("the command after a saved post did not finish: {e}");
-                false
-            }
+            Ok(done) => done,
+            Err(e) => Err(format!("it did not finish: {e}")),
         }
     }
 }

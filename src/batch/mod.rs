@@ -35,7 +35,7 @@ use crate::error::{ContentReason, Error, Operation};
 use crate::fetch::lists::{BreakOn, ListEvent, ListOptions};
 use crate::fetch::posts::Posts;
 use crate::model::{PostId, VideoInfo};
-use crate::save::{self, DownloadOptions, DownloadResult, ProgressFactory};
+use crate::save::{self, DownloadOptions, DownloadResult, ProgressFactory, Status};
 use crate::terminal;
 use crate::url::PostRef;
 
@@ -123,7 +123,11 @@ impl ArchiveState {
     /// next time (a no-op without a sync state).
     pub fn finish_clean(&self) -> Result<(), Error> {
         match &self.sync {
-            Some(sync) => sync.finish_clean(self.archive.appended(), self.archive.size_on_disk()),
+            Some(sync) => {
+                sync.finish_clean(self.archive.appended(), self.archive.size_on_disk(), |id| {
+                    self.archive.contains(id)
+                })
+            }
             None => Ok(()),
         }
     }
@@ -267,7 +271,8 @@ pub struct Summary {
     pub skipped: u64,
     /// Posts and lines that failed.
     pub failed: u64,
-    /// Bytes of the files of the posts saved.
+    /// Media bytes received in this run (as [`crate::PerformanceStats::bytes`] counts them): a
+    /// file already on disk adds nothing, a resumed one only what was fetched.
     pub bytes: u64,
     /// How long the run took.
     pub seconds: f64,
@@ -339,6 +344,8 @@ impl std::fmt::Display for ReadError {
 pub struct FailedFile {
     dest: PathBuf,
     sink: Sink,
+    /// The replaced file's lock, held until it is replaced (see [`hold`]).
+    held: Option<Held>,
     lines: u64,
     error: Option<std::io::Error>,
     /// The lines given, so that none is lost silently when the file cannot be written: up to
@@ -377,12 +384,19 @@ impl FailedFile {
     /// destination is then untouched until [`Self::commit`]).
     pub fn create(path: &Path) -> Result<Self, Error> {
         let io = |e: std::io::Error| Error::local(e, "opening the --failed-file", path);
+        let mut held = None;
         let sink = match own_stream(path) {
             Some(file) => Sink::InPlace(file.map_err(io)?),
             None => match std::fs::symlink_metadata(path) {
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => replace(path, None)?,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    held = Some(hold(path)?);
+                    replace(path, None)?
+                }
                 Err(e) => return Err(io(e)),
-                Ok(m) if m.is_file() => replace(path, Some(m.permissions()))?,
+                Ok(m) if m.is_file() => {
+                    held = Some(hold(path)?);
+                    replace(path, Some(m.permissions()))?
+                }
                 Ok(m) if in_place(&m.file_type()) => Sink::InPlace(open_in_place(path, false)?),
                 // `>(cmd)` (bash's /dev/fd/63): a descriptor tikdl was handed, to a pipe.
                 Ok(m)
@@ -413,6 +427,7 @@ impl FailedFile {
         Ok(Self {
             dest: path.to_owned(),
             sink,
+            held,
             lines: 0,
             error: None,
             all: Vec::new(),
@@ -473,8 +488,20 @@ impl FailedFile {
         })
     }
 
-    /// Leaves a regular destination as it was (the temporary file is removed).
-    pub fn abandon(self) {}
+    /// Leaves a regular destination as it was (the temporary file is removed, and so is the
+    /// empty file [`hold`] made in place of a missing one).
+    pub fn abandon(self) {
+        if let Some(Held {
+            file,
+            made_empty: true,
+        }) = &self.held
+            && let (Ok(now), Ok(ours)) = (std::fs::symlink_metadata(&self.dest), file.metadata())
+            && crate::disk::folder::same_file(&now, &ours)
+            && now.len() == 0
+        {
+            let _ = std::fs::remove_file(&self.dest);
+        }
+    }
 
     /// Retry in place (`--failed-file LIST LIST`): lines appended to the list after the run
     /// read its first `read` bytes (a queue another program adds to) were never attempted, so
@@ -503,6 +530,66 @@ impl FailedFile {
             }
         }
     }
+}
+
+/// A `--failed-file` this run will replace, locked (`flock`) so that a second tikdl given the
+/// same name is refused: each replaces the file whole with its own lines, so the later of two
+/// runs would drop the other's failures. The lock is on the file the name holds now (a missing
+/// one is made, empty, to lock it) and goes with the replacement.
+#[derive(Debug)]
+struct Held {
+    file: std::fs::File,
+    /// The name held nothing: this run made the empty file.
+    made_empty: bool,
+}
+
+fn hold(path: &Path) -> Result<Held, Error> {
+    let io = |e: std::io::Error| Error::local(e, "locking the --failed-file", path);
+    // The name may be replaced (by a run that just ended) between opening and locking: then
+    // the lock is on a file no longer there, and the new one is locked instead.
+    for _ in 0..8 {
+        let (file, made_empty) = match std::fs::OpenOptions::new().read(true).open(path) {
+            Ok(f) => (f, false),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                match std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(path)
+                {
+                    Ok(f) => (f, true),
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                    Err(e) => return Err(io(e)),
+                }
+            }
+            Err(e) => return Err(io(e)),
+        };
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::Setup(format!(
+                    "--failed-file {} is in use by another tikdl run, which replaces it when it \
+                     ends: wait for that run, or give each run its own --failed-file",
+                    path.display()
+                )));
+            }
+            // No locks on this file system: as before there were any.
+            Err(std::fs::TryLockError::Error(e)) if crate::disk::safe_fs::lock_unsupported(&e) => {
+                return Ok(Held { file, made_empty });
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
+        }
+        let still = match (std::fs::symlink_metadata(path), file.metadata()) {
+            (Ok(now), Ok(ours)) => crate::disk::folder::same_file(&now, &ours),
+            _ => false,
+        };
+        if still {
+            return Ok(Held { file, made_empty });
+        }
+    }
+    Err(Error::Setup(format!(
+        "--failed-file {} keeps being replaced by another program: give this run another name",
+        path.display()
+    )))
 }
 
 /// The temporary file that will replace `path` (keeping its permissions).
@@ -986,10 +1073,7 @@ impl Tally<'_> {
                     f.line(outcome.url().as_bytes());
                 }
             }
-            Outcome::Downloaded(r, _) => {
-                self.summary.done += 1;
-                self.summary.bytes += r.filesize;
-            }
+            Outcome::Downloaded(..) => self.summary.done += 1,
             Outcome::Info(_) => self.summary.done += 1,
             Outcome::Skipped { .. } => self.summary.skipped += 1,
             Outcome::Failed { .. } | Outcome::SaveFailed(_) => {
@@ -1156,6 +1240,7 @@ async fn work(
     mut sink: impl FnMut(&Outcome) -> ControlFlow<StopReason>,
 ) -> Summary {
     let started = Instant::now();
+    let bytes_at_start = posts.stats().bytes;
     let worker = Worker {
         posts,
         opts,
@@ -1221,6 +1306,7 @@ async fn work(
         .take();
     summary.list_bytes = shared.read_bytes.load(Ordering::Relaxed);
     summary.seconds = started.elapsed().as_secs_f64();
+    summary.bytes = posts.stats().bytes.saturating_sub(bytes_at_start);
     summary
 }
 
@@ -1314,15 +1400,11 @@ fn archive_cut(opts: &BatchOptions, line: &str) -> ListOptions {
                 tracing::warn!("{e}; paging this list whole");
                 false
             });
-            // A list cut by --max, -I or a date filter, or one shard of it, is not seen whole,
-            // whatever the run's end.
+            // A list cut by --max, -I or a date filter is not listed whole, whatever the run's
+            // end. (Posts listed but not archived, as those of other shards, keep the mark away
+            // at the end: see `SyncState`.)
             let l = &opts.list;
-            if l.max.is_some()
-                || l.after.is_some()
-                || l.before.is_some()
-                || l.items.is_some()
-                || opts.shard.is_some()
-            {
+            if l.max.is_some() || l.after.is_some() || l.before.is_some() || l.items.is_some() {
                 sync.forget(line);
             }
             was
@@ -1377,6 +1459,9 @@ fn list_tasks<'a>(
                 Ok(ListEvent::Cut) => return None,
                 Ok(ListEvent::Post(info)) => {
                     paging.listed();
+                    if let Some(s) = &sync {
+                        s.listed(&line, &info.id);
+                    }
                     Task::Listed(info)
                 }
                 Ok(ListEvent::Stopped(at)) => {
@@ -1498,8 +1583,8 @@ impl Worker<'_> {
     async fn save(&self, url: String, info: Option<VideoInfo>) -> Outcome {
         let n = self.counter.fetch_add(1, Ordering::Relaxed) + 1;
         match self.save_post(&url, info, n).await {
-            Some((result, kept)) => {
-                self.after_save(&result, kept.as_deref()).await;
+            Some((mut result, kept)) => {
+                self.after_save(&mut result, kept.as_deref()).await;
                 Outcome::of_save(result, kept)
             }
             // A filter makes every post's id needed first (`needs_id`): not reached.
@@ -1515,14 +1600,18 @@ impl Worker<'_> {
         }
     }
 
-    /// The caller's hook for a saved post; whether the post may be archived.
-    async fn after_save(&self, result: &DownloadResult, info: Option<&VideoInfo>) -> bool {
+    /// The caller's hook for a saved post. When it fails, so does the post: its status becomes
+    /// that error (its files stay listed, and kept), so it is counted failed, goes to
+    /// `--failed-file`, and is not archived, as a post whose save failed.
+    async fn after_save(&self, result: &mut DownloadResult, info: Option<&VideoInfo>) {
         match &self.opts.after_save {
             // A simulated post was not saved: its command is not run (yt-dlp runs none under -s).
             Some(hook) if result.is_saved() && !self.opts.download.simulate => {
-                hook.run(result, info).await
+                if let Err(why) = hook.run(result, info).await {
+                    result.status = Status::Failed(Error::after_save(&result.url, why));
+                }
             }
-            _ => true,
+            _ => {}
         }
     }
 
@@ -1567,7 +1656,7 @@ impl Worker<'_> {
             };
         }
         let n = self.counter.fetch_add(1, Ordering::Relaxed) + 1;
-        let (result, kept) = match self.save_post(&url, info, n).await {
+        let (mut result, kept) = match self.save_post(&url, info, n).await {
             Some(saved) => saved,
             None => {
                 return Outcome::Skipped {
@@ -1577,10 +1666,9 @@ impl Worker<'_> {
                 };
             }
         };
-        let hook_ok = self.after_save(&result, kept.as_deref()).await;
+        self.after_save(&mut result, kept.as_deref()).await;
         // Only once the post is complete on disk (and its hook ran well) is it recorded.
         if result.is_saved()
-            && hook_ok
             && !opts.download.simulate
             && let Some(archive) = &opts.archive
             && let Err(e) = archive.archive.record(&id)
@@ -1938,14 +2026,18 @@ mod tests {
     }
 
     #[test]
-    fn a_shard_run_never_marks_a_list_clean() {
+    fn a_shard_run_does_not_mark_a_list_whose_other_shard_posts_it_listed() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("archive.txt");
         let list = "https://www.tiktok.com/@a";
         let mut opts = options(Some(ArchiveState::open(&path, true).unwrap()));
         opts.shard = Some("1/2".parse().unwrap());
         list_options(&opts, list);
-        opts.archive.as_ref().unwrap().finish_clean().unwrap();
+        // A post of the other shard was listed, and (not this run's) is not archived.
+        let archive = opts.archive.as_ref().unwrap();
+        let other: PostId = "7300000000000000001".parse().unwrap();
+        archive.sync.as_ref().unwrap().listed(list, &other);
+        archive.finish_clean().unwrap();
         let sync = std::fs::read_to_string(dir.path().join("archive.txt.sync")).unwrap();
         assert!(!sync.contains(list), "only half of it was seen: {sync:?}");
     }

@@ -552,3 +552,50 @@ fn a_mark_no_longer_holds_once_something_else_archived_posts_of_the_list() {
     );
     assert_eq!(archive_ids(&archive).len(), 48);
 }
+
+/// A list run that left some of its posts out of the archive, whatever the reason (a
+/// `--match-filter`, a failed `--exec`), must not mark the list: the next `--break-on-existing`
+/// run would stop at the newest archived post and never fetch the ones left out.
+#[test]
+fn a_list_run_that_left_posts_unarchived_does_not_mark_the_list() {
+    let left_out = "7300000000000000044";
+    let input = format!("{PROFILE}\n");
+    let filtered = format!("id!={left_out}");
+    let failing_exec = format!("test %(id)s != {left_out}");
+    let runs: [&[&str]; 2] = [&["--match-filter", &filtered], &["--exec", &failing_exec]];
+    for extra in runs {
+        let env = Env::new();
+        let archive = env.dir.path().join("arch.txt");
+        let mut cmd = env.cmd();
+        cmd.args(["--rate-limit", "0", "batch", "--jobs", "8", "-P", "out"])
+            .arg("--download-archive")
+            .arg(&archive)
+            .args(extra)
+            .arg("-")
+            .write_stdin(input.as_str())
+            .timeout(Duration::from_secs(300));
+        let first = cmd.output().unwrap();
+        assert_eq!(
+            archive_ids(&archive).len(),
+            44,
+            "{extra:?}: {}",
+            stderr(&first)
+        );
+        let marked =
+            std::fs::read_to_string(env.dir.path().join("arch.txt.sync")).unwrap_or_default();
+        assert!(!marked.contains("imitation45"), "{extra:?}: {marked}");
+        let next = sync(&env, &archive, &["--break-on-existing"], &input);
+        assert!(next.status.success(), "{}", stderr(&next));
+        if extra[0] == "--match-filter" {
+            assert_eq!(downloaded(&next), vec![left_out.to_owned()]);
+        }
+        // (The post the command failed on is on disk already: now archived.)
+        let ids = archive_ids(&archive);
+        assert!(
+            ids.contains(&left_out.to_owned()),
+            "{extra:?}: {}",
+            stderr(&next)
+        );
+        assert_eq!(ids.len(), 45);
+    }
+}

@@ -1446,3 +1446,181 @@ fn retry_in_place_with_a_shard_is_refused_before_any_line_is_lost() {
     assert!(err.contains("other shards' lines"), "{err}");
     assert_eq!(std::fs::read_to_string(&list).unwrap(), text);
 }
+
+/// Two runs given one `--failed-file` would each replace it whole, the later dropping the
+/// other's failures: while one holds it (its lock), another is refused and leaves it alone.
+#[test]
+fn a_failed_file_another_run_holds_is_refused_and_left_alone() {
+    let env = Env::new();
+    let dir = env.dir.path();
+    let failed = dir.join("ff.txt");
+    std::fs::write(
+        &failed,
+        "https://www.tiktok.com/@n/video/7399999999999999991\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("list.txt"), format!("{}\n", batch_url(30))).unwrap();
+    let run = || {
+        let mut cmd = env.cmd();
+        cmd.args(["--rate-limit", "0", "batch", "-P", "out"]).args([
+            "--failed-file",
+            "ff.txt",
+            "list.txt",
+        ]);
+        support::Run::text_of(&mut cmd)
+    };
+    let holder = std::fs::File::open(&failed).unwrap();
+    holder.lock().unwrap();
+    let refused = run().code(2);
+    assert!(
+        refused.stderr.contains("in use by another tikdl run"),
+        "{refused}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&failed).unwrap(),
+        "https://www.tiktok.com/@n/video/7399999999999999991\n"
+    );
+    drop(holder);
+    run().success();
+    assert_eq!(std::fs::read_to_string(&failed).unwrap(), "");
+}
+
+/// The archive is appended to, the failed file replaced: neither may be the URL list (the
+/// failed file may: retry in place) nor each other, however the names are spelt.
+#[test]
+fn an_archive_naming_the_url_list_or_the_failed_file_is_refused() {
+    let env = Env::new();
+    let dir = env.dir.path();
+    let url = format!("{}\n", batch_url(31));
+    std::fs::write(dir.join("list.txt"), &url).unwrap();
+    std::fs::create_dir(dir.join("sub")).unwrap();
+    std::fs::hard_link(dir.join("list.txt"), dir.join("hard.txt")).unwrap();
+    std::os::unix::fs::symlink(dir.join("list.txt"), dir.join("link.txt")).unwrap();
+    let run = |args: &[&str]| {
+        let mut cmd = env.cmd();
+        cmd.args(["--rate-limit", "0"]).args(args);
+        support::Run::text_of(&mut cmd)
+    };
+    for args in [
+        &["batch", "--download-archive", "list.txt", "list.txt"][..],
+        &["batch", "--download-archive", "sub/../hard.txt", "list.txt"],
+        &[
+            "download",
+            "--download-archive",
+            "link.txt",
+            "-a",
+            "list.txt",
+        ],
+    ] {
+        let refused = run(args).code(2);
+        assert!(
+            refused.stderr.contains("names the URL list itself"),
+            "{refused}"
+        );
+    }
+    assert_eq!(std::fs::read_to_string(dir.join("list.txt")).unwrap(), url);
+    // The failed file and the archive through a link, and one not made yet in two spellings.
+    for (failed, archive) in [("link.txt", "list.txt"), ("new.txt", "sub/../new.txt")] {
+        let refused = run(&[
+            "batch",
+            "--failed-file",
+            failed,
+            "--download-archive",
+            archive,
+            "-",
+        ])
+        .code(2);
+        assert!(refused.stderr.contains("name the same file"), "{refused}");
+    }
+    assert_eq!(std::fs::read_to_string(dir.join("list.txt")).unwrap(), url);
+    // Retry in place stays allowed.
+    run(&[
+        "batch",
+        "-P",
+        "out",
+        "--download-archive",
+        "arch.txt",
+        "--failed-file",
+        "list.txt",
+        "list.txt",
+    ])
+    .success();
+}
+
+/// The summary's byte count is what this run received: files already on disk add nothing.
+#[test]
+fn the_summary_counts_only_bytes_received_in_this_run() {
+    let env = Env::new();
+    let dir = env.dir.path();
+    std::fs::write(
+        dir.join("list.txt"),
+        format!("{}\n{}\n", batch_url(32), batch_url(33)),
+    )
+    .unwrap();
+    let run = || {
+        let mut cmd = env.cmd();
+        cmd.args(["--rate-limit", "0", "batch", "-P", "out", "list.txt"]);
+        support::Run::text_of(&mut cmd).success()
+    };
+    let first = run();
+    assert!(
+        first.stderr.contains("2 done, 0 skipped, 0 failed; "),
+        "{first}"
+    );
+    assert!(!first.stderr.contains("failed; 0 B in"), "{first}");
+    let again = run();
+    assert!(again.stderr.contains("already downloaded"), "{again}");
+    assert!(
+        again.stderr.contains("2 done, 0 skipped, 0 failed; 0 B in"),
+        "{again}"
+    );
+}
+
+/// `batch --info-only` prints each post's object byte for byte as `info --json` does (one
+/// serializer: the same keys in the same order).
+#[test]
+fn batch_info_only_lines_are_info_json_lines() {
+    let env = Env::new();
+    let url = batch_url(34);
+    let mut info = env.cmd();
+    info.args(["info", "--json", &url]);
+    let single = support::Run::text_of(&mut info).success();
+    let mut batch = env.cmd();
+    batch
+        .args(["batch", "--info-only", "-"])
+        .write_stdin(format!("{url}\n"));
+    let listed = support::Run::text_of(&mut batch).success();
+    assert!(single.stdout.starts_with('{'), "{single}");
+    assert_eq!(listed.stdout, single.stdout);
+}
+
+/// `-j` (yt-dlp's `--dump-json`) prints the metadata of the posts taken and nothing for a post
+/// `--match-filter` rejects; `--json` still gives it a `skipped` record.
+#[test]
+fn dump_json_prints_nothing_for_a_post_the_filter_rejects() {
+    let env = Env::new();
+    let (taken, rejected) = (batch_url(35), batch_url(36));
+    let filter = format!("id!={}", rejected.rsplit('/').next().unwrap());
+    let run = |flag: &str| {
+        let mut cmd = env.cmd();
+        cmd.args([
+            "download",
+            flag,
+            "--match-filter",
+            &filter,
+            &taken,
+            &rejected,
+        ]);
+        support::Run::text_of(&mut cmd).success()
+    };
+    let dumped = run("-j");
+    let lines = ndjson(dumped.stdout.as_bytes());
+    assert_eq!(lines.len(), 1, "{dumped}");
+    assert_eq!(
+        lines[0]["id"],
+        taken.rsplit('/').next().unwrap(),
+        "{dumped}"
+    );
+    let json = ndjson(run("--json").stdout.as_bytes());
+    assert!(json.iter().any(|r| r["status"] == "skipped"), "{json:?}");
+}

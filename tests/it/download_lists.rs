@@ -378,7 +378,7 @@ fn exec_gets_the_saved_file_and_fields_as_literal_text() {
 }
 
 #[test]
-fn a_failing_exec_is_a_warning_and_exit_1_and_the_post_stays_saved_but_unarchived() {
+fn a_failing_exec_fails_its_post_and_the_post_stays_saved_but_unarchived() {
     let env = Env::new();
     let archive = env.dir.path().join("arch.txt");
     let run = |cmds: &[&str]| {
@@ -428,6 +428,62 @@ fn a_failing_exec_is_a_warning_and_exit_1_and_the_post_stays_saved_but_unarchive
         .arg(batch_url(13));
     Run::json_of(&mut cmd).ok();
     assert!(!env.dir.path().join("json-ran").exists());
+}
+
+/// A post whose command failed is a failed post: counted so in the summary, its line in
+/// `--failed-file` (the retry-in-place list keeps it), its error shown even under `-q`.
+#[test]
+fn a_failing_exec_is_a_failed_post_in_the_summary_and_the_failed_file() {
+    let env = Env::new();
+    let list = env.dir.path().join("list.txt");
+    let archive = env.dir.path().join("arch.txt");
+    std::fs::write(&list, format!("{}\n{}\n", batch_url(16), batch_url(17))).unwrap();
+    let failing = format!("test %(id)s != {}", id_of(17));
+    let run = |extra: &[&str], exec: &str| {
+        let mut cmd = env.cmd();
+        cmd.args(["--rate-limit", "0", "batch"])
+            .args(extra)
+            .args(["-P", "out", "-o", "%(id)s.%(ext)s"])
+            .arg("--download-archive")
+            .arg(&archive)
+            .arg("--failed-file")
+            .arg(&list)
+            .args(["--exec", exec])
+            .arg(&list);
+        Run::text_of(&mut cmd)
+    };
+    let first = run(&[], &failing).code(1);
+    assert!(
+        first.stderr.contains("1 done, 0 skipped, 1 failed"),
+        "{first}"
+    );
+    assert!(
+        first.stderr.contains("the command after saving failed"),
+        "{first}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&list).unwrap(),
+        format!("{}\n", batch_url(17)),
+        "{first}"
+    );
+    assert_eq!(archive_ids(&archive), [id_of(16)]);
+    assert!(
+        env.dir
+            .path()
+            .join(format!("out/{}.mp4", id_of(17)))
+            .is_file()
+    );
+    // Under -q the error is still told.
+    let quiet = run(&["-q"], "false").code(1);
+    assert!(quiet.stderr.contains("--exec false"), "{quiet}");
+    assert_eq!(
+        std::fs::read_to_string(&list).unwrap(),
+        format!("{}\n", batch_url(17))
+    );
+    // The retry runs the command again and archives the post.
+    run(&[], "true").success();
+    assert_eq!(archive_ids(&archive), [id_of(16), id_of(17)]);
+    assert_eq!(std::fs::read_to_string(&list).unwrap(), "");
 }
 
 #[test]

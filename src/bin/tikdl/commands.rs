@@ -91,6 +91,8 @@ pub(crate) async fn info(
             (Ok(info), mode) if !filter.accepts(&info) => {
                 let (id, reason) = (info.id.to_string(), tikdl::batch::filter::SKIP_REASON);
                 match mode {
+                    // yt-dlp's -j prints nothing for a post its filter rejects.
+                    Mode::Json if output.dump_json => tracing::info!("{id}: skipped ({reason})"),
                     Mode::Json => {
                         print_json(&summary::SkippedLine::new(&info.webpage_url, &id, reason))?
                     }

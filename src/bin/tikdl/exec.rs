@@ -3,9 +3,10 @@
 //! the saved file, and is appended when CMD has no `%(field)s` and no `{}`; `%(field)s` puts in
 //! any field of the post (`%(filepath)s` the file). Unlike yt-dlp, where only `%(field)q` is
 //! quoted, EVERY value is a positional parameter of `sh -c`: they come from TikTok's JSON or a file name, and
-//! a caption such as `$(rm -rf ~)` must reach the command as text. A command that fails is a
-//! warning naming it and its exit status; the post stays saved but, as in yt-dlp (a failed
-//! post-processor returns before the archive is written), is not archived, and the run exits 1.
+//! a caption such as `$(rm -rf ~)` must reach the command as text. A command that fails makes
+//! its post fail (an error naming the command and its exit status, counted in the summary, in
+//! `--failed-file`); the files stay but, as in yt-dlp (a failed post-processor returns before
+//! the archive is written), the post is not archived, and the run exits 1.
 //! Commands run one at a time, as yt-dlp's do. Never run under `--json` (yt-dlp's `-j`
 //! simulates) or `batch --info-only` (nothing is saved).
 
@@ -70,23 +71,22 @@ impl Exec {
         let (archived, lock) = (self.archived, self.one_at_a_time.clone());
         Some(AfterSave(Arc::new(move |r: &DownloadResult, info| {
             let lines = command_lines(&commands, r, info);
-            let id = r.id.clone().unwrap_or_else(|| "?".to_owned());
             let (failed, lock) = (failed.clone(), lock.clone());
             let work: HookRun = Box::new(move || {
                 let _turn = lock.lock().unwrap_or_else(|e| e.into_inner());
-                let mut result = Ok(());
+                // Every command runs (as yt-dlp's do); the post's error names each that failed.
+                let mut why_all = Vec::new();
                 for (raw, line) in lines {
                     if let Err(why) = run(&line) {
                         failed.fetch_add(1, Ordering::Relaxed);
-                        let kept = if archived { ", not archived" } else { "" };
-                        tracing::warn!(
-                            "--exec {}: {why} (the post {id} is saved{kept})",
-                            tikdl::terminal::safe(&raw)
-                        );
-                        result = Err(why);
+                        why_all.push(format!("--exec {}: {why}", tikdl::terminal::safe(&raw)));
                     }
                 }
-                result
+                if why_all.is_empty() {
+                    return Ok(());
+                }
+                let kept = if archived { ", not archived" } else { "" };
+                Err(format!("{} (its files are kept{kept})", why_all.join("; ")))
             });
             Some(work)
         })))

@@ -167,6 +167,7 @@ pub fn output(command: &Command, settings: &Settings) -> Output {
         bars,
         warnings: !asked_quiet && !no_warnings,
         simulate: save.is_some_and(|s| s.simulate),
+        dump_json: save.is_some_and(|s| s.dump_json),
     }
 }
 
@@ -240,10 +241,10 @@ pub fn list_options(a: &ListArgs) -> ListOptions {
 /// What clap cannot check alone: options that contradict each other (also when one of them
 /// comes from the config file). An error here is a usage error (exit 2), before any request.
 pub fn check(command: &Command, settings: &Settings) -> Result<()> {
-    let (lists, archive) = match command {
-        Command::Info(a) => (&a.lists, None),
-        Command::Download(a) => (&a.lists, Some(&a.archive)),
-        Command::Batch(a) => (&a.lists, Some(&a.archive)),
+    let (lists, archive, url_list) = match command {
+        Command::Info(a) => (&a.lists, None, None),
+        Command::Download(a) => (&a.lists, Some(&a.archive), a.batch_file.as_deref()),
+        Command::Batch(a) => (&a.lists, Some(&a.archive), Some(a.file.as_path())),
         _ => return Ok(()),
     };
     if let Some(a) = archive {
@@ -277,6 +278,18 @@ pub fn check(command: &Command, settings: &Settings) -> Result<()> {
                     ""
                 ),
                 f.display()
+            );
+        }
+        // The archive is appended to: naming the URL list, it would put archive lines among
+        // the URLs (read back as bad URLs, or as posts by a later run).
+        if let (Some(list), Some(arch)) = (url_list, &settings.download_archive.value)
+            && list != std::path::Path::new("-")
+            && same_file(list, arch)
+        {
+            anyhow::bail!(
+                "--download-archive names the URL list itself ({}): the archive's lines would \
+                 be added to the list; give the archive its own file",
+                arch.display()
             );
         }
         sleep_interval(settings)?;
@@ -323,10 +336,25 @@ fn sleep_interval(settings: &Settings) -> Result<Option<tikdl::batch::sleep::Sle
     }
 }
 
-/// Whether two paths name one file (also through `..`, symlinks or another spelling).
+/// Whether two paths name one file: by identity (device and inode: also through `..`,
+/// symlinks, hard links or another spelling) when both exist, else by their resolved names.
 fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(x), Ok(y)) => x == y,
+    if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+        return tikdl::disk::folder::same_file(&x, &y);
+    }
+    // A name not made yet: its folder resolved, then the name in it.
+    let resolved = |p: &std::path::Path| {
+        std::fs::canonicalize(p).ok().or_else(|| {
+            let name = p.file_name()?;
+            let dir = match p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                Some(d) => d,
+                None => std::path::Path::new("."),
+            };
+            std::fs::canonicalize(dir).ok().map(|d| d.join(name))
+        })
+    };
+    match (resolved(a), resolved(b)) {
+        (Some(x), Some(y)) => x == y,
         _ => a == b,
     }
 }

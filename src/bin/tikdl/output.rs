@@ -23,6 +23,9 @@ pub struct Output {
     pub warnings: bool,
     /// `-s/--simulate`: result lines say what would be saved.
     pub simulate: bool,
+    /// `-j/--dump-json`: only the metadata of posts taken is printed; a post `--match-filter`
+    /// rejects prints nothing (as yt-dlp's `-j`), a note under `-v`.
+    pub dump_json: bool,
 }
 
 impl Default for Output {
@@ -34,6 +37,7 @@ impl Default for Output {
             bars: false,
             warnings: true,
             simulate: false,
+            dump_json: false,
         }
     }
 }

@@ -61,6 +61,18 @@ impl<'a> Printer<'a> {
             return Ok(());
         }
         let written = match &self.output.mode {
+            Mode::Json
+                if self.output.dump_json
+                    && matches!(o, Outcome::Skipped { reason, .. }
+                        if *reason == tikdl::batch::filter::SKIP_REASON) =>
+            {
+                tracing::info!(
+                    "{}: skipped ({})",
+                    tikdl::terminal::safe(o.url()),
+                    tikdl::batch::filter::SKIP_REASON
+                );
+                Ok(())
+            }
             Mode::Json => json_line(o),
             Mode::Print(templates) => match o {
                 Outcome::Downloaded(r, info) => print_saved(templates, r, info.as_deref()),
@@ -152,11 +164,8 @@ fn json_line(o: &Outcome) -> Result<()> {
         Outcome::Downloaded(r, _) | Outcome::SaveFailed(r) => print_json(&ResultLine::new(r)),
         Outcome::Failed { url, error, .. } => print_json(&ErrorLine::new(url, error)),
         Outcome::Skipped { url, id, reason } => print_json(&SkippedLine::new(url, id, reason)),
-        // Through a `Value`, whose keys print sorted, as this line always has.
-        Outcome::Info(info) => match serde_json::to_value(info) {
-            Ok(v) => print_json(&v),
-            Err(_) => Ok(()),
-        },
+        // The one serializer of `VideoInfo`, so the keys come in `info --json`'s order.
+        Outcome::Info(info) => print_json(info.as_ref()),
     }
 }
 
