@@ -1176,10 +1176,12 @@ fn info_only_into_a_pipe_closed_early_with_retry_in_place_loses_no_line() {
         &env,
         // One post at a time, and the reader closes the pipe as soon as it has its three lines.
         // A line the kernel took from tikdl before the reader left is delivered as far as any
-        // writer can know (the reader may have dropped it unread): `tee` records every line
-        // tikdl's writes handed over, so only lines tikdl itself dropped could be missing.
+        // writer can know (the reader may have dropped it unread): the loop records every line
+        // tikdl's writes handed over before passing it on (tee writes its standard output first
+        // and dies of SIGPIPE before recording), so only lines tikdl itself dropped could be
+        // missing.
         r#"{ "$0" "$@" --rate-limit 0 batch --jobs 1 --info-only --failed-file urls.txt urls.txt; echo "$?" > rc; } \
-             | tee written.ndjson \
+             | while IFS= read -r l; do printf '%s\n' "$l" >> written.ndjson; printf '%s\n' "$l" || exit 1; done \
              | { read -r a; read -r b; read -r c; exec <&-; printf '%s\n%s\n%s\n' "$a" "$b" "$c"; }"#,
         Duration::from_secs(120),
     );

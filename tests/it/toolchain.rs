@@ -13,10 +13,26 @@ fn version(v: &str) -> Vec<u64> {
         .collect()
 }
 
+/// The host's target triple: the dependency graph is read for the platform being built, so that
+/// crates of other platforms (Windows-only ones a fresh machine never downloaded) are not needed
+/// offline.
+fn host() -> String {
+    let out = std::process::Command::new("rustc")
+        .arg("-vV")
+        .output()
+        .expect("run rustc -vV");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .expect("rustc -vV names the host")
+        .to_owned()
+}
+
 fn metadata(extra: &[&str]) -> Value {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let out = std::process::Command::new(cargo)
         .args(["metadata", "--format-version", "1", "--locked", "--offline"])
+        .args(["--filter-platform", &host()])
         .args(extra)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
