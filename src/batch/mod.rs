@@ -1151,8 +1151,22 @@ fn list_lines<R: AsyncBufRead + Unpin>(
         if shared.broken.load(Ordering::Relaxed) {
             return None;
         }
-        match lines.next().await {
-            Ok(Some(line)) => {
+        match next_after_stop(lines.next()).await {
+            Err(waited) => {
+                let line = lines.number();
+                let error = std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    format!(
+                        "stopped while waiting for its next line (none came within {} ms of \
+                         the stop)",
+                        waited.as_millis()
+                    ),
+                );
+                *shared.read_error.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some(ReadError { line, error });
+                None
+            }
+            Ok(Ok(Some(line))) => {
                 let input = match line {
                     // Stopped: the rest is only kept for --failed-file, never expanded.
                     Line::Text { text } if shared.stopped() => {
@@ -1163,11 +1177,11 @@ fn list_lines<R: AsyncBufRead + Unpin>(
                 };
                 Some((input, (lines, shared)))
             }
-            Ok(None) => {
+            Ok(Ok(None)) => {
                 shared.read_bytes.store(lines.consumed(), Ordering::Relaxed);
                 None
             }
-            Err(error) => {
+            Ok(Err(error)) => {
                 let line = lines.number();
                 *shared.read_error.lock().unwrap_or_else(|e| e.into_inner()) =
                     Some(ReadError { line, error });
@@ -1175,6 +1189,28 @@ fn list_lines<R: AsyncBufRead + Unpin>(
             }
         }
     })
+}
+
+/// How long, once a stop is asked for, a read of the list may wait for its next line. The rest
+/// of a file is still read after a stop (its lines go to `--failed-file`), but a pipe or a FIFO
+/// whose writer sends nothing more (`tail -f urls | tikdl batch -`) would hold the stopped run.
+const READ_AFTER_STOP: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// `read`, given at most [`READ_AFTER_STOP`] once a stop is asked for (also when the stop comes
+/// while it waits); `Err` with that time when it did not end within it.
+async fn next_after_stop<T>(
+    read: impl std::future::Future<Output = T>,
+) -> Result<T, std::time::Duration> {
+    let mut read = std::pin::pin!(read);
+    if !crate::stop::requested() {
+        tokio::select! {
+            done = &mut read => return Ok(done),
+            () = crate::stop::wait() => {}
+        }
+    }
+    tokio::time::timeout(READ_AFTER_STOP, read)
+        .await
+        .map_err(|_| READ_AFTER_STOP)
 }
 
 /// The URLs of a command line, each one input (no blank-line or comment rule).

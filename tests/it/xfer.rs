@@ -248,3 +248,59 @@ fn a_post_larger_than_max_filesize_is_not_downloaded_nor_archived() {
     let archived = std::fs::read_to_string(&archive).unwrap_or_default();
     assert!(!archived.contains(DESKTOP_ID), "not archived: {archived}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_stop_ends_a_batch_whose_standard_input_sends_nothing_more() {
+    let env = Env::new();
+    let mut child = env
+        .std_cmd()
+        .args(["batch", "-s", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn tikdl");
+    // One line, then the writer stays, silent (`tail -f urls.txt | tikdl batch -`).
+    let mut input = child.stdin.take().unwrap();
+    std::io::Write::write_all(&mut input, format!("{DESKTOP_URL}\n").as_bytes()).unwrap();
+    wait_until(&mut child, "the post's page request", || {
+        support::page_requests(&env, DESKTOP_ID) > 0
+    });
+    let (status, err) = stop(&mut child, "INT");
+    assert_eq!(status.code(), Some(130), "{status:?} {err}");
+    assert!(
+        err.contains("stopped while waiting for its next line"),
+        "{err}"
+    );
+    drop(input);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_second_stop_signal_ends_a_run_blocked_opening_a_fifo() {
+    let env = Env::new();
+    // A FIFO nobody writes: opening it as the cookies file blocks in the kernel, where no
+    // async stop reaches.
+    let fifo = env.dir.path().join("cookies.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("run mkfifo");
+    assert!(made.success());
+    let mut child = spawn(&env, &["--cookies", s(&fifo), "info", DESKTOP_URL]);
+    // No observable sign that the signal handlers are in place: give the start its moment.
+    std::thread::sleep(Duration::from_secs(1));
+    let first = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(first.success());
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the first stop waits for the run"
+    );
+    let (status, err) = stop(&mut child, "INT");
+    assert_eq!(status.code(), Some(130), "{status:?} {err}");
+}

@@ -156,12 +156,11 @@ pub async fn record(
     Ok(crate::output::exit_code(failed))
 }
 
-/// The stop signals (SIGINT, SIGTERM, SIGHUP: `signals`) set the stop flag instead of ending
-/// the process.
+/// A stop signal (SIGINT, SIGTERM, SIGHUP: the process's stop flag, set by `signals`) ends the
+/// recording with what arrived instead of ending the process.
 fn spawn_signals(tx: tokio::sync::watch::Sender<bool>) -> Result<()> {
-    let mut signals = crate::signals::StopSignals::install()?;
     tokio::spawn(async move {
-        signals.recv().await;
+        tikdl::stop::wait().await;
         let _ = tx.send(true);
     });
     Ok(())

@@ -75,10 +75,15 @@ fn main() -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    match runtime.block_on(run(cli, settings, &output)) {
+    let code = match runtime.block_on(run(cli, settings, &output)) {
         Ok(code) => code,
         Err(e) => exit_for(&e),
-    }
+    };
+    // The run's own work is done and written; what may still run is a read of standard input
+    // on the blocking pool that a stop left waiting for a line (`sleep 60 | tikdl batch -`).
+    // Dropping the runtime would wait for it.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(500));
+    code
 }
 
 /// How many files a run must be able to open besides what it inherited: the runtime and its
@@ -198,7 +203,7 @@ async fn run(
     }
     // From here a stop signal is caught, not fatal: the handler may be reading a copy of a
     // browser's cookie database, which must not be left behind.
-    let mut signals = signals::StopSignals::install()?;
+    signals::watch(STOP_GRACE)?;
     let handler = TikTokHandler::new(options::handler_config(&cli.global, &settings)?)?;
     let jobs = options::jobs(&settings);
     let records_live = matches!(&cli.command, Command::Download(a)
@@ -228,16 +233,13 @@ async fn run(
         let mut work = std::pin::pin!(work);
         tokio::select! {
         code = &mut work => code,
-        () = signals.recv() => {
-            tikdl::stop::request();
+        () = tikdl::stop::wait() => {
             output::eprint_line(
                 "\ninterrupted: partial downloads are kept as .part files; run the same command again to resume",
             );
-            tokio::select! {
-                _ = &mut work => {}
-                () = signals.recv() => {}
-                () = tokio::time::sleep(STOP_GRACE) => {}
-            }
+            // The watcher ends the process if this takes longer than STOP_GRACE, or at a
+            // second signal.
+            let _ = (&mut work).await;
             Ok(ExitCode::from(EXIT_INTERRUPTED))
         }
         }

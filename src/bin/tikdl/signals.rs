@@ -1,16 +1,48 @@
 //! The signals that stop a run: Ctrl-C (SIGINT), SIGTERM (`kill`, `timeout`, systemd, `docker
 //! stop`) and SIGHUP (the terminal went away) all take the same path, for every command.
 
+use std::time::Duration;
+
 use anyhow::Result;
 
+/// Exit status of a run a stop signal ended (128 + SIGINT, as shells report it).
+const EXIT_INTERRUPTED: i32 = 130;
+
+/// Listens for the stop signals on the runtime's worker threads, so that a stop is seen even
+/// while the main thread is blocked in a read no async code can interrupt (a FIFO with no
+/// writer given as `--cookies` or `--ca-cert`, a terminal or pipe that sends nothing). The first
+/// signal sets the process's stop flag ([`tikdl::stop`]): every command stops at its next step
+/// and writes its bookkeeping. A second signal, or `grace` passing without the run ending,
+/// ends the process at once with exit 130: no read can hold a stopped run.
+pub fn watch(grace: Duration) -> Result<()> {
+    let mut signals = StopSignals::install()?;
+    tokio::spawn(async move {
+        signals.recv().await;
+        tikdl::stop::request();
+        let message = tokio::select! {
+            () = signals.recv() => None,
+            () = tokio::time::sleep(grace) => Some(format!(
+                "stopped: the run had not ended {} s after the stop signal (waiting on a read \
+                 that gives no data?); ending now",
+                grace.as_secs()
+            )),
+        };
+        if let Some(message) = message {
+            crate::output::eprint_line(&message);
+        }
+        std::process::exit(EXIT_INTERRUPTED);
+    });
+    Ok(())
+}
+
 /// A listener for the stop signals, installed at once (a signal before the first poll counts).
-pub struct StopSignals {
+struct StopSignals {
     #[cfg(unix)]
     kinds: Vec<tokio::signal::unix::Signal>,
 }
 
 impl StopSignals {
-    pub fn install() -> Result<Self> {
+    fn install() -> Result<Self> {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
@@ -29,7 +61,7 @@ impl StopSignals {
     }
 
     /// Resolves at the first stop signal.
-    pub async fn recv(&mut self) {
+    async fn recv(&mut self) {
         #[cfg(unix)]
         {
             let waits = self.kinds.iter_mut().map(|s| Box::pin(s.recv()));
