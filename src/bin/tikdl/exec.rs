@@ -201,17 +201,113 @@ enum ShellPlace {
     AnsiC { escaped: bool },
     /// In a `#` comment, to the end of the line.
     Comment,
+    /// In a here-document's body (`escaped`: right after a backslash). With an unquoted
+    /// delimiter the shell expands parameters there, as inside "..." but with quotes as text;
+    /// a quoted one (`<<'EOF'`) expands nothing, so no value can be handed there: the reference
+    /// stays text, never the value as source (a line of it could end the document).
+    HereDoc { escaped: bool },
+}
+
+/// A here-document whose delimiter has been read (`<<EOF`, `<<-EOF`, `<<'EOF'`): its body
+/// starts at the next newline outside quotes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct HereDoc {
+    delimiter: String,
+    /// `<<-`: leading tabs are stripped from the body's lines, the delimiter line's too.
+    strip_tabs: bool,
+}
+
+/// The shell's reading of a here-document operator and its body, beside [`ShellPlace`].
+#[derive(Debug, Default)]
+struct HereDocs {
+    /// The delimiter word being read after `<<`: its text, and whether `<<-` was written.
+    word: Option<(String, bool)>,
+    /// Operators read on this line, whose bodies follow it in order.
+    pending: std::collections::VecDeque<HereDoc>,
+    /// The body being read, and its current line so far.
+    body: Option<(HereDoc, String)>,
 }
 
 /// The place `sh` is in after reading `line` (quotes, backslashes, comments; enough to quote a
 /// value for the spot a user's command puts it, whether bare, in '...' or in "...").
 fn shell_place(line: &str) -> ShellPlace {
     let mut place = ShellPlace::Bare { escaped: false };
+    let mut docs = HereDocs::default();
     // The places `$(...)` and backticks were opened in: inside them quoting starts afresh.
     let mut outer: Vec<(ShellPlace, char)> = Vec::new();
     let mut word_start = true;
     let mut prev = '\0';
     for c in line.chars() {
+        // A here-document's body: text up to the line that is its delimiter.
+        if let Some((doc, text)) = &mut docs.body {
+            if c != '\n' {
+                text.push(c);
+                place = ShellPlace::HereDoc {
+                    escaped: c == '\\' && !matches!(place, ShellPlace::HereDoc { escaped: true }),
+                };
+                continue;
+            }
+            let end = if doc.strip_tabs {
+                text.trim_start_matches('\t')
+            } else {
+                text.as_str()
+            };
+            if end == doc.delimiter {
+                docs.body = docs.pending.pop_front().map(|d| (d, String::new()));
+                if docs.body.is_none() {
+                    place = ShellPlace::Bare { escaped: false };
+                    word_start = true;
+                    prev = c;
+                }
+            } else {
+                text.clear();
+                place = ShellPlace::HereDoc { escaped: false };
+            }
+            continue;
+        }
+        // The delimiter word after `<<` (its quotes are taken off): read beside the usual
+        // quoting below, which still follows the word's quotes.
+        if let Some((word, strip)) = &mut docs.word {
+            let bare = matches!(place, ShellPlace::Bare { escaped: false });
+            let ends_word =
+                bare && (c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')' | '<' | '>'));
+            if word.is_empty() && c == '<' && prev == '<' {
+                // `<<<`: a here-string, no body.
+                docs.word = None;
+            } else if word.is_empty() && c == '-' && prev == '<' {
+                *strip = true;
+            } else if ends_word && !word.is_empty() {
+                docs.pending.push_back(HereDoc {
+                    delimiter: word.replace(['\'', '"', '\\'], ""),
+                    strip_tabs: *strip,
+                });
+                docs.word = None;
+            } else if !ends_word {
+                word.push(c);
+            }
+        }
+        if c == '\n'
+            && matches!(
+                place,
+                ShellPlace::Bare { escaped: false } | ShellPlace::Comment
+            )
+            && outer.is_empty()
+            && let Some(doc) = docs.pending.pop_front()
+        {
+            docs.body = Some((doc, String::new()));
+            place = ShellPlace::HereDoc { escaped: false };
+            prev = c;
+            continue;
+        }
+        if c == '<'
+            && prev == '<'
+            && matches!(place, ShellPlace::Bare { escaped: false })
+            && docs.word.is_none()
+        {
+            docs.word = Some((String::new(), false));
+            prev = c;
+            continue;
+        }
         let open = matches!(
             place,
             ShellPlace::Bare { escaped: false } | ShellPlace::Double { escaped: false }
@@ -263,6 +359,8 @@ fn shell_place(line: &str) -> ShellPlace {
                 '\n' => ShellPlace::Bare { escaped: false },
                 _ => ShellPlace::Comment,
             },
+            // A body is read above, to its end, before this match.
+            ShellPlace::HereDoc { .. } => ShellPlace::Bare { escaped: false },
         };
         word_start = matches!(place, ShellPlace::Bare { escaped: false })
             && (c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')' | '<' | '>'));
@@ -273,7 +371,8 @@ fn shell_place(line: &str) -> ShellPlace {
 
 /// The reference to positional parameter `n` for the end of `line`, written so that it expands
 /// to exactly the value as one word wherever the user's command has it: `"${n}"` when bare,
-/// `'"${n}"'` inside `'...'` (the quote closed around it), `${n}` inside `"..."`. A backslash just
+/// `'"${n}"'` inside `'...'` (the quote closed around it), `${n}` inside `"..."` and in a
+/// here-document's body (where quotes are text). A backslash just
 /// before it is first ended by a backslash-newline (which the shell drops); in bash's `$'...'` the
 /// quote is closed around it; in a comment it is inert.
 fn quote_at(line: &str, n: usize) -> String {
@@ -292,6 +391,10 @@ fn quote_at(line: &str, n: usize) -> String {
             format!("{lead}'\"${{{n}}}\"$'")
         }
         ShellPlace::Comment => format!("${{{n}}}"),
+        ShellPlace::HereDoc { escaped } => {
+            let lead = if escaped { "\n" } else { "" };
+            format!("{lead}${{{n}}}")
+        }
     }
 }
 
@@ -448,6 +551,8 @@ mod tests {
             "printf %s \"$(printf %s \"%(title)s\")\"",
             "printf %s \"`printf %s %(title)s`\"",
             "cat <<EOF\n%(title)s\nEOF",
+            "cat <<-EOF\n\t%(title)s\n\tEOF",
+            "cat <<EOF; cat <<X # two\nfirst\nEOF\n%(title)s\nX",
             "true # %(title)s",
         ] {
             let c = line(cmd, &title, "f");
@@ -457,6 +562,34 @@ mod tests {
             if !cmd.starts_with("true") && !cmd.contains('`') {
                 assert!(printed.contains(&title), "{cmd:?}: {printed:?} from {c:?}");
             }
+            // Nothing added around it either (quotes are text in a here-document's body).
+            if cmd.contains("<<") {
+                let body = printed.trim_start_matches("first\n");
+                assert_eq!(body, format!("{title}\n"), "{cmd:?} from {c:?}");
+            }
         }
+    }
+
+    /// A here-document's delimiter is found wherever it is written, so the body's references
+    /// are bare: after the body, quoting is as before it.
+    #[test]
+    fn here_documents_are_read_to_their_delimiter() {
+        assert_eq!(
+            shell_place("cat <<EOF\nx"),
+            ShellPlace::HereDoc { escaped: false }
+        );
+        assert_eq!(
+            shell_place("cat <<'E O'\nx\nE O\necho "),
+            ShellPlace::Bare { escaped: false }
+        );
+        assert_eq!(
+            shell_place("cat <<\"EOF\"\nx\\"),
+            ShellPlace::HereDoc { escaped: true }
+        );
+        assert_eq!(
+            shell_place("cat <<<x "),
+            ShellPlace::Bare { escaped: false }
+        );
+        assert_eq!(shell_place("cat <<EOF\nEOF\necho '"), ShellPlace::Single);
     }
 }
