@@ -445,12 +445,14 @@ impl Pager<'_> {
     /// aside), and that post's id.
     fn break_cut(&self, page: &mut extract::ListPage) -> Option<PostId> {
         let BreakOn(archived) = self.opts.break_on.as_ref()?;
+        // A set: a hostile page may mark each of its items pinned.
+        let pinned: HashSet<&PostId> = page.pinned.iter().collect();
         let listed: Vec<Listed> = page
             .items
             .iter()
             .map(|i| Listed {
                 id: &i.id,
-                pinned: page.pinned.contains(&i.id),
+                pinned: pinned.contains(&i.id),
             })
             .collect();
         let cut = break_existing::cut_page(&listed, |id| archived(id));

@@ -3,7 +3,7 @@
 //! Every field is optional and lenient (see `flex`): a page that lacks a field, or sends it with
 //! another type, still yields the rest of the metadata.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use serde::Deserialize;
 
@@ -422,27 +422,27 @@ impl RawItem {
     /// The post's hashtags and mentioned accounts, each once, in order: from the text extras
     /// (the description's and its contents'), the hashtags else from the challenges.
     fn hashtags_and_mentions(&self) -> (Vec<String>, Vec<String>) {
-        let mut hashtags = Vec::new();
-        let mut mentions = Vec::new();
+        let mut hashtags = Distinct::default();
+        let mut mentions = Distinct::default();
         let extras = self
             .text_extra
             .iter()
             .chain(self.contents.iter().flat_map(|c| c.text_extra.iter()));
         for t in extras {
             match (t.kind, &t.hashtag_name, &t.user_unique_id) {
-                (Some(1), Some(tag), _) => push_unique(&mut hashtags, tag),
-                (Some(0), _, Some(user)) => push_unique(&mut mentions, user),
+                (Some(1), Some(tag), _) => hashtags.push(tag),
+                (Some(0), _, Some(user)) => mentions.push(user),
                 _ => {}
             }
         }
-        if hashtags.is_empty() {
+        if hashtags.list.is_empty() {
             for c in &self.challenges {
                 if let Some(t) = &c.title {
-                    push_unique(&mut hashtags, t);
+                    hashtags.push(t);
                 }
             }
         }
-        (hashtags, mentions)
+        (hashtags.list, mentions.list)
     }
 }
 
@@ -506,9 +506,20 @@ fn fill(slot: &mut Option<String>, from: &Option<String>) {
     }
 }
 
-fn push_unique(list: &mut Vec<String>, value: &str) {
-    if !value.is_empty() && !list.iter().any(|v| v == value) {
-        list.push(value.to_owned());
+/// Non-empty texts, each once, in the order first seen. A set finds the ones seen: a hostile
+/// page lists hundreds of thousands of distinct hashtags, and a search of the list for each
+/// would cost their square.
+#[derive(Default)]
+struct Distinct {
+    list: Vec<String>,
+    seen: HashSet<String>,
+}
+
+impl Distinct {
+    fn push(&mut self, value: &str) {
+        if !value.is_empty() && self.seen.insert(value.to_owned()) {
+            self.list.push(value.to_owned());
+        }
     }
 }
 
@@ -607,7 +618,8 @@ fn formats(video: &RawVideo) -> Vec<Format> {
     };
     let mut list = FormatList {
         out: Vec::new(),
-        seen_keys: Vec::new(),
+        seen_keys: HashSet::new(),
+        seen_urls: HashSet::new(),
         portrait,
     };
     for (i, b) in video.bitrate_info.iter().enumerate() {
@@ -661,7 +673,9 @@ fn formats(video: &RawVideo) -> Vec<Format> {
 /// listed is left out.
 struct FormatList {
     out: Vec<Format>,
-    seen_keys: Vec<String>,
+    /// Sets, not searches of `out`: a hostile page may list thousands of renditions.
+    seen_keys: HashSet<String>,
+    seen_urls: HashSet<String>,
     /// The video's own width and height, when the page states both.
     portrait: Option<(u64, u64)>,
 }
@@ -678,13 +692,12 @@ impl FormatList {
         let Some((first, rest)) = urls.split_first() else {
             return;
         };
-        if let Some(key) = &addr.url_key {
-            if self.seen_keys.contains(key) {
-                return;
-            }
-            self.seen_keys.push(key.clone());
+        if let Some(key) = &addr.url_key
+            && !self.seen_keys.insert(key.clone())
+        {
+            return;
         }
-        if self.out.iter().any(|f| &f.url == first) {
+        if !self.seen_urls.insert(first.clone()) {
             return;
         }
         let (key_codec, res) = addr
@@ -762,13 +775,15 @@ fn even(v: u64) -> u64 {
 
 fn subtitles(video: &RawVideo) -> BTreeMap<String, Vec<Subtitle>> {
     let mut out: BTreeMap<String, Vec<Subtitle>> = BTreeMap::new();
+    let mut seen: HashSet<(String, String)> = HashSet::new();
     let mut add =
         |lang: Option<&String>, url: &str, format: Option<&str>, source: Option<String>| {
             let lang = lang.cloned().unwrap_or_else(|| "und".into());
             // The format names the file's extension, so it comes from the allow-list only.
             let ext = safe_ext(ExtKind::Subtitle, format.unwrap_or("")).to_owned();
-            let list = out.entry(lang).or_default();
-            if !list.iter().any(|s| s.url == url) {
+            let list = out.entry(lang.clone()).or_default();
+            // A set of those listed: a hostile page may list thousands.
+            if seen.insert((lang, url.to_owned())) {
                 list.push(Subtitle {
                     url: url.to_owned(),
                     ext,
