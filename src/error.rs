@@ -143,13 +143,26 @@ pub enum ConnectionReason {
     /// A stop was asked for (Ctrl-C, SIGTERM) while it ran; what arrived is kept to resume.
     #[error("{}", crate::stop::STOPPED)]
     Interrupted,
-    /// The file is announced larger than `--max-filesize`: not downloaded.
-    #[error("the file is {size} bytes, larger than --max-filesize ({max} bytes)")]
+    /// The file is larger than `--max-filesize`: announced so (not downloaded), or, with no
+    /// size announced, its bytes passed it (the transfer cut there, nothing kept).
+    #[error(
+        "{}",
+        if *announced {
+            format!("the file is {size} bytes, larger than --max-filesize ({max} bytes)")
+        } else {
+            format!(
+                "the file passed --max-filesize ({max} bytes) while downloading (no size was \
+                 announced); {size} bytes had arrived"
+            )
+        }
+    )]
     OverMaxFilesize {
-        /// The file's announced size.
+        /// The file's announced size, or the bytes that had arrived when it passed the limit.
         size: u64,
         /// The limit.
         max: u64,
+        /// Whether `size` was announced (else counted while downloading).
+        announced: bool,
     },
 }
 

@@ -477,7 +477,11 @@ fn claim_part(req: &MediaRequest, place: &Place, lock: &PartLock) -> Result<Part
 fn check_max_filesize(size: u64, opts: &EngineOptions, u: &str) -> Result<(), Error> {
     match opts.max_filesize {
         Some(max) if size > max => Err(Error::connection(
-            ConnectionReason::OverMaxFilesize { size, max },
+            ConnectionReason::OverMaxFilesize {
+                size,
+                max,
+                announced: true,
+            },
             Operation::Download,
             u,
         )),
@@ -999,6 +1003,8 @@ struct Plan {
     total: Option<u64>,
     /// No byte beyond this: the announced size, or the kind's cap when nobody announced one.
     limit: u64,
+    /// `limit` is `--max-filesize`: nobody announced a size and the user's limit is the lower.
+    limit_is_max_filesize: bool,
 }
 
 /// One try at the file from one URL: the request, the checks of its answer, then its body.
@@ -1032,10 +1038,14 @@ async fn attempt(
     if start == 0 {
         state.first_total(total)?;
     }
-    let plan = check_content(&head, req, start, total).map_err(failed)?;
+    let mut plan = check_content(&head, req, start, total).map_err(failed)?;
     // As yt-dlp's HTTP downloader: the size the answer announces, checked before its body.
     if let Some(size) = plan.total.or(req.expected_size) {
         check_max_filesize(size, opts, url.as_str()).map_err(failed)?;
+    } else if let Some(max) = opts.max_filesize.filter(|m| *m < plan.limit) {
+        // Nobody said the size: the user's limit holds as the bytes come.
+        plan.limit = max;
+        plan.limit_is_max_filesize = true;
     }
     write_body(resp, &plan, &ask, req, opts, progress, state).await
 }
@@ -1271,6 +1281,7 @@ fn check_content(
         start,
         total,
         limit: total.or(req.expected_size).unwrap_or(cap),
+        limit_is_max_filesize: false,
     })
 }
 
@@ -1470,6 +1481,17 @@ async fn pump(
                 return Err(poisoned(
                     "server sent a web page instead of media".to_owned(),
                 ));
+            }
+            Screened::OverLimit if plan.limit_is_max_filesize => {
+                let reason = ConnectionReason::OverMaxFilesize {
+                    size: out.written + received as u64,
+                    max: plan.limit,
+                    announced: false,
+                };
+                return Err(Cut {
+                    error: Error::connection(reason, op, u),
+                    poisoned: true,
+                });
             }
             Screened::OverLimit => return Err(poisoned(over_limit(plan, req))),
         };
@@ -2030,7 +2052,8 @@ mod tests {
             Plan {
                 start: 5,
                 total: Some(70),
-                limit: 70
+                limit: 70,
+                limit_is_max_filesize: false,
             }
         );
         assert!(over_limit(&plan, &image).starts_with(SENT_MORE));
@@ -2042,6 +2065,7 @@ mod tests {
             start,
             total: None,
             limit,
+            limit_is_max_filesize: false,
         };
         let mut s = Screen::new(b"abcdef".to_vec(), &plan(4, 10));
         assert_eq!(s.chunk(b"abc", 4), Screened::Skip);

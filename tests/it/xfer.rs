@@ -249,6 +249,49 @@ fn a_post_larger_than_max_filesize_is_not_downloaded_nor_archived() {
     assert!(!archived.contains(DESKTOP_ID), "not archived: {archived}");
 }
 
+/// A slideshow whose sound never ends and whose size nobody announces (200, chunked): only
+/// `--max-filesize`, counted as the bytes come, stops it.
+#[cfg(unix)]
+#[test]
+fn a_body_of_unannounced_size_is_cut_at_max_filesize() {
+    use tiktok_imitation::campaign::{self, Behaviour, Role};
+    let env = Env::new();
+    // A post whose sound the behaviour applies to (three roles in four).
+    let id = (0..64)
+        .map(|r| campaign::campaign_id(Behaviour::EndlessAudio, true, false, 3, r))
+        .find(|id| campaign::affected(*id, Role::Audio))
+        .unwrap();
+    let url = format!(
+        "https://www.tiktok.com/@{}/photo/{id}",
+        campaign::uploader(id)
+    );
+    let out = out_dir(&env, "cut");
+    let archive = env.dir.path().join("archive.txt");
+    // Under a 10 MiB file size limit: without the cut, the sound would grow to its 4 GiB cap.
+    let run = env
+        .std_cmd_in_shell("trap '' XFSZ; ulimit -f 20480 || exit 99; exec \"$0\" \"$@\"")
+        .args(["--rate-limit", "0", "download", "--max-filesize", "100K"])
+        .args(["--download-archive", s(&archive), "-P", s(&out), &url])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("passed --max-filesize (102400 bytes) while downloading"),
+        "{err}"
+    );
+    let parts: Vec<_> = support::files_under(&out)
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with(".part"))
+        .collect();
+    assert!(parts.is_empty(), "no .part kept: {parts:?}");
+    let archived = std::fs::read_to_string(&archive).unwrap_or_default();
+    assert!(
+        !archived.contains(&id.to_string()),
+        "not archived: {archived}"
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn a_stop_ends_a_batch_whose_standard_input_sends_nothing_more() {
