@@ -216,7 +216,8 @@ impl TikTokHandler {
         self.posts.video_info_fresh(input).await
     }
 
-    /// Parses `input` and follows short links to the post they name.
+    /// Parses `input` and follows short links to what they lead to: a post, a list or a LIVE
+    /// room (its [`PostRef::canonical_url`] is then the URL to work on).
     pub async fn resolve(&self, input: &str) -> Result<PostRef, Error> {
         let post = Posts::parse(input)?;
         self.posts.resolve(post, input.trim()).await
@@ -307,6 +308,13 @@ impl TikTokHandler {
         )
         .await
     }
+    /// Whether `url` is a short link (`vm.tiktok.com/CODE`, `vt.tiktok.com/CODE`,
+    /// `www.tiktok.com/t/CODE`; no network): what it stands for, a post, a list or a LIVE room,
+    /// is known once [`Self::resolve`] has followed it.
+    pub fn is_short_link(&self, url: &str) -> bool {
+        url::parse(url.trim()).is_ok_and(|r| matches!(r, PostRef::ShortLink { .. }))
+    }
+
     /// Whether `url` is a LIVE room URL (`/@user/live`, `/share/live/ID`; no network).
     pub fn is_live_url(&self, url: &str) -> bool {
         url::parse(url.trim()).is_ok_and(|r| matches!(r, PostRef::Live { .. }))

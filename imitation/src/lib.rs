@@ -71,6 +71,9 @@
 //! |---|---|
 //! | `ZMdesk1` | 301 to `https://www.tiktok.com/@emthenutritionist/video/7608826249200356630?_r=1&_t=x` |
 //! | `ZMphoto1` | 301 to `https://www.tiktok.com/@mu33.__/photo/7610426235671350549?_r=1` |
+//! | `ZMprof1` | 301 to the profile `https://www.tiktok.com/@imitation45?_r=1&_t=x` (a list: the app's "share profile") |
+//! | `ZMlive1` | 301 to the LIVE room `https://www.tiktok.com/@live_on/live?_r=1&_t=x` |
+//! | `ZMlive2` | 301 to the LIVE room `https://www.tiktok.com/@live_ends/live?_r=1&_t=x` |
 //! | `ZMhop1` | 302 to `https://vm.tiktok.com/ZMhop2/`, which 301s to the `ZMdesk1` target |
 //! | `ZMevil1` | 301 to `https://evil.example/steal` |
 //! | `ZMloop1` | 301 to `https://vm.tiktok.com/ZMloop2/`, which 301s back to `ZMloop1`, forever |

@@ -383,6 +383,10 @@ fn short_link(code: &str) -> Reply {
     match code {
         "ZMdesk1" | "ZMhop2" => Reply::redirect(301, DESKTOP_URL),
         "ZMphoto1" => Reply::redirect(301, PHOTO_URL),
+        // The app's "share profile" and "share LIVE" links: a list and a LIVE room, not posts.
+        "ZMprof1" => Reply::redirect(301, "https://www.tiktok.com/@imitation45?_r=1&_t=x"),
+        "ZMlive1" => Reply::redirect(301, "https://www.tiktok.com/@live_on/live?_r=1&_t=x"),
+        "ZMlive2" => Reply::redirect(301, "https://www.tiktok.com/@live_ends/live?_r=1&_t=x"),
         "ZMhop1" => Reply::redirect(302, "https://vm.tiktok.com/ZMhop2/"),
         "ZMevil1" => Reply::redirect(301, "https://evil.example/steal"),
         "ZMloop1" => Reply::redirect(301, "https://vm.tiktok.com/ZMloop2/"),

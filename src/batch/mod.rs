@@ -953,7 +953,8 @@ enum Input {
 
 /// One unit of work, made from an input line (a list line makes one per post).
 enum Task {
-    /// A post or short link, parsed once: `url` is the line as given, reported as it is.
+    /// A post (or a LIVE room, refused), parsed once: `url` is the line as given, or for a short
+    /// link the URL it leads to, reported as it is.
     Post {
         url: String,
         post: PostRef,
@@ -1394,6 +1395,13 @@ fn expand_input<'a>(
 }
 
 /// One input line, parsed once -> the tasks it stands for (a list expands to its posts).
+///
+/// A short link is followed first, and the line is then what its target is: a list expands
+/// (its `--max`, `-I`, filters, archive and `--break-on-existing` as for the target's URL, which
+/// stands for the line from here on: reported, kept in `--failed-file`, marked clean), a post or
+/// a LIVE room is one task. yt-dlp does the same: its `TikTokVMIE` (`yt_dlp/extractor/tiktok.py`)
+/// resolves the link and hands the URL it leads to to whichever extractor takes it. The link is
+/// followed when the loop reaches its line, as a list's first page is asked for.
 fn expand_line<'a>(
     posts: &Posts,
     line: String,
@@ -1401,17 +1409,49 @@ fn expand_line<'a>(
     shared: &'a Shared,
     progress: Option<ProgressFactory>,
 ) -> Tasks<'a> {
-    let list = match crate::url::parse(line.trim()) {
-        Ok(list) if list.is_list() => list,
-        Ok(post) => return tasks(vec![Task::Post { url: line, post }]),
+    match crate::url::parse(line.trim()) {
+        Ok(short @ PostRef::ShortLink { .. }) => {
+            let posts = posts.clone();
+            futures_util::stream::once(async move {
+                let target = posts.resolve(short, line.trim()).await;
+                (posts, line, target)
+            })
+            .flat_map(move |(posts, line, target)| match target {
+                Ok(target) => {
+                    let url = target.canonical_url();
+                    expand_target(&posts, url, target, opts, shared, progress.clone())
+                }
+                Err(error) => tasks(vec![Task::Failed { url: line, error }]),
+            })
+            .boxed()
+        }
+        Ok(target) => expand_target(posts, line, target, opts, shared, progress),
         // Reported by the download, which resolves every post it is given.
-        Err(_) if !opts.needs_id() => return tasks(vec![Task::Unparsed { url: line }]),
+        Err(_) if !opts.needs_id() => tasks(vec![Task::Unparsed { url: line }]),
         Err(e) => {
             let error = crate::fetch::posts::not_a_tiktok_url(&e, &line);
-            return tasks(vec![Task::Failed { url: line, error }]);
+            tasks(vec![Task::Failed { url: line, error }])
         }
-    };
-    let events = posts.list(line.trim(), list, &list_options(opts, &line));
+    }
+}
+
+/// The tasks of `target`, what `line` stands for (no short link): a list's posts as its pages
+/// come, else one post (a LIVE room is refused when the task is worked on).
+fn expand_target<'a>(
+    posts: &Posts,
+    line: String,
+    target: PostRef,
+    opts: &'a BatchOptions,
+    shared: &'a Shared,
+    progress: Option<ProgressFactory>,
+) -> Tasks<'a> {
+    if !target.is_list() {
+        return tasks(vec![Task::Post {
+            url: line,
+            post: target,
+        }]);
+    }
+    let events = posts.list(line.trim(), target, &list_options(opts, &line));
     list_tasks(line, events, opts, shared, Paging::open(progress))
 }
 
@@ -1580,12 +1620,11 @@ impl Worker<'_> {
             Task::Unparsed { url } => self.save(url, None).await,
             Task::Post { url, .. } if !self.opts.needs_id() => self.save(url, None).await,
             Task::Post { url, post } => {
-                // A short link's id (hence its shard) is known only once it is resolved.
-                let id = match resolve_id(self.posts, post, &url).await {
-                    Ok(id) => id,
-                    Err(outcome) => {
+                let id = match post {
+                    PostRef::Post { id, .. } => id,
+                    other => {
                         return Done::Outcome {
-                            outcome,
+                            outcome: not_a_post(other, &url),
                             failed_input: None,
                         };
                     }
@@ -1756,39 +1795,22 @@ impl Worker<'_> {
     }
 }
 
-/// A post or short link -> the post's id (a short link is resolved), or the failure.
-async fn resolve_id(posts: &Posts, post: PostRef, url: &str) -> Result<PostId, Outcome> {
-    match posts.resolve(post, url.trim()).await {
-        Ok(PostRef::Post { id, .. }) => Ok(id),
+/// The failure of a post's task that is no post: a LIVE room (short links were followed when
+/// the line was expanded, lists expanded into their posts).
+fn not_a_post(post: PostRef, url: &str) -> Outcome {
+    let reason = match post {
         // A recording lasts as long as the LIVE: never one of a list's jobs.
-        Ok(live @ PostRef::Live { .. }) => {
-            let reason = ContentReason::Unsupported(format!(
-                "{} is a LIVE room: batch does not record LIVE rooms; record it with \
-                 `tikdl download URL`",
-                live.canonical_url()
-            ));
-            Err(Outcome::Failed {
-                error: Error::content(reason, Operation::ParseUrl, url),
-                url: url.to_owned(),
-                id: None,
-            })
-        }
-        Ok(other) => {
-            let reason = ContentReason::Unsupported(format!(
-                "short link leads to {}",
-                other.canonical_url()
-            ));
-            Err(Outcome::Failed {
-                error: Error::content(reason, Operation::ResolveShortLink, url),
-                url: url.to_owned(),
-                id: None,
-            })
-        }
-        Err(error) => Err(Outcome::Failed {
-            url: url.to_owned(),
-            id: None,
-            error,
-        }),
+        live @ PostRef::Live { .. } => ContentReason::Unsupported(format!(
+            "{} is a LIVE room: batch does not record LIVE rooms; record it with \
+             `tikdl download URL`",
+            live.canonical_url()
+        )),
+        other => ContentReason::Unsupported(format!("{} is not a post", other.canonical_url())),
+    };
+    Outcome::Failed {
+        error: Error::content(reason, Operation::ParseUrl, url),
+        url: url.to_owned(),
+        id: None,
     }
 }
 

@@ -207,7 +207,8 @@ impl Posts {
         let PostRef::Post { id, .. } = &post else {
             return Err(Error::content(
                 ContentReason::Unsupported(format!(
-                    "{} is a list of posts, not a post; `tikdl batch` expands lists",
+                    "{} is a list of posts, not one post: expand it into its posts first \
+                     (`tikdl info`, `download` and `batch` take list URLs and do)",
                     post.canonical_url()
                 )),
                 Operation::ParseUrl,
@@ -321,8 +322,10 @@ impl Posts {
         }
     }
 
-    /// Follows short links to the post they name (`input`, the text `post` was parsed from,
-    /// names it in errors); any other [`PostRef`] is returned as it is.
+    /// Follows short links to what they lead to, a post, a list or a LIVE room (`input`, the
+    /// text `post` was parsed from, names it in errors); any other [`PostRef`] is returned as it
+    /// is. The one place a short link is followed: the batch loop and the command line (through
+    /// [`crate::TikTokHandler::resolve`]) then treat the input as its target.
     pub async fn resolve(&self, mut post: PostRef, input: &str) -> Result<PostRef, Error> {
         let mut hops = 0;
         while let PostRef::ShortLink { url } = &post {

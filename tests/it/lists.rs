@@ -358,3 +358,135 @@ async fn page_and_api_structure_matches_sources() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Short links that lead to a list (the app's "share profile" link), not to a post.
+
+const PROFILE: &str = "https://www.tiktok.com/@imitation45";
+const PROFILE_SHORT: &str = "https://vm.tiktok.com/ZMprof1/";
+
+/// The ids of `info --json ARGS`' lines (it must succeed).
+fn info_ids(env: &Env, args: &[&str]) -> Vec<String> {
+    let run = env.json([&["info", "--json"], args].concat()).success();
+    run.lines
+        .iter()
+        .map(|l| l["id"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[test]
+fn a_short_link_to_a_profile_is_the_profile_for_info_and_download() {
+    let env = Env::new();
+    let want = info_ids(&env, &["--max", "2", PROFILE]);
+    assert_eq!(want.len(), 2, "{want:?}");
+    for short in [
+        PROFILE_SHORT,
+        "https://vt.tiktok.com/ZMprof1",
+        "https://www.tiktok.com/t/ZMprof1/",
+    ] {
+        assert_eq!(info_ids(&env, &["--max", "2", short]), want, "{short}");
+    }
+    // -I picks among the profile's posts as it does for the profile's URL.
+    assert_eq!(
+        info_ids(&env, &["-I", "2", PROFILE_SHORT]),
+        info_ids(&env, &["-I", "2", PROFILE])
+    );
+    // For people too: no "not a post" advice.
+    let human = env.run(["info", "--max", "1", PROFILE_SHORT]).success();
+    assert!(!human.stderr.contains("not a post"), "{human}");
+    assert!(human.stdout.contains("imitation45"), "{human}");
+
+    let dir = env.dir.path().join("out");
+    let sim = env
+        .json([
+            "download",
+            "-s",
+            "--json",
+            "--max",
+            "2",
+            "-P",
+            support::s(&dir),
+            PROFILE_SHORT,
+        ])
+        .success();
+    let ids: Vec<&str> = sim.lines.iter().filter_map(|l| l["id"].as_str()).collect();
+    assert_eq!(ids, want, "{sim}");
+    assert!(
+        sim.lines.iter().all(|l| l["status"] == "simulated"),
+        "{sim}"
+    );
+
+    // -J: one playlist document, the link as its original URL (yt-dlp's original_url).
+    let doc = env
+        .json(["download", "-J", "--max", "2", PROFILE_SHORT])
+        .success();
+    let doc = doc.result();
+    assert_eq!(doc["_type"], "playlist");
+    assert_eq!(doc["webpage_url"], PROFILE);
+    assert_eq!(doc["original_url"], PROFILE_SHORT);
+    let entries: Vec<&str> = doc["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["id"].as_str())
+        .collect();
+    assert_eq!(entries, want);
+}
+
+#[test]
+fn a_short_link_to_a_profile_in_a_list_expands_archives_and_keeps_failures() {
+    let env = Env::new();
+    let want = info_ids(&env, &["--max", "2", PROFILE]);
+    let list = env.dir.path().join("list.txt");
+    let archive = env.dir.path().join("archive.txt");
+    let failed = env.dir.path().join("failed.txt");
+    let gone = "https://vm.tiktok.com/ZMgone1/";
+    std::fs::write(&list, format!("{PROFILE_SHORT}\n{gone}\n")).unwrap();
+    let mut cmd = env.cmd();
+    cmd.args(["--rate-limit", "0", "batch", "--json", "--max", "2", "-P"])
+        .arg(env.dir.path().join("out"))
+        .arg("--download-archive")
+        .arg(&archive)
+        .arg("--failed-file")
+        .arg(&failed)
+        .arg(&list);
+    let run = support::Run::json_of(&mut cmd).code(1);
+    let saved: Vec<&str> = run
+        .lines
+        .iter()
+        .filter(|l| l["status"] == "downloaded")
+        .filter_map(|l| l["id"].as_str())
+        .collect();
+    let mut sorted = saved.clone();
+    sorted.sort();
+    let mut want_sorted = want.clone();
+    want_sorted.sort();
+    assert_eq!(sorted, want_sorted, "{run}");
+    assert!(!run.both().contains("short link leads to"), "{run}");
+    let archived = std::fs::read_to_string(&archive).unwrap();
+    let mut archived: Vec<&str> = archived
+        .lines()
+        .map(|l| l.trim_start_matches("tiktok "))
+        .collect();
+    archived.sort();
+    assert_eq!(archived, want_sorted);
+    // The link that led nowhere is kept as given, so a retry asks for it again.
+    assert_eq!(
+        std::fs::read_to_string(&failed).unwrap(),
+        format!("{gone}\n")
+    );
+    // A second run skips the archived posts, as for the profile's own URL.
+    let mut again = env.cmd();
+    again
+        .args(["--rate-limit", "0", "batch", "--json", "--max", "2", "-P"])
+        .arg(env.dir.path().join("out"))
+        .arg("--download-archive")
+        .arg(&archive)
+        .arg("-")
+        .write_stdin(format!("{PROFILE_SHORT}\n"));
+    let again = support::Run::json_of(&mut again).success();
+    assert!(
+        again.lines.iter().all(|l| l["status"] == "skipped"),
+        "{again}"
+    );
+}

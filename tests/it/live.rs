@@ -673,3 +673,41 @@ fn a_trickling_stream_is_cut_by_the_low_speed_limit_and_reconnected() {
     let (_, flv) = the_recording(env.dir.path());
     assert!(flv.last_media_ts >= 2_900, "{flv:?}");
 }
+
+#[test]
+fn a_short_link_to_a_live_room_is_that_room() {
+    let env = Env::new();
+    // `info`: the room, as for its own URL.
+    let short = "https://vm.tiktok.com/ZMlive1/";
+    let info = env.info_json(short);
+    assert_eq!(info["id"], room("live_on").as_str());
+    assert_eq!(info["is_live"], true);
+    assert_eq!(info["uploader"], "live_on");
+    let human = env.run(["info", short]).success();
+    assert!(human.stdout.contains("is LIVE now"), "{human}");
+    assert!(!human.both().contains("not a post"), "{human}");
+    // `download -s` records no room, and says so.
+    let sim = env.run(["download", "-s", short]).success();
+    assert!(
+        sim.stderr.contains("a LIVE room, not recorded under -s"),
+        "{sim}"
+    );
+    // `batch`: refused as the room's own URL is.
+    let list = env.dir.path().join("list.txt");
+    std::fs::write(&list, format!("{short}\n")).unwrap();
+    let run = env.run(["batch", list.to_str().unwrap()]);
+    assert_ne!(run.code, 0, "{run}");
+    assert!(run.both().contains("is a LIVE room"), "{run}");
+    assert!(!run.both().contains("short link leads to"), "{run}");
+    // `download`: recorded until the LIVE ends.
+    let rec = env
+        .json(["download", "https://vt.tiktok.com/ZMlive2", "--json"])
+        .success();
+    assert_eq!(rec.result()["stopped"], "ended", "{rec}");
+    assert_eq!(
+        rec.result()["room"]["id"],
+        room("live_ends").as_str(),
+        "{rec}"
+    );
+    the_recording(env.dir.path());
+}

@@ -55,32 +55,74 @@ pub fn cache(what: &CacheCommand, settings: &Settings) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `tikdl info URL...`: each post's metadata (a list's posts as it is paged), as `output` says.
+/// One URL of the command line (or `--secuid`), its short link followed: whether it is a post,
+/// a list or a LIVE room is its target's kind, as in yt-dlp (`yt_dlp/extractor/tiktok.py`:
+/// `TikTokVMIE` resolves the link and hands the URL it leads to to whichever extractor takes it).
+pub(crate) struct Arg {
+    /// As given.
+    pub(crate) input: String,
+    /// The URL to work on: the input itself, or the URL its short link leads to; the error when
+    /// the short link could not be followed.
+    pub(crate) target: Result<String, tikdl::Error>,
+}
+
+impl Arg {
+    /// Whether it leads to a LIVE room.
+    pub(crate) fn is_live(&self, handler: &TikTokHandler) -> bool {
+        self.target.as_ref().is_ok_and(|u| handler.is_live_url(u))
+    }
+}
+
+/// `urls` with each short link followed (up to `jobs` at a time, in order), before anything
+/// decides what an input is. Nothing else is fetched: other inputs are taken as given.
+pub(crate) async fn follow_short_links(
+    handler: &TikTokHandler,
+    urls: Vec<String>,
+    jobs: usize,
+) -> Vec<Arg> {
+    futures_util::stream::iter(urls)
+        .map(|input| async move {
+            let target = if handler.is_short_link(&input) {
+                handler.resolve(&input).await.map(|t| t.canonical_url())
+            } else {
+                Ok(input.clone())
+            };
+            Arg { input, target }
+        })
+        .buffered(jobs.max(1))
+        .collect()
+        .await
+}
+
+/// `tikdl info URL...`: each post's metadata (a list's posts as it is paged), as `output` says;
+/// `inputs` are `args`' URLs, short links followed ([`follow_short_links`]).
 pub(crate) async fn info(
     handler: &TikTokHandler,
     args: InfoArgs,
+    inputs: Vec<Arg>,
     jobs: usize,
     filter: &tikdl::batch::filter::MatchFilters,
     output: &Output,
 ) -> Result<ExitCode> {
     // LIVE rooms are not posts: shown first, by their own printer.
-    let (live_urls, urls): (Vec<String>, Vec<String>) = args
-        .urls
-        .iter()
-        .cloned()
-        .partition(|u| handler.is_live_url(u));
+    let (live, inputs): (Vec<Arg>, Vec<Arg>) = inputs.into_iter().partition(|a| a.is_live(handler));
+    let live_urls: Vec<String> = live.into_iter().filter_map(|a| a.target.ok()).collect();
     let mut failed = crate::live::info(handler, &live_urls, output).await?;
     let mut list_opts = options::list_options(&args.lists);
     // --max counts the posts --match-filter passes.
     list_opts.max_counts = filter.for_max();
     // Each URL yields its post, or a list's posts (which already carry their metadata) as they
     // are paged: a list is never held whole, so memory stays flat in its length.
-    let urls = with_sec_uids(urls, &args.secuid);
-    let mut results = futures_util::stream::iter(urls)
-        .map(|url| {
+    let mut results = futures_util::stream::iter(inputs)
+        .map(|arg| {
             let handler = handler.clone();
             let list_opts = list_opts.clone();
-            async move { info_lines(handler, url, &list_opts).await }
+            async move {
+                match arg.target {
+                    Ok(url) => info_lines(handler, url, &list_opts).await,
+                    Err(e) => futures_util::stream::iter([(arg.input, Err(e))]).boxed(),
+                }
+            }
         })
         .buffered(jobs)
         .flatten();
@@ -175,10 +217,11 @@ fn until_undelivered(
 }
 
 /// `tikdl download URL...`: every post in input order, as `output` says (with `-a FILE`, the
-/// list's URLs first).
+/// list's URLs first); `inputs` are `args`' URLs, short links followed ([`follow_short_links`]).
 pub async fn download(
     handler: &TikTokHandler,
     args: DownloadArgs,
+    inputs: Vec<Arg>,
     settings: &Settings,
     output: &Output,
 ) -> Result<ExitCode> {
@@ -190,18 +233,25 @@ pub async fn download(
         crate::origin::late(settings, "download.paths", opts.prepare_output())?;
     }
     // LIVE rooms are recorded one after another, after the posts.
-    let (live_urls, urls): (Vec<String>, Vec<String>) = with_sec_uids(args.urls, &args.secuid)
-        .into_iter()
-        .partition(|u| handler.is_live_url(u));
-    let live_urls = if args.save.simulate {
+    let (live, inputs): (Vec<Arg>, Vec<Arg>) = inputs.into_iter().partition(|a| a.is_live(handler));
+    let live_urls: Vec<String> = if args.save.simulate {
         // A recording is nothing but writing: -s records no room.
-        for u in &live_urls {
-            eprint_line(&format!("{}: a LIVE room, not recorded under -s", safe(u)));
+        for a in &live {
+            eprint_line(&format!(
+                "{}: a LIVE room, not recorded under -s",
+                safe(&a.input)
+            ));
         }
         Vec::new()
     } else {
-        live_urls
+        live.into_iter().filter_map(|a| a.target.ok()).collect()
     };
+    // A short link that could not be followed goes to the loop as given: it is tried once more
+    // there and fails as any input does (in its place among the results, in --failed-file).
+    let urls: Vec<String> = inputs
+        .into_iter()
+        .map(|a| a.target.unwrap_or(a.input))
+        .collect();
     let no_posts = urls.is_empty() && args.batch_file.is_none();
     if no_posts && args.save.simulate {
         return Ok(ExitCode::SUCCESS);

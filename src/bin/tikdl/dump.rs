@@ -10,7 +10,7 @@ use futures_util::StreamExt;
 use serde_json::{Value, json};
 
 use crate::cli::{DownloadArgs, InfoArgs};
-use crate::commands::{info, with_sec_uids};
+use crate::commands::{Arg, info};
 use crate::options;
 use crate::output::{Output, exit_code, print_json, report};
 use tikdl::batch::filter::MatchFilters;
@@ -20,6 +20,7 @@ use tikdl::{Expansion, ListEvent, TikTokHandler};
 pub async fn download(
     handler: &TikTokHandler,
     args: DownloadArgs,
+    inputs: Vec<Arg>,
     jobs: usize,
     filter: &MatchFilters,
     output: &Output,
@@ -34,20 +35,27 @@ pub async fn download(
             jobs: None,
             quiet: args.save.quiet,
         };
-        return info(handler, as_info, jobs, filter, output).await;
+        return info(handler, as_info, inputs, jobs, filter, output).await;
     }
-    let (live_urls, urls): (Vec<String>, Vec<String>) = with_sec_uids(args.urls, &args.secuid)
-        .into_iter()
-        .partition(|u| handler.is_live_url(u));
+    let (live, inputs): (Vec<Arg>, Vec<Arg>) = inputs.into_iter().partition(|a| a.is_live(handler));
+    let live_urls: Vec<String> = live.into_iter().filter_map(|a| a.target.ok()).collect();
     let mut failed = crate::live::info(handler, &live_urls, output).await?;
     let mut list_opts = options::list_options(&args.lists);
     // --max counts the posts --match-filter passes.
     list_opts.max_counts = filter.for_max();
-    for url in urls {
+    for Arg { input, target } in inputs {
+        let url = match target {
+            Ok(url) => url,
+            Err(e) => {
+                report(&e);
+                failed = true;
+                continue;
+            }
+        };
         let post = if handler.may_be_list(&url) {
             match handler.expand(&url, &list_opts) {
                 Ok(Expansion::List(events)) => {
-                    failed |= playlist(&url, events, filter).await?;
+                    failed |= playlist(&url, &input, events, filter).await?;
                     continue;
                 }
                 Ok(Expansion::One { url: input, .. }) => input,
@@ -77,9 +85,15 @@ pub async fn download(
     Ok(exit_code(failed))
 }
 
-/// A list as one playlist document; `true` when the list failed part way (the posts before the
-/// failure are still printed, the error told on standard error).
-async fn playlist(url: &str, mut events: tikdl::ListStream, filter: &MatchFilters) -> Result<bool> {
+/// A list as one playlist document (`url` the list's, `original` the input that led to it, as
+/// yt-dlp's `webpage_url` and `original_url`); `true` when the list failed part way (the posts
+/// before the failure are still printed, the error told on standard error).
+async fn playlist(
+    url: &str,
+    original: &str,
+    mut events: tikdl::ListStream,
+    filter: &MatchFilters,
+) -> Result<bool> {
     let mut entries = Vec::new();
     let mut failed = false;
     while let Some(event) = events.next().await {
@@ -98,7 +112,7 @@ async fn playlist(url: &str, mut events: tikdl::ListStream, filter: &MatchFilter
     let doc: Value = json!({
         "_type": "playlist",
         "webpage_url": url,
-        "original_url": url,
+        "original_url": original,
         "playlist_count": entries.len(),
         "entries": entries,
     });

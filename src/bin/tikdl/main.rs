@@ -206,19 +206,36 @@ async fn run(
     signals::watch(STOP_GRACE)?;
     let handler = TikTokHandler::new(options::handler_config(&cli.global, &settings)?)?;
     let jobs = options::jobs(&settings);
-    let records_live = matches!(&cli.command, Command::Download(a)
-        if a.urls.iter().any(|u| handler.is_live_url(u)));
+    // Short links are followed first: what an input is (a post, a list, a LIVE room) is what
+    // it leads to.
+    let urls = match &cli.command {
+        Command::Info(a) => commands::with_sec_uids(a.urls.clone(), &a.secuid),
+        Command::Download(a) => commands::with_sec_uids(a.urls.clone(), &a.secuid),
+        _ => Vec::new(),
+    };
+    let inputs = tokio::select! {
+        inputs = commands::follow_short_links(&handler, urls, jobs) => inputs,
+        () = signals.recv() => {
+            output::eprint_line("\ninterrupted while following short links: nothing was written");
+            return Ok(ExitCode::from(EXIT_INTERRUPTED));
+        }
+    };
+    let records_live =
+        matches!(&cli.command, Command::Download(_)) && inputs.iter().any(|a| a.is_live(&handler));
     let work = async {
         match cli.command {
             Command::Info(args) => {
                 let filter = &settings.match_filter.value;
-                commands::info(&handler, args, jobs, filter, output).await
+                commands::info(&handler, args, inputs, jobs, filter, output).await
             }
             // yt-dlp's -j / -J: metadata only, nothing downloaded.
             Command::Download(args) if args.save.dump_json || args.dump_single_json => {
-                dump::download(&handler, args, jobs, &settings.match_filter.value, output).await
+                let filter = &settings.match_filter.value;
+                dump::download(&handler, args, inputs, jobs, filter, output).await
             }
-            Command::Download(args) => commands::download(&handler, args, &settings, output).await,
+            Command::Download(args) => {
+                commands::download(&handler, args, inputs, &settings, output).await
+            }
             Command::Batch(args) => commands::batch(&handler, args, &settings, output).await,
             Command::Cache(_) | Command::Config(_) | Command::Generate(_) => Ok(ExitCode::SUCCESS),
         }
