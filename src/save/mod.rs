@@ -578,7 +578,7 @@ impl<'a> PostSaver<'a> {
             let ranked = match picked {
                 Some(Err(why)) => {
                     return Err(Error::content(
-                        ContentReason::Unsupported(why),
+                        ContentReason::NoFormat(why),
                         Operation::Download,
                         self.url,
                     ));
@@ -612,7 +612,7 @@ impl<'a> PostSaver<'a> {
             }
             let Some(main) = main else {
                 return Err(Error::content(
-                    ContentReason::Unsupported("nothing to download in this post".into()),
+                    ContentReason::NoFormat("nothing to download in this post".into()),
                     Operation::Download,
                     self.url,
                 ));
@@ -675,7 +675,7 @@ impl<'a> PostSaver<'a> {
         let Some(audio) = audio.filter(|_| audio_only || !self.opts.no_audio) else {
             if audio_only {
                 return Err(Error::content(
-                    ContentReason::Unsupported("this post has no separate audio track".into()),
+                    ContentReason::NoFormat("this post has no separate audio track".into()),
                     Operation::Download,
                     self.url,
                 ));
@@ -743,7 +743,7 @@ impl<'a> PostSaver<'a> {
     async fn video(&self, ranked: Vec<&'a Format>) -> Result<(SavedFile, &'a Format), Error> {
         if ranked.is_empty() {
             return Err(Error::content(
-                ContentReason::Unsupported("no playable video format in this post".into()),
+                ContentReason::NoFormat("no playable video format in this post".into()),
                 Operation::Download,
                 self.url,
             ));

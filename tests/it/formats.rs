@@ -142,6 +142,9 @@ fn a_selector_the_post_cannot_meet_names_its_formats() {
         assert!(run.stderr.contains(id), "{id}{run}");
     }
     assert!(run.stderr.contains("nosuch_id"), "{run}");
+    // The hint is about formats, never about the kinds of URL tikdl takes.
+    assert!(run.stderr.contains("tikdl info URL"), "{run}");
+    assert!(!run.stderr.contains("short-link"), "{run}");
     assert!(files_under(&dir).is_empty());
 }
 
