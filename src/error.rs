@@ -730,7 +730,7 @@ fn content_suggestions(reason: &ContentReason) -> Vec<String> {
         }
         ContentReason::NoFormat(_) => &[
             "`tikdl info URL` lists the post's formats (`--json`: formats[].format_id and ext); \
-             give -f one it has, or a fallback: -f ID/best, -f ba/best",
+             give -f one it has, or a fallback: -f mp4/best, -f ba/best",
         ],
         ContentReason::PrivateList(_) => &[
             "only its owner can list it: pass --cookies FILE with that account's logged-in \
