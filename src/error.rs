@@ -69,9 +69,13 @@ pub enum ContentReason {
         /// Its `statusMsg`, when it sent one.
         message: Option<String>,
     },
-    /// What tikdl cannot do with this input (the text says).
+    /// What tikdl cannot do with this input (the text says): a URL of a kind it does not
+    /// take, or not there.
     #[error("{0}")]
     Unsupported(String),
+    /// The post has nothing the format options ask for (`-f`, `-x`): the text says what it has.
+    #[error("{0}")]
+    NoFormat(String),
     /// A list its owner keeps to themselves (what it is, e.g. "the liked list of @user").
     #[error("{0} is private")]
     PrivateList(String),
@@ -439,6 +443,22 @@ impl Error {
         }
     }
 
+    /// An error of kind content with its own hints, for a reason whose usual ones do not fit
+    /// (an [`ContentReason::Unsupported`] that is not about the kind of URL).
+    pub fn content_hinted(
+        reason: ContentReason,
+        operation: Operation,
+        url: &str,
+        suggestions: &[&str],
+    ) -> Self {
+        Self::Content {
+            reason,
+            operation,
+            url: url.to_owned(),
+            suggestions: suggestions.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+
     /// `url` is not a TikTok URL tikdl can use (`why` says what is wrong with it).
     pub fn not_tiktok(why: impl fmt::Display, operation: Operation, url: &str) -> Self {
         Self::content(ContentReason::NotTikTok(why.to_string()), operation, url)
@@ -553,6 +573,7 @@ impl Error {
                 ContentReason::LoginRequired(_) => "login_required",
                 ContentReason::OtherStatus { .. } => "status",
                 ContentReason::Unsupported(_) => "unsupported",
+                ContentReason::NoFormat(_) => "no_format",
                 ContentReason::PrivateList(_) => "private_list",
                 ContentReason::ListNeedsLogin(_) => "login_required",
                 ContentReason::NotLive(_) => "not_live",
@@ -720,6 +741,10 @@ fn content_suggestions(reason: &ContentReason) -> Vec<String> {
         ContentReason::Unsupported(_) => {
             &["tikdl supports post, short-link, profile, collection, music and tag URLs"]
         }
+        ContentReason::NoFormat(_) => &[
+            "`tikdl info URL` lists the post's formats (`--json`: formats[].format_id and ext); \
+             give -f one it has, or a fallback: -f mp4/best, -f ba/best",
+        ],
         ContentReason::PrivateList(_) => &[
             "only its owner can list it: pass --cookies FILE with that account's logged-in \
              session, or ask them to make it public",
@@ -934,5 +959,28 @@ mod tests {
         let (text, code, _) = shown(libc::EINVAL);
         assert!(text.contains("Invalid argument"), "{text}");
         assert_eq!(code, "local_io");
+    }
+
+    #[test]
+    fn a_post_without_the_format_asked_is_hinted_at_formats_not_url_kinds() {
+        let e = Error::content(
+            ContentReason::NoFormat("no format matches -f m4a; this post has: audio".into()),
+            Operation::Download,
+            "https://www.tiktok.com/@u/video/7608826249200356630",
+        );
+        assert_eq!(e.code(), "no_format");
+        let hint = e.suggestions().join(" ");
+        assert!(
+            hint.contains("tikdl info URL") && hint.contains("-f"),
+            "{hint}"
+        );
+        assert!(!hint.contains("URLs"), "{hint}");
+        // The kinds of URL stay the hint of an unsupported URL.
+        let url = Error::content(
+            ContentReason::Unsupported("not a list".into()),
+            Operation::ParseUrl,
+            "https://www.tiktok.com/foo",
+        );
+        assert!(url.suggestions().join(" ").contains("short-link"));
     }
 }

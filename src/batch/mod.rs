@@ -1664,10 +1664,11 @@ impl Worker<'_> {
             }
             // A filter makes every post's id needed first (`needs_id`): not reached.
             None => Outcome::Failed {
-                error: Error::content(
+                error: Error::content_hinted(
                     ContentReason::Unsupported(filter::SKIP_REASON.into()),
                     Operation::ParseUrl,
                     &url,
+                    &["`tikdl info --json URL` shows the fields --match-filter reads"],
                 ),
                 url,
                 id: None,

@@ -561,29 +561,37 @@ impl<'a> PostSaver<'a> {
         let mut saved = Saved::default();
         let selector = self.opts.selector();
         let slideshow = self.info.kind == PostKind::Slideshow;
-        // A video's format is chosen before anything is fetched: a selector the post cannot
-        // meet is its error, naming the formats it has.
-        let picked = match self.info.kind {
-            PostKind::Video if !self.opts.audio_only => {
-                Some(selector.choose(&self.info.formats, self.opts.codec, &self.opts.format_sort))
-            }
-            _ => None,
+        // The format is chosen before anything is fetched: a selector the post cannot meet is
+        // its error, naming the formats it has. A photo post has no renditions to rank: the
+        // selector only says whether its sound alone is wanted.
+        let picked = if self.opts.audio_only {
+            Ok(None)
+        } else if slideshow {
+            selector.choose_for_photos(&self.info.formats).map(|audio| {
+                Some(select::Picked {
+                    audio,
+                    ranked: Vec::new(),
+                })
+            })
+        } else {
+            selector
+                .choose(&self.info.formats, self.opts.codec, &self.opts.format_sort)
+                .map(Some)
         };
         let audio_only = self.opts.audio_only
-            || match &picked {
-                Some(p) => p.as_ref().is_ok_and(|p| p.audio),
-                None => selector.audio_first(),
-            };
+            || picked
+                .as_ref()
+                .is_ok_and(|p| p.as_ref().is_some_and(|p| p.audio));
         let end = async {
             let ranked = match picked {
-                Some(Err(why)) => {
+                Err(why) => {
                     return Err(Error::content(
-                        ContentReason::Unsupported(why),
+                        ContentReason::NoFormat(why),
                         Operation::Download,
                         self.url,
                     ));
                 }
-                Some(Ok(p)) if !p.audio => p.ranked,
+                Ok(Some(p)) if !p.audio => p.ranked,
                 _ => Vec::new(),
             };
             let mut main = None;
@@ -612,7 +620,7 @@ impl<'a> PostSaver<'a> {
             }
             let Some(main) = main else {
                 return Err(Error::content(
-                    ContentReason::Unsupported("nothing to download in this post".into()),
+                    ContentReason::NoFormat("nothing to download in this post".into()),
                     Operation::Download,
                     self.url,
                 ));
@@ -675,7 +683,7 @@ impl<'a> PostSaver<'a> {
         let Some(audio) = audio.filter(|_| audio_only || !self.opts.no_audio) else {
             if audio_only {
                 return Err(Error::content(
-                    ContentReason::Unsupported("this post has no separate audio track".into()),
+                    ContentReason::NoFormat("this post has no separate audio track".into()),
                     Operation::Download,
                     self.url,
                 ));
@@ -743,7 +751,7 @@ impl<'a> PostSaver<'a> {
     async fn video(&self, ranked: Vec<&'a Format>) -> Result<(SavedFile, &'a Format), Error> {
         if ranked.is_empty() {
             return Err(Error::content(
-                ContentReason::Unsupported("no playable video format in this post".into()),
+                ContentReason::NoFormat("no playable video format in this post".into()),
                 Operation::Download,
                 self.url,
             ));

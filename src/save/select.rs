@@ -6,7 +6,8 @@
 //!
 //! Rules, in order:
 //! * `unplayable` (bytevc2) formats are never offered;
-//! * the audio-only rendition is offered only for `audio`, and only it;
+//! * the audio-only rendition is offered only for `audio` (and the sound's extension, `mp3`;
+//!   see [`MediaExt`]), and only it;
 //! * watermarked formats are offered only when no clean playable format exists;
 //! * classes are ordered by the request (see [`rank`]);
 //! * within a class: the preferred codec first, then higher bitrate. A codec preference never
@@ -309,8 +310,145 @@ fn compare(a: &Candidate, b: &Candidate, target: Target) -> Ordering {
 pub enum Choice {
     /// A quality name (`best`, `720p`, ...; yt-dlp's `b`, `w`, `bv`, `ba` map here).
     Quality(Quality),
+    /// A media extension (`mp4`, `m4a`, `mp3`, ...): the best format of that extension (see
+    /// [`MediaExt`]).
+    Ext(MediaExt),
     /// A format id, as `info --json` lists it in `formats[].format_id`.
     Id(String),
+}
+
+/// An extension used as a selector, with yt-dlp's meaning. yt-dlp's
+/// `YoutubeDL.build_format_selector` (`_build_selector_function`, yt_dlp/YoutubeDL.py at
+/// 81ecd58, 2026-08) reads a selector word that is in `YoutubeDL._format_selection_exts` (built
+/// from `MEDIA_EXTENSIONS` in yt_dlp/utils/_utils.py) as "the best format with that
+/// extension", before it would read it as a format id:
+///
+/// * a video extension (`MEDIA_EXTENSIONS.common_video` and `3gp`: avi, flv, mkv, mov, mp4,
+///   webm, 3gp): `ext == spec and acodec != 'none' and vcodec != 'none'`, a format with both
+///   picture and sound; only when the post has no such format at all (`has_merged_format`
+///   false) a video-only format of that extension;
+/// * an audio extension (`MEDIA_EXTENSIONS.common_audio`: aiff, alac, flac, m4a, mka, mp3, ogg,
+///   opus, wav): `ext == spec and acodec != 'none'`, any format with sound;
+/// * a storyboard extension (mhtml): a format with neither.
+///
+/// tikdl also takes `aac` as an audio extension: TikTok may name its sound `audio/aac`
+/// (`model::Format::audio_only`), and no TikTok format id is `aac`.
+///
+/// In tikdl's model TikTok serves `mp4` video renditions that carry their sound and one sound
+/// (`audio`, mp3, m4a or aac), so `mp4` is the best video, `mp3`/`m4a`/`aac` the sound when it
+/// has that extension, and every other extension never matches anything (see
+/// [`MediaExt::served`]). On a photo post `mp4` takes its images and sound, as `best` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MediaExt {
+    name: &'static str,
+    kind: ExtClass,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ExtClass {
+    Video,
+    Audio,
+    Storyboard,
+}
+
+/// yt-dlp's `_format_selection_exts['video']`, then `['audio']` (plus `aac`), then
+/// `['storyboards']`.
+const SELECTION_EXTS: &[(&str, ExtClass)] = &[
+    ("avi", ExtClass::Video),
+    ("flv", ExtClass::Video),
+    ("mkv", ExtClass::Video),
+    ("mov", ExtClass::Video),
+    ("mp4", ExtClass::Video),
+    ("webm", ExtClass::Video),
+    ("3gp", ExtClass::Video),
+    ("aiff", ExtClass::Audio),
+    ("alac", ExtClass::Audio),
+    ("flac", ExtClass::Audio),
+    ("m4a", ExtClass::Audio),
+    ("mka", ExtClass::Audio),
+    ("mp3", ExtClass::Audio),
+    ("ogg", ExtClass::Audio),
+    ("opus", ExtClass::Audio),
+    ("wav", ExtClass::Audio),
+    ("aac", ExtClass::Audio),
+    ("mhtml", ExtClass::Storyboard),
+];
+
+/// The extensions tikdl's formats can have: every video rendition is `mp4`
+/// (`fetch::extract::item`), the sound `mp3`, `m4a` or `aac` (`model::Format::audio_only`).
+const SERVED_EXTS: &[&str] = &["mp4", "mp3", "m4a", "aac"];
+
+impl MediaExt {
+    /// `word` (any case) as an extension selector, when it is one.
+    pub fn parse(word: &str) -> Option<Self> {
+        SELECTION_EXTS
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(word))
+            .map(|&(name, kind)| Self { name, kind })
+    }
+
+    /// The extension, lowercase.
+    pub fn as_str(self) -> &'static str {
+        self.name
+    }
+
+    /// Whether TikTok serves anything of this extension (else it never matches).
+    pub fn served(self) -> bool {
+        SERVED_EXTS.contains(&self.name)
+    }
+
+    /// Whether it asks for a video (`mp4`, `webm`, ...) rather than a sound.
+    pub fn is_video(self) -> bool {
+        self.kind == ExtClass::Video
+    }
+
+    fn of(self, f: &Format) -> bool {
+        f.ext.trim().eq_ignore_ascii_case(self.name)
+    }
+
+    /// yt-dlp's filter for this extension over the formats tikdl offers, best-first.
+    fn rank<'a>(
+        self,
+        formats: &'a [Format],
+        codec: CodecPref,
+        sort: &FormatSort,
+    ) -> Vec<&'a Format> {
+        let has_sound = |f: &Format| !f.acodec.eq_ignore_ascii_case("none");
+        let videos = || rank_sorted(formats, Quality::Best, codec, sort).into_iter();
+        match self.kind {
+            ExtClass::Video => {
+                let merged: Vec<_> = videos().filter(|f| self.of(f) && has_sound(f)).collect();
+                // yt-dlp's `seperate_fallback`: video-only formats of the extension only when
+                // the post has no format with both picture and sound.
+                if merged.is_empty() && !videos().any(has_sound) {
+                    videos().filter(|f| self.of(f)).collect()
+                } else {
+                    merged
+                }
+            }
+            ExtClass::Audio => {
+                // Any format with sound; one with picture too ranks first (yt-dlp's default
+                // sort starts with `hasvid`). TikTok's videos are mp4, so in practice the sound.
+                let with_video: Vec<_> = videos().filter(|f| self.of(f) && has_sound(f)).collect();
+                if with_video.is_empty() {
+                    rank(formats, Quality::Audio, codec)
+                        .into_iter()
+                        .filter(|f| self.of(f))
+                        .collect()
+                } else {
+                    with_video
+                }
+            }
+            // TikTok serves no storyboards.
+            ExtClass::Storyboard => Vec::new(),
+        }
+    }
+}
+
+impl fmt::Display for MediaExt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)
+    }
 }
 
 /// `-f/--format`: alternatives separated by `/`, the first one a post has wins (yt-dlp's
@@ -336,8 +474,9 @@ impl From<Quality> for FormatSelector {
 
 /// What `-f` accepts, for error messages.
 pub const FORMAT_VALUES: &str = "best (b), worst (w), bestvideo (bv), bestaudio (ba), hd, sd, \
-     ld, mobile, audio, 1080p, 720p, 576p, 540p, 480p, 360p, a format id (`tikdl info --json` \
-     lists them), or several joined by / (the first a post has)";
+     ld, mobile, audio, 1080p, 720p, 576p, 540p, 480p, 360p, an extension (mp4: the best video; \
+     mp3, m4a: the sound, when it is one), a format id (`tikdl info --json` lists them), or \
+     several joined by / (the first a post has)";
 
 /// An `-f` or `-S` value tikdl cannot do.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -350,9 +489,14 @@ impl FormatSelector {
         &self.choices
     }
 
-    /// Whether the first alternative is the post's sound (`ba`, `audio`).
-    pub fn audio_first(&self) -> bool {
-        self.choices.first() == Some(&Choice::Quality(Quality::Audio))
+    /// Whether the selector can match anything TikTok serves: `false` when every alternative
+    /// is an extension TikTok never serves (`webm`, `flac`, `webm/ogg`), so every post would
+    /// fail. Format ids are TikTok's own words (`normal_540_0`, `bytevc1_1080p_123`), so an
+    /// unknown word could always be one: only extensions are known never to match.
+    pub fn can_match(&self) -> bool {
+        self.choices
+            .iter()
+            .any(|c| !matches!(c, Choice::Ext(e) if !e.served()))
     }
 
     /// The first alternative `formats` has, ranked best-first with its fallbacks (an id has
@@ -364,20 +508,20 @@ impl FormatSelector {
         sort: &FormatSort,
     ) -> Result<Picked<'a>, String> {
         for choice in &self.choices {
-            let (audio, ranked) = match choice {
-                Choice::Quality(q) => (*q == Quality::Audio, rank_sorted(formats, *q, codec, sort)),
-                Choice::Id(id) => {
-                    let found = formats
-                        .iter()
-                        .find(|f| f.format_id == *id && (f.is_audio_only() || playable(f)));
-                    (
-                        found.is_some_and(|f| f.is_audio_only()),
-                        found.into_iter().collect(),
-                    )
-                }
+            let ranked = match choice {
+                Choice::Quality(q) => rank_sorted(formats, *q, codec, sort),
+                Choice::Ext(e) => e.rank(formats, codec, sort),
+                Choice::Id(id) => formats
+                    .iter()
+                    .find(|f| f.format_id == *id && (f.is_audio_only() || playable(f)))
+                    .into_iter()
+                    .collect(),
             };
-            if !ranked.is_empty() {
-                return Ok(Picked { audio, ranked });
+            if let Some(first) = ranked.first() {
+                return Ok(Picked {
+                    audio: first.is_audio_only(),
+                    ranked,
+                });
             }
         }
         let has: Vec<&str> = formats
@@ -389,12 +533,76 @@ impl FormatSelector {
             format!("no format matches -f {self}: this post has no playable format")
         } else {
             format!(
-                "no format matches -f {self}; this post has: {} (best, worst and the quality \
+                "no format matches -f {self}; this post has: {} ({}; best, worst and the quality \
                  names always match a video)",
-                has.join(", ")
+                has.join(", "),
+                exts_of(formats)
             )
         })
     }
+
+    /// What a photo post (images and a sound, no video renditions) gives: `Ok(true)` its sound
+    /// alone, `Ok(false)` its images and sound. The first alternative the post has decides:
+    /// `ba`/`audio`, the sound's extension (`mp3`, `m4a`) or its id (`audio`) take the sound
+    /// when there is one; a quality name (`best`, `720p`, ...) or `mp4` take the images, the
+    /// photo post's counterpart of a video; another id or extension is not there.
+    pub fn choose_for_photos(&self, formats: &[Format]) -> Result<bool, String> {
+        let sound = formats.iter().find(|f| f.is_audio_only());
+        for choice in &self.choices {
+            let audio = match choice {
+                Choice::Quality(Quality::Audio) => sound.is_some(),
+                Choice::Quality(_) => return Ok(false),
+                Choice::Ext(e) if e.is_video() => {
+                    if e.served() {
+                        return Ok(false);
+                    }
+                    false
+                }
+                Choice::Ext(e) => sound.is_some_and(|s| e.of(s)),
+                Choice::Id(id) => sound.is_some_and(|s| s.format_id == *id),
+            };
+            if audio {
+                return Ok(true);
+            }
+        }
+        Err(match sound {
+            Some(s) => format!(
+                "no format matches -f {self}; this photo post has its images (-f best or mp4) \
+                 and its sound: {} ({}, -f ba)",
+                s.format_id,
+                s.ext.trim().to_ascii_lowercase()
+            ),
+            None => format!(
+                "no format matches -f {self}; this photo post has its images (-f best or mp4) \
+                 and no sound"
+            ),
+        })
+    }
+}
+
+/// "videos: mp4; sound: mp3": the extensions of the formats tikdl offers, for errors.
+fn exts_of(formats: &[Format]) -> String {
+    let mut videos: Vec<String> = Vec::new();
+    let mut sounds: Vec<String> = Vec::new();
+    for f in formats {
+        let (list, offered) = if f.is_audio_only() {
+            (&mut sounds, true)
+        } else {
+            (&mut videos, playable(f))
+        };
+        let ext = f.ext.trim().to_ascii_lowercase();
+        if offered && !list.contains(&ext) {
+            list.push(ext);
+        }
+    }
+    let mut parts = Vec::new();
+    if !videos.is_empty() {
+        parts.push(format!("videos: {}", videos.join(", ")));
+    }
+    if !sounds.is_empty() {
+        parts.push(format!("sound: {}", sounds.join(", ")));
+    }
+    parts.join("; ")
 }
 
 /// The formats [`FormatSelector::choose`] picked.
@@ -424,19 +632,29 @@ impl FromStr for FormatSelector {
                         "`{part}`: tikdl merges no formats (TikTok's videos carry their sound); \
                          give one of them"
                     ))),
-                    _ => match part.parse::<Quality>() {
-                        Ok(q) => Ok(Choice::Quality(q)),
+                    _ => match (part.parse::<Quality>(), MediaExt::parse(part)) {
+                        (Ok(q), _) => Ok(Choice::Quality(q)),
+                        // yt-dlp reads an extension as one before it would read a format id.
+                        (Err(_), Some(e)) => Ok(Choice::Ext(e)),
                         // A height tikdl has no name for (4k, 2160p) is no format id either.
-                        Err(_) if looks_like_height(&lower) => {
+                        (Err(_), None) if looks_like_height(&lower) => {
                             Err(refuse(format!("`{part}` is not one of tikdl's heights")))
                         }
-                        Err(_) if is_format_id(part) => Ok(Choice::Id(part.to_owned())),
-                        Err(_) => Err(refuse(format!("unknown format selector `{part}`"))),
+                        (Err(_), None) if is_format_id(part) => Ok(Choice::Id(part.to_owned())),
+                        (Err(_), None) => Err(refuse(format!("unknown format selector `{part}`"))),
                     },
                 }
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Self { choices })
+        let selector = Self { choices };
+        if !selector.can_match() {
+            return Err(ParseSelectorError(format!(
+                "`{selector}` never matches: TikTok serves no such file (its videos are mp4 with \
+                 their sound, a post's sound mp3 or m4a); give mp4, mp3, m4a, best or ba, or a \
+                 fallback such as {selector}/best"
+            )));
+        }
+        Ok(selector)
     }
 }
 
@@ -463,6 +681,7 @@ impl fmt::Display for FormatSelector {
             }
             match c {
                 Choice::Quality(q) => write!(f, "{q}")?,
+                Choice::Ext(e) => write!(f, "{e}")?,
                 Choice::Id(id) => f.write_str(id)?,
             }
         }
@@ -1008,6 +1227,162 @@ mod tests {
         let mut v2 = fmt("v2", "bytevc2", 1080, 1920, 1.0);
         v2.unplayable = true;
         assert!(chosen("v2", "", &[v2]).is_err());
+    }
+
+    #[test]
+    fn extensions_are_selectors_as_in_yt_dlp() {
+        let sel = |s: &str| s.parse::<FormatSelector>().map(|f| f.choices().to_vec());
+        let ext = |s: &str| Choice::Ext(MediaExt::parse(s).unwrap());
+        assert_eq!(sel("mp4"), Ok(vec![ext("mp4")]));
+        assert_eq!(sel("MP4"), Ok(vec![ext("mp4")]));
+        assert_eq!(
+            sel("m4a/mp3/best"),
+            Ok(vec![ext("m4a"), ext("mp3"), Choice::Quality(Quality::Best)])
+        );
+        assert_eq!(sel("aac"), Ok(vec![ext("aac")]));
+        // An extension TikTok never serves is a dead alternative, as in yt-dlp...
+        assert_eq!(
+            sel("webm/best"),
+            Ok(vec![ext("webm"), Choice::Quality(Quality::Best)])
+        );
+        assert_eq!(sel("3gp/mp4"), Ok(vec![ext("3gp"), ext("mp4")]));
+        // ...and alone, or with only others like it, a usage error: every post would fail.
+        for never in ["webm", "flac", "webm/ogg", "mhtml", "3gp", "MKV"] {
+            let e = never.parse::<FormatSelector>().unwrap_err().to_string();
+            assert!(
+                e.contains("never matches") && e.contains("mp4") && e.contains("/best"),
+                "{never}: {e}"
+            );
+        }
+        // Words that are no extension stay format ids: TikTok names its renditions freely.
+        for id in [
+            "mp4_540",
+            "normal_540_0",
+            "bytevc1_1080p_123",
+            "jpg",
+            "h264",
+        ] {
+            assert_eq!(sel(id), Ok(vec![Choice::Id(id.into())]), "{id}");
+        }
+        let round = "mp4/m4a/nosuch/720p".parse::<FormatSelector>().unwrap();
+        assert_eq!(round.to_string(), "mp4/m4a/nosuch/720p");
+        assert_eq!(round.to_string().parse::<FormatSelector>(), Ok(round));
+        // What tikdl's model can hold is what `served` says.
+        for url in [
+            "https://x/a.mp3",
+            "https://x/a.m4a",
+            "https://x/?mime_type=audio_aac",
+            "https://x/?mime_type=audio_mp4",
+            "https://x/o",
+        ] {
+            let f = Format::audio_only(url, None);
+            assert!(
+                MediaExt::parse(&f.ext).is_some_and(MediaExt::served),
+                "{url}"
+            );
+        }
+        assert!(MediaExt::parse("mp4").is_some_and(MediaExt::served));
+    }
+
+    #[test]
+    fn an_extension_takes_the_best_format_of_it() {
+        let mut c = capture();
+        c.push(Format::audio_only("https://x/a.mp3", None));
+        // mp4: the best video with sound, its fallbacks the other mp4 renditions.
+        let (audio, ranked) = chosen("mp4", "", &c).unwrap();
+        assert!(!audio);
+        assert_eq!(ranked, ids(&c, Quality::Best, CodecPref::H264));
+        assert_eq!(
+            chosen("mp4", "res:720", &c).unwrap().1[0],
+            "adapt_lower_720_1"
+        );
+        // mp3: the sound, which is an mp3.
+        assert_eq!(chosen("mp3", "", &c), Ok((true, vec!["audio".into()])));
+        assert_eq!(chosen("MP3", "", &c), Ok((true, vec!["audio".into()])));
+        // m4a: no format is one; the error names what there is.
+        let e = chosen("m4a", "", &c).unwrap_err();
+        assert!(
+            e.contains("-f m4a") && e.contains("videos: mp4") && e.contains("sound: mp3"),
+            "{e}"
+        );
+        // Inside fallbacks, like any alternative.
+        assert_eq!(chosen("m4a/mp3", "", &c), Ok((true, vec!["audio".into()])));
+        assert!(!chosen("m4a/best", "", &c).unwrap().0);
+        assert_eq!(
+            chosen("webm/mp4", "", &c).unwrap().1[0],
+            "adapt_lowest_1080_1"
+        );
+        // An m4a sound is m4a's.
+        let mut m4a = capture();
+        m4a.push(Format::audio_only("https://x/a.m4a", None));
+        assert_eq!(chosen("m4a", "", &m4a), Ok((true, vec!["audio".into()])));
+        assert!(chosen("mp3", "", &m4a).is_err());
+        // A video ext never takes the sound, an audio ext never a silent video.
+        let only_sound = [Format::audio_only("https://x/a.mp3", None)];
+        assert!(chosen("mp4", "", &only_sound).is_err());
+        // Video-only renditions (no sound) only when no rendition has sound (yt-dlp's
+        // `seperate_fallback`).
+        let mut silent = fmt("silent_1080", "h264", 1080, 1920, 3000.0);
+        silent.acodec = "none".into();
+        let mut mixed = capture();
+        mixed.push(silent.clone());
+        assert!(
+            !chosen("mp4", "", &mixed)
+                .unwrap()
+                .1
+                .contains(&"silent_1080".to_owned())
+        );
+        assert_eq!(
+            chosen("mp4", "", std::slice::from_ref(&silent)).unwrap().1,
+            ["silent_1080"]
+        );
+        assert!(chosen("mp3", "", &[silent]).is_err());
+    }
+
+    fn photos(sel: &str, formats: &[Format]) -> Result<bool, String> {
+        sel.parse::<FormatSelector>()
+            .unwrap()
+            .choose_for_photos(formats)
+    }
+
+    #[test]
+    fn a_photo_post_takes_its_images_or_its_sound() {
+        let mp3 = [Format::audio_only("https://x/a.mp3", None)];
+        // Its images (and sound): what best, a quality name or mp4 take.
+        for sel in [
+            "best",
+            "720p",
+            "worst",
+            "mp4",
+            "webm/mp4",
+            "nosuch/best",
+            "m4a/best",
+        ] {
+            assert_eq!(photos(sel, &mp3), Ok(false), "{sel}");
+        }
+        // Its sound alone: ba, its extension, its id.
+        for sel in [
+            "ba",
+            "audio",
+            "mp3",
+            "m4a/mp3",
+            "webm/ba",
+            "nosuch/mp3/best",
+        ] {
+            assert_eq!(photos(sel, &mp3), Ok(true), "{sel}");
+        }
+        // Nothing it has: the error says what it has.
+        let e = photos("m4a", &mp3).unwrap_err();
+        assert!(
+            e.contains("-f m4a") && e.contains("images") && e.contains("mp3"),
+            "{e}"
+        );
+        assert!(photos("normal_540_0", &mp3).is_err());
+        // No sound: ba falls back, or fails saying so.
+        assert_eq!(photos("ba/best", &[]), Ok(false));
+        let e = photos("ba", &[]).unwrap_err();
+        assert!(e.contains("no sound"), "{e}");
+        assert!(photos("mp3", &[]).is_err());
     }
 
     #[test]

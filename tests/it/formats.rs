@@ -10,6 +10,8 @@ use serde_json::Value;
 const BEST: &str = "adapt_lowest_1080_1";
 const MUSIC_URL: &str = "https://www.tiktok.com/music/imitation-sound-7700000000000000090";
 const EMPTY_MUSIC_URL: &str = "https://www.tiktok.com/music/x-7700000000000000099";
+/// A photo post: four images and an mp3 sound.
+const PHOTO_URL: &str = "https://www.tiktok.com/@mu33.__/photo/7610426235671350549";
 
 fn out(env: &Env, name: &str) -> PathBuf {
     env.dir.path().join(name)
@@ -57,6 +59,10 @@ fn format_selectors_pick_the_rendition() {
         // Fallbacks: the first alternative the post has.
         (&["-f", "nosuch_id/adapt_540_1/best"], "adapt_540_1"),
         (&["-f", "nosuch_id/720p"], "adapt_lower_720_1"),
+        // An extension, as in yt-dlp: the best format of it (TikTok's videos are mp4).
+        (&["-f", "mp4"], BEST),
+        (&["-f", "webm/mp4"], BEST),
+        (&["-f", "m4a/720p"], "adapt_lower_720_1"),
         // The old names still work.
         (&["--quality", "worst"], "lower_540_0"),
         (&["--quality", "540p", "--codec", "h265"], "adapt_540_1"),
@@ -78,6 +84,47 @@ fn bestaudio_saves_the_sound() {
     let names: Vec<_> = files_under(&dir);
     assert_eq!(names.len(), 1, "{names:?}");
     assert!(s(&names[0]).ends_with(".mp3"), "{names:?}");
+}
+
+#[test]
+fn an_audio_extension_takes_the_sound_when_it_is_one() {
+    let env = Env::new();
+    let dir = out(&env, "mp3");
+    let run = download(&env, &["-P", s(&dir), "-f", "mp3", DESKTOP_URL]).ok();
+    assert_eq!(run.result()["format_id"], Value::Null, "no video{run}");
+    let names = files_under(&dir);
+    assert_eq!(names.len(), 1, "{names:?}");
+    assert!(s(&names[0]).ends_with(".mp3"), "{names:?}");
+    // The post's sound is an mp3: m4a is not there, and the failure is about formats.
+    let dir = out(&env, "m4a");
+    let run = download(&env, &["-P", s(&dir), "-f", "m4a", DESKTOP_URL]).code(1);
+    let error = &run.result()["error"];
+    assert_eq!(error["code"], "no_format", "{run}");
+    let message = error["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("no format matches -f m4a") && message.contains("sound: mp3"),
+        "{run}"
+    );
+    let hints = error["suggestions"].to_string();
+    assert!(hints.contains("tikdl info URL"), "{run}");
+    assert!(!hints.contains("short-link"), "a hint about URL kinds{run}");
+    assert!(files_under(&dir).is_empty());
+}
+
+#[test]
+fn a_photo_post_takes_its_images_for_mp4_and_its_sound_for_mp3() {
+    let env = Env::new();
+    let dir = out(&env, "photo_mp4");
+    download(&env, &["-P", s(&dir), "-f", "mp4", PHOTO_URL]).ok();
+    let names = files_under(&dir);
+    assert_eq!(names.len(), 5, "four images and the sound: {names:?}");
+    let dir = out(&env, "photo_mp3");
+    download(&env, &["-P", s(&dir), "-f", "mp3", PHOTO_URL]).ok();
+    let names = files_under(&dir);
+    assert_eq!(names.len(), 1, "the sound alone: {names:?}");
+    assert!(s(&names[0]).ends_with(".mp3"), "{names:?}");
+    let run = download(&env, &["-P", s(&dir), "-f", "m4a", PHOTO_URL]).code(1);
+    assert_eq!(run.result()["error"]["code"], "no_format", "{run}");
 }
 
 #[test]
@@ -119,6 +166,9 @@ fn impossible_selectors_are_usage_errors() {
     for (args, says) in [
         (["-f", "bv+ba"], "merges no formats"),
         (["-f", "best[height<=720]"], "best (b), worst (w)"),
+        // An extension TikTok never serves: every post would fail.
+        (["-f", "webm"], "never matches"),
+        (["-f", "flac/ogg"], "never matches"),
         (["-S", "fps"], "vcodec:h264"),
     ] {
         let run = env.run(["download", args[0], args[1], DESKTOP_URL]).code(2);
@@ -142,6 +192,9 @@ fn a_selector_the_post_cannot_meet_names_its_formats() {
         assert!(run.stderr.contains(id), "{id}{run}");
     }
     assert!(run.stderr.contains("nosuch_id"), "{run}");
+    // The hint is about formats, never about the kinds of URL tikdl takes.
+    assert!(run.stderr.contains("tikdl info URL"), "{run}");
+    assert!(!run.stderr.contains("short-link"), "{run}");
     assert!(files_under(&dir).is_empty());
 }
 

@@ -499,9 +499,10 @@ pub struct SaveArgs {
     pub trim_filenames: Option<usize>,
     /// Which format (yt-dlp's -f): best (b), worst (w), bestvideo (bv; TikTok's videos carry
     /// their sound), bestaudio (ba: the post's sound), a quality name (hd, sd, ld, mobile, audio,
-    /// 1080p, 720p, 576p, 540p, 480p, 360p: the best at or below it, else the lowest above), or
-    /// a format id as `info --json` lists it; `A/B` takes the first one a post has
-    /// [default: best] (config: download.format).
+    /// 1080p, 720p, 576p, 540p, 480p, 360p: the best at or below it, else the lowest above), an
+    /// extension (mp4: the best video, or a photo post's images; mp3, m4a: the post's sound when
+    /// it is one), or a format id as `info --json` lists it; `A/B` takes the first one a post
+    /// has [default: best] (config: download.format).
     #[arg(
         short = 'f',
         long = "format",

@@ -492,7 +492,12 @@ fn finish(
             "TikTok's page names the post by an unusable id ({e}); the page is damaged or was \
              altered on the way (a proxy?): try again later, or without the proxy"
         );
-        Error::content(ContentReason::Unsupported(why), Operation::Extract, url)
+        Error::content_hinted(
+            ContentReason::Unsupported(why),
+            Operation::Extract,
+            url,
+            &["retry later; if it persists, report it with the output of -vv"],
+        )
     })?;
     Ok(item.into_info(id, sigi_user))
 }
