@@ -215,7 +215,7 @@ async fn run(
     };
     let inputs = tokio::select! {
         inputs = commands::follow_short_links(&handler, urls, jobs) => inputs,
-        () = signals.recv() => {
+        () = tikdl::stop::wait() => {
             output::eprint_line("\ninterrupted while following short links: nothing was written");
             return Ok(ExitCode::from(EXIT_INTERRUPTED));
         }
