@@ -248,12 +248,21 @@ async fn run(
         // resume), a batch starts no new post, and the run gets a moment to write its summary
         // and `--failed-file`; a second signal, or the moment passing, ends it at once.
         let mut work = std::pin::pin!(work);
-        tokio::select! {
-        code = &mut work => code,
-        () = tikdl::stop::wait() => {
+        let interrupted = || {
             output::eprint_line(
                 "\ninterrupted: partial downloads are kept as .part files; run the same command again to resume",
             );
+        };
+        tokio::select! {
+        // The watcher sets the flag: the work may see it and end before this select does.
+        code = &mut work => if tikdl::stop::requested() {
+            interrupted();
+            Ok(ExitCode::from(EXIT_INTERRUPTED))
+        } else {
+            code
+        },
+        () = tikdl::stop::wait() => {
+            interrupted();
             // The watcher ends the process if this takes longer than STOP_GRACE, or at a
             // second signal.
             let _ = (&mut work).await;

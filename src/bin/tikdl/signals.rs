@@ -28,7 +28,11 @@ pub fn watch(grace: Duration) -> Result<()> {
             )),
         };
         if let Some(message) = message {
-            crate::output::eprint_line(&message);
+            // Straight to stderr (a closed one is no reason to stay): the process ends here.
+            let _ = std::io::Write::write_all(
+                &mut std::io::stderr(),
+                format!("{message}\n").as_bytes(),
+            );
         }
         std::process::exit(EXIT_INTERRUPTED);
     });
