@@ -507,7 +507,7 @@ mod tests {
         assert_eq!(as_argument("out/a.mp4"), "./out/a.mp4");
         assert_eq!(as_argument("./a.mp4"), "./a.mp4");
         assert_eq!(as_argument("../a.mp4"), "../a.mp4");
-        assert_eq!(as_argument("/tmp/-a.mp4"), "/tmp/-a.mp4");
+        assert_eq!(as_argument("/out/-a.mp4"), "/out/-a.mp4");
     }
 
     #[test]
